@@ -1,0 +1,4 @@
+//! Project automation for the webshare-rs workspace, as a library so that tests can call the generator.
+
+pub mod codegen;
+pub mod spec;

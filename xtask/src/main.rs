@@ -1,0 +1,62 @@
+//! `cargo xtask <command>`: see `cargo xtask help`.
+
+use std::process::ExitCode;
+
+use xtask::codegen;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check]   regenerate the client, the httpmock helpers and openapi/webshare.json from
+                      openapi/webshare.yaml; with --check, write nothing, print a diff of what is
+                      stale and fail if anything is";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["codegen"] => run_codegen(false),
+        ["codegen", "--check"] => run_codegen(true),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(true)
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Returns whether the generated files are (now) in sync.
+fn run_codegen(check: bool) -> anyhow::Result<bool> {
+    let root = codegen::workspace_root();
+    let files = codegen::generate(&root)?;
+    if check {
+        let diffs = codegen::stale_diffs(&root, &files);
+        for diff in &diffs {
+            print!("{diff}");
+        }
+        if !diffs.is_empty() {
+            eprintln!("{} generated file(s) are stale: run `cargo xtask codegen`.", diffs.len());
+        }
+        return Ok(diffs.is_empty());
+    }
+    let written = codegen::write(&root, &files)?;
+    for path in &written {
+        println!("wrote {}", path.display());
+    }
+    if written.is_empty() {
+        println!("generated files are up to date");
+    }
+    Ok(true)
+}
