@@ -1,0 +1,221 @@
+//! What a reviewer should see change: the table of operations, and the JSON Schema that the generated types
+//! derive, checked against the spec's components.
+
+use std::collections::BTreeMap;
+
+use schemars::schema_for;
+use serde_json::{Value, json};
+use webshare_api::types;
+use webshare_tests::{resolve, spec_json};
+
+/// A reviewable table: one row per operation.
+fn operations_table(spec: &Value) -> String {
+    let mut rows = vec![
+        "| operationId | method | path | auth | request | responses |".to_string(),
+        "|---|---|---|---|---|---|".to_string(),
+    ];
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let auth = match op["security"].as_array().map(Vec::as_slice) {
+                Some([]) => "none".to_string(),
+                Some(reqs) if reqs.iter().any(|r| r.as_object().is_some_and(|o| o.is_empty())) => {
+                    "optional token".to_string()
+                }
+                Some(_) => "token".to_string(),
+                None => "global".to_string(),
+            };
+            let request = op["requestBody"]["content"]
+                .as_object()
+                .map(|content| {
+                    content
+                        .iter()
+                        .map(|(media, body)| format!("{media} {}", schema_name(&body["schema"])))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|| "-".into());
+            let responses = op["responses"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(status, response)| {
+                    let response = resolve(spec, response);
+                    match response["content"]["application/json"]["schema"].as_object() {
+                        Some(_) => format!(
+                            "{status} {}",
+                            schema_name(&response["content"]["application/json"]["schema"])
+                        ),
+                        None => format!("{status} (empty)"),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            rows.push(format!(
+                "| {} | {} | {path} | {auth} | {request} | {responses} |",
+                op["operationId"].as_str().unwrap(),
+                method.to_uppercase()
+            ));
+        }
+    }
+    rows.join("\n")
+}
+
+fn schema_name(schema: &Value) -> String {
+    match schema["$ref"].as_str() {
+        Some(r) => r.rsplit('/').next().unwrap().to_string(),
+        None => "(inline)".to_string(),
+    }
+}
+
+#[test]
+fn operations_table_snapshot() {
+    insta::assert_snapshot!("operations", operations_table(&spec_json()));
+}
+
+/// The JSON Schema schemars derives for the generated type of each spec component.
+fn derived_schemas() -> BTreeMap<&'static str, Value> {
+    let to_value = |s: schemars::schema::RootSchema| serde_json::to_value(s).unwrap();
+    BTreeMap::from([
+        ("ActivationCompleteRequest", to_value(schema_for!(types::ActivationCompleteRequest))),
+        ("ActivationStatus", to_value(schema_for!(types::ActivationStatus))),
+        ("Error", to_value(schema_for!(types::Error))),
+        ("FieldError", to_value(schema_for!(types::FieldError))),
+        ("FieldErrorDetail", to_value(schema_for!(types::FieldErrorDetail))),
+        ("LoginRequest", to_value(schema_for!(types::LoginRequest))),
+        ("PasswordResetCompleteRequest", to_value(schema_for!(types::PasswordResetCompleteRequest))),
+        ("PasswordResetRequest", to_value(schema_for!(types::PasswordResetRequest))),
+        ("RegisterRequest", to_value(schema_for!(types::RegisterRequest))),
+        ("RegisterResponse", to_value(schema_for!(types::RegisterResponse))),
+        ("TokenResponse", to_value(schema_for!(types::TokenResponse))),
+    ])
+}
+
+/// The shape of a schema that both dialects (OpenAPI 3.0 and JSON Schema draft 7) must agree on.
+fn shape(schema: &Value) -> Value {
+    if let Some(reference) = schema["$ref"].as_str() {
+        return json!({ "ref": reference.rsplit('/').next().unwrap() });
+    }
+    if let Some(variants) = schema["oneOf"].as_array().or_else(|| schema["anyOf"].as_array()) {
+        return json!({ "one_of": variants.iter().map(shape).collect::<Vec<_>>() });
+    }
+    // OpenAPI says `nullable: true`; JSON Schema says `type: [T, "null"]`.
+    let (ty, nullable) = match &schema["type"] {
+        Value::Array(types) => (
+            types.iter().find(|t| *t != "null").cloned().unwrap_or(Value::Null),
+            types.iter().any(|t| t == "null"),
+        ),
+        ty => (ty.clone(), schema["nullable"] == true),
+    };
+    let mut out = json!({ "type": ty, "nullable": nullable });
+    if let Some(format) = schema["format"].as_str().filter(|f| !FORMATS_WITHOUT_A_RUST_TYPE.contains(f)) {
+        out["format"] = json!(format);
+    }
+    if ty == "array" {
+        out["items"] = shape(&schema["items"]);
+    }
+    if ty == "object" {
+        let mut required: Vec<_> = schema["required"].as_array().cloned().unwrap_or_default();
+        // An optional field is an `Option` that also accepts null; for optional fields absent and null
+        // mean the same, so nullability is compared on required fields only.
+        let properties: BTreeMap<_, _> = schema["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(name, prop)| {
+                let mut prop_shape = shape(prop);
+                if !required.contains(&json!(name)) {
+                    prop_shape.as_object_mut().unwrap().remove("nullable");
+                }
+                (name.clone(), prop_shape)
+            })
+            .collect();
+        required.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+        out["properties"] = json!(properties);
+        out["required"] = json!(required);
+        if schema["additionalProperties"].is_object() {
+            out["additional_properties"] = shape(&schema["additionalProperties"]);
+        }
+    }
+    out
+}
+
+#[test]
+fn generated_types_derive_the_schemas_the_spec_declares() {
+    let spec = spec_json();
+    let components = spec["components"]["schemas"].as_object().unwrap();
+    let derived = derived_schemas();
+    assert_eq!(
+        components.keys().map(String::as_str).collect::<Vec<_>>(),
+        derived.keys().copied().collect::<Vec<_>>(),
+        "every spec component needs an entry in derived_schemas()"
+    );
+    for (name, schema) in &derived {
+        let mut derived_shape = shape(schema);
+        for (_, field) in REQUIRED_NULLABLE.iter().filter(|(c, _)| c == name) {
+            let required = derived_shape["required"].as_array_mut().unwrap();
+            assert!(
+                !required.contains(&json!(field)),
+                "schemars now marks {name}.{field} required: remove it from REQUIRED_NULLABLE"
+            );
+            required.push(json!(field));
+            required.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            // shape() dropped its nullability while it counted as optional; restore it.
+            derived_shape["properties"][*field]["nullable"] =
+                shape(&schema["properties"][*field])["nullable"].clone();
+        }
+        let mut spec_shape = shape(&components[*name]);
+        if FLATTENED_MAPS.contains(name) {
+            assert!(
+                derived_shape.get("additional_properties").is_none(),
+                "schemars now derives additionalProperties for {name}: remove it from FLATTENED_MAPS"
+            );
+            assert!(spec_shape["additional_properties"].is_object(), "{name} has no additionalProperties");
+            spec_shape.as_object_mut().unwrap().remove("additional_properties");
+        }
+        assert_eq!(derived_shape, spec_shape, "component {name}");
+    }
+}
+
+/// Fields the spec declares required and nullable. typify makes them `Option<T>` with
+/// `deserialize_with = "Option::deserialize"`, so serde does require them (see the test below), but
+/// schemars 0.8 lists every `Option` field as not required. The only known divergence.
+const REQUIRED_NULLABLE: &[(&str, &str)] =
+    &[("ActivationStatus", "last_time_email_verification_email_sent")];
+
+/// Formats typify maps to a plain `String`, so schemars derives no format for them. (The `webshare`
+/// crate checks email addresses before sending.)
+const FORMATS_WITHOUT_A_RUST_TYPE: &[&str] = &["email"];
+
+/// Components whose `additionalProperties` typify turns into a `#[serde(flatten)]` map (`Error::extra`, the
+/// per-field errors). serde handles it (the 400 tests in `generated_client.rs` decode both forms), but
+/// schemars 0.8 derives no `additionalProperties` for a flattened map.
+const FLATTENED_MAPS: &[&str] = &["Error"];
+
+#[test]
+fn required_nullable_fields_are_required_when_decoding() {
+    let without = json!({
+        "email_is_verified": false,
+        "created_at": "2019-05-09T23:34:00.095501-07:00",
+        "updated_at": "2019-05-09T23:34:00.095501-07:00"
+    });
+    let err = serde_json::from_value::<types::ActivationStatus>(without).unwrap_err();
+    assert!(err.to_string().contains("last_time_email_verification_email_sent"), "{err}");
+    let mut with_null = json!({ "last_time_email_verification_email_sent": null });
+    with_null.as_object_mut().unwrap().extend(
+        json!({
+            "email_is_verified": false,
+            "created_at": "2019-05-09T23:34:00.095501-07:00",
+            "updated_at": "2019-05-09T23:34:00.095501-07:00"
+        })
+        .as_object()
+        .unwrap()
+        .clone(),
+    );
+    let status: types::ActivationStatus = serde_json::from_value(with_null).unwrap();
+    assert_eq!(status.last_time_email_verification_email_sent, None);
+}
+
+#[test]
+fn derived_json_schemas_snapshot() {
+    insta::assert_json_snapshot!("derived_json_schemas", derived_schemas());
+}
