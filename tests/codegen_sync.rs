@@ -55,10 +55,19 @@ fn an_edited_description_shows_up_as_a_readable_diff() {
     // The client's doc comment and the JSON copy change; the httpmock helpers carry no descriptions.
     assert_eq!(diffs.len(), 2, "{diffs:#?}");
     let all = diffs.join("\n");
-    assert!(all.contains("-    /**Sign in with a local account"), "{all}");
+    assert!(
+        all.contains("-    /**Sign in with a local account"),
+        "{all}"
+    );
     assert!(all.contains("+    /**Log in with a local account"), "{all}");
-    assert!(all.contains("crates/webshare-api/src/generated.rs (committed)"), "{all}");
-    assert!(all.contains("+        \"summary\": \"Log in with a local account\""), "{all}");
+    assert!(
+        all.contains("crates/webshare-api/src/generated.rs (committed)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("+        \"summary\": \"Log in with a local account\""),
+        "{all}"
+    );
 }
 
 fn generation_error(spec: &str) -> String {
@@ -70,13 +79,19 @@ fn generation_error(spec: &str) -> String {
 #[test]
 fn a_yaml_syntax_error_names_the_file() {
     let err = generation_error("openapi: 3.0.3\ninfo: [unclosed\n");
-    assert!(err.starts_with("openapi/webshare.yaml: not valid YAML or JSON"), "{err}");
+    assert!(
+        err.starts_with("openapi/webshare.yaml: not valid YAML or JSON"),
+        "{err}"
+    );
 }
 
 #[test]
 fn an_openapi_3_1_document_is_refused_with_the_reason() {
     let err = generation_error(&committed_spec().replacen("openapi: 3.0.3", "openapi: 3.1.0", 1));
-    assert!(err.contains("openapi/webshare.yaml: `openapi: 3.1.0` is not supported"), "{err}");
+    assert!(
+        err.contains("openapi/webshare.yaml: `openapi: 3.1.0` is not supported"),
+        "{err}"
+    );
     assert!(err.contains("3.0.x"), "{err}");
 }
 
@@ -92,8 +107,15 @@ fn a_missing_operation_id_names_the_operation() {
 
 #[test]
 fn a_duplicate_operation_id_names_the_operation() {
-    let err = generation_error(&committed_spec().replacen("operationId: login", "operationId: register", 1));
-    assert!(err.contains("operation `register` (POST /login/): reuses an `operationId`"), "{err}");
+    let err = generation_error(&committed_spec().replacen(
+        "operationId: login",
+        "operationId: register",
+        1,
+    ));
+    assert!(
+        err.contains("operation `register` (POST /login/): reuses an `operationId`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -104,7 +126,10 @@ fn two_error_schemas_in_one_operation_are_refused() {
         "        '404':\n          description: Not found.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/FieldErrorDetail'\n        '429':\n          $ref: '#/components/responses/TooManyRequests'\n        5XX:\n          $ref: '#/components/responses/ServerError'\n  /resetpassword/:",
         1,
     );
-    assert!(spec.contains("FieldErrorDetail'\n        '429'"), "the test's edit did not apply");
+    assert!(
+        spec.contains("FieldErrorDetail'\n        '429'"),
+        "the test's edit did not apply"
+    );
     let err = generation_error(&spec);
     assert!(err.starts_with("openapi/webshare.yaml, operation `login` (POST /login/): its error responses use 2 different schemas"), "{err}");
     assert!(err.contains("#/components/schemas/Error"), "{err}");
@@ -125,5 +150,8 @@ fn a_default_response_is_refused() {
 #[test]
 fn a_document_that_is_not_openapi_is_refused() {
     let err = generation_error("openapi: 3.0.3\npaths: 12\n");
-    assert!(err.starts_with("openapi/webshare.yaml: not a valid OpenAPI 3.0 document"), "{err}");
+    assert!(
+        err.starts_with("openapi/webshare.yaml: not a valid OpenAPI 3.0 document"),
+        "{err}"
+    );
 }

@@ -18,7 +18,11 @@ fn operations_table(spec: &Value) -> String {
         for (method, op) in item.as_object().unwrap() {
             let auth = match op["security"].as_array().map(Vec::as_slice) {
                 Some([]) => "none".to_string(),
-                Some(reqs) if reqs.iter().any(|r| r.as_object().is_some_and(|o| o.is_empty())) => {
+                Some(reqs)
+                    if reqs
+                        .iter()
+                        .any(|r| r.as_object().is_some_and(|o| o.is_empty())) =>
+                {
                     "optional token".to_string()
                 }
                 Some(_) => "token".to_string(),
@@ -76,16 +80,37 @@ fn operations_table_snapshot() {
 fn derived_schemas() -> BTreeMap<&'static str, Value> {
     let to_value = |s: schemars::schema::RootSchema| serde_json::to_value(s).unwrap();
     BTreeMap::from([
-        ("ActivationCompleteRequest", to_value(schema_for!(types::ActivationCompleteRequest))),
-        ("ActivationStatus", to_value(schema_for!(types::ActivationStatus))),
+        (
+            "ActivationCompleteRequest",
+            to_value(schema_for!(types::ActivationCompleteRequest)),
+        ),
+        (
+            "ActivationStatus",
+            to_value(schema_for!(types::ActivationStatus)),
+        ),
         ("Error", to_value(schema_for!(types::Error))),
         ("FieldError", to_value(schema_for!(types::FieldError))),
-        ("FieldErrorDetail", to_value(schema_for!(types::FieldErrorDetail))),
+        (
+            "FieldErrorDetail",
+            to_value(schema_for!(types::FieldErrorDetail)),
+        ),
         ("LoginRequest", to_value(schema_for!(types::LoginRequest))),
-        ("PasswordResetCompleteRequest", to_value(schema_for!(types::PasswordResetCompleteRequest))),
-        ("PasswordResetRequest", to_value(schema_for!(types::PasswordResetRequest))),
-        ("RegisterRequest", to_value(schema_for!(types::RegisterRequest))),
-        ("RegisterResponse", to_value(schema_for!(types::RegisterResponse))),
+        (
+            "PasswordResetCompleteRequest",
+            to_value(schema_for!(types::PasswordResetCompleteRequest)),
+        ),
+        (
+            "PasswordResetRequest",
+            to_value(schema_for!(types::PasswordResetRequest)),
+        ),
+        (
+            "RegisterRequest",
+            to_value(schema_for!(types::RegisterRequest)),
+        ),
+        (
+            "RegisterResponse",
+            to_value(schema_for!(types::RegisterResponse)),
+        ),
         ("TokenResponse", to_value(schema_for!(types::TokenResponse))),
     ])
 }
@@ -95,19 +120,29 @@ fn shape(schema: &Value) -> Value {
     if let Some(reference) = schema["$ref"].as_str() {
         return json!({ "ref": reference.rsplit('/').next().unwrap() });
     }
-    if let Some(variants) = schema["oneOf"].as_array().or_else(|| schema["anyOf"].as_array()) {
+    if let Some(variants) = schema["oneOf"]
+        .as_array()
+        .or_else(|| schema["anyOf"].as_array())
+    {
         return json!({ "one_of": variants.iter().map(shape).collect::<Vec<_>>() });
     }
     // OpenAPI says `nullable: true`; JSON Schema says `type: [T, "null"]`.
     let (ty, nullable) = match &schema["type"] {
         Value::Array(types) => (
-            types.iter().find(|t| *t != "null").cloned().unwrap_or(Value::Null),
+            types
+                .iter()
+                .find(|t| *t != "null")
+                .cloned()
+                .unwrap_or(Value::Null),
             types.iter().any(|t| t == "null"),
         ),
         ty => (ty.clone(), schema["nullable"] == true),
     };
     let mut out = json!({ "type": ty, "nullable": nullable });
-    if let Some(format) = schema["format"].as_str().filter(|f| !FORMATS_WITHOUT_A_RUST_TYPE.contains(f)) {
+    if let Some(format) = schema["format"]
+        .as_str()
+        .filter(|f| !FORMATS_WITHOUT_A_RUST_TYPE.contains(f))
+    {
         out["format"] = json!(format);
     }
     if ty == "array" {
@@ -169,8 +204,14 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
                 derived_shape.get("additional_properties").is_none(),
                 "schemars now derives additionalProperties for {name}: remove it from FLATTENED_MAPS"
             );
-            assert!(spec_shape["additional_properties"].is_object(), "{name} has no additionalProperties");
-            spec_shape.as_object_mut().unwrap().remove("additional_properties");
+            assert!(
+                spec_shape["additional_properties"].is_object(),
+                "{name} has no additionalProperties"
+            );
+            spec_shape
+                .as_object_mut()
+                .unwrap()
+                .remove("additional_properties");
         }
         assert_eq!(derived_shape, spec_shape, "component {name}");
     }
@@ -179,8 +220,10 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
 /// Fields the spec declares required and nullable. typify makes them `Option<T>` with
 /// `deserialize_with = "Option::deserialize"`, so serde does require them (see the test below), but
 /// schemars 0.8 lists every `Option` field as not required. The only known divergence.
-const REQUIRED_NULLABLE: &[(&str, &str)] =
-    &[("ActivationStatus", "last_time_email_verification_email_sent")];
+const REQUIRED_NULLABLE: &[(&str, &str)] = &[(
+    "ActivationStatus",
+    "last_time_email_verification_email_sent",
+)];
 
 /// Formats typify maps to a plain `String`, so schemars derives no format for them. (The `webshare`
 /// crate checks email addresses before sending.)
@@ -199,7 +242,11 @@ fn required_nullable_fields_are_required_when_decoding() {
         "updated_at": "2019-05-09T23:34:00.095501-07:00"
     });
     let err = serde_json::from_value::<types::ActivationStatus>(without).unwrap_err();
-    assert!(err.to_string().contains("last_time_email_verification_email_sent"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("last_time_email_verification_email_sent"),
+        "{err}"
+    );
     let mut with_null = json!({ "last_time_email_verification_email_sent": null });
     with_null.as_object_mut().unwrap().extend(
         json!({

@@ -18,7 +18,10 @@ pub fn spec_json() -> serde_json::Value {
 }
 
 /// Follows a local `$ref` (`#/components/...`) in `spec`; returns `value` itself when it is no reference.
-pub fn resolve<'a>(spec: &'a serde_json::Value, value: &'a serde_json::Value) -> &'a serde_json::Value {
+pub fn resolve<'a>(
+    spec: &'a serde_json::Value,
+    value: &'a serde_json::Value,
+) -> &'a serde_json::Value {
     match value.get("$ref").and_then(|r| r.as_str()) {
         Some(reference) => {
             let pointer = reference.trim_start_matches('#');
@@ -48,7 +51,11 @@ pub fn operation<'a>(
 }
 
 /// The example of the JSON response with `status` of an operation.
-pub fn response_example(spec: &serde_json::Value, operation_id: &str, status: &str) -> serde_json::Value {
+pub fn response_example(
+    spec: &serde_json::Value,
+    operation_id: &str,
+    status: &str,
+) -> serde_json::Value {
     let (_, _, op) = operation(spec, operation_id);
     let response = resolve(spec, &op["responses"][status]);
     response["content"]["application/json"]["example"].clone()

@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+use openapiv3::{
+    OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 use crate::spec;
@@ -98,7 +100,8 @@ fn run_progenitor(
     let mut generator = Generator::new(&settings(spec));
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&mut generator)));
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&mut generator)));
     std::panic::set_hook(previous_hook);
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),
@@ -109,13 +112,17 @@ fn run_progenitor(
                 .map(String::as_str)
                 .or_else(|| panic.downcast_ref::<&str>().copied())
                 .unwrap_or("(no message)");
-            anyhow::bail!("{}: progenitor failed on the document: {why}", name.display())
+            anyhow::bail!(
+                "{}: progenitor failed on the document: {why}",
+                name.display()
+            )
         }
     }
 }
 
 fn format_rust(tokens: proc_macro2::TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    let file: syn::File =
+        syn::parse2(tokens).context("progenitor produced code that does not parse")?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -141,18 +148,22 @@ fn secret_shapes(spec: &OpenAPI) -> Vec<schemars::schema::SchemaObject> {
     }
     shapes
         .into_iter()
-        .map(|(min_length, max_length, pattern)| schemars::schema::SchemaObject {
-            instance_type: Some(schemars::schema::InstanceType::String.into()),
-            format: Some("password".into()),
-            string: (min_length.is_some() || max_length.is_some() || pattern.is_some()).then(|| {
-                Box::new(schemars::schema::StringValidation {
-                    min_length: min_length.map(|n| n as u32),
-                    max_length: max_length.map(|n| n as u32),
-                    pattern,
-                })
-            }),
-            ..Default::default()
-        })
+        .map(
+            |(min_length, max_length, pattern)| schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                format: Some("password".into()),
+                string: (min_length.is_some() || max_length.is_some() || pattern.is_some()).then(
+                    || {
+                        Box::new(schemars::schema::StringValidation {
+                            min_length: min_length.map(|n| n as u32),
+                            max_length: max_length.map(|n| n as u32),
+                            pattern,
+                        })
+                    },
+                ),
+                ..Default::default()
+            },
+        )
         .collect()
 }
 
@@ -205,7 +216,10 @@ pub fn stale_diffs(root: &Path, files: &[GeneratedFile]) -> Vec<String> {
                 similar::TextDiff::from_lines(&committed, &file.contents)
                     .unified_diff()
                     .context_radius(3)
-                    .header(&format!("{name} (committed)"), &format!("{name} (generated)"))
+                    .header(
+                        &format!("{name} (committed)"),
+                        &format!("{name} (generated)"),
+                    )
                     .to_string()
             })
         })

@@ -47,7 +47,10 @@ fn run_codegen(check: bool) -> anyhow::Result<bool> {
             print!("{diff}");
         }
         if !diffs.is_empty() {
-            eprintln!("{} generated file(s) are stale: run `cargo xtask codegen`.", diffs.len());
+            eprintln!(
+                "{} generated file(s) are stale: run `cargo xtask codegen`.",
+                diffs.len()
+            );
         }
         return Ok(diffs.is_empty());
     }

@@ -80,7 +80,8 @@ pub fn parse(path: &Path, text: &str) -> Result<OpenAPI, SpecError> {
         if !seen_ids.insert(id.clone()) {
             return Err(err(
                 named(),
-                "reuses an `operationId` already taken by another operation; make it unique.".into(),
+                "reuses an `operationId` already taken by another operation; make it unique."
+                    .into(),
             ));
         }
         check_operation(&spec, op).map_err(|message| err(named(), message))?;
@@ -100,9 +101,11 @@ pub fn operations(spec: &OpenAPI) -> impl Iterator<Item = (&str, &str, &Operatio
 /// The limits of progenitor 0.15 on a single operation.
 fn check_operation(spec: &OpenAPI, op: &Operation) -> Result<(), String> {
     if op.responses.default.is_some() {
-        return Err("has a `default` response, which progenitor cannot generate; list the status codes \
+        return Err(
+            "has a `default` response, which progenitor cannot generate; list the status codes \
                     and point each at the shared `Error` schema."
-            .into());
+                .into(),
+        );
     }
     if let Some(body) = &op.request_body {
         let body = resolve_body(spec, body)?;

@@ -33,8 +33,7 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::RegisterResponse) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -42,8 +41,7 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -51,8 +49,7 @@ pub mod operations {
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(403u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -60,8 +57,7 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -70,8 +66,7 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self
-                    .0
+                self.0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -104,8 +99,7 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::TokenResponse) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -113,8 +107,7 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -122,8 +115,7 @@ pub mod operations {
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(403u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -131,8 +123,7 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -141,8 +132,7 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self
-                    .0
+                self.0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -178,8 +168,7 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -187,8 +176,7 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -197,8 +185,7 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self
-                    .0
+                self.0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -211,9 +198,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(
-                        regex::Regex::new("^/resetpassword/complete/$").unwrap(),
-                    ),
+                    .path_matches(regex::Regex::new("^/resetpassword/complete/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -233,8 +218,7 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::TokenResponse) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -242,8 +226,7 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -251,8 +234,7 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -261,8 +243,7 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self
-                    .0
+                self.0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -292,8 +273,7 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::ActivationStatus) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -301,8 +281,7 @@ pub mod operations {
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -310,8 +289,7 @@ pub mod operations {
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(403u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -319,8 +297,7 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -329,8 +306,7 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self
-                    .0
+                self.0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -360,8 +336,7 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::ActivationStatus) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -369,8 +344,7 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -378,8 +352,7 @@ pub mod operations {
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -387,8 +360,7 @@ pub mod operations {
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(403u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -396,8 +368,7 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -406,8 +377,7 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self
-                    .0
+                self.0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -440,8 +410,7 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::TokenResponse) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -449,8 +418,7 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -458,8 +426,7 @@ pub mod operations {
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -467,8 +434,7 @@ pub mod operations {
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(403u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -476,8 +442,7 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self
-                    .0
+                self.0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -486,8 +451,7 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self
-                    .0
+                self.0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -510,10 +474,7 @@ pub trait MockServerExt {
         F: FnOnce(operations::ResetPasswordWhen, operations::ResetPasswordThen);
     fn complete_password_reset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
-        F: FnOnce(
-            operations::CompletePasswordResetWhen,
-            operations::CompletePasswordResetThen,
-        );
+        F: FnOnce(operations::CompletePasswordResetWhen, operations::CompletePasswordResetThen);
     fn get_activation<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetActivationWhen, operations::GetActivationThen);
@@ -522,10 +483,7 @@ pub trait MockServerExt {
         F: FnOnce(operations::ResendActivationWhen, operations::ResendActivationThen);
     fn complete_activation<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
-        F: FnOnce(
-            operations::CompleteActivationWhen,
-            operations::CompleteActivationThen,
-        );
+        F: FnOnce(operations::CompleteActivationWhen, operations::CompleteActivationThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn register<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -544,7 +502,10 @@ impl MockServerExt for ::httpmock::MockServer {
         F: FnOnce(operations::LoginWhen, operations::LoginThen),
     {
         self.mock(|when, then| {
-            config_fn(operations::LoginWhen::new(when), operations::LoginThen::new(then))
+            config_fn(
+                operations::LoginWhen::new(when),
+                operations::LoginThen::new(then),
+            )
         })
     }
     fn reset_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -560,10 +521,7 @@ impl MockServerExt for ::httpmock::MockServer {
     }
     fn complete_password_reset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
-        F: FnOnce(
-            operations::CompletePasswordResetWhen,
-            operations::CompletePasswordResetThen,
-        ),
+        F: FnOnce(operations::CompletePasswordResetWhen, operations::CompletePasswordResetThen),
     {
         self.mock(|when, then| {
             config_fn(
@@ -596,10 +554,7 @@ impl MockServerExt for ::httpmock::MockServer {
     }
     fn complete_activation<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
-        F: FnOnce(
-            operations::CompleteActivationWhen,
-            operations::CompleteActivationThen,
-        ),
+        F: FnOnce(operations::CompleteActivationWhen, operations::CompleteActivationThen),
     {
         self.mock(|when, then| {
             config_fn(
