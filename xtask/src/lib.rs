@@ -1,4 +1,5 @@
 //! Project automation for the webshare-rs workspace, as a library so that tests can call the generator.
 
+pub mod ci;
 pub mod codegen;
 pub mod spec;

@@ -10,7 +10,9 @@ usage: cargo xtask <command>
 commands:
   codegen [--check]   regenerate the client, the httpmock helpers and openapi/webshare.json from
                       openapi/webshare.yaml; with --check, write nothing, print a diff of what is
-                      stale and fail if anything is";
+                      stale and fail if anything is
+  ci                  the whole test command: install the linters locally, lint the spec, check
+                      codegen, cargo fmt --check, cargo clippy -D warnings, cargo test";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +20,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(false),
         ["codegen", "--check"] => run_codegen(true),
+        ["ci"] => xtask::ci::run(&codegen::workspace_root()).map(|()| true),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(true)

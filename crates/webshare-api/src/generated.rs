@@ -4,13 +4,18 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
     ///The token from the activation email.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct ActivationCompleteRequest {
         ///The token from the activation email's link (`.../activation/{activation_token}/confirm/`).
@@ -23,7 +28,12 @@ pub mod types {
     }
     ///Whether the account's email address is verified.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct ActivationStatus {
         ///When this activation status was created.
@@ -32,8 +42,9 @@ pub mod types {
         pub email_is_verified: bool,
         ///When the activation email was last sent; null if it never was.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub last_time_email_verification_email_sent:
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub last_time_email_verification_email_sent: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///When this activation status last changed.
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
@@ -43,11 +54,16 @@ pub mod types {
         }
     }
     /**Every error response. `detail` and `code` describe errors about the request as a whole (401, 403, 404,
-    429, 5xx). Validation errors (400) have one entry per rejected request field, keyed by the field's
-    name, and `non_field_errors` for the rest.
-    */
+429, 5xx). Validation errors (400) have one entry per rejected request field, keyed by the field's
+name, and `non_field_errors` for the rest.
+*/
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct Error {
         ///A machine-readable code, such as `account_deleted`, `2fa_needed` or `api_key_not_allowed`.
@@ -60,7 +76,10 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub non_field_errors: ::std::vec::Vec<FieldError>,
         #[serde(flatten)]
-        pub extra: ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<FieldError>>,
+        pub extra: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::vec::Vec<FieldError>,
+        >,
     }
     impl Error {
         pub fn builder() -> builder::Error {
@@ -68,10 +87,15 @@ pub mod types {
         }
     }
     /**One validation error. The API has been seen sending both forms: a plain message, or an object with a
-    message and a machine-readable code.
-    */
+message and a machine-readable code.
+*/
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     #[serde(untagged)]
     pub enum FieldError {
@@ -85,7 +109,12 @@ pub mod types {
     }
     ///A validation error with a machine-readable code.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct FieldErrorDetail {
         ///A machine-readable code, such as `invalid` or `required`.
@@ -101,7 +130,12 @@ pub mod types {
     }
     ///Credentials of a local account.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct LoginRequest {
         ///Email address the account was registered with.
@@ -118,12 +152,17 @@ pub mod types {
     }
     ///A new password and the token from the password reset email.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct PasswordResetCompleteRequest {
         /**The new password: at least 8 characters, not all numeric, not too similar to the email address, and
-        not a commonly used password.
-        */
+not a commonly used password.
+*/
         pub password: ::webshare_api::Secret,
         ///The token from the reset email's link (`.../resetpassword/{password_reset_token}/confirm/`).
         pub password_reset_token: ::webshare_api::Secret,
@@ -137,7 +176,12 @@ pub mod types {
     }
     ///The account whose password is to be reset.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct PasswordResetRequest {
         ///Email address of the account. Only its format is checked.
@@ -152,7 +196,12 @@ pub mod types {
     }
     ///A new local account.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct RegisterRequest {
         ///Email address to register with. It may have to be verified later (see activation).
@@ -161,8 +210,8 @@ pub mod types {
         #[serde(default)]
         pub marketing_email_accepted: bool,
         /**At least 8 characters, not all numeric, not too similar to the email address, and not a commonly
-        used password.
-        */
+used password.
+*/
         pub password: ::webshare_api::Secret,
         ///A recaptcha token (invisible recaptcha works). Only the Webshare dashboard can produce one.
         pub recaptcha: ::webshare_api::Secret,
@@ -176,7 +225,12 @@ pub mod types {
     }
     ///The token of a newly registered account, or of the existing account that was signed in to.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct RegisterResponse {
         ///True when the email address was already registered and this signed in to that account.
@@ -191,7 +245,12 @@ pub mod types {
     }
     ///An API token.
     #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq, schemars::JsonSchema,
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
     )]
     pub struct TokenResponse {
         ///API token for the `Authorization` header.
@@ -206,12 +265,17 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct ActivationCompleteRequest {
-            activation_token: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            activation_token: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ActivationCompleteRequest {
             fn default() -> Self {
                 Self {
-                    activation_token: Err("no value supplied for activation_token".to_string()),
+                    activation_token: Err(
+                        "no value supplied for activation_token".to_string(),
+                    ),
                 }
             }
         }
@@ -221,13 +285,18 @@ pub mod types {
                 T: ::std::convert::TryInto<::webshare_api::Secret>,
                 T::Error: ::std::fmt::Display,
             {
-                self.activation_token = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for activation_token: {e}")
-                });
+                self.activation_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for activation_token: {e}"
+                        )
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<ActivationCompleteRequest> for super::ActivationCompleteRequest {
+        impl ::std::convert::TryFrom<ActivationCompleteRequest>
+        for super::ActivationCompleteRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ActivationCompleteRequest,
@@ -237,7 +306,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::ActivationCompleteRequest> for ActivationCompleteRequest {
+        impl ::std::convert::From<super::ActivationCompleteRequest>
+        for ActivationCompleteRequest {
             fn from(value: super::ActivationCompleteRequest) -> Self {
                 Self {
                     activation_token: Ok(value.activation_token),
@@ -264,9 +334,12 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     created_at: Err("no value supplied for created_at".to_string()),
-                    email_is_verified: Err("no value supplied for email_is_verified".to_string()),
+                    email_is_verified: Err(
+                        "no value supplied for email_is_verified".to_string(),
+                    ),
                     last_time_email_verification_email_sent: Err(
-                        "no value supplied for last_time_email_verification_email_sent".to_string(),
+                        "no value supplied for last_time_email_verification_email_sent"
+                            .to_string(),
                     ),
                     updated_at: Err("no value supplied for updated_at".to_string()),
                 }
@@ -280,7 +353,9 @@ pub mod types {
             {
                 self.created_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
                 self
             }
             pub fn email_is_verified<T>(mut self, value: T) -> Self
@@ -288,16 +363,20 @@ pub mod types {
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.email_is_verified = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for email_is_verified: {e}")
-                });
+                self.email_is_verified = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for email_is_verified: {e}"
+                        )
+                    });
                 self
             }
             pub fn last_time_email_verification_email_sent<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                    >,
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_time_email_verification_email_sent = value
@@ -316,7 +395,9 @@ pub mod types {
             {
                 self.updated_at = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
                 self
             }
         }
@@ -340,7 +421,7 @@ pub mod types {
                     created_at: Ok(value.created_at),
                     email_is_verified: Ok(value.email_is_verified),
                     last_time_email_verification_email_sent: Ok(
-                        value.last_time_email_verification_email_sent
+                        value.last_time_email_verification_email_sent,
                     ),
                     updated_at: Ok(value.updated_at),
                 }
@@ -356,8 +437,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            non_field_errors:
-                ::std::result::Result<::std::vec::Vec<super::FieldError>, ::std::string::String>,
+            non_field_errors: ::std::result::Result<
+                ::std::vec::Vec<super::FieldError>,
+                ::std::string::String,
+            >,
             extra: ::std::result::Result<
                 ::std::collections::HashMap<
                     ::std::string::String,
@@ -384,7 +467,9 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for code: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
                 self
             }
             pub fn detail<T>(mut self, value: T) -> Self
@@ -394,7 +479,9 @@ pub mod types {
             {
                 self.detail = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for detail: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for detail: {e}")
+                    });
                 self
             }
             pub fn non_field_errors<T>(mut self, value: T) -> Self
@@ -402,24 +489,30 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::vec::Vec<super::FieldError>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.non_field_errors = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for non_field_errors: {e}")
-                });
+                self.non_field_errors = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for non_field_errors: {e}"
+                        )
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::vec::Vec<super::FieldError>,
-                        >,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::vec::Vec<super::FieldError>,
                     >,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -470,7 +563,9 @@ pub mod types {
             {
                 self.code = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for code: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
                 self
             }
             pub fn message<T>(mut self, value: T) -> Self
@@ -480,7 +575,9 @@ pub mod types {
             {
                 self.message = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for message: {e}")
+                    });
                 self
             }
         }
@@ -506,8 +603,14 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct LoginRequest {
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
-            password: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
-            recaptcha: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            password: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+            recaptcha: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for LoginRequest {
             fn default() -> Self {
@@ -526,7 +629,9 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn password<T>(mut self, value: T) -> Self
@@ -536,7 +641,9 @@ pub mod types {
             {
                 self.password = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
                 self
             }
             pub fn recaptcha<T>(mut self, value: T) -> Self
@@ -546,7 +653,9 @@ pub mod types {
             {
                 self.recaptcha = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for recaptcha: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for recaptcha: {e}")
+                    });
                 self
             }
         }
@@ -573,17 +682,25 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct PasswordResetCompleteRequest {
-            password: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
-            password_reset_token:
-                ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
-            recaptcha: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            password: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+            password_reset_token: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+            recaptcha: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PasswordResetCompleteRequest {
             fn default() -> Self {
                 Self {
                     password: Err("no value supplied for password".to_string()),
                     password_reset_token: Err(
-                        "no value supplied for password_reset_token".to_string()
+                        "no value supplied for password_reset_token".to_string(),
                     ),
                     recaptcha: Err("no value supplied for recaptcha".to_string()),
                 }
@@ -597,7 +714,9 @@ pub mod types {
             {
                 self.password = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
                 self
             }
             pub fn password_reset_token<T>(mut self, value: T) -> Self
@@ -605,9 +724,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::webshare_api::Secret>,
                 T::Error: ::std::fmt::Display,
             {
-                self.password_reset_token = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for password_reset_token: {e}")
-                });
+                self.password_reset_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for password_reset_token: {e}"
+                        )
+                    });
                 self
             }
             pub fn recaptcha<T>(mut self, value: T) -> Self
@@ -617,11 +740,14 @@ pub mod types {
             {
                 self.recaptcha = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for recaptcha: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for recaptcha: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<PasswordResetCompleteRequest> for super::PasswordResetCompleteRequest {
+        impl ::std::convert::TryFrom<PasswordResetCompleteRequest>
+        for super::PasswordResetCompleteRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PasswordResetCompleteRequest,
@@ -633,7 +759,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::PasswordResetCompleteRequest> for PasswordResetCompleteRequest {
+        impl ::std::convert::From<super::PasswordResetCompleteRequest>
+        for PasswordResetCompleteRequest {
             fn from(value: super::PasswordResetCompleteRequest) -> Self {
                 Self {
                     password: Ok(value.password),
@@ -645,7 +772,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PasswordResetRequest {
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
-            recaptcha: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            recaptcha: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for PasswordResetRequest {
             fn default() -> Self {
@@ -663,7 +793,9 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn recaptcha<T>(mut self, value: T) -> Self
@@ -673,11 +805,14 @@ pub mod types {
             {
                 self.recaptcha = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for recaptcha: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for recaptcha: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<PasswordResetRequest> for super::PasswordResetRequest {
+        impl ::std::convert::TryFrom<PasswordResetRequest>
+        for super::PasswordResetRequest {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PasswordResetRequest,
@@ -700,8 +835,14 @@ pub mod types {
         pub struct RegisterRequest {
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
             marketing_email_accepted: ::std::result::Result<bool, ::std::string::String>,
-            password: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
-            recaptcha: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            password: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+            recaptcha: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
             tos_accepted: ::std::result::Result<bool, ::std::string::String>,
         }
         impl ::std::default::Default for RegisterRequest {
@@ -723,7 +864,9 @@ pub mod types {
             {
                 self.email = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for email: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
                 self
             }
             pub fn marketing_email_accepted<T>(mut self, value: T) -> Self
@@ -731,9 +874,13 @@ pub mod types {
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.marketing_email_accepted = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for marketing_email_accepted: {e}")
-                });
+                self.marketing_email_accepted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for marketing_email_accepted: {e}"
+                        )
+                    });
                 self
             }
             pub fn password<T>(mut self, value: T) -> Self
@@ -743,7 +890,9 @@ pub mod types {
             {
                 self.password = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
                 self
             }
             pub fn recaptcha<T>(mut self, value: T) -> Self
@@ -753,7 +902,9 @@ pub mod types {
             {
                 self.recaptcha = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for recaptcha: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for recaptcha: {e}")
+                    });
                 self
             }
             pub fn tos_accepted<T>(mut self, value: T) -> Self
@@ -763,7 +914,9 @@ pub mod types {
             {
                 self.tos_accepted = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for tos_accepted: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for tos_accepted: {e}")
+                    });
                 self
             }
         }
@@ -801,7 +954,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     logged_in_existing_user: Err(
-                        "no value supplied for logged_in_existing_user".to_string()
+                        "no value supplied for logged_in_existing_user".to_string(),
                     ),
                     token: Err("no value supplied for token".to_string()),
                 }
@@ -813,9 +966,13 @@ pub mod types {
                 T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
-                self.logged_in_existing_user = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for logged_in_existing_user: {e}")
-                });
+                self.logged_in_existing_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for logged_in_existing_user: {e}"
+                        )
+                    });
                 self
             }
             pub fn token<T>(mut self, value: T) -> Self
@@ -825,7 +982,9 @@ pub mod types {
             {
                 self.token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
                 self
             }
         }
@@ -867,7 +1026,9 @@ pub mod types {
             {
                 self.token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
                 self
             }
         }
@@ -876,16 +1037,12 @@ pub mod types {
             fn try_from(
                 value: TokenResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    token: value.token?,
-                })
+                Ok(Self { token: value.token? })
             }
         }
         impl ::std::convert::From<super::TokenResponse> for TokenResponse {
             fn from(value: super::TokenResponse) -> Self {
-                Self {
-                    token: Ok(value.token),
-                }
+                Self { token: Ok(value.token) }
             }
         }
     }
@@ -895,12 +1052,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -950,9 +1113,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -989,121 +1150,121 @@ impl ClientHooks<()> for &Client {}
 impl Client {
     /**Register a local account
 
-    Creates an account with an email address and a password and returns an API token for it.
-    Registering an email address that already exists, with that account's password, signs in instead
-    (`logged_in_existing_user` is then true).
+Creates an account with an email address and a password and returns an API token for it.
+Registering an email address that already exists, with that account's password, signs in instead
+(`logged_in_existing_user` is then true).
 
-    This operation requires a recaptcha token: it is meant for the Webshare dashboard, not for programs.
+This operation requires a recaptcha token: it is meant for the Webshare dashboard, not for programs.
 
 
-    Sends a `POST` request to `/register/`
+Sends a `POST` request to `/register/`
 
-    ```ignore
-    let response = client.register()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.register()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn register(&self) -> builder::Register<'_> {
         builder::Register::new(self)
     }
     /**Sign in with a local account
 
-    Exchanges an email address and a password for an API token. Wrong credentials are a 400 that does not
-    say whether the email address is registered.
+Exchanges an email address and a password for an API token. Wrong credentials are a 400 that does not
+say whether the email address is registered.
 
-    This operation requires a recaptcha token: it is meant for the Webshare dashboard, not for programs.
+This operation requires a recaptcha token: it is meant for the Webshare dashboard, not for programs.
 
 
-    Sends a `POST` request to `/login/`
+Sends a `POST` request to `/login/`
 
-    ```ignore
-    let response = client.login()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.login()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn login(&self) -> builder::Login<'_> {
         builder::Login::new(self)
     }
     /**Request a password reset
 
-    Sends a password reset email holding a `password_reset_token`. Beyond checking that the email address
-    is well formed and the recaptcha, it always answers 204, whether or not the address is registered.
+Sends a password reset email holding a `password_reset_token`. Beyond checking that the email address
+is well formed and the recaptcha, it always answers 204, whether or not the address is registered.
 
 
-    Sends a `POST` request to `/resetpassword/`
+Sends a `POST` request to `/resetpassword/`
 
-    ```ignore
-    let response = client.reset_password()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.reset_password()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn reset_password(&self) -> builder::ResetPassword<'_> {
         builder::ResetPassword::new(self)
     }
     /**Complete a password reset
 
-    Sets a new password with the `password_reset_token` from the reset email. Every earlier API token of
-    the account stops working, and a new token is returned.
+Sets a new password with the `password_reset_token` from the reset email. Every earlier API token of
+the account stops working, and a new token is returned.
 
 
-    Sends a `POST` request to `/resetpassword/complete/`
+Sends a `POST` request to `/resetpassword/complete/`
 
-    ```ignore
-    let response = client.complete_password_reset()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.complete_password_reset()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn complete_password_reset(&self) -> builder::CompletePasswordReset<'_> {
         builder::CompletePasswordReset::new(self)
     }
     /**Get the activation status
 
-    Returns whether the account's email address is verified, and when a verification email was last sent.
+Returns whether the account's email address is verified, and when a verification email was last sent.
 
-    Sends a `GET` request to `/activation/`
+Sends a `GET` request to `/activation/`
 
-    ```ignore
-    let response = client.get_activation()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_activation()
+    .send()
+    .await;
+```*/
     pub fn get_activation(&self) -> builder::GetActivation<'_> {
         builder::GetActivation::new(self)
     }
     /**Resend the activation email
 
-    Sends the activation email again to the account's address. How often it may be sent is limited: calling
-    again too soon is a 429. The request has no body.
+Sends the activation email again to the account's address. How often it may be sent is limited: calling
+again too soon is a 429. The request has no body.
 
 
-    Sends a `POST` request to `/activation/resend/`
+Sends a `POST` request to `/activation/resend/`
 
-    ```ignore
-    let response = client.resend_activation()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.resend_activation()
+    .send()
+    .await;
+```*/
     pub fn resend_activation(&self) -> builder::ResendActivation<'_> {
         builder::ResendActivation::new(self)
     }
     /**Complete the account activation
 
-    Verifies the account's email address with the `activation_token` from the activation email and returns
-    a new API token; earlier tokens keep working. Authentication is optional but encouraged.
+Verifies the account's email address with the `activation_token` from the activation email and returns
+a new API token; earlier tokens keep working. Authentication is optional but encouraged.
 
 
-    Sends a `POST` request to `/activation/complete/`
+Sends a `POST` request to `/activation/complete/`
 
-    ```ignore
-    let response = client.complete_activation()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.complete_activation()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn complete_activation(&self) -> builder::CompleteActivation<'_> {
         builder::CompleteActivation::new(self)
     }
@@ -1114,12 +1275,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::register`]
 
-    [`Client::register`]: super::Client::register*/
+[`Client::register`]: super::Client::register*/
     #[derive(Debug, Clone)]
     pub struct Register<'a> {
         client: &'a super::Client,
@@ -1135,17 +1296,23 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RegisterRequest>,
-            <V as std::convert::TryInto<types::RegisterRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::RegisterRequest,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `RegisterRequest` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `RegisterRequest` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::RegisterRequest) -> types::builder::RegisterRequest,
+            F: std::ops::FnOnce(
+                types::builder::RegisterRequest,
+            ) -> types::builder::RegisterRequest,
         {
             self.body = self.body.map(f);
             self
@@ -1156,14 +1323,19 @@ pub mod builder {
         ) -> Result<ResponseValue<types::RegisterResponse>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::RegisterRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::RegisterRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/register/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1184,25 +1356,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::login`]
 
-    [`Client::login`]: super::Client::login*/
+[`Client::login`]: super::Client::login*/
     #[derive(Debug, Clone)]
     pub struct Login<'a> {
         client: &'a super::Client,
@@ -1223,12 +1411,16 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `LoginRequest` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `LoginRequest` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::LoginRequest) -> types::builder::LoginRequest,
+            F: std::ops::FnOnce(
+                types::builder::LoginRequest,
+            ) -> types::builder::LoginRequest,
         {
             self.body = self.body.map(f);
             self
@@ -1239,14 +1431,19 @@ pub mod builder {
         ) -> Result<ResponseValue<types::TokenResponse>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::LoginRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::LoginRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/login/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1267,25 +1464,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::reset_password`]
 
-    [`Client::reset_password`]: super::Client::reset_password*/
+[`Client::reset_password`]: super::Client::reset_password*/
     #[derive(Debug, Clone)]
     pub struct ResetPassword<'a> {
         client: &'a super::Client,
@@ -1301,21 +1514,25 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PasswordResetRequest>,
-            <V as std::convert::TryInto<types::PasswordResetRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::PasswordResetRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `PasswordResetRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `PasswordResetRequest` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::PasswordResetRequest,
-                ) -> types::builder::PasswordResetRequest,
+                types::builder::PasswordResetRequest,
+            ) -> types::builder::PasswordResetRequest,
         {
             self.body = self.body.map(f);
             self
@@ -1324,14 +1541,19 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::PasswordResetRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::PasswordResetRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/resetpassword/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1352,22 +1574,34 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::complete_password_reset`]
 
-    [`Client::complete_password_reset`]: super::Client::complete_password_reset*/
+[`Client::complete_password_reset`]: super::Client::complete_password_reset*/
     #[derive(Debug, Clone)]
     pub struct CompletePasswordReset<'a> {
         client: &'a super::Client,
@@ -1383,22 +1617,26 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::PasswordResetCompleteRequest>,
-            <V as std::convert::TryInto<types::PasswordResetCompleteRequest>>::Error:
-                std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::PasswordResetCompleteRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `PasswordResetCompleteRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `PasswordResetCompleteRequest` for body failed: {}",
+                        s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::PasswordResetCompleteRequest,
-                ) -> types::builder::PasswordResetCompleteRequest,
+                types::builder::PasswordResetCompleteRequest,
+            ) -> types::builder::PasswordResetCompleteRequest,
         {
             self.body = self.body.map(f);
             self
@@ -1410,15 +1648,19 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::PasswordResetCompleteRequest::try_from(v).map_err(|e| e.to_string())
+                    types::PasswordResetCompleteRequest::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/resetpassword/complete/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1439,22 +1681,34 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_activation`]
 
-    [`Client::get_activation`]: super::Client::get_activation*/
+[`Client::get_activation`]: super::Client::get_activation*/
     #[derive(Debug, Clone)]
     pub struct GetActivation<'a> {
         client: &'a super::Client,
@@ -1470,10 +1724,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/activation/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1493,25 +1750,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::resend_activation`]
 
-    [`Client::resend_activation`]: super::Client::resend_activation*/
+[`Client::resend_activation`]: super::Client::resend_activation*/
     #[derive(Debug, Clone)]
     pub struct ResendActivation<'a> {
         client: &'a super::Client,
@@ -1527,10 +1800,13 @@ pub mod builder {
             let Self { client } = self;
             let url = format!("{}/activation/resend/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1550,28 +1826,48 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::complete_activation`]
 
-    [`Client::complete_activation`]: super::Client::complete_activation*/
+[`Client::complete_activation`]: super::Client::complete_activation*/
     #[derive(Debug, Clone)]
     pub struct CompleteActivation<'a> {
         client: &'a super::Client,
@@ -1587,22 +1883,26 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ActivationCompleteRequest>,
-            <V as std::convert::TryInto<types::ActivationCompleteRequest>>::Error:
-                std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::ActivationCompleteRequest,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `ActivationCompleteRequest` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ActivationCompleteRequest` for body failed: {}",
+                        s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
-                    types::builder::ActivationCompleteRequest,
-                ) -> types::builder::ActivationCompleteRequest,
+                types::builder::ActivationCompleteRequest,
+            ) -> types::builder::ActivationCompleteRequest,
         {
             self.body = self.body.map(f);
             self
@@ -1614,15 +1914,19 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
-                    types::ActivationCompleteRequest::try_from(v).map_err(|e| e.to_string())
+                    types::ActivationCompleteRequest::try_from(v)
+                        .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/activation/complete/", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1643,21 +1947,41 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                401u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                429u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

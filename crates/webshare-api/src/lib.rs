@@ -9,6 +9,7 @@
 extern crate self as webshare_api;
 
 #[allow(clippy::all, missing_docs, unused_imports, unused_mut)]
+#[rustfmt::skip]
 mod generated;
 mod secret;
 

@@ -33,7 +33,8 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::RegisterResponse) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -41,7 +42,8 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -49,7 +51,8 @@ pub mod operations {
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(403u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -57,7 +60,8 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -66,7 +70,8 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self.0
+                self
+                    .0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -99,7 +104,8 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::TokenResponse) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -107,7 +113,8 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -115,7 +122,8 @@ pub mod operations {
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(403u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -123,7 +131,8 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -132,7 +141,8 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self.0
+                self
+                    .0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -168,7 +178,8 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -176,7 +187,8 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -185,7 +197,8 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self.0
+                self
+                    .0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -198,7 +211,9 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/resetpassword/complete/$").unwrap()),
+                    .path_matches(
+                        regex::Regex::new("^/resetpassword/complete/$").unwrap(),
+                    ),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -218,7 +233,8 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::TokenResponse) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -226,7 +242,8 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -234,7 +251,8 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -243,7 +261,8 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self.0
+                self
+                    .0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -273,7 +292,8 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::ActivationStatus) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -281,7 +301,8 @@ pub mod operations {
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -289,7 +310,8 @@ pub mod operations {
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(403u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -297,7 +319,8 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -306,7 +329,8 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self.0
+                self
+                    .0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -336,7 +360,8 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::ActivationStatus) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -344,7 +369,8 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -352,7 +378,8 @@ pub mod operations {
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -360,7 +387,8 @@ pub mod operations {
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(403u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -368,7 +396,8 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -377,7 +406,8 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self.0
+                self
+                    .0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -410,7 +440,8 @@ pub mod operations {
         }
         pub fn ok(self, value: &types::TokenResponse) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -418,7 +449,8 @@ pub mod operations {
         }
         pub fn bad_request(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(400u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -426,7 +458,8 @@ pub mod operations {
         }
         pub fn unauthorized(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -434,7 +467,8 @@ pub mod operations {
         }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(403u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -442,7 +476,8 @@ pub mod operations {
         }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
-                self.0
+                self
+                    .0
                     .status(429u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -451,7 +486,8 @@ pub mod operations {
         pub fn server_error(self, status: u16, value: &types::Error) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
-                self.0
+                self
+                    .0
                     .status(status)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
@@ -474,7 +510,10 @@ pub trait MockServerExt {
         F: FnOnce(operations::ResetPasswordWhen, operations::ResetPasswordThen);
     fn complete_password_reset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
-        F: FnOnce(operations::CompletePasswordResetWhen, operations::CompletePasswordResetThen);
+        F: FnOnce(
+            operations::CompletePasswordResetWhen,
+            operations::CompletePasswordResetThen,
+        );
     fn get_activation<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetActivationWhen, operations::GetActivationThen);
@@ -483,7 +522,10 @@ pub trait MockServerExt {
         F: FnOnce(operations::ResendActivationWhen, operations::ResendActivationThen);
     fn complete_activation<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
-        F: FnOnce(operations::CompleteActivationWhen, operations::CompleteActivationThen);
+        F: FnOnce(
+            operations::CompleteActivationWhen,
+            operations::CompleteActivationThen,
+        );
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn register<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -502,10 +544,7 @@ impl MockServerExt for ::httpmock::MockServer {
         F: FnOnce(operations::LoginWhen, operations::LoginThen),
     {
         self.mock(|when, then| {
-            config_fn(
-                operations::LoginWhen::new(when),
-                operations::LoginThen::new(then),
-            )
+            config_fn(operations::LoginWhen::new(when), operations::LoginThen::new(then))
         })
     }
     fn reset_password<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -521,7 +560,10 @@ impl MockServerExt for ::httpmock::MockServer {
     }
     fn complete_password_reset<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
-        F: FnOnce(operations::CompletePasswordResetWhen, operations::CompletePasswordResetThen),
+        F: FnOnce(
+            operations::CompletePasswordResetWhen,
+            operations::CompletePasswordResetThen,
+        ),
     {
         self.mock(|when, then| {
             config_fn(
@@ -554,7 +596,10 @@ impl MockServerExt for ::httpmock::MockServer {
     }
     fn complete_activation<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
-        F: FnOnce(operations::CompleteActivationWhen, operations::CompleteActivationThen),
+        F: FnOnce(
+            operations::CompleteActivationWhen,
+            operations::CompleteActivationThen,
+        ),
     {
         self.mock(|when, then| {
             config_fn(

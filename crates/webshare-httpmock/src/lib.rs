@@ -4,6 +4,7 @@
 //! Do not edit `generated.rs`: run `cargo xtask codegen`.
 
 #[allow(clippy::all, missing_docs, unused_imports)]
+#[rustfmt::skip]
 mod generated;
 
 pub use generated::*;
