@@ -1,0 +1,56 @@
+//! `Authorization: Token <key>`, as the real service reads it.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+
+use crate::Shared;
+use crate::error::ApiError;
+use crate::state::UserId;
+
+/// The caller, if a token was sent. A token that is sent but unknown is a 401 even where authentication
+/// is optional, as in the real service.
+pub struct Caller(pub Option<(UserId, String)>);
+
+/// A caller that must be authenticated.
+pub struct User(pub UserId);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller
+where
+    Shared: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Some(header) = parts.headers.get(AUTHORIZATION) else { return Ok(Self(None)) };
+        let header = header.to_str().map_err(|_| ApiError::invalid_token())?;
+        let mut words = header.split_whitespace();
+        match (words.next(), words.next(), words.next()) {
+            (Some(keyword), Some(token), None) if keyword.eq_ignore_ascii_case("token") => {
+                let app = Shared::from_ref(state);
+                let data = app.data.lock().unwrap_or_else(|e| e.into_inner());
+                match data.tokens.get(token) {
+                    Some(user) => Ok(Self(Some((*user, token.to_owned())))),
+                    None => Err(ApiError::invalid_token()),
+                }
+            }
+            (Some(keyword), _, _) if keyword.eq_ignore_ascii_case("token") => Err(ApiError::invalid_token()),
+            // Another scheme (e.g. `Bearer`) is not this API's: the request is simply unauthenticated.
+            _ => Ok(Self(None)),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for User
+where
+    Shared: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Caller::from_request_parts(parts, state).await? {
+            Caller(Some((user, _))) => Ok(Self(user)),
+            Caller(None) => Err(ApiError::not_authenticated()),
+        }
+    }
+}

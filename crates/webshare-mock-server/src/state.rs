@@ -1,0 +1,132 @@
+//! The service's data: accounts, tokens, one-time codes and the outbox. One lock guards it all; no
+//! operation holds it across an `.await`.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use webshare_api::Secret;
+
+/// What an email sent by the service is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailKind {
+    /// Carries an `activation_token` for `POST activation/complete/`.
+    Activation,
+    /// Carries a `password_reset_token` for `POST resetpassword/complete/`.
+    PasswordReset,
+}
+
+/// An email the service would have sent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Email {
+    /// The recipient.
+    pub to: String,
+    /// What it is for.
+    pub kind: EmailKind,
+    /// The one-time code it carries (redacted in `Debug`; serialized in full for the test-only route).
+    pub token: Secret,
+    /// When it was sent.
+    pub sent_at: DateTime<Utc>,
+}
+
+pub(crate) type UserId = u64;
+
+#[derive(Debug)]
+pub(crate) struct User {
+    pub email: String,
+    pub password: Secret,
+    pub email_is_verified: bool,
+    pub last_activation_email: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Data {
+    next_id: UserId,
+    pub users: HashMap<UserId, User>,
+    pub by_email: HashMap<String, UserId>,
+    pub tokens: HashMap<String, UserId>,
+    pub activation_codes: HashMap<String, UserId>,
+    pub reset_codes: HashMap<String, UserId>,
+    pub outbox: Vec<Email>,
+}
+
+impl Data {
+    pub fn create_user(&mut self, email: &str, password: &str, now: DateTime<Utc>) -> UserId {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.users.insert(
+            id,
+            User {
+                email: email.to_owned(),
+                password: Secret::new(password),
+                email_is_verified: false,
+                last_activation_email: None,
+                created_at: now,
+                updated_at: now,
+            },
+        );
+        self.by_email.insert(normalize_email(email), id);
+        id
+    }
+
+    pub fn user_by_email(&self, email: &str) -> Option<UserId> {
+        self.by_email.get(&normalize_email(email)).copied()
+    }
+
+    /// A new API token for `user`.
+    pub fn issue_token(&mut self, user: UserId) -> Secret {
+        let token = random_token();
+        self.tokens.insert(token.clone(), user);
+        Secret::new(token)
+    }
+
+    /// Revokes every API token of `user`.
+    pub fn revoke_tokens(&mut self, user: UserId) {
+        self.tokens.retain(|_, owner| *owner != user);
+    }
+
+    /// Mails a one-time code of `kind` to `user` and remembers it.
+    pub fn send_code(&mut self, user: UserId, kind: EmailKind, now: DateTime<Utc>) {
+        let code = random_token();
+        let codes = match kind {
+            EmailKind::Activation => &mut self.activation_codes,
+            EmailKind::PasswordReset => &mut self.reset_codes,
+        };
+        codes.insert(code.clone(), user);
+        let to = self.users[&user].email.clone();
+        self.outbox.push(Email { to, kind, token: Secret::new(code), sent_at: now });
+    }
+}
+
+/// The current time at the API's precision (microseconds).
+pub(crate) fn now() -> DateTime<Utc> {
+    chrono::SubsecRound::trunc_subsecs(Utc::now(), 6)
+}
+
+/// Emails are case-insensitive for lookup, as the real service treats them.
+fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// 40 hex characters from the OS's random source, the shape of Webshare's tokens.
+pub(crate) fn random_token() -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).expect("the OS random source is available");
+    let mut token = String::with_capacity(40);
+    for b in bytes {
+        token.push(HEX[usize::from(b >> 4)] as char);
+        token.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    token
+}
+
+/// Seconds left of `window` since `since`, rounded up; `None` when the window has passed.
+pub(crate) fn seconds_left(since: DateTime<Utc>, window: Duration, now: DateTime<Utc>) -> Option<u64> {
+    let elapsed = (now - since).to_std().unwrap_or_default();
+    let left = window.checked_sub(elapsed)?;
+    if left.is_zero() { None } else { Some(left.as_secs() + u64::from(left.subsec_nanos() > 0)) }
+}
