@@ -4,27 +4,15 @@
 //! Request bodies and responses are the examples of `openapi/webshare.yaml`, which are the source pages'.
 
 use httpmock::MockServer;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 use webshare_api::{Client, Error, Secret, types};
 use webshare_httpmock::MockServerExt;
-use webshare_tests::{request_example, response_example, spec_json};
+use webshare_tests::{api_client, request_example, response_example, spec_json};
 
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
-/// A generated client whose reqwest client sends `Authorization: Token <token>` on every request.
 fn client(server: &MockServer, token: Option<&str>) -> Client {
-    let mut headers = HeaderMap::new();
-    if let Some(token) = token {
-        let mut value = HeaderValue::from_str(&format!("Token {token}")).unwrap();
-        value.set_sensitive(true);
-        headers.insert(AUTHORIZATION, value);
-    }
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    Client::new_with_client(&server.base_url(), http)
+    api_client(&server.base_url(), token)
 }
 
 /// httpmock's matchers are synchronous, so mocks are set up outside the runtime and calls run inside it.

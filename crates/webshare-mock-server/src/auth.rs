@@ -22,7 +22,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Some(header) = parts.headers.get(AUTHORIZATION) else { return Ok(Self(None)) };
+        let Some(header) = parts.headers.get(AUTHORIZATION) else {
+            return Ok(Self(None));
+        };
         let header = header.to_str().map_err(|_| ApiError::invalid_token())?;
         let mut words = header.split_whitespace();
         match (words.next(), words.next(), words.next()) {
@@ -34,7 +36,9 @@ where
                     None => Err(ApiError::invalid_token()),
                 }
             }
-            (Some(keyword), _, _) if keyword.eq_ignore_ascii_case("token") => Err(ApiError::invalid_token()),
+            (Some(keyword), _, _) if keyword.eq_ignore_ascii_case("token") => {
+                Err(ApiError::invalid_token())
+            }
             // Another scheme (e.g. `Bearer`) is not this API's: the request is simply unauthenticated.
             _ => Ok(Self(None)),
         }

@@ -43,12 +43,20 @@ pub enum ApiError {
 impl ApiError {
     /// A 400 with one error on one field.
     pub fn field(field: &str, message: impl Into<String>, code: &'static str) -> Self {
-        Self::Validation(BTreeMap::from([(field.to_owned(), vec![(message.into(), code)])]))
+        Self::Validation(BTreeMap::from([(
+            field.to_owned(),
+            vec![(message.into(), code)],
+        )]))
     }
 
     /// An error with `detail` and `code`.
     pub fn detail(status: StatusCode, detail: impl Into<String>, code: &'static str) -> Self {
-        Self::Detail { status, detail: detail.into(), code, retry_after: None }
+        Self::Detail {
+            status,
+            detail: detail.into(),
+            code,
+            retry_after: None,
+        }
     }
 
     /// 401 without credentials.
@@ -62,7 +70,11 @@ impl ApiError {
 
     /// 401 with a token that is unknown or revoked.
     pub fn invalid_token() -> Self {
-        Self::detail(StatusCode::UNAUTHORIZED, "Invalid token.", "authentication_failed")
+        Self::detail(
+            StatusCode::UNAUTHORIZED,
+            "Invalid token.",
+            "authentication_failed",
+        )
     }
 
     /// 429 with `Retry-After`.
@@ -97,9 +109,12 @@ impl ApiError {
                         .into_iter()
                         .map(|(message, code)| match style {
                             FieldErrorStyle::Strings => types::FieldError::String(message),
-                            FieldErrorStyle::Objects => types::FieldError::FieldErrorDetail(
-                                types::FieldErrorDetail { message, code: Some(code.to_owned()) },
-                            ),
+                            FieldErrorStyle::Objects => {
+                                types::FieldError::FieldErrorDetail(types::FieldErrorDetail {
+                                    message,
+                                    code: Some(code.to_owned()),
+                                })
+                            }
                         })
                         .collect();
                     if field == "non_field_errors" {
@@ -110,7 +125,12 @@ impl ApiError {
                 }
                 (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
             }
-            Self::Detail { status, detail, code, retry_after } => {
+            Self::Detail {
+                status,
+                detail,
+                code,
+                retry_after,
+            } => {
                 let body = types::Error {
                     code: Some(code.to_owned()),
                     detail: Some(detail),
@@ -119,7 +139,9 @@ impl ApiError {
                 };
                 let mut response = (status, axum::Json(body)).into_response();
                 if let Some(seconds) = retry_after {
-                    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
                 }
                 if status == StatusCode::UNAUTHORIZED {
                     response
@@ -148,9 +170,10 @@ pub fn for_framework_status(status: StatusCode) -> ApiError {
         StatusCode::NOT_FOUND => ("Not found.", "not_found"),
         StatusCode::METHOD_NOT_ALLOWED => ("Method not allowed.", "method_not_allowed"),
         StatusCode::PAYLOAD_TOO_LARGE => ("Request body is too large.", "request_too_large"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ("Unsupported media type: send `Content-Type: application/json`.", "unsupported_media_type")
-        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "Unsupported media type: send `Content-Type: application/json`.",
+            "unsupported_media_type",
+        ),
         StatusCode::BAD_REQUEST => ("Malformed request.", "parse_error"),
         status if status.is_server_error() => ("A server error occurred.", "error"),
         _ => ("The request could not be processed.", "invalid"),

@@ -103,7 +103,10 @@ impl MockServer {
     pub async fn bind(addr: SocketAddr, config: Config) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let app = Arc::new(AppState { config, data: Mutex::default() });
+        let app = Arc::new(AppState {
+            config,
+            data: Mutex::default(),
+        });
         let router = routes::router(app.clone());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -113,7 +116,13 @@ impl MockServer {
                 })
                 .await
         });
-        Ok(Self { addr, base_url: format!("http://{addr}/api/v2"), app, shutdown: Some(shutdown), task })
+        Ok(Self {
+            addr,
+            base_url: format!("http://{addr}/api/v2"),
+            app,
+            shutdown: Some(shutdown),
+            task,
+        })
     }
 
     /// The API's base URL, `http://127.0.0.1:PORT/api/v2`: the mock's equivalent of
@@ -134,7 +143,12 @@ impl MockServer {
 
     /// Every email sent so far, oldest first.
     pub fn outbox(&self) -> Vec<Email> {
-        self.app.data.lock().unwrap_or_else(|e| e.into_inner()).outbox.clone()
+        self.app
+            .data
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .outbox
+            .clone()
     }
 
     /// The newest email of `kind` sent to `to`.

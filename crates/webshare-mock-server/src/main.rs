@@ -38,7 +38,11 @@ async fn main() -> ExitCode {
     let config = Config {
         recaptcha: args.recaptcha,
         resend_throttle: Duration::from_secs(args.resend_throttle_secs),
-        field_error_style: if args.field_error_objects { FieldErrorStyle::Objects } else { FieldErrorStyle::Strings },
+        field_error_style: if args.field_error_objects {
+            FieldErrorStyle::Objects
+        } else {
+            FieldErrorStyle::Strings
+        },
         ..Config::default()
     };
     let server = match MockServer::bind(SocketAddr::new(args.host, args.port), config).await {

@@ -28,7 +28,10 @@ pub fn router(app: Shared) -> Router {
         .route(crate::OUTBOX_PATH, get(outbox))
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(DefaultBodyLimit::max(app.config.max_body_bytes))
-        .layer(middleware::map_response_with_state(app.clone(), render_errors))
+        .layer(middleware::map_response_with_state(
+            app.clone(),
+            render_errors,
+        ))
         .with_state(app)
 }
 
@@ -58,7 +61,11 @@ fn check_recaptcha(app: &Shared, fields: &mut Fields, value: &str) {
         && !fields.has_error("recaptcha")
         && value != required
     {
-        fields.error("recaptcha", "Invalid recaptcha. Please try again.", "invalid");
+        fields.error(
+            "recaptcha",
+            "Invalid recaptcha. Please try again.",
+            "invalid",
+        );
     }
 }
 
@@ -84,20 +91,34 @@ async fn register(
     let password = fields.string("password");
     let recaptcha = fields.string("recaptcha");
     if fields.boolean("tos_accepted", true) == Some(false) {
-        fields.error("tos_accepted", "You must accept the terms of service.", "invalid");
+        fields.error(
+            "tos_accepted",
+            "You must accept the terms of service.",
+            "invalid",
+        );
     }
     fields.boolean("marketing_email_accepted", false);
     check_recaptcha(&app, &mut fields, recaptcha);
 
     let now = now();
     let mut data = lock(&app);
-    if let Some(user) = (!fields.has_error("email")).then(|| data.user_by_email(email)).flatten() {
+    if let Some(user) = (!fields.has_error("email"))
+        .then(|| data.user_by_email(email))
+        .flatten()
+    {
         fields.finish()?;
         if data.users[&user].password.expose() != password {
-            return Err(ApiError::field("email", "A user with this email address already exists.", "unique"));
+            return Err(ApiError::field(
+                "email",
+                "A user with this email address already exists.",
+                "unique",
+            ));
         }
         let token = data.issue_token(user);
-        return Ok(Json(types::RegisterResponse { token, logged_in_existing_user: true }));
+        return Ok(Json(types::RegisterResponse {
+            token,
+            logged_in_existing_user: true,
+        }));
     }
     if !fields.has_error("password") {
         check_password(&mut fields, "password", password, email);
@@ -105,7 +126,10 @@ async fn register(
     fields.finish()?;
     let user = data.create_user(email, password, now);
     let token = data.issue_token(user);
-    Ok(Json(types::RegisterResponse { token, logged_in_existing_user: false }))
+    Ok(Json(types::RegisterResponse {
+        token,
+        logged_in_existing_user: false,
+    }))
 }
 
 async fn login(
@@ -125,9 +149,15 @@ async fn login(
         .user_by_email(email)
         .filter(|user| data.users[user].password.expose() == password)
         .ok_or_else(|| {
-            ApiError::field("non_field_errors", "Unable to log in with provided credentials.", "authorization")
+            ApiError::field(
+                "non_field_errors",
+                "Unable to log in with provided credentials.",
+                "authorization",
+            )
         })?;
-    Ok(Json(types::TokenResponse { token: data.issue_token(user) }))
+    Ok(Json(types::TokenResponse {
+        token: data.issue_token(user),
+    }))
 }
 
 async fn reset_password(
@@ -161,7 +191,11 @@ async fn complete_password_reset(
     let user = data.reset_codes.get(code).copied();
     let Some(user) = user else {
         if !fields.has_error("password_reset_token") {
-            fields.error("password_reset_token", "Invalid or expired password reset token.", "invalid");
+            fields.error(
+                "password_reset_token",
+                "Invalid or expired password reset token.",
+                "invalid",
+            );
         }
         return Err(fields.into_error());
     };
@@ -171,11 +205,16 @@ async fn complete_password_reset(
     }
     fields.finish()?;
     data.reset_codes.retain(|_, owner| *owner != user);
-    let account = data.users.get_mut(&user).expect("codes belong to existing users");
+    let account = data
+        .users
+        .get_mut(&user)
+        .expect("codes belong to existing users");
     account.password = password.into();
     account.updated_at = now();
     data.revoke_tokens(user);
-    Ok(Json(types::TokenResponse { token: data.issue_token(user) }))
+    Ok(Json(types::TokenResponse {
+        token: data.issue_token(user),
+    }))
 }
 
 fn activation_status(data: &Data, user: UserId) -> types::ActivationStatus {
@@ -188,7 +227,10 @@ fn activation_status(data: &Data, user: UserId) -> types::ActivationStatus {
     }
 }
 
-async fn get_activation(State(app): State<Shared>, User(user): User) -> Json<types::ActivationStatus> {
+async fn get_activation(
+    State(app): State<Shared>,
+    User(user): User,
+) -> Json<types::ActivationStatus> {
     Json(activation_status(&lock(&app), user))
 }
 
@@ -213,7 +255,10 @@ async fn resend_activation(
         return Err(ApiError::throttled(wait));
     }
     data.send_code(user, EmailKind::Activation, now);
-    let account = data.users.get_mut(&user).expect("authenticated users exist");
+    let account = data
+        .users
+        .get_mut(&user)
+        .expect("authenticated users exist");
     account.last_activation_email = Some(now);
     account.updated_at = now;
     Ok(Json(activation_status(&data, user)))
@@ -229,13 +274,22 @@ async fn complete_activation(
     fields.finish()?;
     let mut data = lock(&app);
     let Some(user) = data.activation_codes.remove(code) else {
-        return Err(ApiError::field("activation_token", "Invalid or already used activation token.", "invalid"));
+        return Err(ApiError::field(
+            "activation_token",
+            "Invalid or already used activation token.",
+            "invalid",
+        ));
     };
-    let account = data.users.get_mut(&user).expect("codes belong to existing users");
+    let account = data
+        .users
+        .get_mut(&user)
+        .expect("codes belong to existing users");
     account.email_is_verified = true;
     account.updated_at = now();
     data.activation_codes.retain(|_, owner| *owner != user);
-    Ok(Json(types::TokenResponse { token: data.issue_token(user) }))
+    Ok(Json(types::TokenResponse {
+        token: data.issue_token(user),
+    }))
 }
 
 #[derive(serde::Deserialize)]
@@ -249,7 +303,12 @@ async fn outbox(State(app): State<Shared>, Query(query): Query<OutboxQuery>) -> 
     let emails: Vec<_> = data
         .outbox
         .iter()
-        .filter(|email| query.to.as_deref().is_none_or(|to| email.to.eq_ignore_ascii_case(to)))
+        .filter(|email| {
+            query
+                .to
+                .as_deref()
+                .is_none_or(|to| email.to.eq_ignore_ascii_case(to))
+        })
         .cloned()
         .collect();
     Json(emails)

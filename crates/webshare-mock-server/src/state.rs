@@ -97,7 +97,12 @@ impl Data {
         };
         codes.insert(code.clone(), user);
         let to = self.users[&user].email.clone();
-        self.outbox.push(Email { to, kind, token: Secret::new(code), sent_at: now });
+        self.outbox.push(Email {
+            to,
+            kind,
+            token: Secret::new(code),
+            sent_at: now,
+        });
     }
 }
 
@@ -125,8 +130,16 @@ pub(crate) fn random_token() -> String {
 }
 
 /// Seconds left of `window` since `since`, rounded up; `None` when the window has passed.
-pub(crate) fn seconds_left(since: DateTime<Utc>, window: Duration, now: DateTime<Utc>) -> Option<u64> {
+pub(crate) fn seconds_left(
+    since: DateTime<Utc>,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Option<u64> {
     let elapsed = (now - since).to_std().unwrap_or_default();
     let left = window.checked_sub(elapsed)?;
-    if left.is_zero() { None } else { Some(left.as_secs() + u64::from(left.subsec_nanos() > 0)) }
+    if left.is_zero() {
+        None
+    } else {
+        Some(left.as_secs() + u64::from(left.subsec_nanos() > 0))
+    }
 }

@@ -39,7 +39,10 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
             Ok(Value::Object(map)) => Ok(Self(map)),
             Ok(other) => Err(ApiError::field(
                 "non_field_errors",
-                format!("Invalid data. Expected a dictionary, but got {}.", json_kind(&other)),
+                format!(
+                    "Invalid data. Expected a dictionary, but got {}.",
+                    json_kind(&other)
+                ),
                 "invalid",
             )),
             Err(e) => Err(ApiError::detail(
@@ -71,12 +74,18 @@ pub struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// Starts reading `body`.
     pub fn new(body: &'a Map<String, Value>) -> Self {
-        Self { body, errors: FieldErrors::new() }
+        Self {
+            body,
+            errors: FieldErrors::new(),
+        }
     }
 
     /// Records an error on `field`.
     pub fn error(&mut self, field: &str, message: impl Into<String>, code: &'static str) {
-        self.errors.entry(field.to_owned()).or_default().push((message.into(), code));
+        self.errors
+            .entry(field.to_owned())
+            .or_default()
+            .push((message.into(), code));
     }
 
     /// Whether `field` has an error already.
@@ -135,13 +144,19 @@ impl<'a> Fields<'a> {
 
     /// `Ok` when nothing was wrong, else the 400.
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.errors)) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.errors))
+        }
     }
 }
 
 /// A deliberately plain check: one `@`, a non-empty local part, a dotted domain, no spaces.
 pub fn is_valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     email.len() <= 254
         && !local.is_empty()
         && !domain.contains('@')
@@ -152,9 +167,29 @@ pub fn is_valid_email(email: &str) -> bool {
 
 /// A few of the most common passwords; the real service uses a list of 20,000.
 const COMMON_PASSWORDS: &[&str] = &[
-    "password", "password1", "password123", "12345678", "123456789", "1234567890", "qwerty123",
-    "qwertyuiop", "iloveyou", "sunshine", "princess", "football", "baseball", "welcome1", "abc12345",
-    "letmein1", "trustno1", "superman", "starwars", "passw0rd", "whatever", "dragon123", "11111111",
+    "password",
+    "password1",
+    "password123",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwerty123",
+    "qwertyuiop",
+    "iloveyou",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "welcome1",
+    "abc12345",
+    "letmein1",
+    "trustno1",
+    "superman",
+    "starwars",
+    "passw0rd",
+    "whatever",
+    "dragon123",
+    "11111111",
 ];
 
 /// The register page's password rules, as Django's validators word them.
@@ -167,13 +202,22 @@ pub fn password_problems(password: &str, email: &str) -> Vec<(String, &'static s
         ));
     }
     if COMMON_PASSWORDS.contains(&password.to_lowercase().as_str()) {
-        problems.push(("This password is too common.".to_owned(), "password_too_common"));
+        problems.push((
+            "This password is too common.".to_owned(),
+            "password_too_common",
+        ));
     }
     if !password.is_empty() && password.chars().all(|c| c.is_ascii_digit()) {
-        problems.push(("This password is entirely numeric.".to_owned(), "password_entirely_numeric"));
+        problems.push((
+            "This password is entirely numeric.".to_owned(),
+            "password_entirely_numeric",
+        ));
     }
     if too_similar(password, email) {
-        problems.push(("The password is too similar to the email.".to_owned(), "password_too_similar"));
+        problems.push((
+            "The password is too similar to the email.".to_owned(),
+            "password_too_similar",
+        ));
     }
     problems
 }
@@ -184,7 +228,9 @@ fn too_similar(password: &str, email: &str) -> bool {
     let password = password.to_lowercase();
     let email = email.to_lowercase();
     let parts = std::iter::once(email.as_str()).chain(email.split(|c: char| !c.is_alphanumeric()));
-    parts.filter(|p| p.len() >= 3).any(|part| similarity(&password, part) >= 0.7)
+    parts
+        .filter(|p| p.len() >= 3)
+        .any(|part| similarity(&password, part) >= 0.7)
 }
 
 fn similarity(a: &str, b: &str) -> f64 {
@@ -199,7 +245,11 @@ fn similarity(a: &str, b: &str) -> f64 {
         let mut diagonal = 0;
         for (j, &cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = if ca == cb { diagonal + 1 } else { above.max(row[j]) };
+            row[j + 1] = if ca == cb {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
             diagonal = above;
         }
     }
@@ -212,7 +262,12 @@ mod tests {
 
     #[test]
     fn password_rules() {
-        let codes = |p: &str| password_problems(p, "janedoe@example.com").into_iter().map(|(_, c)| c).collect::<Vec<_>>();
+        let codes = |p: &str| {
+            password_problems(p, "janedoe@example.com")
+                .into_iter()
+                .map(|(_, c)| c)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(codes("short1"), ["password_too_short"]);
         assert_eq!(codes("password"), ["password_too_common"]);
         assert_eq!(codes("98765432101"), ["password_entirely_numeric"]);
@@ -224,7 +279,16 @@ mod tests {
     #[test]
     fn email_shapes() {
         assert!(is_valid_email("user@webshare.io"));
-        for bad in ["", "user", "user@", "@webshare.io", "user@io", "us er@webshare.io", "a@b@c.io", "user@x..io"] {
+        for bad in [
+            "",
+            "user",
+            "user@",
+            "@webshare.io",
+            "user@io",
+            "us er@webshare.io",
+            "a@b@c.io",
+            "user@x..io",
+        ] {
             assert!(!is_valid_email(bad), "{bad}");
         }
     }
