@@ -65,7 +65,118 @@ pub fn run(root: &Path) -> Result<()> {
 
     step("cargo test");
     run_in(root, cargo().args(["test", "--workspace"]))?;
+
+    step("schemathesis: every phase against webshare-mock-server with the committed spec");
+    schemathesis(root)?;
     Ok(())
+}
+
+/// Starts the mock server binary, registers an account for a token, and runs schemathesis against it.
+fn schemathesis(root: &Path) -> Result<()> {
+    run_in(
+        root,
+        cargo().args(["build", "--quiet", "-p", "webshare-mock-server"]),
+    )?;
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
+    // No resend throttle, so that schemathesis reaches the logic behind resend (the e2e tests cover 429).
+    let server = MockServerProcess::start(
+        &target.join("debug/webshare-mock-server"),
+        &["--resend-throttle-secs", "0"],
+    )?;
+    let token = server.register_token()?;
+    let work_dir = root.join("build/schemathesis");
+    std::fs::create_dir_all(&work_dir)?;
+    run_in(
+        &work_dir,
+        Command::new(root.join(".venv/bin/schemathesis")).args([
+            "run",
+            root.join(codegen::SPEC_PATH)
+                .to_str()
+                .context("the path is UTF-8")?,
+            "--url",
+            &server.base_url,
+            "--header",
+            &format!("Authorization: Token {token}"),
+            "--phases",
+            "examples,coverage,fuzzing,stateful",
+            "--checks",
+            "all",
+            // Schema-valid data can still be refused by business rules (wrong credentials, unknown
+            // one-time codes, weak passwords), as the real service refuses it.
+            "--exclude-checks",
+            "positive_data_acceptance",
+            "--max-examples",
+            "100",
+            "--seed",
+            "20261122",
+            "--output-sanitize",
+            "true",
+        ]),
+    )
+}
+
+/// `webshare-mock-server --port 0` as a child process, killed on drop.
+struct MockServerProcess {
+    child: std::process::Child,
+    base_url: String,
+}
+
+impl MockServerProcess {
+    fn start(binary: &Path, args: &[&str]) -> Result<Self> {
+        use std::io::BufRead;
+        let mut child = Command::new(binary)
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line)?;
+        let base_url = line.trim().to_owned();
+        if !base_url.starts_with("http://") {
+            let _ = child.kill();
+            bail!("the mock server printed {line:?} instead of its base URL");
+        }
+        Ok(Self { child, base_url })
+    }
+
+    /// Registers an account over plain HTTP/1.1 and returns its token.
+    fn register_token(&self) -> Result<String> {
+        use std::io::{Read, Write};
+        let (host_port, path) = self.base_url["http://".len()..]
+            .split_once('/')
+            .context("base URL has a path")?;
+        let body = r#"{"email":"schemathesis@example.com","password":"Correct-Horse-Battery-9","recaptcha":"ci","tos_accepted":true}"#;
+        let mut stream = std::net::TcpStream::connect(host_port)?;
+        write!(
+            stream,
+            "POST /{path}/register/ HTTP/1.1\r\nHost: {host_port}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        let json = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b)
+            .unwrap_or("");
+        let value: serde_json::Value = serde_json::from_str(json)
+            .with_context(|| format!("registering for a token failed: {response}"))?;
+        value["token"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("no token in {json}"))
+    }
+}
+
+impl Drop for MockServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn install_tools(root: &Path) -> Result<()> {

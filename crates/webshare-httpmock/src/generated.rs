@@ -49,6 +49,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unsupported_media_type(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
                 self
@@ -120,6 +129,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unsupported_media_type(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
                 self
@@ -185,6 +203,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unsupported_media_type(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn too_many_requests(self, value: &types::Error) -> Self {
             Self(
                 self
@@ -245,6 +272,15 @@ pub mod operations {
                 self
                     .0
                     .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -452,6 +488,15 @@ pub mod operations {
                 self
                     .0
                     .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unsupported_media_type(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(415u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

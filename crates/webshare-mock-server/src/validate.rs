@@ -19,7 +19,16 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+            .unwrap_or("")
+            .to_owned();
+        // `Bytes` honours the router's body limit; its rejection becomes a 413.
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| crate::error::for_framework_status(rejection.status()))?;
+        // As in the real service, an empty body is an empty form: every required field is reported missing.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(Map::new()));
+        }
         let is_json = content_type
             .split(';')
             .next()
@@ -31,10 +40,6 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
                 "unsupported_media_type",
             ));
         }
-        // `Bytes` honours the router's body limit; its rejection becomes a 413 in `render_errors`.
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|rejection| crate::error::for_framework_status(rejection.status()))?;
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(map)) => Ok(Self(map)),
             Ok(other) => Err(ApiError::field(
