@@ -69,16 +69,15 @@ pub fn request_example(spec: &serde_json::Value, operation_id: &str) -> serde_js
 
 /// A generated client for `base_url` whose requests carry `Authorization: Token <token>` when given.
 pub fn api_client(base_url: &str, token: Option<&str>) -> webshare_api::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    if let Some(token) = token {
+    let authorization = token.map(|token| {
         let mut value = reqwest::header::HeaderValue::from_str(&format!("Token {token}"))
             .expect("tokens are header-safe");
         value.set_sensitive(true);
-        headers.insert(reqwest::header::AUTHORIZATION, value);
-    }
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .expect("a default reqwest client builds");
-    webshare_api::Client::new_with_client(base_url, http)
+        value
+    });
+    webshare_api::Client::new_with_client(
+        base_url,
+        reqwest::Client::new(),
+        webshare_api::RequestContext::new(authorization),
+    )
 }

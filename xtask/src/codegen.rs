@@ -75,14 +75,21 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
     ])
 }
 
-/// The generator settings: the builder interface, JSON Schema derives, and secrets as `Secret`.
+/// The generator settings: the builder interface, JSON Schema derives, secrets as `Secret`, and a
+/// `webshare_api::RequestContext` carried by the client.
 pub fn settings(spec: &OpenAPI) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // progenitor ignores `securitySchemes`; the client carries the `Authorization` value (built by the
+        // caller, in `webshare::auth`) in a context whose hooks set it and record the response status.
+        // Clients with different tokens can so share one `reqwest::Client` and its connection pool.
+        .with_inner_type(quote::quote! { ::webshare_api::RequestContext })
+        .with_pre_hook(quote::quote! { ::webshare_api::RequestContext::before_send })
+        .with_post_hook(quote::quote! { ::webshare_api::RequestContext::after_receive });
     // typify matches a conversion on the whole schema except its description, so each distinct shape of
     // secret string in the document gets its own entry.
     for shape in secret_shapes(spec) {

@@ -1102,6 +1102,7 @@ Version: 0.1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::webshare_api::RequestContext,
 }
 impl Client {
     /// Create a new client.
@@ -1109,7 +1110,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: ::webshare_api::RequestContext) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -1117,7 +1118,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -1125,14 +1126,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::webshare_api::RequestContext,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<::webshare_api::RequestContext> for Client {
     fn api_version() -> &'static str {
         "0.1.0"
     }
@@ -1142,11 +1148,11 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &::webshare_api::RequestContext {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+impl ClientHooks<::webshare_api::RequestContext> for &Client {}
 impl Client {
     /**Register a local account
 
@@ -1350,9 +1356,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "register",
             };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -1465,9 +1473,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "login",
             };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -1582,9 +1592,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "reset_password",
             };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
@@ -1696,9 +1708,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "complete_password_reset",
             };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -1772,9 +1786,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_activation",
             };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -1848,9 +1864,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "resend_activation",
             };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -1969,9 +1987,11 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "complete_activation",
             };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
