@@ -1,0 +1,60 @@
+//! *Activate account*: the email verification status, resending the email, and completing it.
+
+use webshare_api::{Secret, types};
+
+use crate::operations::{COMPLETE_ACTIVATION, GET_ACTIVATION, RESEND_ACTIVATION};
+use crate::{Client, Error, Token, validate};
+
+pub use webshare_api::types::ActivationStatus;
+
+/// Activation operations; from [`Client::activation`].
+#[derive(Debug, Clone, Copy)]
+pub struct Activation<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    /// Account activation (email verification).
+    pub fn activation(&self) -> Activation<'_> {
+        Activation { client: self }
+    }
+}
+
+impl Activation<'_> {
+    /// Whether the account's email is verified, and when the last activation email went out. Needs a
+    /// token.
+    pub async fn status(&self) -> Result<ActivationStatus, Error> {
+        self.client
+            .call(&GET_ACTIVATION, |api| async move {
+                api.get_activation().send().await
+            })
+            .await
+    }
+
+    /// Sends the activation email again. The service limits how often: too soon is
+    /// [`Error::RateLimited`] (which the default retry policy waits out, up to 60 s). Needs a token.
+    pub async fn resend(&self) -> Result<ActivationStatus, Error> {
+        self.client
+            .call(&RESEND_ACTIVATION, |api| async move {
+                api.resend_activation().send().await
+            })
+            .await
+    }
+
+    /// Verifies the email with the code from the activation email and returns a new token; earlier
+    /// tokens keep working. Works with or without a token.
+    pub async fn complete(&self, activation_token: impl Into<Secret>) -> Result<Token, Error> {
+        let body = types::ActivationCompleteRequest {
+            activation_token: activation_token.into(),
+        };
+        validate::present("activation_token", &body.activation_token)?;
+        let response = self
+            .client
+            .call(&COMPLETE_ACTIVATION, |api| {
+                let body = body.clone();
+                async move { api.complete_activation().body(body).send().await }
+            })
+            .await?;
+        Ok(response.token.into())
+    }
+}

@@ -1,0 +1,241 @@
+//! [`Client`] and [`ClientBuilder`]: configuration, and the one connection pool clients share.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::HeaderValue;
+use webshare_api::Secret;
+
+use crate::{Error, RetryPolicy, Token, auth};
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://proxy.webshare.io/api/v2";
+/// The environment variable [`Client::from_env`] reads, as Webshare's own SDKs do.
+pub const API_KEY_ENV: &str = "WEBSHARE_API_KEY";
+/// Time limit of one attempt, connection included (as in Webshare's own SDK).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Time limit for opening a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A Webshare API client. Cheap to clone; clones, and clients made with [`Client::with_token`], share
+/// one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) authorization: Option<HeaderValue>,
+}
+
+pub(crate) struct Shared {
+    pub http: reqwest::Client,
+    pub base_url: String,
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl Client {
+    /// A client for the production API, authenticated with an API key or token.
+    pub fn new(api_key: impl Into<Secret>) -> Result<Self, Error> {
+        Self::builder().api_key(api_key).build()
+    }
+
+    /// A client authenticated with the key in `WEBSHARE_API_KEY`.
+    pub fn from_env() -> Result<Self, Error> {
+        match std::env::var(API_KEY_ENV) {
+            Ok(key) if !key.trim().is_empty() => Self::new(key),
+            _ => Err(Error::Config {
+                message: format!("{API_KEY_ENV} is not set; set it to a Webshare API key"),
+            }),
+        }
+    }
+
+    /// A client for the production API that sends no token: for register, login and password reset.
+    pub fn unauthenticated() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+
+    /// Configure a client: base URL, timeouts, retries, user agent, your own `reqwest::Client`.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The same client (pool, base URL, settings), authenticated with `token`.
+    pub fn with_token(&self, token: &Token) -> Result<Self, Error> {
+        let authorization = auth::authorization_header(&token.into())?;
+        let url = Url::parse(&self.shared.base_url).map_err(|e| Error::Config {
+            message: e.to_string(),
+        })?;
+        auth::check_transport(&url, true)?;
+        Ok(Self {
+            shared: self.shared.clone(),
+            authorization: Some(authorization),
+        })
+    }
+
+    /// The same client without a token.
+    pub fn without_token(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+            authorization: None,
+        }
+    }
+
+    /// Whether requests carry a token.
+    pub fn is_authenticated(&self) -> bool {
+        self.authorization.is_some()
+    }
+
+    /// The API's base URL, e.g. `https://proxy.webshare.io/api/v2`.
+    pub fn base_url(&self) -> &str {
+        &self.shared.base_url
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.shared.base_url)
+            .field("authenticated", &self.is_authenticated())
+            .field("timeout", &self.shared.timeout)
+            .field("retry", &self.shared.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]. Every setting has a default; [`ClientBuilder::build`] checks them.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    api_key: Option<Secret>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            api_key: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent: format!("webshare-rs/{}", env!("CARGO_PKG_VERSION")),
+            http: None,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http.is_some())
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API's base URL (default [`DEFAULT_BASE_URL`]); a mock server's is `http://127.0.0.1:PORT/api/v2`.
+    /// Plain `http` is allowed with a token only to loopback addresses.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Authenticate with an API key or token (`Authorization: Token <key>`).
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Send no token (the default).
+    pub fn unauthenticated(mut self) -> Self {
+        self.api_key = None;
+        self
+    }
+
+    /// Time limit of one attempt, from sending to the whole response read (default 60 s). Retries get
+    /// their own.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time limit for opening a connection (default 10 s). Not applied to a client given with
+    /// [`ClientBuilder::http_client`], which keeps its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// When to retry (default [`RetryPolicy::default`]; [`RetryPolicy::none`] disables retries).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` (default `webshare-rs/<version>`). Not applied to a client given with
+    /// [`ClientBuilder::http_client`].
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Use your own `reqwest::Client` (proxies, TLS roots, pool settings). Its connect timeout and user
+    /// agent apply; this crate adds the token, the per-attempt timeout and retries.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Checks the settings and makes the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let url = Url::parse(&self.base_url).map_err(|e| Error::Config {
+            message: format!("invalid base URL `{}`: {e}", self.base_url),
+        })?;
+        if url.cannot_be_a_base() || url.host_str().is_none_or(str::is_empty) {
+            return Err(Error::Config {
+                message: format!("invalid base URL `{}`: it needs a host", self.base_url),
+            });
+        }
+        if self.timeout.is_zero() {
+            return Err(Error::Config {
+                message: "the timeout must be longer than zero".into(),
+            });
+        }
+        let authorization = self
+            .api_key
+            .as_ref()
+            .map(auth::authorization_header)
+            .transpose()?;
+        auth::check_transport(&url, authorization.is_some())?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(&self.user_agent)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| Error::Config {
+                    message: format!("cannot build the HTTP client: {e}"),
+                })?,
+        };
+        Ok(Client {
+            shared: Arc::new(Shared {
+                http,
+                base_url: self.base_url.trim_end_matches('/').to_owned(),
+                timeout: self.timeout,
+                retry: self.retry,
+            }),
+            authorization,
+        })
+    }
+}

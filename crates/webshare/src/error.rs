@@ -1,0 +1,386 @@
+//! [`Error`]: every way a call can fail, and the one place that maps HTTP answers onto it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderValue, RETRY_AFTER};
+use webshare_api::{Received, types};
+
+/// The wait the documentation asks for after a 429 that has no `Retry-After` header.
+pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
+
+/// How much of an undecodable body an error keeps.
+const SNIPPET_CHARS: usize = 200;
+
+/// One validation message from the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// Human-readable text, e.g. "This password is too common.".
+    pub message: String,
+    /// Machine-readable code, when the server sent one (e.g. `invalid`).
+    pub code: Option<String>,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// An error from a [`Client`](crate::Client) call. Match on it; each variant's `Display` is a sentence
+/// that says what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// 400: the server rejected the request's content.
+    #[error(
+        "the server rejected the request: {}",
+        describe_fields(field_errors, non_field_errors)
+    )]
+    Validation {
+        /// Messages per request field, e.g. `password` → "This password is too common.".
+        field_errors: BTreeMap<String, Vec<FieldError>>,
+        /// Messages about the request as a whole (e.g. wrong credentials).
+        non_field_errors: Vec<FieldError>,
+    },
+    /// 401: no valid token was sent.
+    #[error("not authenticated ({}): the API token is missing, wrong or revoked; log in again or check the API key", detail.as_deref().unwrap_or("no detail"))]
+    Unauthorized {
+        /// The server's explanation.
+        detail: Option<String>,
+    },
+    /// 403: the token may not do this. See [`Error::is_two_factor_required`] and
+    /// [`Error::is_account_deleted`].
+    #[error("forbidden ({}): {}", code.as_deref().unwrap_or("no code"), forbidden_advice(code.as_deref(), detail.as_deref()))]
+    Forbidden {
+        /// Machine-readable reason: `2fa_needed`, `account_deleted`, `api_key_not_allowed`, ...
+        code: Option<String>,
+        /// The server's explanation.
+        detail: Option<String>,
+    },
+    /// 404.
+    #[error("not found ({}): check the base URL", detail.as_deref().unwrap_or("no detail"))]
+    NotFound {
+        /// The server's explanation.
+        detail: Option<String>,
+    },
+    /// 429: too many requests.
+    #[error("rate limited: wait {} before trying again", retry_after.map_or_else(|| format!("{} s (the documented wait)", DEFAULT_RATE_LIMIT_WAIT.as_secs()), |d| format!("{} s", d.as_secs())))]
+    RateLimited {
+        /// The server's `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+        /// The server's explanation.
+        detail: Option<String>,
+    },
+    /// 5xx: the server failed.
+    #[error("the Webshare server failed with HTTP {status} ({}); try again later", detail.as_deref().unwrap_or("no detail"))]
+    Server {
+        /// The HTTP status.
+        status: u16,
+        /// The server's explanation, or the start of a body that was not JSON.
+        detail: Option<String>,
+    },
+    /// Another error status (405, 406, 408, 413, 415, ...).
+    #[error("the server answered HTTP {status} ({}): {}", code.as_deref().unwrap_or("no code"), detail.as_deref().unwrap_or("no detail"))]
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// Machine-readable reason.
+        code: Option<String>,
+        /// The server's explanation.
+        detail: Option<String>,
+    },
+    /// No answer in time.
+    #[error("no answer within {} s; the server may be slow or unreachable, try again or raise the timeout", after.as_secs_f64())]
+    Timeout {
+        /// The time limit that passed.
+        after: Duration,
+    },
+    /// The connection failed or broke.
+    #[error("could not reach the server ({message}); check the network and the base URL")]
+    Connection {
+        /// What went wrong, without request contents.
+        message: String,
+    },
+    /// A response that could not be read as the API documents it.
+    #[error("unexpected response body (HTTP {}): {body_snippet}", status.map_or_else(|| "status unknown".to_owned(), |s| s.to_string()))]
+    Decode {
+        /// The HTTP status, when known.
+        status: Option<u16>,
+        /// The start of the body; withheld for successful responses, which may carry a token.
+        body_snippet: String,
+    },
+    /// Rejected before sending: an argument is invalid.
+    #[error("invalid {field}: {message}")]
+    InvalidInput {
+        /// The argument at fault.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The client is misconfigured (base URL, missing API key, ...).
+    #[error("client configuration: {message}")]
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid_input(field: &'static str, message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The 403 that asks for two-factor authentication (`2fa_needed`): log in through the dashboard, or
+    /// use a dashboard API key, which is not subject to 2FA.
+    pub fn is_two_factor_required(&self) -> bool {
+        self.forbidden_code() == Some("2fa_needed")
+    }
+
+    /// The 403 of a deleted account (`account_deleted`).
+    pub fn is_account_deleted(&self) -> bool {
+        self.forbidden_code() == Some("account_deleted")
+    }
+
+    /// The 403 for an operation that API keys may not perform (`api_key_not_allowed`).
+    pub fn is_api_key_not_allowed(&self) -> bool {
+        self.forbidden_code() == Some("api_key_not_allowed")
+    }
+
+    fn forbidden_code(&self) -> Option<&str> {
+        match self {
+            Self::Forbidden { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, for errors that come from a response.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Validation { .. } => Some(400),
+            Self::Unauthorized { .. } => Some(401),
+            Self::Forbidden { .. } => Some(403),
+            Self::NotFound { .. } => Some(404),
+            Self::RateLimited { .. } => Some(429),
+            Self::Server { status, .. } | Self::Api { status, .. } => Some(*status),
+            Self::Decode { status, .. } => *status,
+            Self::Timeout { .. }
+            | Self::Connection { .. }
+            | Self::InvalidInput { .. }
+            | Self::Config { .. } => None,
+        }
+    }
+
+    /// The server's `Retry-After`, for rate limits.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// The messages for one request field of a 400.
+    pub fn field_errors(&self, field: &str) -> &[FieldError] {
+        match self {
+            Self::Validation { field_errors, .. } => {
+                field_errors.get(field).map_or(&[], Vec::as_slice)
+            }
+            _ => &[],
+        }
+    }
+}
+
+fn describe_fields(fields: &BTreeMap<String, Vec<FieldError>>, general: &[FieldError]) -> String {
+    let mut parts: Vec<String> = general.iter().map(|e| e.message.clone()).collect();
+    for (field, errors) in fields {
+        let messages: Vec<_> = errors.iter().map(|e| e.message.as_str()).collect();
+        parts.push(format!("{field}: {}", messages.join(" ")));
+    }
+    if parts.is_empty() {
+        "no reason given".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn forbidden_advice(code: Option<&str>, detail: Option<&str>) -> String {
+    let advice = match code {
+        Some("2fa_needed") => {
+            "two-factor authentication is needed; use an API key from the dashboard"
+        }
+        Some("account_deleted") => "the account is deleted",
+        Some("api_key_not_allowed") => "API keys may not do this; use a login token",
+        _ => "this token may not do this",
+    };
+    match detail {
+        Some(detail) => format!("{detail} ({advice})"),
+        None => advice.to_owned(),
+    }
+}
+
+fn field_error(entry: types::FieldError) -> FieldError {
+    match entry {
+        types::FieldError::String(message) => FieldError {
+            message,
+            code: None,
+        },
+        types::FieldError::FieldErrorDetail(d) => FieldError {
+            message: d.message,
+            code: d.code,
+        },
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+pub(crate) fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration> {
+    let text = value?.to_str().ok()?.trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+    Some(
+        (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
+            .to_std()
+            .unwrap_or_default(),
+    )
+}
+
+/// Maps an error status (with the decoded body, if it was one) onto [`Error`].
+pub(crate) fn from_status(
+    status: StatusCode,
+    body: Option<types::Error>,
+    retry_after: Option<Duration>,
+    raw_text: Option<String>,
+) -> Error {
+    let body = body.unwrap_or_else(|| types::Error {
+        code: None,
+        detail: raw_text.map(|t| snippet(&t)),
+        non_field_errors: Vec::new(),
+        extra: Default::default(),
+    });
+    let (code, detail) = (body.code, body.detail);
+    match status.as_u16() {
+        400 => {
+            let mut non_field_errors: Vec<_> =
+                body.non_field_errors.into_iter().map(field_error).collect();
+            if let Some(detail) = detail {
+                non_field_errors.push(FieldError {
+                    message: detail,
+                    code,
+                });
+            }
+            let field_errors = body
+                .extra
+                .into_iter()
+                .map(|(field, errors)| (field, errors.into_iter().map(field_error).collect()))
+                .collect();
+            Error::Validation {
+                field_errors,
+                non_field_errors,
+            }
+        }
+        401 => Error::Unauthorized { detail },
+        403 => Error::Forbidden { code, detail },
+        404 => Error::NotFound { detail },
+        429 => Error::RateLimited {
+            retry_after,
+            detail,
+        },
+        500..=599 => Error::Server {
+            status: status.as_u16(),
+            detail,
+        },
+        other => Error::Api {
+            status: other,
+            code,
+            detail,
+        },
+    }
+}
+
+/// Maps what the generated client returned; `received` is what its hooks saw of the response, `timeout`
+/// the limit a timed-out transfer ran into.
+pub(crate) async fn from_api(
+    error: webshare_api::Error<types::Error>,
+    received: Option<Received>,
+    timeout: Duration,
+) -> Error {
+    use webshare_api::Error as Api;
+    match error {
+        Api::ErrorResponse(response) => {
+            let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
+            let status = response.status();
+            from_status(status, Some(response.into_inner()), retry_after, None)
+        }
+        Api::UnexpectedResponse(response) => {
+            let status = response.status();
+            let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
+            if status.is_success() {
+                return Error::Decode {
+                    status: Some(status.as_u16()),
+                    body_snippet: withheld(&[]),
+                };
+            }
+            let bytes = response.bytes().await.unwrap_or_default();
+            let body = serde_json::from_slice::<types::Error>(&bytes).ok();
+            from_status(
+                status,
+                body,
+                retry_after,
+                Some(String::from_utf8_lossy(&bytes).into_owned()),
+            )
+        }
+        Api::InvalidResponsePayload(bytes, _) => match received {
+            Some(r) if !r.status.is_success() => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                from_status(
+                    r.status,
+                    None,
+                    parse_retry_after(r.retry_after.as_ref()),
+                    Some(text),
+                )
+            }
+            received => Error::Decode {
+                status: received.map(|r| r.status.as_u16()),
+                body_snippet: withheld(&bytes),
+            },
+        },
+        Api::CommunicationError(e) | Api::ResponseBodyError(e) | Api::InvalidUpgrade(e) => {
+            from_reqwest(&e, timeout)
+        }
+        Api::InvalidRequest(message) => Error::invalid_input("request", message),
+        Api::Custom(message) => Error::Connection { message },
+    }
+}
+
+pub(crate) fn from_reqwest(e: &reqwest::Error, timeout: Duration) -> Error {
+    if e.is_timeout() {
+        return Error::Timeout { after: timeout };
+    }
+    // reqwest's Display names the URL, which carries no secret here (tokens travel in a header).
+    let message = std::error::Error::source(e)
+        .map_or_else(|| e.to_string(), |source| format!("{e}: {source}"));
+    Error::Connection { message }
+}
+
+/// A successful body may hold a token: say how long it was, not what it held.
+fn withheld(bytes: &[u8]) -> String {
+    format!(
+        "[{} bytes withheld: a successful response may carry a token]",
+        bytes.len()
+    )
+}
+
+fn snippet(text: &str) -> String {
+    let text = text.trim();
+    let mut out: String = text.chars().take(SNIPPET_CHARS).collect();
+    if text.chars().count() > SNIPPET_CHARS {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,68 @@
+//! A client for the Webshare account API (the *Registration and Login* section of API v2).
+//!
+//! ```no_run
+//! use webshare::{Client, Registration};
+//!
+//! # async fn run() -> Result<(), webshare::Error> {
+//! // Anonymous calls: register, log in, reset a password.
+//! let anonymous = Client::unauthenticated()?;
+//! let registered = anonymous
+//!     .register(&Registration::new("jane@example.com", "Correct-Horse-9", "<recaptcha>").accept_terms_of_service())
+//!     .await?;
+//!
+//! // The token gives a client that shares the same connection pool.
+//! let jane = anonymous.with_token(&registered.token)?;
+//! let status = jane.activation().status().await?;
+//! println!("verified: {}", status.email_is_verified);
+//!
+//! // Services usually hold an API key instead: `Client::new(key)` or `Client::from_env()`
+//! // (WEBSHARE_API_KEY).
+//! match jane.activation().resend().await {
+//!     Ok(status) => println!("sent at {:?}", status.last_time_email_verification_email_sent),
+//!     Err(e @ webshare::Error::RateLimited { .. }) => println!("{e}"),
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! What this crate adds to the generated `webshare-api`:
+//! - **Authentication**: `Authorization: Token <key>`, built in one place; a token is never sent over plain
+//!   `http` except to loopback addresses (a local mock server).
+//! - **Errors**: one [`Error`] to match on, with the server's per-field messages, whichever of its two
+//!   forms the server used.
+//! - **Retries**: [`RetryPolicy`], with backoff, `Retry-After`, and no retry of calls that are unsafe to
+//!   repeat unless asked.
+//! - **Validation** before sending, with the field named in [`Error::InvalidInput`].
+//! - **Redaction**: passwords, tokens, recaptcha values and emailed codes are [`Secret`]s or [`Token`]s,
+//!   which print `[redacted]`.
+//! - **Tracing**: one `webshare.request` span per attempt, with `operation`, `method`, `path`, `attempt`,
+//!   `status` and `duration_ms`, and never a body or a header.
+//!
+//! Register and login need a recaptcha token and are meant for the Webshare dashboard; for tests, the
+//! `webshare-mock-server` crate implements the whole API locally.
+
+#![deny(missing_docs)]
+
+mod account;
+mod activation;
+mod auth;
+mod client;
+mod error;
+mod operations;
+mod password;
+mod request;
+mod retry;
+mod token;
+mod validate;
+
+pub use account::{Registered, Registration};
+pub use activation::{Activation, ActivationStatus};
+pub use client::{
+    API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+};
+pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error, FieldError};
+pub use password::Password;
+pub use retry::RetryPolicy;
+pub use token::Token;
+pub use webshare_api::Secret;

@@ -1,0 +1,70 @@
+//! *Reset password*: request a reset email, and complete the reset with its code.
+
+use webshare_api::{Secret, types};
+
+use crate::operations::{COMPLETE_PASSWORD_RESET, RESET_PASSWORD};
+use crate::{Client, Error, Token, validate};
+
+/// Password operations; from [`Client::password`].
+#[derive(Debug, Clone, Copy)]
+pub struct Password<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    /// Password reset.
+    pub fn password(&self) -> Password<'_> {
+        Password { client: self }
+    }
+}
+
+impl Password<'_> {
+    /// Asks for a reset email to `email`. Succeeds for any well-formed address, registered or not (the
+    /// service does not reveal which). The email holds a `password_reset_token` for
+    /// [`Password::complete_reset`].
+    pub async fn request_reset(
+        &self,
+        email: &str,
+        recaptcha: impl Into<Secret>,
+    ) -> Result<(), Error> {
+        let recaptcha = recaptcha.into();
+        validate::email("email", email)?;
+        validate::present("recaptcha", &recaptcha)?;
+        let body = types::PasswordResetRequest {
+            email: email.to_owned(),
+            recaptcha,
+        };
+        self.client
+            .call(&RESET_PASSWORD, |api| {
+                let body = body.clone();
+                async move { api.reset_password().body(body).send().await }
+            })
+            .await
+    }
+
+    /// Sets `new_password` with the code from the reset email. Every earlier token of the account stops
+    /// working; the returned one is the account's new token.
+    pub async fn complete_reset(
+        &self,
+        password_reset_token: impl Into<Secret>,
+        new_password: impl Into<Secret>,
+        recaptcha: impl Into<Secret>,
+    ) -> Result<Token, Error> {
+        let body = types::PasswordResetCompleteRequest {
+            password: new_password.into(),
+            password_reset_token: password_reset_token.into(),
+            recaptcha: recaptcha.into(),
+        };
+        validate::present("password_reset_token", &body.password_reset_token)?;
+        validate::new_password("password", &body.password)?;
+        validate::present("recaptcha", &body.recaptcha)?;
+        let response = self
+            .client
+            .call(&COMPLETE_PASSWORD_RESET, |api| {
+                let body = body.clone();
+                async move { api.complete_password_reset().body(body).send().await }
+            })
+            .await?;
+        Ok(response.token.into())
+    }
+}

@@ -1,0 +1,88 @@
+//! Checks made before sending, so that obvious mistakes cost no round trip (and no recaptcha).
+//!
+//! Only what needs no server: the service's own rules (common passwords, similarity to the email) are
+//! still checked there.
+
+use webshare_api::Secret;
+
+use crate::Error;
+
+/// An email address of a plausible shape: `local@domain.tld`, no spaces.
+pub(crate) fn email(field: &'static str, value: &str) -> Result<(), Error> {
+    let plausible = value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.contains('@')
+            && domain.split('.').count() >= 2
+            && domain.split('.').all(|label| !label.is_empty())
+    }) && value.len() <= 254
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+    if plausible {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(
+            field,
+            "is not an email address (expected name@example.com)",
+        ))
+    }
+}
+
+/// The register page's password rules that need no server: 8 characters or more, not all digits.
+pub(crate) fn new_password(field: &'static str, value: &Secret) -> Result<(), Error> {
+    let password = value.expose();
+    if password.chars().count() < 8 {
+        return Err(Error::invalid_input(
+            field,
+            "must be at least 8 characters long",
+        ));
+    }
+    if password.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::invalid_input(field, "must not be entirely numeric"));
+    }
+    Ok(())
+}
+
+/// A value that must not be empty (recaptcha, codes, passwords).
+pub(crate) fn present(field: &'static str, value: &Secret) -> Result<(), Error> {
+    if value.expose().trim().is_empty() {
+        Err(Error::invalid_input(field, "must not be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert!(email("email", "user@webshare.io").is_ok());
+        for bad in [
+            "", "user", "user@", "@x.io", "user@io", "a b@x.io", "a@b@x.io", "a@x..io",
+        ] {
+            let err = email("email", bad).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "invalid email: is not an email address (expected name@example.com)"
+            );
+        }
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(new_password("password", &"Correct-Horse-9".into()).is_ok());
+        assert_eq!(
+            new_password("password", &"short".into())
+                .unwrap_err()
+                .to_string(),
+            "invalid password: must be at least 8 characters long"
+        );
+        assert_eq!(
+            new_password("new_password", &"1234567890".into())
+                .unwrap_err()
+                .to_string(),
+            "invalid new_password: must not be entirely numeric"
+        );
+        assert!(present("recaptcha", &" ".into()).is_err());
+    }
+}
