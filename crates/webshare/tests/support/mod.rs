@@ -1,0 +1,126 @@
+//! A fault-injecting HTTP server: it answers each connection with the next scripted [`Fault`], and
+//! records the requests it saw.
+
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// What the server does with one request.
+#[derive(Clone)]
+pub enum Fault {
+    /// Answer with this status, extra headers and body.
+    Respond { status: u16, headers: Vec<(&'static str, String)>, body: String },
+    /// Wait, then answer.
+    Slow(Duration, Box<Fault>),
+    /// Close the connection without answering.
+    Drop,
+}
+
+impl Fault {
+    pub fn json(status: u16, body: serde_json::Value) -> Self {
+        Self::Respond { status, headers: vec![("content-type", "application/json".into())], body: body.to_string() }
+    }
+
+    pub fn raw(status: u16, content_type: &str, body: &str) -> Self {
+        Self::Respond { status, headers: vec![("content-type", content_type.into())], body: body.into() }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Self {
+        if let Self::Respond { headers, .. } = &mut self {
+            headers.push((name, value.into()));
+        }
+        self
+    }
+}
+
+/// A running fault server; requests it received are in `requests`.
+pub struct FaultServer {
+    pub base_url: String,
+    pub requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl FaultServer {
+    /// Serves `script` in order, one fault per request; the last one repeats.
+    pub async fn start(script: Vec<Fault>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        tokio::spawn(async move {
+            let mut index = 0;
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else { return };
+                let fault = script[index.min(script.len() - 1)].clone();
+                index += 1;
+                let seen = seen.clone();
+                tokio::spawn(async move {
+                    let Some(request) = read_request(&mut stream).await else { return };
+                    seen.lock().unwrap().push(request);
+                    answer(&mut stream, fault).await;
+                });
+            }
+        });
+        Self { base_url: format!("http://{addr}/api/v2"), requests }
+    }
+
+    pub fn request_count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+
+    pub fn last_request(&self) -> String {
+        self.requests.lock().unwrap().last().cloned().unwrap_or_default()
+    }
+}
+
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buffer[..end]).to_string();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+                .unwrap_or(0);
+            while buffer.len() < end + 4 + length {
+                let n = stream.read(&mut chunk).await.ok()?;
+                if n == 0 {
+                    break;
+                }
+                buffer.extend_from_slice(&chunk[..n]);
+            }
+            return Some(String::from_utf8_lossy(&buffer).to_string());
+        }
+    }
+}
+
+fn answer(stream: &mut tokio::net::TcpStream, fault: Fault) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+    Box::pin(async move {
+        match fault {
+            Fault::Drop => {}
+            Fault::Slow(delay, inner) => {
+                tokio::time::sleep(delay).await;
+                answer(stream, *inner).await;
+            }
+            Fault::Respond { status, headers, body } => {
+                let mut response = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+                for (name, value) in headers {
+                    response.push_str(&format!("{name}: {value}\r\n"));
+                }
+                response.push_str("\r\n");
+                response.push_str(&body);
+                let _ = stream.write_all(response.as_bytes()).await;
+                let _ = stream.shutdown().await;
+            }
+        }
+    })
+}
