@@ -21,20 +21,33 @@ fn client(server: &FaultServer, retry: RetryPolicy) -> Client {
 
 /// A quick policy so that tests do not wait out real backoffs.
 fn fast() -> RetryPolicy {
-    RetryPolicy::default().base_delay(Duration::from_millis(1)).max_delay(Duration::from_millis(5))
+    RetryPolicy::default()
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5))
 }
 
 async fn status_error(fault: Fault) -> Error {
     let server = FaultServer::start(vec![fault]).await;
-    client(&server, RetryPolicy::none()).activation().status().await.unwrap_err()
+    client(&server, RetryPolicy::none())
+        .activation()
+        .status()
+        .await
+        .unwrap_err()
 }
 
 const ACTIVATION: &str = r#"{"email_is_verified":false,"last_time_email_verification_email_sent":null,"created_at":"2019-05-09T23:34:00.095501-07:00","updated_at":"2019-05-09T23:34:00.095501-07:00"}"#;
 
 #[tokio::test]
 async fn unauthorized() {
-    let err = status_error(Fault::json(401, json!({"detail": "Invalid token.", "code": "authentication_failed"}))).await;
-    assert!(matches!(&err, Error::Unauthorized { detail: Some(d) } if d == "Invalid token."), "{err:?}");
+    let err = status_error(Fault::json(
+        401,
+        json!({"detail": "Invalid token.", "code": "authentication_failed"}),
+    ))
+    .await;
+    assert!(
+        matches!(&err, Error::Unauthorized { detail: Some(d) } if d == "Invalid token."),
+        "{err:?}"
+    );
     assert_eq!(
         err.to_string(),
         "not authenticated (Invalid token.): the API token is missing, wrong or revoked; log in again or check the API key"
@@ -43,50 +56,119 @@ async fn unauthorized() {
 
 #[tokio::test]
 async fn forbidden_codes_have_helpers() {
-    let err = status_error(Fault::json(403, json!({"detail": "Two factor authentication is needed.", "code": "2fa_needed"}))).await;
+    let err = status_error(Fault::json(
+        403,
+        json!({"detail": "Two factor authentication is needed.", "code": "2fa_needed"}),
+    ))
+    .await;
     assert!(err.is_two_factor_required() && !err.is_account_deleted());
-    assert!(err.to_string().contains("use an API key from the dashboard"), "{err}");
-    let err = status_error(Fault::json(403, json!({"detail": "Your account is deleted.", "code": "account_deleted"}))).await;
+    assert!(
+        err.to_string()
+            .contains("use an API key from the dashboard"),
+        "{err}"
+    );
+    let err = status_error(Fault::json(
+        403,
+        json!({"detail": "Your account is deleted.", "code": "account_deleted"}),
+    ))
+    .await;
     assert!(err.is_account_deleted() && !err.is_two_factor_required());
-    let err = status_error(Fault::json(403, json!({"detail": "No.", "code": "api_key_not_allowed"}))).await;
+    let err = status_error(Fault::json(
+        403,
+        json!({"detail": "No.", "code": "api_key_not_allowed"}),
+    ))
+    .await;
     assert!(err.is_api_key_not_allowed());
 }
 
 #[tokio::test]
 async fn not_found_and_other_statuses() {
     // 404 and 405 are not documented for this operation: they arrive as "unexpected" responses.
-    let err = status_error(Fault::json(404, json!({"detail": "Not found.", "code": "not_found"}))).await;
-    assert!(matches!(&err, Error::NotFound { detail: Some(d) } if d == "Not found."), "{err:?}");
-    let err = status_error(Fault::json(405, json!({"detail": "Method \"GET\" not allowed.", "code": "method_not_allowed"}))).await;
-    assert!(matches!(&err, Error::Api { status: 405, code: Some(c), .. } if c == "method_not_allowed"), "{err:?}");
+    let err = status_error(Fault::json(
+        404,
+        json!({"detail": "Not found.", "code": "not_found"}),
+    ))
+    .await;
+    assert!(
+        matches!(&err, Error::NotFound { detail: Some(d) } if d == "Not found."),
+        "{err:?}"
+    );
+    let err = status_error(Fault::json(
+        405,
+        json!({"detail": "Method \"GET\" not allowed.", "code": "method_not_allowed"}),
+    ))
+    .await;
+    assert!(
+        matches!(&err, Error::Api { status: 405, code: Some(c), .. } if c == "method_not_allowed"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn rate_limited_with_and_without_retry_after() {
-    let err = status_error(Fault::json(429, json!({"detail": "Slow down.", "code": "throttled"})).with_header("retry-after", "17")).await;
+    let err = status_error(
+        Fault::json(429, json!({"detail": "Slow down.", "code": "throttled"}))
+            .with_header("retry-after", "17"),
+    )
+    .await;
     assert_eq!(err.retry_after(), Some(Duration::from_secs(17)));
-    assert_eq!(err.to_string(), "rate limited: wait 17 s before trying again");
+    assert_eq!(
+        err.to_string(),
+        "rate limited: wait 17 s before trying again"
+    );
     let err = status_error(Fault::json(429, json!({"detail": "Slow down."}))).await;
-    assert!(matches!(err, Error::RateLimited { retry_after: None, .. }));
-    assert_eq!(err.to_string(), "rate limited: wait 60 s (the documented wait) before trying again");
+    assert!(matches!(
+        err,
+        Error::RateLimited {
+            retry_after: None,
+            ..
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "rate limited: wait 60 s (the documented wait) before trying again"
+    );
 }
 
 #[tokio::test]
 async fn server_error_with_an_html_body() {
-    let err = status_error(Fault::raw(502, "text/html", "<html><body>Bad Gateway</body></html>")).await;
+    let err = status_error(Fault::raw(
+        502,
+        "text/html",
+        "<html><body>Bad Gateway</body></html>",
+    ))
+    .await;
     match &err {
-        Error::Server { status: 502, detail: Some(detail) } => assert!(detail.contains("Bad Gateway")),
+        Error::Server {
+            status: 502,
+            detail: Some(detail),
+        } => assert!(detail.contains("Bad Gateway")),
         other => panic!("{other:?}"),
     }
-    assert!(err.to_string().starts_with("the Webshare server failed with HTTP 502"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("the Webshare server failed with HTTP 502"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn truncated_json_is_a_decode_error_that_withholds_the_body() {
-    let err = status_error(Fault::raw(200, "application/json", r#"{"token": "abcdef0123"#)).await;
+    let err = status_error(Fault::raw(
+        200,
+        "application/json",
+        r#"{"token": "abcdef0123"#,
+    ))
+    .await;
     match &err {
-        Error::Decode { status: Some(200), body_snippet } => {
-            assert!(!body_snippet.contains("abcdef0123"), "a success body may hold a token: {body_snippet}");
+        Error::Decode {
+            status: Some(200),
+            body_snippet,
+        } => {
+            assert!(
+                !body_snippet.contains("abcdef0123"),
+                "a success body may hold a token: {body_snippet}"
+            );
             assert!(body_snippet.contains("21 bytes withheld"), "{body_snippet}");
         }
         other => panic!("{other:?}"),
@@ -95,22 +177,39 @@ async fn truncated_json_is_a_decode_error_that_withholds_the_body() {
 
 #[tokio::test]
 async fn a_slow_answer_times_out() {
-    let slow = Fault::Slow(Duration::from_secs(3), Box::new(Fault::raw(200, "application/json", ACTIVATION)));
+    let slow = Fault::Slow(
+        Duration::from_secs(3),
+        Box::new(Fault::raw(200, "application/json", ACTIVATION)),
+    );
     let err = status_error(slow).await;
-    assert!(matches!(err, Error::Timeout { after } if after == Duration::from_millis(300)), "{err:?}");
+    assert!(
+        matches!(err, Error::Timeout { after } if after == Duration::from_millis(300)),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_dropped_connection_is_a_connection_error() {
     let err = status_error(Fault::Drop).await;
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
-    assert!(err.to_string().starts_with("could not reach the server"), "{err}");
+    assert!(
+        err.to_string().starts_with("could not reach the server"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn a_refused_connection_is_a_connection_error() {
-    let client = Client::builder().base_url("http://127.0.0.1:9/api/v2").api_key("k").retry_policy(RetryPolicy::none()).build().unwrap();
-    assert!(matches!(client.activation().status().await, Err(Error::Connection { .. })));
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9/api/v2")
+        .api_key("k")
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    assert!(matches!(
+        client.activation().status().await,
+        Err(Error::Connection { .. })
+    ));
 }
 
 #[tokio::test]
@@ -129,7 +228,11 @@ async fn idempotent_calls_are_retried_until_success() {
 #[tokio::test]
 async fn retries_stop_after_the_policy_limit() {
     let server = FaultServer::start(vec![Fault::raw(500, "text/plain", "oops")]).await;
-    let err = client(&server, fast()).activation().status().await.unwrap_err();
+    let err = client(&server, fast())
+        .activation()
+        .status()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Server { status: 500, .. }));
     assert_eq!(server.request_count(), 3, "1 attempt + 2 retries");
 }
@@ -148,22 +251,42 @@ async fn retry_after_is_waited_for() {
 #[tokio::test]
 async fn non_idempotent_calls_are_not_retried_unless_opted_in() {
     let server = FaultServer::start(vec![Fault::raw(503, "text/html", "busy")]).await;
-    let err = client(&server, fast()).login("jane@example.com", "Correct-Horse-9", "r").await.unwrap_err();
+    let err = client(&server, fast())
+        .login("jane@example.com", "Correct-Horse-9", "r")
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Server { status: 503, .. }));
     assert_eq!(server.request_count(), 1);
 
-    let server = FaultServer::start(vec![Fault::raw(503, "text/html", "busy"), Fault::json(200, json!({"token": "t0k"}))]).await;
-    let token = client(&server, fast().retry_non_idempotent(true)).login("jane@example.com", "Correct-Horse-9", "r").await.unwrap();
+    let server = FaultServer::start(vec![
+        Fault::raw(503, "text/html", "busy"),
+        Fault::json(200, json!({"token": "t0k"})),
+    ])
+    .await;
+    let token = client(&server, fast().retry_non_idempotent(true))
+        .login("jane@example.com", "Correct-Horse-9", "r")
+        .await
+        .unwrap();
     assert_eq!(token, Token::new("t0k"));
     assert_eq!(server.request_count(), 2);
 }
 
 #[tokio::test]
 async fn a_400_with_only_a_detail_becomes_a_non_field_error() {
-    let server = FaultServer::start(vec![Fault::json(400, json!({"detail": "JSON parse error", "code": "parse_error"}))]).await;
-    let err = client(&server, RetryPolicy::none()).activation().resend().await.unwrap_err();
+    let server = FaultServer::start(vec![Fault::json(
+        400,
+        json!({"detail": "JSON parse error", "code": "parse_error"}),
+    )])
+    .await;
+    let err = client(&server, RetryPolicy::none())
+        .activation()
+        .resend()
+        .await
+        .unwrap_err();
     match err {
-        Error::Validation { non_field_errors, .. } => {
+        Error::Validation {
+            non_field_errors, ..
+        } => {
             assert_eq!(non_field_errors[0].message, "JSON parse error");
             assert_eq!(non_field_errors[0].code.as_deref(), Some("parse_error"));
         }
@@ -174,9 +297,25 @@ async fn a_400_with_only_a_detail_becomes_a_non_field_error() {
 #[tokio::test]
 async fn requests_carry_the_token_user_agent_and_method() {
     let server = FaultServer::start(vec![Fault::raw(200, "application/json", ACTIVATION)]).await;
-    client(&server, RetryPolicy::none()).activation().resend().await.unwrap();
+    client(&server, RetryPolicy::none())
+        .activation()
+        .resend()
+        .await
+        .unwrap();
     let request = server.last_request().to_ascii_lowercase();
-    assert!(request.starts_with("post /api/v2/activation/resend/ http/1.1"), "{request}");
-    assert!(request.contains("authorization: token test-key-123\r\n"), "{request}");
-    assert!(request.contains(&format!("user-agent: webshare-rs/{}\r\n", env!("CARGO_PKG_VERSION"))), "{request}");
+    assert!(
+        request.starts_with("post /api/v2/activation/resend/ http/1.1"),
+        "{request}"
+    );
+    assert!(
+        request.contains("authorization: token test-key-123\r\n"),
+        "{request}"
+    );
+    assert!(
+        request.contains(&format!(
+            "user-agent: webshare-rs/{}\r\n",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{request}"
+    );
 }

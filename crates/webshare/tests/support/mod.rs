@@ -13,7 +13,11 @@ use tokio::net::TcpListener;
 #[derive(Clone)]
 pub enum Fault {
     /// Answer with this status, extra headers and body.
-    Respond { status: u16, headers: Vec<(&'static str, String)>, body: String },
+    Respond {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: String,
+    },
     /// Wait, then answer.
     Slow(Duration, Box<Fault>),
     /// Close the connection without answering.
@@ -22,11 +26,19 @@ pub enum Fault {
 
 impl Fault {
     pub fn json(status: u16, body: serde_json::Value) -> Self {
-        Self::Respond { status, headers: vec![("content-type", "application/json".into())], body: body.to_string() }
+        Self::Respond {
+            status,
+            headers: vec![("content-type", "application/json".into())],
+            body: body.to_string(),
+        }
     }
 
     pub fn raw(status: u16, content_type: &str, body: &str) -> Self {
-        Self::Respond { status, headers: vec![("content-type", content_type.into())], body: body.into() }
+        Self::Respond {
+            status,
+            headers: vec![("content-type", content_type.into())],
+            body: body.into(),
+        }
     }
 
     pub fn with_header(mut self, name: &'static str, value: &str) -> Self {
@@ -53,18 +65,25 @@ impl FaultServer {
         tokio::spawn(async move {
             let mut index = 0;
             loop {
-                let Ok((mut stream, _)) = listener.accept().await else { return };
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
                 let fault = script[index.min(script.len() - 1)].clone();
                 index += 1;
                 let seen = seen.clone();
                 tokio::spawn(async move {
-                    let Some(request) = read_request(&mut stream).await else { return };
+                    let Some(request) = read_request(&mut stream).await else {
+                        return;
+                    };
                     seen.lock().unwrap().push(request);
                     answer(&mut stream, fault).await;
                 });
             }
         });
-        Self { base_url: format!("http://{addr}/api/v2"), requests }
+        Self {
+            base_url: format!("http://{addr}/api/v2"),
+            requests,
+        }
     }
 
     pub fn request_count(&self) -> usize {
@@ -72,7 +91,12 @@ impl FaultServer {
     }
 
     pub fn last_request(&self) -> String {
-        self.requests.lock().unwrap().last().cloned().unwrap_or_default()
+        self.requests
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -89,7 +113,11 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<String> {
             let head = String::from_utf8_lossy(&buffer[..end]).to_string();
             let length: usize = head
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap_or(0))
+                })
                 .unwrap_or(0);
             while buffer.len() < end + 4 + length {
                 let n = stream.read(&mut chunk).await.ok()?;
@@ -103,7 +131,10 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<String> {
     }
 }
 
-fn answer(stream: &mut tokio::net::TcpStream, fault: Fault) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+fn answer(
+    stream: &mut tokio::net::TcpStream,
+    fault: Fault,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
     Box::pin(async move {
         match fault {
             Fault::Drop => {}
@@ -111,8 +142,15 @@ fn answer(stream: &mut tokio::net::TcpStream, fault: Fault) -> std::pin::Pin<Box
                 tokio::time::sleep(delay).await;
                 answer(stream, *inner).await;
             }
-            Fault::Respond { status, headers, body } => {
-                let mut response = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+            Fault::Respond {
+                status,
+                headers,
+                body,
+            } => {
+                let mut response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
+                    body.len()
+                );
                 for (name, value) in headers {
                     response.push_str(&format!("{name}: {value}\r\n"));
                 }

@@ -1,0 +1,138 @@
+//! Passwords, tokens, recaptcha values and emailed codes never appear in `Debug`, `Display`, errors or
+//! tracing output.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use webshare::{Client, Registration, RetryPolicy, Secret, Token};
+use webshare_mock_server::{EmailKind, MockServer};
+
+const EMAIL: &str = "jane@example.com";
+const PASSWORD: &str = "Sup3r-Secret-Passw0rd";
+const NEW_PASSWORD: &str = "An0ther-Secret-Passw0rd";
+const RECAPTCHA: &str = "recaptcha-secret-value";
+
+/// Collects everything the fmt subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn debug_and_display_are_redacted() {
+    let token = Token::new("token-secret-0123456789");
+    let registration = Registration::new(EMAIL, PASSWORD, RECAPTCHA).accept_terms_of_service();
+    let builder = Client::builder().api_key("api-key-secret-42");
+    let client = builder.clone().build().unwrap();
+    let authed = client.with_token(&token).unwrap();
+    let printed = format!(
+        "{token:?} {token} {registration:?} {registration:#?} {builder:?} {client:?} {authed:?} {} {:?}",
+        Secret::new(PASSWORD),
+        Secret::new(PASSWORD)
+    );
+    for secret in [
+        "token-secret-0123456789",
+        PASSWORD,
+        RECAPTCHA,
+        "api-key-secret-42",
+    ] {
+        assert!(!printed.contains(secret), "{secret} leaked in: {printed}");
+    }
+    assert!(printed.contains(EMAIL), "non-secrets still print");
+    assert!(printed.contains("[redacted]"));
+}
+
+#[test]
+fn the_whole_flow_logs_no_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut secrets = vec![
+        PASSWORD.to_owned(),
+        NEW_PASSWORD.to_owned(),
+        RECAPTCHA.to_owned(),
+    ];
+    tracing::subscriber::with_default(subscriber, || {
+        runtime.block_on(async {
+            let server = MockServer::start().await;
+            let anonymous = Client::builder()
+                .base_url(server.base_url())
+                .retry_policy(RetryPolicy::none())
+                .build()
+                .unwrap();
+            let registered = anonymous
+                .register(&Registration::new(EMAIL, PASSWORD, RECAPTCHA).accept_terms_of_service())
+                .await
+                .unwrap();
+            secrets.push(registered.token.expose().to_owned());
+            let jane = anonymous.with_token(&registered.token).unwrap();
+            jane.activation().resend().await.unwrap();
+            let _ = jane.activation().resend().await.unwrap_err();
+            let code = server
+                .last_email(EMAIL, EmailKind::Activation)
+                .unwrap()
+                .token;
+            secrets.push(code.expose().to_owned());
+            let activated = anonymous.activation().complete(code).await.unwrap();
+            secrets.push(activated.expose().to_owned());
+            let login = anonymous.login(EMAIL, PASSWORD, RECAPTCHA).await.unwrap();
+            secrets.push(login.expose().to_owned());
+            let _ = anonymous
+                .login(EMAIL, "Wrong-Password-1", RECAPTCHA)
+                .await
+                .unwrap_err();
+            anonymous
+                .password()
+                .request_reset(EMAIL, RECAPTCHA)
+                .await
+                .unwrap();
+            let reset = server
+                .last_email(EMAIL, EmailKind::PasswordReset)
+                .unwrap()
+                .token;
+            secrets.push(reset.expose().to_owned());
+            let after = anonymous
+                .password()
+                .complete_reset(reset, NEW_PASSWORD, RECAPTCHA)
+                .await
+                .unwrap();
+            secrets.push(after.expose().to_owned());
+            let err = jane.activation().status().await.unwrap_err();
+            tracing::info!(error = %err, debug = ?err, "final error");
+        });
+    });
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for secret in &secrets {
+        assert!(
+            !log.contains(secret.as_str()),
+            "secret {secret} leaked in the log:\n{log}"
+        );
+    }
+    // The spans say what happened.
+    for expected in [
+        "webshare.request{operation=\"register\" method=\"POST\" path=\"/register/\" attempt=1 status=200",
+        "webshare.request{operation=\"resend_activation\" method=\"POST\" path=\"/activation/resend/\" attempt=1 status=429",
+        "webshare.request{operation=\"reset_password\" method=\"POST\" path=\"/resetpassword/\" attempt=1 status=204",
+        "webshare.request{operation=\"get_activation\" method=\"GET\" path=\"/activation/\" attempt=1 status=401",
+        "duration_ms=",
+    ] {
+        assert!(log.contains(expected), "missing {expected} in:\n{log}");
+    }
+}
