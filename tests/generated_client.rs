@@ -320,3 +320,27 @@ fn generated_request_types_do_not_print_secrets() {
         "hunter2-password"
     );
 }
+
+#[test]
+fn the_request_context_records_a_status_that_a_decode_error_loses() {
+    let server = MockServer::start();
+    server.get_activation(|when, then| {
+        when.into_inner();
+        then.into_inner()
+            .status(502)
+            .header("content-type", "text/html")
+            .header("retry-after", "5")
+            .body("<html>Bad Gateway</html>");
+    });
+    let context = webshare_api::RequestContext::new(None);
+    let client =
+        Client::new_with_client(&server.base_url(), reqwest::Client::new(), context.clone());
+    let err = run(client.get_activation().send()).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidResponsePayload(..)),
+        "progenitor keeps no status here: {err:?}"
+    );
+    let received = context.received().expect("the post hook saw the response");
+    assert_eq!(received.status, 502);
+    assert_eq!(received.retry_after.unwrap(), "5");
+}

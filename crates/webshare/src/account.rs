@@ -88,12 +88,7 @@ impl Client {
             tos_accepted: true,
             marketing_email_accepted: registration.marketing_email_accepted,
         };
-        let response = self
-            .call(&REGISTER, |api| {
-                let body = body.clone();
-                async move { api.register().body(body).send().await }
-            })
-            .await?;
+        let response: types::RegisterResponse = self.call(&REGISTER, Some(&body)).await?;
         Ok(Registered {
             token: response.token.into(),
             logged_in_existing_user: response.logged_in_existing_user,
@@ -118,12 +113,7 @@ impl Client {
             password,
             recaptcha,
         };
-        let response = self
-            .call(&LOGIN, |api| {
-                let body = body.clone();
-                async move { api.login().body(body).send().await }
-            })
-            .await?;
+        let response: types::TokenResponse = self.call(&LOGIN, Some(&body)).await?;
         Ok(response.token.into())
     }
 }

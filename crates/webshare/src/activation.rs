@@ -24,21 +24,13 @@ impl Activation<'_> {
     /// Whether the account's email is verified, and when the last activation email went out. Needs a
     /// token.
     pub async fn status(&self) -> Result<ActivationStatus, Error> {
-        self.client
-            .call(&GET_ACTIVATION, |api| async move {
-                api.get_activation().send().await
-            })
-            .await
+        self.client.call(&GET_ACTIVATION, None::<&()>).await
     }
 
     /// Sends the activation email again. The service limits how often: too soon is
     /// [`Error::RateLimited`] (which the default retry policy waits out, up to 60 s). Needs a token.
     pub async fn resend(&self) -> Result<ActivationStatus, Error> {
-        self.client
-            .call(&RESEND_ACTIVATION, |api| async move {
-                api.resend_activation().send().await
-            })
-            .await
+        self.client.call(&RESEND_ACTIVATION, None::<&()>).await
     }
 
     /// Verifies the email with the code from the activation email and returns a new token; earlier
@@ -48,13 +40,8 @@ impl Activation<'_> {
             activation_token: activation_token.into(),
         };
         validate::present("activation_token", &body.activation_token)?;
-        let response = self
-            .client
-            .call(&COMPLETE_ACTIVATION, |api| {
-                let body = body.clone();
-                async move { api.complete_activation().body(body).send().await }
-            })
-            .await?;
+        let response: types::TokenResponse =
+            self.client.call(&COMPLETE_ACTIVATION, Some(&body)).await?;
         Ok(response.token.into())
     }
 }

@@ -31,6 +31,9 @@ pub(crate) struct Shared {
     pub http: reqwest::Client,
     pub base_url: String,
     pub timeout: Duration,
+    /// Whether each attempt needs a timer of ours: a caller's `reqwest::Client` may have no timeout,
+    /// while ours has `timeout` built in (one timer per request, not two).
+    pub own_timer: bool,
     pub retry: RetryPolicy,
 }
 
@@ -218,11 +221,13 @@ impl ClientBuilder {
             .map(auth::authorization_header)
             .transpose()?;
         auth::check_transport(&url, authorization.is_some())?;
+        let own_timer = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .user_agent(&self.user_agent)
                 .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
                 .build()
                 .map_err(|e| Error::Config {
                     message: format!("cannot build the HTTP client: {e}"),
@@ -233,6 +238,7 @@ impl ClientBuilder {
                 http,
                 base_url: self.base_url.trim_end_matches('/').to_owned(),
                 timeout: self.timeout,
+                own_timer,
                 retry: self.retry,
             }),
             authorization,

@@ -5,8 +5,8 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderValue, RETRY_AFTER};
-use webshare_api::{Received, types};
+use reqwest::header::HeaderValue;
+use webshare_api::types;
 
 /// The wait the documentation asks for after a 429 that has no `Retry-After` header.
 pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
@@ -303,61 +303,6 @@ pub(crate) fn from_status(
     }
 }
 
-/// Maps what the generated client returned; `received` is what its hooks saw of the response, `timeout`
-/// the limit a timed-out transfer ran into.
-pub(crate) async fn from_api(
-    error: webshare_api::Error<types::Error>,
-    received: Option<Received>,
-    timeout: Duration,
-) -> Error {
-    use webshare_api::Error as Api;
-    match error {
-        Api::ErrorResponse(response) => {
-            let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
-            let status = response.status();
-            from_status(status, Some(response.into_inner()), retry_after, None)
-        }
-        Api::UnexpectedResponse(response) => {
-            let status = response.status();
-            let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
-            if status.is_success() {
-                return Error::Decode {
-                    status: Some(status.as_u16()),
-                    body_snippet: withheld(&[]),
-                };
-            }
-            let bytes = response.bytes().await.unwrap_or_default();
-            let body = serde_json::from_slice::<types::Error>(&bytes).ok();
-            from_status(
-                status,
-                body,
-                retry_after,
-                Some(String::from_utf8_lossy(&bytes).into_owned()),
-            )
-        }
-        Api::InvalidResponsePayload(bytes, _) => match received {
-            Some(r) if !r.status.is_success() => {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                from_status(
-                    r.status,
-                    None,
-                    parse_retry_after(r.retry_after.as_ref()),
-                    Some(text),
-                )
-            }
-            received => Error::Decode {
-                status: received.map(|r| r.status.as_u16()),
-                body_snippet: withheld(&bytes),
-            },
-        },
-        Api::CommunicationError(e) | Api::ResponseBodyError(e) | Api::InvalidUpgrade(e) => {
-            from_reqwest(&e, timeout)
-        }
-        Api::InvalidRequest(message) => Error::invalid_input("request", message),
-        Api::Custom(message) => Error::Connection { message },
-    }
-}
-
 pub(crate) fn from_reqwest(e: &reqwest::Error, timeout: Duration) -> Error {
     if e.is_timeout() {
         return Error::Timeout { after: timeout };
@@ -369,7 +314,7 @@ pub(crate) fn from_reqwest(e: &reqwest::Error, timeout: Duration) -> Error {
 }
 
 /// A successful body may hold a token: say how long it was, not what it held.
-fn withheld(bytes: &[u8]) -> String {
+pub(crate) fn withheld(bytes: &[u8]) -> String {
     format!(
         "[{} bytes withheld: a successful response may carry a token]",
         bytes.len()

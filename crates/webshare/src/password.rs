@@ -34,12 +34,7 @@ impl Password<'_> {
             email: email.to_owned(),
             recaptcha,
         };
-        self.client
-            .call(&RESET_PASSWORD, |api| {
-                let body = body.clone();
-                async move { api.reset_password().body(body).send().await }
-            })
-            .await
+        self.client.call(&RESET_PASSWORD, Some(&body)).await
     }
 
     /// Sets `new_password` with the code from the reset email. Every earlier token of the account stops
@@ -58,12 +53,9 @@ impl Password<'_> {
         validate::present("password_reset_token", &body.password_reset_token)?;
         validate::new_password("password", &body.password)?;
         validate::present("recaptcha", &body.recaptcha)?;
-        let response = self
+        let response: types::TokenResponse = self
             .client
-            .call(&COMPLETE_PASSWORD_RESET, |api| {
-                let body = body.clone();
-                async move { api.complete_password_reset().body(body).send().await }
-            })
+            .call(&COMPLETE_PASSWORD_RESET, Some(&body))
             .await?;
         Ok(response.token.into())
     }
