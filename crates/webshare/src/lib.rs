@@ -66,3 +66,8 @@ pub use password::Password;
 pub use retry::RetryPolicy;
 pub use token::Token;
 pub use webshare_api::Secret;
+
+/// The README's Rust examples compile (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;
