@@ -22,6 +22,7 @@
 mod auth;
 mod error;
 mod routes;
+mod serve;
 mod state;
 mod validate;
 
@@ -30,6 +31,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use error::FieldErrorStyle;
+pub use serve::{ServeOptions, serve};
 pub use state::{Email, EmailKind};
 
 /// The test-only route (outside `/api/v2`, not in the spec) that lists the outbox as JSON; `?to=<email>`

@@ -28,7 +28,8 @@ impl Activation<'_> {
     }
 
     /// Sends the activation email again. The service limits how often: too soon is
-    /// [`Error::RateLimited`] (which the default retry policy waits out, up to 60 s). Needs a token.
+    /// [`Error::RateLimited`] (the default retry policy waits out a `Retry-After` of up to 60 s). Needs a
+    /// token.
     pub async fn resend(&self) -> Result<ActivationStatus, Error> {
         self.client.call(&RESEND_ACTIVATION, None::<&()>).await
     }

@@ -9,7 +9,9 @@ use crate::error::DEFAULT_RATE_LIMIT_WAIT;
 ///
 /// The defaults follow Webshare's own SDK: up to 2 retries, exponential backoff with full jitter from a
 /// 0.5 s base capped at 8 s, and a server's `Retry-After` honoured up to 60 s (60 s is also the wait
-/// after a 429 without one). Retried: connection failures, timeouts, HTTP 408, 429, 500, 502, 503, 504.
+/// after a 429 without one). A longer `Retry-After` fails at once with [`Error::RateLimited`]: retrying
+/// sooner than the server asks would only be refused again. Retried: connection failures, timeouts, HTTP
+/// 408, 429, 500, 502, 503, 504.
 ///
 /// Only calls that are safe to repeat are retried by default: reading the activation status, resending
 /// the activation email and requesting a password reset (at worst, a second email). Register, login and
@@ -63,8 +65,9 @@ impl RetryPolicy {
         self
     }
 
-    /// The most a `Retry-After` (or the 60 s default after a 429) is waited for; a longer one is cut to
-    /// this (default 60 s).
+    /// The longest `Retry-After` (or the 60 s default after a 429) the client waits out before retrying;
+    /// a longer one returns [`Error::RateLimited`] at once (default 60 s). Interactive programs may want
+    /// a few seconds.
     pub fn max_retry_after(mut self, limit: Duration) -> Self {
         self.max_retry_after = limit;
         self
@@ -91,11 +94,8 @@ impl RetryPolicy {
             return None;
         }
         if let Error::RateLimited { retry_after, .. } = error {
-            return Some(
-                retry_after
-                    .unwrap_or(DEFAULT_RATE_LIMIT_WAIT)
-                    .min(self.max_retry_after),
-            );
+            let wait = retry_after.unwrap_or(DEFAULT_RATE_LIMIT_WAIT);
+            return (wait <= self.max_retry_after).then_some(wait);
         }
         let ceiling = self
             .base_delay
@@ -251,23 +251,27 @@ mod tests {
             retry_after: s,
             detail: None,
         };
+        let secs = Duration::from_secs;
         let policy = RetryPolicy::default();
         assert_eq!(
-            policy.delay_after(1, true, &limited(Some(Duration::from_secs(7)))),
-            Some(Duration::from_secs(7))
+            policy.delay_after(1, true, &limited(Some(secs(7)))),
+            Some(secs(7))
         );
         assert_eq!(
-            policy.delay_after(1, true, &limited(Some(Duration::from_secs(600)))),
-            Some(Duration::from_secs(60))
+            policy.delay_after(1, true, &limited(Some(secs(60)))),
+            Some(secs(60))
         );
         assert_eq!(
-            policy.delay_after(1, true, &limited(None)),
-            Some(Duration::from_secs(60))
+            policy.delay_after(1, true, &limited(Some(secs(61)))),
+            None,
+            "longer: give up now"
         );
-        let short = policy.max_retry_after(Duration::from_millis(10));
+        assert_eq!(policy.delay_after(1, true, &limited(None)), Some(secs(60)));
+        let short = policy.max_retry_after(secs(5));
+        assert_eq!(short.delay_after(1, true, &limited(None)), None);
         assert_eq!(
-            short.delay_after(1, true, &limited(None)),
-            Some(Duration::from_millis(10))
+            short.delay_after(1, true, &limited(Some(secs(2)))),
+            Some(secs(2))
         );
     }
 }

@@ -1,0 +1,188 @@
+//! The command line: every subcommand and option, with the help text users read.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Exit codes, also listed in `webshare --help`.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// Any other failure: a server error (5xx), a resource not found, an unreadable answer.
+    pub const OTHER: u8 = 1;
+    /// Usage: bad arguments or configuration (e.g. a bad base URL), no terminal for a prompt.
+    pub const USAGE: u8 = 2;
+    /// Validation: the request was rejected (HTTP 400) or failed the checks made before sending.
+    pub const VALIDATION: u8 = 3;
+    /// Authentication: no credentials, or rejected ones (HTTP 401 and 403).
+    pub const AUTH: u8 = 4;
+    /// Rate limited (HTTP 429).
+    pub const RATE_LIMITED: u8 = 5;
+    /// Transport: the server could not be reached, or did not answer in time.
+    pub const TRANSPORT: u8 = 6;
+}
+
+const AFTER_HELP: &str = "\
+Credentials: --api-key, else WEBSHARE_API_KEY, else the file `webshare login --save` writes (in the
+platform's config directory, mode 0600; WEBSHARE_CONFIG_DIR overrides the directory).
+Secrets (passwords, emailed codes) are prompted for without echo, or read from standard input with
+--password-stdin / --code-stdin; tokens are printed only with --show-token.
+
+Exit codes: 0 success, 1 other failure (5xx, not found, unreadable answer), 2 usage or configuration,
+3 validation (HTTP 400, or checks before sending), 4 authentication (no credentials, HTTP 401/403),
+5 rate limited (HTTP 429), 6 transport (unreachable, timed out).
+
+Try it with no account: `webshare demo`.";
+
+/// The Webshare account API from the command line: register, log in, reset a password, activate an
+/// account.
+#[derive(Debug, Parser)]
+#[command(name = "webshare", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The API's base URL (e.g. a mock server's http://127.0.0.1:8080/api/v2).
+    #[arg(long, global = true, env = "WEBSHARE_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// API key or token (visible to other local users in the process list: prefer WEBSHARE_API_KEY or
+    /// `login --save`).
+    #[arg(
+        long,
+        global = true,
+        env = "WEBSHARE_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+    /// Print the API's JSON instead of sentences (errors go to stderr as JSON).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Log each request and response line (never bodies, headers or secrets) to stderr.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands, grouped as the API documentation groups the operations.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Register a local account (needs a recaptcha token: meant for the dashboard, or a mock server).
+    Register(RegisterArgs),
+    /// Log in with an email address and password.
+    Login(LoginArgs),
+    /// Reset a forgotten password.
+    #[command(subcommand)]
+    Password(PasswordCommand),
+    /// Check and complete the account's email verification.
+    #[command(subcommand)]
+    Activation(ActivationCommand),
+    /// Run the mock Webshare server in the foreground.
+    MockServer(webshare_mock_server::ServeOptions),
+    /// Start a mock server and walk the whole account flow against it, printing each step.
+    Demo,
+}
+
+/// Password reset subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PasswordCommand {
+    /// Ask for a password reset email (succeeds for any well-formed address).
+    Reset(ResetArgs),
+    /// Set a new password with the code from the reset email; every earlier token stops working.
+    ResetComplete(ResetCompleteArgs),
+}
+
+/// Activation subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ActivationCommand {
+    /// Show whether the email is verified, and when the last activation email went out.
+    Status,
+    /// Send the activation email again (limited in frequency: too soon is exit code 5).
+    Resend,
+    /// Verify the email with the code from the activation email.
+    Complete(CompleteActivationArgs),
+}
+
+/// What to do with a token the API returns.
+#[derive(Debug, Args)]
+pub struct TokenOutput {
+    /// Save the token (and base URL) as the default credentials for later commands.
+    #[arg(long)]
+    pub save: bool,
+    /// Print the token (it is withheld otherwise).
+    #[arg(long)]
+    pub show_token: bool,
+}
+
+/// `webshare register`.
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// Email address to register.
+    #[arg(long)]
+    pub email: String,
+    /// Recaptcha token.
+    #[arg(long, value_name = "TOKEN")]
+    pub recaptcha: String,
+    /// Accept Webshare's terms of service (required).
+    #[arg(long)]
+    pub accept_terms: bool,
+    /// Accept marketing emails.
+    #[arg(long)]
+    pub marketing_emails: bool,
+    /// Read the password from the first line of standard input instead of a prompt.
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub token: TokenOutput,
+}
+
+/// `webshare login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Email address of the account.
+    #[arg(long)]
+    pub email: String,
+    /// Recaptcha token.
+    #[arg(long, value_name = "TOKEN")]
+    pub recaptcha: String,
+    /// Read the password from the first line of standard input instead of a prompt.
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub token: TokenOutput,
+}
+
+/// `webshare password reset`.
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Email address of the account.
+    #[arg(long)]
+    pub email: String,
+    /// Recaptcha token.
+    #[arg(long, value_name = "TOKEN")]
+    pub recaptcha: String,
+}
+
+/// `webshare password reset-complete`.
+#[derive(Debug, Args)]
+pub struct ResetCompleteArgs {
+    /// Recaptcha token.
+    #[arg(long, value_name = "TOKEN")]
+    pub recaptcha: String,
+    /// Read the emailed code from standard input (first line) instead of a prompt.
+    #[arg(long)]
+    pub code_stdin: bool,
+    /// Read the new password from standard input (the line after the code, if both come from it)
+    /// instead of a prompt.
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub token: TokenOutput,
+}
+
+/// `webshare activation complete`.
+#[derive(Debug, Args)]
+pub struct CompleteActivationArgs {
+    /// Read the emailed code from the first line of standard input instead of a prompt.
+    #[arg(long)]
+    pub code_stdin: bool,
+    #[command(flatten)]
+    pub token: TokenOutput,
+}

@@ -1,0 +1,108 @@
+//! `webshare demo`: the whole account flow against an embedded mock server, each step printed.
+
+use webshare::{Error, Registration};
+use webshare_mock_server::{EmailKind, MockServer};
+
+const EMAIL: &str = "demo@example.com";
+const PASSWORD: &str = "Demo-Password-2026";
+const NEW_PASSWORD: &str = "Demo-Password-Changed-7";
+const RECAPTCHA: &str = "demo-recaptcha";
+
+/// Runs the demo; every line goes to stdout. Tokens and codes print as `[redacted]`.
+pub async fn run() -> Result<(), Error> {
+    let server = MockServer::start().await;
+    println!(
+        "Started a mock Webshare API at {} (in memory, no account needed).\n",
+        server.base_url()
+    );
+    let anonymous = crate::commands::client_builder(server.base_url()).build()?;
+    let code_of = |kind| {
+        server
+            .last_email(EMAIL, kind)
+            .map(|email| email.token)
+            .ok_or_else(|| Error::Config {
+                message: format!("the mock server sent no {kind:?} email"),
+            })
+    };
+
+    step(1, "register", &format!("POST register/ as {EMAIL}"));
+    let registered = anonymous
+        .register(&Registration::new(EMAIL, PASSWORD, RECAPTCHA).accept_terms_of_service())
+        .await?;
+    println!(
+        "   -> token {} (existing user: {})",
+        registered.token, registered.logged_in_existing_user
+    );
+    let user = anonymous.with_token(&registered.token)?;
+
+    step(2, "activation status", "GET activation/ with that token");
+    let status = user.activation().status().await?;
+    println!(
+        "   -> email verified: {}, last activation email: {:?}",
+        status.email_is_verified, status.last_time_email_verification_email_sent
+    );
+
+    step(3, "resend activation", "POST activation/resend/");
+    let status = user.activation().resend().await?;
+    println!(
+        "   -> activation email sent at {:?}",
+        status.last_time_email_verification_email_sent
+    );
+    match user.activation().resend().await {
+        Err(e @ Error::RateLimited { .. }) => println!("   -> resending again at once: {e}"),
+        other => println!("   -> resending again at once: {other:?}"),
+    }
+
+    step(
+        4,
+        "complete activation",
+        "POST activation/complete/ with the code from the outbox",
+    );
+    let activated = anonymous
+        .activation()
+        .complete(code_of(EmailKind::Activation)?)
+        .await?;
+    let status = anonymous
+        .with_token(&activated)?
+        .activation()
+        .status()
+        .await?;
+    println!(
+        "   -> new token {activated}; email verified: {}",
+        status.email_is_verified
+    );
+
+    step(5, "login", "POST login/");
+    let token = anonymous.login(EMAIL, PASSWORD, RECAPTCHA).await?;
+    println!("   -> token {token}");
+
+    step(6, "request a password reset", "POST resetpassword/");
+    anonymous.password().request_reset(EMAIL, RECAPTCHA).await?;
+    println!("   -> 204 No Content; a reset email is in the outbox");
+
+    step(
+        7,
+        "complete the password reset",
+        "POST resetpassword/complete/ with the emailed code",
+    );
+    let after_reset = anonymous
+        .password()
+        .complete_reset(code_of(EmailKind::PasswordReset)?, NEW_PASSWORD, RECAPTCHA)
+        .await?;
+    println!("   -> new token {after_reset}");
+    match user.activation().status().await {
+        Err(e @ Error::Unauthorized { .. }) => {
+            println!("   -> the first token no longer works: {e}")
+        }
+        other => println!("   -> the first token: {other:?}"),
+    }
+    anonymous.login(EMAIL, NEW_PASSWORD, RECAPTCHA).await?;
+    println!("   -> logging in with the new password works");
+
+    println!("\nDone: every step of the account flow answered as the Webshare API does.");
+    Ok(())
+}
+
+fn step(number: u32, name: &str, what: &str) {
+    println!("{number}. {name}: {what}");
+}
