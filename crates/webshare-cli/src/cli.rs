@@ -38,7 +38,13 @@ Try it with no account: `webshare demo`.";
 #[command(name = "webshare", version, after_help = AFTER_HELP)]
 pub struct Cli {
     /// The API's base URL (e.g. a mock server's http://127.0.0.1:8080/api/v2).
-    #[arg(long, global = true, env = "WEBSHARE_BASE_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "WEBSHARE_BASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub base_url: Option<String>,
     /// API key or token (visible to other local users in the process list: prefer WEBSHARE_API_KEY or
     /// `login --save`).

@@ -56,8 +56,10 @@ fn main() -> ExitCode {
 /// carry operation, method, path, attempt, status and duration; never bodies, headers or secrets.
 fn init_request_log() {
     use tracing_subscriber::fmt::format::FmtSpan;
+    // INFO: the span lines and retry warnings, not the debug events that repeat them.
     let filter = tracing_subscriber::filter::Targets::new()
-        .with_target("webshare", tracing_subscriber::filter::LevelFilter::DEBUG);
+        .with_target("webshare", tracing_subscriber::filter::LevelFilter::INFO);
+
     let subscriber = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)

@@ -1,0 +1,575 @@
+//! The `webshare` binary against a started mock server: every subcommand, human and `--json` output,
+//! exit codes, credentials, and proof that no secret reaches the output.
+
+use assert_cmd::Command;
+use webshare_mock_server::{Config, EmailKind, MockServer};
+
+const EMAIL: &str = "jane@example.com";
+const PASSWORD: &str = "Cli-Test-Password-31";
+const RECAPTCHA: &str = "cli-recaptcha-value";
+
+/// A mock server kept running on its own runtime while the blocking CLI runs.
+struct Server {
+    server: MockServer,
+    config_dir: tempfile::TempDir,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Server {
+    fn start() -> Self {
+        Self::with(Config::default())
+    }
+
+    fn with(config: Config) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let server = runtime.block_on(MockServer::start_with(config));
+        Self {
+            server,
+            config_dir: tempfile::tempdir().unwrap(),
+            _runtime: runtime,
+        }
+    }
+
+    /// `webshare` pointed at this server, with an empty config directory and no key in the environment.
+    fn cli(&self) -> Command {
+        let mut command = Command::cargo_bin("webshare").unwrap();
+        command
+            .env("WEBSHARE_BASE_URL", self.server.base_url())
+            .env("WEBSHARE_CONFIG_DIR", self.config_dir.path())
+            .env_remove("WEBSHARE_API_KEY");
+        command
+    }
+
+    fn code(&self, kind: EmailKind) -> String {
+        self.server
+            .last_email(EMAIL, kind)
+            .expect("an email")
+            .token
+            .expose()
+            .to_owned()
+    }
+
+    /// Registers `EMAIL` and returns its token (printed with --show-token).
+    fn register(&self) -> String {
+        let out = self.run(
+            &[
+                "register",
+                "--email",
+                EMAIL,
+                "--recaptcha",
+                RECAPTCHA,
+                "--accept-terms",
+                "--password-stdin",
+                "--show-token",
+                "--json",
+            ],
+            Some(PASSWORD),
+            0,
+        );
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        json["token"].as_str().unwrap().to_owned()
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>, expected_code: i32) -> Output {
+        let mut command = self.cli();
+        command.args(args);
+        if let Some(stdin) = stdin {
+            command.write_stdin(format!("{stdin}\n"));
+        }
+        let output = command.output().unwrap();
+        let out = Output {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        };
+        assert_eq!(
+            out.code, expected_code,
+            "webshare {args:?}\nstdout:\n{}\nstderr:\n{}",
+            out.stdout, out.stderr
+        );
+        out
+    }
+}
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Output {
+    fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+fn assert_no_secret(output: &str, secrets: &[&str]) {
+    for secret in secrets {
+        assert!(
+            !output.contains(secret),
+            "secret {secret} leaked:\n{output}"
+        );
+    }
+}
+
+/// A snapshot with what changes run to run (ports, timestamps, durations, temporary paths) masked.
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({filters => vec![
+            (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
+            (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", "[TIMESTAMP]"),
+            (r"duration_ms=[0-9.]+", "duration_ms=[MS]"),
+            (r"/tmp/\.tmp[A-Za-z0-9]+", "[CONFIG_DIR]"),
+        ]}, {
+            insta::assert_snapshot!($name, $value);
+        });
+    };
+}
+
+#[test]
+fn register_human_and_json() {
+    let server = Server::start();
+    let out = server.run(
+        &[
+            "register",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--accept-terms",
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+        0,
+    );
+    snapshot!("register_human", out.stdout);
+    let out = server.run(
+        &[
+            "register",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--accept-terms",
+            "--password-stdin",
+            "--json",
+        ],
+        Some(PASSWORD),
+        0,
+    );
+    snapshot!("register_existing_json", out.stdout);
+    assert_no_secret(&out.all(), &[PASSWORD, RECAPTCHA]);
+}
+
+#[test]
+fn login_withholds_the_token_unless_asked_and_saves_it_privately() {
+    let server = Server::start();
+    let token = server.register();
+    let out = server.run(
+        &[
+            "login",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+        0,
+    );
+    snapshot!("login_human", out.stdout);
+    assert_no_secret(&out.all(), &[PASSWORD, RECAPTCHA, &token]);
+
+    let out = server.run(
+        &[
+            "login",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+            "--json",
+            "--save",
+        ],
+        Some(PASSWORD),
+        0,
+    );
+    assert_eq!(out.stdout.trim(), r#"{"token":"[redacted]"}"#);
+    let path = server.config_dir.path().join("credentials.json");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved["base_url"], server.server.base_url());
+    assert_eq!(saved["api_key"].as_str().unwrap().len(), 40);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // The saved token is used when no key is given.
+    let out = server.run(&["activation", "status", "--json"], None, 0);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()["email_is_verified"],
+        false
+    );
+
+    let out = server.run(
+        &[
+            "login",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+            "--show-token",
+        ],
+        Some(PASSWORD),
+        0,
+    );
+    let shown = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Token: "))
+        .expect("the token line");
+    assert_eq!(shown.len(), 40);
+}
+
+#[test]
+fn activation_status_resend_and_complete() {
+    let server = Server::start();
+    let token = server.register();
+    let key = ["--api-key", token.as_str()];
+    let out = server.run(&[&key[..], &["activation", "status"]].concat(), None, 0);
+    snapshot!("activation_status_human", out.stdout);
+    let out = server.run(
+        &[&key[..], &["activation", "resend", "--json"]].concat(),
+        None,
+        0,
+    );
+    snapshot!("activation_resend_json", out.stdout);
+
+    // Resending at once is rate limited: exit code 5, without waiting a minute.
+    let out = server.run(&[&key[..], &["activation", "resend"]].concat(), None, 5);
+    snapshot!("activation_resend_429", out.stderr);
+    let out = server.run(
+        &[&key[..], &["activation", "resend", "--json"]].concat(),
+        None,
+        5,
+    );
+    let error: serde_json::Value = serde_json::from_str(&out.stderr).unwrap();
+    assert_eq!(error["error"]["kind"], "rate_limited");
+    assert!(error["error"]["retry_after_seconds"].as_u64().unwrap() > 50);
+
+    let code = server.code(EmailKind::Activation);
+    let out = server.run(&["activation", "complete", "--code-stdin"], Some(&code), 0);
+    snapshot!("activation_complete_human", out.stdout);
+    assert_no_secret(&out.all(), &[&code, &token]);
+    // A used code is a validation error.
+    let out = server.run(&["activation", "complete", "--code-stdin"], Some(&code), 3);
+    snapshot!("activation_complete_used_code", out.stderr);
+}
+
+#[test]
+fn password_reset_and_completion() {
+    let server = Server::start();
+    let token = server.register();
+    let out = server.run(
+        &[
+            "password",
+            "reset",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+        ],
+        None,
+        0,
+    );
+    snapshot!("password_reset_human", out.stdout);
+    let out = server.run(
+        &[
+            "password",
+            "reset",
+            "--email",
+            "nobody@example.com",
+            "--recaptcha",
+            RECAPTCHA,
+            "--json",
+        ],
+        None,
+        0,
+    );
+    assert_eq!(out.stdout.trim(), "{}");
+
+    let code = server.code(EmailKind::PasswordReset);
+    let new_password = "Cli-New-Password-77";
+    let out = server.run(
+        &[
+            "password",
+            "reset-complete",
+            "--recaptcha",
+            RECAPTCHA,
+            "--code-stdin",
+            "--password-stdin",
+        ],
+        Some(&format!("{code}\n{new_password}")),
+        0,
+    );
+    snapshot!("password_reset_complete_human", out.stdout);
+    assert_no_secret(&out.all(), &[&code, new_password, &token]);
+    // The old token was revoked: an authentication error.
+    let out = server.run(&["--api-key", &token, "activation", "status"], None, 4);
+    snapshot!("revoked_token", out.stderr);
+}
+
+#[test]
+fn validation_errors_print_each_field() {
+    let server = Server::start();
+    let out = server.run(
+        &[
+            "register",
+            "--email",
+            "jane@example",
+            "--recaptcha",
+            RECAPTCHA,
+            "--accept-terms",
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+        3,
+    );
+    snapshot!("client_side_validation", out.stderr);
+    // Passes the client's checks, fails the server's: one line per field.
+    let out = server.run(
+        &[
+            "register",
+            "--email",
+            "janedoe@example.com",
+            "--recaptcha",
+            RECAPTCHA,
+            "--accept-terms",
+            "--password-stdin",
+        ],
+        Some("password"),
+        3,
+    );
+    snapshot!("server_field_errors", out.stderr);
+    let out = server.run(
+        &[
+            "register",
+            "--email",
+            "janedoe@example.com",
+            "--recaptcha",
+            RECAPTCHA,
+            "--accept-terms",
+            "--password-stdin",
+            "--json",
+        ],
+        Some("password"),
+        3,
+    );
+    snapshot!("server_field_errors_json", out.stderr);
+    let out = server.run(
+        &[
+            "login",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+        ],
+        Some("Wrong-Password-99"),
+        3,
+    );
+    snapshot!("wrong_credentials", out.stderr);
+}
+
+#[test]
+fn a_rejected_recaptcha() {
+    let server = Server::with(Config {
+        recaptcha: Some("the-only-one".into()),
+        ..Config::default()
+    });
+    let out = server.run(
+        &[
+            "login",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            "another",
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+        3,
+    );
+    assert!(
+        out.stderr
+            .contains("  recaptcha: Invalid recaptcha. Please try again."),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn credentials_and_configuration_errors() {
+    let server = Server::start();
+    let out = server.run(&["activation", "status"], None, 4);
+    snapshot!("missing_credentials", out.stderr);
+    let out = server.run(
+        &[
+            "--base-url",
+            "not a url",
+            "--api-key",
+            "k",
+            "activation",
+            "status",
+        ],
+        None,
+        2,
+    );
+    snapshot!("bad_base_url", out.stderr);
+    let out = server.run(
+        &[
+            "--base-url",
+            "http://example.com/api/v2",
+            "--api-key",
+            "k",
+            "activation",
+            "status",
+        ],
+        None,
+        2,
+    );
+    assert!(
+        out.stderr
+            .contains("refusing to send an API token over plain http to example.com"),
+        "{}",
+        out.stderr
+    );
+    // Nothing listens on port 9: a transport error.
+    let out = server.run(
+        &[
+            "--base-url",
+            "http://127.0.0.1:9/api/v2",
+            "--api-key",
+            "k",
+            "activation",
+            "status",
+        ],
+        None,
+        6,
+    );
+    assert!(
+        out.stderr.starts_with("error: could not reach the server"),
+        "{}",
+        out.stderr
+    );
+    // A password is never taken from a non-terminal without --password-stdin.
+    let out = server.run(
+        &["login", "--email", EMAIL, "--recaptcha", RECAPTCHA],
+        None,
+        2,
+    );
+    snapshot!("no_terminal_for_password", out.stderr);
+    // A corrupt credentials file is reported, not ignored.
+    std::fs::write(server.config_dir.path().join("credentials.json"), "{oops").unwrap();
+    let out = server.run(&["activation", "status"], None, 2);
+    assert!(
+        out.stderr.contains("is not a valid credentials file"),
+        "{}",
+        out.stderr
+    );
+    // Usage errors are clap's: exit code 2.
+    server.run(&["register", "--email", EMAIL], None, 2);
+}
+
+#[test]
+fn verbose_logs_requests_without_secrets() {
+    let server = Server::start();
+    let token = server.register();
+    let out = server.run(
+        &[
+            "--verbose",
+            "login",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+            "--save",
+        ],
+        Some(PASSWORD),
+        0,
+    );
+    snapshot!("verbose_login_stderr", out.stderr);
+    let saved = std::fs::read_to_string(server.config_dir.path().join("credentials.json")).unwrap();
+    let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    let out2 = server.run(&["-v", "activation", "resend"], None, 0);
+    assert!(out2.stderr.contains(r#"operation="resend_activation" method="POST" path="/activation/resend/" attempt=1 status=200"#), "{}", out2.stderr);
+    assert_no_secret(
+        &format!("{}{}", out.all(), out2.all()),
+        &[
+            PASSWORD,
+            RECAPTCHA,
+            &token,
+            saved["api_key"].as_str().unwrap(),
+        ],
+    );
+}
+
+#[test]
+fn the_demo_walks_the_whole_flow() {
+    let out = Command::cargo_bin("webshare")
+        .unwrap()
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    snapshot!("demo", stdout);
+}
+
+fn help(args: &[&str]) -> String {
+    let out = Command::cargo_bin("webshare")
+        .unwrap()
+        .args(args)
+        .env_remove("WEBSHARE_BASE_URL")
+        .env_remove("WEBSHARE_API_KEY")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn help_texts() {
+    for args in [
+        &["--help"][..],
+        &["register", "--help"],
+        &["login", "--help"],
+        &["password", "--help"],
+        &["password", "reset", "--help"],
+        &["password", "reset-complete", "--help"],
+        &["activation", "--help"],
+        &["activation", "status", "--help"],
+        &["activation", "resend", "--help"],
+        &["activation", "complete", "--help"],
+        &["mock-server", "--help"],
+        &["demo", "--help"],
+    ] {
+        let name =
+            format!("help_{}", args[..args.len() - 1].join("_")).replace("help_$", "help_root");
+        let name = if name == "help_" {
+            "help_root".to_owned()
+        } else {
+            name
+        };
+        insta::assert_snapshot!(name, help(args));
+    }
+}
