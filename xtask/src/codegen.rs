@@ -95,6 +95,13 @@ pub fn settings(spec: &OpenAPI) -> GenerationSettings {
     for shape in secret_shapes(spec) {
         settings.with_conversion(shape, SECRET_TYPE, std::iter::empty());
     }
+    // The spec's provider enum is closed; Webshare may add providers, and a Rust client must not fail on
+    // them, so the component becomes an open enum (known variants plus `Other(String)`).
+    settings.with_replacement(
+        "SocialProvider",
+        "::webshare_api::SocialProvider",
+        std::iter::empty(),
+    );
     settings
 }
 

@@ -53,6 +53,86 @@ pub mod types {
             Default::default()
         }
     }
+    ///The code from the email change confirmation.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ChangeEmailCompleteRequest {
+        ///The code from the confirmation email's link (`.../changeemail/{confirmation_code}/confirm/`).
+        pub confirmation_code: ::webshare_api::Secret,
+    }
+    impl ChangeEmailCompleteRequest {
+        pub fn builder() -> builder::ChangeEmailCompleteRequest {
+            Default::default()
+        }
+    }
+    ///The new email address, authorized by the password.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ChangeEmailRequest {
+        ///The new email address; a confirmation code is sent to it.
+        pub new_email: ::std::string::String,
+        ///The account's password.
+        pub password: ::webshare_api::Secret,
+    }
+    impl ChangeEmailRequest {
+        pub fn builder() -> builder::ChangeEmailRequest {
+            Default::default()
+        }
+    }
+    ///The current password and the new one.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ChangePasswordRequest {
+        /**The new password: at least 8 characters, not all numeric, not too similar to the email address,
+and not a commonly used password.
+*/
+        pub new_password: ::webshare_api::Secret,
+        ///The current password.
+        pub password: ::webshare_api::Secret,
+    }
+    impl ChangePasswordRequest {
+        pub fn builder() -> builder::ChangePasswordRequest {
+            Default::default()
+        }
+    }
+    ///The password, and a recaptcha token, to delete the account.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct DeleteAccountRequest {
+        ///The account's password.
+        pub password: ::webshare_api::Secret,
+        ///A recaptcha token (invisible recaptcha works). Only the Webshare dashboard can produce one.
+        pub recaptcha: ::webshare_api::Secret,
+    }
+    impl DeleteAccountRequest {
+        pub fn builder() -> builder::DeleteAccountRequest {
+            Default::default()
+        }
+    }
     /**Every error response. `detail` and `code` describe errors about the request as a whole (401, 403, 404,
 429, 5xx). Validation errors (400) have one entry per rejected request field, keyed by the field's
 name, and `non_field_errors` for the rest.
@@ -243,6 +323,53 @@ used password.
             Default::default()
         }
     }
+    ///A social identity, proven by a fresh authorization code.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SocialLoginRequest {
+        ///The authorization code the provider returned to the redirect URI.
+        pub code: ::webshare_api::Secret,
+        pub provider: ::webshare_api::SocialProvider,
+        ///The redirect URI the code was issued for; it must be one Webshare authorized.
+        pub redirect_uri: ::std::string::String,
+    }
+    impl SocialLoginRequest {
+        pub fn builder() -> builder::SocialLoginRequest {
+            Default::default()
+        }
+    }
+    ///A new account from a social identity.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct SocialRegisterRequest {
+        ///The authorization code the provider returned to the redirect URI.
+        pub code: ::webshare_api::Secret,
+        ///Whether Webshare may send marketing emails to this account.
+        #[serde(default)]
+        pub marketing_email_accepted: bool,
+        pub provider: ::webshare_api::SocialProvider,
+        ///The redirect URI the code was issued for; it must be one Webshare authorized.
+        pub redirect_uri: ::std::string::String,
+        ///Acceptance of the terms of service. Must be `true`, or the request is rejected.
+        pub tos_accepted: bool,
+    }
+    impl SocialRegisterRequest {
+        pub fn builder() -> builder::SocialRegisterRequest {
+            Default::default()
+        }
+    }
     ///An API token.
     #[derive(
         ::serde::Deserialize,
@@ -424,6 +551,252 @@ used password.
                         value.last_time_email_verification_email_sent,
                     ),
                     updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChangeEmailCompleteRequest {
+            confirmation_code: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChangeEmailCompleteRequest {
+            fn default() -> Self {
+                Self {
+                    confirmation_code: Err(
+                        "no value supplied for confirmation_code".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ChangeEmailCompleteRequest {
+            pub fn confirmation_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.confirmation_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for confirmation_code: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChangeEmailCompleteRequest>
+        for super::ChangeEmailCompleteRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChangeEmailCompleteRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    confirmation_code: value.confirmation_code?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChangeEmailCompleteRequest>
+        for ChangeEmailCompleteRequest {
+            fn from(value: super::ChangeEmailCompleteRequest) -> Self {
+                Self {
+                    confirmation_code: Ok(value.confirmation_code),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChangeEmailRequest {
+            new_email: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChangeEmailRequest {
+            fn default() -> Self {
+                Self {
+                    new_email: Err("no value supplied for new_email".to_string()),
+                    password: Err("no value supplied for password".to_string()),
+                }
+            }
+        }
+        impl ChangeEmailRequest {
+            pub fn new_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for new_email: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChangeEmailRequest> for super::ChangeEmailRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChangeEmailRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    new_email: value.new_email?,
+                    password: value.password?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChangeEmailRequest> for ChangeEmailRequest {
+            fn from(value: super::ChangeEmailRequest) -> Self {
+                Self {
+                    new_email: Ok(value.new_email),
+                    password: Ok(value.password),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ChangePasswordRequest {
+            new_password: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ChangePasswordRequest {
+            fn default() -> Self {
+                Self {
+                    new_password: Err("no value supplied for new_password".to_string()),
+                    password: Err("no value supplied for password".to_string()),
+                }
+            }
+        }
+        impl ChangePasswordRequest {
+            pub fn new_password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for new_password: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ChangePasswordRequest>
+        for super::ChangePasswordRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ChangePasswordRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    new_password: value.new_password?,
+                    password: value.password?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ChangePasswordRequest>
+        for ChangePasswordRequest {
+            fn from(value: super::ChangePasswordRequest) -> Self {
+                Self {
+                    new_password: Ok(value.new_password),
+                    password: Ok(value.password),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DeleteAccountRequest {
+            password: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+            recaptcha: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DeleteAccountRequest {
+            fn default() -> Self {
+                Self {
+                    password: Err("no value supplied for password".to_string()),
+                    recaptcha: Err("no value supplied for recaptcha".to_string()),
+                }
+            }
+        }
+        impl DeleteAccountRequest {
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn recaptcha<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recaptcha = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recaptcha: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DeleteAccountRequest>
+        for super::DeleteAccountRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DeleteAccountRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    password: value.password?,
+                    recaptcha: value.recaptcha?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DeleteAccountRequest> for DeleteAccountRequest {
+            fn from(value: super::DeleteAccountRequest) -> Self {
+                Self {
+                    password: Ok(value.password),
+                    recaptcha: Ok(value.recaptcha),
                 }
             }
         }
@@ -1008,6 +1381,202 @@ used password.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SocialLoginRequest {
+            code: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            provider: ::std::result::Result<
+                ::webshare_api::SocialProvider,
+                ::std::string::String,
+            >,
+            redirect_uri: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SocialLoginRequest {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    provider: Err("no value supplied for provider".to_string()),
+                    redirect_uri: Err("no value supplied for redirect_uri".to_string()),
+                }
+            }
+        }
+        impl SocialLoginRequest {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::SocialProvider>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider: {e}")
+                    });
+                self
+            }
+            pub fn redirect_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_uri: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SocialLoginRequest> for super::SocialLoginRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SocialLoginRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    provider: value.provider?,
+                    redirect_uri: value.redirect_uri?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SocialLoginRequest> for SocialLoginRequest {
+            fn from(value: super::SocialLoginRequest) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    provider: Ok(value.provider),
+                    redirect_uri: Ok(value.redirect_uri),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SocialRegisterRequest {
+            code: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            marketing_email_accepted: ::std::result::Result<bool, ::std::string::String>,
+            provider: ::std::result::Result<
+                ::webshare_api::SocialProvider,
+                ::std::string::String,
+            >,
+            redirect_uri: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            tos_accepted: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for SocialRegisterRequest {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    marketing_email_accepted: Ok(Default::default()),
+                    provider: Err("no value supplied for provider".to_string()),
+                    redirect_uri: Err("no value supplied for redirect_uri".to_string()),
+                    tos_accepted: Err("no value supplied for tos_accepted".to_string()),
+                }
+            }
+        }
+        impl SocialRegisterRequest {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn marketing_email_accepted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.marketing_email_accepted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for marketing_email_accepted: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::SocialProvider>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider: {e}")
+                    });
+                self
+            }
+            pub fn redirect_uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redirect_uri = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redirect_uri: {e}")
+                    });
+                self
+            }
+            pub fn tos_accepted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tos_accepted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tos_accepted: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SocialRegisterRequest>
+        for super::SocialRegisterRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SocialRegisterRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    marketing_email_accepted: value.marketing_email_accepted?,
+                    provider: value.provider?,
+                    redirect_uri: value.redirect_uri?,
+                    tos_accepted: value.tos_accepted?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SocialRegisterRequest>
+        for SocialRegisterRequest {
+            fn from(value: super::SocialRegisterRequest) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    marketing_email_accepted: Ok(value.marketing_email_accepted),
+                    provider: Ok(value.provider),
+                    redirect_uri: Ok(value.redirect_uri),
+                    tos_accepted: Ok(value.tos_accepted),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TokenResponse {
             token: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
         }
@@ -1273,6 +1842,140 @@ let response = client.complete_activation()
 ```*/
     pub fn complete_activation(&self) -> builder::CompleteActivation<'_> {
         builder::CompleteActivation::new(self)
+    }
+    /**Register with a social account
+
+Creates an account from a social identity provider's authorization code and returns an API token.
+If an account with the identity's email address exists, this signs in to it instead
+(`logged_in_existing_user` is then true). Such an account has no password until one is set with a
+password reset.
+
+
+Sends a `POST` request to `/register/social/`
+
+```ignore
+let response = client.social_register()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn social_register(&self) -> builder::SocialRegister<'_> {
+        builder::SocialRegister::new(self)
+    }
+    /**Sign in with a social account
+
+Exchanges a social identity provider's authorization code for an API token of the linked account.
+
+Sends a `POST` request to `/login/social/`
+
+```ignore
+let response = client.social_login()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn social_login(&self) -> builder::SocialLogin<'_> {
+        builder::SocialLogin::new(self)
+    }
+    /**Change the password
+
+Replaces the account's password. Every other API token of the account stops working; the one used
+for this request stays valid. Accounts registered through a social provider may have no password:
+they set one with a password reset.
+
+
+Sends a `POST` request to `/changepassword/`
+
+```ignore
+let response = client.change_password()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn change_password(&self) -> builder::ChangePassword<'_> {
+        builder::ChangePassword::new(self)
+    }
+    /**Request an email change
+
+Sends a confirmation code to the new address; the change takes effect when it is completed with that
+code. Beyond the password and the new address being free, it always answers 204.
+
+
+Sends a `POST` request to `/changeemail/`
+
+```ignore
+let response = client.change_email()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn change_email(&self) -> builder::ChangeEmail<'_> {
+        builder::ChangeEmail::new(self)
+    }
+    /**Complete an email change
+
+Confirms the new email address with the code from the confirmation email's link (`.../changeemail/{confirmation_code}/confirm/`).
+
+Sends a `POST` request to `/changeemail/complete/`
+
+```ignore
+let response = client.complete_email_change()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn complete_email_change(&self) -> builder::CompleteEmailChange<'_> {
+        builder::CompleteEmailChange::new(self)
+    }
+    /**Delete the account
+
+Deletes the account. Afterwards every call with its tokens is a 403 with code `account_deleted`.
+This operation requires a recaptcha token: it is meant for the Webshare dashboard.
+
+
+Sends a `POST` request to `/deleteaccount/`
+
+```ignore
+let response = client.delete_account()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn delete_account(&self) -> builder::DeleteAccount<'_> {
+        builder::DeleteAccount::new(self)
+    }
+    /**Delete an account registered through a social provider
+
+Deletes the account, proven by a fresh authorization code of its social identity instead of a
+password. Afterwards every call with its tokens is a 403 with code `account_deleted`.
+
+
+Sends a `POST` request to `/deleteaccount/social/`
+
+```ignore
+let response = client.delete_social_account()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn delete_social_account(&self) -> builder::DeleteSocialAccount<'_> {
+        builder::DeleteSocialAccount::new(self)
+    }
+    /**Log out
+
+Revokes the API token used for this request. (The documentation page's example uses GET; Webshare's
+own SDKs use POST, as described here.) The request has no body.
+
+
+Sends a `POST` request to `/logout/`
+
+```ignore
+let response = client.logout()
+    .send()
+    .await;
+```*/
+    pub fn logout(&self) -> builder::Logout<'_> {
+        builder::Logout::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -2017,6 +2720,950 @@ pub mod builder {
                     )
                 }
                 415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::social_register`]
+
+[`Client::social_register`]: super::Client::social_register*/
+    #[derive(Debug, Clone)]
+    pub struct SocialRegister<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SocialRegisterRequest, String>,
+    }
+    impl<'a> SocialRegister<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SocialRegisterRequest>,
+            <V as std::convert::TryInto<
+                types::SocialRegisterRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SocialRegisterRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SocialRegisterRequest,
+            ) -> types::builder::SocialRegisterRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/register/social/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RegisterResponse>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SocialRegisterRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/register/social/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "social_register",
+            };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::social_login`]
+
+[`Client::social_login`]: super::Client::social_login*/
+    #[derive(Debug, Clone)]
+    pub struct SocialLogin<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SocialLoginRequest, String>,
+    }
+    impl<'a> SocialLogin<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SocialLoginRequest>,
+            <V as std::convert::TryInto<
+                types::SocialLoginRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SocialLoginRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SocialLoginRequest,
+            ) -> types::builder::SocialLoginRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/login/social/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TokenResponse>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SocialLoginRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/login/social/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "social_login",
+            };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::change_password`]
+
+[`Client::change_password`]: super::Client::change_password*/
+    #[derive(Debug, Clone)]
+    pub struct ChangePassword<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ChangePasswordRequest, String>,
+    }
+    impl<'a> ChangePassword<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ChangePasswordRequest>,
+            <V as std::convert::TryInto<
+                types::ChangePasswordRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ChangePasswordRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ChangePasswordRequest,
+            ) -> types::builder::ChangePasswordRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/changepassword/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ChangePasswordRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/changepassword/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "change_password",
+            };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::change_email`]
+
+[`Client::change_email`]: super::Client::change_email*/
+    #[derive(Debug, Clone)]
+    pub struct ChangeEmail<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ChangeEmailRequest, String>,
+    }
+    impl<'a> ChangeEmail<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ChangeEmailRequest>,
+            <V as std::convert::TryInto<
+                types::ChangeEmailRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ChangeEmailRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ChangeEmailRequest,
+            ) -> types::builder::ChangeEmailRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/changeemail/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ChangeEmailRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/changeemail/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "change_email",
+            };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::complete_email_change`]
+
+[`Client::complete_email_change`]: super::Client::complete_email_change*/
+    #[derive(Debug, Clone)]
+    pub struct CompleteEmailChange<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ChangeEmailCompleteRequest, String>,
+    }
+    impl<'a> CompleteEmailChange<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ChangeEmailCompleteRequest>,
+            <V as std::convert::TryInto<
+                types::ChangeEmailCompleteRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ChangeEmailCompleteRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ChangeEmailCompleteRequest,
+            ) -> types::builder::ChangeEmailCompleteRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/changeemail/complete/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ChangeEmailCompleteRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/changeemail/complete/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "complete_email_change",
+            };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_account`]
+
+[`Client::delete_account`]: super::Client::delete_account*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteAccount<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::DeleteAccountRequest, String>,
+    }
+    impl<'a> DeleteAccount<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DeleteAccountRequest>,
+            <V as std::convert::TryInto<
+                types::DeleteAccountRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `DeleteAccountRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::DeleteAccountRequest,
+            ) -> types::builder::DeleteAccountRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/deleteaccount/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::DeleteAccountRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/deleteaccount/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_account",
+            };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_social_account`]
+
+[`Client::delete_social_account`]: super::Client::delete_social_account*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteSocialAccount<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SocialLoginRequest, String>,
+    }
+    impl<'a> DeleteSocialAccount<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SocialLoginRequest>,
+            <V as std::convert::TryInto<
+                types::SocialLoginRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `SocialLoginRequest` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SocialLoginRequest,
+            ) -> types::builder::SocialLoginRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/deleteaccount/social/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SocialLoginRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/deleteaccount/social/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_social_account",
+            };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::logout`]
+
+[`Client::logout`]: super::Client::logout*/
+    #[derive(Debug, Clone)]
+    pub struct Logout<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> Logout<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `POST` request to `/logout/`
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let Self { client } = self;
+            let url = format!("{}/logout/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "logout",
+            };
+            (::webshare_api::RequestContext::before_send)(&client.inner, &mut request);
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            (::webshare_api::RequestContext::after_receive)(&client.inner, &result);
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

@@ -13,7 +13,7 @@ use crate::state::UserId;
 pub struct Caller(pub Option<(UserId, String)>);
 
 /// A caller that must be authenticated.
-pub struct User(pub UserId);
+pub struct User(pub UserId, pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for Caller
 where
@@ -32,6 +32,8 @@ where
                 let app = Shared::from_ref(state);
                 let data = app.data.lock().unwrap_or_else(|e| e.into_inner());
                 match data.tokens.get(token) {
+                    // A deleted account's tokens still identify it, and get 403 account_deleted.
+                    Some(user) if data.users[user].deleted => Err(crate::routes::account_deleted()),
                     Some(user) => Ok(Self(Some((*user, token.to_owned())))),
                     None => Err(ApiError::invalid_token()),
                 }
@@ -53,7 +55,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         match Caller::from_request_parts(parts, state).await? {
-            Caller(Some((user, _))) => Ok(Self(user)),
+            Caller(Some((user, token))) => Ok(Self(user, token)),
             Caller(None) => Err(ApiError::not_authenticated()),
         }
     }

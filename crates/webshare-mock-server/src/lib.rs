@@ -50,7 +50,13 @@ pub struct Config {
     pub field_error_style: FieldErrorStyle,
     /// The largest request body accepted (default 64 KiB); larger is a 413.
     pub max_body_bytes: usize,
+    /// The redirect URIs social sign-in accepts (default: [`DEFAULT_SOCIAL_REDIRECT_URI`]).
+    pub social_redirect_uris: Vec<String>,
 }
+
+/// The redirect URI the mock authorizes for social sign-in unless configured otherwise.
+pub const DEFAULT_SOCIAL_REDIRECT_URI: &str =
+    "https://dashboard.webshare.io/social/google/callback";
 
 impl Default for Config {
     fn default() -> Self {
@@ -59,6 +65,7 @@ impl Default for Config {
             resend_throttle: Duration::from_secs(60),
             field_error_style: FieldErrorStyle::default(),
             max_body_bytes: 64 * 1024,
+            social_redirect_uris: vec![DEFAULT_SOCIAL_REDIRECT_URI.to_owned()],
         }
     }
 }
@@ -145,12 +152,7 @@ impl MockServer {
 
     /// Every email sent so far, oldest first.
     pub fn outbox(&self) -> Vec<Email> {
-        self.app
-            .data
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .outbox
-            .clone()
+        self.lock().outbox.clone()
     }
 
     /// The newest email of `kind` sent to `to`.
@@ -159,6 +161,36 @@ impl MockServer {
             .into_iter()
             .rev()
             .find(|email| email.kind == kind && email.to.eq_ignore_ascii_case(to))
+    }
+
+    /// An authorization code, as `provider` (e.g. `google`) would issue it after its user `email` signed
+    /// in, for the social operations. Single-use.
+    pub fn mint_social_code(&self, provider: &str, email: &str) -> String {
+        let code = state::random_token();
+        let identity = state::SocialIdentity {
+            provider: provider.to_owned(),
+            email: email.to_owned(),
+        };
+        self.lock().social_codes.insert(code.clone(), identity);
+        code
+    }
+
+    /// Makes sign-ins to the account of `email` answer 403 `2fa_needed` (or stop doing so). Returns
+    /// whether such an account exists.
+    pub fn require_two_factor(&self, email: &str, required: bool) -> bool {
+        let mut data = self.lock();
+        let Some(user) = data.user_by_email(email) else {
+            return false;
+        };
+        data.users
+            .get_mut(&user)
+            .expect("indexed users exist")
+            .two_factor_required = required;
+        true
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, state::Data> {
+        self.app.data.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Serves until the process is interrupted (Ctrl-C), then stops.

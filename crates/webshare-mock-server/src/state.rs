@@ -15,6 +15,8 @@ pub enum EmailKind {
     Activation,
     /// Carries a `password_reset_token` for `POST resetpassword/complete/`.
     PasswordReset,
+    /// Carries a `confirmation_code` for `POST changeemail/complete/`; sent to the new address.
+    EmailChange,
 }
 
 /// An email the service would have sent.
@@ -32,10 +34,29 @@ pub struct Email {
 
 pub(crate) type UserId = u64;
 
+/// What a one-time code is for; an email change code goes to the new address.
+pub(crate) enum CodeFor<'a> {
+    Activation,
+    PasswordReset,
+    EmailChange(&'a str),
+}
+
+/// A social identity: the provider and the email address it vouches for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SocialIdentity {
+    pub provider: String,
+    pub email: String,
+}
+
 #[derive(Debug)]
 pub(crate) struct User {
     pub email: String,
-    pub password: Secret,
+    /// `None` for accounts registered through a social provider, until a password reset sets one.
+    pub password: Option<Secret>,
+    /// The social provider linked to the account, if any.
+    pub social_provider: Option<String>,
+    pub deleted: bool,
+    pub two_factor_required: bool,
     pub email_is_verified: bool,
     pub last_activation_email: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -50,18 +71,30 @@ pub(crate) struct Data {
     pub tokens: HashMap<String, UserId>,
     pub activation_codes: HashMap<String, UserId>,
     pub reset_codes: HashMap<String, UserId>,
+    /// Email change confirmation codes: the account and its new address.
+    pub email_change_codes: HashMap<String, (UserId, String)>,
+    /// Authorization codes minted by tests, as a provider would issue them; single-use.
+    pub social_codes: HashMap<String, SocialIdentity>,
     pub outbox: Vec<Email>,
 }
 
 impl Data {
-    pub fn create_user(&mut self, email: &str, password: &str, now: DateTime<Utc>) -> UserId {
+    pub fn create_user(
+        &mut self,
+        email: &str,
+        password: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> UserId {
         self.next_id += 1;
         let id = self.next_id;
         self.users.insert(
             id,
             User {
                 email: email.to_owned(),
-                password: Secret::new(password),
+                password: password.map(Secret::new),
+                social_provider: None,
+                deleted: false,
+                two_factor_required: false,
                 email_is_verified: false,
                 last_activation_email: None,
                 created_at: now,
@@ -83,20 +116,47 @@ impl Data {
         Secret::new(token)
     }
 
-    /// Revokes every API token of `user`.
-    pub fn revoke_tokens(&mut self, user: UserId) {
-        self.tokens.retain(|_, owner| *owner != user);
+    /// Revokes every API token of `user` except `keep`.
+    pub fn revoke_tokens(&mut self, user: UserId, keep: Option<&str>) {
+        self.tokens
+            .retain(|token, owner| *owner != user || Some(token.as_str()) == keep);
     }
 
-    /// Mails a one-time code of `kind` to `user` and remembers it.
-    pub fn send_code(&mut self, user: UserId, kind: EmailKind, now: DateTime<Utc>) {
+    /// Whether `password` is the account's (an account without a password has none to match).
+    pub fn password_matches(&self, user: UserId, password: &str) -> bool {
+        self.users[&user]
+            .password
+            .as_ref()
+            .is_some_and(|p| p.expose() == password)
+    }
+
+    /// Points `user` at a new email address.
+    pub fn change_email(&mut self, user: UserId, new_email: &str) {
+        let account = self.users.get_mut(&user).expect("known user");
+        let old = std::mem::replace(&mut account.email, new_email.to_owned());
+        self.by_email.remove(&normalize_email(&old));
+        self.by_email.insert(normalize_email(new_email), user);
+    }
+
+    /// Mails a one-time code for `purpose` and remembers what it is for.
+    pub fn send_code(&mut self, user: UserId, purpose: CodeFor<'_>, now: DateTime<Utc>) {
         let code = random_token();
-        let codes = match kind {
-            EmailKind::Activation => &mut self.activation_codes,
-            EmailKind::PasswordReset => &mut self.reset_codes,
+        let account_email = self.users[&user].email.clone();
+        let (to, kind) = match purpose {
+            CodeFor::Activation => {
+                self.activation_codes.insert(code.clone(), user);
+                (account_email, EmailKind::Activation)
+            }
+            CodeFor::PasswordReset => {
+                self.reset_codes.insert(code.clone(), user);
+                (account_email, EmailKind::PasswordReset)
+            }
+            CodeFor::EmailChange(new_email) => {
+                self.email_change_codes
+                    .insert(code.clone(), (user, new_email.to_owned()));
+                (new_email.to_owned(), EmailKind::EmailChange)
+            }
         };
-        codes.insert(code.clone(), user);
-        let to = self.users[&user].email.clone();
         self.outbox.push(Email {
             to,
             kind,

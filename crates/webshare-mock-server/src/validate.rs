@@ -142,6 +142,13 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A required boolean that must be true: acceptance of the terms of service.
+    pub fn terms_accepted(&mut self, field: &str) {
+        if self.boolean(field, true) == Some(false) {
+            self.error(field, "You must accept the terms of service.", "invalid");
+        }
+    }
+
     /// The 400 with the errors recorded so far (the caller has just recorded one).
     pub fn into_error(self) -> ApiError {
         ApiError::Validation(self.errors)

@@ -1,0 +1,96 @@
+//! *Change email*, *Delete account* (with a password) and *Logout*.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use super::{check_current_password, check_recaptcha, lock};
+use crate::Shared;
+use crate::auth::User;
+use crate::error::ApiError;
+use crate::state::{CodeFor, now};
+use crate::validate::{Fields, JsonObject};
+
+pub(super) async fn change_email(
+    State(app): State<Shared>,
+    User(user, _): User,
+    JsonObject(body): JsonObject,
+) -> Result<StatusCode, ApiError> {
+    let mut fields = Fields::new(&body);
+    let password = fields.string("password");
+    let new_email = fields.email("new_email");
+    let mut data = lock(&app);
+    check_current_password(&data, user, &mut fields, password);
+    if !fields.has_error("new_email") && data.user_by_email(new_email).is_some() {
+        fields.error(
+            "new_email",
+            "A user with this email address already exists.",
+            "unique",
+        );
+    }
+    fields.finish()?;
+    data.send_code(user, CodeFor::EmailChange(new_email), now());
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn complete_email_change(
+    State(app): State<Shared>,
+    User(user, _): User,
+    JsonObject(body): JsonObject,
+) -> Result<StatusCode, ApiError> {
+    let mut fields = Fields::new(&body);
+    let code = fields.string("confirmation_code");
+    fields.finish()?;
+    let mut data = lock(&app);
+    let new_email = match data.email_change_codes.get(code) {
+        Some((owner, new_email)) if *owner == user => new_email.clone(),
+        _ => {
+            return Err(ApiError::field(
+                "confirmation_code",
+                "Invalid or expired confirmation code.",
+                "invalid",
+            ));
+        }
+    };
+    // The address may have been taken since the code was sent.
+    if data.user_by_email(&new_email).is_some() {
+        return Err(ApiError::field(
+            "confirmation_code",
+            "A user with this email address already exists.",
+            "unique",
+        ));
+    }
+    data.email_change_codes
+        .retain(|_, (owner, _)| *owner != user);
+    data.change_email(user, &new_email);
+    data.users
+        .get_mut(&user)
+        .expect("authenticated users exist")
+        .updated_at = now();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn delete(
+    State(app): State<Shared>,
+    User(user, _): User,
+    JsonObject(body): JsonObject,
+) -> Result<StatusCode, ApiError> {
+    let mut fields = Fields::new(&body);
+    let password = fields.string("password");
+    let recaptcha = fields.string("recaptcha");
+    check_recaptcha(&app, &mut fields, recaptcha);
+    let mut data = lock(&app);
+    check_current_password(&data, user, &mut fields, password);
+    fields.finish()?;
+    let account = data
+        .users
+        .get_mut(&user)
+        .expect("authenticated users exist");
+    account.deleted = true;
+    account.updated_at = now();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn logout(State(app): State<Shared>, User(_, token): User) -> StatusCode {
+    lock(&app).tokens.remove(&token);
+    StatusCode::NO_CONTENT
+}

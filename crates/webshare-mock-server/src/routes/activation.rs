@@ -1,0 +1,87 @@
+//! *Activate account*: the verification status, resending the email, and completing it.
+
+use axum::Json;
+use axum::extract::State;
+use webshare_api::types;
+
+use super::lock;
+use crate::Shared;
+use crate::auth::{Caller, User};
+use crate::error::ApiError;
+use crate::state::{CodeFor, Data, UserId, now, seconds_left};
+use crate::validate::{Fields, JsonObject};
+
+fn activation_status(data: &Data, user: UserId) -> types::ActivationStatus {
+    let account = &data.users[&user];
+    types::ActivationStatus {
+        email_is_verified: account.email_is_verified,
+        last_time_email_verification_email_sent: account.last_activation_email,
+        created_at: account.created_at,
+        updated_at: account.updated_at,
+    }
+}
+
+pub(super) async fn status(
+    State(app): State<Shared>,
+    User(user, _): User,
+) -> Json<types::ActivationStatus> {
+    Json(activation_status(&lock(&app), user))
+}
+
+pub(super) async fn resend(
+    State(app): State<Shared>,
+    User(user, _): User,
+) -> Result<Json<types::ActivationStatus>, ApiError> {
+    let now = now();
+    let mut data = lock(&app);
+    let account = &data.users[&user];
+    if account.email_is_verified {
+        return Err(ApiError::field(
+            "non_field_errors",
+            "The email address is already verified.",
+            "already_verified",
+        ));
+    }
+    if let Some(wait) = account
+        .last_activation_email
+        .and_then(|sent| seconds_left(sent, app.config.resend_throttle, now))
+    {
+        return Err(ApiError::throttled(wait));
+    }
+    data.send_code(user, CodeFor::Activation, now);
+    let account = data
+        .users
+        .get_mut(&user)
+        .expect("authenticated users exist");
+    account.last_activation_email = Some(now);
+    account.updated_at = now;
+    Ok(Json(activation_status(&data, user)))
+}
+
+pub(super) async fn complete(
+    State(app): State<Shared>,
+    _caller: Caller,
+    JsonObject(body): JsonObject,
+) -> Result<Json<types::TokenResponse>, ApiError> {
+    let mut fields = Fields::new(&body);
+    let code = fields.string("activation_token");
+    fields.finish()?;
+    let mut data = lock(&app);
+    let Some(user) = data.activation_codes.remove(code) else {
+        return Err(ApiError::field(
+            "activation_token",
+            "Invalid or already used activation token.",
+            "invalid",
+        ));
+    };
+    let account = data
+        .users
+        .get_mut(&user)
+        .expect("codes belong to existing users");
+    account.email_is_verified = true;
+    account.updated_at = now();
+    data.activation_codes.retain(|_, owner| *owner != user);
+    Ok(Json(types::TokenResponse {
+        token: data.issue_token(user),
+    }))
+}

@@ -1,0 +1,146 @@
+//! *Social account*: register, log in and delete with a provider's authorization code. Codes are minted
+//! by tests ([`MockServer::mint_social_code`](crate::MockServer::mint_social_code)), as the provider
+//! would issue them, and are single-use.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use webshare_api::types;
+
+use super::{check_sign_in_allowed, lock};
+use crate::Shared;
+use crate::auth::{Caller, User};
+use crate::error::ApiError;
+use crate::state::{Data, SocialIdentity, now};
+use crate::validate::{Fields, JsonObject};
+
+/// Reads `provider`, `code` and `redirect_uri`, and redeems the code: the identity it was minted for.
+fn redeem(app: &Shared, data: &mut Data, fields: &mut Fields) -> Option<SocialIdentity> {
+    let provider = fields.string("provider");
+    let code = fields.string("code");
+    let redirect_uri = fields.string("redirect_uri");
+    if !fields.has_error("redirect_uri")
+        && !app
+            .config
+            .social_redirect_uris
+            .iter()
+            .any(|uri| uri == redirect_uri)
+    {
+        fields.error(
+            "redirect_uri",
+            "This redirect URI is not authorized.",
+            "invalid",
+        );
+    }
+    if fields.has_error("code") || fields.has_error("provider") {
+        return None;
+    }
+    match data.social_codes.remove(code) {
+        Some(identity) if identity.provider == provider => Some(identity),
+        _ => {
+            fields.error("code", "Invalid or expired authorization code.", "invalid");
+            None
+        }
+    }
+}
+
+pub(super) async fn register(
+    State(app): State<Shared>,
+    _caller: Caller,
+    JsonObject(body): JsonObject,
+) -> Result<Json<types::RegisterResponse>, ApiError> {
+    let mut fields = Fields::new(&body);
+    fields.terms_accepted("tos_accepted");
+    fields.boolean("marketing_email_accepted", false);
+    let mut data = lock(&app);
+    let identity = redeem(&app, &mut data, &mut fields);
+    fields.finish()?;
+    let identity = identity.ok_or_else(|| {
+        ApiError::field("code", "Invalid or expired authorization code.", "invalid")
+    })?;
+    let existing = data.user_by_email(&identity.email);
+    let user = match existing {
+        Some(user) => {
+            check_sign_in_allowed(&data, user)?;
+            user
+        }
+        // The provider vouches for the address, so it starts verified; there is no password yet.
+        None => {
+            let user = data.create_user(&identity.email, None, now());
+            data.users
+                .get_mut(&user)
+                .expect("just created")
+                .email_is_verified = true;
+            user
+        }
+    };
+    data.users
+        .get_mut(&user)
+        .expect("known user")
+        .social_provider = Some(identity.provider);
+    let token = data.issue_token(user);
+    Ok(Json(types::RegisterResponse {
+        token,
+        logged_in_existing_user: existing.is_some(),
+    }))
+}
+
+pub(super) async fn login(
+    State(app): State<Shared>,
+    _caller: Caller,
+    JsonObject(body): JsonObject,
+) -> Result<Json<types::TokenResponse>, ApiError> {
+    let mut fields = Fields::new(&body);
+    let mut data = lock(&app);
+    let identity = redeem(&app, &mut data, &mut fields);
+    fields.finish()?;
+    let identity = identity.ok_or_else(|| {
+        ApiError::field("code", "Invalid or expired authorization code.", "invalid")
+    })?;
+    let user = data
+        .user_by_email(&identity.email)
+        .filter(|user| {
+            data.users[user].social_provider.as_deref() == Some(identity.provider.as_str())
+        })
+        .ok_or_else(|| {
+            ApiError::field(
+                "non_field_errors",
+                "No account is linked to this social identity.",
+                "not_linked",
+            )
+        })?;
+    check_sign_in_allowed(&data, user)?;
+    Ok(Json(types::TokenResponse {
+        token: data.issue_token(user),
+    }))
+}
+
+pub(super) async fn delete_account(
+    State(app): State<Shared>,
+    User(user, _): User,
+    JsonObject(body): JsonObject,
+) -> Result<StatusCode, ApiError> {
+    let mut fields = Fields::new(&body);
+    let mut data = lock(&app);
+    let identity = redeem(&app, &mut data, &mut fields);
+    fields.finish()?;
+    let identity = identity.ok_or_else(|| {
+        ApiError::field("code", "Invalid or expired authorization code.", "invalid")
+    })?;
+    let account = data
+        .users
+        .get_mut(&user)
+        .expect("authenticated users exist");
+    if !account.email.eq_ignore_ascii_case(&identity.email)
+        || account.social_provider.as_deref() != Some(identity.provider.as_str())
+    {
+        return Err(ApiError::field(
+            "code",
+            "This authorization code is not for this account.",
+            "invalid",
+        ));
+    }
+    account.deleted = true;
+    account.updated_at = now();
+    Ok(StatusCode::NO_CONTENT)
+}
