@@ -269,7 +269,7 @@ fn a_429_keeps_its_retry_after_header_and_error_code() {
         Error::ErrorResponse(response) => {
             assert_eq!(response.status(), 429);
             assert_eq!(response.headers()["retry-after"], "17");
-            assert_eq!(response.code.as_deref(), Some("throttled"));
+            assert_eq!(webshare_tests::error_code(&response), Some("throttled"));
         }
         other => panic!("expected a documented 429, got {other:?}"),
     }
@@ -279,7 +279,7 @@ fn a_429_keeps_its_retry_after_header_and_error_code() {
 fn a_403_two_factor_answer_decodes() {
     let body = json!({"detail": "Two factor authentication is needed.", "code": "2fa_needed"});
     let error = error_body(login_error(403, body, &[]));
-    assert_eq!(error.code.as_deref(), Some("2fa_needed"));
+    assert_eq!(webshare_tests::error_code(&error), Some("2fa_needed"));
 }
 
 #[test]

@@ -139,7 +139,7 @@ async fn the_whole_account_flow() {
                 .parse()
                 .unwrap();
             assert!((3590..=3600).contains(&wait), "Retry-After {wait}");
-            assert_eq!(response.code.as_deref(), Some("throttled"));
+            assert_eq!(webshare_tests::error_code(&response), Some("throttled"));
         }
         other => panic!("expected a 429, got {other:?}"),
     }
@@ -204,7 +204,10 @@ async fn the_whole_account_flow() {
     for old in [&first, &activated, &logged_in] {
         let (status, body) = documented(authed(&server, old).get_activation().send().await);
         assert_eq!(status, 401);
-        assert_eq!(body.code.as_deref(), Some("authentication_failed"));
+        assert_eq!(
+            webshare_tests::error_code(&body),
+            Some("authentication_failed")
+        );
     }
     assert!(
         authed(&server, &after_reset)
@@ -352,7 +355,7 @@ async fn token_endpoints_need_a_valid_token() {
             .await,
     );
     assert_eq!(
-        (status, body.code.as_deref()),
+        (status, webshare_tests::error_code(&body)),
         (401, Some("not_authenticated"))
     );
     let (status, body) = documented(
@@ -362,7 +365,7 @@ async fn token_endpoints_need_a_valid_token() {
             .await,
     );
     assert_eq!(
-        (status, body.code.as_deref()),
+        (status, webshare_tests::error_code(&body)),
         (401, Some("authentication_failed"))
     );
     // Optional auth still rejects a bad token, as the real service does.

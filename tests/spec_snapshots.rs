@@ -88,7 +88,24 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
             "ActivationStatus",
             to_value(schema_for!(types::ActivationStatus)),
         ),
+        (
+            "ChangeEmailCompleteRequest",
+            to_value(schema_for!(types::ChangeEmailCompleteRequest)),
+        ),
+        (
+            "ChangeEmailRequest",
+            to_value(schema_for!(types::ChangeEmailRequest)),
+        ),
+        (
+            "ChangePasswordRequest",
+            to_value(schema_for!(types::ChangePasswordRequest)),
+        ),
+        (
+            "DeleteAccountRequest",
+            to_value(schema_for!(types::DeleteAccountRequest)),
+        ),
         ("Error", to_value(schema_for!(types::Error))),
+        ("ErrorCode", to_value(schema_for!(types::ErrorCode))),
         ("FieldError", to_value(schema_for!(types::FieldError))),
         (
             "FieldErrorDetail",
@@ -111,6 +128,18 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
             "RegisterResponse",
             to_value(schema_for!(types::RegisterResponse)),
         ),
+        (
+            "SocialLoginRequest",
+            to_value(schema_for!(types::SocialLoginRequest)),
+        ),
+        (
+            "SocialProvider",
+            to_value(schema_for!(webshare_api::SocialProvider)),
+        ),
+        (
+            "SocialRegisterRequest",
+            to_value(schema_for!(types::SocialRegisterRequest)),
+        ),
         ("TokenResponse", to_value(schema_for!(types::TokenResponse))),
     ])
 }
@@ -119,6 +148,14 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
 fn shape(schema: &Value) -> Value {
     if let Some(reference) = schema["$ref"].as_str() {
         return json!({ "ref": reference.rsplit('/').next().unwrap() });
+    }
+    // JSON Schema's `anyOf: [X, {type: null}]` (an `Option` of a named type) is OpenAPI's nullable X.
+    if let Some([a, b]) = schema["anyOf"].as_array().map(Vec::as_slice)
+        && let Some(other) = [(a, b), (b, a)].into_iter().find_map(|(x, y)| (y["type"] == "null").then_some(x))
+    {
+        let mut inner = shape(other);
+        inner["nullable"] = json!(true);
+        return inner;
     }
     if let Some(variants) = schema["oneOf"]
         .as_array()
@@ -226,8 +263,8 @@ const REQUIRED_NULLABLE: &[(&str, &str)] = &[(
 )];
 
 /// Formats typify maps to a plain `String`, so schemars derives no format for them. (The `webshare`
-/// crate checks email addresses before sending.)
-const FORMATS_WITHOUT_A_RUST_TYPE: &[&str] = &["email"];
+/// crate checks email addresses and redirect URIs before sending.)
+const FORMATS_WITHOUT_A_RUST_TYPE: &[&str] = &["email", "uri"];
 
 /// Components whose `additionalProperties` typify turns into a `#[serde(flatten)]` map (`Error::extra`, the
 /// per-field errors). serde handles it (the 400 tests in `generated_client.rs` decode both forms), but

@@ -81,3 +81,11 @@ pub fn api_client(base_url: &str, token: Option<&str>) -> webshare_api::Client {
         webshare_api::RequestContext::new(authorization),
     )
 }
+
+/// The machine-readable `code` of an error body (not a field's errors under that key).
+pub fn error_code(error: &webshare_api::types::Error) -> Option<&str> {
+    match &error.code {
+        Some(webshare_api::types::ErrorCode::String(code)) => Some(code),
+        _ => None,
+    }
+}

@@ -146,9 +146,8 @@ name, and `non_field_errors` for the rest.
         schemars::JsonSchema
     )]
     pub struct Error {
-        ///A machine-readable code, such as `account_deleted`, `2fa_needed` or `api_key_not_allowed`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
+        pub code: ::std::option::Option<ErrorCode>,
         ///A human-readable explanation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
@@ -164,6 +163,28 @@ name, and `non_field_errors` for the rest.
     impl Error {
         pub fn builder() -> builder::Error {
             Default::default()
+        }
+    }
+    /**Usually a machine-readable code, such as `account_deleted`, `2fa_needed` or `api_key_not_allowed`. In a
+validation error (400) of an operation with a request field named `code` (the social operations), the
+key holds that field's errors instead, like any other field.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    #[serde(untagged)]
+    pub enum ErrorCode {
+        String(::std::string::String),
+        Array(::std::vec::Vec<FieldError>),
+    }
+    impl ::std::convert::From<::std::vec::Vec<FieldError>> for ErrorCode {
+        fn from(value: ::std::vec::Vec<FieldError>) -> Self {
+            Self::Array(value)
         }
     }
     /**One validation error. The API has been seen sending both forms: a plain message, or an object with a
@@ -803,7 +824,7 @@ used password.
         #[derive(Clone, Debug)]
         pub struct Error {
             code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::ErrorCode>,
                 ::std::string::String,
             >,
             detail: ::std::result::Result<
@@ -835,7 +856,7 @@ used password.
         impl Error {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ErrorCode>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value

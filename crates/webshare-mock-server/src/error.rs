@@ -117,10 +117,14 @@ impl ApiError {
                             }
                         })
                         .collect();
-                    if field == "non_field_errors" {
-                        body.non_field_errors = errors;
-                    } else {
-                        body.extra.insert(field, errors);
+                    // `non_field_errors` and `code` are named properties of the Error schema; every
+                    // other field goes into its additional properties.
+                    match field.as_str() {
+                        "non_field_errors" => body.non_field_errors = errors,
+                        "code" => body.code = Some(types::ErrorCode::Array(errors)),
+                        _ => {
+                            body.extra.insert(field, errors);
+                        }
                     }
                 }
                 (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
@@ -132,7 +136,7 @@ impl ApiError {
                 retry_after,
             } => {
                 let body = types::Error {
-                    code: Some(code.to_owned()),
+                    code: Some(types::ErrorCode::String(code.to_owned())),
                     detail: Some(detail),
                     non_field_errors: Vec::new(),
                     extra: Default::default(),

@@ -263,7 +263,13 @@ pub(crate) fn from_status(
         non_field_errors: Vec::new(),
         extra: Default::default(),
     });
-    let (code, detail) = (body.code, body.detail);
+    // The `code` key is the error's machine code, or, in a 400, the errors of a request field `code`.
+    let (code, code_field_errors) = match body.code {
+        Some(types::ErrorCode::String(code)) => (Some(code), None),
+        Some(types::ErrorCode::Array(errors)) => (None, Some(errors)),
+        None => (None, None),
+    };
+    let detail = body.detail;
     match status.as_u16() {
         400 => {
             let mut non_field_errors: Vec<_> =
@@ -277,6 +283,7 @@ pub(crate) fn from_status(
             let field_errors = body
                 .extra
                 .into_iter()
+                .chain(code_field_errors.map(|errors| ("code".to_owned(), errors)))
                 .map(|(field, errors)| (field, errors.into_iter().map(field_error).collect()))
                 .collect();
             Error::Validation {

@@ -48,22 +48,28 @@ mod account;
 mod activation;
 mod auth;
 mod client;
+mod email;
 mod error;
+mod local;
 mod operations;
 mod password;
 mod request;
 mod retry;
+mod social;
 mod token;
 mod validate;
 
-pub use account::{Registered, Registration};
+pub use account::Account;
 pub use activation::{Activation, ActivationStatus};
 pub use client::{
     API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
+pub use email::Email;
 pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error, FieldError};
+pub use local::{Registered, Registration};
 pub use password::Password;
 pub use retry::RetryPolicy;
+pub use social::{Social, SocialProvider, SocialRegistration};
 pub use token::Token;
 pub use webshare_api::Secret;
 

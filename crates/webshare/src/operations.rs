@@ -47,6 +47,31 @@ pub(crate) const COMPLETE_ACTIVATION: Operation = op(
     false,
 );
 
+pub(crate) const SOCIAL_REGISTER: Operation =
+    op("social_register", "POST", "/register/social/", false, false);
+pub(crate) const SOCIAL_LOGIN: Operation =
+    op("social_login", "POST", "/login/social/", false, false);
+pub(crate) const CHANGE_PASSWORD: Operation =
+    op("change_password", "POST", "/changepassword/", false, true);
+pub(crate) const CHANGE_EMAIL: Operation = op("change_email", "POST", "/changeemail/", true, true);
+pub(crate) const COMPLETE_EMAIL_CHANGE: Operation = op(
+    "complete_email_change",
+    "POST",
+    "/changeemail/complete/",
+    false,
+    true,
+);
+pub(crate) const DELETE_ACCOUNT: Operation =
+    op("delete_account", "POST", "/deleteaccount/", false, true);
+pub(crate) const DELETE_SOCIAL_ACCOUNT: Operation = op(
+    "delete_social_account",
+    "POST",
+    "/deleteaccount/social/",
+    false,
+    true,
+);
+pub(crate) const LOGOUT: Operation = op("logout", "POST", "/logout/", false, true);
+
 #[cfg(test)]
 pub(crate) const ALL: &[Operation] = &[
     REGISTER,
@@ -56,6 +81,14 @@ pub(crate) const ALL: &[Operation] = &[
     GET_ACTIVATION,
     RESEND_ACTIVATION,
     COMPLETE_ACTIVATION,
+    SOCIAL_REGISTER,
+    SOCIAL_LOGIN,
+    CHANGE_PASSWORD,
+    CHANGE_EMAIL,
+    COMPLETE_EMAIL_CHANGE,
+    DELETE_ACCOUNT,
+    DELETE_SOCIAL_ACCOUNT,
+    LOGOUT,
 ];
 
 #[cfg(test)]

@@ -1,18 +1,18 @@
-//! *Reset password*: request a reset email, and complete the reset with its code.
+//! *Reset password* (request a reset email, complete the reset with its code) and *Change password*.
 
 use webshare_api::{Secret, types};
 
-use crate::operations::{COMPLETE_PASSWORD_RESET, RESET_PASSWORD};
+use crate::operations::{CHANGE_PASSWORD, COMPLETE_PASSWORD_RESET, RESET_PASSWORD};
 use crate::{Client, Error, Token, validate};
 
-/// Password operations; from [`Client::password`].
+/// Password operations; from [`Client::password`]. Changing it needs a token; resetting does not.
 #[derive(Debug, Clone, Copy)]
 pub struct Password<'a> {
     client: &'a Client,
 }
 
 impl Client {
-    /// Password reset.
+    /// Password reset and change.
     pub fn password(&self) -> Password<'_> {
         Password { client: self }
     }
@@ -58,5 +58,21 @@ impl Password<'_> {
             .call(&COMPLETE_PASSWORD_RESET, Some(&body))
             .await?;
         Ok(response.token.into())
+    }
+
+    /// Replaces the password. Every other token of the account stops working; this client's stays valid.
+    /// An account registered through a social provider has no password: it sets one with a reset.
+    pub async fn change(
+        &self,
+        current: impl Into<Secret>,
+        new_password: impl Into<Secret>,
+    ) -> Result<(), Error> {
+        let body = types::ChangePasswordRequest {
+            password: current.into(),
+            new_password: new_password.into(),
+        };
+        validate::present("password", &body.password)?;
+        validate::new_password("new_password", &body.new_password)?;
+        self.client.call(&CHANGE_PASSWORD, Some(&body)).await
     }
 }

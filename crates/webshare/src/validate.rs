@@ -57,6 +57,17 @@ pub(crate) fn present(field: &'static str, value: &Secret) -> Result<(), Error> 
     }
 }
 
+/// An absolute `http` or `https` URL (a redirect URI).
+pub(crate) fn absolute_url(field: &'static str, value: &str) -> Result<(), Error> {
+    match reqwest::Url::parse(value) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => Ok(()),
+        _ => Err(Error::invalid_input(
+            field,
+            "is not an absolute http(s) URL",
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
