@@ -151,7 +151,9 @@ fn shape(schema: &Value) -> Value {
     }
     // JSON Schema's `anyOf: [X, {type: null}]` (an `Option` of a named type) is OpenAPI's nullable X.
     if let Some([a, b]) = schema["anyOf"].as_array().map(Vec::as_slice)
-        && let Some(other) = [(a, b), (b, a)].into_iter().find_map(|(x, y)| (y["type"] == "null").then_some(x))
+        && let Some(other) = [(a, b), (b, a)]
+            .into_iter()
+            .find_map(|(x, y)| (y["type"] == "null").then_some(x))
     {
         let mut inner = shape(other);
         inner["nullable"] = json!(true);

@@ -84,36 +84,47 @@ fn schemathesis(root: &Path) -> Result<()> {
         &target.join("debug/webshare-mock-server"),
         &["--resend-throttle-secs", "0"],
     )?;
-    let token = server.register_token()?;
     let work_dir = root.join("build/schemathesis");
     std::fs::create_dir_all(&work_dir)?;
-    run_in(
-        &work_dir,
-        Command::new(root.join(".venv/bin/schemathesis")).args([
-            "run",
-            root.join(codegen::SPEC_PATH)
-                .to_str()
-                .context("the path is UTF-8")?,
-            "--url",
-            &server.base_url,
-            "--header",
-            &format!("Authorization: Token {token}"),
-            "--phases",
-            "examples,coverage,fuzzing,stateful",
-            "--checks",
-            "all",
-            // Schema-valid data can still be refused by business rules (wrong credentials, unknown
-            // one-time codes, weak passwords), as the real service refuses it.
-            "--exclude-checks",
-            "positive_data_acceptance",
-            "--max-examples",
-            "100",
-            "--seed",
-            "20261122",
-            "--output-sanitize",
-            "true",
-        ]),
-    )
+    let spec = root.join(codegen::SPEC_PATH);
+    let spec = spec.to_str().context("the path is UTF-8")?;
+    // Logout revokes the token that every other operation is tested with, so it gets a pass (and an
+    // account) of its own.
+    let passes = [
+        ("schemathesis@example.com", "--exclude-operation-id"),
+        ("logout@example.com", "--include-operation-id"),
+    ];
+    for (email, selection) in passes {
+        let token = server.register_token(email)?;
+        run_in(
+            &work_dir,
+            Command::new(root.join(".venv/bin/schemathesis")).args([
+                "run",
+                spec,
+                "--url",
+                &server.base_url,
+                "--header",
+                &format!("Authorization: Token {token}"),
+                selection,
+                "logout",
+                "--phases",
+                "examples,coverage,fuzzing,stateful",
+                "--checks",
+                "all",
+                // Schema-valid data can still be refused by business rules (wrong credentials, unknown
+                // one-time codes, weak passwords), as the real service refuses it.
+                "--exclude-checks",
+                "positive_data_acceptance",
+                "--max-examples",
+                "100",
+                "--seed",
+                "20261122",
+                "--output-sanitize",
+                "true",
+            ]),
+        )?;
+    }
+    Ok(())
 }
 
 /// `webshare-mock-server --port 0` as a child process, killed on drop.
@@ -143,13 +154,15 @@ impl MockServerProcess {
         Ok(Self { child, base_url })
     }
 
-    /// Registers an account over plain HTTP/1.1 and returns its token.
-    fn register_token(&self) -> Result<String> {
+    /// Registers `email` over plain HTTP/1.1 and returns its token.
+    fn register_token(&self, email: &str) -> Result<String> {
         use std::io::{Read, Write};
         let (host_port, path) = self.base_url["http://".len()..]
             .split_once('/')
             .context("base URL has a path")?;
-        let body = r#"{"email":"schemathesis@example.com","password":"Correct-Horse-Battery-9","recaptcha":"ci","tos_accepted":true}"#;
+        let body = format!(
+            r#"{{"email":"{email}","password":"Correct-Horse-Battery-9","recaptcha":"ci","tos_accepted":true}}"#
+        );
         let mut stream = std::net::TcpStream::connect(host_port)?;
         write!(
             stream,

@@ -49,6 +49,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unsupported_media_type(self, value: &types::Error) -> Self {
             Self(
                 self
@@ -129,6 +138,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unsupported_media_type(self, value: &types::Error) -> Self {
             Self(
                 self
@@ -203,6 +221,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn unsupported_media_type(self, value: &types::Error) -> Self {
             Self(
                 self
@@ -272,6 +299,15 @@ pub mod operations {
                 self
                     .0
                     .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -581,6 +617,15 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
         pub fn forbidden(self, value: &types::Error) -> Self {
             Self(
                 self
@@ -657,6 +702,15 @@ pub mod operations {
                 self
                     .0
                     .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
