@@ -74,12 +74,23 @@ pub enum Command {
     Register(RegisterArgs),
     /// Log in with an email address and password.
     Login(LoginArgs),
-    /// Reset a forgotten password.
+    /// Register or log in with a social identity provider (Google).
+    #[command(subcommand)]
+    Social(SocialCommand),
+    /// Reset a forgotten password, or change it.
     #[command(subcommand)]
     Password(PasswordCommand),
+    /// Change the account's email address.
+    #[command(subcommand)]
+    Email(EmailCommand),
     /// Check and complete the account's email verification.
     #[command(subcommand)]
     Activation(ActivationCommand),
+    /// Delete the account.
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Revoke the token in use (and forget it, if it was the saved one).
+    Logout,
     /// Run the mock Webshare server in the foreground.
     MockServer(webshare_mock_server::ServeOptions),
     /// Start a mock server and walk the whole account flow against it, printing each step.
@@ -93,6 +104,35 @@ pub enum PasswordCommand {
     Reset(ResetArgs),
     /// Set a new password with the code from the reset email; every earlier token stops working.
     ResetComplete(ResetCompleteArgs),
+    /// Change the password (prompts for the current and the new one); every other token stops working.
+    Change(ChangePasswordArgs),
+}
+
+/// Social account subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SocialCommand {
+    /// Register with a provider's authorization code (or log in to the account with its email address).
+    Register(SocialRegisterArgs),
+    /// Log in with a provider's authorization code.
+    Login(SocialLoginArgs),
+}
+
+/// Email change subcommands.
+#[derive(Debug, Subcommand)]
+pub enum EmailCommand {
+    /// Send a confirmation code to a new address (prompts for the password).
+    Change(ChangeEmailArgs),
+    /// Confirm the new address with the emailed code.
+    ChangeComplete(CodeArgs),
+}
+
+/// Account deletion subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Delete the account (prompts for the password). Every later call with its tokens is refused.
+    Delete(DeleteAccountArgs),
+    /// Delete an account registered through a social provider, with a fresh authorization code.
+    DeleteSocial(DeleteSocialArgs),
 }
 
 /// Activation subcommands.
@@ -191,4 +231,93 @@ pub struct CompleteActivationArgs {
     pub code_stdin: bool,
     #[command(flatten)]
     pub token: TokenOutput,
+}
+
+/// A social identity: provider, authorization code (never an argument) and redirect URI.
+#[derive(Debug, Args)]
+pub struct SocialIdentityArgs {
+    /// The identity provider (`google`; other names are passed on as they are).
+    #[arg(long, default_value = "google")]
+    pub provider: String,
+    /// The redirect URI the authorization code was issued for.
+    #[arg(long, value_name = "URI")]
+    pub redirect_uri: String,
+    /// Read the authorization code from the first line of standard input instead of a prompt.
+    #[arg(long)]
+    pub code_stdin: bool,
+}
+
+/// `webshare social register`.
+#[derive(Debug, Args)]
+pub struct SocialRegisterArgs {
+    #[command(flatten)]
+    pub identity: SocialIdentityArgs,
+    /// Accept Webshare's terms of service (required).
+    #[arg(long)]
+    pub accept_terms: bool,
+    /// Accept marketing emails.
+    #[arg(long)]
+    pub marketing_emails: bool,
+    #[command(flatten)]
+    pub token: TokenOutput,
+}
+
+/// `webshare social login`.
+#[derive(Debug, Args)]
+pub struct SocialLoginArgs {
+    #[command(flatten)]
+    pub identity: SocialIdentityArgs,
+    #[command(flatten)]
+    pub token: TokenOutput,
+}
+
+/// `webshare password change`.
+#[derive(Debug, Args)]
+pub struct ChangePasswordArgs {
+    /// Read the current and the new password from the first two lines of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// `webshare email change`.
+#[derive(Debug, Args)]
+pub struct ChangeEmailArgs {
+    /// The new email address; the confirmation code is sent there.
+    #[arg(long)]
+    pub new_email: String,
+    /// Read the password from the first line of standard input instead of a prompt.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// A command that takes an emailed code.
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    /// Read the emailed code from the first line of standard input instead of a prompt.
+    #[arg(long)]
+    pub code_stdin: bool,
+}
+
+/// `webshare account delete`.
+#[derive(Debug, Args)]
+pub struct DeleteAccountArgs {
+    /// Recaptcha token.
+    #[arg(long, value_name = "TOKEN")]
+    pub recaptcha: String,
+    /// Read the password from the first line of standard input instead of a prompt.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Confirm the deletion (required: it cannot be undone).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `webshare account delete-social`.
+#[derive(Debug, Args)]
+pub struct DeleteSocialArgs {
+    #[command(flatten)]
+    pub identity: SocialIdentityArgs,
+    /// Confirm the deletion (required: it cannot be undone).
+    #[arg(long)]
+    pub yes: bool,
 }

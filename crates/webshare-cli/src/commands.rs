@@ -2,9 +2,15 @@
 
 use std::time::Duration;
 
-use webshare::{Client, ClientBuilder, Registration, RetryPolicy, Token};
+use webshare::{
+    Client, ClientBuilder, Registration, RetryPolicy, Secret, SocialProvider, SocialRegistration,
+    Token,
+};
 
-use crate::cli::{ActivationCommand, Cli, Command, PasswordCommand, TokenOutput};
+use crate::cli::{
+    AccountCommand, ActivationCommand, Cli, Command, EmailCommand, PasswordCommand, SocialCommand,
+    SocialIdentityArgs, TokenOutput,
+};
 use crate::credentials::{self, Saved};
 use crate::failure::Failure;
 use crate::input::SecretInput;
@@ -23,6 +29,8 @@ pub fn client_builder(base_url: &str) -> ClientBuilder {
 struct Settings {
     base_url: String,
     api_key: Option<String>,
+    /// Whether the key came from the saved file (so that logout can forget it).
+    key_is_saved: bool,
 }
 
 impl Settings {
@@ -33,8 +41,13 @@ impl Settings {
             .clone()
             .or_else(|| saved.as_ref().and_then(|s| s.base_url.clone()))
             .unwrap_or_else(|| webshare::DEFAULT_BASE_URL.to_owned());
+        let key_is_saved = cli.api_key.is_none() && saved.is_some();
         let api_key = cli.api_key.clone().or_else(|| saved.map(|s| s.api_key));
-        Ok(Self { base_url, api_key })
+        Ok(Self {
+            base_url,
+            api_key,
+            key_is_saved,
+        })
     }
 
     fn anonymous(&self) -> Result<Client, Failure> {
@@ -87,7 +100,18 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             }
             let registered = settings.anonymous()?.register(&registration).await?;
             let report = settings.report(&registered.token, &args.token)?;
-            printer.registered(&args.email, registered.logged_in_existing_user, &report);
+            let what = if registered.logged_in_existing_user {
+                format!(
+                    "{} was already registered with this password: logged in to it.",
+                    args.email
+                )
+            } else {
+                format!(
+                    "Registered {}. Verify the address with the emailed code: `webshare activation complete`.",
+                    args.email
+                )
+            };
+            printer.registered(&what, registered.logged_in_existing_user, &report);
         }
         Command::Login(args) => {
             let password = secrets
@@ -151,7 +175,137 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             let report = settings.report(&token, &args.token)?;
             printer.token("Email verified.", &report);
         }
+        Command::Social(SocialCommand::Register(args)) => {
+            let (provider, code) = identity(&mut secrets, &args.identity)?;
+            let registration = SocialRegistration::new(provider, code, &args.identity.redirect_uri)
+                .marketing_emails(args.marketing_emails);
+            let registration = if args.accept_terms {
+                registration.accept_terms_of_service()
+            } else {
+                registration
+            };
+            let registered = settings
+                .anonymous()?
+                .social()
+                .register(&registration)
+                .await?;
+            let report = settings.report(&registered.token, &args.token)?;
+            let what = if registered.logged_in_existing_user {
+                "Logged in to the existing account."
+            } else {
+                "Registered."
+            };
+            printer.registered(what, registered.logged_in_existing_user, &report);
+        }
+        Command::Social(SocialCommand::Login(args)) => {
+            let (provider, code) = identity(&mut secrets, &args.identity)?;
+            let token = settings
+                .anonymous()?
+                .social()
+                .login(provider, code, &args.identity.redirect_uri)
+                .await?;
+            let report = settings.report(&token, &args.token)?;
+            printer.token("Logged in.", &report);
+        }
+        Command::Password(PasswordCommand::Change(args)) => {
+            let current = secrets
+                .read("current password", args.password_stdin)
+                .map_err(Failure::Usage)?;
+            let new = secrets
+                .read("new password", args.password_stdin)
+                .map_err(Failure::Usage)?;
+            settings
+                .authenticated()?
+                .password()
+                .change(current, new)
+                .await?;
+            printer.done("Password changed; every other token of the account stopped working.");
+        }
+        Command::Email(EmailCommand::Change(args)) => {
+            let password = secrets
+                .read("password", args.password_stdin)
+                .map_err(Failure::Usage)?;
+            settings
+                .authenticated()?
+                .email()
+                .change(password, &args.new_email)
+                .await?;
+            printer.done(&format!(
+                "A confirmation code was sent to {}; confirm with `webshare email change-complete`.",
+                args.new_email
+            ));
+        }
+        Command::Email(EmailCommand::ChangeComplete(args)) => {
+            let code = secrets
+                .read("confirmation code", args.code_stdin)
+                .map_err(Failure::Usage)?;
+            settings
+                .authenticated()?
+                .email()
+                .complete_change(code)
+                .await?;
+            printer.done("Email address changed.");
+        }
+        Command::Account(AccountCommand::Delete(args)) => {
+            confirmed(args.yes)?;
+            let password = secrets
+                .read("password", args.password_stdin)
+                .map_err(Failure::Usage)?;
+            settings
+                .authenticated()?
+                .account()
+                .delete(password, args.recaptcha.as_str())
+                .await?;
+            printer.done("Account deleted.");
+        }
+        Command::Account(AccountCommand::DeleteSocial(args)) => {
+            confirmed(args.yes)?;
+            let (provider, code) = identity(&mut secrets, &args.identity)?;
+            settings
+                .authenticated()?
+                .account()
+                .delete_social(provider, code, &args.identity.redirect_uri)
+                .await?;
+            printer.done("Account deleted.");
+        }
+        Command::Logout => {
+            settings.authenticated()?.logout().await?;
+            let forgot = if settings.key_is_saved {
+                credentials::forget().map_err(Failure::Usage)?
+            } else {
+                None
+            };
+            match forgot {
+                Some(path) => printer.done(&format!(
+                    "Logged out; removed the saved token from {}.",
+                    path.display()
+                )),
+                None => printer.done("Logged out; the token no longer works."),
+            }
+        }
         Command::MockServer(_) | Command::Demo => unreachable!("handled in main"),
     }
     Ok(())
+}
+
+/// The provider and authorization code of a social command (the code from a prompt or stdin).
+fn identity(
+    secrets: &mut SecretInput,
+    args: &SocialIdentityArgs,
+) -> Result<(SocialProvider, Secret), Failure> {
+    let code = secrets
+        .read("authorization code", args.code_stdin)
+        .map_err(Failure::Usage)?;
+    Ok((args.provider.as_str().into(), code))
+}
+
+/// Deleting an account cannot be undone: it takes an explicit `--yes`.
+fn confirmed(yes: bool) -> Result<(), Failure> {
+    if yes {
+        Ok(())
+    } else {
+        Err(Failure::Usage(
+            "deleting the account cannot be undone: add --yes to confirm".into(),
+        ))
+    }
 }

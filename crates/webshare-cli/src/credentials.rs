@@ -71,3 +71,16 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
+
+/// Removes the saved credentials; returns the path if there was a file.
+pub fn forget() -> Result<Option<PathBuf>, String> {
+    let Some(path) = path() else { return Ok(None) };
+    match std::fs::remove_file(&path) {
+        Ok(()) => Ok(Some(path)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!(
+            "logged out, but cannot remove {}: {e}",
+            path.display()
+        )),
+    }
+}

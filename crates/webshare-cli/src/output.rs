@@ -54,16 +54,9 @@ impl Printer {
         }
     }
 
-    /// `register`.
-    pub fn registered(&self, email: &str, existing: bool, token: &TokenReport) {
-        let first = if existing {
-            format!("{email} was already registered with this password: logged in to it.")
-        } else {
-            format!(
-                "Registered {email}. Verify the address with the emailed code: `webshare activation complete`."
-            )
-        };
-        let mut lines = vec![first];
+    /// `register` and `social register`: `what` says which of the two outcomes it was.
+    pub fn registered(&self, what: &str, existing: bool, token: &TokenReport) {
+        let mut lines = vec![what.to_owned()];
         lines.extend(token.lines());
         self.emit(
             lines,

@@ -2,7 +2,9 @@
 //! exit codes, credentials, and proof that no secret reaches the output.
 
 use assert_cmd::Command;
-use webshare_mock_server::{Config, EmailKind, MockServer};
+use webshare_mock_server::{
+    Config, DEFAULT_SOCIAL_REDIRECT_URI as REDIRECT, EmailKind, MockServer,
+};
 
 const EMAIL: &str = "jane@example.com";
 const PASSWORD: &str = "Cli-Test-Password-31";
@@ -535,6 +537,247 @@ fn the_demo_walks_the_whole_flow() {
     snapshot!("demo", stdout);
 }
 
+#[test]
+fn social_register_and_login() {
+    let server = Server::start();
+    let code = server.server.mint_social_code("google", EMAIL);
+    let register = [
+        "social",
+        "register",
+        "--redirect-uri",
+        REDIRECT,
+        "--accept-terms",
+        "--code-stdin",
+    ];
+    let out = server.run(&register, Some(&code), 0);
+    snapshot!("social_register_human", out.stdout);
+    assert_no_secret(&out.all(), &[&code]);
+    // The code was used up.
+    let out = server.run(&register, Some(&code), 3);
+    assert!(
+        out.stderr
+            .contains("  code: Invalid or expired authorization code."),
+        "{}",
+        out.stderr
+    );
+
+    let code = server.server.mint_social_code("google", EMAIL);
+    let out = server.run(
+        &[
+            "social",
+            "login",
+            "--redirect-uri",
+            REDIRECT,
+            "--code-stdin",
+            "--json",
+        ],
+        Some(&code),
+        0,
+    );
+    assert_eq!(out.stdout.trim(), r#"{"token":"[redacted]"}"#);
+    let out = server.run(
+        &[
+            "social",
+            "login",
+            "--redirect-uri",
+            "https://elsewhere.example/cb",
+            "--code-stdin",
+        ],
+        Some("x"),
+        3,
+    );
+    snapshot!("social_login_bad_redirect", out.stderr);
+}
+
+#[test]
+fn password_change_email_change_and_logout() {
+    let server = Server::start();
+    let first = server.register();
+    // Log in with --save: later commands use the saved token.
+    server.run(
+        &[
+            "login",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+            "--save",
+        ],
+        Some(PASSWORD),
+        0,
+    );
+    let new_password = "Cli-Changed-Password-5";
+    let out = server.run(
+        &["password", "change", "--password-stdin"],
+        Some(&format!("{PASSWORD}\n{new_password}")),
+        0,
+    );
+    snapshot!("password_change_human", out.stdout);
+    assert_no_secret(&out.all(), &[PASSWORD, new_password]);
+    // Every other token stopped working; the saved one (used for the change) still works.
+    server.run(&["--api-key", &first, "activation", "status"], None, 4);
+    server.run(&["activation", "status"], None, 0);
+
+    let new_email = "jane.new@example.com";
+    let out = server.run(
+        &[
+            "email",
+            "change",
+            "--new-email",
+            new_email,
+            "--password-stdin",
+        ],
+        Some(new_password),
+        0,
+    );
+    snapshot!("email_change_human", out.stdout);
+    let code = server
+        .server
+        .last_email(new_email, EmailKind::EmailChange)
+        .unwrap()
+        .token
+        .expose()
+        .to_owned();
+    let out = server.run(
+        &["email", "change-complete", "--code-stdin"],
+        Some(&code),
+        0,
+    );
+    assert_eq!(out.stdout.trim(), "Email address changed.");
+    server.run(
+        &[
+            "login",
+            "--email",
+            new_email,
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+        ],
+        Some(new_password),
+        0,
+    );
+
+    let out = server.run(&["logout"], None, 0);
+    snapshot!("logout_saved_token", out.stdout);
+    assert!(!server.config_dir.path().join("credentials.json").exists());
+    server.run(&["activation", "status"], None, 4);
+}
+
+#[test]
+fn deleting_an_account() {
+    let server = Server::start();
+    let token = server.register();
+    let key = ["--api-key", token.as_str()];
+    let out = server.run(
+        &[
+            &key[..],
+            &[
+                "account",
+                "delete",
+                "--recaptcha",
+                RECAPTCHA,
+                "--password-stdin",
+            ],
+        ]
+        .concat(),
+        Some(PASSWORD),
+        2,
+    );
+    snapshot!("delete_needs_yes", out.stderr);
+    let out = server.run(
+        &[
+            &key[..],
+            &[
+                "account",
+                "delete",
+                "--recaptcha",
+                RECAPTCHA,
+                "--password-stdin",
+                "--yes",
+            ],
+        ]
+        .concat(),
+        Some("Wrong-Password-1"),
+        3,
+    );
+    assert!(
+        out.stderr.contains("  password: Wrong password."),
+        "{}",
+        out.stderr
+    );
+    server.run(
+        &[
+            &key[..],
+            &[
+                "account",
+                "delete",
+                "--recaptcha",
+                RECAPTCHA,
+                "--password-stdin",
+                "--yes",
+            ],
+        ]
+        .concat(),
+        Some(PASSWORD),
+        0,
+    );
+    let out = server.run(&[&key[..], &["activation", "status"]].concat(), None, 4);
+    snapshot!("deleted_account", out.stderr);
+    let out = server.run(
+        &[&key[..], &["activation", "status", "--json"]].concat(),
+        None,
+        4,
+    );
+    let error: serde_json::Value = serde_json::from_str(&out.stderr).unwrap();
+    assert_eq!(error["error"]["code"], "account_deleted");
+
+    // A social account is deleted with a fresh authorization code.
+    let code = server
+        .server
+        .mint_social_code("google", "social@example.com");
+    let out = server.run(
+        &[
+            "social",
+            "register",
+            "--redirect-uri",
+            REDIRECT,
+            "--accept-terms",
+            "--code-stdin",
+            "--show-token",
+            "--json",
+        ],
+        Some(&code),
+        0,
+    );
+    let social_token = serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let code = server
+        .server
+        .mint_social_code("google", "social@example.com");
+    server.run(
+        &[
+            "--api-key",
+            &social_token,
+            "account",
+            "delete-social",
+            "--redirect-uri",
+            REDIRECT,
+            "--code-stdin",
+            "--yes",
+        ],
+        Some(&code),
+        0,
+    );
+    server.run(
+        &["--api-key", &social_token, "activation", "status"],
+        None,
+        4,
+    );
+}
+
 fn help(args: &[&str]) -> String {
     let out = Command::cargo_bin("webshare")
         .unwrap()
@@ -560,6 +803,17 @@ fn help_texts() {
         &["activation", "status", "--help"],
         &["activation", "resend", "--help"],
         &["activation", "complete", "--help"],
+        &["social", "--help"],
+        &["social", "register", "--help"],
+        &["social", "login", "--help"],
+        &["password", "change", "--help"],
+        &["email", "--help"],
+        &["email", "change", "--help"],
+        &["email", "change-complete", "--help"],
+        &["account", "--help"],
+        &["account", "delete", "--help"],
+        &["account", "delete-social", "--help"],
+        &["logout", "--help"],
         &["mock-server", "--help"],
         &["demo", "--help"],
     ] {
