@@ -344,3 +344,210 @@ fn the_request_context_records_a_status_that_a_decode_error_loses() {
     assert_eq!(received.status, 502);
     assert_eq!(received.retry_after.unwrap(), "5");
 }
+
+/// For the operations without a response body: the page example goes out, 204 comes back.
+fn assert_no_content<F, Fut>(
+    operation_id: &str,
+    token: Option<&str>,
+    mock: impl FnOnce(&MockServer, Value),
+    call: F,
+) where
+    F: FnOnce(Client, Value) -> Fut,
+    Fut: std::future::Future<Output = Result<webshare_api::ResponseValue<()>, Error<types::Error>>>,
+{
+    let spec = spec_json();
+    let request = request_example(&spec, operation_id);
+    let server = MockServer::start();
+    mock(&server, request.clone());
+    let response = run(call(client(&server, token), request)).unwrap();
+    assert_eq!(response.status(), 204, "{operation_id}");
+}
+
+#[test]
+fn social_register_and_login_send_the_provider_and_code() {
+    let spec = spec_json();
+    for operation_id in ["social_register", "social_login"] {
+        let request = request_example(&spec, operation_id);
+        assert_eq!(request["provider"], "google");
+        let server = MockServer::start();
+        let response_body = response_example(&spec, operation_id, "200");
+        let mock = if operation_id == "social_register" {
+            server.social_register(|when, then| {
+                when.body(&body(request.clone()))
+                    .into_inner()
+                    .json_body(request.clone());
+                then.into_inner()
+                    .status(200)
+                    .header("content-type", "application/json")
+                    .json_body(response_body);
+            })
+        } else {
+            server.social_login(|when, then| {
+                when.body(&body(request.clone()))
+                    .into_inner()
+                    .json_body(request.clone());
+                then.into_inner()
+                    .status(200)
+                    .header("content-type", "application/json")
+                    .json_body(response_body);
+            })
+        };
+        let api = client(&server, None);
+        let token = if operation_id == "social_register" {
+            let typed: types::SocialRegisterRequest = body(request);
+            assert_eq!(typed.provider, webshare_api::SocialProvider::Google);
+            run(api.social_register().body(typed).send())
+                .unwrap()
+                .into_inner()
+                .token
+        } else {
+            run(api
+                .social_login()
+                .body(body::<types::SocialLoginRequest>(request))
+                .send())
+            .unwrap()
+            .into_inner()
+            .token
+        };
+        mock.assert();
+        assert_eq!(token.expose(), "...");
+    }
+}
+
+#[test]
+fn change_password_sends_both_passwords_with_the_token() {
+    assert_no_content(
+        "change_password",
+        Some(TOKEN),
+        |server, request| {
+            server.change_password(|when, then| {
+                when.body(&body(request.clone()))
+                    .into_inner()
+                    .json_body(request)
+                    .header("authorization", format!("Token {TOKEN}"));
+                then.no_content();
+            });
+        },
+        |api, request| async move {
+            api.change_password()
+                .body(body::<types::ChangePasswordRequest>(request))
+                .send()
+                .await
+        },
+    );
+}
+
+#[test]
+fn change_email_and_its_completion() {
+    assert_no_content(
+        "change_email",
+        Some(TOKEN),
+        |server, request| {
+            server.change_email(|when, then| {
+                when.body(&body(request.clone()))
+                    .into_inner()
+                    .json_body(request);
+                then.no_content();
+            });
+        },
+        |api, request| async move {
+            api.change_email()
+                .body(body::<types::ChangeEmailRequest>(request))
+                .send()
+                .await
+        },
+    );
+    assert_no_content(
+        "complete_email_change",
+        Some(TOKEN),
+        |server, request| {
+            server.complete_email_change(|when, then| {
+                when.body(&body(request.clone()))
+                    .into_inner()
+                    .json_body(request);
+                then.no_content();
+            });
+        },
+        |api, request| async move {
+            api.complete_email_change()
+                .body(body::<types::ChangeEmailCompleteRequest>(request))
+                .send()
+                .await
+        },
+    );
+}
+
+#[test]
+fn delete_account_and_delete_social_account() {
+    assert_no_content(
+        "delete_account",
+        Some(TOKEN),
+        |server, request| {
+            server.delete_account(|when, then| {
+                when.body(&body(request.clone()))
+                    .into_inner()
+                    .json_body(request);
+                then.no_content();
+            });
+        },
+        |api, request| async move {
+            api.delete_account()
+                .body(body::<types::DeleteAccountRequest>(request))
+                .send()
+                .await
+        },
+    );
+    assert_no_content(
+        "delete_social_account",
+        Some(TOKEN),
+        |server, request| {
+            server.delete_social_account(|when, then| {
+                when.body(&body(request.clone()))
+                    .into_inner()
+                    .json_body(request);
+                then.no_content();
+            });
+        },
+        |api, request| async move {
+            api.delete_social_account()
+                .body(body::<types::SocialLoginRequest>(request))
+                .send()
+                .await
+        },
+    );
+}
+
+#[test]
+fn logout_posts_no_body_with_the_token() {
+    let server = MockServer::start();
+    let mock = server.logout(|when, then| {
+        when.into_inner()
+            .header("authorization", format!("Token {TOKEN}"))
+            .body("");
+        then.no_content();
+    });
+    let response = run(client(&server, Some(TOKEN)).logout().send()).unwrap();
+    mock.assert();
+    assert_eq!(response.status(), 204);
+}
+
+#[test]
+fn a_400_for_a_field_named_code_decodes_as_that_fields_errors() {
+    let server = MockServer::start();
+    server.social_login(|_, then| {
+        then.into_inner()
+            .status(400)
+            .header("content-type", "application/json")
+            .json_body(json!({"code": ["Invalid or expired authorization code."]}));
+    });
+    let request: types::SocialLoginRequest = body(request_example(&spec_json(), "social_login"));
+    match run(client(&server, None).social_login().body(request).send()).unwrap_err() {
+        Error::ErrorResponse(response) => assert_eq!(
+            response.code,
+            Some(types::ErrorCode::Array(vec![types::FieldError::String(
+                "Invalid or expired authorization code.".into()
+            )]))
+        ),
+        other => panic!("{other:?}"),
+    }
+}
