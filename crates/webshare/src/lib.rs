@@ -39,8 +39,12 @@
 //! - **Tracing**: one `webshare.request` span per attempt, with `operation`, `method`, `path`, `attempt`,
 //!   `status` and `duration_ms`, and never a body or a header.
 //!
-//! Register and login need a recaptcha token and are meant for the Webshare dashboard; for tests, the
-//! `webshare-mock-server` crate implements the whole API locally.
+//! The operations, grouped like the documentation: [`Client::register`], [`Client::login`];
+//! [`Client::social`]; [`Client::password`] (reset, change); [`Client::email`] (change);
+//! [`Client::activation`]; [`Client::account`] (delete); [`Client::logout`].
+//!
+//! Register, login and account deletion need a recaptcha token and are meant for the Webshare dashboard;
+//! for tests, the `webshare-mock-server` crate implements the whole API locally.
 
 #![deny(missing_docs)]
 
