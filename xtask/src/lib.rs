@@ -2,4 +2,5 @@
 
 pub mod ci;
 pub mod codegen;
+pub mod compat;
 pub mod spec;

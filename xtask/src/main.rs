@@ -11,6 +11,10 @@ commands:
   codegen [--check]   regenerate the client, the httpmock helpers and openapi/webshare.json from
                       openapi/webshare.yaml; with --check, write nothing, print a diff of what is
                       stale and fail if anything is
+  compat              list the breaking changes of openapi/webshare.yaml against the released
+                      baseline (openapi/baseline/webshare.yaml); fails if there are any
+  bump-baseline       make the current document the baseline (after raising info.version; a
+                      breaking change needs a new major version)
   ci                  the whole test command: install the linters locally, lint the spec, check
                       codegen, cargo fmt --check, cargo clippy -D warnings, cargo test";
 
@@ -20,6 +24,13 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(false),
         ["codegen", "--check"] => run_codegen(true),
+        ["compat"] => run_compat(),
+        ["bump-baseline"] => {
+            xtask::compat::bump_baseline(&codegen::workspace_root()).map(|message| {
+                println!("{message}");
+                true
+            })
+        }
         ["ci"] => xtask::ci::run(&codegen::workspace_root()).map(|()| true),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
@@ -65,4 +76,19 @@ fn run_codegen(check: bool) -> anyhow::Result<bool> {
         println!("generated files are up to date");
     }
     Ok(true)
+}
+
+/// Returns whether the document is compatible with the baseline.
+fn run_compat() -> anyhow::Result<bool> {
+    let changes = xtask::compat::check(&codegen::workspace_root())?;
+    for change in &changes {
+        println!("breaking: {change}");
+    }
+    if changes.is_empty() {
+        println!(
+            "no breaking changes against {}",
+            xtask::compat::BASELINE_PATH
+        );
+    }
+    Ok(changes.is_empty())
 }

@@ -1688,7 +1688,7 @@ validation errors (400) one entry per rejected field plus `non_field_errors`. Wh
 for `Retry-After` seconds if present, else 60 seconds.
 
 
-Version: 0.1.0*/
+Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -1730,7 +1730,7 @@ impl Client {
 }
 impl ClientInfo<::webshare_api::RequestContext> for Client {
     fn api_version() -> &'static str {
-        "0.1.0"
+        "1.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
