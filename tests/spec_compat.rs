@@ -22,7 +22,10 @@ fn baseline() -> openapiv3::OpenAPI {
 /// Applies `edit` to the committed text, checking that it applied.
 fn edited(from: &str, to: &str) -> openapiv3::OpenAPI {
     let text = committed();
-    assert!(text.contains(from), "the test's edit does not apply: {from}");
+    assert!(
+        text.contains(from),
+        "the test's edit does not apply: {from}"
+    );
     document(&text.replacen(from, to, 1))
 }
 
@@ -59,13 +62,19 @@ fn a_new_required_request_field_is_caught() {
         "      description: Credentials of a local account.\n      required: [email, password, recaptcha]\n      properties:\n",
         "      description: Credentials of a local account.\n      required: [email, password, recaptcha, otp]\n      properties:\n        otp:\n          type: string\n          description: A one-time password.\n",
     );
-    assert_eq!(breaking_changes(&baseline(), &current), ["POST /login/ (login): new required request field `otp`"]);
+    assert_eq!(
+        breaking_changes(&baseline(), &current),
+        ["POST /login/ (login): new required request field `otp`"]
+    );
 }
 
 #[test]
 fn removed_operations_and_changed_types_are_caught() {
     let current = edited("  /logout/:\n    post:\n", "  /logout/:\n    get:\n");
-    assert_eq!(breaking_changes(&baseline(), &current), ["POST /logout/ (logout): the operation was removed"]);
+    assert_eq!(
+        breaking_changes(&baseline(), &current),
+        ["POST /logout/ (logout): the operation was removed"]
+    );
 
     let current = edited(
         "        email_is_verified:\n          type: boolean\n",
@@ -73,7 +82,9 @@ fn removed_operations_and_changed_types_are_caught() {
     );
     let changes = breaking_changes(&baseline(), &current);
     assert_eq!(changes.len(), 2, "{changes:#?}");
-    assert!(changes[0].ends_with("response field `email_is_verified` of 200 changed type from boolean to string"));
+    assert!(changes[0].ends_with(
+        "response field `email_is_verified` of 200 changed type from boolean to string"
+    ));
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! Project automation for the webshare-rs workspace, as a library so that tests can call the generator.
 
+pub mod checks;
 pub mod ci;
 pub mod codegen;
 pub mod compat;
+mod mock_process;
 pub mod spec;
+pub mod tools;

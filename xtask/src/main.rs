@@ -15,6 +15,8 @@ commands:
                       baseline (openapi/baseline/webshare.yaml); fails if there are any
   bump-baseline       make the current document the baseline (after raising info.version; a
                       breaking change needs a new major version)
+  docs                render the API reference (Redocly) to build/docs/webshare.html and check in
+                      headless Chromium that it shows every operation
   ci                  the whole test command: install the linters locally, lint the spec, check
                       codegen, cargo fmt --check, cargo clippy -D warnings, cargo test";
 
@@ -30,6 +32,12 @@ fn main() -> ExitCode {
                 println!("{message}");
                 true
             })
+        }
+        ["docs"] => {
+            let root = codegen::workspace_root();
+            xtask::checks::build_docs(&root)
+                .and_then(|page| xtask::checks::check_rendered_docs(&root, &page))
+                .map(|()| true)
         }
         ["ci"] => xtask::ci::run(&codegen::workspace_root()).map(|()| true),
         ["help" | "--help" | "-h"] => {
