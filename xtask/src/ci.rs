@@ -86,7 +86,7 @@ pub fn run(root: &Path) -> Result<()> {
     );
     checks::cross_language(root)?;
 
-    step("API reference: Redocly build-docs, rendered in headless Chromium");
+    step("API reference: Redoc page (cargo xtask docs), rendered in headless Chromium");
     let page = checks::build_docs(root)?;
     checks::check_rendered_docs(root, &page)?;
     Ok(())

@@ -14,8 +14,9 @@ use crate::error::ApiError;
 use crate::state::{Data, SocialIdentity, now};
 use crate::validate::{Fields, JsonObject};
 
-/// Reads `provider`, `code` and `redirect_uri`, and redeems the code: the identity it was minted for.
-fn redeem(app: &Shared, data: &mut Data, fields: &mut Fields) -> Option<SocialIdentity> {
+/// Reads `provider`, `code` and `redirect_uri` (after whatever the caller read into `fields`), and
+/// redeems the code: the identity it was minted for, or the 400 with every problem found.
+fn redeem(app: &Shared, data: &mut Data, mut fields: Fields) -> Result<SocialIdentity, ApiError> {
     let provider = fields.string("provider");
     let code = fields.string("code");
     let redirect_uri = fields.string("redirect_uri");
@@ -32,16 +33,16 @@ fn redeem(app: &Shared, data: &mut Data, fields: &mut Fields) -> Option<SocialId
             "invalid",
         );
     }
-    if fields.has_error("code") || fields.has_error("provider") {
-        return None;
-    }
-    match data.social_codes.remove(code) {
-        Some(identity) if identity.provider == provider => Some(identity),
-        _ => {
-            fields.error("code", "Invalid or expired authorization code.", "invalid");
-            None
+    if !fields.has_error("code") && !fields.has_error("provider") {
+        match data.social_codes.remove(code) {
+            Some(identity) if identity.provider == provider => {
+                fields.finish()?;
+                return Ok(identity);
+            }
+            _ => fields.error("code", "Invalid or expired authorization code.", "invalid"),
         }
     }
+    Err(fields.into_error())
 }
 
 pub(super) async fn register(
@@ -53,11 +54,7 @@ pub(super) async fn register(
     fields.terms_accepted("tos_accepted");
     fields.boolean("marketing_email_accepted", false);
     let mut data = lock(&app);
-    let identity = redeem(&app, &mut data, &mut fields);
-    fields.finish()?;
-    let identity = identity.ok_or_else(|| {
-        ApiError::field("code", "Invalid or expired authorization code.", "invalid")
-    })?;
+    let identity = redeem(&app, &mut data, fields)?;
     let existing = data.user_by_email(&identity.email);
     let user = match existing {
         Some(user) => {
@@ -90,13 +87,8 @@ pub(super) async fn login(
     _caller: Caller,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::TokenResponse>, ApiError> {
-    let mut fields = Fields::new(&body);
     let mut data = lock(&app);
-    let identity = redeem(&app, &mut data, &mut fields);
-    fields.finish()?;
-    let identity = identity.ok_or_else(|| {
-        ApiError::field("code", "Invalid or expired authorization code.", "invalid")
-    })?;
+    let identity = redeem(&app, &mut data, Fields::new(&body))?;
     let user = data
         .user_by_email(&identity.email)
         .filter(|user| {
@@ -120,13 +112,8 @@ pub(super) async fn delete_account(
     User(user, _): User,
     JsonObject(body): JsonObject,
 ) -> Result<StatusCode, ApiError> {
-    let mut fields = Fields::new(&body);
     let mut data = lock(&app);
-    let identity = redeem(&app, &mut data, &mut fields);
-    fields.finish()?;
-    let identity = identity.ok_or_else(|| {
-        ApiError::field("code", "Invalid or expired authorization code.", "invalid")
-    })?;
+    let identity = redeem(&app, &mut data, Fields::new(&body))?;
     let account = data
         .users
         .get_mut(&user)
