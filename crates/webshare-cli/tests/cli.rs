@@ -827,3 +827,47 @@ fn help_texts() {
         insta::assert_snapshot!(name, help(args));
     }
 }
+
+#[test]
+fn mock_server_subcommand_serves_the_api() {
+    use std::io::{BufRead, BufReader};
+    let binary = assert_cmd::cargo::cargo_bin("webshare");
+    let mut child = std::process::Command::new(binary)
+        .args(["mock-server", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base_url = line.trim().to_owned();
+    assert!(
+        base_url.starts_with("http://127.0.0.1:") && base_url.ends_with("/api/v2"),
+        "{base_url}"
+    );
+    // Another `webshare` talks to it: the 204 and its sentence prove a real answer.
+    let accepted = Command::cargo_bin("webshare")
+        .unwrap()
+        .args([
+            "--base-url",
+            &base_url,
+            "password",
+            "reset",
+            "--email",
+            "nobody@example.com",
+            "--recaptcha",
+            "r",
+        ])
+        .env_remove("WEBSHARE_API_KEY")
+        .output()
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(accepted.status.code(), Some(0), "{accepted:?}");
+    assert_eq!(
+        String::from_utf8(accepted.stdout).unwrap().trim(),
+        "If nobody@example.com has an account, a password reset email is on its way."
+    );
+}
