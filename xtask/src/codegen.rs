@@ -18,6 +18,8 @@ use crate::spec;
 pub const SPEC_PATH: &str = "openapi/webshare.yaml";
 /// The generated client.
 pub const CLIENT_PATH: &str = "crates/webshare-api/src/generated.rs";
+/// The generated operation facts and parameter structs.
+pub const OPERATIONS_PATH: &str = "crates/webshare-api/src/operations.rs";
 /// The generated httpmock helpers.
 pub const HTTPMOCK_PATH: &str = "crates/webshare-httpmock/src/generated.rs";
 /// The document as JSON.
@@ -57,12 +59,33 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>> {
 /// Generates every file from a document's text; `name` labels it in errors.
 pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>> {
     let spec = spec::parse(name, text)?;
-    let client = run_progenitor(name, &spec, |g| g.generate_tokens(&spec))?;
+    let facts = crate::facts::read(&spec).map_err(|(operation, message)| spec::SpecError {
+        file: name.to_owned(),
+        operation,
+        message,
+    })?;
+    // Types only: the `webshare` crate is the client (progenitor's would send `__in` filters as repeated
+    // keys and a token with the downloads). `generate_tokens` still runs, since it is what adds the
+    // operations' inline types to the type space.
+    let types = run_progenitor(name, &spec, |g| {
+        g.generate_tokens(&spec)?;
+        let types = g.get_type_space().to_stream();
+        Ok(quote::quote! {
+            /// Types used as operation parameters and responses.
+            #[allow(clippy::all)]
+            pub mod types { #types }
+        })
+    })?;
     let httpmock = run_progenitor(name, &spec, |g| g.httpmock(&spec, "webshare_api"))?;
+    let operations = crate::emit::operations_module(&facts)?;
     Ok(vec![
         GeneratedFile {
             path: CLIENT_PATH.into(),
-            contents: format!("{RUST_HEADER}{}", format_rust(client)?),
+            contents: format!("{RUST_HEADER}{}", format_rust(types)?),
+        },
+        GeneratedFile {
+            path: OPERATIONS_PATH.into(),
+            contents: format!("{RUST_HEADER}{}", format_rust(operations)?),
         },
         GeneratedFile {
             path: HTTPMOCK_PATH.into(),
@@ -75,21 +98,14 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
     ])
 }
 
-/// The generator settings: the builder interface, JSON Schema derives, secrets as `Secret`, and a
-/// `webshare_api::RequestContext` carried by the client.
+/// The generator settings: JSON Schema derives, secrets as `Secret`, an open provider enum.
 pub fn settings(spec: &OpenAPI) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
-        .with_derive("PartialEq")
-        // progenitor ignores `securitySchemes`; the client carries the `Authorization` value (built by the
-        // caller, in `webshare::auth`) in a context whose hooks set it and record the response status.
-        // Clients with different tokens can so share one `reqwest::Client` and its connection pool.
-        .with_inner_type(quote::quote! { ::webshare_api::RequestContext })
-        .with_pre_hook(quote::quote! { ::webshare_api::RequestContext::before_send })
-        .with_post_hook(quote::quote! { ::webshare_api::RequestContext::after_receive });
+        .with_derive("PartialEq");
     // typify matches a conversion on the whole schema except its description, so each distinct shape of
     // secret string in the document gets its own entry.
     for shape in secret_shapes(spec) {

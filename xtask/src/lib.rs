@@ -4,6 +4,8 @@ pub mod checks;
 pub mod ci;
 pub mod codegen;
 pub mod compat;
+pub mod emit;
+pub mod facts;
 mod mock_process;
 pub mod spec;
 pub mod tools;

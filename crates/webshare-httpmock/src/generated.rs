@@ -13,7 +13,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/register/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/register/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -102,7 +102,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/login/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/login/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -191,7 +191,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/resetpassword/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/resetpassword/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -266,7 +266,7 @@ pub mod operations {
                 inner
                     .method(::httpmock::Method::POST)
                     .path_matches(
-                        regex::Regex::new("^/resetpassword/complete/$").unwrap(),
+                        regex::Regex::new("^/v2/resetpassword/complete/$").unwrap(),
                     ),
             )
         }
@@ -347,7 +347,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/activation/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/activation/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -415,7 +415,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/activation/resend/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/activation/resend/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -492,7 +492,9 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/activation/complete/$").unwrap()),
+                    .path_matches(
+                        regex::Regex::new("^/v2/activation/complete/$").unwrap(),
+                    ),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -581,7 +583,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/register/social/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/register/social/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -670,7 +672,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/login/social/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/login/social/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -759,7 +761,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/changepassword/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/changepassword/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -842,7 +844,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/changeemail/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/changeemail/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -925,7 +927,9 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/changeemail/complete/$").unwrap()),
+                    .path_matches(
+                        regex::Regex::new("^/v2/changeemail/complete/$").unwrap(),
+                    ),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -1008,7 +1012,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/deleteaccount/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/deleteaccount/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -1091,7 +1095,9 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/deleteaccount/social/$").unwrap()),
+                    .path_matches(
+                        regex::Regex::new("^/v2/deleteaccount/social/$").unwrap(),
+                    ),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -1174,7 +1180,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::POST)
-                    .path_matches(regex::Regex::new("^/logout/$").unwrap()),
+                    .path_matches(regex::Regex::new("^/v2/logout/$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -1206,6 +1212,749 @@ pub mod operations {
                 self
                     .0
                     .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListProxiesWhen(::httpmock::When);
+    impl ListProxiesWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v2/proxy/list/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn asn_name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("asn_name", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("asn_name"))
+            }
+        }
+        pub fn asn_number<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("asn_number", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("asn_number"))
+            }
+        }
+        pub fn country_code_in<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::std::vec::Vec<types::CountryCode>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("country_code__in", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("country_code__in"))
+            }
+        }
+        pub fn created_at<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("created_at", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("created_at"))
+            }
+        }
+        pub fn mode(self, value: types::ProxyMode) -> Self {
+            Self(self.0.query_param("mode", value.to_string()))
+        }
+        pub fn ordering<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("ordering", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("ordering"))
+            }
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn page_size<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page_size", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page_size"))
+            }
+        }
+        pub fn plan_id<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("plan_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("plan_id"))
+            }
+        }
+        pub fn proxy_address<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("proxy_address", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("proxy_address"))
+            }
+        }
+        pub fn proxy_address_in<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("proxy_address__in", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("proxy_address__in"))
+            }
+        }
+        pub fn search<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("search", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("search"))
+            }
+        }
+        pub fn valid<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("valid", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("valid"))
+            }
+        }
+        pub fn x_subuser<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("X-Subuser", value.to_string()))
+            } else {
+                Self(self.0.header_missing("X-Subuser"))
+            }
+        }
+    }
+    pub struct ListProxiesThen(::httpmock::Then);
+    impl ListProxiesThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ProxyPage) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DownloadProxyListWhen(::httpmock::When);
+    impl DownloadProxyListWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/v2/proxy/list/download/[^/]*/[^/]*/any/[^/]*/[^/]*/[^/]*/$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn token(self, value: &::webshare_api::Secret) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v2/proxy/list/download/{}/.*/any/.*/.*/.*/$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn country_codes(
+            self,
+            value: &types::DownloadProxyListCountryCodes,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v2/proxy/list/download/.*/{}/any/.*/.*/.*/$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn authentication_method(
+            self,
+            value: types::ProxyAuthenticationMethod,
+        ) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v2/proxy/list/download/.*/.*/any/{}/.*/.*/$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn endpoint_mode(self, value: types::ProxyMode) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v2/proxy/list/download/.*/.*/any/.*/{}/.*/$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn search(self, value: &types::DownloadProxyListSearch) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/v2/proxy/list/download/.*/.*/any/.*/.*/{}/$", value
+                        .to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn plan_id<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("plan_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("plan_id"))
+            }
+        }
+    }
+    pub struct DownloadProxyListThen(::httpmock::Then);
+    impl DownloadProxyListThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetProxyConfigWhen(::httpmock::When);
+    impl GetProxyConfigWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v3/proxy/config$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn plan_id(self, value: i64) -> Self {
+            Self(self.0.query_param("plan_id", value.to_string()))
+        }
+        pub fn x_subuser<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("X-Subuser", value.to_string()))
+            } else {
+                Self(self.0.header_missing("X-Subuser"))
+            }
+        }
+    }
+    pub struct GetProxyConfigThen(::httpmock::Then);
+    impl GetProxyConfigThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ProxyListConfig) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteIpAuthorizationWhen(::httpmock::When);
+    impl DeleteIpAuthorizationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new("^/v2/proxy/ipauthorization/[^/]*/$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn id(self, value: i64) -> Self {
+            let re = regex::Regex::new(
+                    &format!("^/v2/proxy/ipauthorization/{}/$", value.to_string()),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn plan_id<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("plan_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("plan_id"))
+            }
+        }
+    }
+    pub struct DeleteIpAuthorizationThen(::httpmock::Then);
+    impl DeleteIpAuthorizationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ListProxyActivityWhen(::httpmock::When);
+    impl ListProxyActivityWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v2/proxy/activity/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn bytes_gte<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("bytes__gte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("bytes__gte"))
+            }
+        }
+        pub fn bytes_lte<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("bytes__lte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("bytes__lte"))
+            }
+        }
+        pub fn error_reason<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("error_reason", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("error_reason"))
+            }
+        }
+        pub fn page_size<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("page_size", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("page_size"))
+            }
+        }
+        pub fn plan_id<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("plan_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("plan_id"))
+            }
+        }
+        pub fn search<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("search", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("search"))
+            }
+        }
+        pub fn starting_after<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("starting_after", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("starting_after"))
+            }
+        }
+        pub fn timestamp_gte<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("timestamp__gte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("timestamp__gte"))
+            }
+        }
+        pub fn timestamp_lte<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("timestamp__lte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("timestamp__lte"))
+            }
+        }
+        pub fn verification_category<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("verification_category", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("verification_category"))
+            }
+        }
+        pub fn x_subuser<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("X-Subuser", value.to_string()))
+            } else {
+                Self(self.0.header_missing("X-Subuser"))
+            }
+        }
+    }
+    pub struct ListProxyActivityThen(::httpmock::Then);
+    impl ListProxyActivityThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::ProxyActivityPage) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
@@ -1292,6 +2041,24 @@ pub trait MockServerExt {
     fn logout<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::LogoutWhen, operations::LogoutThen);
+    fn list_proxies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListProxiesWhen, operations::ListProxiesThen);
+    fn download_proxy_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DownloadProxyListWhen, operations::DownloadProxyListThen);
+    fn get_proxy_config<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetProxyConfigWhen, operations::GetProxyConfigThen);
+    fn delete_ip_authorization<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteIpAuthorizationWhen,
+            operations::DeleteIpAuthorizationThen,
+        );
+    fn list_proxy_activity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListProxyActivityWhen, operations::ListProxyActivityThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn register<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1465,6 +2232,64 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::LogoutWhen::new(when),
                 operations::LogoutThen::new(then),
+            )
+        })
+    }
+    fn list_proxies<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListProxiesWhen, operations::ListProxiesThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListProxiesWhen::new(when),
+                operations::ListProxiesThen::new(then),
+            )
+        })
+    }
+    fn download_proxy_list<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::DownloadProxyListWhen, operations::DownloadProxyListThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DownloadProxyListWhen::new(when),
+                operations::DownloadProxyListThen::new(then),
+            )
+        })
+    }
+    fn get_proxy_config<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetProxyConfigWhen, operations::GetProxyConfigThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetProxyConfigWhen::new(when),
+                operations::GetProxyConfigThen::new(then),
+            )
+        })
+    }
+    fn delete_ip_authorization<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteIpAuthorizationWhen,
+            operations::DeleteIpAuthorizationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteIpAuthorizationWhen::new(when),
+                operations::DeleteIpAuthorizationThen::new(then),
+            )
+        })
+    }
+    fn list_proxy_activity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListProxyActivityWhen, operations::ListProxyActivityThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListProxyActivityWhen::new(when),
+                operations::ListProxyActivityThen::new(then),
             )
         })
     }

@@ -1,0 +1,502 @@
+//! The transport facts of every operation, read once from the OpenAPI document: method, path, parameters
+//! (with the API's encoding of each), authentication, retry safety, response kind, pagination and rate-limit
+//! class. The emitters (`emit.rs`, `emit_cli.rs`) turn them into code; nothing else reads the document for
+//! them.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
+    SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+}
+
+/// A parameter's value type, with the API's encoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    String,
+    /// `format: password`: a `Secret`.
+    Secret,
+    Int,
+    Bool,
+    DateTime,
+    /// A string enum of `components/schemas`, by name.
+    Enum(String),
+    /// A list written as one value: items joined by `separator`, and `empty` for none (path lists).
+    List {
+        item: Box<Kind>,
+        separator: String,
+        empty: Option<String>,
+    },
+    /// The API's `ordering`: fields joined by commas, a leading minus for descending.
+    Ordering,
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name on the wire (`country_code__in`, `X-Subuser`).
+    pub name: String,
+    pub location: Location,
+    pub required: bool,
+    pub kind: Kind,
+    /// For a string path parameter: the placeholder meaning "none" (`x-webshare-empty`).
+    pub empty: Option<String>,
+    /// For `starting_after`: the field of the last item that is the next page's cursor
+    /// (`x-webshare-cursor-field`).
+    pub cursor_field: Option<String>,
+    pub description: String,
+}
+
+/// How the response body is to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseKind {
+    Json,
+    Empty,
+    Text,
+    Csv,
+    Binary,
+}
+
+/// How a list is paged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pagination {
+    None,
+    /// `page`/`page_size`; the page schema's `results` hold items of this schema.
+    PageNumber { item: String },
+    /// `starting_after`, set from this field of the last item.
+    Cursor { item: String, field: String },
+    /// A bare JSON array of this schema.
+    Array { item: String },
+}
+
+/// Whether an operation sends `Authorization`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    Required,
+    Optional,
+    None,
+}
+
+/// One operation, as the transport sees it.
+#[derive(Debug, Clone)]
+pub struct OperationFacts {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub tag: String,
+    pub summary: String,
+    pub auth: Auth,
+    pub retry_safe: bool,
+    /// The request body's schema name.
+    pub body: Option<String>,
+    pub response: ResponseKind,
+    /// The JSON success body's schema name (`None` when not JSON).
+    pub response_schema: Option<String>,
+    pub pagination: Pagination,
+    pub rate_limit: String,
+    pub params: Vec<Param>,
+}
+
+/// The document's facts: every operation, and the rate-limit classes with their per-minute limits.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub server_url: String,
+    pub rate_limits: BTreeMap<String, u32>,
+    pub operations: Vec<OperationFacts>,
+}
+
+const RETRY_SAFE: &str = "x-webshare-retry-safe";
+const RATE_LIMIT: &str = "x-webshare-rate-limit";
+const RATE_LIMITS: &str = "x-webshare-rate-limits";
+const LIST: &str = "x-webshare-list";
+const EMPTY: &str = "x-webshare-empty";
+const CURSOR_FIELD: &str = "x-webshare-cursor-field";
+
+/// Reads the facts; `Err` names the operation and what is wrong.
+pub fn read(spec: &OpenAPI) -> Result<Facts, (Option<String>, String)> {
+    let server_url = spec
+        .servers
+        .first()
+        .map(|s| s.url.clone())
+        .ok_or((None, "has no `servers` entry (the production base URL).".into()))?;
+    let rate_limits: BTreeMap<String, u32> = match spec.extensions.get(RATE_LIMITS) {
+        Some(value) => serde_json::from_value(value.clone())
+            .map_err(|e| (None, format!("`{RATE_LIMITS}` must map class names to requests per minute: {e}.")))?,
+        None => return Err((None, format!("has no `{RATE_LIMITS}` (per-minute limits by class)."))),
+    };
+    if !rate_limits.contains_key("general") {
+        return Err((None, format!("`{RATE_LIMITS}` needs the `general` class.")));
+    }
+    let mut operations = Vec::new();
+    for (path, method, op) in crate::spec::operations(spec) {
+        let id = op.operation_id.clone().unwrap_or_default();
+        let facts = operation(spec, path, method, op, &rate_limits)
+            .map_err(|m| (Some(format!("`{id}` ({} {path})", method.to_uppercase())), m))?;
+        operations.push(facts);
+    }
+    Ok(Facts {
+        server_url,
+        rate_limits,
+        operations,
+    })
+}
+
+fn operation(
+    spec: &OpenAPI,
+    path: &str,
+    method: &str,
+    op: &Operation,
+    rate_limits: &BTreeMap<String, u32>,
+) -> Result<OperationFacts, String> {
+    let method = method.to_uppercase();
+    let retry_safe = match op.extensions.get(RETRY_SAFE) {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(_) => return Err(format!("`{RETRY_SAFE}` must be true or false.")),
+        None => matches!(method.as_str(), "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS"),
+    };
+    let rate_limit = match op.extensions.get(RATE_LIMIT) {
+        Some(serde_json::Value::String(class)) if rate_limits.contains_key(class) => class.clone(),
+        Some(other) => {
+            return Err(format!(
+                "`{RATE_LIMIT}: {other}` is not a class of `{RATE_LIMITS}` ({}).",
+                rate_limits.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        None => "general".to_owned(),
+    };
+    let auth = match op.security.as_deref() {
+        None => return Err("has no `security`; write `security: []` for an operation without a token.".into()),
+        Some([]) => Auth::None,
+        Some(alternatives) if alternatives.iter().any(|a| a.is_empty()) => Auth::Optional,
+        Some(_) => Auth::Required,
+    };
+    let tag = op
+        .tags
+        .first()
+        .cloned()
+        .ok_or("has no tag (its documentation section).")?;
+    let body = match &op.request_body {
+        None => None,
+        Some(body) => {
+            let body = match body {
+                ReferenceOr::Item(b) => b,
+                ReferenceOr::Reference { .. } => return Err("request bodies must be inline.".into()),
+            };
+            let media = body.content.get("application/json").ok_or(
+                "the transport sends JSON bodies only; add the operation's media type to xtask/src/facts.rs.",
+            )?;
+            Some(schema_name(media.schema.as_ref()).ok_or("the request body must be a `$ref` to a schema.")?)
+        }
+    };
+
+    let mut params = Vec::new();
+    for param in &op.parameters {
+        params.push(parameter(spec, param)?);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for p in &params {
+        if !seen.insert(p.name.to_ascii_lowercase()) {
+            return Err(format!("declares the parameter `{}` twice.", p.name));
+        }
+    }
+    for segment in path_parameters(path) {
+        if !params
+            .iter()
+            .any(|p| p.location == Location::Path && p.name == segment)
+        {
+            return Err(format!("its path has `{{{segment}}}` but no path parameter of that name."));
+        }
+    }
+
+    let (response, response_schema) = success(op)?;
+    let pagination = pagination(spec, &params, response, response_schema.as_deref())?;
+    Ok(OperationFacts {
+        id: op.operation_id.clone().unwrap_or_default(),
+        method,
+        path: path.to_owned(),
+        tag,
+        summary: op.summary.clone().unwrap_or_default(),
+        auth,
+        retry_safe,
+        body,
+        response,
+        response_schema,
+        pagination,
+        rate_limit,
+        params,
+    })
+}
+
+/// The `{name}` segments of a path template, in order.
+pub fn path_parameters(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, String> {
+    let param = match param {
+        ReferenceOr::Item(p) => p,
+        ReferenceOr::Reference { reference } => {
+            let name = reference.trim_start_matches("#/components/parameters/");
+            spec.components
+                .as_ref()
+                .and_then(|c| c.parameters.get(name))
+                .and_then(ReferenceOr::as_item)
+                .ok_or_else(|| format!("refers to a missing parameter `{reference}`."))?
+        }
+    };
+    let (data, location, explode) = match param {
+        Parameter::Query { parameter_data, style, .. } => {
+            if !matches!(style, openapiv3::QueryStyle::Form) {
+                return Err(format!("query parameter `{}`: only `style: form` is supported.", parameter_data.name));
+            }
+            (parameter_data, Location::Query, parameter_data.explode.unwrap_or(true))
+        }
+        Parameter::Path { parameter_data, .. } => (parameter_data, Location::Path, false),
+        Parameter::Header { parameter_data, .. } => (parameter_data, Location::Header, false),
+        Parameter::Cookie { parameter_data, .. } => {
+            return Err(format!("cookie parameter `{}` is not supported.", parameter_data.name));
+        }
+    };
+    let schema = match &data.format {
+        ParameterSchemaOrContent::Schema(s) => s,
+        ParameterSchemaOrContent::Content(_) => {
+            return Err(format!("parameter `{}`: use `schema`, not `content`.", data.name));
+        }
+    };
+    let mut kind = kind(spec, schema).map_err(|m| format!("parameter `{}`: {m}", data.name))?;
+    if let Kind::List { separator, .. } = &mut kind {
+        if location == Location::Query && explode {
+            return Err(format!(
+                "array query parameter `{}` must say `explode: false`: the API reads one comma-joined value.",
+                data.name
+            ));
+        }
+        if location != Location::Query {
+            return Err(format!("array parameter `{}` must be a query parameter.", data.name));
+        }
+        *separator = ",".into();
+    }
+    if data.name == "ordering" {
+        if !matches!(&kind, Kind::List { item, .. } if **item == Kind::String) {
+            return Err("`ordering` must be an array of strings (`explode: false`).".into());
+        }
+        kind = Kind::Ordering;
+    }
+    if let Some(list) = data.extensions.get(LIST) {
+        if kind != Kind::String || location != Location::Path {
+            return Err(format!("`{LIST}` is for string path parameters (`{}`).", data.name));
+        }
+        let separator = list.get("separator").and_then(|v| v.as_str());
+        let empty = list.get("empty").and_then(|v| v.as_str());
+        let Some(separator) = separator else {
+            return Err(format!("`{LIST}` of `{}` needs a `separator`.", data.name));
+        };
+        kind = Kind::List {
+            item: Box::new(Kind::String),
+            separator: separator.to_owned(),
+            empty: empty.map(str::to_owned),
+        };
+    }
+    let empty = match data.extensions.get(EMPTY) {
+        Some(serde_json::Value::String(s)) if kind == Kind::String && location == Location::Path => {
+            Some(s.clone())
+        }
+        Some(_) => return Err(format!("`{EMPTY}` is a string, for string path parameters (`{}`).", data.name)),
+        None => None,
+    };
+    if location == Location::Header && !matches!(kind, Kind::Int | Kind::String) {
+        return Err(format!("header parameter `{}` must be a string or an integer.", data.name));
+    }
+    let cursor_field = match data.extensions.get(CURSOR_FIELD) {
+        Some(serde_json::Value::String(s)) if data.name == "starting_after" => Some(s.clone()),
+        Some(_) => return Err(format!("`{CURSOR_FIELD}` is a string, on `starting_after` only.")),
+        None => None,
+    };
+    Ok(Param {
+        name: data.name.clone(),
+        location,
+        required: data.required,
+        kind,
+        empty,
+        cursor_field,
+        description: data.description.clone().unwrap_or_default(),
+    })
+}
+
+fn kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Result<Kind, String> {
+    let schema = match schema {
+        ReferenceOr::Reference { reference } => {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            let target = component(spec, name)?;
+            return match &target.schema_kind {
+                SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => Ok(Kind::Enum(name.to_owned())),
+                _ => kind(spec, &ReferenceOr::Item(target.clone())),
+            };
+        }
+        ReferenceOr::Item(schema) => schema,
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            if !s.enumeration.is_empty() {
+                return Err("a string enum parameter must be a `$ref` to a component schema (it becomes a named type).".into());
+            }
+            Ok(match &s.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::Password) => Kind::Secret,
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Kind::DateTime,
+                _ => Kind::String,
+            })
+        }
+        SchemaKind::Type(Type::Integer(_)) => Ok(Kind::Int),
+        SchemaKind::Type(Type::Boolean(_)) => Ok(Kind::Bool),
+        SchemaKind::Type(Type::Array(a)) => {
+            let item = a.items.as_ref().ok_or("an array needs `items`.")?;
+            let item = match item {
+                ReferenceOr::Item(b) => kind(spec, &ReferenceOr::Item((**b).clone()))?,
+                ReferenceOr::Reference { reference } => kind(spec, &ReferenceOr::Reference { reference: reference.clone() })?,
+            };
+            if matches!(item, Kind::List { .. } | Kind::Ordering | Kind::Secret) {
+                return Err("arrays of lists or secrets are not supported.".into());
+            }
+            Ok(Kind::List {
+                item: Box::new(item),
+                separator: ",".into(),
+                empty: None,
+            })
+        }
+        _ => Err("only strings, integers, booleans, string enums and arrays of them are supported.".into()),
+    }
+}
+
+fn component<'a>(spec: &'a OpenAPI, name: &str) -> Result<&'a Schema, String> {
+    spec.components
+        .as_ref()
+        .and_then(|c| c.schemas.get(name))
+        .and_then(ReferenceOr::as_item)
+        .ok_or_else(|| format!("refers to a missing schema `{name}`."))
+}
+
+fn schema_name(schema: Option<&ReferenceOr<Schema>>) -> Option<String> {
+    match schema? {
+        ReferenceOr::Reference { reference } => {
+            Some(reference.trim_start_matches("#/components/schemas/").to_owned())
+        }
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+/// The one success response: its kind, and its schema when JSON.
+fn success(op: &Operation) -> Result<(ResponseKind, Option<String>), String> {
+    let successes: Vec<_> = op
+        .responses
+        .responses
+        .iter()
+        .filter(|(status, _)| matches!(status, StatusCode::Code(200..=299)))
+        .collect();
+    let [(status, response)] = successes.as_slice() else {
+        return Err("needs exactly one 2xx response.".into());
+    };
+    let response = response
+        .as_item()
+        .ok_or("the success response must be inline.")?;
+    if **status == StatusCode::Code(204) || response.content.is_empty() {
+        return Ok((ResponseKind::Empty, None));
+    }
+    let [(media, content)] = response.content.iter().collect::<Vec<_>>()[..] else {
+        return Err("the success response must have one media type.".into());
+    };
+    let kind = match media.as_str() {
+        "application/json" => ResponseKind::Json,
+        "text/plain" => ResponseKind::Text,
+        "text/csv" => ResponseKind::Csv,
+        "application/pdf" | "application/octet-stream" => ResponseKind::Binary,
+        other => return Err(format!("unsupported success media type `{other}`.")),
+    };
+    let schema = if kind == ResponseKind::Json {
+        Some(match &content.schema {
+            Some(ReferenceOr::Reference { .. }) => schema_name(content.schema.as_ref()).unwrap_or_default(),
+            Some(ReferenceOr::Item(s)) => match &s.schema_kind {
+                SchemaKind::Type(Type::Array(a)) => match &a.items {
+                    Some(ReferenceOr::Reference { reference }) => format!(
+                        "[{}]",
+                        reference.trim_start_matches("#/components/schemas/")
+                    ),
+                    _ => return Err("a JSON array response must have `$ref` items.".into()),
+                },
+                _ => return Err("a JSON success body must be a `$ref` (or an array of one).".into()),
+            },
+            None => return Err("a JSON success body needs a schema.".into()),
+        })
+    } else {
+        None
+    };
+    Ok((kind, schema))
+}
+
+/// The pagination kind, from the parameters and the response: `page` → page numbers, `starting_after` →
+/// cursor, an array body → a bare array. Checked against the response schema.
+fn pagination(
+    spec: &OpenAPI,
+    params: &[Param],
+    response: ResponseKind,
+    schema: Option<&str>,
+) -> Result<Pagination, String> {
+    let has = |name: &str| params.iter().any(|p| p.name == name && p.location == Location::Query);
+    if let Some(item) = schema.and_then(|s| s.strip_prefix('[')).and_then(|s| s.strip_suffix(']')) {
+        return Ok(Pagination::Array { item: item.to_owned() });
+    }
+    if !has("page") && !has("starting_after") {
+        return Ok(Pagination::None);
+    }
+    let schema = match (response, schema) {
+        (ResponseKind::Json, Some(s)) => s,
+        _ => return Err("a paginated list must answer JSON.".into()),
+    };
+    let page = component(spec, schema)?;
+    let SchemaKind::Type(Type::Object(object)) = &page.schema_kind else {
+        return Err(format!("the page schema `{schema}` must be an object."));
+    };
+    let item = match object.properties.get("results") {
+        Some(ReferenceOr::Item(results)) => match &results.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                Some(ReferenceOr::Reference { reference }) => {
+                    reference.trim_start_matches("#/components/schemas/").to_owned()
+                }
+                _ => return Err(format!("`{schema}.results` must be an array of a `$ref`.")),
+            },
+            _ => return Err(format!("`{schema}.results` must be an array.")),
+        },
+        _ => return Err(format!("the page schema `{schema}` needs `results`.")),
+    };
+    for required in ["next", "results"] {
+        if !object.required.iter().any(|r| r == required) {
+            return Err(format!("the page schema `{schema}` must require `{required}`."));
+        }
+    }
+    if has("page") {
+        return Ok(Pagination::PageNumber { item });
+    }
+    let field = params
+        .iter()
+        .find(|p| p.name == "starting_after")
+        .and_then(|p| p.cursor_field.clone())
+        .ok_or(format!(
+            "`starting_after` needs `{CURSOR_FIELD}`: the field of the last item that is the next cursor."
+        ))?;
+    let item_schema = component(spec, &item)?;
+    match &item_schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) if o.properties.contains_key(&field) && o.required.contains(&field) => {}
+        _ => return Err(format!("the cursor field `{field}` must be a required property of `{item}`.")),
+    }
+    Ok(Pagination::Cursor { item, field })
+}
