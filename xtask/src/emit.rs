@@ -410,6 +410,7 @@ fn parameter_struct(op: &OperationFacts, id: &Ident, constant: &Ident) -> Result
             quote! {
                 impl crate::endpoint::PageNumbered for #id {
                     type Item = crate::types::#t;
+                    fn page(&self) -> ::std::option::Option<i64> { self.page }
                     fn set_page(&mut self, page: i64) { self.page = Some(page); }
                     fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
                         let more = page.next.is_some();

@@ -113,6 +113,8 @@ pub trait Endpoint: Sized {
 pub trait PageNumbered: Endpoint {
     /// What the list holds.
     type Item;
+    /// The page asked for, if set.
+    fn page(&self) -> Option<i64>;
     /// Asks for page `page` (from 1).
     fn set_page(&mut self, page: i64);
     /// The page's items, and whether there is a next page.

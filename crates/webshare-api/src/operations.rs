@@ -1155,6 +1155,9 @@ impl Endpoint for ListProxies {
 }
 impl crate::endpoint::PageNumbered for ListProxies {
     type Item = crate::types::Proxy;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
     fn set_page(&mut self, page: i64) {
         self.page = Some(page);
     }

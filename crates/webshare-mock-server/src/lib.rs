@@ -21,6 +21,8 @@
 
 mod auth;
 mod error;
+mod params;
+mod proxy_state;
 mod routes;
 mod serve;
 mod state;
@@ -52,6 +54,11 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// The redirect URIs social sign-in accepts (default: [`DEFAULT_SOCIAL_REDIRECT_URI`]).
     pub social_redirect_uris: Vec<String>,
+    /// How many proxies a new account's plan has (default 100; a sub-user gets a tenth).
+    pub proxies_per_plan: usize,
+    /// How many activity records a new account's plan starts with, one every 10 minutes back from its
+    /// creation (default 60; a sub-user gets a tenth).
+    pub activity_per_plan: usize,
 }
 
 /// The redirect URI the mock authorizes for social sign-in unless configured otherwise.
@@ -66,6 +73,8 @@ impl Default for Config {
             field_error_style: FieldErrorStyle::default(),
             max_body_bytes: 64 * 1024,
             social_redirect_uris: vec![DEFAULT_SOCIAL_REDIRECT_URI.to_owned()],
+            proxies_per_plan: 100,
+            activity_per_plan: 60,
         }
     }
 }
@@ -112,9 +121,14 @@ impl MockServer {
     pub async fn bind(addr: SocketAddr, config: Config) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let mut data = state::Data::default();
+        data.sizes = state::Sizes {
+            proxies_per_plan: config.proxies_per_plan.max(1),
+            activity_per_plan: config.activity_per_plan,
+        };
         let app = Arc::new(AppState {
             config,
-            data: Mutex::default(),
+            data: Mutex::new(data),
         });
         let router = routes::router(app.clone());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
@@ -127,15 +141,15 @@ impl MockServer {
         });
         Ok(Self {
             addr,
-            base_url: format!("http://{addr}/api/v2"),
+            base_url: format!("http://{addr}{}", routes::server_path()),
             app,
             shutdown: Some(shutdown),
             task,
         })
     }
 
-    /// The API's base URL, `http://127.0.0.1:PORT/api/v2`: the mock's equivalent of
-    /// `https://proxy.webshare.io/api/v2`.
+    /// The API's base URL, `http://127.0.0.1:PORT/api`: the mock's equivalent of
+    /// `https://proxy.webshare.io/api`.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -187,6 +201,42 @@ impl MockServer {
             .expect("indexed users exist")
             .two_factor_required = required;
         true
+    }
+
+    /// The id of the plan of the account of `email`.
+    pub fn plan_id(&self, email: &str) -> Option<i64> {
+        let data = self.lock();
+        data.user_by_email(email).map(|user| data.users[&user].plan_id)
+    }
+
+    /// Adds a sub-user to the account of `email`, with a proxy list, activity and download token of its
+    /// own; returns its id (for `X-Subuser`).
+    pub fn add_subuser(&self, email: &str) -> Option<i64> {
+        let mut data = self.lock();
+        let user = data.user_by_email(email)?;
+        Some(data.create_subuser(user, state::now()))
+    }
+
+    /// Authorizes `ip_address` on the plan of the account of `email`; returns the IP authorization's id.
+    pub fn authorize_ip(&self, email: &str, ip_address: &str) -> Option<i64> {
+        let mut data = self.lock();
+        let user = data.user_by_email(email)?;
+        Some(data.authorize_ip(user, ip_address))
+    }
+
+    /// The IP authorizations (id, address) of the account of `email`.
+    pub fn ip_authorizations(&self, email: &str) -> Vec<(i64, String)> {
+        let data = self.lock();
+        data.user_by_email(email)
+            .map(|user| {
+                data.users[&user]
+                    .proxy
+                    .ip_authorizations
+                    .iter()
+                    .map(|a| (a.id, a.ip_address.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, state::Data> {

@@ -7,6 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use webshare_api::Secret;
 
+use crate::proxy_state::{IpAuthorization, ProxyScope};
+
 /// What an email sent by the service is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -61,11 +63,42 @@ pub(crate) struct User {
     pub last_activation_email: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The account's one plan.
+    pub plan_id: i64,
+    /// The plan's proxies, download token, IP authorizations and activity.
+    pub proxy: ProxyScope,
+}
+
+/// A sub-user of an account, with a proxy list of its own.
+#[derive(Debug)]
+pub(crate) struct Subuser {
+    pub owner: UserId,
+    pub proxy: ProxyScope,
+}
+
+/// How much of a proxy world a new plan gets.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sizes {
+    pub proxies_per_plan: usize,
+    pub activity_per_plan: usize,
+}
+
+impl Default for Sizes {
+    fn default() -> Self {
+        Self {
+            proxies_per_plan: 100,
+            activity_per_plan: 60,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct Data {
+    pub sizes: Sizes,
     next_id: UserId,
+    next_subuser_id: i64,
+    next_ip_authorization_id: i64,
+    pub subusers: HashMap<i64, Subuser>,
     pub users: HashMap<UserId, User>,
     pub by_email: HashMap<String, UserId>,
     pub tokens: HashMap<String, UserId>,
@@ -99,9 +132,43 @@ impl Data {
                 last_activation_email: None,
                 created_at: now,
                 updated_at: now,
+                plan_id: 1000 + id as i64,
+                proxy: ProxyScope::generate(
+                    id,
+                    self.sizes.proxies_per_plan,
+                    self.sizes.activity_per_plan,
+                    now,
+                ),
             },
         );
         self.by_email.insert(normalize_email(email), id);
+        id
+    }
+
+    /// A new sub-user of `owner`, with a proxy list of its own (a tenth of a plan's).
+    pub fn create_subuser(&mut self, owner: UserId, now: DateTime<Utc>) -> i64 {
+        self.next_subuser_id += 1;
+        let id = self.next_subuser_id;
+        let proxy = ProxyScope::generate(
+            1_000_000 + id as u64,
+            self.sizes.proxies_per_plan.div_ceil(10),
+            self.sizes.activity_per_plan.div_ceil(10),
+            now,
+        );
+        self.subusers.insert(id, Subuser { owner, proxy });
+        id
+    }
+
+    /// A new IP authorization of `user`'s plan.
+    pub fn authorize_ip(&mut self, user: UserId, ip_address: &str) -> i64 {
+        self.next_ip_authorization_id += 1;
+        let id = self.next_ip_authorization_id;
+        if let Some(account) = self.users.get_mut(&user) {
+            account.proxy.ip_authorizations.push(IpAuthorization {
+                id,
+                ip_address: ip_address.to_owned(),
+            });
+        }
         id
     }
 

@@ -2,7 +2,7 @@
 
 use webshare_api::{Secret, types};
 
-use crate::operations::{DELETE_ACCOUNT, DELETE_SOCIAL_ACCOUNT, LOGOUT};
+use webshare_api::operations::{DeleteAccount, DeleteSocialAccount, Logout};
 use crate::social::social_identity;
 use crate::{Client, Error, SocialProvider, validate};
 
@@ -21,7 +21,7 @@ impl Client {
     /// Revokes this client's token: afterwards its calls are [`Error::Unauthorized`]. Never retried
     /// unless the retry policy opts in (a repeat would be refused with the revoked token).
     pub async fn logout(&self) -> Result<(), Error> {
-        self.call(&LOGOUT, None::<&()>).await
+        self.call(&Logout, None).await
     }
 }
 
@@ -39,7 +39,7 @@ impl Account<'_> {
         };
         validate::present("password", &body.password)?;
         validate::present("recaptcha", &body.recaptcha)?;
-        self.client.call(&DELETE_ACCOUNT, Some(&body)).await
+        self.client.call(&DeleteAccount, Some(&body)).await
     }
 
     /// Deletes an account registered through a social provider, proven by a fresh authorization code of
@@ -51,6 +51,6 @@ impl Account<'_> {
         redirect_uri: &str,
     ) -> Result<(), Error> {
         let body = social_identity(&provider, &code.into(), redirect_uri)?;
-        self.client.call(&DELETE_SOCIAL_ACCOUNT, Some(&body)).await
+        self.client.call(&DeleteSocialAccount, Some(&body)).await
     }
 }

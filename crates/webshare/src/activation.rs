@@ -2,7 +2,7 @@
 
 use webshare_api::{Secret, types};
 
-use crate::operations::{COMPLETE_ACTIVATION, GET_ACTIVATION, RESEND_ACTIVATION};
+use webshare_api::operations::{CompleteActivation, GetActivation, ResendActivation};
 use crate::{Client, Error, Token, validate};
 
 pub use webshare_api::types::ActivationStatus;
@@ -24,14 +24,14 @@ impl Activation<'_> {
     /// Whether the account's email is verified, and when the last activation email went out. Needs a
     /// token.
     pub async fn status(&self) -> Result<ActivationStatus, Error> {
-        self.client.call(&GET_ACTIVATION, None::<&()>).await
+        self.client.call(&GetActivation, None).await
     }
 
     /// Sends the activation email again. The service limits how often: too soon is
     /// [`Error::RateLimited`] (the default retry policy waits out a `Retry-After` of up to 60 s). Needs a
     /// token.
     pub async fn resend(&self) -> Result<ActivationStatus, Error> {
-        self.client.call(&RESEND_ACTIVATION, None::<&()>).await
+        self.client.call(&ResendActivation, None).await
     }
 
     /// Verifies the email with the code from the activation email and returns a new token; earlier
@@ -42,7 +42,7 @@ impl Activation<'_> {
         };
         validate::present("activation_token", &body.activation_token)?;
         let response: types::TokenResponse =
-            self.client.call(&COMPLETE_ACTIVATION, Some(&body)).await?;
+            self.client.call(&CompleteActivation, Some(&body)).await?;
         Ok(response.token.into())
     }
 }

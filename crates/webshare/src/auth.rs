@@ -42,7 +42,8 @@ pub(crate) fn check_transport(base_url: &Url, sends_token: bool) -> Result<(), E
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether the URL names this machine.
+pub(crate) fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or("");
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")

@@ -8,10 +8,11 @@ use reqwest::Url;
 use reqwest::header::HeaderValue;
 use webshare_api::Secret;
 
-use crate::{Error, RetryPolicy, Token, auth};
+use crate::rate_limit::Limiters;
+use crate::{Error, RateLimits, RetryPolicy, Token, auth};
 
-/// The production API.
-pub const DEFAULT_BASE_URL: &str = "https://proxy.webshare.io/api/v2";
+/// The production API (the spec's server; operation paths such as `/v2/proxy/list/` are below it).
+pub const DEFAULT_BASE_URL: &str = webshare_api::operations::SERVER_URL;
 /// The environment variable [`Client::from_env`] reads, as Webshare's own SDKs do.
 pub const API_KEY_ENV: &str = "WEBSHARE_API_KEY";
 /// Time limit of one attempt, connection included (as in Webshare's own SDK).
@@ -25,6 +26,16 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Client {
     pub(crate) shared: Arc<Shared>,
     pub(crate) authorization: Option<HeaderValue>,
+    pub(crate) scope: Scope,
+}
+
+/// What a client acts on by default: a plan, a sub-user. A call's own parameters take precedence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Scope {
+    /// `plan_id` for the operations that take an optional one.
+    pub plan_id: Option<i64>,
+    /// `X-Subuser` for the operations that allow it.
+    pub subuser: Option<i64>,
 }
 
 pub(crate) struct Shared {
@@ -35,6 +46,8 @@ pub(crate) struct Shared {
     /// while ours has `timeout` built in (one timer per request, not two).
     pub own_timer: bool,
     pub retry: RetryPolicy,
+    pub limits: Limiters,
+    pub rate_limits: RateLimits,
 }
 
 impl Client {
@@ -73,6 +86,7 @@ impl Client {
         Ok(Self {
             shared: self.shared.clone(),
             authorization: Some(authorization),
+            scope: self.scope,
         })
     }
 
@@ -81,7 +95,46 @@ impl Client {
         Self {
             shared: self.shared.clone(),
             authorization: None,
+            scope: self.scope,
         }
+    }
+
+    /// The same client (pool, token, rate limits), acting on plan `plan_id` by default: every operation
+    /// that takes an optional `plan_id` sends this one unless the call sets its own.
+    pub fn for_plan(&self, plan_id: i64) -> Self {
+        let mut client = self.clone();
+        client.scope.plan_id = Some(plan_id);
+        client
+    }
+
+    /// The same client acting as sub-user `id` (the `X-Subuser` header) on every operation that allows
+    /// it, unless the call sets its own.
+    pub fn as_subuser(&self, id: i64) -> Self {
+        let mut client = self.clone();
+        client.scope.subuser = Some(id);
+        client
+    }
+
+    /// The same client acting as the account itself again (no default sub-user).
+    pub fn as_account(&self) -> Self {
+        let mut client = self.clone();
+        client.scope.subuser = None;
+        client
+    }
+
+    /// The default plan, if set.
+    pub fn plan_id(&self) -> Option<i64> {
+        self.scope.plan_id
+    }
+
+    /// The default sub-user, if set.
+    pub fn subuser(&self) -> Option<i64> {
+        self.scope.subuser
+    }
+
+    /// The client-side rate limits in force.
+    pub fn rate_limits(&self) -> &RateLimits {
+        &self.shared.rate_limits
     }
 
     /// Whether requests carry a token.
@@ -89,7 +142,7 @@ impl Client {
         self.authorization.is_some()
     }
 
-    /// The API's base URL, e.g. `https://proxy.webshare.io/api/v2`.
+    /// The API's base URL, e.g. `https://proxy.webshare.io/api`.
     pub fn base_url(&self) -> &str {
         &self.shared.base_url
     }
@@ -102,6 +155,9 @@ impl fmt::Debug for Client {
             .field("authenticated", &self.is_authenticated())
             .field("timeout", &self.shared.timeout)
             .field("retry", &self.shared.retry)
+            .field("rate_limits", &self.shared.rate_limits)
+            .field("plan_id", &self.scope.plan_id)
+            .field("subuser", &self.scope.subuser)
             .finish_non_exhaustive()
     }
 }
@@ -116,6 +172,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent: String,
     http: Option<reqwest::Client>,
+    rate_limits: Option<RateLimits>,
+    scope: Scope,
 }
 
 impl Default for ClientBuilder {
@@ -128,6 +186,8 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             user_agent: format!("webshare-rs/{}", env!("CARGO_PKG_VERSION")),
             http: None,
+            rate_limits: None,
+            scope: Scope::default(),
         }
     }
 }
@@ -142,12 +202,15 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http.is_some())
+            .field("rate_limits", &self.rate_limits)
+            .field("plan_id", &self.scope.plan_id)
+            .field("subuser", &self.scope.subuser)
             .finish()
     }
 }
 
 impl ClientBuilder {
-    /// The API's base URL (default [`DEFAULT_BASE_URL`]); a mock server's is `http://127.0.0.1:PORT/api/v2`.
+    /// The API's base URL (default [`DEFAULT_BASE_URL`]); a mock server's is `http://127.0.0.1:PORT/api`.
     /// Plain `http` is allowed with a token only to loopback addresses.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
@@ -200,6 +263,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Client-side rate limits (default: [`RateLimits::documented`], or [`RateLimits::off`] when the base
+    /// URL is a loopback address, so that test suites against a mock server run at full speed).
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = Some(limits);
+        self
+    }
+
+    /// Act on this plan by default (see [`Client::for_plan`]).
+    pub fn plan_id(mut self, plan_id: i64) -> Self {
+        self.scope.plan_id = Some(plan_id);
+        self
+    }
+
+    /// Act as this sub-user by default (see [`Client::as_subuser`]).
+    pub fn subuser(mut self, id: i64) -> Self {
+        self.scope.subuser = Some(id);
+        self
+    }
+
     /// Checks the settings and makes the client.
     pub fn build(self) -> Result<Client, Error> {
         let url = Url::parse(&self.base_url).map_err(|e| Error::Config {
@@ -233,6 +315,13 @@ impl ClientBuilder {
                     message: format!("cannot build the HTTP client: {e}"),
                 })?,
         };
+        let rate_limits = self.rate_limits.unwrap_or_else(|| {
+            if auth::is_loopback(&url) {
+                RateLimits::off()
+            } else {
+                RateLimits::documented()
+            }
+        });
         Ok(Client {
             shared: Arc::new(Shared {
                 http,
@@ -240,8 +329,11 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 own_timer,
                 retry: self.retry,
+                limits: Limiters::new(&rate_limits),
+                rate_limits,
             }),
             authorization,
+            scope: self.scope,
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use webshare_api::{Secret, types};
 
-use crate::operations::{CHANGE_EMAIL, COMPLETE_EMAIL_CHANGE};
+use webshare_api::operations::{ChangeEmail, CompleteEmailChange};
 use crate::{Client, Error, validate};
 
 /// Email change operations; from [`Client::email`]. Both need a token.
@@ -29,7 +29,7 @@ impl Email<'_> {
             password,
             new_email: new_email.to_owned(),
         };
-        self.client.call(&CHANGE_EMAIL, Some(&body)).await
+        self.client.call(&ChangeEmail, Some(&body)).await
     }
 
     /// Confirms the new address with the code from the confirmation email.
@@ -38,6 +38,6 @@ impl Email<'_> {
             confirmation_code: confirmation_code.into(),
         };
         validate::present("confirmation_code", &body.confirmation_code)?;
-        self.client.call(&COMPLETE_EMAIL_CHANGE, Some(&body)).await
+        self.client.call(&CompleteEmailChange, Some(&body)).await
     }
 }

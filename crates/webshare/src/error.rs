@@ -61,7 +61,7 @@ pub enum Error {
         detail: Option<String>,
     },
     /// 404.
-    #[error("not found ({}): check the base URL", detail.as_deref().unwrap_or("no detail"))]
+    #[error("not found ({}): no such resource, plan or sub-user in this account (or a wrong base URL)", detail.as_deref().unwrap_or("no detail"))]
     NotFound {
         /// The server's explanation.
         detail: Option<String>,
@@ -111,6 +111,17 @@ pub enum Error {
         status: Option<u16>,
         /// The start of the body; withheld for successful responses, which may carry a token.
         body_snippet: String,
+    },
+    /// A line of a download that is not in the documented format. The line itself is never quoted: it
+    /// may hold a proxy password.
+    #[error("line {line} of the download is malformed: `{field}` {message}")]
+    MalformedRecord {
+        /// The line's number, from 1.
+        line: u64,
+        /// The part of the record at fault (`address`, `port`, `password`, or `line` as a whole).
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
     },
     /// Rejected before sending: an argument is invalid.
     #[error("invalid {field}: {message}")]
@@ -172,6 +183,7 @@ impl Error {
             Self::Timeout { .. }
             | Self::Connection { .. }
             | Self::InvalidInput { .. }
+            | Self::MalformedRecord { .. }
             | Self::Config { .. } => None,
         }
     }

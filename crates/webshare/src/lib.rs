@@ -50,13 +50,19 @@
 
 mod account;
 mod activation;
+mod activity;
 mod auth;
 mod client;
+mod download;
 mod email;
 mod error;
+mod ip_authorizations;
 mod local;
-mod operations;
+mod pagination;
 mod password;
+mod proxies;
+mod proxy_config;
+mod rate_limit;
 mod request;
 mod retry;
 mod social;
@@ -65,6 +71,19 @@ mod validate;
 
 pub use account::Account;
 pub use activation::{Activation, ActivationStatus};
+pub use activity::Activity;
+pub use download::{MAX_LINE_BYTES, ProxyLine};
+pub use ip_authorizations::IpAuthorizations;
+pub use proxies::Proxies;
+pub use proxy_config::ProxyConfig;
+pub use rate_limit::RateLimits;
+/// The generated types of every schema of the API (requests, responses).
+pub use webshare_api::types;
+/// The generated parameter structs of every operation (`ListProxies`, `DownloadProxyList`, ...), and
+/// the facts of each (method, path, token, retry safety, pagination, rate-limit class).
+pub use webshare_api::operations;
+pub use webshare_api::operations::RateLimitClass;
+pub use webshare_api::{OrderBy, ParamError};
 pub use client::{
     API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };

@@ -2,7 +2,7 @@
 
 use webshare_api::{Secret, types};
 
-use crate::operations::{LOGIN, REGISTER};
+use webshare_api::operations::{Login, Register};
 use crate::{Client, Error, Token, validate};
 
 /// A new account for [`Client::register`].
@@ -88,7 +88,7 @@ impl Client {
             tos_accepted: true,
             marketing_email_accepted: registration.marketing_email_accepted,
         };
-        let response: types::RegisterResponse = self.call(&REGISTER, Some(&body)).await?;
+        let response: types::RegisterResponse = self.call(&Register, Some(&body)).await?;
         Ok(Registered {
             token: response.token.into(),
             logged_in_existing_user: response.logged_in_existing_user,
@@ -113,7 +113,7 @@ impl Client {
             password,
             recaptcha,
         };
-        let response: types::TokenResponse = self.call(&LOGIN, Some(&body)).await?;
+        let response: types::TokenResponse = self.call(&Login, Some(&body)).await?;
         Ok(response.token.into())
     }
 }

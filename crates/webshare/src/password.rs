@@ -2,7 +2,7 @@
 
 use webshare_api::{Secret, types};
 
-use crate::operations::{CHANGE_PASSWORD, COMPLETE_PASSWORD_RESET, RESET_PASSWORD};
+use webshare_api::operations::{ChangePassword, CompletePasswordReset, ResetPassword};
 use crate::{Client, Error, Token, validate};
 
 /// Password operations; from [`Client::password`]. Changing it needs a token; resetting does not.
@@ -34,7 +34,7 @@ impl Password<'_> {
             email: email.to_owned(),
             recaptcha,
         };
-        self.client.call(&RESET_PASSWORD, Some(&body)).await
+        self.client.call(&ResetPassword, Some(&body)).await
     }
 
     /// Sets `new_password` with the code from the reset email. Every earlier token of the account stops
@@ -55,7 +55,7 @@ impl Password<'_> {
         validate::present("recaptcha", &body.recaptcha)?;
         let response: types::TokenResponse = self
             .client
-            .call(&COMPLETE_PASSWORD_RESET, Some(&body))
+            .call(&CompletePasswordReset, Some(&body))
             .await?;
         Ok(response.token.into())
     }
@@ -73,6 +73,6 @@ impl Password<'_> {
         };
         validate::present("password", &body.password)?;
         validate::new_password("new_password", &body.new_password)?;
-        self.client.call(&CHANGE_PASSWORD, Some(&body)).await
+        self.client.call(&ChangePassword, Some(&body)).await
     }
 }

@@ -1,67 +1,129 @@
-//! Sending one operation: the request itself, the attempt loop with its retry policy, the per-attempt
-//! time limit, and the tracing span. Every operation goes through [`Client::call`].
+//! Sending one operation: the request built from the generated facts (`webshare_api::operations`), the
+//! attempt loop with its retry policy, rate limit and per-attempt time limit, and the tracing span. Every
+//! operation goes through [`Client::call`] or [`Client::open`].
 //!
-//! Bodies are the generated `webshare_api::types`, so their JSON is the spec's; the request is sent with
-//! the shared `reqwest::Client` directly rather than through the generated client's builders, whose
-//! per-request work (header maps built and copied for every call) cost about 5% of a loopback round
-//! trip's instructions (see the README's benchmark).
+//! Method, path, query, token and sub-user header all come from the operation's [`Endpoint`]
+//! implementation and its static [`Operation`]; this file holds no fact of any operation.
 
 use std::time::Instant;
 
-use reqwest::header::{ACCEPT, HeaderValue, RETRY_AFTER};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
-use webshare_api::types;
+use webshare_api::operations::SUBUSER_HEADER;
+use webshare_api::{Auth, Endpoint, Operation, Query, ResponseKind, types};
 
 use crate::error::{from_reqwest, from_status, parse_retry_after, withheld};
 use crate::{Client, Error};
 
-/// What the transport needs to know about an operation. The table in `operations.rs` is checked against
-/// `openapi/webshare.yaml` by a test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Operation {
-    /// The spec's `operationId`.
-    pub id: &'static str,
-    pub method: &'static str,
-    pub path: &'static str,
-    /// Safe to repeat after an unknown outcome, so retried by default.
-    pub idempotent: bool,
-    /// Needs `Authorization`.
-    pub needs_token: bool,
+/// A request ready to send, as often as the retry policy allows.
+struct Prepared {
+    operation: &'static Operation,
+    method: Method,
+    url: String,
+    body: Option<bytes::Bytes>,
+    authorization: Option<HeaderValue>,
+    subuser: Option<HeaderValue>,
 }
 
 impl Client {
-    /// Sends `operation` with `body` until it succeeds, fails for good, or the retry policy gives up.
-    /// `T` is `()` for the operations that answer 204.
-    pub(crate) async fn call<B: Serialize, T: DeserializeOwned>(
+    /// Sends an operation that answers JSON (or nothing: `E::Response` is `()` for a 204) and decodes its
+    /// answer.
+    pub(crate) async fn call<E: Endpoint>(
         &self,
-        operation: &Operation,
-        body: Option<&B>,
-    ) -> Result<T, Error> {
-        if operation.needs_token && self.authorization.is_none() {
-            return Err(Error::Config {
+        params: &E,
+        body: Option<&E::Body>,
+    ) -> Result<E::Response, Error> {
+        let prepared = self.prepare(params, body)?;
+        let operation = prepared.operation;
+        self.run(&prepared, |response| async move {
+            let status = response.status();
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|e| from_reqwest(&e, self.shared.timeout))?;
+            decode(operation, status, &bytes)
+        })
+        .await
+    }
+
+    /// Sends an operation whose answer is streamed (text, CSV, bytes) and returns the response once its
+    /// status says success; the body is left unread.
+    pub(crate) async fn open<E: Endpoint>(&self, params: &E) -> Result<reqwest::Response, Error> {
+        let prepared = self.prepare(params, None)?;
+        self.run(&prepared, |response| async move { Ok(response) })
+            .await
+    }
+
+    /// The full URL of a call: base URL, path with its parameters, query (with the client's plan).
+    pub(crate) fn url_of<E: Endpoint>(&self, params: &E) -> String {
+        let mut url = String::with_capacity(self.shared.base_url.len() + E::OPERATION.path.len() + 16);
+        url.push_str(&self.shared.base_url);
+        params.write_path(&mut url);
+        let mut query = Query::new();
+        params.write_query(&mut query, self.scope.plan_id);
+        if !query.as_str().is_empty() {
+            url.push('?');
+            url.push_str(query.as_str());
+        }
+        url
+    }
+
+    /// The URL, body and headers of one call.
+    fn prepare<E: Endpoint>(&self, params: &E, body: Option<&E::Body>) -> Result<Prepared, Error> {
+        let operation = E::OPERATION;
+        let authorization = match operation.auth {
+            Auth::None => None,
+            Auth::Optional => self.authorization.clone(),
+            Auth::Required => Some(self.authorization.clone().ok_or_else(|| Error::Config {
                 message: format!(
                     "`{}` needs an API token: build the client with an API key, or use `with_token`",
-                    operation.id
+                    operation.name
                 ),
-            });
-        }
+            })?),
+        };
+        let url = self.url_of(params);
+        let subuser = if operation.subuser {
+            params.subuser().or(self.scope.subuser).map(|id| {
+                HeaderValue::from_str(&id.to_string()).expect("an integer is a valid header value")
+            })
+        } else {
+            None
+        };
         // Serialized once: every attempt sends the same bytes (`Bytes` clones share them).
-        let body = body
-            .map(serde_json::to_vec)
-            .transpose()
-            .map_err(|e| Error::invalid_input("request", e.to_string()))?
-            .map(bytes::Bytes::from);
-        let url = format!("{}{}", self.shared.base_url, operation.path);
-        let method = Method::from_bytes(operation.method.as_bytes()).unwrap_or(Method::POST);
+        let body = match (operation.has_body, body) {
+            (true, Some(body)) => Some(bytes::Bytes::from(
+                serde_json::to_vec(body).map_err(|e| Error::invalid_input("request", e.to_string()))?,
+            )),
+            (true, None) => Some(bytes::Bytes::from_static(b"{}")),
+            (false, _) => None,
+        };
+        Ok(Prepared {
+            operation,
+            method: operation.method.clone(),
+            url,
+            body,
+            authorization,
+            subuser,
+        })
+    }
+
+    /// The attempt loop: waits for the rate limiter, sends, and retries as the policy says. `read` turns a
+    /// successful response into the result, within the attempt's time limit.
+    async fn run<T, F, Fut>(&self, prepared: &Prepared, read: F) -> Result<T, Error>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
+        let operation = prepared.operation;
         let mut attempt = 1;
         loop {
+            self.shared.limits.wait(operation.rate_limit).await;
             let span = tracing::info_span!(
                 "webshare.request",
-                operation = operation.id,
-                method = operation.method,
+                operation = operation.name,
+                method = operation.method.as_str(),
                 path = operation.path,
                 attempt,
                 status = tracing::field::Empty,
@@ -69,7 +131,7 @@ impl Client {
             );
             let started = Instant::now();
             let result = self
-                .attempt::<T>(method.clone(), &url, body.clone())
+                .attempt(prepared, &read)
                 .instrument(span.clone())
                 .await;
             if let Some(status) = result
@@ -84,63 +146,79 @@ impl Client {
                     tracing::debug!(parent: &span, "succeeded");
                     return Ok(value);
                 }
-                Err(error) => {
-                    match self
-                        .shared
-                        .retry
-                        .delay_after(attempt, operation.idempotent, &error)
-                    {
-                        Some(delay) => {
-                            tracing::warn!(parent: &span, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
-                            tokio::time::sleep(delay).await;
-                            attempt += 1;
-                        }
-                        None => {
-                            tracing::debug!(parent: &span, error = %error, "failed");
-                            return Err(error);
-                        }
+                Err(error) => match self
+                    .shared
+                    .retry
+                    .delay_after(attempt, operation.retry_safe, &error)
+                {
+                    Some(delay) => {
+                        tracing::warn!(parent: &span, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
+                        tokio::time::sleep(delay).await;
+                        attempt += 1;
                     }
-                }
+                    None => {
+                        tracing::debug!(parent: &span, error = %error, "failed");
+                        return Err(error);
+                    }
+                },
             }
         }
     }
 
-    /// One request and its whole response, within the time limit.
-    async fn attempt<T: DeserializeOwned>(
+    /// One request and its response, within the time limit.
+    async fn attempt<T, F, Fut>(
         &self,
-        method: Method,
-        url: &str,
-        body: Option<bytes::Bytes>,
-    ) -> Result<(StatusCode, T), Error> {
+        prepared: &Prepared,
+        read: &F,
+    ) -> Result<(StatusCode, T), Error>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
         let timeout = self.shared.timeout;
+        let accept = match prepared.operation.response {
+            ResponseKind::Json | ResponseKind::Empty => HeaderValue::from_static("application/json"),
+            ResponseKind::Text => HeaderValue::from_static("text/plain"),
+            ResponseKind::Csv => HeaderValue::from_static("text/csv"),
+            ResponseKind::Binary => HeaderValue::from_static("*/*"),
+        };
         let exchange = async {
             let mut request = self
                 .shared
                 .http
-                .request(method, url)
-                .header(ACCEPT, HeaderValue::from_static("application/json"));
-            if let Some(authorization) = &self.authorization {
-                request = request.header(reqwest::header::AUTHORIZATION, authorization.clone());
+                .request(prepared.method.clone(), &prepared.url)
+                .header(ACCEPT, accept);
+            if let Some(authorization) = &prepared.authorization {
+                request = request.header(AUTHORIZATION, authorization.clone());
             }
-            if let Some(body) = body {
+            if let Some(subuser) = &prepared.subuser {
+                request = request.header(subuser_header(), subuser.clone());
+            }
+            if let Some(body) = &prepared.body {
                 request = request
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        HeaderValue::from_static("application/json"),
-                    )
-                    .body(body);
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(body.clone());
             }
             let response = request
                 .send()
                 .await
                 .map_err(|e| from_reqwest(&e, timeout))?;
             let status = response.status();
-            let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| from_reqwest(&e, timeout))?;
-            decode(status, retry_after, &bytes).map(|value| (status, value))
+            if !status.is_success() {
+                let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
+                let bytes = response
+                    .bytes()
+                    .await
+                    .map_err(|e| from_reqwest(&e, timeout))?;
+                let body = serde_json::from_slice::<types::Error>(&bytes).ok();
+                return Err(from_status(
+                    status,
+                    body,
+                    retry_after,
+                    Some(String::from_utf8_lossy(&bytes).into_owned()),
+                ));
+            }
+            read(response).await.map(|value| (status, value))
         };
         if self.shared.own_timer {
             tokio::time::timeout(timeout, exchange)
@@ -153,24 +231,28 @@ impl Client {
     }
 }
 
-/// A success body as `T` (an empty one, as of a 204, as `null`), anything else as an [`Error`].
+/// The generated sub-user header's name, parsed once.
+fn subuser_header() -> HeaderName {
+    static NAME: std::sync::LazyLock<HeaderName> = std::sync::LazyLock::new(|| {
+        HeaderName::from_bytes(SUBUSER_HEADER.as_bytes()).expect("the spec's header name is valid")
+    });
+    NAME.clone()
+}
+
+/// A success body as `T`: JSON decoded; for an operation documented as 204, whatever came is ignored (a
+/// server that answers 200 with `{}` has still succeeded).
 fn decode<T: DeserializeOwned>(
+    operation: &Operation,
     status: StatusCode,
-    retry_after: Option<std::time::Duration>,
     bytes: &[u8],
 ) -> Result<T, Error> {
-    if status.is_success() {
-        let json: &[u8] = if bytes.is_empty() { b"null" } else { bytes };
-        return serde_json::from_slice(json).map_err(|_| Error::Decode {
-            status: Some(status.as_u16()),
-            body_snippet: withheld(bytes),
-        });
-    }
-    let body = serde_json::from_slice::<types::Error>(bytes).ok();
-    Err(from_status(
-        status,
-        body,
-        retry_after,
-        Some(String::from_utf8_lossy(bytes).into_owned()),
-    ))
+    let json: &[u8] = if operation.response == ResponseKind::Empty || bytes.is_empty() {
+        b"null"
+    } else {
+        bytes
+    };
+    serde_json::from_slice(json).map_err(|_| Error::Decode {
+        status: Some(status.as_u16()),
+        body_snippet: withheld(bytes),
+    })
 }

@@ -4,7 +4,7 @@ use webshare_api::{Secret, types};
 
 pub use webshare_api::SocialProvider;
 
-use crate::operations::{SOCIAL_LOGIN, SOCIAL_REGISTER};
+use webshare_api::operations::{SocialLogin, SocialRegister};
 use crate::{Client, Error, Registered, Token, validate};
 
 /// A new account from a social identity, for [`Social::register`].
@@ -112,7 +112,7 @@ impl Social<'_> {
             marketing_email_accepted: registration.marketing_email_accepted,
         };
         let response: types::RegisterResponse =
-            self.client.call(&SOCIAL_REGISTER, Some(&body)).await?;
+            self.client.call(&SocialRegister, Some(&body)).await?;
         Ok(Registered {
             token: response.token.into(),
             logged_in_existing_user: response.logged_in_existing_user,
@@ -128,7 +128,7 @@ impl Social<'_> {
         redirect_uri: &str,
     ) -> Result<Token, Error> {
         let body = social_identity(&provider, &code.into(), redirect_uri)?;
-        let response: types::TokenResponse = self.client.call(&SOCIAL_LOGIN, Some(&body)).await?;
+        let response: types::TokenResponse = self.client.call(&SocialLogin, Some(&body)).await?;
         Ok(response.token.into())
     }
 }

@@ -1,46 +1,85 @@
 //! The operations of `openapi/webshare.yaml`, one module per documentation page, and the router that
-//! serves them under `/api/v2`.
+//! serves them under the spec's server path (`/api`).
+//!
+//! The route table is the generated one (`webshare_api::operations::ALL`: method and path of each
+//! operation); this module only says which handler implements which operation, in a `match` that the
+//! compiler checks covers every operation of the spec.
 
 mod account;
 mod activation;
 mod local;
 mod password;
+mod proxies;
 mod social;
+
+use std::collections::BTreeMap;
 
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodFilter, MethodRouter, get, on};
 use axum::{Json, Router, middleware};
+use webshare_api::Operation;
+use webshare_api::operations::{self, OperationId};
 
 use crate::Shared;
 use crate::error::{ApiError, for_framework_status};
 use crate::state::{Data, UserId};
 use crate::validate::{Fields, password_problems};
 
-/// The whole service: the API under `/api/v2`, and the test-only outbox route beside it.
+/// The handler of each operation of the spec.
+fn handler(operation: &Operation) -> MethodRouter<Shared> {
+    let method = MethodFilter::try_from(operation.method.clone())
+        .expect("the spec's methods are standard HTTP methods");
+    match operation.id {
+        OperationId::Register => on(method, local::register),
+        OperationId::Login => on(method, local::login),
+        OperationId::ResetPassword => on(method, password::reset),
+        OperationId::CompletePasswordReset => on(method, password::complete_reset),
+        OperationId::ChangePassword => on(method, password::change),
+        OperationId::GetActivation => on(method, activation::status),
+        OperationId::ResendActivation => on(method, activation::resend),
+        OperationId::CompleteActivation => on(method, activation::complete),
+        OperationId::SocialRegister => on(method, social::register),
+        OperationId::SocialLogin => on(method, social::login),
+        OperationId::ChangeEmail => on(method, account::change_email),
+        OperationId::CompleteEmailChange => on(method, account::complete_email_change),
+        OperationId::DeleteAccount => on(method, account::delete),
+        OperationId::DeleteSocialAccount => on(method, social::delete_account),
+        OperationId::Logout => on(method, account::logout),
+        OperationId::ListProxies => on(method, proxies::list_proxies),
+        OperationId::DownloadProxyList => on(method, proxies::download_proxy_list),
+        OperationId::GetProxyConfig => on(method, proxies::get_proxy_config),
+        OperationId::DeleteIpAuthorization => on(method, proxies::delete_ip_authorization),
+        OperationId::ListProxyActivity => on(method, proxies::list_proxy_activity),
+    }
+}
+
+/// The path of the spec's server URL (`/api`), under which every operation's path is served.
+pub(crate) fn server_path() -> &'static str {
+    let url = operations::SERVER_URL;
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme
+        .find('/')
+        .map_or("", |slash| after_scheme[slash..].trim_end_matches('/'))
+}
+
+/// The whole service: the API under the server path, and the test-only outbox route beside it.
 pub fn router(app: Shared) -> Router {
-    let api = Router::new()
-        .route("/register/", post(local::register))
-        .route("/login/", post(local::login))
-        .route("/resetpassword/", post(password::reset))
-        .route("/resetpassword/complete/", post(password::complete_reset))
-        .route("/changepassword/", post(password::change))
-        .route("/activation/", get(activation::status))
-        .route("/activation/resend/", post(activation::resend))
-        .route("/activation/complete/", post(activation::complete))
-        .route("/register/social/", post(social::register))
-        .route("/login/social/", post(social::login))
-        .route("/changeemail/", post(account::change_email))
-        .route(
-            "/changeemail/complete/",
-            post(account::complete_email_change),
-        )
-        .route("/deleteaccount/", post(account::delete))
-        .route("/deleteaccount/social/", post(social::delete_account))
-        .route("/logout/", post(account::logout));
+    let mut by_path: BTreeMap<&str, MethodRouter<Shared>> = BTreeMap::new();
+    for operation in operations::ALL {
+        let route = handler(operation);
+        let merged = match by_path.remove(operation.path) {
+            Some(existing) => existing.merge(route),
+            None => route,
+        };
+        by_path.insert(operation.path, merged);
+    }
+    let api = by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, route)| router.route(path, route));
     Router::new()
-        .nest("/api/v2", api)
+        .nest(server_path(), api)
         .route(crate::OUTBOX_PATH, get(outbox))
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(DefaultBodyLimit::max(app.config.max_body_bytes))

@@ -1,0 +1,155 @@
+//! The proxy side of an account (and of each sub-user): its plan's proxies, download token, IP
+//! authorizations and activity log. Generated deterministically from a seed, so tests can predict it.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use webshare_api::types;
+
+use crate::state::random_token;
+
+const COUNTRIES: &[(&str, &str)] = &[
+    ("US", "New York"),
+    ("FR", "Paris"),
+    ("DE", "Frankfurt"),
+    ("GB", "London"),
+    ("JP", "Tokyo"),
+    ("BR", "Sao Paulo"),
+    ("CA", "Toronto"),
+    ("NL", "Amsterdam"),
+];
+
+const HOSTS: &[&str] = &["ipv4.webshare.io", "example.com", "api.example.org", "cdn.example.net"];
+
+/// One proxy of a list.
+#[derive(Debug, Clone)]
+pub(crate) struct MockProxy {
+    pub id: String,
+    pub address: String,
+    pub port: i64,
+    pub valid: bool,
+    pub country_code: &'static str,
+    pub city_name: &'static str,
+    pub asn_number: i64,
+    pub asn_name: &'static str,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An authorized IP address.
+#[derive(Debug, Clone)]
+pub(crate) struct IpAuthorization {
+    pub id: i64,
+    pub ip_address: String,
+}
+
+/// What a plan holds for one account or sub-user.
+#[derive(Debug)]
+pub(crate) struct ProxyScope {
+    pub username: String,
+    pub password: String,
+    pub proxies: Vec<MockProxy>,
+    pub download_token: String,
+    pub ip_authorizations: Vec<IpAuthorization>,
+    /// Newest first.
+    pub activity: Vec<types::ProxyActivity>,
+    pub request_timeout: i64,
+    pub request_idle_timeout: i64,
+}
+
+impl ProxyScope {
+    /// `proxies` proxies and `activities` activity records (one every 10 minutes back from `now`),
+    /// varied by `seed`.
+    pub fn generate(seed: u64, proxies: usize, activities: usize, now: DateTime<Utc>) -> Self {
+        let base = Utc.with_ymd_and_hms(2022, 6, 14, 18, 58, 10).single().unwrap_or(now);
+        let octet = seed % 250 + 1;
+        let proxies = (0..proxies)
+            .map(|i| {
+                let (country_code, city_name) = COUNTRIES[i % COUNTRIES.len()];
+                MockProxy {
+                    id: format!("d-{seed}{i:05}"),
+                    address: format!("10.{octet}.{}.{}", i / 250, i % 250 + 1),
+                    port: 10_000 + i as i64,
+                    valid: i % 10 != 9,
+                    country_code,
+                    city_name,
+                    asn_number: 64_500 + (i % 4) as i64,
+                    asn_name: ["Example Net", "Sample Telecom", "Mock Hosting", "Test ISP"][i % 4],
+                    created_at: base + Duration::minutes(i as i64),
+                }
+            })
+            .collect::<Vec<_>>();
+        let activity = (0..activities)
+            .map(|i| {
+                let failed = i % 7 == 3;
+                let proxy = &proxies[i % proxies.len().max(1)..].first().cloned();
+                types::ProxyActivity {
+                    timestamp: now - Duration::minutes(10 * i as i64 + 1),
+                    protocol: Some(if i % 3 == 0 { "socks" } else { "http" }.into()),
+                    request_duration: Some(0.5),
+                    handshake_duration: Some(0.25),
+                    tunnel_duration: Some(0.25),
+                    error_reason: failed.then(|| "client_connect_forbidden_host".into()),
+                    error_reason_how_to_fix: failed.then(|| {
+                        "The target website you are connecting cannot be accessed via Webshare Proxy.".into()
+                    }),
+                    auth_username: None,
+                    proxy_address: proxy.as_ref().map(|p| p.address.clone()),
+                    bytes: Some(if failed { 0.0 } else { 1024.0 * (i % 50 + 1) as f64 }),
+                    client_address: Some(format!("192.0.2.{}", seed % 250 + 1)),
+                    ip_address: Some("203.0.113.10".into()),
+                    hostname: Some(HOSTS[i % HOSTS.len()].into()),
+                    domain: Some(HOSTS[i % HOSTS.len()].split_once('.').map_or("", |(_, d)| d).into()),
+                    port: Some(443.0),
+                    proxy_port: None,
+                    listen_address: proxy.as_ref().map(|p| p.address.clone()),
+                    listen_port: proxy.as_ref().map(|p| p.port as f64),
+                }
+            })
+            .collect();
+        Self {
+            username: format!("user{seed}"),
+            password: random_token()[..12].to_owned(),
+            proxies,
+            download_token: random_token(),
+            ip_authorizations: Vec::new(),
+            activity,
+            request_timeout: 86_400,
+            request_idle_timeout: 900,
+        }
+    }
+
+    /// The proxy as the list shows it.
+    pub fn to_type(&self, proxy: &MockProxy) -> types::Proxy {
+        types::Proxy {
+            id: proxy.id.clone(),
+            username: Some(self.username.clone()),
+            password: Some(webshare_api::Secret::new(&self.password)),
+            proxy_address: Some(proxy.address.clone()),
+            port: Some(proxy.port),
+            valid: Some(proxy.valid),
+            last_verification: Some(proxy.created_at),
+            country_code: Some(proxy.country_code.into()),
+            city_name: Some(proxy.city_name.into()),
+            asn_name: Some(proxy.asn_name.into()),
+            asn_number: Some(proxy.asn_number),
+            high_country_confidence: Some(true),
+            created_at: Some(proxy.created_at),
+        }
+    }
+
+    /// The v3 proxy config.
+    pub fn config(&self) -> types::ProxyListConfig {
+        types::ProxyListConfig {
+            request_timeout: Some(self.request_timeout),
+            request_idle_timeout: Some(self.request_idle_timeout),
+            ip_authorization_country_codes: Some(Vec::new()),
+            ip_authorization_city: None,
+            ip_authorization_state: None,
+            ip_authorization_postalcode: None,
+            ip_authorization_asn: None,
+            auto_replace_invalid_proxies: Some(true),
+            auto_replace_low_country_confidence_proxies: Some(false),
+            auto_replace_out_of_rotation_proxies: Some(false),
+            auto_replace_failed_site_check_proxies: Some(false),
+            proxy_list_download_token: webshare_api::Secret::new(&self.download_token),
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! *Proxy List*, *Proxy Configuration*, *IP Authorization* and *Proxy Statistics*: the proxies of the
+//! account's plan (or of a sub-user, with `X-Subuser`), filtered, ordered and paged as documented.
+
+use axum::Json;
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use webshare_api::OrderBy;
+use webshare_api::operations::{
+    DeleteIpAuthorization, DownloadProxyList, GetProxyConfig, ListProxies, ListProxyActivity,
+};
+use webshare_api::types::{self, ProxyAuthenticationMethod, ProxyMode};
+
+use super::lock;
+use crate::Shared;
+use crate::auth::User;
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::proxy_state::{MockProxy, ProxyScope};
+use crate::state::{Data, UserId};
+
+/// Items per page when `page_size` is absent, and the most a page holds.
+const DEFAULT_PAGE_SIZE: i64 = 25;
+const MAX_PAGE_SIZE: i64 = 100;
+
+fn not_found() -> ApiError {
+    ApiError::detail(StatusCode::NOT_FOUND, "Not found.", "not_found")
+}
+
+/// The proxy world a request acts on: the account's plan, or a sub-user's (`X-Subuser`). Another plan's id,
+/// or a sub-user of another account, is a 404.
+fn scope<'a>(
+    data: &'a mut Data,
+    user: UserId,
+    plan_id: Option<i64>,
+    subuser: Option<i64>,
+) -> Result<&'a mut ProxyScope, ApiError> {
+    if plan_id.is_some_and(|id| id != data.users[&user].plan_id) {
+        return Err(not_found());
+    }
+    match subuser {
+        None => Ok(&mut data.users.get_mut(&user).ok_or_else(not_found)?.proxy),
+        Some(id) => match data.subusers.get_mut(&id) {
+            Some(sub) if sub.owner == user => Ok(&mut sub.proxy),
+            _ => Err(not_found()),
+        },
+    }
+}
+
+fn page_size(requested: Option<i64>) -> Result<usize, ApiError> {
+    match requested {
+        None => Ok(DEFAULT_PAGE_SIZE as usize),
+        Some(n) if n >= 1 => Ok(n.min(MAX_PAGE_SIZE) as usize),
+        Some(_) => Err(ApiError::field("page_size", "Ensure this value is greater than or equal to 1.", "min_value")),
+    }
+}
+
+/// This request's URL with `key` set to `value`, as the `next`/`previous` links.
+fn link(headers: &HeaderMap, uri: &axum::http::Uri, key: &str, value: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        if k != key {
+            query.append_pair(&k, &v);
+        }
+    }
+    query.append_pair(key, value);
+    format!("http://{host}{}?{}", uri.path(), query.finish())
+}
+
+const ORDERING_FIELDS: &[&str] = &[
+    "id",
+    "proxy_address",
+    "port",
+    "valid",
+    "country_code",
+    "city_name",
+    "created_at",
+    "last_verification",
+];
+
+fn compare(a: &MockProxy, b: &MockProxy, order: &OrderBy) -> std::cmp::Ordering {
+    let ordering = match order.field() {
+        "id" => a.id.cmp(&b.id),
+        "proxy_address" => a.address.cmp(&b.address),
+        "port" => a.port.cmp(&b.port),
+        "valid" => a.valid.cmp(&b.valid),
+        "country_code" => a.country_code.cmp(b.country_code),
+        "city_name" => a.city_name.cmp(b.city_name),
+        _ => a.created_at.cmp(&b.created_at),
+    };
+    if order.is_descending() { ordering.reverse() } else { ordering }
+}
+
+/// The proxies that `country_codes` and `search` select (the filters of both the list and the download).
+fn select<'a>(scope: &'a ProxyScope, country_codes: &[String], search: Option<&str>) -> Vec<&'a MockProxy> {
+    let search = search.map(str::to_lowercase);
+    scope
+        .proxies
+        .iter()
+        .filter(|p| country_codes.is_empty() || country_codes.iter().any(|c| c.eq_ignore_ascii_case(p.country_code)))
+        .filter(|p| {
+            search.as_deref().is_none_or(|s| {
+                p.address.contains(s) || p.city_name.to_lowercase().contains(s) || p.country_code.to_lowercase() == s
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn list_proxies(
+    State(app): State<Shared>,
+    User(user, _): User,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    Params(q): Params<ListProxies>,
+) -> Result<Json<types::ProxyPage>, ApiError> {
+    let size = page_size(q.page_size)?;
+    let page = q.page.unwrap_or(1);
+    if let Some(bad) = q.ordering.iter().find(|o| !ORDERING_FIELDS.contains(&o.field())) {
+        return Err(ApiError::field("ordering", format!("\"{}\" is not a field the list can be ordered by.", bad.field()), "invalid"));
+    }
+    let mut data = lock(&app);
+    let scope = scope(&mut data, user, q.plan_id, q.subuser)?;
+    // Search, ordering and the other filters do not work in backbone mode (as documented).
+    let direct = q.mode == ProxyMode::Direct;
+    let mut proxies = select(scope, &q.country_code_in, q.search.as_deref().filter(|_| direct));
+    if direct {
+        proxies.retain(|p| {
+            q.valid.is_none_or(|v| p.valid == v)
+                && q.proxy_address.as_deref().is_none_or(|a| p.address == a)
+                && (q.proxy_address_in.is_empty() || q.proxy_address_in.contains(&p.address))
+                && q.asn_number.is_none_or(|n| p.asn_number == n)
+                && q.asn_name.as_deref().is_none_or(|n| p.asn_name.eq_ignore_ascii_case(n))
+                && q.created_at.is_none_or(|t| p.created_at == t)
+        });
+        for order in q.ordering.iter().rev() {
+            proxies.sort_by(|a, b| compare(a, b, order));
+        }
+    }
+    let count = proxies.len();
+    let start = (page.max(1) as usize - 1).saturating_mul(size);
+    if page < 1 || (start >= count && page != 1) {
+        return Err(ApiError::detail(StatusCode::NOT_FOUND, "Invalid page.", "not_found"));
+    }
+    let results = proxies
+        .iter()
+        .skip(start)
+        .take(size)
+        .map(|p| {
+            let mut proxy = scope.to_type(p);
+            if !direct {
+                proxy.proxy_address = None;
+            }
+            proxy
+        })
+        .collect();
+    let next = (start + size < count).then(|| link(&headers, &uri, "page", &(page + 1).to_string()));
+    let previous = (page > 1).then(|| link(&headers, &uri, "page", &(page - 1).to_string()));
+    Ok(Json(types::ProxyPage {
+        count: count as i64,
+        next,
+        previous,
+        results,
+    }))
+}
+
+/// No `Authorization`: the download token in the path is the credential.
+pub(super) async fn download_proxy_list(
+    State(app): State<Shared>,
+    Params(q): Params<DownloadProxyList>,
+) -> Result<Response, ApiError> {
+    let data = lock(&app);
+    let token = q.token.expose();
+    let owner = data
+        .users
+        .values()
+        .find(|u| u.proxy.download_token == token && !u.deleted)
+        .map(|u| (&u.proxy, Some(u.plan_id)))
+        .or_else(|| {
+            data.subusers
+                .values()
+                .find(|s| s.proxy.download_token == token)
+                .map(|s| (&s.proxy, data.users.get(&s.owner).map(|u| u.plan_id)))
+        });
+    let Some((scope, plan_id)) = owner else {
+        return Err(not_found());
+    };
+    if q.plan_id.is_some_and(|id| Some(id) != plan_id) {
+        return Err(not_found());
+    }
+    let mut body = String::new();
+    for proxy in select(scope, &q.country_codes, q.search.as_deref()) {
+        let address = match q.endpoint_mode {
+            ProxyMode::Backbone => "p.webshare.io",
+            ProxyMode::Direct => proxy.address.as_str(),
+        };
+        match q.authentication_method {
+            ProxyAuthenticationMethod::Username => body.push_str(&format!(
+                "{address}:{}:{}:{}\r\n",
+                proxy.port, scope.username, scope.password
+            )),
+            ProxyAuthenticationMethod::Sourceip => body.push_str(&format!("{address}:{}\r\n", proxy.port)),
+        }
+    }
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
+}
+
+pub(super) async fn get_proxy_config(
+    State(app): State<Shared>,
+    User(user, _): User,
+    Params(q): Params<GetProxyConfig>,
+) -> Result<Json<types::ProxyListConfig>, ApiError> {
+    let mut data = lock(&app);
+    Ok(Json(scope(&mut data, user, Some(q.plan_id), q.subuser)?.config()))
+}
+
+pub(super) async fn delete_ip_authorization(
+    State(app): State<Shared>,
+    User(user, _): User,
+    Params(q): Params<DeleteIpAuthorization>,
+) -> Result<StatusCode, ApiError> {
+    let mut data = lock(&app);
+    let scope = scope(&mut data, user, q.plan_id, None)?;
+    let before = scope.ip_authorizations.len();
+    scope.ip_authorizations.retain(|a| a.id != q.id);
+    if scope.ip_authorizations.len() == before {
+        return Err(not_found());
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn list_proxy_activity(
+    State(app): State<Shared>,
+    User(user, _): User,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    Params(q): Params<ListProxyActivity>,
+) -> Result<Json<types::ProxyActivityPage>, ApiError> {
+    let size = page_size(q.page_size)?;
+    if let (Some(gte), Some(lte)) = (q.timestamp_gte, q.timestamp_lte)
+        && gte > lte
+    {
+        return Err(ApiError::field("timestamp__gte", "Must be before timestamp__lte.", "invalid"));
+    }
+    let mut data = lock(&app);
+    let scope = scope(&mut data, user, q.plan_id, q.subuser)?;
+    let search = q.search.as_deref().map(str::to_lowercase);
+    let matching: Vec<&types::ProxyActivity> = scope
+        .activity
+        .iter()
+        .filter(|a| q.timestamp_lte.is_none_or(|t| a.timestamp <= t))
+        .filter(|a| q.timestamp_gte.is_none_or(|t| a.timestamp >= t))
+        .filter(|a| match q.error_reason.as_deref() {
+            None => true,
+            Some("*") => a.error_reason.is_some(),
+            Some(reason) => a.error_reason.as_deref() == Some(reason),
+        })
+        .filter(|a| {
+            let bytes = a.bytes.unwrap_or(0.0);
+            q.bytes_gte.is_none_or(|n| bytes >= n as f64) && q.bytes_lte.is_none_or(|n| bytes <= n as f64)
+        })
+        .filter(|a| {
+            search.as_deref().is_none_or(|s| {
+                a.hostname.as_deref().is_some_and(|h| h.contains(s))
+                    || a.domain.as_deref().is_some_and(|d| d.contains(s))
+            })
+        })
+        .collect();
+    let count = matching.len() as i64;
+    let after: Vec<_> = matching
+        .into_iter()
+        .filter(|a| q.starting_after.is_none_or(|t| a.timestamp < t))
+        .collect();
+    let results: Vec<types::ProxyActivity> = after.iter().take(size).map(|a| (*a).clone()).collect();
+    let next = match results.last() {
+        Some(last) if after.len() > size => Some(link(
+            &headers,
+            &uri,
+            "starting_after",
+            &webshare_api::endpoint::date_time(&last.timestamp),
+        )),
+        _ => None,
+    };
+    Ok(Json(types::ProxyActivityPage {
+        count: Some(count),
+        next,
+        results,
+    }))
+}

@@ -1,0 +1,63 @@
+//! *Proxy List*: one page of proxies, a lazy stream of all of them, and the streamed text download.
+
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::TryStreamExt;
+use webshare_api::operations::{DownloadProxyList, ListProxies};
+use webshare_api::types::{Proxy, ProxyPage};
+
+use crate::download::{ProxyLine, records};
+use crate::error::from_reqwest;
+use crate::{Client, Error, pagination};
+
+/// Proxy list operations; from [`Client::proxies`].
+#[derive(Debug, Clone, Copy)]
+pub struct Proxies<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    /// The proxy list: list, stream, download.
+    pub fn proxies(&self) -> Proxies<'_> {
+        Proxies { client: self }
+    }
+}
+
+impl Proxies<'_> {
+    /// One page of proxies (`count`, `next`, `results`). `mode` is required:
+    /// `ListProxies::new(ProxyMode::Direct).country_code_in(["US", "FR"]).page_size(100)`.
+    pub async fn list(&self, params: &ListProxies) -> Result<ProxyPage, Error> {
+        self.client.call(params, None).await
+    }
+
+    /// Every proxy matching `params`, page after page, each page fetched when the stream reaches it.
+    pub fn list_all(&self, params: ListProxies) -> impl Stream<Item = Result<Proxy, Error>> + Send + 'static {
+        pagination::page_numbered(self.client.clone(), params)
+    }
+
+    /// The proxy list download, parsed line by line as it arrives. Authorised by the download token in
+    /// `params` (the proxy config's `proxy_list_download_token`); no `Authorization` header is sent.
+    pub async fn download(
+        &self,
+        params: &DownloadProxyList,
+    ) -> Result<impl Stream<Item = Result<ProxyLine, Error>> + Send + 'static, Error> {
+        let bytes = self.download_bytes(params).await?;
+        Ok(records(Box::pin(bytes), ProxyLine::parse))
+    }
+
+    /// The proxy list download as raw bytes, for writing to a file.
+    pub async fn download_bytes(
+        &self,
+        params: &DownloadProxyList,
+    ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
+        let timeout = self.client.shared.timeout;
+        let response = self.client.open(params).await?;
+        Ok(response.bytes_stream().map_err(move |e| from_reqwest(&e, timeout)))
+    }
+
+    /// The download URL, for handing to another program. It holds the download token: treat it as a
+    /// secret.
+    pub fn download_url(&self, params: &DownloadProxyList) -> String {
+        self.client.url_of(params)
+    }
+}
