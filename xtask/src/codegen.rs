@@ -20,6 +20,8 @@ pub const SPEC_PATH: &str = "openapi/webshare.yaml";
 pub const CLIENT_PATH: &str = "crates/webshare-api/src/generated.rs";
 /// The generated operation facts and parameter structs.
 pub const OPERATIONS_PATH: &str = "crates/webshare-api/src/operations.rs";
+/// The generated argument definitions of the command line.
+pub const CLI_ARGS_PATH: &str = "crates/webshare-cli/src/generated.rs";
 /// The generated httpmock helpers.
 pub const HTTPMOCK_PATH: &str = "crates/webshare-httpmock/src/generated.rs";
 /// The document as JSON.
@@ -78,6 +80,7 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
     })?;
     let httpmock = run_progenitor(name, &spec, |g| g.httpmock(&spec, "webshare_api"))?;
     let operations = crate::emit::operations_module(&facts)?;
+    let cli_args = crate::emit_cli::cli_module(&facts);
     Ok(vec![
         GeneratedFile {
             path: CLIENT_PATH.into(),
@@ -86,6 +89,10 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
         GeneratedFile {
             path: OPERATIONS_PATH.into(),
             contents: format!("{RUST_HEADER}{}", format_rust(operations)?),
+        },
+        GeneratedFile {
+            path: CLI_ARGS_PATH.into(),
+            contents: format!("{RUST_HEADER}{}", format_rust(cli_args)?),
         },
         GeneratedFile {
             path: HTTPMOCK_PATH.into(),

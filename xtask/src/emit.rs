@@ -53,7 +53,7 @@ fn value_type(kind: &Kind) -> TokenStream {
         Kind::Int => quote! { i64 },
         Kind::Bool => quote! { bool },
         Kind::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },
-        Kind::Enum(name) => {
+        Kind::Enum { name, .. } => {
             let name = format_ident!("{}", pascal(name));
             quote! { crate::types::#name }
         }
@@ -76,12 +76,12 @@ fn field_type(param: &Param) -> TokenStream {
     }
 }
 
-fn is_list(param: &Param) -> bool {
+pub fn is_list(param: &Param) -> bool {
     matches!(param.kind, Kind::List { .. } | Kind::Ordering)
 }
 
 /// Whether the constructor takes it.
-fn is_constructor_arg(param: &Param) -> bool {
+pub fn is_constructor_arg(param: &Param) -> bool {
     param.required && param.empty.is_none() && !is_list(param)
 }
 
@@ -102,7 +102,7 @@ fn item_parser(kind: &Kind) -> TokenStream {
         Kind::Int => quote! { crate::endpoint::parse::int },
         Kind::Bool => quote! { crate::endpoint::parse::boolean },
         Kind::DateTime => quote! { crate::endpoint::parse::date_time },
-        Kind::Enum(_) => quote! { crate::endpoint::parse::choice },
+        Kind::Enum { .. } => quote! { crate::endpoint::parse::choice },
         Kind::Ordering => quote! { |_: &str, v: &str| v.parse::<crate::OrderBy>() },
         Kind::List { .. } => unreachable!("lists of lists are refused by facts.rs"),
     }

@@ -27,8 +27,8 @@ pub enum Kind {
     Int,
     Bool,
     DateTime,
-    /// A string enum of `components/schemas`, by name.
-    Enum(String),
+    /// A string enum of `components/schemas`: its name and values.
+    Enum { name: String, values: Vec<String> },
     /// A list written as one value: items joined by `separator`, and `empty` for none (path lists).
     List {
         item: Box<Kind>,
@@ -340,7 +340,10 @@ fn kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Result<Kind, String> {
             let name = reference.trim_start_matches("#/components/schemas/");
             let target = component(spec, name)?;
             return match &target.schema_kind {
-                SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => Ok(Kind::Enum(name.to_owned())),
+                SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => Ok(Kind::Enum {
+                    name: name.to_owned(),
+                    values: s.enumeration.iter().flatten().cloned().collect(),
+                }),
                 _ => kind(spec, &ReferenceOr::Item(target.clone())),
             };
         }

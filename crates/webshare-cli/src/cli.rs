@@ -2,6 +2,10 @@
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::generated::{
+    DeleteIpAuthorizationArgs, GetProxyConfigArgs, ListProxiesArgs, ListProxyActivityArgs,
+};
+
 /// Exit codes, also listed in `webshare --help`.
 pub mod exit {
     /// Success.
@@ -91,10 +95,107 @@ pub enum Command {
     Account(AccountCommand),
     /// Revoke the token in use (and forget it, if it was the saved one).
     Logout,
+    /// The proxy list: list the proxies, download them.
+    #[command(subcommand)]
+    Proxies(ProxiesCommand),
+    /// The proxy configuration of a plan.
+    #[command(subcommand)]
+    ProxyConfig(ProxyConfigCommand),
+    /// IP addresses authorized to use the proxies without a password.
+    #[command(subcommand)]
+    IpAuthorizations(IpAuthorizationsCommand),
+    /// The proxy activity log.
+    #[command(subcommand)]
+    Activity(ActivityCommand),
     /// Run the mock Webshare server in the foreground.
     MockServer(webshare_mock_server::ServeOptions),
     /// Start a mock server and walk the whole account flow against it, printing each step.
     Demo,
+}
+
+/// Proxy list subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProxiesCommand {
+    /// List proxies: one page, or every page with --all (one line each; passwords withheld).
+    List(ListArgs),
+    /// Download the proxy list (one proxy a line), authorised by the plan's download token.
+    Download(DownloadArgs),
+}
+
+/// `proxies list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The list's filters and page.
+    #[command(flatten)]
+    pub params: ListProxiesArgs,
+    /// Every page, fetched one after another, instead of one.
+    #[arg(long)]
+    pub all: bool,
+    /// Print proxy passwords (withheld by default).
+    #[arg(long)]
+    pub show_passwords: bool,
+}
+
+/// `proxies download`.
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// The plan whose list to download; its download token is read from its proxy config.
+    #[arg(long, value_name = "ID", required_unless_present = "token_stdin")]
+    pub plan_id: Option<i64>,
+    /// Read the download token from standard input instead of the proxy config.
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// Only these countries (ISO 3166-1 alpha-2 codes, comma-separated); all when absent.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub country_codes: Vec<String>,
+    /// How the proxies will be authenticated: `username` (lines with username and password) or
+    /// `sourceip` (address and port only).
+    #[arg(long, value_name = "METHOD", default_value = "username", value_parser = |s: &str| s.parse::<webshare::types::ProxyAuthenticationMethod>())]
+    pub authentication_method: webshare::types::ProxyAuthenticationMethod,
+    /// `direct` or `backbone`.
+    #[arg(long, value_name = "MODE", default_value = "direct", value_parser = |s: &str| s.parse::<webshare::types::ProxyMode>())]
+    pub mode: webshare::types::ProxyMode,
+    /// Only proxies matching this search phrase.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Write the list, as downloaded, to this file (created with mode 0600) instead of printing it.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Print proxy passwords (withheld by default; a file written with --output has them).
+    #[arg(long)]
+    pub show_passwords: bool,
+}
+
+/// Proxy config subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProxyConfigCommand {
+    /// Show the proxy config of a plan (the download token is withheld).
+    Get(GetProxyConfigArgs),
+}
+
+/// IP authorization subcommands.
+#[derive(Debug, Subcommand)]
+pub enum IpAuthorizationsCommand {
+    /// Remove an authorized IP address.
+    Delete(DeleteIpAuthorizationArgs),
+}
+
+/// Activity subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ActivityCommand {
+    /// List proxy activity, newest first: one page, or every page with --all.
+    List(ActivityListArgs),
+}
+
+/// `activity list`.
+#[derive(Debug, Args)]
+pub struct ActivityListArgs {
+    /// The list's filters and page size.
+    #[command(flatten)]
+    pub params: ListProxyActivityArgs,
+    /// Every page, each asked for after the previous one's last activity.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Password reset subcommands.

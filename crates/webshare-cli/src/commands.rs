@@ -283,6 +283,19 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
                 None => printer.done("Logged out; the token no longer works."),
             }
         }
+        Command::Proxies(command) => {
+            crate::proxy_commands::proxies(&settings.authenticated()?, command, cli.json).await?;
+        }
+        Command::ProxyConfig(command) => {
+            crate::proxy_commands::proxy_config(&settings.authenticated()?, command, cli.json).await?;
+        }
+        Command::IpAuthorizations(command) => {
+            crate::proxy_commands::ip_authorizations(&settings.authenticated()?, command, cli.json)
+                .await?;
+        }
+        Command::Activity(command) => {
+            crate::proxy_commands::activity(&settings.authenticated()?, command, cli.json).await?;
+        }
         Command::MockServer(_) | Command::Demo => unreachable!("handled in main"),
     }
     Ok(())

@@ -1,12 +1,17 @@
 //! `webshare`: the Webshare account API from the command line. See `webshare --help`.
 
+mod args;
 mod cli;
 mod commands;
 mod credentials;
 mod demo;
 mod failure;
+#[allow(clippy::all, missing_docs)]
+#[rustfmt::skip]
+mod generated;
 mod input;
 mod output;
+mod proxy_commands;
 
 use std::process::ExitCode;
 

@@ -60,16 +60,16 @@ mod tests {
 
     #[test]
     fn tokens_travel_over_https_or_to_loopback_only() {
-        assert!(allowed("https://proxy.webshare.io/api/v2", true));
-        assert!(allowed("http://127.0.0.1:8080/api/v2", true));
-        assert!(allowed("http://127.8.9.10/api/v2", true));
-        assert!(allowed("http://localhost:1/api/v2", true));
-        assert!(allowed("http://[::1]:8080/api/v2", true));
-        assert!(!allowed("http://proxy.webshare.io/api/v2", true));
-        assert!(!allowed("http://10.0.0.1/api/v2", true));
-        assert!(!allowed("http://localhost.example.com/api/v2", true));
+        assert!(allowed("https://proxy.webshare.io/", true));
+        assert!(allowed("http://127.0.0.1:8080/", true));
+        assert!(allowed("http://127.8.9.10/", true));
+        assert!(allowed("http://localhost:1/", true));
+        assert!(allowed("http://[::1]:8080/", true));
+        assert!(!allowed("http://proxy.webshare.io/", true));
+        assert!(!allowed("http://10.0.0.1/", true));
+        assert!(!allowed("http://localhost.example.com/", true));
         assert!(
-            allowed("http://proxy.webshare.io/api/v2", false),
+            allowed("http://proxy.webshare.io/", false),
             "no token, nothing to leak"
         );
         assert!(!allowed("ftp://127.0.0.1/", false));

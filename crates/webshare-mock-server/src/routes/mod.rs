@@ -80,7 +80,7 @@ pub fn router(app: Shared) -> Router {
         .fold(Router::new(), |router, (path, route)| router.route(path, route));
     Router::new()
         .nest(server_path(), api)
-        .route(crate::OUTBOX_PATH, get(outbox))
+        .route(crate::OUTBOX_PATH, get(outbox)) // not an API operation: the test-only outbox
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(DefaultBodyLimit::max(app.config.max_body_bytes))
         .layer(middleware::map_response_with_state(

@@ -81,7 +81,7 @@ impl FaultServer {
             }
         });
         Self {
-            base_url: format!("http://{addr}/api/v2"),
+            base_url: format!("http://{addr}/api"),
             requests,
         }
     }
