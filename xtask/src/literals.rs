@@ -32,6 +32,7 @@ pub fn scan(file: &Path, source: &str, paths: &[String]) -> Vec<Finding> {
     let method_string = Regex::new(r#""(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)""#).unwrap();
     let method_const = Regex::new(r"\bMethod(?:Filter)?::(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b").unwrap();
     let routing_call = Regex::new(r"(?:^|[^.:\w])(get|post|put|patch|delete)\s*\(").unwrap();
+    let method_and_path = Regex::new(r"(?:^|\s)(?:GET|POST|PUT|PATCH|DELETE)\s+/?[a-z]").unwrap();
     let string = Regex::new(r#""((?:[^"\\]|\\.)*)""#).unwrap();
     let mut found = Vec::new();
     for (index, line) in source.lines().enumerate() {
@@ -48,7 +49,8 @@ pub fn scan(file: &Path, source: &str, paths: &[String]) -> Vec<Finding> {
         }
         for literal in string.captures_iter(code) {
             let text = &literal[1];
-            if text.starts_with("/v2/")
+            if method_and_path.is_match(text)
+                || text.starts_with("/v2/")
                 || text.starts_with("/v3/")
                 || text == "/api"
                 || text.contains("/api/")

@@ -37,6 +37,7 @@ fn the_check_finds_planted_literals() {
         r#".route(path, post(handler))"#,
         r#"let filter = MethodFilter::PATCH;"#,
         r#"const BASE: &str = "https://proxy.webshare.io/api/v2";"#,
+        r#"step(1, "register", "POST register/ as jane");"#,
     ];
     for line in planted {
         let found = literals::scan(Path::new("x.rs"), line, &paths);

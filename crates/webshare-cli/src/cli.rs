@@ -41,7 +41,7 @@ Try it with no account: `webshare demo`.";
 #[derive(Debug, Parser)]
 #[command(name = "webshare", version, after_help = AFTER_HELP)]
 pub struct Cli {
-    /// The API's base URL (e.g. a mock server's http://127.0.0.1:8080/api/v2).
+    /// The API's base URL (e.g. a mock server's http://127.0.0.1:8080/api).
     #[arg(
         long,
         global = true,

@@ -1,5 +1,6 @@
 //! `webshare demo`: the whole account flow against an embedded mock server, each step printed.
 
+use webshare::operations as ops;
 use webshare::{Error, Registration};
 use webshare_mock_server::{EmailKind, MockServer};
 
@@ -25,7 +26,7 @@ pub async fn run() -> Result<(), Error> {
             })
     };
 
-    step(1, "register", &format!("POST register/ as {EMAIL}"));
+    step(1, "register", &format!("{} as {EMAIL}", call(&ops::REGISTER)));
     let registered = anonymous
         .register(&Registration::new(EMAIL, PASSWORD, RECAPTCHA).accept_terms_of_service())
         .await?;
@@ -35,14 +36,14 @@ pub async fn run() -> Result<(), Error> {
     );
     let user = anonymous.with_token(&registered.token)?;
 
-    step(2, "activation status", "GET activation/ with that token");
+    step(2, "activation status", &format!("{} with that token", call(&ops::GET_ACTIVATION)));
     let status = user.activation().status().await?;
     println!(
         "   -> email verified: {}, last activation email: {:?}",
         status.email_is_verified, status.last_time_email_verification_email_sent
     );
 
-    step(3, "resend activation", "POST activation/resend/");
+    step(3, "resend activation", &call(&ops::RESEND_ACTIVATION));
     let status = user.activation().resend().await?;
     println!(
         "   -> activation email sent at {:?}",
@@ -56,7 +57,7 @@ pub async fn run() -> Result<(), Error> {
     step(
         4,
         "complete activation",
-        "POST activation/complete/ with the code from the outbox",
+        &format!("{} with the code from the outbox", call(&ops::COMPLETE_ACTIVATION)),
     );
     let activated = anonymous
         .activation()
@@ -72,18 +73,18 @@ pub async fn run() -> Result<(), Error> {
         status.email_is_verified
     );
 
-    step(5, "login", "POST login/");
+    step(5, "login", &call(&ops::LOGIN));
     let token = anonymous.login(EMAIL, PASSWORD, RECAPTCHA).await?;
     println!("   -> token {token}");
 
-    step(6, "request a password reset", "POST resetpassword/");
+    step(6, "request a password reset", &call(&ops::RESET_PASSWORD));
     anonymous.password().request_reset(EMAIL, RECAPTCHA).await?;
     println!("   -> 204 No Content; a reset email is in the outbox");
 
     step(
         7,
         "complete the password reset",
-        "POST resetpassword/complete/ with the emailed code",
+        &format!("{} with the emailed code", call(&ops::COMPLETE_PASSWORD_RESET)),
     );
     let after_reset = anonymous
         .password()
@@ -105,4 +106,9 @@ pub async fn run() -> Result<(), Error> {
 
 fn step(number: u32, name: &str, what: &str) {
     println!("{number}. {name}: {what}");
+}
+
+/// How a step's request goes out, from the generated facts: `POST /v2/register/`.
+fn call(operation: &webshare::Operation) -> String {
+    format!("{} {}", operation.method, operation.path)
 }

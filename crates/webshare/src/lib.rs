@@ -83,7 +83,7 @@ pub use webshare_api::types;
 /// the facts of each (method, path, token, retry safety, pagination, rate-limit class).
 pub use webshare_api::operations;
 pub use webshare_api::operations::RateLimitClass;
-pub use webshare_api::{OrderBy, ParamError};
+pub use webshare_api::{Operation, OrderBy, ParamError};
 pub use client::{
     API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };

@@ -13,10 +13,12 @@ use crate::error::DEFAULT_RATE_LIMIT_WAIT;
 /// sooner than the server asks would only be refused again. Retried: connection failures, timeouts, HTTP
 /// 408, 429, 500, 502, 503, 504.
 ///
-/// Only calls that are safe to repeat are retried by default: reading the activation status, resending
-/// the activation email and requesting a password reset (at worst, a second email). Register, login and
-/// the `complete_*` calls are not, since a repeat after a lost answer may fail where the first succeeded
-/// (a one-time code already used); [`RetryPolicy::retry_non_idempotent`] opts in.
+/// Only calls that are safe to repeat are retried by default. Which those are is a fact of the spec,
+/// written once there: GET, PUT and DELETE, and the few POSTs marked `x-webshare-retry-safe` (resending
+/// the activation email, requesting a password reset: at worst a second email). The "retried by default"
+/// column of [`operations`](crate::operations) lists every operation. The others (register, login, the
+/// `complete_*` calls, ...) are not, since a repeat after a lost answer may fail where the first
+/// succeeded (a one-time code already used); [`RetryPolicy::retry_non_idempotent`] opts in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: u32,

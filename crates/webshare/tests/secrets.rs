@@ -127,10 +127,10 @@ fn the_whole_flow_logs_no_secret() {
     }
     // The spans say what happened.
     for expected in [
-        "webshare.request{operation=\"register\" method=\"POST\" path=\"/register/\" attempt=1 status=200",
-        "webshare.request{operation=\"resend_activation\" method=\"POST\" path=\"/activation/resend/\" attempt=1 status=429",
-        "webshare.request{operation=\"reset_password\" method=\"POST\" path=\"/resetpassword/\" attempt=1 status=204",
-        "webshare.request{operation=\"get_activation\" method=\"GET\" path=\"/activation/\" attempt=1 status=401",
+        "webshare.request{operation=\"register\" method=\"POST\" path=\"/v2/register/\" attempt=1 status=200",
+        "webshare.request{operation=\"resend_activation\" method=\"POST\" path=\"/v2/activation/resend/\" attempt=1 status=429",
+        "webshare.request{operation=\"reset_password\" method=\"POST\" path=\"/v2/resetpassword/\" attempt=1 status=204",
+        "webshare.request{operation=\"get_activation\" method=\"GET\" path=\"/v2/activation/\" attempt=1 status=401",
         "duration_ms=",
     ] {
         assert!(log.contains(expected), "missing {expected} in:\n{log}");
