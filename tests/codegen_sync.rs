@@ -52,16 +52,16 @@ fn an_edited_description_shows_up_as_a_readable_diff() {
     );
     let files = codegen::generate_from_text(Path::new(codegen::SPEC_PATH), &spec).unwrap();
     let diffs = codegen::stale_diffs(&workspace_root(), &files);
-    // The client's doc comment and the JSON copy change; the httpmock helpers carry no descriptions.
+    // The operation facts and the JSON copy change; the types and the httpmock helpers carry no summaries.
     assert_eq!(diffs.len(), 2, "{diffs:#?}");
     let all = diffs.join("\n");
     assert!(
-        all.contains("-    /**Sign in with a local account"),
+        all.contains("-    summary: \"Sign in with a local account\","),
         "{all}"
     );
-    assert!(all.contains("+    /**Log in with a local account"), "{all}");
+    assert!(all.contains("+    summary: \"Log in with a local account\","), "{all}");
     assert!(
-        all.contains("crates/webshare-api/src/generated.rs (committed)"),
+        all.contains("crates/webshare-api/src/operations.rs (committed)"),
         "{all}"
     );
     assert!(
@@ -100,7 +100,7 @@ fn a_missing_operation_id_names_the_operation() {
     let err = generation_error(&committed_spec().replacen("      operationId: login\n", "", 1));
     assert_eq!(
         err,
-        "openapi/webshare.yaml, operation POST /login/: has no `operationId`; every operation needs a \
+        "openapi/webshare.yaml, operation POST /v2/login/: has no `operationId`; every operation needs a \
          unique one, which becomes its method name."
     );
 }
@@ -113,7 +113,7 @@ fn a_duplicate_operation_id_names_the_operation() {
         1,
     ));
     assert!(
-        err.contains("operation `register` (POST /login/): reuses an `operationId`"),
+        err.contains("operation `register` (POST /v2/login/): reuses an `operationId`"),
         "{err}"
     );
 }
@@ -122,8 +122,8 @@ fn a_duplicate_operation_id_names_the_operation() {
 fn two_error_schemas_in_one_operation_are_refused() {
     // Give login a 404 whose body is not the shared Error schema.
     let spec = committed_spec().replacen(
-        "        '403':\n          $ref: '#/components/responses/Forbidden'\n        '429':\n          $ref: '#/components/responses/TooManyRequests'\n        5XX:\n          $ref: '#/components/responses/ServerError'\n  /resetpassword/:",
-        "        '404':\n          description: Not found.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/FieldErrorDetail'\n        '429':\n          $ref: '#/components/responses/TooManyRequests'\n        5XX:\n          $ref: '#/components/responses/ServerError'\n  /resetpassword/:",
+        "        '403':\n          $ref: '#/components/responses/Forbidden'\n        '429':\n          $ref: '#/components/responses/TooManyRequests'\n        5XX:\n          $ref: '#/components/responses/ServerError'\n  /v2/resetpassword/:",
+        "        '404':\n          description: Not found.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/FieldErrorDetail'\n        '429':\n          $ref: '#/components/responses/TooManyRequests'\n        5XX:\n          $ref: '#/components/responses/ServerError'\n  /v2/resetpassword/:",
         1,
     );
     assert!(
@@ -131,20 +131,20 @@ fn two_error_schemas_in_one_operation_are_refused() {
         "the test's edit did not apply"
     );
     let err = generation_error(&spec);
-    assert!(err.starts_with("openapi/webshare.yaml, operation `login` (POST /login/): its error responses use 2 different schemas"), "{err}");
+    assert!(err.starts_with("openapi/webshare.yaml, operation `login` (POST /v2/login/): its error responses use 2 different schemas"), "{err}");
     assert!(err.contains("#/components/schemas/Error"), "{err}");
 }
 
 #[test]
 fn a_default_response_is_refused() {
     let spec = committed_spec().replacen(
-        "        5XX:\n          $ref: '#/components/responses/ServerError'\n  /login/:",
-        "        default:\n          $ref: '#/components/responses/ServerError'\n  /login/:",
+        "        5XX:\n          $ref: '#/components/responses/ServerError'\n  /v2/login/:",
+        "        default:\n          $ref: '#/components/responses/ServerError'\n  /v2/login/:",
         1,
     );
     assert!(spec.contains("default:"), "the test's edit did not apply");
     let err = generation_error(&spec);
-    assert!(err.starts_with("openapi/webshare.yaml, operation `register` (POST /register/): has a `default` response"), "{err}");
+    assert!(err.starts_with("openapi/webshare.yaml, operation `register` (POST /v2/register/): has a `default` response"), "{err}");
 }
 
 #[test]
@@ -154,4 +154,42 @@ fn a_document_that_is_not_openapi_is_refused() {
         err.starts_with("openapi/webshare.yaml: not a valid OpenAPI 3.0 document"),
         "{err}"
     );
+}
+
+#[test]
+fn an_unknown_rate_limit_class_names_the_operation_and_the_classes() {
+    let spec = committed_spec().replacen(
+        "      x-webshare-rate-limit: proxy_list\n",
+        "      x-webshare-rate-limit: bulk\n",
+        1,
+    );
+    assert!(spec.contains("rate-limit: bulk"), "the test's edit did not apply");
+    let err = generation_error(&spec);
+    assert!(err.starts_with("openapi/webshare.yaml, operation `list_proxies` (GET /v2/proxy/list/): `x-webshare-rate-limit: \"bulk\"` is not a class"), "{err}");
+    assert!(err.contains("general, pricing, proxy_list, proxy_list_download"), "{err}");
+}
+
+#[test]
+fn an_exploded_array_filter_is_refused() {
+    // The API reads `country_code__in=US,FR`; repeated keys would be silently ignored by the server.
+    let spec = committed_spec().replacen(
+        "          style: form\n          explode: false\n",
+        "          style: form\n          explode: true\n",
+        1,
+    );
+    let err = generation_error(&spec);
+    assert!(err.contains("`list_proxies`"), "{err}");
+    assert!(err.contains("array query parameter `country_code__in` must say `explode: false`"), "{err}");
+}
+
+#[test]
+fn a_path_parameter_missing_from_the_parameters_is_refused() {
+    let spec = committed_spec().replacen(
+        "  /v2/proxy/ipauthorization/{id}/:",
+        "  /v2/proxy/ipauthorization/{ip_id}/:",
+        1,
+    );
+    let err = generation_error(&spec);
+    assert!(err.contains("`delete_ip_authorization`"), "{err}");
+    assert!(err.contains("`{ip_id}`"), "{err}");
 }

@@ -1,88 +1,98 @@
-//! The generated client against a started `webshare-mock-server`: the whole account flow, and every
+//! The `webshare` client against a started `webshare-mock-server`: the whole account flow, and every
 //! failure the server is meant to answer.
+//!
+//! Where the client cannot say what is under test (requests it refuses to send, exact status codes and
+//! bodies, machine codes its errors do not keep), the test speaks raw HTTP, with the method and path of
+//! the generated `webshare_api::operations` facts.
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
-use webshare_api::{Client, Error, Secret, types};
+use webshare::{Client, Error, FieldError, Registered, Registration, RetryPolicy, Token};
+use webshare_api::Operation;
+use webshare_api::operations::{
+    ALL, COMPLETE_PASSWORD_RESET, GET_ACTIVATION, LOGIN, REGISTER, RESEND_ACTIVATION,
+    RESET_PASSWORD, SERVER_URL,
+};
 use webshare_mock_server::{Config, EmailKind, FieldErrorStyle, MockServer};
-use webshare_tests::api_client;
 
 const EMAIL: &str = "jane@example.com";
 const PASSWORD: &str = "Correct-Horse-Battery-9";
 
-fn register_body(email: &str, password: &str) -> types::RegisterRequest {
-    types::RegisterRequest {
-        email: email.into(),
-        password: password.into(),
-        recaptcha: "recaptcha-ok".into(),
-        tos_accepted: true,
-        marketing_email_accepted: false,
-    }
+/// A client of `server` without a token that never retries: every answer is the server's first.
+fn anonymous(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
 }
 
-fn login_body(email: &str, password: &str) -> types::LoginRequest {
-    types::LoginRequest {
-        email: email.into(),
-        password: password.into(),
-        recaptcha: "recaptcha-ok".into(),
-    }
+fn authed(server: &MockServer, token: &Token) -> Client {
+    anonymous(server).with_token(token).unwrap()
 }
 
-async fn register(
-    server: &MockServer,
-    email: &str,
-    password: &str,
-) -> Result<types::RegisterResponse, Error<types::Error>> {
-    let client = api_client(server.base_url(), None);
-    client
-        .register()
-        .body(register_body(email, password))
-        .send()
+fn registration(email: &str, password: &str) -> Registration {
+    Registration::new(email, password, "recaptcha-ok").accept_terms_of_service()
+}
+
+async fn register(server: &MockServer, email: &str, password: &str) -> Result<Registered, Error> {
+    anonymous(server)
+        .register(&registration(email, password))
         .await
-        .map(|r| r.into_inner())
 }
 
-async fn login(
-    server: &MockServer,
-    email: &str,
-    password: &str,
-) -> Result<Secret, Error<types::Error>> {
-    let client = api_client(server.base_url(), None);
-    client
-        .login()
-        .body(login_body(email, password))
-        .send()
+async fn login(server: &MockServer, email: &str, password: &str) -> Result<Token, Error> {
+    anonymous(server)
+        .login(email, password, "recaptcha-ok")
         .await
-        .map(|r| r.into_inner().token)
 }
 
-fn authed(server: &MockServer, token: &Secret) -> Client {
-    api_client(server.base_url(), Some(token.expose()))
+/// The messages of `errors`.
+fn messages(errors: &[FieldError]) -> Vec<&str> {
+    errors.iter().map(|e| e.message.as_str()).collect()
 }
 
-/// The status and decoded body of a documented error.
-fn documented<T: std::fmt::Debug>(result: Result<T, Error<types::Error>>) -> (u16, types::Error) {
-    match result {
-        Err(Error::ErrorResponse(response)) => (response.status().as_u16(), response.into_inner()),
-        other => panic!("expected a documented error response, got {other:?}"),
+/// The messages of a 400 about the request as a whole.
+fn general_messages(err: &Error) -> Vec<&str> {
+    match err {
+        Error::Validation {
+            non_field_errors, ..
+        } => messages(non_field_errors),
+        other => panic!("expected a validation error, got {other:?}"),
     }
 }
 
-fn field_messages(error: &types::Error, field: &str) -> Vec<String> {
-    let entries = if field == "non_field_errors" {
-        &error.non_field_errors
+/// A raw request for `operation` (its method and path).
+fn raw(server: &MockServer, operation: &Operation) -> RequestBuilder {
+    raw_at(server, operation.method.clone(), operation.path)
+}
+
+fn raw_at(server: &MockServer, method: Method, path: &str) -> RequestBuilder {
+    reqwest::Client::new().request(method, format!("{}{path}", server.base_url()))
+}
+
+/// A raw JSON request body.
+fn json_body(request: RequestBuilder, body: impl Into<Vec<u8>>) -> RequestBuilder {
+    request
+        .header("content-type", "application/json")
+        .body(body.into())
+}
+
+/// The status, headers and JSON body (`null` when empty) of a raw request's answer.
+async fn answer(request: RequestBuilder) -> (u16, HeaderMap, Value) {
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.unwrap();
+    let body = if bytes.is_empty() {
+        Value::Null
     } else {
-        &error.extra[field]
+        serde_json::from_slice(&bytes).expect("every body is JSON")
     };
-    entries
-        .iter()
-        .map(|e| match e {
-            types::FieldError::String(s) => s.clone(),
-            types::FieldError::FieldErrorDetail(d) => d.message.clone(),
-        })
-        .collect()
+    (status, headers, body)
 }
 
 #[tokio::test]
@@ -92,9 +102,10 @@ async fn the_whole_account_flow() {
         ..Config::default()
     })
     .await;
-    assert!(
-        server.base_url().starts_with("http://127.0.0.1:")
-            && server.base_url().ends_with("/api/v2")
+    let server_path = reqwest::Url::parse(SERVER_URL).unwrap().path().to_owned();
+    assert_eq!(
+        server.base_url(),
+        format!("http://{}{server_path}", server.addr())
     );
 
     // Register.
@@ -104,23 +115,13 @@ async fn the_whole_account_flow() {
     let first = registered.token;
 
     // Activation status of a fresh account.
-    let status = authed(&server, &first)
-        .get_activation()
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let status = authed(&server, &first).activation().status().await.unwrap();
     assert!(!status.email_is_verified);
     assert_eq!(status.last_time_email_verification_email_sent, None);
     assert_eq!(status.created_at, status.updated_at);
 
     // Resend: the email goes to the outbox and the timestamp is set.
-    let resent = authed(&server, &first)
-        .resend_activation()
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let resent = authed(&server, &first).activation().resend().await.unwrap();
     let sent_at = resent
         .last_time_email_verification_email_sent
         .expect("resend sets the timestamp");
@@ -129,42 +130,37 @@ async fn the_whole_account_flow() {
         .expect("an activation email");
     assert_eq!(email.sent_at, sent_at);
 
-    // Resending again at once is throttled, with Retry-After.
-    match authed(&server, &first).resend_activation().send().await {
-        Err(Error::ErrorResponse(response)) => {
-            assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-            let wait: u64 = response.headers()["retry-after"]
-                .to_str()
-                .unwrap()
-                .parse()
-                .unwrap();
-            assert!((3590..=3600).contains(&wait), "Retry-After {wait}");
-            assert_eq!(webshare_tests::error_code(&response), Some("throttled"));
-        }
-        other => panic!("expected a 429, got {other:?}"),
+    // Resending again at once is throttled, with Retry-After...
+    match authed(&server, &first).activation().resend().await {
+        Err(Error::RateLimited {
+            retry_after: Some(wait),
+            ..
+        }) => assert!(
+            (3590..=3600).contains(&wait.as_secs()),
+            "Retry-After {wait:?}"
+        ),
+        other => panic!("expected a 429 with Retry-After, got {other:?}"),
     }
+    // ...and the machine code `throttled`.
+    let (status, headers, body) = answer(
+        raw(&server, &RESEND_ACTIVATION)
+            .header("authorization", format!("Token {}", first.expose())),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (429, Some("throttled")));
+    assert!(headers.contains_key("retry-after"));
     assert_eq!(server.outbox().len(), 1, "a throttled resend sends nothing");
 
     // Complete the activation without a token: a new token, and the old one still works.
-    let anonymous = api_client(server.base_url(), None);
+    let anonymous = anonymous(&server);
     let activated = anonymous
-        .complete_activation()
-        .body(types::ActivationCompleteRequest {
-            activation_token: email.token.clone(),
-        })
-        .send()
+        .activation()
+        .complete(email.token.clone())
         .await
-        .unwrap()
-        .into_inner()
-        .token;
+        .unwrap();
     assert_ne!(activated, first);
     for token in [&first, &activated] {
-        let status = authed(&server, token)
-            .get_activation()
-            .send()
-            .await
-            .unwrap()
-            .into_inner();
+        let status = authed(&server, token).activation().status().await.unwrap();
         assert!(status.email_is_verified);
         assert!(status.updated_at > status.created_at);
     }
@@ -172,17 +168,12 @@ async fn the_whole_account_flow() {
     // Log in.
     let logged_in = login(&server, EMAIL, PASSWORD).await.unwrap();
 
-    // Request a reset: 204, and a reset email.
-    let response = anonymous
-        .reset_password()
-        .body(types::PasswordResetRequest {
-            email: EMAIL.into(),
-            recaptcha: "r".into(),
-        })
-        .send()
+    // Request a reset: a reset email.
+    anonymous
+        .password()
+        .request_reset(EMAIL, "r")
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let reset = server
         .last_email(EMAIL, EmailKind::PasswordReset)
         .expect("a reset email");
@@ -190,49 +181,33 @@ async fn the_whole_account_flow() {
     // Complete it: a new token; every earlier token is rejected.
     let new_password = "Another-Strong-Pass-7";
     let after_reset = anonymous
-        .complete_password_reset()
-        .body(types::PasswordResetCompleteRequest {
-            password: new_password.into(),
-            password_reset_token: reset.token.clone(),
-            recaptcha: "r".into(),
-        })
-        .send()
+        .password()
+        .complete_reset(reset.token.clone(), new_password, "r")
         .await
-        .unwrap()
-        .into_inner()
-        .token;
+        .unwrap();
     for old in [&first, &activated, &logged_in] {
-        let (status, body) = documented(authed(&server, old).get_activation().send().await);
-        assert_eq!(status, 401);
-        assert_eq!(
-            webshare_tests::error_code(&body),
-            Some("authentication_failed")
-        );
+        match authed(&server, old).activation().status().await {
+            Err(Error::Unauthorized { .. }) => {}
+            other => panic!("expected a 401, got {other:?}"),
+        }
     }
-    assert!(
-        authed(&server, &after_reset)
-            .get_activation()
-            .send()
-            .await
-            .is_ok()
-    );
-    assert_eq!(documented(login(&server, EMAIL, PASSWORD).await).0, 400);
-    assert!(login(&server, EMAIL, new_password).await.is_ok());
+    authed(&server, &after_reset)
+        .activation()
+        .status()
+        .await
+        .unwrap();
+    let old_password = login(&server, EMAIL, PASSWORD).await.unwrap_err();
+    assert_eq!(old_password.status(), Some(400), "{old_password:?}");
+    login(&server, EMAIL, new_password).await.unwrap();
 
     // The reset code is single-use.
     let reuse = anonymous
-        .complete_password_reset()
-        .body(types::PasswordResetCompleteRequest {
-            password: "Yet-Another-Pass-5".into(),
-            password_reset_token: reset.token,
-            recaptcha: "r".into(),
-        })
-        .send()
-        .await;
-    let (status, body) = documented(reuse);
-    assert_eq!(status, 400);
+        .password()
+        .complete_reset(reset.token, "Yet-Another-Pass-5", "r")
+        .await
+        .unwrap_err();
     assert_eq!(
-        field_messages(&body, "password_reset_token"),
+        messages(reuse.field_errors("password_reset_token")),
         ["Invalid or expired password reset token."]
     );
 }
@@ -240,56 +215,72 @@ async fn the_whole_account_flow() {
 #[tokio::test]
 async fn register_rejects_each_rule_with_a_field_error() {
     let server = MockServer::start().await;
-    let cases = [
+    // The rules the client also checks before sending: the server enforces them for any client.
+    let refused_locally = [
         (
             "not-an-email",
             PASSWORD,
+            true,
             "email",
             "Enter a valid email address.",
         ),
         (
             EMAIL,
             "short1",
+            true,
             "password",
             "This password is too short. It must contain at least 8 characters.",
         ),
         (
             EMAIL,
             "98765432101",
+            true,
             "password",
             "This password is entirely numeric.",
         ),
         (
             EMAIL,
-            "password",
-            "password",
-            "This password is too common.",
+            PASSWORD,
+            false,
+            "tos_accepted",
+            "You must accept the terms of service.",
         ),
+    ];
+    for (email, password, tos_accepted, field, message) in refused_locally {
+        let mut local = registration(email, password);
+        local.tos_accepted = tos_accepted;
+        match anonymous(&server).register(&local).await {
+            Err(Error::InvalidInput { field: refused, .. }) => assert_eq!(refused, field),
+            other => panic!("the client sent a registration with a bad {field}: {other:?}"),
+        }
+        let body = json!({
+            "email": email, "password": password, "recaptcha": "r",
+            "tos_accepted": tos_accepted, "marketing_email_accepted": false,
+        });
+        let (status, _, answer) =
+            answer(json_body(raw(&server, &REGISTER), body.to_string())).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            answer[field].as_array().unwrap().contains(&json!(message)),
+            "{field}: {answer}"
+        );
+    }
+    // The rules only the server knows.
+    let cases = [
+        (EMAIL, "password", "This password is too common."),
         (
             "janedoe@example.com",
             "janedoe1",
-            "password",
             "The password is too similar to the email.",
         ),
     ];
-    for (email, password, field, message) in cases {
-        let (status, body) = documented(register(&server, email, password).await);
-        assert_eq!(status, 400, "{email} / {field}");
+    for (email, password, message) in cases {
+        let err = register(&server, email, password).await.unwrap_err();
         assert!(
-            field_messages(&body, field).contains(&message.to_string()),
-            "{field}: {body:?}"
+            messages(err.field_errors("password")).contains(&message),
+            "{password}: {err:?}"
         );
     }
-    let client = api_client(server.base_url(), None);
-    let no_tos = types::RegisterRequest {
-        tos_accepted: false,
-        ..register_body(EMAIL, PASSWORD)
-    };
-    let (_, body) = documented(client.register().body(no_tos).send().await);
-    assert_eq!(
-        field_messages(&body, "tos_accepted"),
-        ["You must accept the terms of service."]
-    );
     assert!(server.outbox().is_empty());
 }
 
@@ -300,18 +291,13 @@ async fn a_configured_recaptcha_rejects_other_values() {
         ..Config::default()
     })
     .await;
-    let (status, body) = documented(register(&server, EMAIL, PASSWORD).await);
-    assert_eq!(status, 400);
+    let err = register(&server, EMAIL, PASSWORD).await.unwrap_err();
     assert_eq!(
-        field_messages(&body, "recaptcha"),
+        messages(err.field_errors("recaptcha")),
         ["Invalid recaptcha. Please try again."]
     );
-    let client = api_client(server.base_url(), None);
-    let body = types::RegisterRequest {
-        recaptcha: "the-right-one".into(),
-        ..register_body(EMAIL, PASSWORD)
-    };
-    assert!(client.register().body(body).send().await.is_ok());
+    let right = Registration::new(EMAIL, PASSWORD, "the-right-one").accept_terms_of_service();
+    anonymous(&server).register(&right).await.unwrap();
 }
 
 #[tokio::test]
@@ -323,10 +309,11 @@ async fn registering_an_existing_email() {
         .unwrap();
     assert!(again.logged_in_existing_user);
     assert_ne!(again.token, first.token, "a fresh token each time");
-    let (status, body) = documented(register(&server, EMAIL, "Wrong-Password-123").await);
-    assert_eq!(status, 400);
+    let err = register(&server, EMAIL, "Wrong-Password-123")
+        .await
+        .unwrap_err();
     assert_eq!(
-        field_messages(&body, "email"),
+        messages(err.field_errors("email")),
         ["A user with this email address already exists."]
     );
 }
@@ -335,12 +322,16 @@ async fn registering_an_existing_email() {
 async fn login_failures_do_not_reveal_whether_the_email_exists() {
     let server = MockServer::start().await;
     register(&server, EMAIL, PASSWORD).await.unwrap();
-    let wrong_password = documented(login(&server, EMAIL, "Wrong-Password-123").await);
-    let unknown_email = documented(login(&server, "nobody@example.com", PASSWORD).await);
-    assert_eq!(wrong_password, unknown_email);
-    assert_eq!(wrong_password.0, 400);
+    let wrong_password = login(&server, EMAIL, "Wrong-Password-123")
+        .await
+        .unwrap_err();
+    let unknown_email = login(&server, "nobody@example.com", PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(format!("{wrong_password:?}"), format!("{unknown_email:?}"));
+    assert_eq!(wrong_password.status(), Some(400));
     assert_eq!(
-        field_messages(&wrong_password.1, "non_field_errors"),
+        general_messages(&wrong_password),
         ["Unable to log in with provided credentials."]
     );
 }
@@ -348,72 +339,63 @@ async fn login_failures_do_not_reveal_whether_the_email_exists() {
 #[tokio::test]
 async fn token_endpoints_need_a_valid_token() {
     let server = MockServer::start().await;
-    let (status, body) = documented(
-        api_client(server.base_url(), None)
-            .get_activation()
-            .send()
-            .await,
-    );
+    // Without a token the client does not even ask...
+    match anonymous(&server).activation().status().await {
+        Err(Error::Config { .. }) => {}
+        other => panic!("expected the client to refuse, got {other:?}"),
+    }
+    // ...and the server says 401.
+    let (status, _, body) = answer(raw(&server, &GET_ACTIVATION)).await;
     assert_eq!(
-        (status, webshare_tests::error_code(&body)),
+        (status, body["code"].as_str()),
         (401, Some("not_authenticated"))
     );
-    let (status, body) = documented(
-        api_client(server.base_url(), Some("f00"))
-            .resend_activation()
-            .send()
-            .await,
-    );
+
+    let unknown = Token::new("f00");
+    match authed(&server, &unknown).activation().resend().await {
+        Err(Error::Unauthorized { .. }) => {}
+        other => panic!("expected a 401, got {other:?}"),
+    }
+    let (status, _, body) =
+        answer(raw(&server, &RESEND_ACTIVATION).header("authorization", "Token f00")).await;
     assert_eq!(
-        (status, webshare_tests::error_code(&body)),
+        (status, body["code"].as_str()),
         (401, Some("authentication_failed"))
     );
     // Optional auth still rejects a bad token, as the real service does.
-    let complete = api_client(server.base_url(), Some("f00"))
-        .complete_activation()
-        .body(types::ActivationCompleteRequest {
-            activation_token: "x".into(),
-        })
-        .send()
-        .await;
-    assert_eq!(documented(complete).0, 401);
+    let complete = authed(&server, &unknown).activation().complete("x").await;
+    assert!(
+        matches!(complete, Err(Error::Unauthorized { .. })),
+        "{complete:?}"
+    );
 }
 
 #[tokio::test]
 async fn activation_tokens_are_single_use_and_unknown_ones_are_rejected() {
     let server = MockServer::start().await;
     let token = register(&server, EMAIL, PASSWORD).await.unwrap().token;
-    authed(&server, &token)
-        .resend_activation()
-        .send()
-        .await
-        .unwrap();
+    authed(&server, &token).activation().resend().await.unwrap();
     let code = server
         .last_email(EMAIL, EmailKind::Activation)
         .unwrap()
         .token;
-    let client = api_client(server.base_url(), None);
-    let complete = |code: Secret| {
-        client
-            .complete_activation()
-            .body(types::ActivationCompleteRequest {
-                activation_token: code,
-            })
-            .send()
-    };
-    let (status, body) = documented(complete("0000".into()).await);
-    assert_eq!(status, 400);
+    let client = anonymous(&server);
+    let err = client.activation().complete("0000").await.unwrap_err();
     assert_eq!(
-        field_messages(&body, "activation_token"),
+        messages(err.field_errors("activation_token")),
         ["Invalid or already used activation token."]
     );
-    complete(code.clone()).await.unwrap();
-    assert_eq!(documented(complete(code).await).0, 400);
+    client.activation().complete(code.clone()).await.unwrap();
+    let again = client.activation().complete(code).await.unwrap_err();
+    assert_eq!(again.status(), Some(400));
     // Verified accounts get no more activation emails.
-    let (status, body) = documented(authed(&server, &token).resend_activation().send().await);
-    assert_eq!(status, 400);
+    let err = authed(&server, &token)
+        .activation()
+        .resend()
+        .await
+        .unwrap_err();
     assert_eq!(
-        field_messages(&body, "non_field_errors"),
+        general_messages(&err),
         ["The email address is already verified."]
     );
 }
@@ -421,69 +403,64 @@ async fn activation_tokens_are_single_use_and_unknown_ones_are_rejected() {
 #[tokio::test]
 async fn reset_requests_answer_204_for_unknown_emails_and_send_nothing() {
     let server = MockServer::start().await;
-    let client = api_client(server.base_url(), None);
-    let response = client
-        .reset_password()
-        .body(types::PasswordResetRequest {
-            email: "nobody@example.com".into(),
-            recaptcha: "r".into(),
-        })
-        .send()
+    anonymous(&server)
+        .password()
+        .request_reset("nobody@example.com", "r")
         .await
         .unwrap();
-    assert_eq!(response.status(), 204);
+    let (status, _, body) = answer(json_body(
+        raw(&server, &RESET_PASSWORD),
+        json!({"email": "nobody@example.com", "recaptcha": "r"}).to_string(),
+    ))
+    .await;
+    assert_eq!((status, body), (204, Value::Null));
     assert!(server.outbox().is_empty());
-    let bad = client
-        .reset_password()
-        .body(types::PasswordResetRequest {
-            email: "nobody".into(),
-            recaptcha: "r".into(),
-        })
-        .send()
-        .await;
-    let (status, body) = documented(bad);
+    // A malformed address, which the client would not send.
+    let (status, _, body) = answer(json_body(
+        raw(&server, &RESET_PASSWORD),
+        json!({"email": "nobody", "recaptcha": "r"}).to_string(),
+    ))
+    .await;
     assert_eq!(status, 400);
-    assert_eq!(
-        field_messages(&body, "email"),
-        ["Enter a valid email address."]
-    );
+    assert_eq!(body["email"], json!(["Enter a valid email address."]));
 }
 
 #[tokio::test]
 async fn a_weak_new_password_is_refused_and_the_code_survives() {
     let server = MockServer::start().await;
     register(&server, EMAIL, PASSWORD).await.unwrap();
-    let client = api_client(server.base_url(), None);
-    client
-        .reset_password()
-        .body(types::PasswordResetRequest {
-            email: EMAIL.into(),
-            recaptcha: "r".into(),
-        })
-        .send()
-        .await
-        .unwrap();
+    let client = anonymous(&server);
+    client.password().request_reset(EMAIL, "r").await.unwrap();
     let code = server
         .last_email(EMAIL, EmailKind::PasswordReset)
         .unwrap()
         .token;
-    let attempt = |password: &'static str| {
-        client
-            .complete_password_reset()
-            .body(types::PasswordResetCompleteRequest {
-                password: password.into(),
-                password_reset_token: code.clone(),
-                recaptcha: "r".into(),
-            })
-            .send()
-    };
-    let (status, body) = documented(attempt("12345678901").await);
+    let err = client
+        .password()
+        .complete_reset(code.clone(), "password", "r")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        messages(err.field_errors("password")),
+        ["This password is too common."]
+    );
+    // What the client would refuse to send is refused by the server too, and the code still survives.
+    let (status, _, body) = answer(json_body(
+        raw(&server, &COMPLETE_PASSWORD_RESET),
+        json!({"password": "12345678901", "password_reset_token": code.expose(), "recaptcha": "r"})
+            .to_string(),
+    ))
+    .await;
     assert_eq!(status, 400);
     assert_eq!(
-        field_messages(&body, "password"),
-        ["This password is entirely numeric."]
+        body["password"],
+        json!(["This password is entirely numeric."])
     );
-    assert!(attempt("Good-New-Password-1").await.is_ok());
+    client
+        .password()
+        .complete_reset(code, "Good-New-Password-1", "r")
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -493,104 +470,68 @@ async fn field_errors_can_be_objects_and_the_client_decodes_them() {
         ..Config::default()
     })
     .await;
-    let (_, body) = documented(register(&server, "nope", PASSWORD).await);
+    let err = register(&server, EMAIL, "password").await.unwrap_err();
     assert_eq!(
-        body.extra["email"],
-        vec![types::FieldError::FieldErrorDetail(
-            types::FieldErrorDetail {
-                message: "Enter a valid email address.".into(),
-                code: Some("invalid".into()),
-            }
-        )]
+        err.field_errors("password"),
+        [FieldError {
+            message: "This password is too common.".into(),
+            code: Some("password_too_common".into()),
+        }]
     );
-}
-
-/// Raw HTTP for what the typed client cannot send.
-async fn raw(
-    server: &MockServer,
-    method: &str,
-    path: &str,
-    content_type: Option<&str>,
-    body: Vec<u8>,
-) -> (u16, reqwest::header::HeaderMap, Value) {
-    let mut request = reqwest::Client::new()
-        .request(
-            method.parse().unwrap(),
-            format!("{}{path}", server.base_url()),
-        )
-        .body(body);
-    if let Some(content_type) = content_type {
-        request = request.header("content-type", content_type);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body: Value = response.json().await.expect("every error body is JSON");
-    (status, headers, body)
 }
 
 #[tokio::test]
 async fn malformed_requests_get_4xx_in_the_error_shape() {
     let server = MockServer::start().await;
-    let json_ct = Some("application/json");
-    let (status, _, body) = raw(&server, "POST", "/login/", json_ct, b"{not json".to_vec()).await;
+    let login = || raw(&server, &LOGIN);
+    let (status, _, body) = answer(json_body(login(), "{not json")).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("parse_error")));
-    let (status, _, body) = raw(&server, "POST", "/login/", json_ct, b"[1, 2]".to_vec()).await;
+    let (status, _, body) = answer(json_body(login(), "[1, 2]")).await;
     assert_eq!(status, 400);
     assert_eq!(
         body["non_field_errors"],
         json!(["Invalid data. Expected a dictionary, but got list."])
     );
-    let (status, _, body) = raw(
-        &server,
-        "POST",
-        "/login/",
-        json_ct,
-        br#"{"email": 5, "password": true}"#.to_vec(),
-    )
-    .await;
+    let (status, _, body) = answer(json_body(login(), r#"{"email": 5, "password": true}"#)).await;
     assert_eq!(status, 400);
     assert_eq!(body["email"], json!(["Not a valid string."]));
     assert_eq!(body["password"], json!(["Not a valid string."]));
     assert_eq!(body["recaptcha"], json!(["This field is required."]));
-    let (status, _, body) = raw(
-        &server,
-        "POST",
-        "/register/",
-        json_ct,
-        br#"{"tos_accepted": "yes"}"#.to_vec(),
-    )
+    let (status, _, body) = answer(json_body(
+        raw(&server, &REGISTER),
+        r#"{"tos_accepted": "yes"}"#,
+    ))
     .await;
     assert_eq!(status, 400);
     assert_eq!(body["tos_accepted"], json!(["Must be a valid boolean."]));
-    let (status, _, body) = raw(
-        &server,
-        "POST",
-        "/login/",
-        Some("text/plain"),
-        b"{}".to_vec(),
-    )
-    .await;
+    let (status, _, body) = answer(login().header("content-type", "text/plain").body("{}")).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (415, Some("unsupported_media_type"))
     );
-    let (status, _, body) = raw(&server, "POST", "/login/", json_ct, vec![b' '; 70 * 1024]).await;
+    let (status, _, body) = answer(json_body(login(), vec![b' '; 70 * 1024])).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (413, Some("request_too_large"))
     );
-    let (status, _, body) = raw(&server, "GET", "/no-such-thing/", None, vec![]).await;
+    let unknown = format!("{}no-such-thing/", LOGIN.path);
+    assert!(ALL.iter().all(|operation| operation.path != unknown));
+    let (status, _, body) = answer(raw_at(&server, Method::GET, &unknown)).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
-    let (status, headers, body) = raw(&server, "DELETE", "/login/", None, vec![]).await;
+    let (status, headers, body) = answer(raw_at(&server, Method::DELETE, LOGIN.path)).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (405, Some("method_not_allowed"))
     );
-    assert_eq!(headers["allow"], "POST");
-    let (status, headers, _) = raw(&server, "PUT", "/activation/", None, vec![]).await;
+    assert_eq!(headers["allow"], LOGIN.method.as_str());
+    let (status, headers, _) = answer(raw_at(&server, Method::PUT, GET_ACTIVATION.path)).await;
     assert_eq!(status, 405);
-    assert!(headers["allow"].to_str().unwrap().contains("GET"));
+    assert!(
+        headers["allow"]
+            .to_str()
+            .unwrap()
+            .contains(GET_ACTIVATION.method.as_str())
+    );
 }
 
 #[tokio::test]
@@ -600,11 +541,7 @@ async fn the_outbox_route_lists_emails_with_their_codes() {
     register(&server, "other@example.com", PASSWORD)
         .await
         .unwrap();
-    authed(&server, &token)
-        .resend_activation()
-        .send()
-        .await
-        .unwrap();
+    authed(&server, &token).activation().resend().await.unwrap();
     let emails: Value = reqwest::get(format!("{}?to={EMAIL}", server.outbox_url()))
         .await
         .unwrap()
@@ -623,27 +560,18 @@ async fn the_outbox_route_lists_emails_with_their_codes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_requests_are_safe() {
     let server = MockServer::start().await;
+    let client = anonymous(&server);
     let tasks: Vec<_> = (0..64)
         .map(|i| {
-            let base = server.base_url().to_owned();
+            let client = client.clone();
             tokio::spawn(async move {
-                let client = api_client(&base, None);
                 let email = format!("user{i}@example.com");
                 let registered = client
-                    .register()
-                    .body(register_body(&email, PASSWORD))
-                    .send()
+                    .register(&registration(&email, PASSWORD))
                     .await
                     .unwrap();
-                let token = client
-                    .login()
-                    .body(login_body(&email, PASSWORD))
-                    .send()
-                    .await
-                    .unwrap()
-                    .into_inner()
-                    .token;
-                (registered.into_inner().token, token)
+                let token = client.login(&email, PASSWORD, "r").await.unwrap();
+                (registered.token, token)
             })
         })
         .collect();
@@ -659,30 +587,35 @@ async fn concurrent_requests_are_safe() {
 #[tokio::test]
 async fn dropping_the_server_stops_it() {
     let server = MockServer::start().await;
-    let base = server.base_url().to_owned();
+    // No idle connections: every call opens a new one, so a stopped server shows at once.
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::none())
+        .http_client(
+            reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap()
+        .with_token(&Token::new("f00"))
+        .unwrap();
     assert!(
-        api_client(&base, None)
-            .get_activation()
-            .send()
-            .await
-            .is_err()
+        matches!(
+            client.activation().status().await,
+            Err(Error::Unauthorized { .. })
+        ),
+        "the server answers"
     );
     drop(server);
     // Shutdown is asynchronous: poll (bounded) until the port refuses connections.
-    let fresh = || {
-        reqwest::Client::builder()
-            .pool_max_idle_per_host(0)
-            .build()
-            .unwrap()
-    };
     let mut refused = false;
     for _ in 0..200 {
-        if fresh()
-            .get(format!("{base}/activation/"))
-            .send()
-            .await
-            .is_err()
-        {
+        if matches!(
+            client.activation().status().await,
+            Err(Error::Connection { .. })
+        ) {
             refused = true;
             break;
         }

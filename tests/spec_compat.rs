@@ -50,8 +50,8 @@ fn a_removed_response_field_is_caught() {
     assert_eq!(
         changes,
         [
-            "POST /register/ (register): response field `logged_in_existing_user` of 200 was removed",
-            "POST /register/social/ (social_register): response field `logged_in_existing_user` of 200 was removed",
+            "POST /v2/register/ (register): response field `logged_in_existing_user` of 200 was removed",
+            "POST /v2/register/social/ (social_register): response field `logged_in_existing_user` of 200 was removed",
         ]
     );
 }
@@ -64,16 +64,16 @@ fn a_new_required_request_field_is_caught() {
     );
     assert_eq!(
         breaking_changes(&baseline(), &current),
-        ["POST /login/ (login): new required request field `otp`"]
+        ["POST /v2/login/ (login): new required request field `otp`"]
     );
 }
 
 #[test]
 fn removed_operations_and_changed_types_are_caught() {
-    let current = edited("  /logout/:\n    post:\n", "  /logout/:\n    get:\n");
+    let current = edited("  /v2/logout/:\n    post:\n", "  /v2/logout/:\n    get:\n");
     assert_eq!(
         breaking_changes(&baseline(), &current),
-        ["POST /logout/ (logout): the operation was removed"]
+        ["POST /v2/logout/ (logout): the operation was removed"]
     );
 
     let current = edited(

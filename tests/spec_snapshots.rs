@@ -112,6 +112,20 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
             to_value(schema_for!(types::FieldErrorDetail)),
         ),
         ("LoginRequest", to_value(schema_for!(types::LoginRequest))),
+        ("CountryCode", to_value(schema_for!(types::CountryCode))),
+        ("Proxy", to_value(schema_for!(types::Proxy))),
+        ("ProxyPage", to_value(schema_for!(types::ProxyPage))),
+        ("ProxyMode", to_value(schema_for!(types::ProxyMode))),
+        (
+            "ProxyAuthenticationMethod",
+            to_value(schema_for!(types::ProxyAuthenticationMethod)),
+        ),
+        ("ProxyListConfig", to_value(schema_for!(types::ProxyListConfig))),
+        ("ProxyActivity", to_value(schema_for!(types::ProxyActivity))),
+        (
+            "ProxyActivityPage",
+            to_value(schema_for!(types::ProxyActivityPage)),
+        ),
         (
             "PasswordResetCompleteRequest",
             to_value(schema_for!(types::PasswordResetCompleteRequest)),
@@ -225,17 +239,18 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
     );
     for (name, schema) in &derived {
         let mut derived_shape = shape(schema);
-        for (_, field) in REQUIRED_NULLABLE.iter().filter(|(c, _)| c == name) {
+        for field in required_nullable(&components[*name]) {
+            let field = &field;
             let required = derived_shape["required"].as_array_mut().unwrap();
             assert!(
                 !required.contains(&json!(field)),
-                "schemars now marks {name}.{field} required: remove it from REQUIRED_NULLABLE"
+                "schemars now marks {name}.{field} required: drop the required_nullable() exception"
             );
             required.push(json!(field));
             required.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
             // shape() dropped its nullability while it counted as optional; restore it.
-            derived_shape["properties"][*field]["nullable"] =
-                shape(&schema["properties"][*field])["nullable"].clone();
+            derived_shape["properties"][field.as_str()]["nullable"] =
+                shape(&schema["properties"][field.as_str()])["nullable"].clone();
         }
         let mut spec_shape = shape(&components[*name]);
         if FLATTENED_MAPS.contains(name) {
@@ -256,13 +271,18 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
     }
 }
 
-/// Fields the spec declares required and nullable. typify makes them `Option<T>` with
+/// The fields a component declares required and nullable. typify makes them `Option<T>` with
 /// `deserialize_with = "Option::deserialize"`, so serde does require them (see the test below), but
-/// schemars 0.8 lists every `Option` field as not required. The only known divergence.
-const REQUIRED_NULLABLE: &[(&str, &str)] = &[(
-    "ActivationStatus",
-    "last_time_email_verification_email_sent",
-)];
+/// schemars 0.8 lists every `Option` field as not required: the one known divergence, for every such field.
+fn required_nullable(component: &Value) -> Vec<String> {
+    let required = component["required"].as_array().cloned().unwrap_or_default();
+    required
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|field| component["properties"][*field]["nullable"] == json!(true))
+        .map(str::to_owned)
+        .collect()
+}
 
 /// Formats typify maps to a plain `String`, so schemars derives no format for them. (The `webshare`
 /// crate checks email addresses and redirect URIs before sending.)

@@ -66,26 +66,3 @@ pub fn request_example(spec: &serde_json::Value, operation_id: &str) -> serde_js
     let (_, _, op) = operation(spec, operation_id);
     op["requestBody"]["content"]["application/json"]["example"].clone()
 }
-
-/// A generated client for `base_url` whose requests carry `Authorization: Token <token>` when given.
-pub fn api_client(base_url: &str, token: Option<&str>) -> webshare_api::Client {
-    let authorization = token.map(|token| {
-        let mut value = reqwest::header::HeaderValue::from_str(&format!("Token {token}"))
-            .expect("tokens are header-safe");
-        value.set_sensitive(true);
-        value
-    });
-    webshare_api::Client::new_with_client(
-        base_url,
-        reqwest::Client::new(),
-        webshare_api::RequestContext::new(authorization),
-    )
-}
-
-/// The machine-readable `code` of an error body (not a field's errors under that key).
-pub fn error_code(error: &webshare_api::types::Error) -> Option<&str> {
-    match &error.code {
-        Some(webshare_api::types::ErrorCode::String(code)) => Some(code),
-        _ => None,
-    }
-}

@@ -9,11 +9,14 @@ import sys
 sys.path.insert(0, sys.argv[1])
 BASE_URL = sys.argv[2]
 
-from webshare_account_api_client import AuthenticatedClient, Client  # noqa: E402
-from webshare_account_api_client.api.activate_account import get_activation  # noqa: E402
-from webshare_account_api_client.api.local_account import login, register  # noqa: E402
-from webshare_account_api_client.api.reset_password import reset_password  # noqa: E402
-from webshare_account_api_client.models import (  # noqa: E402
+from webshare_api_client import AuthenticatedClient, Client  # noqa: E402
+from webshare_api_client.api.registration_and_login import (  # noqa: E402
+    get_activation,
+    login,
+    register,
+    reset_password,
+)
+from webshare_api_client.models import (  # noqa: E402
     ActivationStatus,
     Error,
     LoginRequest,

@@ -78,7 +78,8 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
             pub mod types { #types }
         })
     })?;
-    let httpmock = run_progenitor(name, &spec, |g| g.httpmock(&spec, "webshare_api"))?;
+    let mock_spec = joined_arrays(&spec);
+    let httpmock = run_progenitor(name, &mock_spec, |g| g.httpmock(&mock_spec, "webshare_api"))?;
     let operations = crate::emit::operations_module(&facts)?;
     let cli_args = crate::emit_cli::cli_module(&facts);
     Ok(vec![
@@ -126,6 +127,53 @@ pub fn settings(spec: &OpenAPI) -> GenerationSettings {
         std::iter::empty(),
     );
     settings
+}
+
+/// The document with every `explode: false` array query parameter as the one string it is on the wire
+/// (`country_code__in=US,FR`). progenitor's httpmock generator cannot match array query parameters (its
+/// helpers call `to_string` on a `Vec`); the string form matches exactly what the API receives.
+fn joined_arrays(spec: &OpenAPI) -> OpenAPI {
+    fn rewrite(parameter: &mut openapiv3::Parameter) {
+        let openapiv3::Parameter::Query { parameter_data, .. } = parameter else {
+            return;
+        };
+        if let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) =
+            &mut parameter_data.format
+            && matches!(schema.schema_kind, SchemaKind::Type(Type::Array(_)))
+        {
+            schema.schema_kind = SchemaKind::Type(Type::String(Default::default()));
+        }
+    }
+    let mut spec = spec.clone();
+    for item in spec.paths.paths.values_mut() {
+        if let ReferenceOr::Item(item) = item {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for op in operations.into_iter().flatten() {
+                for parameter in &mut op.parameters {
+                    if let ReferenceOr::Item(parameter) = parameter {
+                        rewrite(parameter);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(components) = &mut spec.components {
+        for parameter in components.parameters.values_mut() {
+            if let ReferenceOr::Item(parameter) = parameter {
+                rewrite(parameter);
+            }
+        }
+    }
+    spec
 }
 
 /// Runs progenitor, turning a panic inside it into an error that names the document.

@@ -38,13 +38,19 @@ impl MockServerProcess {
         let (host_port, path) = self.base_url["http://".len()..]
             .split_once('/')
             .context("base URL has a path")?;
+        // The path is the spec's, like every other transport fact.
+        let spec = crate::spec::load(&crate::codegen::workspace_root().join(crate::codegen::SPEC_PATH))?;
+        let register = crate::spec::operations(&spec)
+            .find(|(_, _, op)| op.operation_id.as_deref() == Some("register"))
+            .map(|(path, _, _)| path.to_owned())
+            .context("the spec has a `register` operation")?;
         let body = format!(
             r#"{{"email":"{email}","password":"Correct-Horse-Battery-9","recaptcha":"ci","tos_accepted":true}}"#
         );
         let mut stream = std::net::TcpStream::connect(host_port)?;
         write!(
             stream,
-            "POST /{path}/register/ HTTP/1.1\r\nHost: {host_port}\r\nContent-Type: application/json\r\n\
+            "POST /{path}{register} HTTP/1.1\r\nHost: {host_port}\r\nContent-Type: application/json\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         )?;

@@ -1270,7 +1270,7 @@ pub mod operations {
         }
         pub fn country_code_in<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a ::std::vec::Vec<types::CountryCode>>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("country_code__in", value.to_string()))
@@ -1293,7 +1293,7 @@ pub mod operations {
         }
         pub fn ordering<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("ordering", value.to_string()))
@@ -1343,7 +1343,7 @@ pub mod operations {
         }
         pub fn proxy_address_in<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a ::std::vec::Vec<::std::string::String>>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("proxy_address__in", value.to_string()))
