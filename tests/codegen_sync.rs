@@ -59,7 +59,10 @@ fn an_edited_description_shows_up_as_a_readable_diff() {
         all.contains("-    summary: \"Sign in with a local account\","),
         "{all}"
     );
-    assert!(all.contains("+    summary: \"Log in with a local account\","), "{all}");
+    assert!(
+        all.contains("+    summary: \"Log in with a local account\","),
+        "{all}"
+    );
     assert!(
         all.contains("crates/webshare-api/src/operations.rs (committed)"),
         "{all}"
@@ -163,10 +166,16 @@ fn an_unknown_rate_limit_class_names_the_operation_and_the_classes() {
         "      x-webshare-rate-limit: bulk\n",
         1,
     );
-    assert!(spec.contains("rate-limit: bulk"), "the test's edit did not apply");
+    assert!(
+        spec.contains("rate-limit: bulk"),
+        "the test's edit did not apply"
+    );
     let err = generation_error(&spec);
     assert!(err.starts_with("openapi/webshare.yaml, operation `list_proxies` (GET /v2/proxy/list/): `x-webshare-rate-limit: \"bulk\"` is not a class"), "{err}");
-    assert!(err.contains("general, pricing, proxy_list, proxy_list_download"), "{err}");
+    assert!(
+        err.contains("general, pricing, proxy_list, proxy_list_download"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -179,7 +188,10 @@ fn an_exploded_array_filter_is_refused() {
     );
     let err = generation_error(&spec);
     assert!(err.contains("`list_proxies`"), "{err}");
-    assert!(err.contains("array query parameter `country_code__in` must say `explode: false`"), "{err}");
+    assert!(
+        err.contains("array query parameter `country_code__in` must say `explode: false`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -5,9 +5,10 @@
 //!
 //! Request bodies and responses are the examples of `openapi/webshare.yaml`, which are the source pages'.
 //!
-//! Dropped when the generated client was removed: the test that progenitor's `Error` lost the status of an
-//! undecodable answer (`RequestContext` recorded it); `webshare::Error::Decode` keeps it, and the
-//! `webshare` crate's own tests cover that.
+//! Dropped with the generated client: `the_request_context_records_a_status_that_a_decode_error_loses`,
+//! about progenitor's `Error` losing the status of a non-JSON 502 and `RequestContext` recording it. Both
+//! are gone; `webshare::Error` keeps the status (`Server { status: 502, .. }`, `Decode { status, .. }`),
+//! which the `webshare` crate's own tests (`crates/webshare/tests/errors.rs`) cover.
 
 use std::time::Duration;
 

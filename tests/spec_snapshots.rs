@@ -120,7 +120,10 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
             "ProxyAuthenticationMethod",
             to_value(schema_for!(types::ProxyAuthenticationMethod)),
         ),
-        ("ProxyListConfig", to_value(schema_for!(types::ProxyListConfig))),
+        (
+            "ProxyListConfig",
+            to_value(schema_for!(types::ProxyListConfig)),
+        ),
         ("ProxyActivity", to_value(schema_for!(types::ProxyActivity))),
         (
             "ProxyActivityPage",
@@ -275,7 +278,10 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
 /// `deserialize_with = "Option::deserialize"`, so serde does require them (see the test below), but
 /// schemars 0.8 lists every `Option` field as not required: the one known divergence, for every such field.
 fn required_nullable(component: &Value) -> Vec<String> {
-    let required = component["required"].as_array().cloned().unwrap_or_default();
+    let required = component["required"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     required
         .iter()
         .filter_map(Value::as_str)
@@ -289,7 +295,7 @@ fn required_nullable(component: &Value) -> Vec<String> {
 const FORMATS_WITHOUT_A_RUST_TYPE: &[&str] = &["email", "uri"];
 
 /// Components whose `additionalProperties` typify turns into a `#[serde(flatten)]` map (`Error::extra`, the
-/// per-field errors). serde handles it (the 400 tests in `generated_client.rs` decode both forms), but
+/// per-field errors). serde handles it (the 400 tests in `httpmock_helpers.rs` decode both forms), but
 /// schemars 0.8 derives no `additionalProperties` for a flattened map.
 const FLATTENED_MAPS: &[&str] = &["Error"];
 

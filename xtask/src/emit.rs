@@ -30,7 +30,11 @@ pub fn field_name(param: &Param) -> String {
     }
     let mut out = String::new();
     for c in param.name.chars() {
-        let c = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' };
+        let c = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        };
         if !(c == '_' && out.ends_with('_')) {
             out.push(c);
         }
@@ -137,7 +141,12 @@ pub fn operations_module(facts: &Facts) -> Result<TokenStream> {
         .map(|(class, per_minute)| {
             let variant = format_ident!("{}", pascal(class));
             let text = format!(" `{class}`: {per_minute} requests a minute.");
-            (quote! { #[doc = #text] #variant }, quote! { Self::#variant => #per_minute }, quote! { Self::#variant => #class }, quote! { Self::#variant })
+            (
+                quote! { #[doc = #text] #variant },
+                quote! { Self::#variant => #per_minute },
+                quote! { Self::#variant => #class },
+                quote! { Self::#variant },
+            )
         })
         .collect();
     let class_variants = classes.iter().map(|c| &c.0);
@@ -222,10 +231,21 @@ fn operation_static(op: &OperationFacts, constant: &Ident, id: &Ident) -> Result
         }
     );
     let rate_limit = format_ident!("{}", pascal(&op.rate_limit));
-    let plan_scoped = op.params.iter().any(|p| p.name == "plan_id" && p.location == Location::Query);
+    let plan_scoped = op
+        .params
+        .iter()
+        .any(|p| p.name == "plan_id" && p.location == Location::Query);
     let subuser = op.params.iter().any(|p| p.location == Location::Header);
-    let path_params = op.params.iter().filter(|p| p.location == Location::Path).map(|p| &p.name);
-    let query_params = op.params.iter().filter(|p| p.location == Location::Query).map(|p| &p.name);
+    let path_params = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .map(|p| &p.name);
+    let query_params = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| &p.name);
     let text = format!(" `{} {}`: {}", op.method, op.path, op.summary);
     Ok(quote! {
         #[doc = #text]
@@ -253,18 +273,28 @@ fn operation_static(op: &OperationFacts, constant: &Ident, id: &Ident) -> Result
 fn parameter_struct(op: &OperationFacts, id: &Ident, constant: &Ident) -> Result<TokenStream> {
     for p in &op.params {
         if p.location == Location::Header && field_name(p) != "subuser" {
-            bail!("operation `{}`: the only header parameter supported is X-Subuser (`{}`)", op.id, p.name);
+            bail!(
+                "operation `{}`: the only header parameter supported is X-Subuser (`{}`)",
+                op.id,
+                p.name
+            );
         }
     }
     let fields = op.params.iter().map(|p| {
         let f = ident(&field_name(p));
         let ty = field_type(p);
         let mut text = p.description.trim().to_owned();
-        let _ = write!(text, " (`{}`, {}{})", p.name, match p.location {
-            Location::Path => "path",
-            Location::Query => "query",
-            Location::Header => "header",
-        }, if p.required { ", required" } else { "" });
+        let _ = write!(
+            text,
+            " (`{}`, {}{})",
+            p.name,
+            match p.location {
+                Location::Path => "path",
+                Location::Query => "query",
+                Location::Header => "header",
+            },
+            if p.required { ", required" } else { "" }
+        );
         let d = doc(&text);
         quote! { #d pub #f: #ty }
     });
@@ -309,23 +339,27 @@ fn parameter_struct(op: &OperationFacts, id: &Ident, constant: &Ident) -> Result
         }
     });
     let write_path = write_path(op)?;
-    let write_query = op.params.iter().filter(|p| p.location == Location::Query).map(|p| {
-        let f = ident(&field_name(p));
-        let key = &p.name;
-        if is_list(p) {
-            return quote! { query.list(#key, &self.#f); };
-        }
-        if p.name == "plan_id" && !p.required {
-            return quote! { if let Some(v) = self.#f.or(plan_id) { query.pair(#key, v); } };
-        }
-        if p.required {
-            let shown = display(&p.kind, quote! { &self.#f });
-            quote! { query.pair(#key, #shown); }
-        } else {
-            let shown = display(&p.kind, quote! { v });
-            quote! { if let Some(v) = &self.#f { query.pair(#key, #shown); } }
-        }
-    });
+    let write_query = op
+        .params
+        .iter()
+        .filter(|p| p.location == Location::Query)
+        .map(|p| {
+            let f = ident(&field_name(p));
+            let key = &p.name;
+            if is_list(p) {
+                return quote! { query.list(#key, &self.#f); };
+            }
+            if p.name == "plan_id" && !p.required {
+                return quote! { if let Some(v) = self.#f.or(plan_id) { query.pair(#key, v); } };
+            }
+            if p.required {
+                let shown = display(&p.kind, quote! { &self.#f });
+                quote! { query.pair(#key, #shown); }
+            } else {
+                let shown = display(&p.kind, quote! { v });
+                quote! { if let Some(v) = &self.#f { query.pair(#key, #shown); } }
+            }
+        });
     let subuser = match op.params.iter().find(|p| p.location == Location::Header) {
         Some(p) => {
             let f = ident(&field_name(p));
@@ -375,16 +409,18 @@ fn parameter_struct(op: &OperationFacts, id: &Ident, constant: &Ident) -> Result
         None => quote! { () },
     };
     let response = match (op.response, op.response_schema.as_deref()) {
-        (ResponseKind::Json, Some(schema)) => match schema.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-            Some(item) => {
-                let t = format_ident!("{}", pascal(item));
-                quote! { ::std::vec::Vec<crate::types::#t> }
+        (ResponseKind::Json, Some(schema)) => {
+            match schema.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+                Some(item) => {
+                    let t = format_ident!("{}", pascal(item));
+                    quote! { ::std::vec::Vec<crate::types::#t> }
+                }
+                None => {
+                    let t = format_ident!("{}", pascal(schema));
+                    quote! { crate::types::#t }
+                }
             }
-            None => {
-                let t = format_ident!("{}", pascal(schema));
-                quote! { crate::types::#t }
-            }
-        },
+        }
         _ => quote! { () },
     };
     let struct_doc = doc(&format!(
@@ -396,9 +432,16 @@ fn parameter_struct(op: &OperationFacts, id: &Ident, constant: &Ident) -> Result
     } else {
         quote! {}
     };
-    let unused_raw = if op.params.is_empty() { quote! { let _ = raw; } } else { quote! {} };
+    let unused_raw = if op.params.is_empty() {
+        quote! { let _ = raw; }
+    } else {
+        quote! {}
+    };
     let has_query = op.params.iter().any(|p| p.location == Location::Query);
-    let takes_plan = op.params.iter().any(|p| p.location == Location::Query && p.name == "plan_id" && !p.required);
+    let takes_plan = op
+        .params
+        .iter()
+        .any(|p| p.location == Location::Query && p.name == "plan_id" && !p.required);
     let unused_query = match (has_query, takes_plan) {
         (false, _) => quote! { let _ = (query, plan_id); },
         (true, false) => quote! { let _ = plan_id; },
@@ -496,9 +539,16 @@ fn write_path(op: &OperationFacts) -> Result<TokenStream> {
         if !literal.is_empty() {
             pieces.push(quote! { out.push_str(#literal); });
         }
-        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len());
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .unwrap_or(rest.len());
         let name = &rest[start + 1..end];
-        let Some(p) = op.params.iter().find(|p| p.location == Location::Path && p.name == name) else {
+        let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == Location::Path && p.name == name)
+        else {
             bail!("operation `{}`: no path parameter `{name}`", op.id);
         };
         let f = ident(&field_name(p));

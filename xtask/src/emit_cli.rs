@@ -79,7 +79,13 @@ fn flag(param: &Param) -> String {
 
 fn arg_field(param: &Param) -> TokenStream {
     let f = format_ident!("{}", field_name(param));
-    let help = param.description.lines().next().unwrap_or("").trim().to_owned();
+    let help = param
+        .description
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_owned();
     let long = flag(param);
     let value_name = long.to_ascii_uppercase().replace('-', "_");
     let positional = param.location == Location::Path;
@@ -101,23 +107,35 @@ fn arg_field(param: &Param) -> TokenStream {
             Some(quote! { value_parser = crate::args::date_time }),
         ),
         Kind::Int => (quote! { i64 }, None),
-        Kind::Bool => (quote! { bool }, Some(quote! { value_parser = ::clap::value_parser!(bool), action = ::clap::ArgAction::Set })),
+        Kind::Bool => (
+            quote! { bool },
+            Some(
+                quote! { value_parser = ::clap::value_parser!(bool), action = ::clap::ArgAction::Set },
+            ),
+        ),
         Kind::String | Kind::Secret => (quote! { ::std::string::String }, None),
         Kind::List { item, .. } => {
             let item = match item.as_ref() {
                 Kind::Int => quote! { i64 },
                 _ => quote! { ::std::string::String },
             };
-            (quote! { Vec<#item> }, Some(quote! { value_delimiter = ',' }))
+            (
+                quote! { Vec<#item> },
+                Some(quote! { value_delimiter = ',' }),
+            )
         }
         Kind::Ordering => (
             quote! { Vec<::webshare::OrderBy> },
             Some(quote! { value_delimiter = ',', allow_hyphen_values = true }),
         ),
     };
-    let optional = !is_list(param) && !(param.required && param.empty.is_none());
+    let optional = !(is_list(param) || (param.required && param.empty.is_none()));
     // clap recognises `Option` and `Vec` by their bare names.
-    let ty = if optional { quote! { Option<#ty> } } else { ty };
+    let ty = if optional {
+        quote! { Option<#ty> }
+    } else {
+        ty
+    };
     let parser = parser.map(|p| quote! { , #p });
     if positional {
         quote! {

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
-    SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
+    StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 /// Where a parameter travels.
@@ -28,7 +28,10 @@ pub enum Kind {
     Bool,
     DateTime,
     /// A string enum of `components/schemas`: its name and values.
-    Enum { name: String, values: Vec<String> },
+    Enum {
+        name: String,
+        values: Vec<String>,
+    },
     /// A list written as one value: items joined by `separator`, and `empty` for none (path lists).
     List {
         item: Box<Kind>,
@@ -70,11 +73,18 @@ pub enum ResponseKind {
 pub enum Pagination {
     None,
     /// `page`/`page_size`; the page schema's `results` hold items of this schema.
-    PageNumber { item: String },
+    PageNumber {
+        item: String,
+    },
     /// `starting_after`, set from this field of the last item.
-    Cursor { item: String, field: String },
+    Cursor {
+        item: String,
+        field: String,
+    },
     /// A bare JSON array of this schema.
-    Array { item: String },
+    Array {
+        item: String,
+    },
 }
 
 /// Whether an operation sends `Authorization`.
@@ -122,15 +132,23 @@ const CURSOR_FIELD: &str = "x-webshare-cursor-field";
 
 /// Reads the facts; `Err` names the operation and what is wrong.
 pub fn read(spec: &OpenAPI) -> Result<Facts, (Option<String>, String)> {
-    let server_url = spec
-        .servers
-        .first()
-        .map(|s| s.url.clone())
-        .ok_or((None, "has no `servers` entry (the production base URL).".into()))?;
+    let server_url = spec.servers.first().map(|s| s.url.clone()).ok_or((
+        None,
+        "has no `servers` entry (the production base URL).".into(),
+    ))?;
     let rate_limits: BTreeMap<String, u32> = match spec.extensions.get(RATE_LIMITS) {
-        Some(value) => serde_json::from_value(value.clone())
-            .map_err(|e| (None, format!("`{RATE_LIMITS}` must map class names to requests per minute: {e}.")))?,
-        None => return Err((None, format!("has no `{RATE_LIMITS}` (per-minute limits by class)."))),
+        Some(value) => serde_json::from_value(value.clone()).map_err(|e| {
+            (
+                None,
+                format!("`{RATE_LIMITS}` must map class names to requests per minute: {e}."),
+            )
+        })?,
+        None => {
+            return Err((
+                None,
+                format!("has no `{RATE_LIMITS}` (per-minute limits by class)."),
+            ));
+        }
     };
     if !rate_limits.contains_key("general") {
         return Err((None, format!("`{RATE_LIMITS}` needs the `general` class.")));
@@ -138,8 +156,12 @@ pub fn read(spec: &OpenAPI) -> Result<Facts, (Option<String>, String)> {
     let mut operations = Vec::new();
     for (path, method, op) in crate::spec::operations(spec) {
         let id = op.operation_id.clone().unwrap_or_default();
-        let facts = operation(spec, path, method, op, &rate_limits)
-            .map_err(|m| (Some(format!("`{id}` ({} {path})", method.to_uppercase())), m))?;
+        let facts = operation(spec, path, method, op, &rate_limits).map_err(|m| {
+            (
+                Some(format!("`{id}` ({} {path})", method.to_uppercase())),
+                m,
+            )
+        })?;
         operations.push(facts);
     }
     Ok(Facts {
@@ -160,7 +182,10 @@ fn operation(
     let retry_safe = match op.extensions.get(RETRY_SAFE) {
         Some(serde_json::Value::Bool(b)) => *b,
         Some(_) => return Err(format!("`{RETRY_SAFE}` must be true or false.")),
-        None => matches!(method.as_str(), "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS"),
+        None => matches!(
+            method.as_str(),
+            "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS"
+        ),
     };
     let rate_limit = match op.extensions.get(RATE_LIMIT) {
         Some(serde_json::Value::String(class)) if rate_limits.contains_key(class) => class.clone(),
@@ -173,7 +198,11 @@ fn operation(
         None => "general".to_owned(),
     };
     let auth = match op.security.as_deref() {
-        None => return Err("has no `security`; write `security: []` for an operation without a token.".into()),
+        None => {
+            return Err(
+                "has no `security`; write `security: []` for an operation without a token.".into(),
+            );
+        }
         Some([]) => Auth::None,
         Some(alternatives) if alternatives.iter().any(|a| a.is_empty()) => Auth::Optional,
         Some(_) => Auth::Required,
@@ -188,12 +217,17 @@ fn operation(
         Some(body) => {
             let body = match body {
                 ReferenceOr::Item(b) => b,
-                ReferenceOr::Reference { .. } => return Err("request bodies must be inline.".into()),
+                ReferenceOr::Reference { .. } => {
+                    return Err("request bodies must be inline.".into());
+                }
             };
             let media = body.content.get("application/json").ok_or(
                 "the transport sends JSON bodies only; add the operation's media type to xtask/src/facts.rs.",
             )?;
-            Some(schema_name(media.schema.as_ref()).ok_or("the request body must be a `$ref` to a schema.")?)
+            Some(
+                schema_name(media.schema.as_ref())
+                    .ok_or("the request body must be a `$ref` to a schema.")?,
+            )
         }
     };
 
@@ -212,7 +246,9 @@ fn operation(
             .iter()
             .any(|p| p.location == Location::Path && p.name == segment)
         {
-            return Err(format!("its path has `{{{segment}}}` but no path parameter of that name."));
+            return Err(format!(
+                "its path has `{{{segment}}}` but no path parameter of that name."
+            ));
         }
     }
 
@@ -256,22 +292,39 @@ fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, St
         }
     };
     let (data, location, explode) = match param {
-        Parameter::Query { parameter_data, style, .. } => {
+        Parameter::Query {
+            parameter_data,
+            style,
+            ..
+        } => {
             if !matches!(style, openapiv3::QueryStyle::Form) {
-                return Err(format!("query parameter `{}`: only `style: form` is supported.", parameter_data.name));
+                return Err(format!(
+                    "query parameter `{}`: only `style: form` is supported.",
+                    parameter_data.name
+                ));
             }
-            (parameter_data, Location::Query, parameter_data.explode.unwrap_or(true))
+            (
+                parameter_data,
+                Location::Query,
+                parameter_data.explode.unwrap_or(true),
+            )
         }
         Parameter::Path { parameter_data, .. } => (parameter_data, Location::Path, false),
         Parameter::Header { parameter_data, .. } => (parameter_data, Location::Header, false),
         Parameter::Cookie { parameter_data, .. } => {
-            return Err(format!("cookie parameter `{}` is not supported.", parameter_data.name));
+            return Err(format!(
+                "cookie parameter `{}` is not supported.",
+                parameter_data.name
+            ));
         }
     };
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(s) => s,
         ParameterSchemaOrContent::Content(_) => {
-            return Err(format!("parameter `{}`: use `schema`, not `content`.", data.name));
+            return Err(format!(
+                "parameter `{}`: use `schema`, not `content`.",
+                data.name
+            ));
         }
     };
     let mut kind = kind(spec, schema).map_err(|m| format!("parameter `{}`: {m}", data.name))?;
@@ -283,7 +336,10 @@ fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, St
             ));
         }
         if location != Location::Query {
-            return Err(format!("array parameter `{}` must be a query parameter.", data.name));
+            return Err(format!(
+                "array parameter `{}` must be a query parameter.",
+                data.name
+            ));
         }
         *separator = ",".into();
     }
@@ -295,7 +351,10 @@ fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, St
     }
     if let Some(list) = data.extensions.get(LIST) {
         if kind != Kind::String || location != Location::Path {
-            return Err(format!("`{LIST}` is for string path parameters (`{}`).", data.name));
+            return Err(format!(
+                "`{LIST}` is for string path parameters (`{}`).",
+                data.name
+            ));
         }
         let separator = list.get("separator").and_then(|v| v.as_str());
         let empty = list.get("empty").and_then(|v| v.as_str());
@@ -309,18 +368,32 @@ fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, St
         };
     }
     let empty = match data.extensions.get(EMPTY) {
-        Some(serde_json::Value::String(s)) if kind == Kind::String && location == Location::Path => {
+        Some(serde_json::Value::String(s))
+            if kind == Kind::String && location == Location::Path =>
+        {
             Some(s.clone())
         }
-        Some(_) => return Err(format!("`{EMPTY}` is a string, for string path parameters (`{}`).", data.name)),
+        Some(_) => {
+            return Err(format!(
+                "`{EMPTY}` is a string, for string path parameters (`{}`).",
+                data.name
+            ));
+        }
         None => None,
     };
     if location == Location::Header && !matches!(kind, Kind::Int | Kind::String) {
-        return Err(format!("header parameter `{}` must be a string or an integer.", data.name));
+        return Err(format!(
+            "header parameter `{}` must be a string or an integer.",
+            data.name
+        ));
     }
     let cursor_field = match data.extensions.get(CURSOR_FIELD) {
         Some(serde_json::Value::String(s)) if data.name == "starting_after" => Some(s.clone()),
-        Some(_) => return Err(format!("`{CURSOR_FIELD}` is a string, on `starting_after` only.")),
+        Some(_) => {
+            return Err(format!(
+                "`{CURSOR_FIELD}` is a string, on `starting_after` only."
+            ));
+        }
         None => None,
     };
     Ok(Param {
@@ -366,7 +439,12 @@ fn kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Result<Kind, String> {
             let item = a.items.as_ref().ok_or("an array needs `items`.")?;
             let item = match item {
                 ReferenceOr::Item(b) => kind(spec, &ReferenceOr::Item((**b).clone()))?,
-                ReferenceOr::Reference { reference } => kind(spec, &ReferenceOr::Reference { reference: reference.clone() })?,
+                ReferenceOr::Reference { reference } => kind(
+                    spec,
+                    &ReferenceOr::Reference {
+                        reference: reference.clone(),
+                    },
+                )?,
             };
             if matches!(item, Kind::List { .. } | Kind::Ordering | Kind::Secret) {
                 return Err("arrays of lists or secrets are not supported.".into());
@@ -377,7 +455,10 @@ fn kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Result<Kind, String> {
                 empty: None,
             })
         }
-        _ => Err("only strings, integers, booleans, string enums and arrays of them are supported.".into()),
+        _ => Err(
+            "only strings, integers, booleans, string enums and arrays of them are supported."
+                .into(),
+        ),
     }
 }
 
@@ -391,9 +472,11 @@ fn component<'a>(spec: &'a OpenAPI, name: &str) -> Result<&'a Schema, String> {
 
 fn schema_name(schema: Option<&ReferenceOr<Schema>>) -> Option<String> {
     match schema? {
-        ReferenceOr::Reference { reference } => {
-            Some(reference.trim_start_matches("#/components/schemas/").to_owned())
-        }
+        ReferenceOr::Reference { reference } => Some(
+            reference
+                .trim_start_matches("#/components/schemas/")
+                .to_owned(),
+        ),
         ReferenceOr::Item(_) => None,
     }
 }
@@ -427,7 +510,9 @@ fn success(op: &Operation) -> Result<(ResponseKind, Option<String>), String> {
     };
     let schema = if kind == ResponseKind::Json {
         Some(match &content.schema {
-            Some(ReferenceOr::Reference { .. }) => schema_name(content.schema.as_ref()).unwrap_or_default(),
+            Some(ReferenceOr::Reference { .. }) => {
+                schema_name(content.schema.as_ref()).unwrap_or_default()
+            }
             Some(ReferenceOr::Item(s)) => match &s.schema_kind {
                 SchemaKind::Type(Type::Array(a)) => match &a.items {
                     Some(ReferenceOr::Reference { reference }) => format!(
@@ -436,7 +521,9 @@ fn success(op: &Operation) -> Result<(ResponseKind, Option<String>), String> {
                     ),
                     _ => return Err("a JSON array response must have `$ref` items.".into()),
                 },
-                _ => return Err("a JSON success body must be a `$ref` (or an array of one).".into()),
+                _ => {
+                    return Err("a JSON success body must be a `$ref` (or an array of one).".into());
+                }
             },
             None => return Err("a JSON success body needs a schema.".into()),
         })
@@ -454,9 +541,18 @@ fn pagination(
     response: ResponseKind,
     schema: Option<&str>,
 ) -> Result<Pagination, String> {
-    let has = |name: &str| params.iter().any(|p| p.name == name && p.location == Location::Query);
-    if let Some(item) = schema.and_then(|s| s.strip_prefix('[')).and_then(|s| s.strip_suffix(']')) {
-        return Ok(Pagination::Array { item: item.to_owned() });
+    let has = |name: &str| {
+        params
+            .iter()
+            .any(|p| p.name == name && p.location == Location::Query)
+    };
+    if let Some(item) = schema
+        .and_then(|s| s.strip_prefix('['))
+        .and_then(|s| s.strip_suffix(']'))
+    {
+        return Ok(Pagination::Array {
+            item: item.to_owned(),
+        });
     }
     if !has("page") && !has("starting_after") {
         return Ok(Pagination::None);
@@ -472,9 +568,9 @@ fn pagination(
     let item = match object.properties.get("results") {
         Some(ReferenceOr::Item(results)) => match &results.schema_kind {
             SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(ReferenceOr::Reference { reference }) => {
-                    reference.trim_start_matches("#/components/schemas/").to_owned()
-                }
+                Some(ReferenceOr::Reference { reference }) => reference
+                    .trim_start_matches("#/components/schemas/")
+                    .to_owned(),
                 _ => return Err(format!("`{schema}.results` must be an array of a `$ref`.")),
             },
             _ => return Err(format!("`{schema}.results` must be an array.")),
@@ -483,7 +579,9 @@ fn pagination(
     };
     for required in ["next", "results"] {
         if !object.required.iter().any(|r| r == required) {
-            return Err(format!("the page schema `{schema}` must require `{required}`."));
+            return Err(format!(
+                "the page schema `{schema}` must require `{required}`."
+            ));
         }
     }
     if has("page") {
@@ -498,8 +596,13 @@ fn pagination(
         ))?;
     let item_schema = component(spec, &item)?;
     match &item_schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) if o.properties.contains_key(&field) && o.required.contains(&field) => {}
-        _ => return Err(format!("the cursor field `{field}` must be a required property of `{item}`.")),
+        SchemaKind::Type(Type::Object(o))
+            if o.properties.contains_key(&field) && o.required.contains(&field) => {}
+        _ => {
+            return Err(format!(
+                "the cursor field `{field}` must be a required property of `{item}`."
+            ));
+        }
     }
     Ok(Pagination::Cursor { item, field })
 }

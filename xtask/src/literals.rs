@@ -30,7 +30,8 @@ pub struct Finding {
 /// Every method or path literal in `source` (a file's text); `paths` are the spec's path templates.
 pub fn scan(file: &Path, source: &str, paths: &[String]) -> Vec<Finding> {
     let method_string = Regex::new(r#""(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)""#).unwrap();
-    let method_const = Regex::new(r"\bMethod(?:Filter)?::(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b").unwrap();
+    let method_const =
+        Regex::new(r"\bMethod(?:Filter)?::(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b").unwrap();
     let routing_call = Regex::new(r"(?:^|[^.:\w])(get|post|put|patch|delete)\s*\(").unwrap();
     let method_and_path = Regex::new(r"(?:^|\s)(?:GET|POST|PUT|PATCH|DELETE)\s+/?[a-z]").unwrap();
     let string = Regex::new(r#""((?:[^"\\]|\\.)*)""#).unwrap();
@@ -94,7 +95,9 @@ pub fn scan_tree(root: &Path, paths: &[String]) -> Result<Vec<Finding>> {
     for dir in HAND_WRITTEN {
         let mut stack = vec![root.join(dir)];
         while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
+            for entry in
+                std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
+            {
                 let path = entry?.path();
                 if path.is_dir() {
                     stack.push(path);

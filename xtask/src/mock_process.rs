@@ -39,7 +39,8 @@ impl MockServerProcess {
             .split_once('/')
             .context("base URL has a path")?;
         // The path is the spec's, like every other transport fact.
-        let spec = crate::spec::load(&crate::codegen::workspace_root().join(crate::codegen::SPEC_PATH))?;
+        let spec =
+            crate::spec::load(&crate::codegen::workspace_root().join(crate::codegen::SPEC_PATH))?;
         let register = crate::spec::operations(&spec)
             .find(|(_, _, op)| op.operation_id.as_deref() == Some("register"))
             .map(|(path, _, _)| path.to_owned())

@@ -51,6 +51,9 @@ fn the_check_finds_planted_literals() {
         r#".route(crate::OUTBOX_PATH, get(outbox)) // not an API operation: test-only"#,
     ];
     for line in innocent {
-        assert!(literals::scan(Path::new("x.rs"), line, &paths).is_empty(), "false alarm: {line}");
+        assert!(
+            literals::scan(Path::new("x.rs"), line, &paths).is_empty(),
+            "false alarm: {line}"
+        );
     }
 }

@@ -178,7 +178,8 @@ impl Query {
         if !self.out.is_empty() {
             self.out.push('&');
         }
-        self.out.extend(form_urlencoded::byte_serialize(key.as_bytes()));
+        self.out
+            .extend(form_urlencoded::byte_serialize(key.as_bytes()));
         self.out.push('=');
         self.out
             .extend(form_urlencoded::byte_serialize(self.value.as_bytes()));
@@ -300,7 +301,10 @@ pub mod parse {
     }
 
     /// An RFC 3339 date-time.
-    pub fn date_time(field: &str, value: &str) -> Result<chrono::DateTime<chrono::Utc>, ParamError> {
+    pub fn date_time(
+        field: &str,
+        value: &str,
+    ) -> Result<chrono::DateTime<chrono::Utc>, ParamError> {
         chrono::DateTime::parse_from_rfc3339(value)
             .map(|t| t.with_timezone(&chrono::Utc))
             .map_err(|_| ParamError::new(field, "Enter a valid date/time (RFC 3339)."))
@@ -402,7 +406,9 @@ impl std::str::FromStr for OrderBy {
         if !valid {
             return Err(ParamError::new(
                 "ordering",
-                format!("\"{s}\" is not a field name (lowercase letters, digits and `_`, `-` first to reverse)."),
+                format!(
+                    "\"{s}\" is not a field name (lowercase letters, digits and `_`, `-` first to reverse)."
+                ),
             ));
         }
         Ok(Self {
@@ -422,7 +428,10 @@ mod tests {
         q.list("country_code__in", &["US", "FR"]);
         q.list::<&str>("empty__in", &[]);
         q.pair("search", "san francisco&x=1");
-        q.list("ordering", &[OrderBy::desc("valid"), OrderBy::asc("proxy_address")]);
+        q.list(
+            "ordering",
+            &[OrderBy::desc("valid"), OrderBy::asc("proxy_address")],
+        );
         assert_eq!(
             q.as_str(),
             "country_code__in=US%2CFR&search=san+francisco%26x%3D1&ordering=-valid%2Cproxy_address"
@@ -458,7 +467,16 @@ mod tests {
     fn lists_parse_with_their_empty_marker() {
         let l = parse::list("cc", "US-FR", "-", Some("-"), parse::text).unwrap();
         assert_eq!(l, ["US", "FR"]);
-        assert!(parse::list("cc", "-", "-", Some("-"), parse::text).unwrap().is_empty());
-        assert_eq!(parse::list("cc", "US--FR", "-", Some("-"), parse::text).unwrap_err().field, "cc");
+        assert!(
+            parse::list("cc", "-", "-", Some("-"), parse::text)
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            parse::list("cc", "US--FR", "-", Some("-"), parse::text)
+                .unwrap_err()
+                .field,
+            "cc"
+        );
     }
 }

@@ -27,7 +27,7 @@ mod provider;
 mod secret;
 
 pub use endpoint::{
-    Auth, CursorPaged, Endpoint, OrderBy, Operation, PageNumbered, Pagination, ParamError, Query,
+    Auth, CursorPaged, Endpoint, Operation, OrderBy, PageNumbered, Pagination, ParamError, Query,
     RawParams, ResponseKind,
 };
 pub use generated::*;

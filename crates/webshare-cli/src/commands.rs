@@ -287,7 +287,8 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             crate::proxy_commands::proxies(&settings.authenticated()?, command, cli.json).await?;
         }
         Command::ProxyConfig(command) => {
-            crate::proxy_commands::proxy_config(&settings.authenticated()?, command, cli.json).await?;
+            crate::proxy_commands::proxy_config(&settings.authenticated()?, command, cli.json)
+                .await?;
         }
         Command::IpAuthorizations(command) => {
             crate::proxy_commands::ip_authorizations(&settings.authenticated()?, command, cli.json)

@@ -26,7 +26,11 @@ pub async fn run() -> Result<(), Error> {
             })
     };
 
-    step(1, "register", &format!("{} as {EMAIL}", call(&ops::REGISTER)));
+    step(
+        1,
+        "register",
+        &format!("{} as {EMAIL}", call(&ops::REGISTER)),
+    );
     let registered = anonymous
         .register(&Registration::new(EMAIL, PASSWORD, RECAPTCHA).accept_terms_of_service())
         .await?;
@@ -36,7 +40,11 @@ pub async fn run() -> Result<(), Error> {
     );
     let user = anonymous.with_token(&registered.token)?;
 
-    step(2, "activation status", &format!("{} with that token", call(&ops::GET_ACTIVATION)));
+    step(
+        2,
+        "activation status",
+        &format!("{} with that token", call(&ops::GET_ACTIVATION)),
+    );
     let status = user.activation().status().await?;
     println!(
         "   -> email verified: {}, last activation email: {:?}",
@@ -57,7 +65,10 @@ pub async fn run() -> Result<(), Error> {
     step(
         4,
         "complete activation",
-        &format!("{} with the code from the outbox", call(&ops::COMPLETE_ACTIVATION)),
+        &format!(
+            "{} with the code from the outbox",
+            call(&ops::COMPLETE_ACTIVATION)
+        ),
     );
     let activated = anonymous
         .activation()
@@ -84,7 +95,10 @@ pub async fn run() -> Result<(), Error> {
     step(
         7,
         "complete the password reset",
-        &format!("{} with the emailed code", call(&ops::COMPLETE_PASSWORD_RESET)),
+        &format!(
+            "{} with the emailed code",
+            call(&ops::COMPLETE_PASSWORD_RESET)
+        ),
     );
     let after_reset = anonymous
         .password()

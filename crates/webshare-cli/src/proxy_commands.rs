@@ -37,7 +37,11 @@ async fn list(client: &Client, args: &ListArgs, json: bool) -> Result<(), Failur
             show(proxy);
         }
         if !json {
-            let more = if page.next.is_some() { "; more with --page or --all" } else { "" };
+            let more = if page.next.is_some() {
+                "; more with --page or --all"
+            } else {
+                ""
+            };
             eprintln!("{} of {} proxies{more}", page.results.len(), page.count);
         }
     }
@@ -82,7 +86,11 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
             .read("download token", true)
             .map_err(Failure::Usage)?
     } else {
-        client.proxy_config().get(args.plan_id).await?.proxy_list_download_token
+        client
+            .proxy_config()
+            .get(args.plan_id)
+            .await?
+            .proxy_list_download_token
     };
     let mut params = DownloadProxyList::new(token, args.authentication_method, args.mode)
         .country_codes(args.country_codes.clone());
@@ -117,7 +125,9 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
             );
         } else {
             match (&line.username, password) {
-                (Some(user), Some(password)) => println!("{}:{}:{user}:{password}", line.address, line.port),
+                (Some(user), Some(password)) => {
+                    println!("{}:{}:{user}:{password}", line.address, line.port)
+                }
                 _ => println!("{}:{}", line.address, line.port),
             }
         }
@@ -143,7 +153,11 @@ fn create_private(path: &std::path::Path) -> Result<std::fs::File, Failure> {
 }
 
 /// `proxy-config get`: the download token is withheld.
-pub async fn proxy_config(client: &Client, command: &ProxyConfigCommand, json: bool) -> Result<(), Failure> {
+pub async fn proxy_config(
+    client: &Client,
+    command: &ProxyConfigCommand,
+    json: bool,
+) -> Result<(), Failure> {
     let ProxyConfigCommand::Get(args) = command;
     let params = args.clone().into_params();
     let client = match params.subuser {
@@ -185,7 +199,11 @@ pub async fn ip_authorizations(
 }
 
 /// `activity list`.
-pub async fn activity(client: &Client, command: &ActivityCommand, json: bool) -> Result<(), Failure> {
+pub async fn activity(
+    client: &Client,
+    command: &ActivityCommand,
+    json: bool,
+) -> Result<(), Failure> {
     let ActivityCommand::List(ActivityListArgs { params, all }) = command;
     let params = params.clone().into_params();
     if *all {

@@ -894,16 +894,57 @@ fn proxy_commands_against_the_mock() {
     };
 
     // One page, filtered; every page with --all; passwords withheld unless asked.
-    let out = with_key(&["proxies", "list", "--mode", "direct", "--country-code-in", "US,FR", "--page-size", "5"], 0);
+    let out = with_key(
+        &[
+            "proxies",
+            "list",
+            "--mode",
+            "direct",
+            "--country-code-in",
+            "US,FR",
+            "--page-size",
+            "5",
+        ],
+        0,
+    );
     assert_eq!(out.stdout.lines().count(), 5, "{}", out.stdout);
-    assert!(out.stdout.lines().all(|l| l.contains(" US ") || l.contains(" FR ")), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .lines()
+            .all(|l| l.contains(" US ") || l.contains(" FR ")),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("[redacted]"));
-    assert!(out.stderr.contains("5 of 8 proxies; more with --page or --all"), "{}", out.stderr);
-    let all = with_key(&["--json", "proxies", "list", "--mode", "direct", "--all", "--page-size", "7", "--ordering", "-port"], 0);
+    assert!(
+        out.stderr
+            .contains("5 of 8 proxies; more with --page or --all"),
+        "{}",
+        out.stderr
+    );
+    let all = with_key(
+        &[
+            "--json",
+            "proxies",
+            "list",
+            "--mode",
+            "direct",
+            "--all",
+            "--page-size",
+            "7",
+            "--ordering",
+            "-port",
+        ],
+        0,
+    );
     let ports: Vec<i64> = all
         .stdout
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["port"].as_i64().unwrap())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["port"]
+                .as_i64()
+                .unwrap()
+        })
         .collect();
     assert_eq!(ports.len(), 30);
     assert!(ports.windows(2).all(|w| w[0] > w[1]));
@@ -914,35 +955,80 @@ fn proxy_commands_against_the_mock() {
     assert!(bad.stderr.contains("--mode"), "{}", bad.stderr);
     let missing = with_key(&["proxies", "list"], 2);
     assert!(missing.stderr.contains("--mode"), "{}", missing.stderr);
-    let refused = with_key(&["proxies", "list", "--mode", "direct", "--ordering", "password"], 3);
+    let refused = with_key(
+        &[
+            "proxies",
+            "list",
+            "--mode",
+            "direct",
+            "--ordering",
+            "password",
+        ],
+        3,
+    );
     assert!(refused.stderr.contains("ordering"), "{}", refused.stderr);
 
     // The download: the token comes from the config and is never printed.
     let config = with_key(&["--json", "proxy-config", "get", "--plan-id", &plan], 0);
     let config: serde_json::Value = serde_json::from_str(&config.stdout).unwrap();
     assert_eq!(config["proxy_list_download_token"], "[redacted]");
-    let lines = with_key(&["proxies", "download", "--plan-id", &plan, "--country-codes", "US"], 0);
+    let lines = with_key(
+        &[
+            "proxies",
+            "download",
+            "--plan-id",
+            &plan,
+            "--country-codes",
+            "US",
+        ],
+        0,
+    );
     assert_eq!(lines.stdout.lines().count(), 4, "{}", lines.stdout);
     assert!(lines.stdout.lines().all(|l| l.ends_with(":[redacted]")));
     let file = server.config_dir.path().join("proxies.txt");
-    with_key(&["proxies", "download", "--plan-id", &plan, "-o", file.to_str().unwrap()], 0);
+    with_key(
+        &[
+            "proxies",
+            "download",
+            "--plan-id",
+            &plan,
+            "-o",
+            file.to_str().unwrap(),
+        ],
+        0,
+    );
     let written = std::fs::read_to_string(&file).unwrap();
     assert_eq!(written.lines().count(), 30);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 
     // IP authorizations: 204, then 404 (exit 1).
-    let id = server.server.authorize_ip(EMAIL, "10.9.8.7").unwrap().to_string();
+    let id = server
+        .server
+        .authorize_ip(EMAIL, "10.9.8.7")
+        .unwrap()
+        .to_string();
     let deleted = with_key(&["ip-authorizations", "delete", &id], 0);
-    assert!(deleted.stdout.contains(&format!("IP authorization {id} deleted.")));
+    assert!(
+        deleted
+            .stdout
+            .contains(&format!("IP authorization {id} deleted."))
+    );
     with_key(&["ip-authorizations", "delete", &id], 1);
 
     // Activity, through the cursor.
     let activity = with_key(&["activity", "list", "--all", "--page-size", "5"], 0);
     assert_eq!(activity.stdout.lines().count(), 12, "{}", activity.stdout);
     let bad_time = with_key(&["activity", "list", "--timestamp-lte", "yesterday"], 2);
-    assert!(bad_time.stderr.contains("--timestamp-lte"), "{}", bad_time.stderr);
+    assert!(
+        bad_time.stderr.contains("--timestamp-lte"),
+        "{}",
+        bad_time.stderr
+    );
 }

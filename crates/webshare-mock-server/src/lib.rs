@@ -7,7 +7,7 @@
 //! ```no_run
 //! # async fn demo() {
 //! let server = webshare_mock_server::MockServer::start().await;
-//! // Point any client at the base URL: http://127.0.0.1:PORT/api/v2
+//! // Point any client at the base URL: http://127.0.0.1:PORT/api
 //! println!("{}", server.base_url());
 //! // Emails the service "sent" (activation and reset codes) are in the outbox.
 //! assert!(server.outbox().is_empty());
@@ -15,7 +15,7 @@
 //! ```
 //!
 //! The binary (`webshare-mock-server --port 8080`) serves the same, and exposes the outbox at
-//! [`OUTBOX_PATH`], a test-only route outside `/api/v2` that is not part of the Webshare API.
+//! [`OUTBOX_PATH`], a test-only route outside `/api` that is not part of the Webshare API.
 
 #![deny(missing_docs)]
 
@@ -36,7 +36,7 @@ pub use error::FieldErrorStyle;
 pub use serve::{ServeOptions, serve};
 pub use state::{Email, EmailKind};
 
-/// The test-only route (outside `/api/v2`, not in the spec) that lists the outbox as JSON; `?to=<email>`
+/// The test-only route (outside `/api`, not in the spec) that lists the outbox as JSON; `?to=<email>`
 /// filters by recipient.
 pub const OUTBOX_PATH: &str = "/_mock/outbox";
 
@@ -206,7 +206,8 @@ impl MockServer {
     /// The id of the plan of the account of `email`.
     pub fn plan_id(&self, email: &str) -> Option<i64> {
         let data = self.lock();
-        data.user_by_email(email).map(|user| data.users[&user].plan_id)
+        data.user_by_email(email)
+            .map(|user| data.users[&user].plan_id)
     }
 
     /// Adds a sub-user to the account of `email`, with a proxy list, activity and download token of its

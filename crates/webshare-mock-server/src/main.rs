@@ -7,7 +7,7 @@ use webshare_mock_server::ServeOptions;
 
 /// An in-memory mock of the Webshare account API (Registration and Login), for tests and demos.
 ///
-/// Serves the API under /api/v2 and prints its base URL. The emails it would send (activation and
+/// Serves the API under /api and prints its base URL. The emails it would send (activation and
 /// password-reset codes) are listed as JSON at /_mock/outbox, a test-only route that is not part of the
 /// Webshare API. All state is lost when it stops.
 #[derive(Parser)]

@@ -20,7 +20,11 @@ impl<E: Endpoint, S: Send + Sync> FromRequestParts<S> for Params<E> {
                 .iter()
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect(),
-            Err(_) => return Err(crate::error::for_framework_status(axum::http::StatusCode::NOT_FOUND)),
+            Err(_) => {
+                return Err(crate::error::for_framework_status(
+                    axum::http::StatusCode::NOT_FOUND,
+                ));
+            }
         };
         let query = parts
             .uri
@@ -36,11 +40,13 @@ impl<E: Endpoint, S: Send + Sync> FromRequestParts<S> for Params<E> {
             query,
             subuser,
         };
-        E::parse(&raw)
-            .map(Params)
-            .map_err(|e| {
-                let code = if e.message == "This field is required." { "required" } else { "invalid" };
-                ApiError::field(&e.field, e.message, code)
-            })
+        E::parse(&raw).map(Params).map_err(|e| {
+            let code = if e.message == "This field is required." {
+                "required"
+            } else {
+                "invalid"
+            };
+            ApiError::field(&e.field, e.message, code)
+        })
     }
 }

@@ -17,7 +17,12 @@ const COUNTRIES: &[(&str, &str)] = &[
     ("NL", "Amsterdam"),
 ];
 
-const HOSTS: &[&str] = &["ipv4.webshare.io", "example.com", "api.example.org", "cdn.example.net"];
+const HOSTS: &[&str] = &[
+    "ipv4.webshare.io",
+    "example.com",
+    "api.example.org",
+    "cdn.example.net",
+];
 
 /// One proxy of a list.
 #[derive(Debug, Clone)]
@@ -58,7 +63,10 @@ impl ProxyScope {
     /// `proxies` proxies and `activities` activity records (one every 10 minutes back from `now`),
     /// varied by `seed`.
     pub fn generate(seed: u64, proxies: usize, activities: usize, now: DateTime<Utc>) -> Self {
-        let base = Utc.with_ymd_and_hms(2022, 6, 14, 18, 58, 10).single().unwrap_or(now);
+        let base = Utc
+            .with_ymd_and_hms(2022, 6, 14, 18, 58, 10)
+            .single()
+            .unwrap_or(now);
         let octet = seed % 250 + 1;
         let proxies = (0..proxies)
             .map(|i| {

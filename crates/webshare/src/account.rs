@@ -2,9 +2,9 @@
 
 use webshare_api::{Secret, types};
 
-use webshare_api::operations::{DeleteAccount, DeleteSocialAccount, Logout};
 use crate::social::social_identity;
 use crate::{Client, Error, SocialProvider, validate};
+use webshare_api::operations::{DeleteAccount, DeleteSocialAccount, Logout};
 
 /// Account deletion; from [`Client::account`]. Needs a token.
 #[derive(Debug, Clone, Copy)]

@@ -2,8 +2,8 @@
 
 use webshare_api::{Secret, types};
 
-use webshare_api::operations::{CompleteActivation, GetActivation, ResendActivation};
 use crate::{Client, Error, Token, validate};
+use webshare_api::operations::{CompleteActivation, GetActivation, ResendActivation};
 
 pub use webshare_api::types::ActivationStatus;
 

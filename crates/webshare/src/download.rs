@@ -38,9 +38,12 @@ impl ProxyLine {
         if address.is_empty() {
             return Err(bad("address", "is empty"));
         }
-        let port = parts
-            .next()
-            .ok_or_else(|| bad("port", "is missing (expected address:port[:username:password])"))?;
+        let port = parts.next().ok_or_else(|| {
+            bad(
+                "port",
+                "is missing (expected address:port[:username:password])",
+            )
+        })?;
         let port = port
             .parse::<u16>()
             .ok()
@@ -154,13 +157,21 @@ mod tests {
     use super::*;
 
     fn chunks(parts: &[&'static str]) -> impl Stream<Item = Result<Bytes, Error>> + Send + Unpin {
-        stream::iter(parts.iter().map(|p| Ok(Bytes::from_static(p.as_bytes()))).collect::<Vec<_>>())
+        stream::iter(
+            parts
+                .iter()
+                .map(|p| Ok(Bytes::from_static(p.as_bytes())))
+                .collect::<Vec<_>>(),
+        )
     }
 
     #[tokio::test]
     async fn lines_split_across_chunks_parse() {
         let lines: Vec<_> = records(
-            chunks(&["10.1.2.3:9421:us", "er:pa:ss\r\n\n10.1.2.4:6511\n10.1.2.5:80:u:p"]),
+            chunks(&[
+                "10.1.2.3:9421:us",
+                "er:pa:ss\r\n\n10.1.2.4:6511\n10.1.2.5:80:u:p",
+            ]),
             ProxyLine::parse,
         )
         .collect()
@@ -178,20 +189,34 @@ mod tests {
 
     #[tokio::test]
     async fn a_malformed_line_names_its_number_and_field_and_ends_the_stream() {
-        let out: Vec<_> = records(chunks(&["1.2.3.4:80:u:p\n1.2.3.5:http:u:secret\n1.2.3.6:81:u:p\n"]), ProxyLine::parse)
-            .collect()
-            .await;
+        let out: Vec<_> = records(
+            chunks(&["1.2.3.4:80:u:p\n1.2.3.5:http:u:secret\n1.2.3.6:81:u:p\n"]),
+            ProxyLine::parse,
+        )
+        .collect()
+        .await;
         assert_eq!(out.len(), 2);
         match &out[1] {
-            Err(Error::MalformedRecord { line, field, message }) => {
+            Err(Error::MalformedRecord {
+                line,
+                field,
+                message,
+            }) => {
                 assert_eq!((*line, *field), (2, "port"));
                 assert!(!message.contains("secret"));
             }
             other => panic!("{other:?}"),
         }
-        for (text, field) in [(":80", "address"), ("1.2.3.4", "port"), ("1.2.3.4:0", "port"), ("1.2.3.4:80:user", "password")] {
+        for (text, field) in [
+            (":80", "address"),
+            ("1.2.3.4", "port"),
+            ("1.2.3.4:0", "port"),
+            ("1.2.3.4:80:user", "password"),
+        ] {
             match ProxyLine::parse(7, text) {
-                Err(Error::MalformedRecord { line: 7, field: f, .. }) => assert_eq!(f, field, "{text}"),
+                Err(Error::MalformedRecord {
+                    line: 7, field: f, ..
+                }) => assert_eq!(f, field, "{text}"),
                 other => panic!("{text}: {other:?}"),
             }
         }
@@ -202,7 +227,10 @@ mod tests {
         let endless = stream::iter((0..100).map(|_| Ok(Bytes::from(vec![b'1'; 1024]))));
         let out: Vec<_> = records(endless, ProxyLine::parse).collect().await;
         assert_eq!(out.len(), 1);
-        assert!(matches!(out[0], Err(Error::MalformedRecord { field: "line", .. })));
+        assert!(matches!(
+            out[0],
+            Err(Error::MalformedRecord { field: "line", .. })
+        ));
     }
 
     #[tokio::test]

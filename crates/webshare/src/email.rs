@@ -2,8 +2,8 @@
 
 use webshare_api::{Secret, types};
 
-use webshare_api::operations::{ChangeEmail, CompleteEmailChange};
 use crate::{Client, Error, validate};
+use webshare_api::operations::{ChangeEmail, CompleteEmailChange};
 
 /// Email change operations; from [`Client::email`]. Both need a token.
 #[derive(Debug, Clone, Copy)]

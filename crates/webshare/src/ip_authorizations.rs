@@ -20,6 +20,8 @@ impl Client {
 impl IpAuthorizations<'_> {
     /// Removes IP authorization `id` (of the client's plan, or the account's default plan).
     pub async fn delete(&self, id: i64) -> Result<(), Error> {
-        self.client.call(&DeleteIpAuthorization::new(id), None).await
+        self.client
+            .call(&DeleteIpAuthorization::new(id), None)
+            .await
     }
 }

@@ -72,29 +72,29 @@ mod validate;
 pub use account::Account;
 pub use activation::{Activation, ActivationStatus};
 pub use activity::Activity;
-pub use download::{MAX_LINE_BYTES, ProxyLine};
-pub use ip_authorizations::IpAuthorizations;
-pub use proxies::Proxies;
-pub use proxy_config::ProxyConfig;
-pub use rate_limit::RateLimits;
-/// The generated types of every schema of the API (requests, responses).
-pub use webshare_api::types;
-/// The generated parameter structs of every operation (`ListProxies`, `DownloadProxyList`, ...), and
-/// the facts of each (method, path, token, retry safety, pagination, rate-limit class).
-pub use webshare_api::operations;
-pub use webshare_api::operations::RateLimitClass;
-pub use webshare_api::{Operation, OrderBy, ParamError};
 pub use client::{
     API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
+pub use download::{MAX_LINE_BYTES, ProxyLine};
 pub use email::Email;
 pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error, FieldError};
+pub use ip_authorizations::IpAuthorizations;
 pub use local::{Registered, Registration};
 pub use password::Password;
+pub use proxies::Proxies;
+pub use proxy_config::ProxyConfig;
+pub use rate_limit::RateLimits;
 pub use retry::RetryPolicy;
 pub use social::{Social, SocialProvider, SocialRegistration};
 pub use token::Token;
 pub use webshare_api::Secret;
+/// The generated parameter structs of every operation (`ListProxies`, `DownloadProxyList`, ...), and
+/// the facts of each (method, path, token, retry safety, pagination, rate-limit class).
+pub use webshare_api::operations;
+pub use webshare_api::operations::RateLimitClass;
+/// The generated types of every schema of the API (requests, responses).
+pub use webshare_api::types;
+pub use webshare_api::{Operation, OrderBy, ParamError};
 
 /// The README's Rust examples compile (`cargo test --doc`).
 #[cfg(doctest)]

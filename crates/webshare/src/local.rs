@@ -2,8 +2,8 @@
 
 use webshare_api::{Secret, types};
 
-use webshare_api::operations::{Login, Register};
 use crate::{Client, Error, Token, validate};
+use webshare_api::operations::{Login, Register};
 
 /// A new account for [`Client::register`].
 ///

@@ -2,8 +2,8 @@
 
 use webshare_api::{Secret, types};
 
-use webshare_api::operations::{ChangePassword, CompletePasswordReset, ResetPassword};
 use crate::{Client, Error, Token, validate};
+use webshare_api::operations::{ChangePassword, CompletePasswordReset, ResetPassword};
 
 /// Password operations; from [`Client::password`]. Changing it needs a token; resetting does not.
 #[derive(Debug, Clone, Copy)]

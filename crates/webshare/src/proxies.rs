@@ -31,7 +31,10 @@ impl Proxies<'_> {
     }
 
     /// Every proxy matching `params`, page after page, each page fetched when the stream reaches it.
-    pub fn list_all(&self, params: ListProxies) -> impl Stream<Item = Result<Proxy, Error>> + Send + 'static {
+    pub fn list_all(
+        &self,
+        params: ListProxies,
+    ) -> impl Stream<Item = Result<Proxy, Error>> + Send + 'static {
         pagination::page_numbered(self.client.clone(), params)
     }
 
@@ -52,7 +55,9 @@ impl Proxies<'_> {
     ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
         let timeout = self.client.shared.timeout;
         let response = self.client.open(params).await?;
-        Ok(response.bytes_stream().map_err(move |e| from_reqwest(&e, timeout)))
+        Ok(response
+            .bytes_stream()
+            .map_err(move |e| from_reqwest(&e, timeout)))
     }
 
     /// The download URL, for handing to another program. It holds the download token: treat it as a

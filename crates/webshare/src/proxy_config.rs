@@ -23,7 +23,10 @@ impl ProxyConfig<'_> {
     /// endpoint needs one of them.
     pub async fn get(&self, plan_id: Option<i64>) -> Result<ProxyListConfig, Error> {
         let plan_id = plan_id.or(self.client.scope.plan_id).ok_or_else(|| {
-            Error::invalid_input("plan_id", "is required: pass one, or set the client's with `for_plan`")
+            Error::invalid_input(
+                "plan_id",
+                "is required: pass one, or set the client's with `for_plan`",
+            )
         })?;
         self.client.call(&GetProxyConfig::new(plan_id), None).await
     }

@@ -43,7 +43,10 @@ impl RateLimits {
     /// No client-side limit at all (the server's 429s still apply).
     pub fn off() -> Self {
         Self {
-            per_minute: RateLimitClass::ALL.iter().map(|&class| (class, None)).collect(),
+            per_minute: RateLimitClass::ALL
+                .iter()
+                .map(|&class| (class, None))
+                .collect(),
         }
     }
 
@@ -83,7 +86,12 @@ impl Limiters {
             .per_minute
             .iter()
             .filter_map(|(class, limit)| {
-                limit.map(|n| (*class, DefaultDirectRateLimiter::direct(Quota::per_minute(n))))
+                limit.map(|n| {
+                    (
+                        *class,
+                        DefaultDirectRateLimiter::direct(Quota::per_minute(n)),
+                    )
+                })
             })
             .collect();
         Self {
@@ -98,7 +106,11 @@ impl Limiters {
         };
         while let Err(not_until) = limiter.check() {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
-            tracing::debug!(class = class.name(), wait_ms = wait.as_millis() as u64, "rate limit: waiting");
+            tracing::debug!(
+                class = class.name(),
+                wait_ms = wait.as_millis() as u64,
+                "rate limit: waiting"
+            );
             tokio::time::sleep(wait).await;
         }
     }
@@ -122,12 +134,16 @@ mod tests {
 
     #[tokio::test]
     async fn a_class_allows_its_burst_then_makes_the_caller_wait() {
-        let limiters = Limiters::new(&RateLimits::off().per_minute(RateLimitClass::ProxyListDownload, 3));
+        let limiters =
+            Limiters::new(&RateLimits::off().per_minute(RateLimitClass::ProxyListDownload, 3));
         let limiter = &limiters.limiters[0].1;
         for _ in 0..3 {
             assert!(limiter.check().is_ok());
         }
-        assert!(limiter.check().is_err(), "the fourth request in the minute must wait");
+        assert!(
+            limiter.check().is_err(),
+            "the fourth request in the minute must wait"
+        );
         // Other classes are unlimited here: no wait.
         limiters.wait(RateLimitClass::General).await;
     }

@@ -58,7 +58,8 @@ impl Client {
 
     /// The full URL of a call: base URL, path with its parameters, query (with the client's plan).
     pub(crate) fn url_of<E: Endpoint>(&self, params: &E) -> String {
-        let mut url = String::with_capacity(self.shared.base_url.len() + E::OPERATION.path.len() + 16);
+        let mut url =
+            String::with_capacity(self.shared.base_url.len() + E::OPERATION.path.len() + 16);
         url.push_str(&self.shared.base_url);
         params.write_path(&mut url);
         let mut query = Query::new();
@@ -94,7 +95,8 @@ impl Client {
         // Serialized once: every attempt sends the same bytes (`Bytes` clones share them).
         let body = match (operation.has_body, body) {
             (true, Some(body)) => Some(bytes::Bytes::from(
-                serde_json::to_vec(body).map_err(|e| Error::invalid_input("request", e.to_string()))?,
+                serde_json::to_vec(body)
+                    .map_err(|e| Error::invalid_input("request", e.to_string()))?,
             )),
             (true, None) => Some(bytes::Bytes::from_static(b"{}")),
             (false, _) => None,
@@ -130,10 +132,7 @@ impl Client {
                 duration_ms = tracing::field::Empty,
             );
             let started = Instant::now();
-            let result = self
-                .attempt(prepared, &read)
-                .instrument(span.clone())
-                .await;
+            let result = self.attempt(prepared, &read).instrument(span.clone()).await;
             if let Some(status) = result
                 .as_ref()
                 .map_or_else(Error::status, |(status, _)| Some(status.as_u16()))
@@ -146,21 +145,23 @@ impl Client {
                     tracing::debug!(parent: &span, "succeeded");
                     return Ok(value);
                 }
-                Err(error) => match self
-                    .shared
-                    .retry
-                    .delay_after(attempt, operation.retry_safe, &error)
-                {
-                    Some(delay) => {
-                        tracing::warn!(parent: &span, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
-                        tokio::time::sleep(delay).await;
-                        attempt += 1;
+                Err(error) => {
+                    match self
+                        .shared
+                        .retry
+                        .delay_after(attempt, operation.retry_safe, &error)
+                    {
+                        Some(delay) => {
+                            tracing::warn!(parent: &span, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
+                            tokio::time::sleep(delay).await;
+                            attempt += 1;
+                        }
+                        None => {
+                            tracing::debug!(parent: &span, error = %error, "failed");
+                            return Err(error);
+                        }
                     }
-                    None => {
-                        tracing::debug!(parent: &span, error = %error, "failed");
-                        return Err(error);
-                    }
-                },
+                }
             }
         }
     }
@@ -177,7 +178,9 @@ impl Client {
     {
         let timeout = self.shared.timeout;
         let accept = match prepared.operation.response {
-            ResponseKind::Json | ResponseKind::Empty => HeaderValue::from_static("application/json"),
+            ResponseKind::Json | ResponseKind::Empty => {
+                HeaderValue::from_static("application/json")
+            }
             ResponseKind::Text => HeaderValue::from_static("text/plain"),
             ResponseKind::Csv => HeaderValue::from_static("text/csv"),
             ResponseKind::Binary => HeaderValue::from_static("*/*"),

@@ -15,7 +15,7 @@ use crate::error::DEFAULT_RATE_LIMIT_WAIT;
 ///
 /// Only calls that are safe to repeat are retried by default. Which those are is a fact of the spec,
 /// written once there: GET, PUT and DELETE, and the few POSTs marked `x-webshare-retry-safe` (resending
-/// the activation email, requesting a password reset: at worst a second email). The "retried by default"
+/// the activation email, requesting a password reset, changing the email: at worst a second email). The "retried by default"
 /// column of [`operations`](crate::operations) lists every operation. The others (register, login, the
 /// `complete_*` calls, ...) are not, since a repeat after a lost answer may fail where the first
 /// succeeded (a one-time code already used); [`RetryPolicy::retry_non_idempotent`] opts in.

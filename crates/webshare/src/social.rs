@@ -4,8 +4,8 @@ use webshare_api::{Secret, types};
 
 pub use webshare_api::SocialProvider;
 
-use webshare_api::operations::{SocialLogin, SocialRegister};
 use crate::{Client, Error, Registered, Token, validate};
+use webshare_api::operations::{SocialLogin, SocialRegister};
 
 /// A new account from a social identity, for [`Social::register`].
 ///

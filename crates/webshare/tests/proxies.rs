@@ -25,7 +25,9 @@ async fn signed_in_with_token(config: Config) -> (MockServer, Client, String) {
         .build()
         .unwrap();
     let registered = anonymous
-        .register(&Registration::new(EMAIL, "Correct-Horse-Battery-9", "x").accept_terms_of_service())
+        .register(
+            &Registration::new(EMAIL, "Correct-Horse-Battery-9", "x").accept_terms_of_service(),
+        )
         .await
         .unwrap();
     let client = anonymous.with_token(&registered.token).unwrap();
@@ -42,7 +44,11 @@ async fn one_page_filtered_and_ordered() {
         .unwrap();
     assert_eq!(page.count, 100);
     assert_eq!(page.results.len(), 10);
-    assert!(page.next.as_deref().is_some_and(|n| n.contains("page=2")), "{:?}", page.next);
+    assert!(
+        page.next.as_deref().is_some_and(|n| n.contains("page=2")),
+        "{:?}",
+        page.next
+    );
     assert_eq!(page.previous, None);
 
     let params = ListProxies::new(ProxyMode::Direct)
@@ -50,19 +56,38 @@ async fn one_page_filtered_and_ordered() {
         .ordering([OrderBy::desc("port")])
         .page_size(100i64);
     let page = client.proxies().list(&params).await.unwrap();
-    assert_eq!(page.count, 26, "US and FR are 2 of 8 countries, cycled over 100 proxies");
-    assert!(page.results.iter().all(|p| matches!(p.country_code.as_deref(), Some("US" | "FR"))));
+    assert_eq!(
+        page.count, 26,
+        "US and FR are 2 of 8 countries, cycled over 100 proxies"
+    );
+    assert!(
+        page.results
+            .iter()
+            .all(|p| matches!(p.country_code.as_deref(), Some("US" | "FR")))
+    );
     let ports: Vec<_> = page.results.iter().map(|p| p.port.unwrap()).collect();
-    assert!(ports.windows(2).all(|w| w[0] > w[1]), "descending by port: {ports:?}");
+    assert!(
+        ports.windows(2).all(|w| w[0] > w[1]),
+        "descending by port: {ports:?}"
+    );
     // Proxy passwords are secrets.
-    assert!(!format!("{:?}", page.results[0]).contains(page.results[0].password.as_ref().unwrap().expose()));
+    assert!(
+        !format!("{:?}", page.results[0])
+            .contains(page.results[0].password.as_ref().unwrap().expose())
+    );
 
     let found = client
         .proxies()
         .list(&ListProxies::new(ProxyMode::Direct).search("tokyo"))
         .await
         .unwrap();
-    assert!(found.count > 0 && found.results.iter().all(|p| p.city_name.as_deref() == Some("Tokyo")));
+    assert!(
+        found.count > 0
+            && found
+                .results
+                .iter()
+                .all(|p| p.city_name.as_deref() == Some("Tokyo"))
+    );
 }
 
 #[tokio::test]
@@ -95,7 +120,11 @@ async fn every_proxy_as_a_lazy_stream() {
         ]}),
     )])
     .await;
-    let faulty = Client::builder().base_url(&fault.base_url).api_key("k").build().unwrap();
+    let faulty = Client::builder()
+        .base_url(&fault.base_url)
+        .api_key("k")
+        .build()
+        .unwrap();
     let three: Vec<_> = faulty
         .proxies()
         .list_all(ListProxies::new(ProxyMode::Direct))
@@ -106,45 +135,117 @@ async fn every_proxy_as_a_lazy_stream() {
     assert_eq!(three.len(), 3);
     let seen = fault.requests.lock().unwrap().clone();
     assert_eq!(seen.len(), 1, "{seen:?}");
-    assert!(seen[0].starts_with("GET /api/v2/proxy/list/?mode=direct&page=1 "), "{}", seen[0]);
+    assert!(
+        seen[0].starts_with("GET /api/v2/proxy/list/?mode=direct&page=1 "),
+        "{}",
+        seen[0]
+    );
 }
 
 #[tokio::test]
 async fn download_is_streamed_into_records_without_the_authorization_header() {
     let (server, client) = signed_in(Config::default()).await;
-    let config = client.proxy_config().get(server.plan_id(EMAIL)).await.unwrap();
+    let config = client
+        .proxy_config()
+        .get(server.plan_id(EMAIL))
+        .await
+        .unwrap();
     let params = DownloadProxyList::new(
         config.proxy_list_download_token.clone(),
         ProxyAuthenticationMethod::Username,
         ProxyMode::Direct,
     )
     .country_codes(["US", "FR"]);
-    let lines: Vec<_> = client.proxies().download(&params).await.unwrap().try_collect().await.unwrap();
+    let lines: Vec<_> = client
+        .proxies()
+        .download(&params)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(lines.len(), 26);
-    assert!(lines.iter().all(|l| l.username.as_deref() == Some("user1") && l.password.is_some()));
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.username.as_deref() == Some("user1") && l.password.is_some())
+    );
 
     let sourceip = DownloadProxyList::new(
         config.proxy_list_download_token.clone(),
         ProxyAuthenticationMethod::Sourceip,
         ProxyMode::Backbone,
     );
-    let lines: Vec<_> = client.proxies().download(&sourceip).await.unwrap().try_collect().await.unwrap();
+    let lines: Vec<_> = client
+        .proxies()
+        .download(&sourceip)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(lines.len(), 100);
-    assert!(lines.iter().all(|l| l.address == "p.webshare.io" && l.password.is_none()));
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.address == "p.webshare.io" && l.password.is_none())
+    );
 
     // The URL: country codes joined by `-`, `-` for none; search encoded, `-` for none.
-    let url = client.proxies().download_url(&params.clone().search("san francisco/x"));
-    assert!(url.ends_with("/any/username/direct/san%20francisco%2Fx/"), "{url}");
+    let url = client
+        .proxies()
+        .download_url(&params.clone().search("san francisco/x"));
+    assert!(
+        url.ends_with("/any/username/direct/san%20francisco%2Fx/"),
+        "{url}"
+    );
     assert!(url.contains("/US-FR/any/"));
-    assert!(client.proxies().download_url(&sourceip).ends_with("/-/any/sourceip/backbone/-/"));
+    assert!(
+        client
+            .proxies()
+            .download_url(&sourceip)
+            .ends_with("/-/any/sourceip/backbone/-/")
+    );
 
     // A wrong token is a 404; no Authorization header travels with a download.
-    let wrong = DownloadProxyList::new("nope", ProxyAuthenticationMethod::Username, ProxyMode::Direct);
-    assert!(matches!(client.proxies().download(&wrong).await.err(), Some(Error::NotFound { .. })));
-    let fault = FaultServer::start(vec![Fault::raw(200, "text/plain", "1.2.3.4:80:u:p\n1.2.3.4:x:u:p\n")]).await;
-    let faulty = Client::builder().base_url(&fault.base_url).api_key("secret-key").build().unwrap();
-    let out: Vec<_> = faulty.proxies().download(&wrong).await.unwrap().collect().await;
-    assert!(matches!(out[1], Err(Error::MalformedRecord { line: 2, field: "port", .. })), "{out:?}");
+    let wrong = DownloadProxyList::new(
+        "nope",
+        ProxyAuthenticationMethod::Username,
+        ProxyMode::Direct,
+    );
+    assert!(matches!(
+        client.proxies().download(&wrong).await.err(),
+        Some(Error::NotFound { .. })
+    ));
+    let fault = FaultServer::start(vec![Fault::raw(
+        200,
+        "text/plain",
+        "1.2.3.4:80:u:p\n1.2.3.4:x:u:p\n",
+    )])
+    .await;
+    let faulty = Client::builder()
+        .base_url(&fault.base_url)
+        .api_key("secret-key")
+        .build()
+        .unwrap();
+    let out: Vec<_> = faulty
+        .proxies()
+        .download(&wrong)
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert!(
+        matches!(
+            out[1],
+            Err(Error::MalformedRecord {
+                line: 2,
+                field: "port",
+                ..
+            })
+        ),
+        "{out:?}"
+    );
     let request = fault.requests.lock().unwrap()[0].to_ascii_lowercase();
     assert!(!request.contains("authorization"), "{request}");
     assert!(!request.contains("secret-key"));
@@ -155,8 +256,22 @@ async fn v3_config_needs_a_plan_and_honours_the_clients() {
     let (server, client) = signed_in(Config::default()).await;
     let plan = server.plan_id(EMAIL).unwrap();
     let err = client.proxy_config().get(None).await.unwrap_err();
-    assert!(matches!(err, Error::InvalidInput { field: "plan_id", .. }), "{err:?}");
-    let config = client.for_plan(plan).proxy_config().get(None).await.unwrap();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidInput {
+                field: "plan_id",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let config = client
+        .for_plan(plan)
+        .proxy_config()
+        .get(None)
+        .await
+        .unwrap();
     assert_eq!(config.request_timeout, Some(86_400));
     assert!(!format!("{config:?}").contains(config.proxy_list_download_token.expose()));
     let err = client.proxy_config().get(Some(plan + 1)).await.unwrap_err();
@@ -174,9 +289,17 @@ async fn deleting_an_ip_authorization_is_a_204_then_a_404() {
     // Another plan's id: not found either.
     let other = server.authorize_ip(EMAIL, "10.1.2.4").unwrap();
     let plan = server.plan_id(EMAIL).unwrap();
-    let err = client.for_plan(plan + 7).ip_authorizations().delete(other).await.unwrap_err();
+    let err = client
+        .for_plan(plan + 7)
+        .ip_authorizations()
+        .delete(other)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }));
-    assert_eq!(server.ip_authorizations(EMAIL), vec![(other, "10.1.2.4".to_owned())]);
+    assert_eq!(
+        server.ip_authorizations(EMAIL),
+        vec![(other, "10.1.2.4".to_owned())]
+    );
 }
 
 #[tokio::test]
@@ -192,7 +315,11 @@ async fn activity_pages_with_a_cursor() {
         .await
         .unwrap();
     assert_eq!(page.results.len(), 10);
-    assert!(page.next.as_deref().is_some_and(|n| n.contains("starting_after=")));
+    assert!(
+        page.next
+            .as_deref()
+            .is_some_and(|n| n.contains("starting_after="))
+    );
     let all: Vec<_> = client
         .activity()
         .list_all(ListProxyActivity::new().page_size(10i64))
@@ -200,7 +327,10 @@ async fn activity_pages_with_a_cursor() {
         .await
         .unwrap();
     assert_eq!(all.len(), 23);
-    assert!(all.windows(2).all(|w| w[0].timestamp > w[1].timestamp), "newest first, no repeats");
+    assert!(
+        all.windows(2).all(|w| w[0].timestamp > w[1].timestamp),
+        "newest first, no repeats"
+    );
     let failed: Vec<_> = client
         .activity()
         .list_all(ListProxyActivity::new().error_reason("*"))
@@ -214,9 +344,17 @@ async fn activity_pages_with_a_cursor() {
 async fn a_sub_user_has_its_own_proxies_by_default_or_per_call() {
     let (server, client) = signed_in(Config::default()).await;
     let sub = server.add_subuser(EMAIL).unwrap();
-    let own = client.proxies().list(&ListProxies::new(ProxyMode::Direct)).await.unwrap();
+    let own = client
+        .proxies()
+        .list(&ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
     let as_sub = client.as_subuser(sub);
-    let theirs = as_sub.proxies().list(&ListProxies::new(ProxyMode::Direct)).await.unwrap();
+    let theirs = as_sub
+        .proxies()
+        .list(&ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
     assert_eq!((own.count, theirs.count), (100, 10));
     let per_call = client
         .proxies()
@@ -245,7 +383,12 @@ async fn bad_parameters_come_back_as_field_errors() {
 
     // A request the typed client cannot make: raw, with a missing and an unknown value.
     let http = reqwest::Client::new();
-    for (query, field) in [("", "mode"), ("mode=sideways", "mode"), ("mode=direct&valid=maybe", "valid"), ("mode=direct&page=x", "page")] {
+    for (query, field) in [
+        ("", "mode"),
+        ("mode=sideways", "mode"),
+        ("mode=direct&valid=maybe", "valid"),
+        ("mode=direct&page=x", "page"),
+    ] {
         let response = http
             .get(format!("{}/v2/proxy/list/?{query}", server.base_url()))
             .header("Authorization", format!("Token {token}"))
@@ -260,11 +403,16 @@ async fn bad_parameters_come_back_as_field_errors() {
 
 #[test]
 fn rate_limits_default_by_base_url() {
-    let local = Client::builder().base_url("http://127.0.0.1:1/api").build().unwrap();
+    let local = Client::builder()
+        .base_url("http://127.0.0.1:1/api")
+        .build()
+        .unwrap();
     assert!(local.rate_limits().is_off());
     let production = Client::unauthenticated().unwrap();
     assert_eq!(
-        production.rate_limits().limit(RateLimitClass::ProxyListDownload),
+        production
+            .rate_limits()
+            .limit(RateLimitClass::ProxyListDownload),
         Some(30)
     );
     let custom = Client::builder()
@@ -272,5 +420,8 @@ fn rate_limits_default_by_base_url() {
         .rate_limits(RateLimits::documented())
         .build()
         .unwrap();
-    assert_eq!(custom.rate_limits().limit(RateLimitClass::General), Some(240));
+    assert_eq!(
+        custom.rate_limits().limit(RateLimitClass::General),
+        Some(240)
+    );
 }

@@ -77,7 +77,9 @@ pub fn router(app: Shared) -> Router {
     }
     let api = by_path
         .into_iter()
-        .fold(Router::new(), |router, (path, route)| router.route(path, route));
+        .fold(Router::new(), |router, (path, route)| {
+            router.route(path, route)
+        });
     Router::new()
         .nest(server_path(), api)
         .route(crate::OUTBOX_PATH, get(outbox)) // not an API operation: the test-only outbox

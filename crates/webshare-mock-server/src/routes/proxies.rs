@@ -29,12 +29,12 @@ fn not_found() -> ApiError {
 
 /// The proxy world a request acts on: the account's plan, or a sub-user's (`X-Subuser`). Another plan's id,
 /// or a sub-user of another account, is a 404.
-fn scope<'a>(
-    data: &'a mut Data,
+fn scope(
+    data: &mut Data,
     user: UserId,
     plan_id: Option<i64>,
     subuser: Option<i64>,
-) -> Result<&'a mut ProxyScope, ApiError> {
+) -> Result<&mut ProxyScope, ApiError> {
     if plan_id.is_some_and(|id| id != data.users[&user].plan_id) {
         return Err(not_found());
     }
@@ -51,7 +51,11 @@ fn page_size(requested: Option<i64>) -> Result<usize, ApiError> {
     match requested {
         None => Ok(DEFAULT_PAGE_SIZE as usize),
         Some(n) if n >= 1 => Ok(n.min(MAX_PAGE_SIZE) as usize),
-        Some(_) => Err(ApiError::field("page_size", "Ensure this value is greater than or equal to 1.", "min_value")),
+        Some(_) => Err(ApiError::field(
+            "page_size",
+            "Ensure this value is greater than or equal to 1.",
+            "min_value",
+        )),
     }
 }
 
@@ -92,19 +96,34 @@ fn compare(a: &MockProxy, b: &MockProxy, order: &OrderBy) -> std::cmp::Ordering 
         "city_name" => a.city_name.cmp(b.city_name),
         _ => a.created_at.cmp(&b.created_at),
     };
-    if order.is_descending() { ordering.reverse() } else { ordering }
+    if order.is_descending() {
+        ordering.reverse()
+    } else {
+        ordering
+    }
 }
 
 /// The proxies that `country_codes` and `search` select (the filters of both the list and the download).
-fn select<'a>(scope: &'a ProxyScope, country_codes: &[String], search: Option<&str>) -> Vec<&'a MockProxy> {
+fn select<'a>(
+    scope: &'a ProxyScope,
+    country_codes: &[String],
+    search: Option<&str>,
+) -> Vec<&'a MockProxy> {
     let search = search.map(str::to_lowercase);
     scope
         .proxies
         .iter()
-        .filter(|p| country_codes.is_empty() || country_codes.iter().any(|c| c.eq_ignore_ascii_case(p.country_code)))
+        .filter(|p| {
+            country_codes.is_empty()
+                || country_codes
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(p.country_code))
+        })
         .filter(|p| {
             search.as_deref().is_none_or(|s| {
-                p.address.contains(s) || p.city_name.to_lowercase().contains(s) || p.country_code.to_lowercase() == s
+                p.address.contains(s)
+                    || p.city_name.to_lowercase().contains(s)
+                    || p.country_code.to_lowercase() == s
             })
         })
         .collect()
@@ -119,21 +138,38 @@ pub(super) async fn list_proxies(
 ) -> Result<Json<types::ProxyPage>, ApiError> {
     let size = page_size(q.page_size)?;
     let page = q.page.unwrap_or(1);
-    if let Some(bad) = q.ordering.iter().find(|o| !ORDERING_FIELDS.contains(&o.field())) {
-        return Err(ApiError::field("ordering", format!("\"{}\" is not a field the list can be ordered by.", bad.field()), "invalid"));
+    if let Some(bad) = q
+        .ordering
+        .iter()
+        .find(|o| !ORDERING_FIELDS.contains(&o.field()))
+    {
+        return Err(ApiError::field(
+            "ordering",
+            format!(
+                "\"{}\" is not a field the list can be ordered by.",
+                bad.field()
+            ),
+            "invalid",
+        ));
     }
     let mut data = lock(&app);
     let scope = scope(&mut data, user, q.plan_id, q.subuser)?;
     // Search, ordering and the other filters do not work in backbone mode (as documented).
     let direct = q.mode == ProxyMode::Direct;
-    let mut proxies = select(scope, &q.country_code_in, q.search.as_deref().filter(|_| direct));
+    let mut proxies = select(
+        scope,
+        &q.country_code_in,
+        q.search.as_deref().filter(|_| direct),
+    );
     if direct {
         proxies.retain(|p| {
             q.valid.is_none_or(|v| p.valid == v)
                 && q.proxy_address.as_deref().is_none_or(|a| p.address == a)
                 && (q.proxy_address_in.is_empty() || q.proxy_address_in.contains(&p.address))
                 && q.asn_number.is_none_or(|n| p.asn_number == n)
-                && q.asn_name.as_deref().is_none_or(|n| p.asn_name.eq_ignore_ascii_case(n))
+                && q.asn_name
+                    .as_deref()
+                    .is_none_or(|n| p.asn_name.eq_ignore_ascii_case(n))
                 && q.created_at.is_none_or(|t| p.created_at == t)
         });
         for order in q.ordering.iter().rev() {
@@ -143,7 +179,11 @@ pub(super) async fn list_proxies(
     let count = proxies.len();
     let start = (page.max(1) as usize - 1).saturating_mul(size);
     if page < 1 || (start >= count && page != 1) {
-        return Err(ApiError::detail(StatusCode::NOT_FOUND, "Invalid page.", "not_found"));
+        return Err(ApiError::detail(
+            StatusCode::NOT_FOUND,
+            "Invalid page.",
+            "not_found",
+        ));
     }
     let results = proxies
         .iter()
@@ -157,7 +197,8 @@ pub(super) async fn list_proxies(
             proxy
         })
         .collect();
-    let next = (start + size < count).then(|| link(&headers, &uri, "page", &(page + 1).to_string()));
+    let next =
+        (start + size < count).then(|| link(&headers, &uri, "page", &(page + 1).to_string()));
     let previous = (page > 1).then(|| link(&headers, &uri, "page", &(page - 1).to_string()));
     Ok(Json(types::ProxyPage {
         count: count as i64,
@@ -202,7 +243,9 @@ pub(super) async fn download_proxy_list(
                 "{address}:{}:{}:{}\r\n",
                 proxy.port, scope.username, scope.password
             )),
-            ProxyAuthenticationMethod::Sourceip => body.push_str(&format!("{address}:{}\r\n", proxy.port)),
+            ProxyAuthenticationMethod::Sourceip => {
+                body.push_str(&format!("{address}:{}\r\n", proxy.port))
+            }
         }
     }
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
@@ -214,7 +257,9 @@ pub(super) async fn get_proxy_config(
     Params(q): Params<GetProxyConfig>,
 ) -> Result<Json<types::ProxyListConfig>, ApiError> {
     let mut data = lock(&app);
-    Ok(Json(scope(&mut data, user, Some(q.plan_id), q.subuser)?.config()))
+    Ok(Json(
+        scope(&mut data, user, Some(q.plan_id), q.subuser)?.config(),
+    ))
 }
 
 pub(super) async fn delete_ip_authorization(
@@ -243,7 +288,11 @@ pub(super) async fn list_proxy_activity(
     if let (Some(gte), Some(lte)) = (q.timestamp_gte, q.timestamp_lte)
         && gte > lte
     {
-        return Err(ApiError::field("timestamp__gte", "Must be before timestamp__lte.", "invalid"));
+        return Err(ApiError::field(
+            "timestamp__gte",
+            "Must be before timestamp__lte.",
+            "invalid",
+        ));
     }
     let mut data = lock(&app);
     let scope = scope(&mut data, user, q.plan_id, q.subuser)?;
@@ -260,7 +309,8 @@ pub(super) async fn list_proxy_activity(
         })
         .filter(|a| {
             let bytes = a.bytes.unwrap_or(0.0);
-            q.bytes_gte.is_none_or(|n| bytes >= n as f64) && q.bytes_lte.is_none_or(|n| bytes <= n as f64)
+            q.bytes_gte.is_none_or(|n| bytes >= n as f64)
+                && q.bytes_lte.is_none_or(|n| bytes <= n as f64)
         })
         .filter(|a| {
             search.as_deref().is_none_or(|s| {
@@ -274,7 +324,8 @@ pub(super) async fn list_proxy_activity(
         .into_iter()
         .filter(|a| q.starting_after.is_none_or(|t| a.timestamp < t))
         .collect();
-    let results: Vec<types::ProxyActivity> = after.iter().take(size).map(|a| (*a).clone()).collect();
+    let results: Vec<types::ProxyActivity> =
+        after.iter().take(size).map(|a| (*a).clone()).collect();
     let next = match results.last() {
         Some(last) if after.len() > size => Some(link(
             &headers,
