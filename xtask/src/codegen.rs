@@ -71,7 +71,7 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
     // operations' inline types to the type space.
     let types = run_progenitor(name, &spec, |g| {
         g.generate_tokens(&spec)?;
-        let types = g.get_type_space().to_stream();
+        let types = json_schema_behind_a_feature(g.get_type_space().to_stream());
         Ok(quote::quote! {
             /// Types used as operation parameters and responses.
             #[allow(clippy::all)]
@@ -112,7 +112,6 @@ pub fn settings(spec: &OpenAPI) -> GenerationSettings {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq");
     // typify matches a conversion on the whole schema except its description, so each distinct shape of
     // secret string in the document gets its own entry.
@@ -127,6 +126,43 @@ pub fn settings(spec: &OpenAPI) -> GenerationSettings {
         std::iter::empty(),
     );
     settings
+}
+
+/// Adds `#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]` to every serde type: services
+/// rarely need JSON Schema, and deriving it for every type (with schemars and its proc macro) was measured
+/// to cost a large share of a clean build.
+fn json_schema_behind_a_feature(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    fn is_serde_type(attrs: &[syn::Attribute]) -> bool {
+        attrs.iter().any(|a| {
+            a.path().is_ident("derive") && {
+                let text = a.meta.to_token_stream().to_string();
+                text.contains("Serialize") || text.contains("Deserialize")
+            }
+        })
+    }
+    fn visit(items: &mut [syn::Item]) {
+        let attr: syn::Attribute =
+            syn::parse_quote! { #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))] };
+        for item in items {
+            match item {
+                syn::Item::Struct(s) if is_serde_type(&s.attrs) => s.attrs.push(attr.clone()),
+                syn::Item::Enum(e) if is_serde_type(&e.attrs) => e.attrs.push(attr.clone()),
+                syn::Item::Mod(m) => {
+                    if let Some((_, items)) = &mut m.content {
+                        visit(items);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    use quote::ToTokens;
+    let mut file: syn::File = match syn::parse2(tokens.clone()) {
+        Ok(file) => file,
+        Err(_) => return tokens,
+    };
+    visit(&mut file.items);
+    file.into_token_stream()
 }
 
 /// The document with every `explode: false` array query parameter as the one string it is on the wire

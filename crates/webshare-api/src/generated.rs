@@ -5,14 +5,8 @@
 #[allow(clippy::all)]
 pub mod types {
     ///The token from the activation email.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ActivationCompleteRequest {
         ///The token from the activation email's link (`.../activation/{activation_token}/confirm/`).
         pub activation_token: ::webshare_api::Secret,
@@ -23,14 +17,8 @@ pub mod types {
         }
     }
     ///Whether the account's email address is verified.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ActivationStatus {
         ///When this activation status was created.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -50,14 +38,8 @@ pub mod types {
         }
     }
     ///The code from the email change confirmation.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ChangeEmailCompleteRequest {
         ///The code from the confirmation email's link (`.../changeemail/{confirmation_code}/confirm/`).
         pub confirmation_code: ::webshare_api::Secret,
@@ -68,14 +50,8 @@ pub mod types {
         }
     }
     ///The new email address, authorized by the password.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ChangeEmailRequest {
         ///The new email address; a confirmation code is sent to it.
         pub new_email: ::std::string::String,
@@ -88,14 +64,8 @@ pub mod types {
         }
     }
     ///The current password and the new one.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ChangePasswordRequest {
         /**The new password: at least 8 characters, not all numeric, not too similar to the email address,
 and not a commonly used password.
@@ -110,18 +80,9 @@ and not a commonly used password.
         }
     }
     ///An ISO 3166-1 alpha-2 country code.
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct CountryCode(::std::string::String);
     impl ::std::ops::Deref for CountryCode {
         type Target = ::std::string::String;
@@ -177,14 +138,8 @@ and not a commonly used password.
         }
     }
     ///The password, and a recaptcha token, to delete the account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct DeleteAccountRequest {
         ///The account's password.
         pub password: ::webshare_api::Secret,
@@ -197,18 +152,9 @@ and not a commonly used password.
         }
     }
     ///`DownloadProxyListCountryCodes`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct DownloadProxyListCountryCodes(::std::string::String);
     impl ::std::ops::Deref for DownloadProxyListCountryCodes {
         type Target = ::std::string::String;
@@ -262,18 +208,9 @@ and not a commonly used password.
         }
     }
     ///`DownloadProxyListSearch`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct DownloadProxyListSearch(::std::string::String);
     impl ::std::ops::Deref for DownloadProxyListSearch {
         type Target = ::std::string::String;
@@ -329,14 +266,8 @@ and not a commonly used password.
 429, 5xx). Validation errors (400) have one entry per rejected request field, keyed by the field's
 name, and `non_field_errors` for the rest.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct Error {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<ErrorCode>,
@@ -361,15 +292,9 @@ name, and `non_field_errors` for the rest.
 validation error (400) of an operation with a request field named `code` (the social operations), the
 key holds that field's errors instead, like any other field.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub enum ErrorCode {
         String(::std::string::String),
         Array(::std::vec::Vec<FieldError>),
@@ -382,15 +307,9 @@ key holds that field's errors instead, like any other field.
     /**One validation error. The API has been seen sending both forms: a plain message, or an object with a
 message and a machine-readable code.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub enum FieldError {
         String(::std::string::String),
         FieldErrorDetail(FieldErrorDetail),
@@ -401,14 +320,8 @@ message and a machine-readable code.
         }
     }
     ///A validation error with a machine-readable code.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct FieldErrorDetail {
         ///A machine-readable code, such as `invalid` or `required`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -422,14 +335,8 @@ message and a machine-readable code.
         }
     }
     ///Credentials of a local account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct LoginRequest {
         ///Email address the account was registered with.
         pub email: ::std::string::String,
@@ -444,14 +351,8 @@ message and a machine-readable code.
         }
     }
     ///A new password and the token from the password reset email.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct PasswordResetCompleteRequest {
         /**The new password: at least 8 characters, not all numeric, not too similar to the email address, and
 not a commonly used password.
@@ -468,14 +369,8 @@ not a commonly used password.
         }
     }
     ///The account whose password is to be reset.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct PasswordResetRequest {
         ///Email address of the account. Only its format is checked.
         pub email: ::std::string::String,
@@ -488,14 +383,8 @@ not a commonly used password.
         }
     }
     ///One proxy of the list. In `backbone` mode, connect to `p.webshare.io` instead of `proxy_address`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct Proxy {
         ///The ASN name of the proxy's address (seen on the live API; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -544,14 +433,8 @@ not a commonly used password.
         }
     }
     ///One proxy request that authenticated through Webshare.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyActivity {
         ///The proxy username used; set only when `error_reason` is `no_proxies_allocated`.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -613,14 +496,8 @@ not a commonly used password.
         }
     }
     ///One page of proxy activity (cursor pagination; no `previous`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyActivityPage {
         ///How many activities match, over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -646,9 +523,9 @@ not a commonly used password.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub enum ProxyAuthenticationMethod {
         #[serde(rename = "username")]
         Username,
@@ -692,14 +569,8 @@ not a commonly used password.
         }
     }
     ///The proxy config of a plan, as the v3 endpoint returns it.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyListConfig {
         ///Replace proxies that fail site checks automatically.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -755,9 +626,9 @@ not a commonly used password.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub enum ProxyMode {
         #[serde(rename = "direct")]
         Direct,
@@ -801,14 +672,8 @@ not a commonly used password.
         }
     }
     ///One page of proxies.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyPage {
         ///How many proxies match, over all pages.
         pub count: i64,
@@ -826,14 +691,8 @@ not a commonly used password.
         }
     }
     ///A new local account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct RegisterRequest {
         ///Email address to register with. It may have to be verified later (see activation).
         pub email: ::std::string::String,
@@ -855,14 +714,8 @@ used password.
         }
     }
     ///The token of a newly registered account, or of the existing account that was signed in to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct RegisterResponse {
         ///True when the email address was already registered and this signed in to that account.
         pub logged_in_existing_user: bool,
@@ -875,14 +728,8 @@ used password.
         }
     }
     ///A social identity, proven by a fresh authorization code.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct SocialLoginRequest {
         ///The authorization code the provider returned to the redirect URI.
         pub code: ::webshare_api::Secret,
@@ -896,14 +743,8 @@ used password.
         }
     }
     ///A new account from a social identity.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct SocialRegisterRequest {
         ///The authorization code the provider returned to the redirect URI.
         pub code: ::webshare_api::Secret,
@@ -922,14 +763,8 @@ used password.
         }
     }
     ///An API token.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct TokenResponse {
         ///API token for the `Authorization` header.
         pub token: ::webshare_api::Secret,

@@ -60,6 +60,7 @@ impl<'de> serde::Deserialize<'de> for SocialProvider {
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for SocialProvider {
     fn schema_name() -> String {
         "SocialProvider".into()

@@ -59,6 +59,7 @@ impl From<&String> for Secret {
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for Secret {
     fn schema_name() -> String {
         "Secret".into()
