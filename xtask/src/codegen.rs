@@ -141,8 +141,7 @@ fn json_schema_behind_a_feature(tokens: proc_macro2::TokenStream) -> proc_macro2
         })
     }
     fn visit(items: &mut [syn::Item]) {
-        let attr: syn::Attribute =
-            syn::parse_quote! { #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))] };
+        let attr: syn::Attribute = syn::parse_quote! { #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))] };
         for item in items {
             match item {
                 syn::Item::Struct(s) if is_serde_type(&s.attrs) => s.attrs.push(attr.clone()),

@@ -98,6 +98,33 @@ fn display(kind: &Kind, value: TokenStream) -> TokenStream {
     }
 }
 
+/// `item_parser`, then the schema's bounds checked.
+fn bounded_parser(kind: &Kind, bounds: &crate::facts::Bounds) -> TokenStream {
+    let parser = item_parser(kind);
+    let mut checks = Vec::new();
+    if let Some(min) = bounds.minimum {
+        checks.push(quote! { crate::endpoint::parse::at_least(field, &value, #min)?; });
+    }
+    if bounds.min_length.is_some() || bounds.max_length.is_some() {
+        let min = bounds.min_length.unwrap_or(0);
+        let max = match bounds.max_length {
+            Some(m) => quote! { Some(#m) },
+            None => quote! { None },
+        };
+        checks.push(quote! { crate::endpoint::parse::length(field, text, #min, #max)?; });
+    }
+    if checks.is_empty() {
+        return parser;
+    }
+    quote! {
+        |field: &str, text: &str| {
+            let value = (#parser)(field, text)?;
+            #(#checks)*
+            Ok(value)
+        }
+    }
+}
+
 /// A closure `|field, text| -> Result<T, ParamError>` parsing one value of `kind`.
 fn item_parser(kind: &Kind) -> TokenStream {
     match kind {
@@ -377,7 +404,7 @@ fn parameter_struct(op: &OperationFacts, id: &Ident, constant: &Ident) -> Result
         };
         let expr = match (&p.kind, &p.empty) {
             (Kind::List { item, separator, empty }, _) => {
-                let parser = item_parser(item);
+                let parser = bounded_parser(item, &p.bounds);
                 let empty = match empty {
                     Some(e) => quote! { Some(#e) },
                     None => quote! { None },
@@ -390,7 +417,7 @@ fn parameter_struct(op: &OperationFacts, id: &Ident, constant: &Ident) -> Result
             }
             (_, Some(empty)) => quote! { #value.filter(|v| *v != #empty).map(str::to_owned) },
             (kind, None) => {
-                let parser = item_parser(kind);
+                let parser = bounded_parser(kind, &p.bounds);
                 let parsed = quote! { #value.map(|v| (#parser)(#key, v)).transpose()? };
                 if p.required {
                     quote! { crate::endpoint::parse::required(#key, #parsed)? }

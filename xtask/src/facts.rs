@@ -52,10 +52,56 @@ pub struct Param {
     pub kind: Kind,
     /// For a string path parameter: the placeholder meaning "none" (`x-webshare-empty`).
     pub empty: Option<String>,
+    /// The schema's bounds: `minimum` of an integer, `minLength`/`maxLength` of a string (of each item, for
+    /// a list).
+    pub bounds: Bounds,
     /// For `starting_after`: the field of the last item that is the next page's cursor
     /// (`x-webshare-cursor-field`).
     pub cursor_field: Option<String>,
     pub description: String,
+}
+
+/// The bounds a value must keep, from its schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Bounds {
+    pub minimum: Option<i64>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+}
+
+/// The bounds of a parameter's schema (of its items, for an array), `$ref`s followed.
+fn bounds(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Bounds {
+    let schema = match schema {
+        ReferenceOr::Reference { reference } => {
+            match component(spec, reference.trim_start_matches("#/components/schemas/")) {
+                Ok(s) => s,
+                Err(_) => return Bounds::default(),
+            }
+        }
+        ReferenceOr::Item(s) => s,
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(i)) => Bounds {
+            minimum: i.minimum,
+            ..Bounds::default()
+        },
+        SchemaKind::Type(Type::String(s)) => Bounds {
+            min_length: s.min_length,
+            max_length: s.max_length,
+            ..Bounds::default()
+        },
+        SchemaKind::Type(Type::Array(a)) => match &a.items {
+            Some(ReferenceOr::Item(item)) => bounds(spec, &ReferenceOr::Item((**item).clone())),
+            Some(ReferenceOr::Reference { reference }) => bounds(
+                spec,
+                &ReferenceOr::Reference {
+                    reference: reference.clone(),
+                },
+            ),
+            None => Bounds::default(),
+        },
+        _ => Bounds::default(),
+    }
 }
 
 /// How the response body is to be read.
@@ -328,6 +374,7 @@ fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, St
         }
     };
     let mut kind = kind(spec, schema).map_err(|m| format!("parameter `{}`: {m}", data.name))?;
+    let bounds = bounds(spec, schema);
     if let Kind::List { separator, .. } = &mut kind {
         if location == Location::Query && explode {
             return Err(format!(
@@ -402,6 +449,7 @@ fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, St
         required: data.required,
         kind,
         empty,
+        bounds,
         cursor_field,
         description: data.description.clone().unwrap_or_default(),
     })

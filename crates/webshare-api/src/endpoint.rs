@@ -344,6 +344,36 @@ pub mod parse {
     pub fn text(_field: &str, value: &str) -> Result<String, ParamError> {
         Ok(value.to_owned())
     }
+
+    /// A number no smaller than the schema's `minimum`.
+    pub fn at_least(field: &str, value: &i64, minimum: i64) -> Result<(), ParamError> {
+        if *value < minimum {
+            return Err(ParamError::new(
+                field,
+                format!("Ensure this value is greater than or equal to {minimum}."),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Text within the schema's `minLength`/`maxLength` (in characters).
+    pub fn length(
+        field: &str,
+        text: &str,
+        min: usize,
+        max: Option<usize>,
+    ) -> Result<(), ParamError> {
+        let n = text.chars().count();
+        if n < min || max.is_some_and(|max| n > max) {
+            let message = match max {
+                Some(max) if max == min => format!("\"{text}\" must be {min} characters long."),
+                Some(max) => format!("\"{text}\" must be {min} to {max} characters long."),
+                None => format!("must be at least {min} characters long."),
+            };
+            return Err(ParamError::new(field, message));
+        }
+        Ok(())
+    }
 }
 
 /// One `ordering` field: a name, ascending or (`-name`) descending.
@@ -461,6 +491,19 @@ mod tests {
         let t = parse::date_time("t", "2022-08-16T15:29:42.517523-07:00").unwrap();
         assert_eq!(date_time(&t), "2022-08-16T22:29:42.517523Z");
         assert_eq!(parse::date_time("t", "yesterday").unwrap_err().field, "t");
+    }
+
+    #[test]
+    fn bounds_name_the_field() {
+        assert_eq!(parse::at_least("page", &0, 1).unwrap_err().field, "page");
+        assert!(parse::at_least("page", &1, 1).is_ok());
+        assert_eq!(
+            parse::length("country_code__in", "USA", 2, Some(2))
+                .unwrap_err()
+                .field,
+            "country_code__in"
+        );
+        assert!(parse::length("country_code__in", "US", 2, Some(2)).is_ok());
     }
 
     #[test]

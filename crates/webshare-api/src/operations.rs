@@ -1083,7 +1083,16 @@ impl Endpoint for ListProxies {
                     v,
                     ",",
                     None,
-                    crate::endpoint::parse::text,
+                    |field: &str, text: &str| {
+                        let value = (crate::endpoint::parse::text)(field, text)?;
+                        crate::endpoint::parse::length(
+                            field,
+                            text,
+                            2usize,
+                            Some(2usize),
+                        )?;
+                        Ok(value)
+                    },
                 ))
                 .transpose()?
                 .unwrap_or_default(),
@@ -1135,11 +1144,19 @@ impl Endpoint for ListProxies {
                 .transpose()?,
             page: raw
                 .query("page")
-                .map(|v| (crate::endpoint::parse::int)("page", v))
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
                 .transpose()?,
             page_size: raw
                 .query("page_size")
-                .map(|v| (crate::endpoint::parse::int)("page_size", v))
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
                 .transpose()?,
             plan_id: raw
                 .query("plan_id")
@@ -1267,7 +1284,11 @@ impl Endpoint for DownloadProxyList {
                     v,
                     "-",
                     Some("-"),
-                    crate::endpoint::parse::text,
+                    |field: &str, text: &str| {
+                        let value = (crate::endpoint::parse::text)(field, text)?;
+                        crate::endpoint::parse::length(field, text, 1usize, None)?;
+                        Ok(value)
+                    },
                 ))
                 .transpose()?
                 .unwrap_or_default(),
@@ -1581,11 +1602,19 @@ impl Endpoint for ListProxyActivity {
                 .transpose()?,
             bytes_gte: raw
                 .query("bytes__gte")
-                .map(|v| (crate::endpoint::parse::int)("bytes__gte", v))
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 0i64)?;
+                    Ok(value)
+                })("bytes__gte", v))
                 .transpose()?,
             bytes_lte: raw
                 .query("bytes__lte")
-                .map(|v| (crate::endpoint::parse::int)("bytes__lte", v))
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 0i64)?;
+                    Ok(value)
+                })("bytes__lte", v))
                 .transpose()?,
             verification_category: raw
                 .query("verification_category")
@@ -1593,7 +1622,11 @@ impl Endpoint for ListProxyActivity {
                 .transpose()?,
             page_size: raw
                 .query("page_size")
-                .map(|v| (crate::endpoint::parse::int)("page_size", v))
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
                 .transpose()?,
             plan_id: raw
                 .query("plan_id")

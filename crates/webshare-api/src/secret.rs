@@ -1,6 +1,5 @@
 //! The one type that holds secrets: passwords, tokens, recaptcha values and emailed codes.
 
-use std::borrow::Cow;
 use std::fmt;
 
 /// A secret string that never prints itself.
@@ -65,8 +64,8 @@ impl schemars::JsonSchema for Secret {
         "Secret".into()
     }
 
-    fn schema_id() -> Cow<'static, str> {
-        Cow::Borrowed("webshare_api::Secret")
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("webshare_api::Secret")
     }
 
     fn is_referenceable() -> bool {

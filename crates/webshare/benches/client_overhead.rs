@@ -1,7 +1,9 @@
 //! Throughput of the same calls made two ways against `webshare-mock-server` on loopback: a hand-written
-//! reqwest + serde call and this crate. Both use one `reqwest::Client` (the crate is given it), send the
-//! same request (an `Accept: application/json` header included) and decode the same types (timestamps as
-//! `chrono::DateTime`). The rounds alternate so that drift hits each alike.
+//! reqwest + serde call and this crate as services use it (`Client::builder().base_url(..).build()`, its own
+//! `reqwest::Client`). The hand-written call's `reqwest::Client` has the crate's defaults (60 s request and
+//! 10 s connect timeouts, the same `User-Agent`), sends the same request (`Accept: application/json`
+//! included) and decodes the same types (timestamps as `chrono::DateTime`). The rounds alternate so that
+//! drift hits each alike.
 //!
 //! `cargo bench -p webshare --bench client_overhead`
 //!
@@ -160,12 +162,13 @@ async fn rate(in_flight: usize, call: Call) -> f64 {
 async fn main() {
     let server = MockServer::start().await;
     let base = server.base_url().to_owned();
-    let http = reqwest::Client::new();
-    let anonymous = webshare::Client::builder()
-        .base_url(&base)
-        .http_client(http.clone())
+    let http = reqwest::Client::builder()
+        .timeout(webshare::DEFAULT_TIMEOUT)
+        .connect_timeout(webshare::DEFAULT_CONNECT_TIMEOUT)
+        .user_agent(format!("webshare-rs/{}", env!("CARGO_PKG_VERSION")))
         .build()
         .unwrap();
+    let anonymous = webshare::Client::builder().base_url(&base).build().unwrap();
     let token = anonymous
         .register(&webshare::Registration::new(EMAIL, PASSWORD, "b").accept_terms_of_service())
         .await

@@ -99,6 +99,11 @@ impl Limiters {
         }
     }
 
+    /// Whether no class is limited (the caller can skip [`Limiters::wait`]).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.limiters.is_empty()
+    }
+
     /// Waits until a request of `class` is within its limit (at once when unlimited).
     pub(crate) async fn wait(&self, class: RateLimitClass) {
         let Some((_, limiter)) = self.limiters.iter().find(|(c, _)| *c == class) else {

@@ -62,11 +62,13 @@ impl Client {
             String::with_capacity(self.shared.base_url.len() + E::OPERATION.path.len() + 16);
         url.push_str(&self.shared.base_url);
         params.write_path(&mut url);
-        let mut query = Query::new();
-        params.write_query(&mut query, self.scope.plan_id);
-        if !query.as_str().is_empty() {
-            url.push('?');
-            url.push_str(query.as_str());
+        if !E::OPERATION.query_params.is_empty() {
+            let mut query = Query::new();
+            params.write_query(&mut query, self.scope.plan_id);
+            if !query.as_str().is_empty() {
+                url.push('?');
+                url.push_str(query.as_str());
+            }
         }
         url
     }
@@ -121,7 +123,9 @@ impl Client {
         let operation = prepared.operation;
         let mut attempt = 1;
         loop {
-            self.shared.limits.wait(operation.rate_limit).await;
+            if !self.shared.limits.is_empty() {
+                self.shared.limits.wait(operation.rate_limit).await;
+            }
             let span = tracing::info_span!(
                 "webshare.request",
                 operation = operation.name,
@@ -178,12 +182,10 @@ impl Client {
     {
         let timeout = self.shared.timeout;
         let accept = match prepared.operation.response {
-            ResponseKind::Json | ResponseKind::Empty => {
-                HeaderValue::from_static("application/json")
-            }
-            ResponseKind::Text => HeaderValue::from_static("text/plain"),
-            ResponseKind::Csv => HeaderValue::from_static("text/csv"),
-            ResponseKind::Binary => HeaderValue::from_static("*/*"),
+            ResponseKind::Json | ResponseKind::Empty => JSON,
+            ResponseKind::Text => TEXT,
+            ResponseKind::Csv => CSV,
+            ResponseKind::Binary => ANY,
         };
         let exchange = async {
             let mut request = self
@@ -198,9 +200,7 @@ impl Client {
                 request = request.header(subuser_header(), subuser.clone());
             }
             if let Some(body) = &prepared.body {
-                request = request
-                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                    .body(body.clone());
+                request = request.header(CONTENT_TYPE, JSON).body(body.clone());
             }
             let response = request
                 .send()
@@ -233,6 +233,12 @@ impl Client {
         }
     }
 }
+
+// Header values checked at compile time (`from_static` in a `const`), not on every request.
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const TEXT: HeaderValue = HeaderValue::from_static("text/plain");
+const CSV: HeaderValue = HeaderValue::from_static("text/csv");
+const ANY: HeaderValue = HeaderValue::from_static("*/*");
 
 /// The generated sub-user header's name, parsed once.
 fn subuser_header() -> HeaderName {
