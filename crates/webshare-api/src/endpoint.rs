@@ -253,14 +253,14 @@ impl RawParams {
             .ok_or_else(|| ParamError::new(name, "is missing from the path"))
     }
 
-    /// A query parameter; the last value when repeated. An empty value counts as absent.
+    /// A query parameter; the last value when repeated. An empty value is a value: blank text, an empty
+    /// list, and an error for a number, boolean, date-time or choice.
     pub fn query(&self, name: &str) -> Option<&str> {
         self.query
             .iter()
             .rev()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
-            .filter(|v| !v.is_empty())
     }
 
     /// Query parameters that no parameter of `known` names: a server may reject them.
