@@ -58,11 +58,7 @@ fn print_proxy(proxy: &Proxy, json: bool, show_passwords: bool) {
         return;
     }
     let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    let password = match (&proxy.password, show_passwords) {
-        (Some(p), true) => p.expose().to_owned(),
-        (Some(_), false) => "[redacted]".into(),
-        (None, _) => "-".into(),
-    };
+    let password = shown(proxy.password.as_ref(), show_passwords).unwrap_or_else(|| "-".into());
     println!(
         "{}  {}:{}  {}:{}  {} {}  {}",
         proxy.id,
@@ -113,11 +109,7 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
     while let Some(line) = lines.next().await {
         let line = line?;
         count += 1;
-        let password = match (&line.password, args.show_passwords) {
-            (Some(p), true) => Some(p.expose().to_owned()),
-            (Some(_), false) => Some("[redacted]".to_owned()),
-            (None, _) => None,
-        };
+        let password = shown(line.password.as_ref(), args.show_passwords);
         if json {
             println!(
                 "{}",
@@ -136,6 +128,17 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
         eprintln!("{count} proxies");
     }
     Ok(())
+}
+
+/// A proxy password as printed: itself only when asked for, `[redacted]` otherwise.
+fn shown(password: Option<&Secret>, show: bool) -> Option<String> {
+    password.map(|p| {
+        if show {
+            p.expose().to_owned()
+        } else {
+            "[redacted]".to_owned()
+        }
+    })
 }
 
 /// A new file only its owner can read: it holds proxy passwords.
