@@ -36,8 +36,8 @@ Exit codes: 0 success, 1 other failure (5xx, not found, unreadable answer), 2 us
 
 Try it with no account: `webshare demo`.";
 
-/// The Webshare account API from the command line: register, log in, reset a password, activate an
-/// account.
+/// The Webshare API from the command line: your account (register, log in, reset a password, activate
+/// it) and your proxies (list, download, config, IP authorizations, activity).
 #[derive(Debug, Parser)]
 #[command(name = "webshare", version, after_help = AFTER_HELP)]
 pub struct Cli {

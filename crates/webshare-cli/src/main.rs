@@ -1,4 +1,4 @@
-//! `webshare`: the Webshare account API from the command line. See `webshare --help`.
+//! `webshare`: the Webshare API from the command line. See `webshare --help`.
 
 mod args;
 mod cli;

@@ -1,4 +1,4 @@
-//! An in-memory, stateful mock of the Webshare account API over real HTTP.
+//! An in-memory, stateful mock of the Webshare API over real HTTP.
 //!
 //! It implements the operations of `openapi/webshare.yaml` with the behaviour of the real service
 //! (validation, tokens, activation, password reset, throttling) so that clients can walk whole account

@@ -1,4 +1,5 @@
-//! A client for the Webshare account API (the *Registration and Login* section of API v2).
+//! A client for the Webshare API: the account (*Registration and Login*) and the proxies (list, download,
+//! config, IP authorizations, activity).
 //!
 //! ```no_run
 //! use webshare::{Client, Registration};
@@ -38,8 +39,17 @@
 //!   which print `[redacted]`.
 //! - **Tracing**: one `webshare.request` span per attempt, with `operation`, `method`, `path`, `attempt`,
 //!   `status` and `duration_ms`, and never a body or a header.
+//! - **Lists and downloads**: one page, or a lazy `Stream` over every page (page numbers or a cursor); the
+//!   proxy list download parsed line by line as it arrives ([`ProxyLine`]).
+//! - **Rate limits**: the documented per-minute limit of each class of endpoints, shared by clones
+//!   ([`RateLimits`]; on against the production API, off for a loopback base URL).
+//! - **Scope**: a default plan ([`Client::for_plan`]) and sub-user ([`Client::as_subuser`]).
 //!
-//! The operations, grouped like the documentation: [`Client::register`], [`Client::login`];
+//! Every request is built from the facts generated from the spec ([`operations`]: method, path,
+//! parameters, token, retry safety, pagination, rate-limit class); this crate writes none of them.
+//!
+//! Proxies: [`Client::proxies`], [`Client::proxy_config`], [`Client::ip_authorizations`],
+//! [`Client::activity`]. The account operations, grouped like the documentation: [`Client::register`], [`Client::login`];
 //! [`Client::social`]; [`Client::password`] (reset, change); [`Client::email`] (change);
 //! [`Client::activation`]; [`Client::account`] (delete); [`Client::logout`].
 //!
