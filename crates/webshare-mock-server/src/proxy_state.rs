@@ -87,7 +87,7 @@ impl ProxyScope {
         let activity = (0..activities)
             .map(|i| {
                 let failed = i % 7 == 3;
-                let proxy = &proxies[i % proxies.len().max(1)..].first().cloned();
+                let proxy = proxies.get(i % proxies.len().max(1));
                 types::ProxyActivity {
                     timestamp: now - Duration::minutes(10 * i as i64 + 1),
                     protocol: Some(if i % 3 == 0 { "socks" } else { "http" }.into()),
@@ -99,7 +99,7 @@ impl ProxyScope {
                         "The target website you are connecting cannot be accessed via Webshare Proxy.".into()
                     }),
                     auth_username: None,
-                    proxy_address: proxy.as_ref().map(|p| p.address.clone()),
+                    proxy_address: proxy.map(|p| p.address.clone()),
                     bytes: Some(if failed { 0.0 } else { 1024.0 * (i % 50 + 1) as f64 }),
                     client_address: Some(format!("192.0.2.{}", seed % 250 + 1)),
                     ip_address: Some("203.0.113.10".into()),
@@ -107,8 +107,8 @@ impl ProxyScope {
                     domain: Some(HOSTS[i % HOSTS.len()].split_once('.').map_or("", |(_, d)| d).into()),
                     port: Some(443.0),
                     proxy_port: None,
-                    listen_address: proxy.as_ref().map(|p| p.address.clone()),
-                    listen_port: proxy.as_ref().map(|p| p.port as f64),
+                    listen_address: proxy.map(|p| p.address.clone()),
+                    listen_port: proxy.map(|p| p.port as f64),
                 }
             })
             .collect();

@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use webshare_api::operations::SUBUSER_HEADER;
@@ -20,7 +20,6 @@ use crate::{Client, Error};
 /// A request ready to send, as often as the retry policy allows.
 struct Prepared {
     operation: &'static Operation,
-    method: Method,
     url: String,
     body: Option<bytes::Bytes>,
     authorization: Option<HeaderValue>,
@@ -105,7 +104,6 @@ impl Client {
         };
         Ok(Prepared {
             operation,
-            method: operation.method.clone(),
             url,
             body,
             authorization,
@@ -191,7 +189,7 @@ impl Client {
             let mut request = self
                 .shared
                 .http
-                .request(prepared.method.clone(), &prepared.url)
+                .request(prepared.operation.method.clone(), &prepared.url)
                 .header(ACCEPT, accept);
             if let Some(authorization) = &prepared.authorization {
                 request = request.header(AUTHORIZATION, authorization.clone());
