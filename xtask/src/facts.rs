@@ -159,6 +159,8 @@ pub struct OperationFacts {
     pub pagination: Pagination,
     pub rate_limit: String,
     pub params: Vec<Param>,
+    /// Whether a secret (a `format: password` value) travels in the request or the response.
+    pub carries_secrets: bool,
 }
 
 /// The document's facts: every operation, and the rate-limit classes with their per-minute limits.
@@ -300,6 +302,16 @@ fn operation(
 
     let (response, response_schema) = success(op)?;
     let pagination = pagination(spec, &params, response, response_schema.as_deref())?;
+    let carries_secrets = params.iter().any(|p| p.kind == Kind::Secret)
+        || [body.as_deref(), response_schema.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|name| {
+                let name = name.trim_start_matches('[').trim_end_matches(']');
+                has_secret(spec, &ReferenceOr::Reference {
+                    reference: format!("#/components/schemas/{name}"),
+                }, 0)
+            });
     Ok(OperationFacts {
         id: op.operation_id.clone().unwrap_or_default(),
         method,
@@ -314,7 +326,44 @@ fn operation(
         pagination,
         rate_limit,
         params,
+        carries_secrets,
     })
+}
+
+/// Whether a schema holds a `format: password` string anywhere (properties, items, `$ref`s followed).
+fn has_secret(spec: &OpenAPI, schema: &ReferenceOr<Schema>, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    let schema = match schema {
+        ReferenceOr::Reference { reference } => {
+            match component(spec, reference.trim_start_matches("#/components/schemas/")) {
+                Ok(s) => s,
+                Err(_) => return false,
+            }
+        }
+        ReferenceOr::Item(s) => s,
+    };
+    let boxed = |b: &ReferenceOr<Box<Schema>>| match b {
+        ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        }
+        SchemaKind::Type(Type::Object(o)) => o
+            .properties
+            .values()
+            .any(|p| has_secret(spec, &boxed(p), depth + 1)),
+        SchemaKind::Type(Type::Array(a)) => a
+            .items
+            .as_ref()
+            .is_some_and(|i| has_secret(spec, &boxed(i), depth + 1)),
+        _ => false,
+    }
 }
 
 /// The `{name}` segments of a path template, in order.

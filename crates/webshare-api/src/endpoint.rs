@@ -32,6 +32,9 @@ pub struct Operation {
     pub auth: Auth,
     /// Safe to send again after an unknown outcome, so retried by default.
     pub retry_safe: bool,
+    /// A secret (password, token, recaptcha value, emailed code, download token) travels in its request
+    /// or its response: never over plain http to another machine.
+    pub carries_secrets: bool,
     /// Whether a JSON body is sent.
     pub has_body: bool,
     /// How the success body is read.

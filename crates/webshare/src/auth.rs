@@ -24,18 +24,42 @@ pub(crate) fn authorization_header(key: &Secret) -> Result<HeaderValue, Error> {
     Ok(value)
 }
 
-/// A token may only travel over HTTPS, or over plain HTTP to this machine (a local mock server).
-pub(crate) fn check_transport(base_url: &Url, sends_token: bool) -> Result<(), Error> {
+/// Why secrets (a token, a password, a recaptcha value, an emailed code, a download token) may not travel
+/// to `base_url`, or `None` when they may: over https; over plain http only to this machine with the
+/// crate's own client (which bypasses proxies for loopback), or anywhere the caller opted in with
+/// [`ClientBuilder::danger_allow_plain_http_secrets`](crate::ClientBuilder::danger_allow_plain_http_secrets).
+/// A caller-supplied `reqwest::Client` over plain http is refused: it may send through a proxy, and then
+/// "loopback" traffic leaves the machine in clear.
+pub(crate) fn secrets_refusal(
+    base_url: &Url,
+    custom_client: bool,
+    allow_plain_http: bool,
+) -> Option<String> {
+    if base_url.scheme() != "http" || allow_plain_http {
+        return None;
+    }
+    let host = base_url.host_str().unwrap_or("");
+    if custom_client {
+        return Some(format!(
+            "refusing to send secrets over plain http to {host} through a caller-supplied reqwest client \
+             (it may send them through a proxy); use https, the crate's own client, or \
+             danger_allow_plain_http_secrets(true) on a trusted network"
+        ));
+    }
+    if is_loopback(base_url) {
+        return None;
+    }
+    Some(format!(
+        "refusing to send secrets over plain http to {host}; use https, a loopback address (localhost, \
+         127.0.0.1, [::1]) for a local server, or danger_allow_plain_http_secrets(true) on a trusted test \
+         network"
+    ))
+}
+
+/// The base URL may only be http or https.
+pub(crate) fn check_scheme(base_url: &Url) -> Result<(), Error> {
     match base_url.scheme() {
-        "https" => Ok(()),
-        "http" if !sends_token || is_loopback(base_url) => Ok(()),
-        "http" => Err(Error::Config {
-            message: format!(
-                "refusing to send an API token over plain http to {}; use https, or a loopback address \
-                 (localhost, 127.0.0.1, [::1]) for a local server",
-                base_url.host_str().unwrap_or("")
-            ),
-        }),
+        "https" | "http" => Ok(()),
         other => Err(Error::Config {
             message: format!("the base URL must be http or https, not `{other}:`"),
         }),
@@ -54,25 +78,27 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
 mod tests {
     use super::*;
 
-    fn allowed(url: &str, sends_token: bool) -> bool {
-        check_transport(&Url::parse(url).unwrap(), sends_token).is_ok()
+    fn refused(url: &str, custom_client: bool, allow: bool) -> bool {
+        secrets_refusal(&Url::parse(url).unwrap(), custom_client, allow).is_some()
     }
 
     #[test]
-    fn tokens_travel_over_https_or_to_loopback_only() {
-        assert!(allowed("https://proxy.webshare.io/", true));
-        assert!(allowed("http://127.0.0.1:8080/", true));
-        assert!(allowed("http://127.8.9.10/", true));
-        assert!(allowed("http://localhost:1/", true));
-        assert!(allowed("http://[::1]:8080/", true));
-        assert!(!allowed("http://proxy.webshare.io/", true));
-        assert!(!allowed("http://10.0.0.1/", true));
-        assert!(!allowed("http://localhost.example.com/", true));
-        assert!(
-            allowed("http://proxy.webshare.io/", false),
-            "no token, nothing to leak"
-        );
-        assert!(!allowed("ftp://127.0.0.1/", false));
+    fn secrets_travel_over_https_or_to_loopback_only() {
+        assert!(!refused("https://proxy.webshare.io/", false, false));
+        assert!(!refused("https://proxy.webshare.io/", true, false));
+        assert!(!refused("http://127.0.0.1:8080/", false, false));
+        assert!(!refused("http://127.8.9.10/", false, false));
+        assert!(!refused("http://localhost:1/", false, false));
+        assert!(!refused("http://[::1]:8080/", false, false));
+        assert!(refused("http://proxy.webshare.io/", false, false));
+        assert!(refused("http://10.0.0.1/", false, false));
+        assert!(refused("http://localhost.example.com/", false, false));
+        // A caller's client may use a proxy: loopback is no guarantee then.
+        assert!(refused("http://127.0.0.1:8080/", true, false));
+        // The one opt-in, for trusted test networks (e.g. a docker-compose service name).
+        assert!(!refused("http://mock-server:8080/", false, true));
+        assert!(!refused("http://127.0.0.1:8080/", true, true));
+        assert!(check_scheme(&Url::parse("ftp://127.0.0.1/").unwrap()).is_err());
     }
 
     #[test]

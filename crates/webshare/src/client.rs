@@ -19,6 +19,9 @@ pub const API_KEY_ENV: &str = "WEBSHARE_API_KEY";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Time limit for opening a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest JSON body (success or error) read before giving up with
+/// [`Error::ResponseTooLarge`]: far above any answer of the API, far below what would hurt a service.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 2 * 1024 * 1024;
 
 /// A Webshare API client. Cheap to clone; clones, and clients made with [`Client::with_token`], share
 /// one connection pool.
@@ -48,6 +51,10 @@ pub(crate) struct Shared {
     pub retry: RetryPolicy,
     pub limits: Limiters,
     pub rate_limits: RateLimits,
+    /// Why secrets may not be sent to the base URL through this client, if they may not.
+    pub secrets_refusal: Option<String>,
+    /// The largest JSON body read.
+    pub max_response_bytes: usize,
 }
 
 impl Client {
@@ -79,10 +86,11 @@ impl Client {
     /// The same client (pool, base URL, settings), authenticated with `token`.
     pub fn with_token(&self, token: &Token) -> Result<Self, Error> {
         let authorization = auth::authorization_header(&token.into())?;
-        let url = Url::parse(&self.shared.base_url).map_err(|e| Error::Config {
-            message: e.to_string(),
-        })?;
-        auth::check_transport(&url, true)?;
+        if let Some(refusal) = &self.shared.secrets_refusal {
+            return Err(Error::Config {
+                message: refusal.clone(),
+            });
+        }
         Ok(Self {
             shared: self.shared.clone(),
             authorization: Some(authorization),
@@ -174,6 +182,8 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     rate_limits: Option<RateLimits>,
     scope: Scope,
+    allow_plain_http_secrets: bool,
+    max_response_bytes: usize,
 }
 
 impl Default for ClientBuilder {
@@ -188,6 +198,8 @@ impl Default for ClientBuilder {
             http: None,
             rate_limits: None,
             scope: Scope::default(),
+            allow_plain_http_secrets: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -205,6 +217,8 @@ impl fmt::Debug for ClientBuilder {
             .field("rate_limits", &self.rate_limits)
             .field("plan_id", &self.scope.plan_id)
             .field("subuser", &self.scope.subuser)
+            .field("allow_plain_http_secrets", &self.allow_plain_http_secrets)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -256,8 +270,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Use your own `reqwest::Client` (proxies, TLS roots, pool settings). Its connect timeout and user
-    /// agent apply; this crate adds the token, the per-attempt timeout and retries.
+    /// Use your own `reqwest::Client` (proxies, TLS roots, pool settings). Its connect timeout, user agent
+    /// and redirect policy apply (build it with `redirect(Policy::none())`: a redirect it follows is still
+    /// reported as [`Error::Redirect`], but only after the request went there); this crate adds the token,
+    /// the per-attempt timeout and retries. Over plain http it may not carry secrets (it may use a proxy)
+    /// unless [`ClientBuilder::danger_allow_plain_http_secrets`].
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -282,6 +299,25 @@ impl ClientBuilder {
         self
     }
 
+    /// **Only for trusted test networks**: allow tokens, passwords, recaptcha values, emailed codes and
+    /// download tokens over plain `http` to any host (e.g. a docker-compose service name such as
+    /// `http://webshare-mock:8080/api`), and through a caller-supplied client. Without it, secrets travel
+    /// only over https, or over plain http to a loopback address with the crate's own client (which sends
+    /// loopback traffic past any `HTTP_PROXY`/`ALL_PROXY`). Anyone on the network path can read and replay
+    /// what this allows.
+    pub fn danger_allow_plain_http_secrets(mut self, allow: bool) -> Self {
+        self.allow_plain_http_secrets = allow;
+        self
+    }
+
+    /// The largest JSON body (success or error) the client reads before failing with
+    /// [`Error::ResponseTooLarge`] (default [`DEFAULT_MAX_RESPONSE_BYTES`], 2 MiB). Downloads are streamed
+    /// and not limited by this (their lines are, by [`MAX_LINE_BYTES`](crate::MAX_LINE_BYTES)).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit.max(1);
+        self
+    }
+
     /// Checks the settings and makes the client.
     pub fn build(self) -> Result<Client, Error> {
         let url = Url::parse(&self.base_url).map_err(|e| Error::Config {
@@ -292,6 +328,15 @@ impl ClientBuilder {
                 message: format!("invalid base URL `{}`: it needs a host", self.base_url),
             });
         }
+        if !url.username().is_empty() || url.password().is_some() {
+            // Credentials in the URL would print with it and add a second `Authorization`.
+            return Err(Error::Config {
+                message: "the base URL must not hold a user name or password; pass the API key with \
+                          `api_key`"
+                    .into(),
+            });
+        }
+        auth::check_scheme(&url)?;
         if self.timeout.is_zero() {
             return Err(Error::Config {
                 message: "the timeout must be longer than zero".into(),
@@ -302,19 +347,34 @@ impl ClientBuilder {
             .as_ref()
             .map(auth::authorization_header)
             .transpose()?;
-        auth::check_transport(&url, authorization.is_some())?;
-        let own_timer = self.http.is_some();
+        let custom_client = self.http.is_some();
+        let secrets_refusal =
+            auth::secrets_refusal(&url, custom_client, self.allow_plain_http_secrets);
+        if let (Some(refusal), Some(_)) = (&secrets_refusal, &authorization) {
+            return Err(Error::Config {
+                message: refusal.clone(),
+            });
+        }
+        let own_timer = custom_client;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .tls_backend_preconfigured(tls_config()?)
-                .user_agent(&self.user_agent)
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .build()
-                .map_err(|e| Error::Config {
+            None => {
+                // No redirect is followed: one to another host would carry the body (a password) there.
+                // `HTTPS_PROXY` (and `HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY`) are honoured, except for a
+                // loopback base URL, whose traffic must not leave the machine through a proxy.
+                let mut builder = reqwest::Client::builder()
+                    .tls_backend_preconfigured(tls_config()?)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .user_agent(&self.user_agent)
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout);
+                if auth::is_loopback(&url) {
+                    builder = builder.no_proxy();
+                }
+                builder.build().map_err(|e| Error::Config {
                     message: format!("cannot build the HTTP client: {e}"),
-                })?,
+                })?
+            }
         };
         let rate_limits = self.rate_limits.unwrap_or_else(|| {
             if auth::is_loopback(&url) {
@@ -332,6 +392,8 @@ impl ClientBuilder {
                 retry: self.retry,
                 limits: Limiters::new(&rate_limits),
                 rate_limits,
+                secrets_refusal,
+                max_response_bytes: self.max_response_bytes,
             }),
             authorization,
             scope: self.scope,

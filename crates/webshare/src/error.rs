@@ -14,6 +14,10 @@ pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
 /// How much of an undecodable body an error keeps.
 const SNIPPET_CHARS: usize = 200;
 
+/// The longest server message (`detail`, a field's message) an error keeps, displays and logs; longer ones
+/// are cut with `…`. A hostile server cannot make the client hold or print megabytes.
+pub const MAX_MESSAGE_CHARS: usize = 500;
+
 /// One validation message from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -97,12 +101,36 @@ pub enum Error {
     Timeout {
         /// The time limit that passed.
         after: Duration,
+        /// reqwest's error, when reqwest noticed the timeout (without the URL, which may hold a download
+        /// token).
+        #[source]
+        source: Option<reqwest::Error>,
     },
     /// The connection failed or broke.
     #[error("could not reach the server ({message}); check the network and the base URL")]
     Connection {
         /// What went wrong, without request contents.
         message: String,
+        /// reqwest's error (without the URL, which may hold a download token).
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+    /// The server answered with a redirect. None is followed: a redirect to another host would carry the
+    /// request's body (a password) and token there.
+    #[error("the server redirected (HTTP {status}) to {}; redirects are not followed, check the base URL", location.as_deref().unwrap_or("an unnamed location"))]
+    Redirect {
+        /// The HTTP status (301, 302, 303, 307, 308).
+        status: u16,
+        /// The host the redirect pointed to, when it named one (never the path or query, which may hold a
+        /// secret).
+        location: Option<String>,
+    },
+    /// The response body was larger than [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)
+    /// allows; it was not read further.
+    #[error("the response was larger than the {limit}-byte limit; not read further")]
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
     },
     /// A response that could not be read as the API documents it.
     #[error("unexpected response body (HTTP {}): {body_snippet}", status.map_or_else(|| "status unknown".to_owned(), |s| s.to_string()))]
@@ -180,9 +208,11 @@ impl Error {
             Self::RateLimited { .. } => Some(429),
             Self::Server { status, .. } | Self::Api { status, .. } => Some(*status),
             Self::Decode { status, .. } => *status,
+            Self::Redirect { status, .. } => Some(*status),
             Self::Timeout { .. }
             | Self::Connection { .. }
             | Self::InvalidInput { .. }
+            | Self::ResponseTooLarge { .. }
             | Self::MalformedRecord { .. }
             | Self::Config { .. } => None,
         }
@@ -238,27 +268,58 @@ fn forbidden_advice(code: Option<&str>, detail: Option<&str>) -> String {
 fn field_error(entry: types::FieldError) -> FieldError {
     match entry {
         types::FieldError::String(message) => FieldError {
-            message,
+            message: capped(message),
             code: None,
         },
         types::FieldError::FieldErrorDetail(d) => FieldError {
-            message: d.message,
-            code: d.code,
+            message: capped(d.message),
+            code: d.code.map(capped),
         },
     }
 }
 
-/// `Retry-After` as seconds or an HTTP date.
+/// A server message cut to [`MAX_MESSAGE_CHARS`].
+fn capped(text: String) -> String {
+    match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
+/// The longest `Retry-After` taken as given; a larger value is held at this (and the retry policy then
+/// reports [`Error::RateLimited`] at once, as for any wait beyond its limit).
+const RETRY_AFTER_CEILING: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// `Retry-After`, defined for every form a server may send (RFC 9110 allows delta-seconds and an
+/// HTTP-date):
+/// - whole seconds (`120`): that long;
+/// - fractional seconds (`1.5`, not in the RFC): rounded up to whole seconds;
+/// - an HTTP-date: the time until then, or zero if it has passed;
+/// - absurdly large values: held at a year, which the retry policy refuses to wait for;
+/// - negative, empty or unreadable values: ignored, as if absent (the documented 60 s then applies).
 pub(crate) fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration> {
     let text = value?.to_str().ok()?.trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if text.is_empty() || text.starts_with('-') {
+        return None;
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        let seconds = text.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(seconds).min(RETRY_AFTER_CEILING));
+    }
+    if let Ok(seconds) = text.parse::<f64>()
+        && seconds.is_finite()
+        && seconds >= 0.0
+    {
+        return Some(
+            Duration::from_secs_f64(seconds.ceil().min(RETRY_AFTER_CEILING.as_secs_f64())),
+        );
     }
     let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
     Some(
         (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
             .to_std()
-            .unwrap_or_default(),
+            .unwrap_or_default()
+            .min(RETRY_AFTER_CEILING),
     )
 }
 
@@ -281,7 +342,7 @@ pub(crate) fn from_status(
         Some(types::ErrorCode::Array(errors)) => (None, Some(errors)),
         None => (None, None),
     };
-    let detail = body.detail;
+    let detail = body.detail.map(capped);
     match status.as_u16() {
         400 => {
             let mut non_field_errors: Vec<_> =
@@ -322,14 +383,22 @@ pub(crate) fn from_status(
     }
 }
 
-pub(crate) fn from_reqwest(e: &reqwest::Error, timeout: Duration) -> Error {
+/// A reqwest failure as [`Error::Timeout`] or [`Error::Connection`], keeping reqwest's error as the
+/// source. The URL is dropped from it first: a download's path holds its token.
+pub(crate) fn from_reqwest(e: reqwest::Error, timeout: Duration) -> Error {
+    let e = e.without_url();
     if e.is_timeout() {
-        return Error::Timeout { after: timeout };
+        return Error::Timeout {
+            after: timeout,
+            source: Some(e),
+        };
     }
-    // reqwest's Display names the URL, which carries no secret here (tokens travel in a header).
-    let message = std::error::Error::source(e)
+    let message = std::error::Error::source(&e)
         .map_or_else(|| e.to_string(), |source| format!("{e}: {source}"));
-    Error::Connection { message }
+    Error::Connection {
+        message,
+        source: Some(e),
+    }
 }
 
 /// A successful body may hold a token: say how long it was, not what it held.

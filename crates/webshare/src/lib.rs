@@ -83,11 +83,12 @@ pub use account::Account;
 pub use activation::{Activation, ActivationStatus};
 pub use activity::Activity;
 pub use client::{
-    API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use download::{MAX_LINE_BYTES, ProxyLine};
 pub use email::Email;
-pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error, FieldError};
+pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error, FieldError, MAX_MESSAGE_CHARS};
 pub use ip_authorizations::IpAuthorizations;
 pub use local::{Registered, Registration};
 pub use password::Password;

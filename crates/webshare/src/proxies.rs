@@ -57,7 +57,7 @@ impl Proxies<'_> {
         let response = self.client.open(params).await?;
         Ok(response
             .bytes_stream()
-            .map_err(move |e| from_reqwest(&e, timeout)))
+            .map_err(move |e| from_reqwest(e, timeout)))
     }
 
     /// The download URL, for handing to another program. It holds the download token: treat it as a

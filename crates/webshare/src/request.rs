@@ -38,10 +38,7 @@ impl Client {
         let operation = prepared.operation;
         self.run(&prepared, |response| async move {
             let status = response.status();
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| from_reqwest(&e, self.shared.timeout))?;
+            let bytes = self.read_capped(response).await?;
             decode(operation, status, &bytes)
         })
         .await
@@ -75,6 +72,13 @@ impl Client {
     /// The URL, body and headers of one call.
     fn prepare<E: Endpoint>(&self, params: &E, body: Option<&E::Body>) -> Result<Prepared, Error> {
         let operation = E::OPERATION;
+        if let Some(refusal) = &self.shared.secrets_refusal
+            && (operation.carries_secrets || (operation.auth != Auth::None && self.authorization.is_some()))
+        {
+            return Err(Error::Config {
+                message: format!("`{}` sends or returns secrets: {refusal}", operation.name),
+            });
+        }
         let authorization = match operation.auth {
             Auth::None => None,
             Auth::Optional => self.authorization.clone(),
@@ -203,14 +207,14 @@ impl Client {
             let response = request
                 .send()
                 .await
-                .map_err(|e| from_reqwest(&e, timeout))?;
+                .map_err(|e| from_reqwest(e, timeout))?;
             let status = response.status();
+            if let Some(redirect) = redirected(&prepared.url, &response) {
+                return Err(redirect);
+            }
             if !status.is_success() {
                 let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
-                let bytes = response
-                    .bytes()
-                    .await
-                    .map_err(|e| from_reqwest(&e, timeout))?;
+                let bytes = self.read_capped(response).await?;
                 let body = serde_json::from_slice::<types::Error>(&bytes).ok();
                 return Err(from_status(
                     status,
@@ -224,12 +228,66 @@ impl Client {
         if self.shared.own_timer {
             tokio::time::timeout(timeout, exchange)
                 .await
-                .unwrap_or(Err(Error::Timeout { after: timeout }))
+                .unwrap_or(Err(Error::Timeout {
+                    after: timeout,
+                    source: None,
+                }))
         } else {
             // reqwest enforces `timeout` itself, body included, and reports it as a timeout error.
             exchange.await
         }
     }
+}
+
+impl Client {
+    /// The whole body, refused once it passes `max_response_bytes` (announced or as it arrives).
+    async fn read_capped(&self, mut response: reqwest::Response) -> Result<bytes::Bytes, Error> {
+        let limit = self.shared.max_response_bytes;
+        let too_large = Error::ResponseTooLarge { limit };
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large);
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| from_reqwest(e, self.shared.timeout))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+}
+
+/// A redirect answer (the crate's client follows none), or a response from another URL than the one
+/// asked (a caller-supplied client followed one): [`Error::Redirect`], naming the target's host only.
+fn redirected(asked: &str, response: &reqwest::Response) -> Option<Error> {
+    let status = response.status();
+    if status.is_redirection() {
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| reqwest::Url::parse(asked).ok()?.join(l).ok())
+            .and_then(|url| url.host_str().map(str::to_owned));
+        return Some(Error::Redirect {
+            status: status.as_u16(),
+            location,
+        });
+    }
+    let answered = response.url();
+    // The string comparison settles it without parsing on every request: our URLs are already normal.
+    let same = answered.as_str() == asked
+        || reqwest::Url::parse(asked).is_ok_and(|asked| {
+            asked.host_str() == answered.host_str() && asked.path() == answered.path()
+        });
+    (!same).then(|| Error::Redirect {
+        status: status.as_u16(),
+        location: answered.host_str().map(str::to_owned),
+    })
 }
 
 // Header values checked at compile time (`from_static` in a `const`), not on every request.

@@ -200,7 +200,8 @@ mod tests {
                     1,
                     true,
                     &Error::Timeout {
-                        after: Duration::from_secs(1)
+                        after: Duration::from_secs(1),
+                        source: None,
                     }
                 )
                 .is_some()
@@ -211,7 +212,8 @@ mod tests {
                     1,
                     true,
                     &Error::Connection {
-                        message: String::new()
+                        message: String::new(),
+                        source: None,
                     }
                 )
                 .is_some()

@@ -1,5 +1,7 @@
 //! Building clients: defaults, the plain-http rule for tokens, bad settings, and `from_env`.
 
+mod support;
+
 use std::time::Duration;
 
 use webshare::{Client, DEFAULT_BASE_URL, Error, Token};
@@ -25,18 +27,19 @@ fn defaults() {
 fn a_token_is_never_sent_over_plain_http_to_another_host() {
     let err = config_error(
         Client::builder()
-            .base_url("http://proxy.webshare.io/api/v2")
+            .base_url("http://proxy.webshare.io/api")
             .api_key("k")
             .build(),
     );
     assert_eq!(
         err,
-        "client configuration: refusing to send an API token over plain http to proxy.webshare.io; use https, \
-         or a loopback address (localhost, 127.0.0.1, [::1]) for a local server"
+        "client configuration: refusing to send secrets over plain http to proxy.webshare.io; use https, a \
+         loopback address (localhost, 127.0.0.1, [::1]) for a local server, or \
+         danger_allow_plain_http_secrets(true) on a trusted test network"
     );
-    // Without a token there is nothing to leak; adding one later is refused the same way.
+    // Adding one later is refused the same way.
     let anonymous = Client::builder()
-        .base_url("http://proxy.webshare.io/api/v2")
+        .base_url("http://proxy.webshare.io/api")
         .build()
         .unwrap();
     assert!(matches!(
@@ -45,11 +48,79 @@ fn a_token_is_never_sent_over_plain_http_to_another_host() {
     ));
     assert!(
         Client::builder()
-            .base_url("http://localhost:8080/api/v2")
+            .base_url("http://localhost:8080/api")
             .api_key("k")
             .build()
             .is_ok()
     );
+    // A caller's client may use a proxy, so loopback proves nothing: refused unless opted in.
+    let custom = || {
+        Client::builder()
+            .base_url("http://127.0.0.1:8080/api")
+            .http_client(reqwest::Client::new())
+            .api_key("k")
+    };
+    assert!(config_error(custom().build()).contains("through a caller-supplied reqwest client"));
+    assert!(custom().danger_allow_plain_http_secrets(true).build().is_ok());
+}
+
+#[tokio::test]
+async fn passwords_are_not_sent_over_plain_http_to_another_host_either() {
+    // `mock.test` stands for a remote host (a docker-compose service name, say); a resolver override
+    // points it at a local fault server, so the test never leaves the machine.
+    let server = support::FaultServer::start(vec![support::Fault::json(
+        200,
+        serde_json::json!({"token": "t0k3n"}),
+    )])
+    .await;
+    let addr: std::net::SocketAddr = server.base_url["http://".len()..]
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let remote = format!("http://mock.test:{}/api", addr.port());
+    let client = Client::builder()
+        .base_url(&remote)
+        .retry_policy(webshare::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client
+        .login("jane@example.com", "Correct-Horse-9", "recaptcha")
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`login` sends or returns secrets: refusing to send secrets over plain http"),
+        "{err}"
+    );
+    assert_eq!(server.request_count(), 0, "nothing was sent");
+    // The one opt-in, for trusted test networks: then it goes.
+    let resolver = reqwest::Client::builder()
+        .resolve("mock.test", addr)
+        .build()
+        .unwrap();
+    let trusted = Client::builder()
+        .base_url(&remote)
+        .http_client(resolver)
+        .danger_allow_plain_http_secrets(true)
+        .build()
+        .unwrap();
+    let token = trusted
+        .login("jane@example.com", "Correct-Horse-9", "recaptcha")
+        .await
+        .unwrap();
+    assert_eq!(token.expose(), "t0k3n");
+    assert_eq!(server.request_count(), 1);
+}
+
+#[test]
+fn a_base_url_with_credentials_is_refused() {
+    for url in ["https://user:pass@proxy.webshare.io/api", "https://user@proxy.webshare.io/api"] {
+        let err = config_error(Client::builder().base_url(url).build());
+        assert!(err.contains("must not hold a user name or password"), "{err}");
+        assert!(!err.contains("pass@"), "the error does not repeat the URL's credentials: {err}");
+    }
 }
 
 #[test]

@@ -183,7 +183,7 @@ async fn a_slow_answer_times_out() {
     );
     let err = status_error(slow).await;
     assert!(
-        matches!(err, Error::Timeout { after } if after == Duration::from_millis(300)),
+        matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(300)),
         "{err:?}"
     );
 }
