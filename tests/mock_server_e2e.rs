@@ -597,6 +597,9 @@ async fn dropping_the_server_stops_it() {
                 .build()
                 .unwrap(),
         )
+        // A caller-supplied client over plain http needs the opt-in (it could use a proxy); this one
+        // has none and talks to loopback.
+        .danger_allow_plain_http_secrets(true)
         .build()
         .unwrap()
         .with_token(&Token::new("f00"))
