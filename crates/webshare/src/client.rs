@@ -331,9 +331,10 @@ impl ClientBuilder {
         if !url.username().is_empty() || url.password().is_some() {
             // Credentials in the URL would print with it and add a second `Authorization`.
             return Err(Error::Config {
-                message: "the base URL must not hold a user name or password; pass the API key with \
+                message:
+                    "the base URL must not hold a user name or password; pass the API key with \
                           `api_key`"
-                    .into(),
+                        .into(),
             });
         }
         auth::check_scheme(&url)?;

@@ -310,9 +310,9 @@ pub(crate) fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration>
         && seconds.is_finite()
         && seconds >= 0.0
     {
-        return Some(
-            Duration::from_secs_f64(seconds.ceil().min(RETRY_AFTER_CEILING.as_secs_f64())),
-        );
+        return Some(Duration::from_secs_f64(
+            seconds.ceil().min(RETRY_AFTER_CEILING.as_secs_f64()),
+        ));
     }
     let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
     Some(
@@ -416,4 +416,48 @@ fn snippet(text: &str) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Option<Duration> {
+        parse_retry_after(Some(&HeaderValue::from_str(text).unwrap()))
+    }
+
+    #[test]
+    fn every_form_of_retry_after_is_defined() {
+        assert_eq!(parse("120"), Some(Duration::from_secs(120)));
+        assert_eq!(parse(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(parse("0"), Some(Duration::ZERO));
+        // Fractional seconds (not in the RFC): rounded up.
+        assert_eq!(parse("1.5"), Some(Duration::from_secs(2)));
+        assert_eq!(parse("0.001"), Some(Duration::from_secs(1)));
+        // Absurd values are held at a year, which the policy refuses to wait for.
+        assert_eq!(parse("99999999999999999999999"), Some(RETRY_AFTER_CEILING));
+        assert_eq!(parse("1e300"), Some(RETRY_AFTER_CEILING));
+        // Negative, empty, unreadable: as if absent (the documented 60 s applies).
+        for bad in ["-5", "-0.5", "", "soon", "NaN", "inf", "12abc"] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(parse_retry_after(None), None);
+        // An HTTP-date: the time until then, or zero once passed.
+        let in_a_minute = (chrono::Utc::now() + chrono::Duration::seconds(60)).to_rfc2822();
+        let wait = parse(&in_a_minute).unwrap();
+        assert!(
+            wait > Duration::from_secs(50) && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
+        assert_eq!(parse("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn long_messages_are_cut_and_marked() {
+        let long = "é".repeat(MAX_MESSAGE_CHARS + 10);
+        let cut = capped(long);
+        assert_eq!(cut.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(capped("short".into()), "short");
+    }
 }

@@ -7,8 +7,8 @@
 
 use std::time::Instant;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use webshare_api::operations::SUBUSER_HEADER;
@@ -73,7 +73,8 @@ impl Client {
     fn prepare<E: Endpoint>(&self, params: &E, body: Option<&E::Body>) -> Result<Prepared, Error> {
         let operation = E::OPERATION;
         if let Some(refusal) = &self.shared.secrets_refusal
-            && (operation.carries_secrets || (operation.auth != Auth::None && self.authorization.is_some()))
+            && (operation.carries_secrets
+                || (operation.auth != Auth::None && self.authorization.is_some()))
         {
             return Err(Error::Config {
                 message: format!("`{}` sends or returns secrets: {refusal}", operation.name),
@@ -204,10 +205,7 @@ impl Client {
             if let Some(body) = &prepared.body {
                 request = request.header(CONTENT_TYPE, JSON).body(body.clone());
             }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| from_reqwest(e, timeout))?;
+            let response = request.send().await.map_err(|e| from_reqwest(e, timeout))?;
             let status = response.status();
             if let Some(redirect) = redirected(&prepared.url, &response) {
                 return Err(redirect);

@@ -279,3 +279,27 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod retried_operations {
+    use webshare_api::operations::ALL;
+
+    /// Which operations the default policy retries is the spec's fact (`x-webshare-retry-safe`): every
+    /// GET, PUT and DELETE, and exactly these POSTs, whose repeat at worst sends a second email.
+    #[test]
+    fn only_safe_operations_are_retried_by_default() {
+        let safe_posts = ["reset_password", "resend_activation"];
+        for op in ALL {
+            // HTTP's idempotent methods (the spec uses GET, PUT and DELETE of them).
+            let expected = op.method.is_idempotent() || safe_posts.contains(&op.name);
+            assert_eq!(op.retry_safe, expected, "{}", op.name);
+        }
+        // A one-time code used twice fails the second time; a second email-change code invalidates the
+        // first: never retried.
+        for op in ALL.iter().filter(|op| {
+            op.name.starts_with("complete_") || op.name == "change_email" || op.name == "login"
+        }) {
+            assert!(!op.retry_safe, "{} must not be retried by default", op.name);
+        }
+    }
+}

@@ -61,7 +61,12 @@ fn a_token_is_never_sent_over_plain_http_to_another_host() {
             .api_key("k")
     };
     assert!(config_error(custom().build()).contains("through a caller-supplied reqwest client"));
-    assert!(custom().danger_allow_plain_http_secrets(true).build().is_ok());
+    assert!(
+        custom()
+            .danger_allow_plain_http_secrets(true)
+            .build()
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -116,10 +121,19 @@ async fn passwords_are_not_sent_over_plain_http_to_another_host_either() {
 
 #[test]
 fn a_base_url_with_credentials_is_refused() {
-    for url in ["https://user:pass@proxy.webshare.io/api", "https://user@proxy.webshare.io/api"] {
+    for url in [
+        "https://user:pass@proxy.webshare.io/api",
+        "https://user@proxy.webshare.io/api",
+    ] {
         let err = config_error(Client::builder().base_url(url).build());
-        assert!(err.contains("must not hold a user name or password"), "{err}");
-        assert!(!err.contains("pass@"), "the error does not repeat the URL's credentials: {err}");
+        assert!(
+            err.contains("must not hold a user name or password"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("pass@"),
+            "the error does not repeat the URL's credentials: {err}"
+        );
     }
 }
 

@@ -14,7 +14,8 @@ fn client(server: &FaultServer, retry: RetryPolicy) -> Client {
         .base_url(&server.base_url)
         .api_key("test-key-123")
         .retry_policy(retry)
-        .timeout(Duration::from_millis(300))
+        // Long enough that a loaded machine never turns a fault's answer into a timeout.
+        .timeout(Duration::from_secs(10))
         .build()
         .unwrap()
 }
@@ -177,13 +178,25 @@ async fn truncated_json_is_a_decode_error_that_withholds_the_body() {
 
 #[tokio::test]
 async fn a_slow_answer_times_out() {
-    let slow = Fault::Slow(
-        Duration::from_secs(3),
+    // The answer comes after a minute; the client gives up after one second.
+    let server = FaultServer::start(vec![Fault::Slow(
+        Duration::from_secs(60),
         Box::new(Fault::raw(200, "application/json", ACTIVATION)),
-    );
-    let err = status_error(slow).await;
+    )])
+    .await;
+    let err = Client::builder()
+        .base_url(&server.base_url)
+        .api_key("test-key-123")
+        .retry_policy(RetryPolicy::none())
+        .timeout(Duration::from_secs(1))
+        .build()
+        .unwrap()
+        .activation()
+        .status()
+        .await
+        .unwrap_err();
     assert!(
-        matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(300)),
+        matches!(err, Error::Timeout { after, .. } if after == Duration::from_secs(1)),
         "{err:?}"
     );
 }
@@ -240,12 +253,21 @@ async fn retries_stop_after_the_policy_limit() {
 #[tokio::test]
 async fn retry_after_is_waited_for() {
     let server = FaultServer::start(vec![
-        Fault::json(429, json!({"detail": "later"})).with_header("retry-after", "0"),
+        Fault::json(429, json!({"detail": "later"})).with_header("retry-after", "1"),
         Fault::raw(200, "application/json", ACTIVATION),
     ])
     .await;
+    let log = support::Captured::default();
+    let _guard = tracing::subscriber::set_default(log.subscriber());
     assert!(client(&server, fast()).activation().resend().await.is_ok());
     assert_eq!(server.request_count(), 2);
+    // The retry waited the server's second (the backoff alone would have been at most 5 ms).
+    let log = log.text();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("retrying") && l.contains("delay_ms=1000")),
+        "{log}"
+    );
 }
 
 #[tokio::test]

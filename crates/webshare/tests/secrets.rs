@@ -1,8 +1,7 @@
 //! Passwords, tokens, recaptcha values and emailed codes never appear in `Debug`, `Display`, errors or
 //! tracing output.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod support;
 
 use webshare::{Client, Registration, RetryPolicy, Secret, Token};
 use webshare_mock_server::{EmailKind, MockServer};
@@ -12,19 +11,7 @@ const PASSWORD: &str = "Sup3r-Secret-Passw0rd";
 const NEW_PASSWORD: &str = "An0ther-Secret-Passw0rd";
 const RECAPTCHA: &str = "recaptcha-secret-value";
 
-/// Collects everything the fmt subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use support::Captured;
 
 #[test]
 fn debug_and_display_are_redacted() {

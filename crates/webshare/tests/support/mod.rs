@@ -7,6 +7,37 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Collects everything a tracing fmt subscriber writes.
+#[derive(Clone, Default)]
+pub struct Captured(pub Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// A subscriber writing into this buffer (every level, no colours).
+    pub fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync + use<> {
+        let writer = self.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish()
+    }
+
+    /// What was written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
 use tokio::net::TcpListener;
 
 /// What the server does with one request.
@@ -22,6 +53,14 @@ pub enum Fault {
     Slow(Duration, Box<Fault>),
     /// Close the connection without answering.
     Drop,
+    /// Send the status line, headers announcing `announced` body bytes, and only `sent` of them; then
+    /// wait `then` (a connection reset mid-body when zero, a body slower than any timeout when long) and
+    /// close.
+    PartialBody {
+        announced: usize,
+        sent: usize,
+        then: Duration,
+    },
 }
 
 impl Fault {
@@ -138,6 +177,19 @@ fn answer(
     Box::pin(async move {
         match fault {
             Fault::Drop => {}
+            Fault::PartialBody {
+                announced,
+                sent,
+                then,
+            } => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {announced}\r\n\r\n"
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(&vec![b' '; sent]).await;
+                let _ = stream.flush().await;
+                tokio::time::sleep(then).await;
+            }
             Fault::Slow(delay, inner) => {
                 tokio::time::sleep(delay).await;
                 answer(stream, *inner).await;
