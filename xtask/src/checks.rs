@@ -35,8 +35,24 @@ pub fn schemathesis(root: &Path) -> Result<()> {
         ("schemathesis@example.com", "--exclude-operation-id"),
         ("logout@example.com", "--include-operation-id"),
     ];
-    for (email, selection) in passes {
+    for (index, (email, selection)) in passes.into_iter().enumerate() {
         let token = server.register_token(email)?;
+        // The mock numbers plans from 1001 in order of registration; the config read proves it. Its plan
+        // and download token let every phase reach the operations that need them (the stateful phase
+        // does not carry them through links).
+        let plan_id = 1001 + index as i64;
+        let config = server.proxy_config(&token, plan_id)?;
+        let download_token = config["proxy_list_download_token"]
+            .as_str()
+            .context("the proxy config has a download token")?;
+        std::fs::write(
+            work_dir.join("schemathesis.toml"),
+            format!(
+                "# Written by `cargo xtask ci` for this run's mock server account.\n\
+                 [[operations]]\ninclude-operation-id = \"get_proxy_config\"\nparameters = {{ plan_id = {plan_id} }}\n\n\
+                 [[operations]]\ninclude-operation-id = \"download_proxy_list\"\nparameters = {{ token = \"{download_token}\" }}\n"
+            ),
+        )?;
         run_in(
             &work_dir,
             Command::new(root.join(".venv/bin/schemathesis")).args([

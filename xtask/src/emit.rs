@@ -181,7 +181,10 @@ pub fn operations_module(facts: &Facts) -> Result<TokenStream> {
     let class_names = classes.iter().map(|c| &c.2);
     let class_all = classes.iter().map(|c| &c.3);
     let server_url = &facts.server_url;
-    let module_doc = table(facts).lines().map(|l| format!(" {l}")).collect::<Vec<_>>();
+    let module_doc = table(facts)
+        .lines()
+        .map(|l| format!(" {l}"))
+        .collect::<Vec<_>>();
     let module_doc = quote! { #(#![doc = #module_doc])* };
     Ok(quote! {
         #module_doc

@@ -308,9 +308,13 @@ fn operation(
             .flatten()
             .any(|name| {
                 let name = name.trim_start_matches('[').trim_end_matches(']');
-                has_secret(spec, &ReferenceOr::Reference {
-                    reference: format!("#/components/schemas/{name}"),
-                }, 0)
+                has_secret(
+                    spec,
+                    &ReferenceOr::Reference {
+                        reference: format!("#/components/schemas/{name}"),
+                    },
+                    0,
+                )
             });
     Ok(OperationFacts {
         id: op.operation_id.clone().unwrap_or_default(),

@@ -17,6 +17,7 @@ commands:
                       breaking change needs a new major version)
   docs                render the API reference (Redocly) to build/docs/webshare.html and check in
                       headless Chromium that it shows every operation
+  schemathesis        run schemathesis (every phase) against a started mock server, as `ci` does
   ci                  the whole test command: install the linters locally, lint the spec, check
                       codegen, cargo fmt --check, cargo clippy -D warnings, cargo test";
 
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
                 .and_then(|page| xtask::checks::check_rendered_docs(&root, &page))
                 .map(|()| true)
         }
+        ["schemathesis"] => xtask::checks::schemathesis(&codegen::workspace_root()).map(|()| true),
         ["ci"] => xtask::ci::run(&codegen::workspace_root()).map(|()| true),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");

@@ -34,40 +34,73 @@ impl MockServerProcess {
 
     /// Registers `email` over plain HTTP/1.1 and returns its token.
     pub fn register_token(&self, email: &str) -> Result<String> {
-        use std::io::{Read, Write};
-        let (host_port, path) = self.base_url["http://".len()..]
-            .split_once('/')
-            .context("base URL has a path")?;
-        // The path is the spec's, like every other transport fact.
-        let spec =
-            crate::spec::load(&crate::codegen::workspace_root().join(crate::codegen::SPEC_PATH))?;
-        let register = crate::spec::operations(&spec)
-            .find(|(_, _, op)| op.operation_id.as_deref() == Some("register"))
-            .map(|(path, _, _)| path.to_owned())
-            .context("the spec has a `register` operation")?;
         let body = format!(
             r#"{{"email":"{email}","password":"Correct-Horse-Battery-9","recaptcha":"ci","tos_accepted":true}}"#
         );
-        let mut stream = std::net::TcpStream::connect(host_port)?;
-        write!(
-            stream,
-            "POST /{path}{register} HTTP/1.1\r\nHost: {host_port}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )?;
-        let mut response = String::new();
-        stream.read_to_string(&mut response)?;
-        let json = response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b)
-            .unwrap_or("");
-        let value: serde_json::Value = serde_json::from_str(json)
-            .with_context(|| format!("registering for a token failed: {response}"))?;
+        let value = self.request("POST", &spec_path("register")?, None, Some(&body))?;
         value["token"]
             .as_str()
             .map(str::to_owned)
-            .with_context(|| format!("no token in {json}"))
+            .with_context(|| format!("no token in {value}"))
     }
+
+    /// The proxy config of plan `plan_id` (JSON), read with `token`.
+    pub fn proxy_config(&self, token: &str, plan_id: i64) -> Result<serde_json::Value> {
+        let path = format!("{}?plan_id={plan_id}", spec_path("get_proxy_config")?);
+        self.request("GET", &path, Some(token), None)
+    }
+
+    /// One request over plain HTTP/1.1 (`path` below the base URL); the JSON answer of a 2xx.
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> Result<serde_json::Value> {
+        use std::io::{Read, Write};
+        let (host_port, base_path) = self.base_url["http://".len()..]
+            .split_once('/')
+            .context("base URL has a path")?;
+        let mut stream = std::net::TcpStream::connect(host_port)?;
+        let mut head = format!(
+            "{method} /{base_path}{path} HTTP/1.1\r\nHost: {host_port}\r\nConnection: close\r\n"
+        );
+        if let Some(token) = token {
+            head.push_str(&format!("Authorization: Token {token}\r\n"));
+        }
+        if let Some(body) = body {
+            head.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                body.len()
+            ));
+        }
+        write!(stream, "{head}\r\n{}", body.unwrap_or(""))?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        let (status_line, json) = response
+            .split_once("\r\n\r\n")
+            .map(|(h, b)| (h.lines().next().unwrap_or(""), b))
+            .unwrap_or(("", ""));
+        if !status_line
+            .split(' ')
+            .nth(1)
+            .is_some_and(|s| s.starts_with('2'))
+        {
+            bail!("{method} {path} answered {status_line}");
+        }
+        serde_json::from_str(json).with_context(|| format!("{method} {path}: not JSON: {json}"))
+    }
+}
+
+/// The path of operation `id`, from the spec like every other transport fact.
+fn spec_path(id: &str) -> Result<String> {
+    let spec =
+        crate::spec::load(&crate::codegen::workspace_root().join(crate::codegen::SPEC_PATH))?;
+    crate::spec::operations(&spec)
+        .find(|(_, _, op)| op.operation_id.as_deref() == Some(id))
+        .map(|(path, _, _)| path.to_owned())
+        .with_context(|| format!("the spec has no `{id}` operation"))
 }
 
 impl Drop for MockServerProcess {
