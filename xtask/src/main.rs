@@ -17,6 +17,7 @@ commands:
                       breaking change needs a new major version)
   docs                render the API reference (Redocly) to build/docs/webshare.html and check in
                       headless Chromium that it shows every operation
+  fuzz [inputs]       the response decoders under a fuzzer (default 1,000,000 inputs; release build)
   schemathesis        run schemathesis (every phase) against a started mock server, as `ci` does
   ci                  the whole test command: install the linters locally, lint the spec, check
                       codegen, cargo fmt --check, cargo clippy -D warnings, cargo test";
@@ -40,6 +41,8 @@ fn main() -> ExitCode {
                 .and_then(|page| xtask::checks::check_rendered_docs(&root, &page))
                 .map(|()| true)
         }
+        ["fuzz"] => run_fuzz(None),
+        ["fuzz", n] => run_fuzz(Some(n)),
         ["schemathesis"] => xtask::checks::schemathesis(&codegen::workspace_root()).map(|()| true),
         ["ci"] => xtask::ci::run(&codegen::workspace_root()).map(|()| true),
         ["help" | "--help" | "-h"] => {
@@ -101,4 +104,25 @@ fn run_compat() -> anyhow::Result<bool> {
         );
     }
     Ok(changes.is_empty())
+}
+
+/// `cargo test --release -p webshare --lib fuzz_decoders -- --ignored`, with the count of inputs.
+fn run_fuzz(inputs: Option<&str>) -> anyhow::Result<bool> {
+    let mut command =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(codegen::workspace_root()).args([
+        "test",
+        "--release",
+        "-p",
+        "webshare",
+        "--lib",
+        "fuzz_decoders",
+        "--",
+        "--ignored",
+        "--nocapture",
+    ]);
+    if let Some(n) = inputs {
+        command.env("WEBSHARE_FUZZ_INPUTS", n);
+    }
+    Ok(command.status()?.success())
 }

@@ -66,6 +66,8 @@ mod client;
 mod download;
 mod email;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod ip_authorizations;
 mod local;
 mod pagination;

@@ -304,7 +304,7 @@ fn subuser_header() -> HeaderName {
 
 /// A success body as `T`: JSON decoded; for an operation documented as 204, whatever came is ignored (a
 /// server that answers 200 with `{}` has still succeeded).
-fn decode<T: DeserializeOwned>(
+pub(crate) fn decode<T: DeserializeOwned>(
     operation: &Operation,
     status: StatusCode,
     bytes: &[u8],

@@ -10,6 +10,8 @@ const EMAIL: &str = "jane@example.com";
 const PASSWORD: &str = "Sup3r-Secret-Passw0rd";
 const NEW_PASSWORD: &str = "An0ther-Secret-Passw0rd";
 const RECAPTCHA: &str = "recaptcha-secret-value";
+const THIRD_PASSWORD: &str = "Th1rd-Secret-Passw0rd";
+const NEW_EMAIL: &str = "jane.new@example.com";
 
 use support::Captured;
 
@@ -54,7 +56,9 @@ fn the_whole_flow_logs_no_secret() {
     let mut secrets = vec![
         PASSWORD.to_owned(),
         NEW_PASSWORD.to_owned(),
+        THIRD_PASSWORD.to_owned(),
         RECAPTCHA.to_owned(),
+        "retry-secret-token".to_owned(),
     ];
     tracing::subscriber::with_default(subscriber, || {
         runtime.block_on(async {
@@ -103,6 +107,87 @@ fn the_whole_flow_logs_no_secret() {
             secrets.push(after.expose().to_owned());
             let err = jane.activation().status().await.unwrap_err();
             tracing::info!(error = %err, debug = ?err, "final error");
+
+            // Password and email changes, and the emailed code.
+            let current = anonymous.with_token(&after).unwrap();
+            current.password().change(NEW_PASSWORD, THIRD_PASSWORD).await.unwrap();
+            current.email().change(THIRD_PASSWORD, NEW_EMAIL).await.unwrap();
+            let change = server
+                .last_email(NEW_EMAIL, EmailKind::EmailChange)
+                .unwrap()
+                .token;
+            secrets.push(change.expose().to_owned());
+            current.email().complete_change(change).await.unwrap();
+
+            // The proxy side: proxy passwords and the download token (which travels in a URL path).
+            let plan = server.plan_id(NEW_EMAIL).unwrap();
+            let page = current
+                .proxies()
+                .list(&webshare::operations::ListProxies::new(webshare::types::ProxyMode::Direct))
+                .await
+                .unwrap();
+            secrets.push(page.results[0].password.as_ref().unwrap().expose().to_owned());
+            let config = current.proxy_config().get(Some(plan)).await.unwrap();
+            let download_token = config.proxy_list_download_token.clone();
+            secrets.push(download_token.expose().to_owned());
+            let download = webshare::operations::DownloadProxyList::new(
+                download_token,
+                webshare::types::ProxyAuthenticationMethod::Username,
+                webshare::types::ProxyMode::Direct,
+            );
+            let lines = futures_util::TryStreamExt::try_collect::<Vec<_>>(
+                current.proxies().download(&download).await.unwrap(),
+            )
+            .await
+            .unwrap();
+            tracing::info!(first = ?lines[0], "downloaded");
+
+            // Social codes and the tokens they buy.
+            let provider = webshare::SocialProvider::Google;
+            let redirect = webshare_mock_server::DEFAULT_SOCIAL_REDIRECT_URI;
+            let code = server.mint_social_code("google", "social@example.com");
+            secrets.push(code.clone());
+            let social = anonymous
+                .social()
+                .register(
+                    &webshare::SocialRegistration::new(provider.clone(), code, redirect)
+                        .accept_terms_of_service(),
+                )
+                .await
+                .unwrap();
+            secrets.push(social.token.expose().to_owned());
+            let code = server.mint_social_code("google", "social@example.com");
+            secrets.push(code.clone());
+            let social_login = anonymous.social().login(provider, code, redirect).await.unwrap();
+            secrets.push(social_login.expose().to_owned());
+
+            // A retried call logs `retrying`, and nothing of its token.
+            let flaky = support::FaultServer::start(vec![
+                support::Fault::raw(503, "text/html", "busy"),
+                support::Fault::raw(
+                    200,
+                    "application/json",
+                    r#"{"email_is_verified":true,"last_time_email_verification_email_sent":null,"created_at":"2019-05-09T23:34:00Z","updated_at":"2019-05-09T23:34:00Z"}"#,
+                ),
+            ])
+            .await;
+            Client::builder()
+                .base_url(&flaky.base_url)
+                .api_key("retry-secret-token")
+                .retry_policy(
+                    RetryPolicy::default()
+                        .base_delay(std::time::Duration::from_millis(1))
+                        .max_delay(std::time::Duration::from_millis(2)),
+                )
+                .build()
+                .unwrap()
+                .activation()
+                .status()
+                .await
+                .unwrap();
+
+            // Account deletion, last.
+            current.account().delete(THIRD_PASSWORD, RECAPTCHA).await.unwrap();
         });
     });
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
@@ -118,6 +203,12 @@ fn the_whole_flow_logs_no_secret() {
         "webshare.request{operation=\"resend_activation\" method=\"POST\" path=\"/v2/activation/resend/\" attempt=1 status=429",
         "webshare.request{operation=\"reset_password\" method=\"POST\" path=\"/v2/resetpassword/\" attempt=1 status=204",
         "webshare.request{operation=\"get_activation\" method=\"GET\" path=\"/v2/activation/\" attempt=1 status=401",
+        "webshare.request{operation=\"change_password\" method=\"POST\" path=\"/v2/changepassword/\" attempt=1 status=204",
+        "webshare.request{operation=\"complete_email_change\"",
+        "webshare.request{operation=\"social_login\"",
+        "webshare.request{operation=\"download_proxy_list\" method=\"GET\" path=\"/v2/proxy/list/download/{token}/{country_codes}/any/{authentication_method}/{endpoint_mode}/{search}/\" attempt=1 status=200",
+        "webshare.request{operation=\"delete_account\" method=\"POST\" path=\"/v2/deleteaccount/\" attempt=1 status=204",
+        "retrying",
         "duration_ms=",
     ] {
         assert!(log.contains(expected), "missing {expected} in:\n{log}");
