@@ -25,10 +25,17 @@ pub mod exit {
 }
 
 const AFTER_HELP: &str = "\
-Credentials: --api-key, else WEBSHARE_API_KEY, else the file `webshare login --save` writes (in the
-platform's config directory, mode 0600; WEBSHARE_CONFIG_DIR overrides the directory).
-Secrets (passwords, emailed codes) are prompted for without echo, or read from standard input with
---password-stdin / --code-stdin; tokens are printed only with --show-token.
+Credentials: a key given explicitly (WEBSHARE_API_KEY, or --api-key) goes to --base-url /
+WEBSHARE_BASE_URL if given, else to the production API; never to the URL of the saved file. Without
+one, the token `webshare login --save` saved is used, and only for the base URL it was saved for: with
+no --base-url / WEBSHARE_BASE_URL that URL is used; with another one, a command that needs the key
+fails (exit code 2) unless --use-saved-key-for-other-url says to send it there. The file is in the
+platform's config directory (mode 0600; WEBSHARE_CONFIG_DIR overrides the directory). --api-key is
+visible to other local users in the process list: it prints a warning; prefer WEBSHARE_API_KEY.
+Secrets (passwords, emailed codes, recaptcha tokens) are prompted for without echo, or read from
+standard input with --code-stdin / --password-stdin / --recaptcha-stdin, one a line, in this order:
+the code, the current password, the (new) password, the recaptcha token. Tokens are printed only
+with --show-token.
 
 Exit codes: 0 success, 1 other failure (5xx, not found, unreadable answer), 2 usage or configuration,
 3 validation (HTTP 400, or checks before sending), 4 authentication (no credentials, HTTP 401/403),
@@ -50,8 +57,8 @@ pub struct Cli {
         value_name = "URL"
     )]
     pub base_url: Option<String>,
-    /// API key or token (visible to other local users in the process list: prefer WEBSHARE_API_KEY or
-    /// `login --save`).
+    /// API key or token. On the command line it is visible to other local users in the process list,
+    /// and prints a warning: prefer WEBSHARE_API_KEY or `login --save`.
     #[arg(
         long,
         global = true,
@@ -60,6 +67,10 @@ pub struct Cli {
         value_name = "KEY"
     )]
     pub api_key: Option<String>,
+    /// Send the token saved by `login --save` to a --base-url / WEBSHARE_BASE_URL other than the one it
+    /// was saved for (refused otherwise).
+    #[arg(long, global = true)]
+    pub use_saved_key_for_other_url: bool,
     /// Print the API's JSON instead of sentences (errors go to stderr as JSON).
     #[arg(long, global = true)]
     pub json: bool,
@@ -258,15 +269,26 @@ pub struct TokenOutput {
     pub show_token: bool,
 }
 
+/// Where a recaptcha token comes from: the argument, standard input, or else a prompt without echo.
+#[derive(Debug, Args)]
+pub struct RecaptchaArgs {
+    /// Recaptcha token (prompted for without echo when neither this nor --recaptcha-stdin is given).
+    #[arg(long, value_name = "TOKEN", conflicts_with = "recaptcha_stdin")]
+    pub recaptcha: Option<String>,
+    /// Read the recaptcha token from standard input (the line after any other secret read from it)
+    /// instead of a prompt.
+    #[arg(long)]
+    pub recaptcha_stdin: bool,
+}
+
 /// `webshare register`.
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
     /// Email address to register.
     #[arg(long)]
     pub email: String,
-    /// Recaptcha token.
-    #[arg(long, value_name = "TOKEN")]
-    pub recaptcha: String,
+    #[command(flatten)]
+    pub recaptcha: RecaptchaArgs,
     /// Accept Webshare's terms of service (required).
     #[arg(long)]
     pub accept_terms: bool,
@@ -286,9 +308,8 @@ pub struct LoginArgs {
     /// Email address of the account.
     #[arg(long)]
     pub email: String,
-    /// Recaptcha token.
-    #[arg(long, value_name = "TOKEN")]
-    pub recaptcha: String,
+    #[command(flatten)]
+    pub recaptcha: RecaptchaArgs,
     /// Read the password from the first line of standard input instead of a prompt.
     #[arg(long)]
     pub password_stdin: bool,
@@ -302,17 +323,15 @@ pub struct ResetArgs {
     /// Email address of the account.
     #[arg(long)]
     pub email: String,
-    /// Recaptcha token.
-    #[arg(long, value_name = "TOKEN")]
-    pub recaptcha: String,
+    #[command(flatten)]
+    pub recaptcha: RecaptchaArgs,
 }
 
 /// `webshare password reset-complete`.
 #[derive(Debug, Args)]
 pub struct ResetCompleteArgs {
-    /// Recaptcha token.
-    #[arg(long, value_name = "TOKEN")]
-    pub recaptcha: String,
+    #[command(flatten)]
+    pub recaptcha: RecaptchaArgs,
     /// Read the emailed code from standard input (first line) instead of a prompt.
     #[arg(long)]
     pub code_stdin: bool,
@@ -402,9 +421,8 @@ pub struct CodeArgs {
 /// `webshare account delete`.
 #[derive(Debug, Args)]
 pub struct DeleteAccountArgs {
-    /// Recaptcha token.
-    #[arg(long, value_name = "TOKEN")]
-    pub recaptcha: String,
+    #[command(flatten)]
+    pub recaptcha: RecaptchaArgs,
     /// Read the password from the first line of standard input instead of a prompt.
     #[arg(long)]
     pub password_stdin: bool,

@@ -25,29 +25,129 @@ pub fn client_builder(base_url: &str) -> ClientBuilder {
         .retry_policy(RetryPolicy::default().max_retry_after(Duration::from_secs(5)))
 }
 
-/// The base URL and API key to use, from flags, environment or the saved file, in that order.
+/// Where the key for authenticated calls comes from, and whether it may be sent.
+enum Key {
+    /// None given and none saved.
+    Missing,
+    /// `--api-key` or `WEBSHARE_API_KEY`.
+    Explicit(String),
+    /// The saved file's, for the base URL it was saved for (or another one the user allowed).
+    Saved(String),
+    /// The saved file's, but the base URL in use is another one: not sent.
+    SavedForOtherUrl {
+        /// The base URL the token was saved for.
+        saved_for: String,
+    },
+    /// The saved file cannot be used; the message says why (never quoting the file).
+    Unreadable(String),
+}
+
+/// What the user gave explicitly, by flag or environment variable.
+struct Explicit<'a> {
+    base_url: Option<&'a str>,
+    api_key: Option<&'a str>,
+    use_saved_key_for_other_url: bool,
+}
+
+/// The base URL and key to use. A saved token is bound to the base URL it was saved for:
+///
+/// - an explicit key goes to the explicit base URL, else to the production one; the saved file is not
+///   read at all;
+/// - otherwise the saved token goes to the URL it was saved for, which is also the base URL when none
+///   is given; to another explicit base URL only with `--use-saved-key-for-other-url` (a command that
+///   needs the key fails otherwise).
+///
+/// A saved file that cannot be read only matters to commands that need its token: `login --save`
+/// replaces it.
 struct Settings {
     base_url: String,
-    api_key: Option<String>,
-    /// Whether the key came from the saved file (so that logout can forget it).
-    key_is_saved: bool,
+    key: Key,
 }
 
 impl Settings {
-    fn resolve(cli: &Cli) -> Result<Self, Failure> {
-        let saved = credentials::load().map_err(Failure::Usage)?;
-        let base_url = cli
+    fn resolve(cli: &Cli) -> Self {
+        let explicit = Explicit {
+            base_url: cli.base_url.as_deref(),
+            api_key: cli.api_key.as_deref(),
+            use_saved_key_for_other_url: cli.use_saved_key_for_other_url,
+        };
+        Self::from_sources(&explicit, credentials::load)
+    }
+
+    fn from_sources(
+        explicit: &Explicit,
+        load: impl FnOnce() -> Result<Option<Saved>, String>,
+    ) -> Self {
+        let given_or_default = || {
+            explicit
+                .base_url
+                .unwrap_or(webshare::DEFAULT_BASE_URL)
+                .to_owned()
+        };
+        if let Some(key) = explicit.api_key {
+            return Self {
+                base_url: given_or_default(),
+                key: Key::Explicit(key.to_owned()),
+            };
+        }
+        let saved = match load() {
+            Ok(Some(saved)) => saved,
+            Ok(None) => {
+                return Self {
+                    base_url: given_or_default(),
+                    key: Key::Missing,
+                };
+            }
+            Err(message) => {
+                return Self {
+                    base_url: given_or_default(),
+                    key: Key::Unreadable(message),
+                };
+            }
+        };
+        let saved_for = saved
             .base_url
-            .clone()
-            .or_else(|| saved.as_ref().and_then(|s| s.base_url.clone()))
             .unwrap_or_else(|| webshare::DEFAULT_BASE_URL.to_owned());
-        let key_is_saved = cli.api_key.is_none() && saved.is_some();
-        let api_key = cli.api_key.clone().or_else(|| saved.map(|s| s.api_key));
-        Ok(Self {
-            base_url,
-            api_key,
-            key_is_saved,
-        })
+        match explicit.base_url {
+            None => Self {
+                base_url: saved_for,
+                key: Key::Saved(saved.api_key),
+            },
+            Some(url) if same_url(url, &saved_for) || explicit.use_saved_key_for_other_url => {
+                Self {
+                    base_url: url.to_owned(),
+                    key: Key::Saved(saved.api_key),
+                }
+            }
+            Some(url) => Self {
+                base_url: url.to_owned(),
+                key: Key::SavedForOtherUrl { saved_for },
+            },
+        }
+    }
+
+    /// The key for a call that needs one, or why there is none to send.
+    fn key(&self) -> Result<&str, Failure> {
+        match &self.key {
+            Key::Explicit(key) | Key::Saved(key) => Ok(key),
+            Key::Missing => Err(Failure::NoCredentials),
+            Key::Unreadable(message) => Err(Failure::Usage(message.clone())),
+            Key::SavedForOtherUrl { saved_for } => Err(Failure::Usage(format!(
+                "the saved token was saved for {saved}, and is not sent to {given} (the base URL given \
+                 by --base-url or WEBSHARE_BASE_URL): log in to {given} with `webshare login --save`, \
+                 set WEBSHARE_API_KEY, or add --use-saved-key-for-other-url to send the saved token there",
+                saved = host(saved_for),
+                given = host(&self.base_url),
+            ))),
+        }
+    }
+
+    /// The key when one may be sent, for calls where it is optional.
+    fn optional_key(&self) -> Option<&str> {
+        match &self.key {
+            Key::Explicit(key) | Key::Saved(key) => Some(key),
+            _ => None,
+        }
     }
 
     fn anonymous(&self) -> Result<Client, Failure> {
@@ -55,7 +155,7 @@ impl Settings {
     }
 
     fn authenticated(&self) -> Result<Client, Failure> {
-        let key = self.api_key.as_deref().ok_or(Failure::NoCredentials)?;
+        let key = self.key()?;
         Ok(client_builder(&self.base_url).api_key(key).build()?)
     }
 
@@ -84,7 +184,7 @@ impl Settings {
 
 /// Runs an API subcommand (`mock-server` and `demo` are handled by the caller).
 pub async fn run(cli: &Cli) -> Result<(), Failure> {
-    let settings = Settings::resolve(cli)?;
+    let settings = Settings::resolve(cli);
     let printer = Printer { json: cli.json };
     let mut secrets = SecretInput::new();
     match &cli.command {
@@ -92,9 +192,9 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             let password = secrets
                 .read("password", args.password_stdin)
                 .map_err(Failure::Usage)?;
-            let mut registration =
-                Registration::new(&args.email, password, args.recaptcha.as_str())
-                    .marketing_emails(args.marketing_emails);
+            let recaptcha = secrets.recaptcha(&args.recaptcha).map_err(Failure::Usage)?;
+            let mut registration = Registration::new(&args.email, password, recaptcha)
+                .marketing_emails(args.marketing_emails);
             if args.accept_terms {
                 registration = registration.accept_terms_of_service();
             }
@@ -117,18 +217,20 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             let password = secrets
                 .read("password", args.password_stdin)
                 .map_err(Failure::Usage)?;
+            let recaptcha = secrets.recaptcha(&args.recaptcha).map_err(Failure::Usage)?;
             let token = settings
                 .anonymous()?
-                .login(&args.email, password, args.recaptcha.as_str())
+                .login(&args.email, password, recaptcha)
                 .await?;
             let report = settings.report(&token, &args.token)?;
             printer.token(&format!("Logged in as {}.", args.email), &report);
         }
         Command::Password(PasswordCommand::Reset(args)) => {
+            let recaptcha = secrets.recaptcha(&args.recaptcha).map_err(Failure::Usage)?;
             settings
                 .anonymous()?
                 .password()
-                .request_reset(&args.email, args.recaptcha.as_str())
+                .request_reset(&args.email, recaptcha)
                 .await?;
             printer.done(&format!(
                 "If {} has an account, a password reset email is on its way.",
@@ -142,10 +244,11 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             let password = secrets
                 .read("new password", args.password_stdin)
                 .map_err(Failure::Usage)?;
+            let recaptcha = secrets.recaptcha(&args.recaptcha).map_err(Failure::Usage)?;
             let token = settings
                 .anonymous()?
                 .password()
-                .complete_reset(code, password, args.recaptcha.as_str())
+                .complete_reset(code, password, recaptcha)
                 .await?;
             let report = settings.report(&token, &args.token)?;
             printer.token(
@@ -166,7 +269,8 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
                 .read("activation code", args.code_stdin)
                 .map_err(Failure::Usage)?;
             // Authentication is optional here (and encouraged): send the key when there is one.
-            let client = if settings.api_key.is_some() {
+            // (A saved token for another base URL is not sent: completion works without it.)
+            let client = if settings.optional_key().is_some() {
                 settings.authenticated()?
             } else {
                 settings.anonymous()?
@@ -208,61 +312,51 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             printer.token("Logged in.", &report);
         }
         Command::Password(PasswordCommand::Change(args)) => {
+            // The key first: no secret is asked for when the command cannot be sent.
+            let client = settings.authenticated()?;
             let current = secrets
                 .read("current password", args.password_stdin)
                 .map_err(Failure::Usage)?;
             let new = secrets
                 .read("new password", args.password_stdin)
                 .map_err(Failure::Usage)?;
-            settings
-                .authenticated()?
-                .password()
-                .change(current, new)
-                .await?;
+            client.password().change(current, new).await?;
             printer.done("Password changed; every other token of the account stopped working.");
         }
         Command::Email(EmailCommand::Change(args)) => {
+            let client = settings.authenticated()?;
             let password = secrets
                 .read("password", args.password_stdin)
                 .map_err(Failure::Usage)?;
-            settings
-                .authenticated()?
-                .email()
-                .change(password, &args.new_email)
-                .await?;
+            client.email().change(password, &args.new_email).await?;
             printer.done(&format!(
                 "A confirmation code was sent to {}; confirm with `webshare email change-complete`.",
                 args.new_email
             ));
         }
         Command::Email(EmailCommand::ChangeComplete(args)) => {
+            let client = settings.authenticated()?;
             let code = secrets
                 .read("confirmation code", args.code_stdin)
                 .map_err(Failure::Usage)?;
-            settings
-                .authenticated()?
-                .email()
-                .complete_change(code)
-                .await?;
+            client.email().complete_change(code).await?;
             printer.done("Email address changed.");
         }
         Command::Account(AccountCommand::Delete(args)) => {
             confirmed(args.yes)?;
+            let client = settings.authenticated()?;
             let password = secrets
                 .read("password", args.password_stdin)
                 .map_err(Failure::Usage)?;
-            settings
-                .authenticated()?
-                .account()
-                .delete(password, args.recaptcha.as_str())
-                .await?;
+            let recaptcha = secrets.recaptcha(&args.recaptcha).map_err(Failure::Usage)?;
+            client.account().delete(password, recaptcha).await?;
             printer.done("Account deleted.");
         }
         Command::Account(AccountCommand::DeleteSocial(args)) => {
             confirmed(args.yes)?;
+            let client = settings.authenticated()?;
             let (provider, code) = identity(&mut secrets, &args.identity)?;
-            settings
-                .authenticated()?
+            client
                 .account()
                 .delete_social(provider, code, &args.identity.redirect_uri)
                 .await?;
@@ -270,7 +364,7 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Logout => {
             settings.authenticated()?.logout().await?;
-            let forgot = if settings.key_is_saved {
+            let forgot = if matches!(settings.key, Key::Saved(_)) {
                 credentials::forget().map_err(Failure::Usage)?
             } else {
                 None
@@ -321,5 +415,144 @@ fn confirmed(yes: bool) -> Result<(), Failure> {
         Err(Failure::Usage(
             "deleting the account cannot be undone: add --yes to confirm".into(),
         ))
+    }
+}
+
+/// Whether two base URLs are the same, ignoring the case of scheme and host and trailing slashes.
+fn same_url(a: &str, b: &str) -> bool {
+    fn normal(url: &str) -> String {
+        let url = url.trim().trim_end_matches('/');
+        let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        format!(
+            "{}://{}{path}",
+            scheme.to_ascii_lowercase(),
+            authority.to_ascii_lowercase()
+        )
+    }
+    normal(a) == normal(b)
+}
+
+/// The host (and port) of a base URL, for messages: never its user information, path or query.
+fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    if host.is_empty() {
+        "(no host)".to_owned()
+    } else {
+        crate::output::escape_controls(host).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAVED_FOR: &str = "http://127.0.0.1:8080/base";
+    const SAVED_KEY: &str = "saved-token-5f3c";
+
+    fn settings(
+        base_url: Option<&str>,
+        api_key: Option<&str>,
+        allow_other_url: bool,
+        saved: Option<(&str, Option<&str>)>,
+    ) -> Settings {
+        let explicit = Explicit {
+            base_url,
+            api_key,
+            use_saved_key_for_other_url: allow_other_url,
+        };
+        Settings::from_sources(&explicit, || {
+            Ok(saved.map(|(key, url)| Saved {
+                api_key: key.to_owned(),
+                base_url: url.map(str::to_owned),
+            }))
+        })
+    }
+
+    #[test]
+    fn an_explicit_key_never_goes_to_the_saved_url() {
+        let s = settings(
+            None,
+            Some("explicit"),
+            false,
+            Some((SAVED_KEY, Some(SAVED_FOR))),
+        );
+        assert_eq!(s.base_url, webshare::DEFAULT_BASE_URL);
+        assert_eq!(s.key().unwrap(), "explicit");
+        let s = settings(
+            Some("http://127.0.0.1:9999/base"),
+            Some("explicit"),
+            false,
+            Some((SAVED_KEY, Some(SAVED_FOR))),
+        );
+        assert_eq!(s.base_url, "http://127.0.0.1:9999/base");
+        assert_eq!(s.key().unwrap(), "explicit");
+        // The saved file is not even read.
+        let explicit = Explicit {
+            base_url: None,
+            api_key: Some("explicit"),
+            use_saved_key_for_other_url: false,
+        };
+        let s = Settings::from_sources(&explicit, || panic!("the saved file was read"));
+        assert_eq!(s.key().unwrap(), "explicit");
+    }
+
+    #[test]
+    fn a_saved_key_goes_only_to_its_own_url() {
+        // No base URL given: the saved one, with its token.
+        let s = settings(None, None, false, Some((SAVED_KEY, Some(SAVED_FOR))));
+        assert_eq!(s.base_url, SAVED_FOR);
+        assert_eq!(s.key().unwrap(), SAVED_KEY);
+        // The same URL, spelled with a trailing slash and another case.
+        let s = settings(
+            Some("HTTP://127.0.0.1:8080/base/"),
+            None,
+            false,
+            Some((SAVED_KEY, Some(SAVED_FOR))),
+        );
+        assert_eq!(s.key().unwrap(), SAVED_KEY);
+        // Another URL: refused, naming both hosts and not the token; not sent where it is optional.
+        let s = settings(
+            Some("https://other.example/base"),
+            None,
+            false,
+            Some((SAVED_KEY, Some(SAVED_FOR))),
+        );
+        assert_eq!(s.base_url, "https://other.example/base");
+        assert!(s.optional_key().is_none());
+        let Err(Failure::Usage(message)) = s.key() else {
+            panic!("not a usage error")
+        };
+        assert!(message.contains("127.0.0.1:8080") && message.contains("other.example"));
+        assert!(!message.contains(SAVED_KEY), "{message}");
+        assert_eq!(Failure::Usage(message).exit_code(), crate::cli::exit::USAGE);
+        // ... unless the user says so.
+        let s = settings(
+            Some("https://other.example/base"),
+            None,
+            true,
+            Some((SAVED_KEY, Some(SAVED_FOR))),
+        );
+        assert_eq!(s.key().unwrap(), SAVED_KEY);
+        // A file of an older version, without a base URL, belongs to the production API.
+        let s = settings(None, None, false, Some((SAVED_KEY, None)));
+        assert_eq!(s.base_url, webshare::DEFAULT_BASE_URL);
+        let s = settings(Some(SAVED_FOR), None, false, Some((SAVED_KEY, None)));
+        assert!(s.key().is_err());
+    }
+
+    #[test]
+    fn hosts_in_messages_carry_no_user_information() {
+        assert_eq!(
+            host("https://user:secret@api.example.com:8443/base?x=1"),
+            "api.example.com:8443"
+        );
+        assert_eq!(host("http://127.0.0.1:8080/base"), "127.0.0.1:8080");
+        assert_eq!(host("not a url"), "not a url");
+        assert_eq!(host(""), "(no host)");
     }
 }

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 use webshare::Error;
 
 use crate::cli::exit;
+use crate::output::escape_controls;
 
 /// A failed command.
 #[derive(Debug)]
@@ -50,28 +51,51 @@ impl Failure {
         }
     }
 
-    /// The message for stderr: sentences, with the server's messages one field per line.
+    /// The message for stderr: sentences, with the server's messages one field per line, and every
+    /// control character escaped (text from the server must not drive the terminal).
     pub fn human(&self) -> String {
+        format!(
+            "error: {}",
+            self.message(|text| escape_controls(text).into_owned())
+        )
+    }
+
+    /// The message without the `error: ` prefix; `clean` is applied to every piece of text, so that
+    /// the line breaks between the server's messages stay line breaks.
+    fn message(&self, clean: impl Fn(&str) -> String) -> String {
         match self {
-            Self::Usage(message) => format!("error: {message}"),
+            Self::Usage(message) => clean(message),
             Self::NoCredentials => {
-                "error: no API key: pass --api-key, set WEBSHARE_API_KEY, or run `webshare login --save`".to_owned()
+                "no API key: set WEBSHARE_API_KEY, run `webshare login --save`, or pass --api-key"
+                    .to_owned()
             }
-            Self::Api(Error::Validation { field_errors, non_field_errors }) => {
-                let mut lines = vec!["error: the server rejected the request".to_owned()];
-                lines.extend(non_field_errors.iter().map(|e| format!("  {}", e.message)));
+            Self::Api(Error::Validation {
+                field_errors,
+                non_field_errors,
+            }) => {
+                let mut lines = vec!["the server rejected the request".to_owned()];
+                lines.extend(
+                    non_field_errors
+                        .iter()
+                        .map(|e| format!("  {}", clean(&e.message))),
+                );
                 for (field, errors) in field_errors {
-                    lines.extend(errors.iter().map(|e| format!("  {field}: {}", e.message)));
+                    lines.extend(
+                        errors
+                            .iter()
+                            .map(|e| format!("  {}: {}", clean(field), clean(&e.message))),
+                    );
                 }
                 lines.join("\n")
             }
-            Self::Api(error) => format!("error: {error}"),
+            Self::Api(error) => clean(&error.to_string()),
         }
     }
 
-    /// The message for stderr with `--json`.
+    /// The message for stderr with `--json`: the server's text as it came; print it with
+    /// [`crate::output::json_line`], which escapes every control character.
     pub fn json(&self) -> Value {
-        let mut body = json!({ "kind": self.kind(), "exit_code": self.exit_code(), "message": self.human().trim_start_matches("error: ") });
+        let mut body = json!({ "kind": self.kind(), "exit_code": self.exit_code(), "message": self.message(str::to_owned) });
         if let Self::Api(error) = self {
             body["status"] = json!(error.status());
             match error {

@@ -1,9 +1,13 @@
-//! Reading secrets: from a prompt without echo, or from standard input for scripts. Never from an
-//! argument, which other local users can read in the process list.
+//! Reading secrets: from a prompt without echo, or from standard input for scripts, one a line in the
+//! order each command reads them (code, current password, new password, recaptcha token). Not from an
+//! argument, which other local users can read in the process list (`--recaptcha` remains for
+//! compatibility: recaptcha tokens are short-lived).
 
 use std::io::{BufRead, IsTerminal};
 
 use webshare::Secret;
+
+use crate::cli::RecaptchaArgs;
 
 /// Secret values of one command, read in a fixed order from standard input or prompts.
 pub struct SecretInput {
@@ -11,6 +15,7 @@ pub struct SecretInput {
 }
 
 impl SecretInput {
+    /// No secret read yet.
     pub fn new() -> Self {
         Self { stdin_lines: None }
     }
@@ -43,5 +48,14 @@ impl SecretInput {
             return Err(format!("the {what} is empty"));
         }
         Ok(Secret::new(value))
+    }
+
+    /// The recaptcha token: the `--recaptcha` argument, else the next line of standard input with
+    /// `--recaptcha-stdin`, else a prompt. Read after the command's other secrets.
+    pub fn recaptcha(&mut self, args: &RecaptchaArgs) -> Result<Secret, String> {
+        match &args.recaptcha {
+            Some(value) => Ok(Secret::new(value.as_str())),
+            None => self.read("recaptcha token", args.recaptcha_stdin),
+        }
     }
 }

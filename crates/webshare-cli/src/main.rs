@@ -15,13 +15,19 @@ mod proxy_commands;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command, exit};
 use crate::failure::Failure;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli =
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut Cli::command()).exit());
+    if matches.value_source("api_key") == Some(ValueSource::CommandLine) {
+        warn_api_key_argument(cli.json);
+    }
     if cli.verbose {
         init_request_log();
     }
@@ -48,12 +54,27 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::from(exit::OK),
         Err(failure) => {
             if cli.json {
-                eprintln!("{}", failure.json());
+                eprintln!("{}", output::json_line(&failure.json()));
             } else {
                 eprintln!("{}", failure.human());
             }
             ExitCode::from(failure.exit_code())
         }
+    }
+}
+
+/// `--api-key` on the command line: other local users can read it in the process list. The value
+/// from WEBSHARE_API_KEY (the same argument, through clap's `env`) does not warn.
+fn warn_api_key_argument(json: bool) {
+    const WARNING: &str = "--api-key on the command line is visible to other local users in the \
+                           process list; prefer WEBSHARE_API_KEY or `webshare login --save`";
+    if json {
+        eprintln!(
+            "{}",
+            output::json_line(&serde_json::json!({ "warning": WARNING }))
+        );
+    } else {
+        eprintln!("warning: {WARNING}");
     }
 }
 
@@ -66,7 +87,7 @@ fn init_request_log() {
         .with_target("webshare", tracing_subscriber::filter::LevelFilter::INFO);
 
     let subscriber = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(|| EscapingStderr)
         .with_ansi(false)
         .without_time()
         .with_target(false)
@@ -75,4 +96,22 @@ fn init_request_log() {
         .finish();
     use tracing_subscriber::layer::SubscriberExt;
     let _ = tracing::subscriber::set_global_default(subscriber.with(filter));
+}
+
+/// Standard error for the request log, with control characters other than line breaks escaped: a
+/// retry's line quotes the error, and so the server's text.
+struct EscapingStderr;
+
+impl std::io::Write for EscapingStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The formatter writes each event whole, so a character is never split between two calls.
+        let text = String::from_utf8_lossy(buf);
+        let escaped: Vec<_> = text.split('\n').map(output::escape_controls).collect();
+        std::io::stderr().write_all(escaped.join("\n").as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }

@@ -14,6 +14,7 @@ use crate::cli::{
 };
 use crate::failure::Failure;
 use crate::input::SecretInput;
+use crate::output::{escape_controls, json_line};
 
 /// Runs a proxy subcommand with an authenticated client.
 pub async fn proxies(client: &Client, command: &ProxiesCommand, json: bool) -> Result<(), Failure> {
@@ -54,18 +55,21 @@ fn print_proxy(proxy: &Proxy, json: bool, show_passwords: bool) {
         if !show_passwords && value.get("password").is_some_and(|p| !p.is_null()) {
             value["password"] = json!("[redacted]");
         }
-        println!("{value}");
+        println!("{}", json_line(&value));
         return;
     }
-    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    // Every text field is the server's: control characters escaped.
+    fn text(value: &Option<String>) -> std::borrow::Cow<'_, str> {
+        value.as_deref().map_or("-".into(), escape_controls)
+    }
     let password = shown(proxy.password.as_ref(), show_passwords).unwrap_or_else(|| "-".into());
     println!(
         "{}  {}:{}  {}:{}  {} {}  {}",
-        proxy.id,
+        escape_controls(&proxy.id),
         text(&proxy.proxy_address),
         proxy.port.map_or_else(|| "-".into(), |p| p.to_string()),
         text(&proxy.username),
-        password,
+        escape_controls(&password),
         text(&proxy.country_code),
         text(&proxy.city_name),
         match proxy.valid {
@@ -113,14 +117,20 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
         if json {
             println!(
                 "{}",
-                json!({"address": line.address, "port": line.port, "username": line.username, "password": password})
+                json_line(
+                    &json!({"address": line.address, "port": line.port, "username": line.username, "password": password})
+                )
             );
         } else {
+            let address = escape_controls(&line.address);
             match (&line.username, password) {
-                (Some(user), Some(password)) => {
-                    println!("{}:{}:{user}:{password}", line.address, line.port)
-                }
-                _ => println!("{}:{}", line.address, line.port),
+                (Some(user), Some(password)) => println!(
+                    "{address}:{}:{}:{}",
+                    line.port,
+                    escape_controls(user),
+                    escape_controls(&password)
+                ),
+                _ => println!("{address}:{}", line.port),
             }
         }
     }
@@ -171,10 +181,11 @@ pub async fn proxy_config(
     let mut value = serde_json::to_value(&config).unwrap_or(Value::Null);
     value["proxy_list_download_token"] = json!("[redacted]");
     if json {
-        println!("{value}");
+        println!("{}", json_line(&value));
     } else if let Value::Object(fields) = value {
+        // Values print as JSON (control characters escaped); keys are escaped as text.
         for (key, value) in fields {
-            println!("{key}: {value}");
+            println!("{}: {}", escape_controls(&key), json_line(&value));
         }
     }
     Ok(())
@@ -228,15 +239,18 @@ pub async fn activity(
 
 fn print_activity(activity: &ProxyActivity, json: bool) {
     if json {
-        println!("{}", serde_json::to_value(activity).unwrap_or(Value::Null));
+        println!(
+            "{}",
+            json_line(&serde_json::to_value(activity).unwrap_or(Value::Null))
+        );
         return;
     }
     println!(
         "{}  {}  {}  {} B  {}",
         activity.timestamp.to_rfc3339(),
-        activity.protocol.as_deref().unwrap_or("-"),
-        activity.hostname.as_deref().unwrap_or("-"),
+        escape_controls(activity.protocol.as_deref().unwrap_or("-")),
+        escape_controls(activity.hostname.as_deref().unwrap_or("-")),
         activity.bytes.unwrap_or(0.0),
-        activity.error_reason.as_deref().unwrap_or("ok"),
+        escape_controls(activity.error_reason.as_deref().unwrap_or("ok")),
     );
 }

@@ -38,12 +38,7 @@ impl Server {
 
     /// `webshare` pointed at this server, with an empty config directory and no key in the environment.
     fn cli(&self) -> Command {
-        let mut command = Command::cargo_bin("webshare").unwrap();
-        command
-            .env("WEBSHARE_BASE_URL", self.server.base_url())
-            .env("WEBSHARE_CONFIG_DIR", self.config_dir.path())
-            .env_remove("WEBSHARE_API_KEY");
-        command
+        cli_at(Some(self.server.base_url()), self.config_dir.path())
     }
 
     fn code(&self, kind: EmailKind) -> String {
@@ -77,24 +72,85 @@ impl Server {
     }
 
     fn run(&self, args: &[&str], stdin: Option<&str>, expected_code: i32) -> Output {
-        let mut command = self.cli();
-        command.args(args);
-        if let Some(stdin) = stdin {
-            command.write_stdin(format!("{stdin}\n"));
-        }
-        let output = command.output().unwrap();
-        let out = Output {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        };
-        assert_eq!(
-            out.code, expected_code,
-            "webshare {args:?}\nstdout:\n{}\nstderr:\n{}",
-            out.stdout, out.stderr
-        );
-        out
+        run(self.cli(), args, stdin, expected_code)
     }
+
+    /// Runs with `key` in WEBSHARE_API_KEY (not on the command line, which warns).
+    fn run_with_key(
+        &self,
+        key: &str,
+        args: &[&str],
+        stdin: Option<&str>,
+        expected_code: i32,
+    ) -> Output {
+        let mut command = self.cli();
+        command.env("WEBSHARE_API_KEY", key);
+        run(command, args, stdin, expected_code)
+    }
+
+    /// Masks the config directory's path in snapshots, wherever the platform puts temporary files.
+    fn path_filters(&self) -> Vec<(String, String)> {
+        let dir = self.config_dir.path().to_str().unwrap();
+        vec![(regex_escape(dir), "[CONFIG_DIR]".to_owned())]
+    }
+}
+
+/// `webshare` with `base_url` (none: the variable is removed), `config_dir`, no key in the environment
+/// and no proxy settings.
+fn cli_at(base_url: Option<&str>, config_dir: &std::path::Path) -> Command {
+    let mut command = Command::cargo_bin("webshare").unwrap();
+    match base_url {
+        Some(url) => command.env("WEBSHARE_BASE_URL", url),
+        None => command.env_remove("WEBSHARE_BASE_URL"),
+    };
+    command
+        .env("WEBSHARE_CONFIG_DIR", config_dir)
+        .env_remove("WEBSHARE_API_KEY");
+    for proxy in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
+        command.env_remove(proxy);
+    }
+    command
+}
+
+/// Runs `command` with `args` and `stdin` (a newline added) and checks its exit code.
+fn run(mut command: Command, args: &[&str], stdin: Option<&str>, expected_code: i32) -> Output {
+    command.args(args);
+    if let Some(stdin) = stdin {
+        command.write_stdin(format!("{stdin}\n"));
+    }
+    let output = command.output().unwrap();
+    let out = Output {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    assert_eq!(
+        out.code, expected_code,
+        "webshare {args:?}\nstdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
+    out
+}
+
+/// `text` as a regular expression that matches only itself.
+fn regex_escape(text: &str) -> String {
+    let mut escaped = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 struct Output {
@@ -118,18 +174,33 @@ fn assert_no_secret(output: &str, secrets: &[&str]) {
     }
 }
 
-/// A snapshot with what changes run to run (ports, timestamps, durations, temporary paths) masked.
+/// A snapshot with what changes run to run (ports, timestamps, durations) masked, and more filters
+/// (e.g. [`Server::path_filters`]) when given.
 macro_rules! snapshot {
     ($name:expr, $value:expr) => {
-        insta::with_settings!({filters => vec![
+        snapshot!($name, $value, Vec::<(String, String)>::new())
+    };
+    ($name:expr, $value:expr, $more:expr) => {{
+        let mut filters: Vec<(String, String)> = [
             (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
-            (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", "[TIMESTAMP]"),
+            (
+                r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)",
+                "[TIMESTAMP]",
+            ),
             (r"duration_ms=[0-9.]+", "duration_ms=[MS]"),
-            (r"/tmp/\.tmp[A-Za-z0-9]+", "[CONFIG_DIR]"),
-        ]}, {
+        ]
+        .into_iter()
+        .map(|(regex, replacement)| (regex.to_owned(), replacement.to_owned()))
+        .collect();
+        filters.extend($more);
+        let filters: Vec<(&str, &str)> = filters
+            .iter()
+            .map(|(regex, replacement)| (regex.as_str(), replacement.as_str()))
+            .collect();
+        insta::with_settings!({filters => filters}, {
             insta::assert_snapshot!($name, $value);
         });
-    };
+    }};
 }
 
 #[test]
@@ -246,24 +317,28 @@ fn login_withholds_the_token_unless_asked_and_saves_it_privately() {
 fn activation_status_resend_and_complete() {
     let server = Server::start();
     let token = server.register();
-    let key = ["--api-key", token.as_str()];
-    let out = server.run(&[&key[..], &["activation", "status"]].concat(), None, 0);
+    let out = server.run_with_key(&token, &["activation", "status"], None, 0);
     snapshot!("activation_status_human", out.stdout);
-    let out = server.run(
-        &[&key[..], &["activation", "resend", "--json"]].concat(),
-        None,
-        0,
-    );
+    let out = server.run_with_key(&token, &["activation", "resend", "--json"], None, 0);
     snapshot!("activation_resend_json", out.stdout);
 
-    // Resending at once is rate limited: exit code 5, without waiting a minute.
-    let out = server.run(&[&key[..], &["activation", "resend"]].concat(), None, 5);
-    snapshot!("activation_resend_429", out.stderr);
-    let out = server.run(
-        &[&key[..], &["activation", "resend", "--json"]].concat(),
-        None,
-        5,
+    // Resending at once is rate limited: exit code 5, without waiting a minute. The wait counts down
+    // (the mock rounds what is left of its minute), so the snapshot masks the number and it is checked
+    // here: at most the minute, and not much less.
+    let out = server.run_with_key(&token, &["activation", "resend"], None, 5);
+    let seconds: u64 = out
+        .stderr
+        .strip_prefix("error: rate limited: wait ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no wait in {:?}", out.stderr));
+    assert!((50..=60).contains(&seconds), "{}", out.stderr);
+    snapshot!(
+        "activation_resend_429",
+        out.stderr,
+        [(r"wait \d+ s".to_owned(), "wait [SECONDS] s".to_owned())]
     );
+    let out = server.run_with_key(&token, &["activation", "resend", "--json"], None, 5);
     let error: serde_json::Value = serde_json::from_str(&out.stderr).unwrap();
     assert_eq!(error["error"]["kind"], "rate_limited");
     assert!(error["error"]["retry_after_seconds"].as_u64().unwrap() > 50);
@@ -326,7 +401,7 @@ fn password_reset_and_completion() {
     snapshot!("password_reset_complete_human", out.stdout);
     assert_no_secret(&out.all(), &[&code, new_password, &token]);
     // The old token was revoked: an authentication error.
-    let out = server.run(&["--api-key", &token, "activation", "status"], None, 4);
+    let out = server.run_with_key(&token, &["activation", "status"], None, 4);
     snapshot!("revoked_token", out.stderr);
 }
 
@@ -423,25 +498,18 @@ fn credentials_and_configuration_errors() {
     let server = Server::start();
     let out = server.run(&["activation", "status"], None, 4);
     snapshot!("missing_credentials", out.stderr);
-    let out = server.run(
-        &[
-            "--base-url",
-            "not a url",
-            "--api-key",
-            "k",
-            "activation",
-            "status",
-        ],
+    let out = server.run_with_key(
+        "k",
+        &["--base-url", "not a url", "activation", "status"],
         None,
         2,
     );
     snapshot!("bad_base_url", out.stderr);
-    let out = server.run(
+    let out = server.run_with_key(
+        "k",
         &[
             "--base-url",
             "http://example.com/api/v2",
-            "--api-key",
-            "k",
             "activation",
             "status",
         ],
@@ -449,18 +517,17 @@ fn credentials_and_configuration_errors() {
         2,
     );
     assert!(
-        out.stderr
-            .contains("refusing to send an API token over plain http to example.com"),
+        out.stderr.contains("refusing to send")
+            && out.stderr.contains("over plain http to example.com"),
         "{}",
         out.stderr
     );
     // Nothing listens on port 9: a transport error.
-    let out = server.run(
+    let out = server.run_with_key(
+        "k",
         &[
             "--base-url",
             "http://127.0.0.1:9/api/v2",
-            "--api-key",
-            "k",
             "activation",
             "status",
         ],
@@ -479,16 +546,30 @@ fn credentials_and_configuration_errors() {
         2,
     );
     snapshot!("no_terminal_for_password", out.stderr);
-    // A corrupt credentials file is reported, not ignored.
-    std::fs::write(server.config_dir.path().join("credentials.json"), "{oops").unwrap();
-    let out = server.run(&["activation", "status"], None, 2);
+    // ... nor a recaptcha token without --recaptcha or --recaptcha-stdin.
+    let out = server.run(&["password", "reset", "--email", EMAIL], None, 2);
     assert!(
-        out.stderr.contains("is not a valid credentials file"),
+        out.stderr.starts_with(
+            "error: the recaptcha token is read from a prompt, but standard input is not a terminal"
+        ),
         "{}",
         out.stderr
     );
     // Usage errors are clap's: exit code 2.
-    server.run(&["register", "--email", EMAIL], None, 2);
+    server.run(&["register", "--recaptcha", RECAPTCHA], None, 2);
+    let out = server.run(
+        &[
+            "login",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--recaptcha-stdin",
+        ],
+        None,
+        2,
+    );
+    assert!(out.stderr.contains("cannot be used with"), "{}", out.stderr);
 }
 
 #[test]
@@ -659,45 +740,42 @@ fn password_change_email_change_and_logout() {
     );
 
     let out = server.run(&["logout"], None, 0);
-    snapshot!("logout_saved_token", out.stdout);
+    snapshot!("logout_saved_token", out.stdout, server.path_filters());
     assert!(!server.config_dir.path().join("credentials.json").exists());
     server.run(&["activation", "status"], None, 4);
 }
 
 #[test]
 fn deleting_an_account() {
-    let server = Server::start();
+    // Only RECAPTCHA passes: proof that the token read from standard input is the right line.
+    let server = Server::with(Config {
+        recaptcha: Some(RECAPTCHA.into()),
+        ..Config::default()
+    });
     let token = server.register();
-    let key = ["--api-key", token.as_str()];
-    let out = server.run(
+    let out = server.run_with_key(
+        &token,
         &[
-            &key[..],
-            &[
-                "account",
-                "delete",
-                "--recaptcha",
-                RECAPTCHA,
-                "--password-stdin",
-            ],
-        ]
-        .concat(),
+            "account",
+            "delete",
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+        ],
         Some(PASSWORD),
         2,
     );
     snapshot!("delete_needs_yes", out.stderr);
-    let out = server.run(
+    let out = server.run_with_key(
+        &token,
         &[
-            &key[..],
-            &[
-                "account",
-                "delete",
-                "--recaptcha",
-                RECAPTCHA,
-                "--password-stdin",
-                "--yes",
-            ],
-        ]
-        .concat(),
+            "account",
+            "delete",
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+            "--yes",
+        ],
         Some("Wrong-Password-1"),
         3,
     );
@@ -706,29 +784,23 @@ fn deleting_an_account() {
         "{}",
         out.stderr
     );
-    server.run(
+    // The password, then the recaptcha token, from standard input.
+    let out = server.run_with_key(
+        &token,
         &[
-            &key[..],
-            &[
-                "account",
-                "delete",
-                "--recaptcha",
-                RECAPTCHA,
-                "--password-stdin",
-                "--yes",
-            ],
-        ]
-        .concat(),
-        Some(PASSWORD),
+            "account",
+            "delete",
+            "--password-stdin",
+            "--recaptcha-stdin",
+            "--yes",
+        ],
+        Some(&format!("{PASSWORD}\n{RECAPTCHA}")),
         0,
     );
-    let out = server.run(&[&key[..], &["activation", "status"]].concat(), None, 4);
+    assert_no_secret(&out.all(), &[PASSWORD, RECAPTCHA, &token]);
+    let out = server.run_with_key(&token, &["activation", "status"], None, 4);
     snapshot!("deleted_account", out.stderr);
-    let out = server.run(
-        &[&key[..], &["activation", "status", "--json"]].concat(),
-        None,
-        4,
-    );
+    let out = server.run_with_key(&token, &["activation", "status", "--json"], None, 4);
     let error: serde_json::Value = serde_json::from_str(&out.stderr).unwrap();
     assert_eq!(error["error"]["code"], "account_deleted");
 
@@ -1030,5 +1102,534 @@ fn proxy_commands_against_the_mock() {
         bad_time.stderr.contains("--timestamp-lte"),
         "{}",
         bad_time.stderr
+    );
+}
+
+/// A tiny HTTP/1.1 server on a thread, for answers the mock server never gives: each request gets what
+/// `answer` returns for its request line (e.g. `GET /api/v2/activation/ HTTP/1.1`), and the request
+/// lines are recorded.
+struct FakeServer {
+    base_url: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl FakeServer {
+    fn start(answer: impl Fn(&str) -> String + Send + 'static) -> Self {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request_line = String::new();
+                let mut content_length = 0;
+                let mut first = true;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if first {
+                        request_line = line.trim_end().to_owned();
+                        first = false;
+                    }
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        content_length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; content_length];
+                let _ = reader.read_exact(&mut body);
+                seen.lock().unwrap().push(request_line.clone());
+                let _ = stream.write_all(answer(&request_line).as_bytes());
+            }
+        });
+        Self {
+            base_url: format!("http://{address}/api"),
+            requests,
+        }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+/// A whole HTTP response with a JSON (or any) body; the connection closes after it.
+fn http_response(status: &str, content_type: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// Logs in to `server` with --save, and returns the saved token.
+fn login_and_save(server: &Server) -> String {
+    server.run(
+        &[
+            "login",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+            "--save",
+        ],
+        Some(PASSWORD),
+        0,
+    );
+    let saved = std::fs::read_to_string(server.config_dir.path().join("credentials.json")).unwrap();
+    serde_json::from_str::<serde_json::Value>(&saved).unwrap()["api_key"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `http://127.0.0.1:PORT/api` → `127.0.0.1:PORT`.
+fn host_of(base_url: &str) -> &str {
+    base_url
+        .trim_start_matches("http://")
+        .trim_start_matches("https://")
+        .split('/')
+        .next()
+        .unwrap()
+}
+
+#[test]
+fn a_saved_token_is_sent_only_to_the_base_url_it_was_saved_for() {
+    let saved_for = Server::start();
+    saved_for.register();
+    let token = login_and_save(&saved_for);
+    // Another server, with the first one's config directory (so its saved token).
+    let other = Server::start();
+    let at_other = |args: &[&str], code: i32| {
+        run(
+            cli_at(Some(other.server.base_url()), saved_for.config_dir.path()),
+            args,
+            None,
+            code,
+        )
+    };
+    let out = at_other(&["activation", "status"], 2);
+    assert!(
+        out.stderr
+            .starts_with("error: the saved token was saved for "),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(host_of(saved_for.server.base_url())));
+    assert!(out.stderr.contains(host_of(other.server.base_url())));
+    assert!(out.stderr.contains("--use-saved-key-for-other-url"));
+    assert_no_secret(&out.all(), &[&token]);
+    // With --json too: a usage error.
+    let out = at_other(&["--json", "activation", "status"], 2);
+    let error: serde_json::Value = serde_json::from_str(&out.stderr).unwrap();
+    assert_eq!(error["error"]["kind"], "usage");
+    assert_no_secret(&out.all(), &[&token]);
+    // Commands without a key work there.
+    at_other(
+        &[
+            "password",
+            "reset",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+        ],
+        0,
+    );
+    // Said explicitly, the token is sent: the other server does not know it (exit code 4).
+    let out = at_other(
+        &["--use-saved-key-for-other-url", "activation", "status"],
+        4,
+    );
+    assert!(out.stderr.contains("not authenticated"), "{}", out.stderr);
+    // The same URL with a trailing slash is the same URL.
+    let slash = format!("{}/", saved_for.server.base_url());
+    run(
+        cli_at(Some(&slash), saved_for.config_dir.path()),
+        &["activation", "status"],
+        None,
+        0,
+    );
+    // No base URL given: the saved one.
+    run(
+        cli_at(None, saved_for.config_dir.path()),
+        &["activation", "status"],
+        None,
+        0,
+    );
+}
+
+#[test]
+fn an_explicit_key_goes_to_the_production_url_not_to_the_saved_one() {
+    let saved_for = Server::start();
+    let token = saved_for.register();
+    login_and_save(&saved_for);
+    // Stands in for the network: an HTTPS proxy that refuses every tunnel, and records where to.
+    let proxy = FakeServer::start(|_| http_response("403 Forbidden", "text/plain", ""));
+    let production = webshare::DEFAULT_BASE_URL
+        .trim_start_matches("https://")
+        .split('/')
+        .next()
+        .unwrap();
+    let mut command = cli_at(None, saved_for.config_dir.path());
+    command
+        .env("WEBSHARE_API_KEY", &token)
+        .env("HTTPS_PROXY", &proxy.base_url)
+        .env("https_proxy", &proxy.base_url);
+    // The key is valid at the saved URL; it was not sent there, but towards the production API.
+    let out = run(command, &["activation", "status"], None, 6);
+    let requests = proxy.requests();
+    assert!(!requests.is_empty(), "{}", out.stderr);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.starts_with(&format!("CONNECT {production}:443 "))),
+        "{requests:?}"
+    );
+    assert_no_secret(&format!("{}{requests:?}", out.all()), &[&token]);
+}
+
+#[test]
+fn the_credentials_file_is_replaced_whole_and_never_through_a_symlink() {
+    let server = Server::start();
+    server.register();
+    let path = server.config_dir.path().join("credentials.json");
+    let login_save = |code: i32| {
+        server.run(
+            &[
+                "login",
+                "--email",
+                EMAIL,
+                "--recaptcha",
+                RECAPTCHA,
+                "--password-stdin",
+                "--save",
+            ],
+            Some(PASSWORD),
+            code,
+        )
+    };
+
+    // A corrupt file (here a lone token-like string) blocks the commands that need it, without
+    // quoting it, and tells what to do.
+    std::fs::write(&path, "\"corrupt-secret-value\"").unwrap();
+    let out = server.run(&["activation", "status"], None, 2);
+    assert!(
+        out.stderr.contains("is not a valid credentials file"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("run `webshare login --save` to replace it, or delete it"),
+        "{}",
+        out.stderr
+    );
+    assert_no_secret(&out.all(), &["corrupt-secret-value"]);
+    // An explicit key does not need the file.
+    let token = server.register();
+    server.run_with_key(&token, &["activation", "status"], None, 0);
+    // `login --save` replaces it, with a private file.
+    let out = login_save(0);
+    assert_no_secret(&out.all(), &["corrupt-secret-value"]);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(saved["base_url"], server.server.base_url());
+    server.run(&["activation", "status"], None, 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // A file another version left readable is replaced by a private one.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        login_save(0);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        // Only the credentials file is left: no temporary file.
+        let names: Vec<_> = std::fs::read_dir(server.config_dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["credentials.json"]);
+
+        // A symlink in its place is refused: the file it points to is not written.
+        let victim = server.config_dir.path().join("victim.txt");
+        std::fs::write(&victim, "not yours").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        let out = login_save(2);
+        assert!(out.stderr.contains("symbolic link"), "{}", out.stderr);
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "not yours");
+        assert!(
+            std::fs::symlink_metadata(&path)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+}
+
+#[test]
+fn every_secret_can_come_from_standard_input() {
+    // Only RECAPTCHA passes: proof that each command read the right line.
+    let server = Server::with(Config {
+        recaptcha: Some(RECAPTCHA.into()),
+        ..Config::default()
+    });
+    let out = server.run(
+        &[
+            "register",
+            "--email",
+            EMAIL,
+            "--accept-terms",
+            "--password-stdin",
+            "--recaptcha-stdin",
+        ],
+        Some(&format!("{PASSWORD}\n{RECAPTCHA}")),
+        0,
+    );
+    assert_no_secret(&out.all(), &[PASSWORD, RECAPTCHA]);
+    // The order is fixed: the password, then the recaptcha token.
+    let login = [
+        "login",
+        "--email",
+        EMAIL,
+        "--password-stdin",
+        "--recaptcha-stdin",
+    ];
+    let out = server.run(&login, Some(&format!("{PASSWORD}\n{RECAPTCHA}")), 0);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some("Logged in as jane@example.com.")
+    );
+    assert_no_secret(&out.all(), &[PASSWORD, RECAPTCHA]);
+    let out = server.run(&login, Some(&format!("{RECAPTCHA}\n{PASSWORD}")), 3);
+    assert_no_secret(&out.all(), &[PASSWORD, RECAPTCHA]);
+    let out = server.run(&login, Some(PASSWORD), 2);
+    assert!(
+        out.stderr
+            .contains("standard input ended before the recaptcha token"),
+        "{}",
+        out.stderr
+    );
+
+    server.run(
+        &["password", "reset", "--email", EMAIL, "--recaptcha-stdin"],
+        Some(RECAPTCHA),
+        0,
+    );
+    let code = server.code(EmailKind::PasswordReset);
+    let new_password = "Cli-Stdin-Password-42";
+    // The code, then the new password, then the recaptcha token.
+    let out = server.run(
+        &[
+            "password",
+            "reset-complete",
+            "--recaptcha-stdin",
+            "--password-stdin",
+            "--code-stdin",
+        ],
+        Some(&format!("{code}\n{new_password}\n{RECAPTCHA}")),
+        0,
+    );
+    assert_no_secret(&out.all(), &[&code, new_password, RECAPTCHA]);
+    server.run(&login, Some(&format!("{new_password}\n{RECAPTCHA}")), 0);
+}
+
+#[test]
+fn an_api_key_on_the_command_line_warns_and_the_environment_does_not() {
+    let server = Server::start();
+    let token = server.register();
+    const WARNING: &str = "warning: --api-key on the command line is visible to other local users \
+                           in the process list; prefer WEBSHARE_API_KEY or `webshare login --save`\n";
+    // Before or after the subcommand.
+    for args in [
+        &["--api-key", token.as_str(), "activation", "status"][..],
+        &["activation", "status", "--api-key", token.as_str()],
+    ] {
+        let out = server.run(args, None, 0);
+        assert_eq!(out.stderr, WARNING);
+        assert_no_secret(&out.all(), &[&token]);
+    }
+    // With --json, the warning is a JSON line of its own.
+    let out = server.run(
+        &[
+            "--json",
+            "--api-key",
+            token.as_str(),
+            "activation",
+            "status",
+        ],
+        None,
+        0,
+    );
+    let warning: serde_json::Value = serde_json::from_str(&out.stderr).unwrap();
+    assert!(
+        warning["warning"]
+            .as_str()
+            .unwrap()
+            .starts_with("--api-key on the command line")
+    );
+    let out = server.run_with_key(&token, &["activation", "status"], None, 0);
+    assert_eq!(out.stderr, "");
+    // Both: the command line wins, and warns.
+    let mut command = server.cli();
+    command.env("WEBSHARE_API_KEY", "not-the-key");
+    let out = run(
+        command,
+        &["--api-key", token.as_str(), "activation", "status"],
+        None,
+        0,
+    );
+    assert_eq!(out.stderr, WARNING);
+}
+
+#[test]
+fn text_from_the_server_cannot_drive_the_terminal() {
+    // Clear the screen, retitle the window, ring the bell; and a C1 control (CSI).
+    const NASTY: &str = r"\u001b[2J\u001b]0;owned\u0007\u009b31m";
+    const SHOWN: &str = r"\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}31m";
+    let server = FakeServer::start(|request| {
+        let json = |status, body: String| http_response(status, "application/json", &body);
+        let path = request.split(' ').nth(1).unwrap_or_default();
+        if path.starts_with("/api/v2/activation/resend/") {
+            json(
+                "403 Forbidden",
+                format!(r#"{{"code": "odd{NASTY}", "detail": "No.{NASTY}"}}"#),
+            )
+        } else if path.starts_with("/api/v2/activation/") {
+            json(
+                "401 Unauthorized",
+                format!(r#"{{"detail": "Invalid token.{NASTY}"}}"#),
+            )
+        } else if path.starts_with("/api/v3/proxy/config") {
+            json(
+                "503 Service Unavailable",
+                format!(r#"{{"detail": "Down.{NASTY}"}}"#),
+            )
+        } else if path.starts_with("/api/v2/login/") {
+            json(
+                "400 Bad Request",
+                format!(
+                    r#"{{"non_field_errors": ["Wrong.{NASTY}"], "password{NASTY}": ["Too short.{NASTY}"]}}"#
+                ),
+            )
+        } else if path.starts_with("/api/v2/proxy/list/") {
+            json(
+                "200 OK",
+                format!(
+                    r#"{{"count": 1, "next": null, "previous": null, "results": [{{"id": "p1{NASTY}",
+                    "proxy_address": "10.0.0.1", "port": 8080, "username": "user{NASTY}",
+                    "password": "pw", "country_code": "US", "city_name": "Paris{NASTY}",
+                    "created_at": null, "last_verification": null, "valid": true}}]}}"#
+                ),
+            )
+        } else {
+            // Not JSON: the raw text, with a raw escape byte, is the detail.
+            http_response("404 Not Found", "text/plain", "Nothing here.\u{1b}[2J\u{7}")
+        }
+    });
+    let config_dir = tempfile::tempdir().unwrap();
+    let webshare = |args: &[&str], stdin: Option<&str>, code: i32| {
+        let mut command = cli_at(Some(&server.base_url), config_dir.path());
+        command.env("WEBSHARE_API_KEY", "a-key");
+        run(command, args, stdin, code)
+    };
+    let raw = |out: &Output| {
+        let all = out.all();
+        assert!(
+            !all.chars().any(|c| c.is_control() && c != '\n'),
+            "a raw control character reached the terminal: {all:?}"
+        );
+    };
+
+    let out = webshare(&["activation", "status"], None, 4);
+    raw(&out);
+    assert!(
+        out.stderr.contains(&format!("Invalid token.{SHOWN}")),
+        "{}",
+        out.stderr
+    );
+    let out = webshare(&["activation", "resend"], None, 4);
+    raw(&out);
+    assert!(
+        out.stderr.contains(&format!("odd{SHOWN}")),
+        "{}",
+        out.stderr
+    );
+    let login = [
+        "login",
+        "--email",
+        EMAIL,
+        "--recaptcha",
+        RECAPTCHA,
+        "--password-stdin",
+    ];
+    let out = webshare(&login, Some(PASSWORD), 3);
+    raw(&out);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: the server rejected the request\n  Wrong.{SHOWN}\n  password{SHOWN}: Too short.{SHOWN}\n"
+        )
+    );
+    let out = webshare(&["ip-authorizations", "delete", "5"], None, 1);
+    raw(&out);
+    assert!(
+        out.stderr.contains(r"Nothing here.\u{1b}[2J\u{7}"),
+        "{}",
+        out.stderr
+    );
+    // Retried, and each retry logged with --verbose.
+    let out = webshare(&["-v", "proxy-config", "get", "--plan-id", "1"], None, 1);
+    raw(&out);
+    assert!(out.stderr.contains("retrying"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("Down.{SHOWN}")),
+        "{}",
+        out.stderr
+    );
+    let out = webshare(&["proxies", "list", "--mode", "direct"], None, 0);
+    raw(&out);
+    assert!(
+        out.stdout.contains(&format!("Paris{SHOWN}")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!("user{SHOWN}")),
+        "{}",
+        out.stdout
+    );
+
+    // JSON: serde escapes control characters; parsed back, the server's text is intact.
+    let mut json_login = login.to_vec();
+    json_login.push("--json");
+    let out = webshare(&json_login, Some(PASSWORD), 3);
+    raw(&out);
+    let error: serde_json::Value = serde_json::from_str(&out.stderr).unwrap();
+    assert_eq!(
+        error["error"]["non_field_errors"][0],
+        "Wrong.\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}31m"
+    );
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Too short.\u{1b}[2J")
+    );
+    let out = webshare(&["--json", "activation", "status"], None, 4);
+    raw(&out);
+    let out = webshare(&["--json", "proxies", "list", "--mode", "direct"], None, 0);
+    raw(&out);
+    let proxy: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        proxy["city_name"],
+        "Paris\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}31m"
     );
 }
