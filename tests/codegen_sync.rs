@@ -100,7 +100,8 @@ fn an_openapi_3_1_document_is_refused_with_the_reason() {
 
 #[test]
 fn a_missing_operation_id_names_the_operation() {
-    let err = generation_error(&committed_spec().replacen("      operationId: login\n", "", 1));
+    // Anchored at the operation's indentation (a link's `operationId: login` is deeper).
+    let err = generation_error(&committed_spec().replacen("\n      operationId: login\n", "\n", 1));
     assert_eq!(
         err,
         "openapi/webshare.yaml, operation POST /v2/login/: has no `operationId`; every operation needs a \
@@ -111,8 +112,8 @@ fn a_missing_operation_id_names_the_operation() {
 #[test]
 fn a_duplicate_operation_id_names_the_operation() {
     let err = generation_error(&committed_spec().replacen(
-        "operationId: login",
-        "operationId: register",
+        "\n      operationId: login\n",
+        "\n      operationId: register\n",
         1,
     ));
     assert!(

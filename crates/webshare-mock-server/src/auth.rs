@@ -31,10 +31,11 @@ where
             (Some(keyword), Some(token), None) if keyword.eq_ignore_ascii_case("token") => {
                 let app = Shared::from_ref(state);
                 let data = app.data.lock().unwrap_or_else(|e| e.into_inner());
-                match data.tokens.get(token) {
+                let user = data.tokens.get(token).copied();
+                match user.and_then(|user| data.users.get(&user).map(|account| (user, account))) {
                     // A deleted account's tokens still identify it, and get 403 account_deleted.
-                    Some(user) if data.users[user].deleted => Err(crate::routes::account_deleted()),
-                    Some(user) => Ok(Self(Some((*user, token.to_owned())))),
+                    Some((_, account)) if account.deleted => Err(crate::routes::account_deleted()),
+                    Some((user, _)) => Ok(Self(Some((user, token.to_owned())))),
                     None => Err(ApiError::invalid_token()),
                 }
             }

@@ -179,6 +179,7 @@ pub fn for_framework_status(status: StatusCode) -> ApiError {
             "unsupported_media_type",
         ),
         StatusCode::BAD_REQUEST => ("Malformed request.", "parse_error"),
+        StatusCode::REQUEST_TIMEOUT => ("The request took too long to arrive.", "request_timeout"),
         status if status.is_server_error() => ("A server error occurred.", "error"),
         _ => ("The request could not be processed.", "invalid"),
     };

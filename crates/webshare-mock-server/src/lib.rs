@@ -15,12 +15,29 @@
 //! ```
 //!
 //! The binary (`webshare-mock-server --port 8080`) serves the same, and exposes the outbox at
-//! [`OUTBOX_PATH`], a test-only route outside `/api` that is not part of the Webshare API.
+//! [`OUTBOX_PATH`], a test-only route outside `/api` that is not part of the Webshare API, to loopback
+//! callers only (unless [`Config::outbox_from_any_address`]).
+//!
+//! # Limits
+//!
+//! Whatever its clients send, the server's memory and connections stay bounded (see [`Config`]):
+//!
+//! - it keeps at most [`Config::max_users`] accounts, [`Config::max_tokens`] tokens,
+//!   [`Config::max_codes`] one-time codes of each kind and [`Config::max_outbox`] emails; a full store
+//!   evicts its oldest record to make room (an evicted account takes its tokens, codes and sub-users
+//!   with it);
+//! - a connection that has not sent a whole request head within [`Config::header_read_timeout`] (also
+//!   between the requests of a keep-alive connection) is closed; one whose request body has not arrived
+//!   within [`Config::request_timeout`] gets a 408 and is closed;
+//! - at most [`Config::max_connections`] connections are served at once; further ones wait, unaccepted,
+//!   in the listen backlog until a served one closes.
 
 #![deny(missing_docs)]
 
 mod auth;
+mod capped;
 mod error;
+mod listen;
 mod params;
 mod proxy_state;
 mod routes;
@@ -37,7 +54,8 @@ pub use serve::{ServeOptions, serve};
 pub use state::{Email, EmailKind};
 
 /// The test-only route (outside `/api`, not in the spec) that lists the outbox as JSON; `?to=<email>`
-/// filters by recipient.
+/// filters by recipient. It answers loopback callers only, unless [`Config::outbox_from_any_address`]:
+/// to any other caller it is a 404, as an unknown path is.
 pub const OUTBOX_PATH: &str = "/_mock/outbox";
 
 /// How the mock behaves where the real service has settings or secrets of its own.
@@ -59,6 +77,37 @@ pub struct Config {
     /// How many activity records a new account's plan starts with, one every 10 minutes back from its
     /// creation (default 60; a sub-user gets a tenth).
     pub activity_per_plan: usize,
+    /// The most accounts kept (default 1,000; at least 1). Registering one more evicts the oldest
+    /// account with everything that points to it: its tokens, one-time codes and sub-users. Each account
+    /// holds its generated plan, about 57 KB with the default plan sizes (measured), so the default
+    /// bounds accounts to about 60 MB.
+    pub max_users: usize,
+    /// The most API tokens kept, all accounts together (default 100,000; at least 1). Issuing one more
+    /// (a login, a registration, ...) revokes the oldest-issued token.
+    pub max_tokens: usize,
+    /// The most one-time codes kept of each kind: activation, password reset, email change and social
+    /// authorization codes (default 10,000 each; at least 1). Sending one more invalidates the oldest of
+    /// its kind.
+    pub max_codes: usize,
+    /// The most emails the outbox keeps (default 1,000; at least 1): the newest; older ones are dropped
+    /// (their codes stay valid, within [`Config::max_codes`]).
+    pub max_outbox: usize,
+    /// How long a connection may take to send a whole request head (default 10 s); also how long a
+    /// keep-alive connection may stay idle between requests. The connection is then closed. Should be
+    /// more than zero: zero closes every connection before its first request.
+    pub header_read_timeout: Duration,
+    /// How long a request may take from the end of its head to its answer (default 30 s): a body that
+    /// arrives more slowly than that gets a 408 `request_timeout`, and the connection is closed.
+    pub request_timeout: Duration,
+    /// The most connections served at once (default 1,024; at least 1). Further connections are not
+    /// accepted until a served one closes: they wait in the operating system's listen backlog (where
+    /// the client may time out), and are never answered with an error.
+    pub max_connections: usize,
+    /// Whether [`OUTBOX_PATH`] answers callers from any address (default `false`: only loopback
+    /// callers; any other gets the 404 of an unknown route, as if the route did not exist). The outbox
+    /// holds live one-time codes (password reset, email change), so exposing it lets whoever can reach
+    /// the server take over its accounts.
+    pub outbox_from_any_address: bool,
 }
 
 /// The redirect URI the mock authorizes for social sign-in unless configured otherwise.
@@ -75,6 +124,14 @@ impl Default for Config {
             social_redirect_uris: vec![DEFAULT_SOCIAL_REDIRECT_URI.to_owned()],
             proxies_per_plan: 100,
             activity_per_plan: 60,
+            max_users: 1_000,
+            max_tokens: 100_000,
+            max_codes: 10_000,
+            max_outbox: 1_000,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 1_024,
+            outbox_from_any_address: false,
         }
     }
 }
@@ -121,10 +178,22 @@ impl MockServer {
     pub async fn bind(addr: SocketAddr, config: Config) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let mut data = state::Data::default();
-        data.sizes = state::Sizes {
-            proxies_per_plan: config.proxies_per_plan.max(1),
-            activity_per_plan: config.activity_per_plan,
+        let data = state::Data::new(
+            state::Sizes {
+                proxies_per_plan: config.proxies_per_plan.max(1),
+                activity_per_plan: config.activity_per_plan,
+            },
+            state::Limits {
+                users: config.max_users,
+                tokens: config.max_tokens,
+                codes: config.max_codes,
+                outbox: config.max_outbox,
+            },
+        );
+        let connections = listen::Connections {
+            header_read_timeout: config.header_read_timeout,
+            request_timeout: config.request_timeout,
+            max: config.max_connections,
         };
         let app = Arc::new(AppState {
             config,
@@ -132,13 +201,7 @@ impl MockServer {
         });
         let router = routes::router(app.clone());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stop.await;
-                })
-                .await
-        });
+        let task = tokio::spawn(listen::serve(listener, router, connections, stop));
         Ok(Self {
             addr,
             base_url: format!("http://{addr}{}", routes::server_path()),
@@ -164,9 +227,9 @@ impl MockServer {
         format!("http://{}{OUTBOX_PATH}", self.addr)
     }
 
-    /// Every email sent so far, oldest first.
+    /// The emails sent so far, oldest first: the newest [`Config::max_outbox`].
     pub fn outbox(&self) -> Vec<Email> {
-        self.lock().outbox.clone()
+        self.lock().outbox.iter().cloned().collect()
     }
 
     /// The newest email of `kind` sent to `to`.
@@ -193,13 +256,13 @@ impl MockServer {
     /// whether such an account exists.
     pub fn require_two_factor(&self, email: &str, required: bool) -> bool {
         let mut data = self.lock();
-        let Some(user) = data.user_by_email(email) else {
+        let Some(account) = data
+            .user_by_email(email)
+            .and_then(|user| data.users.get_mut(&user))
+        else {
             return false;
         };
-        data.users
-            .get_mut(&user)
-            .expect("indexed users exist")
-            .two_factor_required = required;
+        account.two_factor_required = required;
         true
     }
 
@@ -207,7 +270,8 @@ impl MockServer {
     pub fn plan_id(&self, email: &str) -> Option<i64> {
         let data = self.lock();
         data.user_by_email(email)
-            .map(|user| data.users[&user].plan_id)
+            .and_then(|user| data.users.get(&user))
+            .map(|account| account.plan_id)
     }
 
     /// Adds a sub-user to the account of `email`, with a proxy list, activity and download token of its
@@ -229,8 +293,9 @@ impl MockServer {
     pub fn ip_authorizations(&self, email: &str) -> Vec<(i64, String)> {
         let data = self.lock();
         data.user_by_email(email)
-            .map(|user| {
-                data.users[&user]
+            .and_then(|user| data.users.get(&user))
+            .map(|account| {
+                account
                     .proxy
                     .ip_authorizations
                     .iter()

@@ -9,7 +9,8 @@ use webshare_mock_server::ServeOptions;
 ///
 /// Serves the API under /api and prints its base URL. The emails it would send (activation and
 /// password-reset codes) are listed as JSON at /_mock/outbox, a test-only route that is not part of the
-/// Webshare API. All state is lost when it stops.
+/// Webshare API and answers loopback callers only (see --outbox-from-any-address). All state is lost
+/// when it stops. Listening on a non-loopback address prints a warning: it serves secrets in clear.
 #[derive(Parser)]
 #[command(version)]
 struct Args {

@@ -24,6 +24,9 @@ pub struct ServeOptions {
     /// Write field errors as {message, code} objects instead of strings.
     #[arg(long)]
     pub field_error_objects: bool,
+    /// Serve the outbox (its one-time codes included) to any caller, not only to loopback ones.
+    #[arg(long)]
+    pub outbox_from_any_address: bool,
 }
 
 impl ServeOptions {
@@ -37,18 +40,39 @@ impl ServeOptions {
             } else {
                 FieldErrorStyle::Strings
             },
+            outbox_from_any_address: self.outbox_from_any_address,
             ..Config::default()
         }
     }
 }
 
+/// The warning for listening on `host`, unless it is a loopback address.
+fn exposure_warning(host: IpAddr, outbox_from_any_address: bool) -> Option<String> {
+    if host.to_canonical().is_loopback() {
+        return None;
+    }
+    let outbox = if outbox_from_any_address {
+        "and --outbox-from-any-address serves the outbox, with its live password-reset and email-change \
+         codes, to all of them"
+    } else {
+        "the outbox still answers loopback callers only"
+    };
+    Some(format!(
+        "warning: listening on {host}, which is not a loopback address: anyone who can reach it can use \
+         this mock, which serves tokens, passwords and proxy credentials in clear over plain HTTP; {outbox}"
+    ))
+}
+
 /// Serves until Ctrl-C: prints the base URL on stdout (its first line, for scripts), the outbox URL and a
-/// hint on stderr.
+/// hint on stderr, after a warning if the address is not a loopback one.
 pub async fn serve(options: &ServeOptions) -> std::io::Result<()> {
     let addr = SocketAddr::new(options.host, options.port);
     let server = MockServer::bind(addr, options.config())
         .await
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
+    if let Some(warning) = exposure_warning(options.host, options.outbox_from_any_address) {
+        eprintln!("{warning}");
+    }
     println!("{}", server.base_url());
     eprintln!(
         "outbox (test-only, not part of the Webshare API): {}",
@@ -56,4 +80,40 @@ pub async fn serve(options: &ServeOptions) -> std::io::Result<()> {
     );
     eprintln!("press Ctrl-C to stop");
     server.run_until_interrupted().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_non_loopback_addresses_get_a_warning() {
+        for loopback in ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"] {
+            let host: IpAddr = loopback.parse().unwrap();
+            assert_eq!(exposure_warning(host, false), None, "{loopback}");
+            assert_eq!(exposure_warning(host, true), None, "{loopback}");
+        }
+        for exposed in ["0.0.0.0", "::", "192.0.2.7", "2001:db8::1"] {
+            let host: IpAddr = exposed.parse().unwrap();
+            let warning = exposure_warning(host, false).expect(exposed);
+            assert!(warning.starts_with("warning: listening on "), "{warning}");
+            assert!(warning.contains("plain HTTP"), "{warning}");
+            assert!(warning.contains("loopback callers only"), "{warning}");
+            let warning = exposure_warning(host, true).expect(exposed);
+            assert!(warning.contains("--outbox-from-any-address"), "{warning}");
+        }
+    }
+
+    #[test]
+    fn the_outbox_flag_reaches_the_config() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Args {
+            #[command(flatten)]
+            serve: ServeOptions,
+        }
+        let config = |args: &[&str]| Args::parse_from(args).serve.config();
+        assert!(!config(&["mock"]).outbox_from_any_address);
+        assert!(config(&["mock", "--outbox-from-any-address"]).outbox_from_any_address);
+    }
 }

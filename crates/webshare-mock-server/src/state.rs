@@ -1,12 +1,14 @@
 //! The service's data: accounts, tokens, one-time codes and the outbox. One lock guards it all; no
 //! operation holds it across an `.await`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use webshare_api::Secret;
 
+use crate::capped::Capped;
+use crate::error::ApiError;
 use crate::proxy_state::{IpAuthorization, ProxyScope};
 
 /// What an email sent by the service is for.
@@ -83,41 +85,107 @@ pub(crate) struct Sizes {
     pub activity_per_plan: usize,
 }
 
-impl Default for Sizes {
-    fn default() -> Self {
-        Self {
-            proxies_per_plan: 100,
-            activity_per_plan: 60,
-        }
-    }
+/// How many of each kind of record the service keeps (see the `max_*` fields of [`crate::Config`]); each
+/// is at least 1.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub users: usize,
+    pub tokens: usize,
+    pub codes: usize,
+    pub outbox: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Data {
     pub sizes: Sizes,
+    limits: Limits,
     next_id: UserId,
     next_subuser_id: i64,
     next_ip_authorization_id: i64,
     pub subusers: HashMap<i64, Subuser>,
-    pub users: HashMap<UserId, User>,
+    /// By id, which grows with each account: the first is the oldest, evicted to make room.
+    pub users: BTreeMap<UserId, User>,
     pub by_email: HashMap<String, UserId>,
-    pub tokens: HashMap<String, UserId>,
-    pub activation_codes: HashMap<String, UserId>,
-    pub reset_codes: HashMap<String, UserId>,
+    pub tokens: Capped<String, UserId>,
+    pub activation_codes: Capped<String, UserId>,
+    pub reset_codes: Capped<String, UserId>,
     /// Email change confirmation codes: the account and its new address.
-    pub email_change_codes: HashMap<String, (UserId, String)>,
+    pub email_change_codes: Capped<String, (UserId, String)>,
     /// Authorization codes minted by tests, as a provider would issue them; single-use.
-    pub social_codes: HashMap<String, SocialIdentity>,
-    pub outbox: Vec<Email>,
+    pub social_codes: Capped<String, SocialIdentity>,
+    /// Oldest first; the oldest are dropped beyond the limit.
+    pub outbox: VecDeque<Email>,
 }
 
 impl Data {
+    pub fn new(sizes: Sizes, limits: Limits) -> Self {
+        let limits = Limits {
+            users: limits.users.max(1),
+            tokens: limits.tokens.max(1),
+            codes: limits.codes.max(1),
+            outbox: limits.outbox.max(1),
+        };
+        Self {
+            sizes,
+            limits,
+            next_id: 0,
+            next_subuser_id: 0,
+            next_ip_authorization_id: 0,
+            subusers: HashMap::new(),
+            users: BTreeMap::new(),
+            by_email: HashMap::new(),
+            tokens: Capped::new(limits.tokens),
+            activation_codes: Capped::new(limits.codes),
+            reset_codes: Capped::new(limits.codes),
+            email_change_codes: Capped::new(limits.codes),
+            social_codes: Capped::new(limits.codes),
+            outbox: VecDeque::new(),
+        }
+    }
+
+    /// The account of a caller authenticated as `user`; a 401 if it is gone (evicted since its token was
+    /// read), as its tokens are.
+    pub fn account(&self, user: UserId) -> Result<&User, ApiError> {
+        self.users.get(&user).ok_or_else(ApiError::invalid_token)
+    }
+
+    /// As [`Data::account`], to change it.
+    pub fn account_mut(&mut self, user: UserId) -> Result<&mut User, ApiError> {
+        self.users
+            .get_mut(&user)
+            .ok_or_else(ApiError::invalid_token)
+    }
+
+    /// Forgets `user` and everything that points to it: its email index, tokens, one-time codes and
+    /// sub-users. (Its sent emails stay in the outbox, which is a log.)
+    fn remove_user(&mut self, user: UserId) {
+        let Some(account) = self.users.remove(&user) else {
+            return;
+        };
+        let email = normalize_email(&account.email);
+        if self.by_email.get(&email) == Some(&user) {
+            self.by_email.remove(&email);
+        }
+        self.tokens.retain(|_, owner| *owner != user);
+        self.activation_codes.retain(|_, owner| *owner != user);
+        self.reset_codes.retain(|_, owner| *owner != user);
+        self.email_change_codes
+            .retain(|_, (owner, _)| *owner != user);
+        self.subusers.retain(|_, sub| sub.owner != user);
+    }
+
     pub fn create_user(
         &mut self,
         email: &str,
         password: Option<&str>,
         now: DateTime<Utc>,
     ) -> UserId {
+        while self.users.len() >= self.limits.users {
+            let Some(oldest) = self.users.keys().next().copied() else {
+                break;
+            };
+            self.remove_user(oldest);
+        }
         self.next_id += 1;
         let id = self.next_id;
         self.users.insert(
@@ -191,24 +259,28 @@ impl Data {
 
     /// Whether `password` is the account's (an account without a password has none to match).
     pub fn password_matches(&self, user: UserId, password: &str) -> bool {
-        self.users[&user]
-            .password
-            .as_ref()
+        self.users
+            .get(&user)
+            .and_then(|account| account.password.as_ref())
             .is_some_and(|p| p.expose() == password)
     }
 
     /// Points `user` at a new email address.
     pub fn change_email(&mut self, user: UserId, new_email: &str) {
-        let account = self.users.get_mut(&user).expect("known user");
+        let Some(account) = self.users.get_mut(&user) else {
+            return;
+        };
         let old = std::mem::replace(&mut account.email, new_email.to_owned());
         self.by_email.remove(&normalize_email(&old));
         self.by_email.insert(normalize_email(new_email), user);
     }
 
-    /// Mails a one-time code for `purpose` and remembers what it is for.
+    /// Mails a one-time code for `purpose` and remembers what it is for (nothing if `user` is gone).
     pub fn send_code(&mut self, user: UserId, purpose: CodeFor<'_>, now: DateTime<Utc>) {
+        let Some(account_email) = self.users.get(&user).map(|account| account.email.clone()) else {
+            return;
+        };
         let code = random_token();
-        let account_email = self.users[&user].email.clone();
         let (to, kind) = match purpose {
             CodeFor::Activation => {
                 self.activation_codes.insert(code.clone(), user);
@@ -224,7 +296,10 @@ impl Data {
                 (new_email.to_owned(), EmailKind::EmailChange)
             }
         };
-        self.outbox.push(Email {
+        while self.outbox.len() >= self.limits.outbox {
+            self.outbox.pop_front();
+        }
+        self.outbox.push_back(Email {
             to,
             kind,
             token: Secret::new(code),

@@ -19,6 +19,7 @@ pub(super) async fn change_email(
     let password = fields.string("password");
     let new_email = fields.email("new_email");
     let mut data = lock(&app);
+    data.account(user)?;
     check_current_password(&data, user, &mut fields, password);
     if !fields.has_error("new_email") && data.user_by_email(new_email).is_some() {
         fields.error(
@@ -59,13 +60,11 @@ pub(super) async fn complete_email_change(
             "unique",
         ));
     }
+    data.account(user)?;
     data.email_change_codes
         .retain(|_, (owner, _)| *owner != user);
     data.change_email(user, &new_email);
-    data.users
-        .get_mut(&user)
-        .expect("authenticated users exist")
-        .updated_at = now();
+    data.account_mut(user)?.updated_at = now();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -79,12 +78,10 @@ pub(super) async fn delete(
     let recaptcha = fields.string("recaptcha");
     check_recaptcha(&app, &mut fields, recaptcha);
     let mut data = lock(&app);
+    data.account(user)?;
     check_current_password(&data, user, &mut fields, password);
     fields.finish()?;
-    let account = data
-        .users
-        .get_mut(&user)
-        .expect("authenticated users exist");
+    let account = data.account_mut(user)?;
     account.deleted = true;
     account.updated_at = now();
     Ok(StatusCode::NO_CONTENT)

@@ -11,21 +11,21 @@ use crate::error::ApiError;
 use crate::state::{CodeFor, Data, UserId, now, seconds_left};
 use crate::validate::{Fields, JsonObject};
 
-fn activation_status(data: &Data, user: UserId) -> types::ActivationStatus {
-    let account = &data.users[&user];
-    types::ActivationStatus {
+fn activation_status(data: &Data, user: UserId) -> Result<types::ActivationStatus, ApiError> {
+    let account = data.account(user)?;
+    Ok(types::ActivationStatus {
         email_is_verified: account.email_is_verified,
         last_time_email_verification_email_sent: account.last_activation_email,
         created_at: account.created_at,
         updated_at: account.updated_at,
-    }
+    })
 }
 
 pub(super) async fn status(
     State(app): State<Shared>,
     User(user, _): User,
-) -> Json<types::ActivationStatus> {
-    Json(activation_status(&lock(&app), user))
+) -> Result<Json<types::ActivationStatus>, ApiError> {
+    Ok(Json(activation_status(&lock(&app), user)?))
 }
 
 pub(super) async fn resend(
@@ -34,7 +34,7 @@ pub(super) async fn resend(
 ) -> Result<Json<types::ActivationStatus>, ApiError> {
     let now = now();
     let mut data = lock(&app);
-    let account = &data.users[&user];
+    let account = data.account(user)?;
     if account.email_is_verified {
         return Err(ApiError::field(
             "non_field_errors",
@@ -49,13 +49,10 @@ pub(super) async fn resend(
         return Err(ApiError::throttled(wait));
     }
     data.send_code(user, CodeFor::Activation, now);
-    let account = data
-        .users
-        .get_mut(&user)
-        .expect("authenticated users exist");
+    let account = data.account_mut(user)?;
     account.last_activation_email = Some(now);
     account.updated_at = now;
-    Ok(Json(activation_status(&data, user)))
+    Ok(Json(activation_status(&data, user)?))
 }
 
 pub(super) async fn complete(
@@ -67,17 +64,16 @@ pub(super) async fn complete(
     let code = fields.string("activation_token");
     fields.finish()?;
     let mut data = lock(&app);
-    let Some(user) = data.activation_codes.remove(code) else {
-        return Err(ApiError::field(
+    let invalid = || {
+        ApiError::field(
             "activation_token",
             "Invalid or already used activation token.",
             "invalid",
-        ));
+        )
     };
-    let account = data
-        .users
-        .get_mut(&user)
-        .expect("codes belong to existing users");
+    let user = data.activation_codes.remove(code).ok_or_else(invalid)?;
+    // Codes go with their account when it is evicted; should one outlive it, it is as good as unknown.
+    let account = data.users.get_mut(&user).ok_or_else(invalid)?;
     account.email_is_verified = true;
     account.updated_at = now();
     data.activation_codes.retain(|_, owner| *owner != user);

@@ -13,9 +13,10 @@ mod proxies;
 mod social;
 
 use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
+use axum::http::{Extensions, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, get, on};
 use axum::{Json, Router, middleware};
@@ -139,7 +140,11 @@ fn check_current_password(data: &Data, user: UserId, fields: &mut Fields, passwo
     if fields.has_error("password") {
         return;
     }
-    if data.users[&user].password.is_none() {
+    if data
+        .users
+        .get(&user)
+        .is_some_and(|account| account.password.is_none())
+    {
         fields.error(
             "non_field_errors",
             "This account has no password (it was registered through a social provider); set one with a password reset.",
@@ -152,7 +157,7 @@ fn check_current_password(data: &Data, user: UserId, fields: &mut Fields, passwo
 
 /// The 403s of a sign-in to an account that is deleted or needs two-factor authentication.
 fn check_sign_in_allowed(data: &Data, user: UserId) -> Result<(), ApiError> {
-    let account = &data.users[&user];
+    let account = data.account(user)?;
     if account.deleted {
         return Err(account_deleted());
     }
@@ -185,8 +190,25 @@ struct OutboxQuery {
     to: Option<String>,
 }
 
-/// Test-only, not part of the Webshare API: the emails the service sent, codes included.
-async fn outbox(State(app): State<Shared>, Query(query): Query<OutboxQuery>) -> impl IntoResponse {
+/// Whether a caller at `peer` (`None`: unknown) may read the outbox: loopback callers only, unless
+/// `from_any_address`.
+fn may_read_outbox(peer: Option<IpAddr>, from_any_address: bool) -> bool {
+    from_any_address || peer.is_some_and(|ip| ip.to_canonical().is_loopback())
+}
+
+/// Test-only, not part of the Webshare API: the emails the service sent, codes included. Other than to
+/// loopback callers (unless configured), the route does not exist: the 404 of any unknown path.
+async fn outbox(
+    State(app): State<Shared>,
+    extensions: Extensions,
+    Query(query): Query<OutboxQuery>,
+) -> Response {
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    if !may_read_outbox(peer, app.config.outbox_from_any_address) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let data = lock(&app);
     let emails: Vec<_> = data
         .outbox
@@ -199,5 +221,96 @@ async fn outbox(State(app): State<Shared>, Query(query): Query<OutboxQuery>) -> 
         })
         .cloned()
         .collect();
-    Json(emails)
+    Json(emails).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower_service::Service;
+
+    use super::*;
+    use crate::{AppState, Config};
+
+    #[test]
+    fn only_loopback_callers_may_read_the_outbox() {
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        for loopback in ["127.0.0.1", "127.0.0.53", "::1", "::ffff:127.0.0.1"] {
+            assert!(may_read_outbox(ip(loopback), false), "{loopback}");
+        }
+        for other in [
+            "192.0.2.7",
+            "10.0.0.1",
+            "0.0.0.0",
+            "::",
+            "2001:db8::1",
+            "::ffff:192.0.2.7",
+        ] {
+            assert!(!may_read_outbox(ip(other), false), "{other}");
+            assert!(may_read_outbox(ip(other), true), "{other}");
+        }
+        // A request whose peer is unknown is not a loopback one.
+        assert!(!may_read_outbox(None, false));
+        assert!(may_read_outbox(None, true));
+    }
+
+    /// The outbox route's status for a request from `peer` (none: no `ConnectInfo`).
+    async fn outbox_status(config: Config, peer: Option<&str>) -> (StatusCode, serde_json::Value) {
+        let sizes = crate::state::Sizes {
+            proxies_per_plan: 1,
+            activity_per_plan: 0,
+        };
+        let limits = crate::state::Limits {
+            users: 1,
+            tokens: 1,
+            codes: 1,
+            outbox: 1,
+        };
+        let app = Arc::new(AppState {
+            config,
+            data: Mutex::new(Data::new(sizes, limits)),
+        });
+        let mut request = Request::get(crate::OUTBOX_PATH)
+            .body(Body::empty())
+            .unwrap();
+        if let Some(peer) = peer {
+            let peer: SocketAddr = peer.parse().unwrap();
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
+        let response = router(app).call(request).await.unwrap();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_outbox_route_does_not_exist_for_other_callers() {
+        let not_found = serde_json::json!({"code": "not_found", "detail": "Not found."});
+        for peer in [Some("192.0.2.7:4000"), Some("[2001:db8::1]:4000"), None] {
+            assert_eq!(
+                outbox_status(Config::default(), peer).await,
+                (StatusCode::NOT_FOUND, not_found.clone()),
+                "{peer:?}"
+            );
+        }
+        let empty = (StatusCode::OK, serde_json::json!([]));
+        assert_eq!(
+            outbox_status(Config::default(), Some("127.0.0.1:4000")).await,
+            empty
+        );
+        assert_eq!(
+            outbox_status(Config::default(), Some("[::1]:4000")).await,
+            empty
+        );
+        let open = Config {
+            outbox_from_any_address: true,
+            ..Config::default()
+        };
+        assert_eq!(outbox_status(open, Some("192.0.2.7:4000")).await, empty);
+    }
 }

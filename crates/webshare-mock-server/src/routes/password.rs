@@ -26,7 +26,7 @@ pub(super) async fn reset(
     // Unknown and deleted accounts get the same 204, and no email.
     if let Some(user) = data
         .user_by_email(email)
-        .filter(|user| !data.users[user].deleted)
+        .filter(|user| data.users.get(user).is_some_and(|account| !account.deleted))
     {
         data.send_code(user, CodeFor::PasswordReset, now());
     }
@@ -44,7 +44,12 @@ pub(super) async fn complete_reset(
     let recaptcha = fields.string("recaptcha");
     check_recaptcha(&app, &mut fields, recaptcha);
     let mut data = lock(&app);
-    let Some(user) = data.reset_codes.get(code).copied() else {
+    // Codes go with their account when it is evicted; should one outlive it, it is as good as unknown.
+    let Some((user, email)) = data.reset_codes.get(code).and_then(|user| {
+        data.users
+            .get(user)
+            .map(|account| (*user, account.email.clone()))
+    }) else {
         if !fields.has_error("password_reset_token") {
             fields.error(
                 "password_reset_token",
@@ -54,14 +59,10 @@ pub(super) async fn complete_reset(
         }
         return Err(fields.into_error());
     };
-    let email = data.users[&user].email.clone();
     check_new_password(&mut fields, "password", password, &email);
     fields.finish()?;
     data.reset_codes.retain(|_, owner| *owner != user);
-    let account = data
-        .users
-        .get_mut(&user)
-        .expect("codes belong to existing users");
+    let account = data.account_mut(user)?;
     account.password = Some(password.into());
     account.updated_at = now();
     data.revoke_tokens(user, None);
@@ -79,14 +80,11 @@ pub(super) async fn change(
     let password = fields.string("password");
     let new_password = fields.string("new_password");
     let mut data = lock(&app);
+    let email = data.account(user)?.email.clone();
     check_current_password(&data, user, &mut fields, password);
-    let email = data.users[&user].email.clone();
     check_new_password(&mut fields, "new_password", new_password, &email);
     fields.finish()?;
-    let account = data
-        .users
-        .get_mut(&user)
-        .expect("authenticated users exist");
+    let account = data.account_mut(user)?;
     account.password = Some(new_password.into());
     account.updated_at = now();
     // The token of this request stays valid; every other one stops working.

@@ -35,11 +35,12 @@ fn scope(
     plan_id: Option<i64>,
     subuser: Option<i64>,
 ) -> Result<&mut ProxyScope, ApiError> {
-    if plan_id.is_some_and(|id| id != data.users[&user].plan_id) {
+    let own_plan = data.account(user)?.plan_id;
+    if plan_id.is_some_and(|id| id != own_plan) {
         return Err(not_found());
     }
     match subuser {
-        None => Ok(&mut data.users.get_mut(&user).ok_or_else(not_found)?.proxy),
+        None => Ok(&mut data.account_mut(user)?.proxy),
         Some(id) => match data.subusers.get_mut(&id) {
             Some(sub) if sub.owner == user => Ok(&mut sub.proxy),
             _ => Err(not_found()),

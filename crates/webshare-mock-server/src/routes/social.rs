@@ -64,17 +64,11 @@ pub(super) async fn register(
         // The provider vouches for the address, so it starts verified; there is no password yet.
         None => {
             let user = data.create_user(&identity.email, None, now());
-            data.users
-                .get_mut(&user)
-                .expect("just created")
-                .email_is_verified = true;
+            data.account_mut(user)?.email_is_verified = true;
             user
         }
     };
-    data.users
-        .get_mut(&user)
-        .expect("known user")
-        .social_provider = Some(identity.provider);
+    data.account_mut(user)?.social_provider = Some(identity.provider);
     let token = data.issue_token(user);
     Ok(Json(types::RegisterResponse {
         token,
@@ -92,7 +86,9 @@ pub(super) async fn login(
     let user = data
         .user_by_email(&identity.email)
         .filter(|user| {
-            data.users[user].social_provider.as_deref() == Some(identity.provider.as_str())
+            data.users.get(user).is_some_and(|account| {
+                account.social_provider.as_deref() == Some(identity.provider.as_str())
+            })
         })
         .ok_or_else(|| {
             ApiError::field(
@@ -114,10 +110,7 @@ pub(super) async fn delete_account(
 ) -> Result<StatusCode, ApiError> {
     let mut data = lock(&app);
     let identity = redeem(&app, &mut data, Fields::new(&body))?;
-    let account = data
-        .users
-        .get_mut(&user)
-        .expect("authenticated users exist");
+    let account = data.account_mut(user)?;
     if !account.email.eq_ignore_ascii_case(&identity.email)
         || account.social_provider.as_deref() != Some(identity.provider.as_str())
     {
