@@ -57,10 +57,11 @@ async fn measure(server: &MockServer, in_flight: usize) -> f64 {
     let addr = server.addr();
     let host = addr.to_string();
     let path = format!(
-        "{}/login/",
+        "{}{}",
         server
             .base_url()
-            .trim_start_matches(&format!("http://{host}"))
+            .trim_start_matches(&format!("http://{host}")),
+        webshare_api::operations::LOGIN.path
     );
     let login = request(
         &host,
@@ -108,7 +109,7 @@ fn main() {
         let mut stream = TcpStream::connect(server.addr()).await.unwrap();
         let register = request(
             &host,
-            &format!("{base_path}/register/"),
+            &format!("{base_path}{}", webshare_api::operations::REGISTER.path),
             &format!(r#"{{"email":"{EMAIL}","password":"{PASSWORD}","recaptcha":"b","tos_accepted":true}}"#),
         );
         assert_eq!(round_trip(&mut stream, &register, &mut Vec::new()).await, 200);
