@@ -203,6 +203,6 @@ fn a_path_parameter_missing_from_the_parameters_is_refused() {
         1,
     );
     let err = generation_error(&spec);
-    assert!(err.contains("`delete_ip_authorization`"), "{err}");
+    assert!(err.contains("`get_ip_authorization`"), "{err}");
     assert!(err.contains("`{ip_id}`"), "{err}");
 }

@@ -112,6 +112,24 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
             to_value(schema_for!(types::FieldErrorDetail)),
         ),
         ("LoginRequest", to_value(schema_for!(types::LoginRequest))),
+        ("DownloadToken", to_value(schema_for!(types::DownloadToken))),
+        (
+            "DownloadTokenScope",
+            to_value(schema_for!(types::DownloadTokenScope)),
+        ),
+        (
+            "IpAuthorization",
+            to_value(schema_for!(types::IpAuthorization)),
+        ),
+        (
+            "IpAuthorizationPage",
+            to_value(schema_for!(types::IpAuthorizationPage)),
+        ),
+        (
+            "IpAuthorizationCreateRequest",
+            to_value(schema_for!(types::IpAuthorizationCreateRequest)),
+        ),
+        ("WhatsMyIp", to_value(schema_for!(types::WhatsMyIp))),
         ("CountryCode", to_value(schema_for!(types::CountryCode))),
         ("Proxy", to_value(schema_for!(types::Proxy))),
         ("ProxyPage", to_value(schema_for!(types::ProxyPage))),

@@ -58,14 +58,23 @@ pub fn schemathesis(root: &Path) -> Result<()> {
             let download_token = config["proxy_list_download_token"]
                 .as_str()
                 .context("the proxy config has a download token")?;
-            std::fs::write(
-                &config_file,
-                format!(
-                    "# Written by `cargo xtask ci` for this run's mock server account.\n\
-                     [[operations]]\ninclude-operation-id = \"get_proxy_config\"\nparameters = {{ plan_id = {plan_id} }}\n\n\
-                     [[operations]]\ninclude-operation-id = \"download_proxy_list\"\nparameters = {{ token = \"{download_token}\" }}\n"
-                ),
-            )?;
+            let mut toml =
+                String::from("# Written by `cargo xtask ci` for this run's mock server account.\n");
+            for operation in [
+                "get_proxy_config",
+                "list_ip_authorizations",
+                "create_ip_authorization",
+                "get_ip_authorization",
+                "delete_ip_authorization",
+            ] {
+                toml.push_str(&format!(
+                    "\n[[operations]]\ninclude-operation-id = \"{operation}\"\nparameters = {{ plan_id = {plan_id} }}\n"
+                ));
+            }
+            toml.push_str(&format!(
+                "\n[[operations]]\ninclude-operation-id = \"download_proxy_list\"\nparameters = {{ token = \"{download_token}\" }}\n"
+            ));
+            std::fs::write(&config_file, toml)?;
         } else {
             let _ = std::fs::remove_file(&config_file);
         }

@@ -262,6 +262,84 @@ and not a commonly used password.
                 })
         }
     }
+    ///A download token.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct DownloadToken {
+        ///When the token stops working; null if it does not expire.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub expire_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The token's ID.
+        pub id: i64,
+        ///The token, as it goes in the download URL.
+        pub key: ::webshare_api::Secret,
+        pub scope: DownloadTokenScope,
+    }
+    impl DownloadToken {
+        pub fn builder() -> builder::DownloadToken {
+            Default::default()
+        }
+    }
+    ///The kind of download a token authorises.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum DownloadTokenScope {
+        #[serde(rename = "proxy_list")]
+        ProxyList,
+        #[serde(rename = "replaced_proxy")]
+        ReplacedProxy,
+        #[serde(rename = "activity")]
+        Activity,
+    }
+    impl ::std::fmt::Display for DownloadTokenScope {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ProxyList => f.write_str("proxy_list"),
+                Self::ReplacedProxy => f.write_str("replaced_proxy"),
+                Self::Activity => f.write_str("activity"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DownloadTokenScope {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "proxy_list" => Ok(Self::ProxyList),
+                "replaced_proxy" => Ok(Self::ReplacedProxy),
+                "activity" => Ok(Self::Activity),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DownloadTokenScope {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for DownloadTokenScope {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /**Every error response. `detail` and `code` describe errors about the request as a whole (401, 403, 404,
 429, 5xx). Validation errors (400) have one entry per rejected request field, keyed by the field's
 name, and `non_field_errors` for the rest.
@@ -331,6 +409,117 @@ message and a machine-readable code.
     }
     impl FieldErrorDetail {
         pub fn builder() -> builder::FieldErrorDetail {
+            Default::default()
+        }
+    }
+    ///An IP address authorized to use the proxies without a password.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct IpAuthorization {
+        ///When it was authorized.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The IP authorization's ID.
+        pub id: i64,
+        ///The authorized IP address.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ip_address: ::std::option::Option<::std::string::String>,
+        ///When the address last used the proxies; null if never.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_used_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+    }
+    impl IpAuthorization {
+        pub fn builder() -> builder::IpAuthorization {
+            Default::default()
+        }
+    }
+    ///The IP address to authorize.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct IpAuthorizationCreateRequest {
+        ///An IPv4 or IPv6 address. One already authorized is refused (400).
+        pub ip_address: IpAuthorizationCreateRequestIpAddress,
+    }
+    impl IpAuthorizationCreateRequest {
+        pub fn builder() -> builder::IpAuthorizationCreateRequest {
+            Default::default()
+        }
+    }
+    ///An IPv4 or IPv6 address. One already authorized is refused (400).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct IpAuthorizationCreateRequestIpAddress(::std::string::String);
+    impl ::std::ops::Deref for IpAuthorizationCreateRequestIpAddress {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<IpAuthorizationCreateRequestIpAddress>
+    for ::std::string::String {
+        fn from(value: IpAuthorizationCreateRequestIpAddress) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for IpAuthorizationCreateRequestIpAddress {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for IpAuthorizationCreateRequestIpAddress {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for IpAuthorizationCreateRequestIpAddress {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IpAuthorizationCreateRequestIpAddress {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///One page of IP authorizations.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct IpAuthorizationPage {
+        ///How many IP authorizations there are, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<IpAuthorization>,
+    }
+    impl IpAuthorizationPage {
+        pub fn builder() -> builder::IpAuthorizationPage {
             Default::default()
         }
     }
@@ -774,6 +963,19 @@ used password.
             Default::default()
         }
     }
+    ///The caller's public IP address.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct WhatsMyIp {
+        ///The address the request came from.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ip_address: ::std::option::Option<::std::string::String>,
+    }
+    impl WhatsMyIp {
+        pub fn builder() -> builder::WhatsMyIp {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -1187,6 +1389,102 @@ used password.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct DownloadToken {
+            expire_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            key: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            scope: ::std::result::Result<
+                super::DownloadTokenScope,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DownloadToken {
+            fn default() -> Self {
+                Self {
+                    expire_at: Err("no value supplied for expire_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    key: Err("no value supplied for key".to_string()),
+                    scope: Err("no value supplied for scope".to_string()),
+                }
+            }
+        }
+        impl DownloadToken {
+            pub fn expire_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expire_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expire_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DownloadTokenScope>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DownloadToken> for super::DownloadToken {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DownloadToken,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expire_at: value.expire_at?,
+                    id: value.id?,
+                    key: value.key?,
+                    scope: value.scope?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DownloadToken> for DownloadToken {
+            fn from(value: super::DownloadToken) -> Self {
+                Self {
+                    expire_at: Ok(value.expire_at),
+                    id: Ok(value.id),
+                    key: Ok(value.key),
+                    scope: Ok(value.scope),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Error {
             code: ::std::result::Result<
                 ::std::option::Option<super::ErrorCode>,
@@ -1356,6 +1654,254 @@ used password.
                 Self {
                     code: Ok(value.code),
                     message: Ok(value.message),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IpAuthorization {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            ip_address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IpAuthorization {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    ip_address: Err("no value supplied for ip_address".to_string()),
+                    last_used_at: Err("no value supplied for last_used_at".to_string()),
+                }
+            }
+        }
+        impl IpAuthorization {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn ip_address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_address: {e}")
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IpAuthorization> for super::IpAuthorization {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IpAuthorization,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    ip_address: value.ip_address?,
+                    last_used_at: value.last_used_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IpAuthorization> for IpAuthorization {
+            fn from(value: super::IpAuthorization) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    ip_address: Ok(value.ip_address),
+                    last_used_at: Ok(value.last_used_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IpAuthorizationCreateRequest {
+            ip_address: ::std::result::Result<
+                super::IpAuthorizationCreateRequestIpAddress,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IpAuthorizationCreateRequest {
+            fn default() -> Self {
+                Self {
+                    ip_address: Err("no value supplied for ip_address".to_string()),
+                }
+            }
+        }
+        impl IpAuthorizationCreateRequest {
+            pub fn ip_address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IpAuthorizationCreateRequestIpAddress>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_address: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IpAuthorizationCreateRequest>
+        for super::IpAuthorizationCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IpAuthorizationCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ip_address: value.ip_address?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IpAuthorizationCreateRequest>
+        for IpAuthorizationCreateRequest {
+            fn from(value: super::IpAuthorizationCreateRequest) -> Self {
+                Self {
+                    ip_address: Ok(value.ip_address),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IpAuthorizationPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::IpAuthorization>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IpAuthorizationPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl IpAuthorizationPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IpAuthorization>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IpAuthorizationPage>
+        for super::IpAuthorizationPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IpAuthorizationPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IpAuthorizationPage> for IpAuthorizationPage {
+            fn from(value: super::IpAuthorizationPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
                 }
             }
         }
@@ -3173,6 +3719,51 @@ used password.
         impl ::std::convert::From<super::TokenResponse> for TokenResponse {
             fn from(value: super::TokenResponse) -> Self {
                 Self { token: Ok(value.token) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WhatsMyIp {
+            ip_address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WhatsMyIp {
+            fn default() -> Self {
+                Self {
+                    ip_address: Err("no value supplied for ip_address".to_string()),
+                }
+            }
+        }
+        impl WhatsMyIp {
+            pub fn ip_address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_address: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WhatsMyIp> for super::WhatsMyIp {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WhatsMyIp,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ip_address: value.ip_address?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WhatsMyIp> for WhatsMyIp {
+            fn from(value: super::WhatsMyIp) -> Self {
+                Self {
+                    ip_address: Ok(value.ip_address),
+                }
             }
         }
     }

@@ -25,7 +25,13 @@
 //! | [`list_proxies`](ListProxies) | GET | `/v2/proxy/list/` | required | yes | yes | Json | page number | proxy_list |
 //! | [`download_proxy_list`](DownloadProxyList) | GET | `/v2/proxy/list/download/{token}/{country_codes}/any/{authentication_method}/{endpoint_mode}/{search}/` | none | yes | yes | Text | none | proxy_list_download |
 //! | [`get_proxy_config`](GetProxyConfig) | GET | `/v3/proxy/config` | required | yes | yes | Json | none | general |
+//! | [`list_ip_authorizations`](ListIpAuthorizations) | GET | `/v2/proxy/ipauthorization/` | required | yes | no | Json | page number | general |
+//! | [`create_ip_authorization`](CreateIpAuthorization) | POST | `/v2/proxy/ipauthorization/` | required | no | no | Json | none | general |
+//! | [`whats_my_ip`](WhatsMyIp) | GET | `/v2/proxy/ipauthorization/whatsmyip/` | required | yes | no | Json | none | general |
+//! | [`get_ip_authorization`](GetIpAuthorization) | GET | `/v2/proxy/ipauthorization/{id}/` | required | yes | no | Json | none | general |
 //! | [`delete_ip_authorization`](DeleteIpAuthorization) | DELETE | `/v2/proxy/ipauthorization/{id}/` | required | yes | no | Empty | none | general |
+//! | [`get_download_token`](GetDownloadToken) | GET | `/v2/download_token/{scope}/` | required | yes | yes | Json | none | general |
+//! | [`reset_download_token`](ResetDownloadToken) | POST | `/v2/download_token/{scope}/reset/` | required | yes | yes | Json | none | general |
 //! | [`list_proxy_activity`](ListProxyActivity) | GET | `/v2/proxy/activity/` | required | yes | no | Json | cursor | general |
 use crate::endpoint::{
     Auth, Endpoint, Operation, Pagination, ParamError, Query, RawParams, ResponseKind,
@@ -54,7 +60,13 @@ pub const ALL: &[&Operation] = &[
     &LIST_PROXIES,
     &DOWNLOAD_PROXY_LIST,
     &GET_PROXY_CONFIG,
+    &LIST_IP_AUTHORIZATIONS,
+    &CREATE_IP_AUTHORIZATION,
+    &WHATS_MY_IP,
+    &GET_IP_AUTHORIZATION,
     &DELETE_IP_AUTHORIZATION,
+    &GET_DOWNLOAD_TOKEN,
+    &RESET_DOWNLOAD_TOKEN,
     &LIST_PROXY_ACTIVITY,
 ];
 /// Names every operation; a `match` on it is checked for exhaustiveness by the compiler.
@@ -96,8 +108,20 @@ pub enum OperationId {
     DownloadProxyList,
     /// [`GET_PROXY_CONFIG`]
     GetProxyConfig,
+    /// [`LIST_IP_AUTHORIZATIONS`]
+    ListIpAuthorizations,
+    /// [`CREATE_IP_AUTHORIZATION`]
+    CreateIpAuthorization,
+    /// [`WHATS_MY_IP`]
+    WhatsMyIp,
+    /// [`GET_IP_AUTHORIZATION`]
+    GetIpAuthorization,
     /// [`DELETE_IP_AUTHORIZATION`]
     DeleteIpAuthorization,
+    /// [`GET_DOWNLOAD_TOKEN`]
+    GetDownloadToken,
+    /// [`RESET_DOWNLOAD_TOKEN`]
+    ResetDownloadToken,
     /// [`LIST_PROXY_ACTIVITY`]
     ListProxyActivity,
 }
@@ -123,7 +147,13 @@ impl OperationId {
             Self::ListProxies => &LIST_PROXIES,
             Self::DownloadProxyList => &DOWNLOAD_PROXY_LIST,
             Self::GetProxyConfig => &GET_PROXY_CONFIG,
+            Self::ListIpAuthorizations => &LIST_IP_AUTHORIZATIONS,
+            Self::CreateIpAuthorization => &CREATE_IP_AUTHORIZATION,
+            Self::WhatsMyIp => &WHATS_MY_IP,
+            Self::GetIpAuthorization => &GET_IP_AUTHORIZATION,
             Self::DeleteIpAuthorization => &DELETE_IP_AUTHORIZATION,
+            Self::GetDownloadToken => &GET_DOWNLOAD_TOKEN,
+            Self::ResetDownloadToken => &RESET_DOWNLOAD_TOKEN,
             Self::ListProxyActivity => &LIST_PROXY_ACTIVITY,
         }
     }
@@ -547,6 +577,86 @@ pub static GET_PROXY_CONFIG: Operation = Operation {
     path_params: &[],
     query_params: &["plan_id"],
 };
+/// `GET /v2/proxy/ipauthorization/`: List IP authorizations
+pub static LIST_IP_AUTHORIZATIONS: Operation = Operation {
+    id: OperationId::ListIpAuthorizations,
+    name: "list_ip_authorizations",
+    method: ::http::Method::GET,
+    path: "/v2/proxy/ipauthorization/",
+    tag: "IP Authorization",
+    summary: "List IP authorizations",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size", "plan_id"],
+};
+/// `POST /v2/proxy/ipauthorization/`: Create an IP authorization
+pub static CREATE_IP_AUTHORIZATION: Operation = Operation {
+    id: OperationId::CreateIpAuthorization,
+    name: "create_ip_authorization",
+    method: ::http::Method::POST,
+    path: "/v2/proxy/ipauthorization/",
+    tag: "IP Authorization",
+    summary: "Create an IP authorization",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &["plan_id"],
+};
+/// `GET /v2/proxy/ipauthorization/whatsmyip/`: What's my IP
+pub static WHATS_MY_IP: Operation = Operation {
+    id: OperationId::WhatsMyIp,
+    name: "whats_my_ip",
+    method: ::http::Method::GET,
+    path: "/v2/proxy/ipauthorization/whatsmyip/",
+    tag: "IP Authorization",
+    summary: "What's my IP",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/proxy/ipauthorization/{id}/`: Get an IP authorization
+pub static GET_IP_AUTHORIZATION: Operation = Operation {
+    id: OperationId::GetIpAuthorization,
+    name: "get_ip_authorization",
+    method: ::http::Method::GET,
+    path: "/v2/proxy/ipauthorization/{id}/",
+    tag: "IP Authorization",
+    summary: "Get an IP authorization",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &["plan_id"],
+};
 /// `DELETE /v2/proxy/ipauthorization/{id}/`: Delete an IP authorization
 pub static DELETE_IP_AUTHORIZATION: Operation = Operation {
     id: OperationId::DeleteIpAuthorization,
@@ -566,6 +676,46 @@ pub static DELETE_IP_AUTHORIZATION: Operation = Operation {
     subuser: false,
     path_params: &["id"],
     query_params: &["plan_id"],
+};
+/// `GET /v2/download_token/{scope}/`: Get a download token
+pub static GET_DOWNLOAD_TOKEN: Operation = Operation {
+    id: OperationId::GetDownloadToken,
+    name: "get_download_token",
+    method: ::http::Method::GET,
+    path: "/v2/download_token/{scope}/",
+    tag: "Downloads",
+    summary: "Get a download token",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["scope"],
+    query_params: &[],
+};
+/// `POST /v2/download_token/{scope}/reset/`: Reset a download token
+pub static RESET_DOWNLOAD_TOKEN: Operation = Operation {
+    id: OperationId::ResetDownloadToken,
+    name: "reset_download_token",
+    method: ::http::Method::POST,
+    path: "/v2/download_token/{scope}/reset/",
+    tag: "Downloads",
+    summary: "Reset a download token",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["scope"],
+    query_params: &[],
 };
 /// `GET /v2/proxy/activity/`: List proxy activity
 pub static LIST_PROXY_ACTIVITY: Operation = Operation {
@@ -1389,6 +1539,221 @@ impl Endpoint for GetProxyConfig {
         })
     }
 }
+/// The parameters of `list_ip_authorizations` (`GET /v2/proxy/ipauthorization/`): List IP authorizations
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListIpAuthorizations {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl ListIpAuthorizations {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListIpAuthorizations {
+    const OPERATION: &'static Operation = &LIST_IP_AUTHORIZATIONS;
+    type Body = ();
+    type Response = crate::types::IpAuthorizationPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/ipauthorization/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListIpAuthorizations {
+    type Item = crate::types::IpAuthorization;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `create_ip_authorization` (`POST /v2/proxy/ipauthorization/`): Create an IP authorization
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateIpAuthorization {
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl CreateIpAuthorization {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for CreateIpAuthorization {
+    const OPERATION: &'static Operation = &CREATE_IP_AUTHORIZATION;
+    type Body = crate::types::IpAuthorizationCreateRequest;
+    type Response = crate::types::IpAuthorization;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/ipauthorization/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `whats_my_ip` (`GET /v2/proxy/ipauthorization/whatsmyip/`): What's my IP
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct WhatsMyIp;
+impl Endpoint for WhatsMyIp {
+    const OPERATION: &'static Operation = &WHATS_MY_IP;
+    type Body = ();
+    type Response = crate::types::WhatsMyIp;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/ipauthorization/whatsmyip/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_ip_authorization` (`GET /v2/proxy/ipauthorization/{id}/`): Get an IP authorization
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetIpAuthorization {
+    /// The ID of the IP authorization. (`id`, path, required)
+    pub id: i64,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl GetIpAuthorization {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self {
+            id: id.into(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for GetIpAuthorization {
+    const OPERATION: &'static Operation = &GET_IP_AUTHORIZATION;
+    type Body = ();
+    type Response = crate::types::IpAuthorization;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/ipauthorization/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
 /// The parameters of `delete_ip_authorization` (`DELETE /v2/proxy/ipauthorization/{id}/`): Delete an IP authorization
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteIpAuthorization {
@@ -1441,6 +1806,84 @@ impl Endpoint for DeleteIpAuthorization {
                 .query("plan_id")
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
                 .transpose()?,
+        })
+    }
+}
+/// The parameters of `get_download_token` (`GET /v2/download_token/{scope}/`): Get a download token
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetDownloadToken {
+    /// Which download the token is for. (`scope`, path, required)
+    pub scope: crate::types::DownloadTokenScope,
+}
+impl GetDownloadToken {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(scope: impl Into<crate::types::DownloadTokenScope>) -> Self {
+        Self { scope: scope.into() }
+    }
+}
+impl Endpoint for GetDownloadToken {
+    const OPERATION: &'static Operation = &GET_DOWNLOAD_TOKEN;
+    type Body = ();
+    type Response = crate::types::DownloadToken;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/download_token/");
+        crate::endpoint::push_segment(out, &self.scope);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            scope: crate::endpoint::parse::required(
+                "scope",
+                Some(raw.path("scope")?)
+                    .map(|v| (crate::endpoint::parse::choice)("scope", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `reset_download_token` (`POST /v2/download_token/{scope}/reset/`): Reset a download token
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResetDownloadToken {
+    /// Which download the token is for. (`scope`, path, required)
+    pub scope: crate::types::DownloadTokenScope,
+}
+impl ResetDownloadToken {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(scope: impl Into<crate::types::DownloadTokenScope>) -> Self {
+        Self { scope: scope.into() }
+    }
+}
+impl Endpoint for ResetDownloadToken {
+    const OPERATION: &'static Operation = &RESET_DOWNLOAD_TOKEN;
+    type Body = ();
+    type Response = crate::types::DownloadToken;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/download_token/");
+        crate::endpoint::push_segment(out, &self.scope);
+        out.push_str("/reset/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            scope: crate::endpoint::parse::required(
+                "scope",
+                Some(raw.path("scope")?)
+                    .map(|v| (crate::endpoint::parse::choice)("scope", v))
+                    .transpose()?,
+            )?,
         })
     }
 }

@@ -3,7 +3,9 @@
 use clap::{Args, Parser, Subcommand};
 
 use crate::generated::{
-    DeleteIpAuthorizationArgs, GetProxyConfigArgs, ListProxiesArgs, ListProxyActivityArgs,
+    CreateIpAuthorizationArgs, DeleteIpAuthorizationArgs, GetDownloadTokenArgs,
+    GetIpAuthorizationArgs, GetProxyConfigArgs, ListIpAuthorizationsArgs, ListProxiesArgs,
+    ListProxyActivityArgs, ResetDownloadTokenArgs,
 };
 
 /// Exit codes, also listed in `webshare --help`.
@@ -114,7 +116,10 @@ pub enum Command {
     ProxyConfig(ProxyConfigCommand),
     /// IP addresses authorized to use the proxies without a password.
     #[command(subcommand)]
-    IpAuthorizations(IpAuthorizationsCommand),
+    IpAuth(IpAuthCommand),
+    /// The tokens of the download links (withheld unless --show-token).
+    #[command(subcommand)]
+    DownloadToken(DownloadTokenCommand),
     /// The proxy activity log.
     #[command(subcommand)]
     Activity(ActivityCommand),
@@ -186,9 +191,66 @@ pub enum ProxyConfigCommand {
 
 /// IP authorization subcommands.
 #[derive(Debug, Subcommand)]
-pub enum IpAuthorizationsCommand {
+pub enum IpAuthCommand {
+    /// List the authorized IP addresses (one page, or every page with --all).
+    List(IpAuthListArgs),
+    /// Authorize an IP address, or this machine's public address with --this-machine (idempotent).
+    Add(IpAuthAddArgs),
+    /// Show one IP authorization.
+    Show(GetIpAuthorizationArgs),
     /// Remove an authorized IP address.
-    Delete(DeleteIpAuthorizationArgs),
+    Remove(DeleteIpAuthorizationArgs),
+    /// Show this machine's public IP address, as Webshare sees it.
+    WhatsMyIp,
+}
+
+/// `ip-auth list`.
+#[derive(Debug, Args)]
+pub struct IpAuthListArgs {
+    /// The page and plan.
+    #[command(flatten)]
+    pub params: ListIpAuthorizationsArgs,
+    /// Every page, fetched one after another.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `ip-auth add`.
+#[derive(Debug, Args)]
+pub struct IpAuthAddArgs {
+    /// The IPv4 or IPv6 address to authorize.
+    #[arg(
+        value_name = "IP",
+        required_unless_present = "this_machine",
+        conflicts_with = "this_machine"
+    )]
+    pub ip: Option<String>,
+    /// Authorize this machine's public address (what's my IP), unless it already is.
+    #[arg(long)]
+    pub this_machine: bool,
+    /// The plan.
+    #[command(flatten)]
+    pub params: CreateIpAuthorizationArgs,
+}
+
+/// Download token subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DownloadTokenCommand {
+    /// Show the token of one kind of download link.
+    Show(DownloadTokenArgs<GetDownloadTokenArgs>),
+    /// Replace the token of one kind of download link; links with the old one stop working.
+    Reset(DownloadTokenArgs<ResetDownloadTokenArgs>),
+}
+
+/// A download token command's scope, and whether to print the token.
+#[derive(Debug, Args)]
+pub struct DownloadTokenArgs<T: Args> {
+    /// The scope.
+    #[command(flatten)]
+    pub params: T,
+    /// Print the token itself (it grants the download: treat it as a secret).
+    #[arg(long)]
+    pub show_token: bool,
 }
 
 /// Activity subcommands.

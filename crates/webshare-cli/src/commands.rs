@@ -384,8 +384,11 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             crate::proxy_commands::proxy_config(&settings.authenticated()?, command, cli.json)
                 .await?;
         }
-        Command::IpAuthorizations(command) => {
-            crate::proxy_commands::ip_authorizations(&settings.authenticated()?, command, cli.json)
+        Command::IpAuth(command) => {
+            crate::proxy_commands::ip_auth(&settings.authenticated()?, command, cli.json).await?;
+        }
+        Command::DownloadToken(command) => {
+            crate::proxy_commands::download_token(&settings.authenticated()?, command, cli.json)
                 .await?;
         }
         Command::Activity(command) => {

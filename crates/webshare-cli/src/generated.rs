@@ -146,6 +146,76 @@ impl GetProxyConfigArgs {
         params
     }
 }
+/// The parameters of `list_ip_authorizations` (GET /v2/proxy/ipauthorization/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListIpAuthorizationsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl ListIpAuthorizationsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListIpAuthorizations {
+        let mut params = ::webshare::operations::ListIpAuthorizations::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `create_ip_authorization` (POST /v2/proxy/ipauthorization/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CreateIpAuthorizationArgs {
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl CreateIpAuthorizationArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::CreateIpAuthorization {
+        let mut params = ::webshare::operations::CreateIpAuthorization::new();
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `get_ip_authorization` (GET /v2/proxy/ipauthorization/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetIpAuthorizationArgs {
+    #[arg(value_name = "ID", help = "The ID of the IP authorization.")]
+    pub id: i64,
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl GetIpAuthorizationArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetIpAuthorization {
+        let mut params = ::webshare::operations::GetIpAuthorization::new(self.id);
+        params.plan_id = self.plan_id;
+        params
+    }
+}
 /// The parameters of `delete_ip_authorization` (DELETE /v2/proxy/ipauthorization/{id}/) as command-line arguments.
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct DeleteIpAuthorizationArgs {
@@ -163,6 +233,54 @@ impl DeleteIpAuthorizationArgs {
     pub fn into_params(self) -> ::webshare::operations::DeleteIpAuthorization {
         let mut params = ::webshare::operations::DeleteIpAuthorization::new(self.id);
         params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `get_download_token` (GET /v2/download_token/{scope}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetDownloadTokenArgs {
+    #[arg(
+        value_name = "SCOPE",
+        help = "Which download the token is for.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(
+                ["proxy_list",
+                "replaced_proxy",
+                "activity"]
+            ),
+            |s|s.parse::<::webshare::types::DownloadTokenScope>(),
+        )
+    )]
+    pub scope: ::webshare::types::DownloadTokenScope,
+}
+impl GetDownloadTokenArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetDownloadToken {
+        let params = ::webshare::operations::GetDownloadToken::new(self.scope);
+        params
+    }
+}
+/// The parameters of `reset_download_token` (POST /v2/download_token/{scope}/reset/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ResetDownloadTokenArgs {
+    #[arg(
+        value_name = "SCOPE",
+        help = "Which download the token is for.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(
+                ["proxy_list",
+                "replaced_proxy",
+                "activity"]
+            ),
+            |s|s.parse::<::webshare::types::DownloadTokenScope>(),
+        )
+    )]
+    pub scope: ::webshare::types::DownloadTokenScope,
+}
+impl ResetDownloadTokenArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ResetDownloadToken {
+        let params = ::webshare::operations::ResetDownloadToken::new(self.scope);
         params
     }
 }

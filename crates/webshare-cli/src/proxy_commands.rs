@@ -5,11 +5,11 @@ use std::io::Write as _;
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use webshare::operations::DownloadProxyList;
-use webshare::types::{Proxy, ProxyActivity};
+use webshare::types::{IpAuthorization, Proxy, ProxyActivity};
 use webshare::{Client, Secret};
 
 use crate::cli::{
-    ActivityCommand, ActivityListArgs, DownloadArgs, IpAuthorizationsCommand, ListArgs,
+    ActivityCommand, ActivityListArgs, DownloadArgs, DownloadTokenCommand, IpAuthCommand, ListArgs,
     ProxiesCommand, ProxyConfigCommand,
 };
 use crate::failure::Failure;
@@ -191,23 +191,133 @@ pub async fn proxy_config(
     Ok(())
 }
 
-/// `ip-authorizations delete`.
-pub async fn ip_authorizations(
+/// `ip-auth ...`.
+pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Result<(), Failure> {
+    let print = |a: &IpAuthorization| {
+        if json {
+            println!(
+                "{}",
+                json_line(&serde_json::to_value(a).unwrap_or(Value::Null))
+            );
+        } else {
+            println!(
+                "{}  {}  authorized {}",
+                a.id,
+                escape_controls(a.ip_address.as_deref().unwrap_or("-")),
+                a.created_at
+                    .map_or_else(|| "-".to_owned(), |t| t.to_rfc3339())
+            );
+        }
+    };
+    match command {
+        IpAuthCommand::List(args) => {
+            let params = args.params.clone().into_params();
+            if args.all {
+                let client = match params.plan_id {
+                    Some(plan) => client.for_plan(plan),
+                    None => client.clone(),
+                };
+                let mut all = std::pin::pin!(client.ip_authorizations().list_all());
+                while let Some(a) = all.try_next().await? {
+                    print(&a);
+                }
+            } else {
+                let page = client.ip_authorizations().list(&params).await?;
+                page.results.iter().for_each(print);
+                if !json && page.next.is_some() {
+                    eprintln!("more with --page or --all");
+                }
+            }
+        }
+        IpAuthCommand::Add(args) => {
+            let params = args.params.clone().into_params();
+            let client = match params.plan_id {
+                Some(plan) => client.for_plan(plan),
+                None => client.clone(),
+            };
+            let created = match &args.ip {
+                Some(ip) if !args.this_machine => client.ip_authorizations().create(ip).await?,
+                _ => client.ip_authorizations().authorize_this_machine().await?,
+            };
+            print(&created);
+        }
+        IpAuthCommand::Show(args) => {
+            let params = args.clone().into_params();
+            let client = match params.plan_id {
+                Some(plan) => client.for_plan(plan),
+                None => client.clone(),
+            };
+            print(&client.ip_authorizations().get(params.id).await?);
+        }
+        IpAuthCommand::Remove(args) => {
+            let params = args.clone().into_params();
+            let client = match params.plan_id {
+                Some(plan) => client.for_plan(plan),
+                None => client.clone(),
+            };
+            client.ip_authorizations().delete(params.id).await?;
+            if json {
+                println!("{}", json!({"deleted": params.id}));
+            } else {
+                println!("IP authorization {} deleted.", params.id);
+            }
+        }
+        IpAuthCommand::WhatsMyIp => {
+            let ip = client.ip_authorizations().whats_my_ip().await?;
+            if json {
+                println!("{}", json_line(&json!({"ip_address": ip})));
+            } else {
+                println!("{}", escape_controls(&ip));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `download-token show|reset`: the key is withheld unless `--show-token`.
+pub async fn download_token(
     client: &Client,
-    command: &IpAuthorizationsCommand,
+    command: &DownloadTokenCommand,
     json: bool,
 ) -> Result<(), Failure> {
-    let IpAuthorizationsCommand::Delete(args) = command;
-    let params = args.clone().into_params();
-    let client = match params.plan_id {
-        Some(plan) => client.for_plan(plan),
-        None => client.clone(),
+    let (token, show, what) = match command {
+        DownloadTokenCommand::Show(args) => (
+            client
+                .download_tokens()
+                .get(args.params.clone().into_params().scope)
+                .await?,
+            args.show_token,
+            "Download token",
+        ),
+        DownloadTokenCommand::Reset(args) => (
+            client
+                .download_tokens()
+                .reset(args.params.clone().into_params().scope)
+                .await?,
+            args.show_token,
+            "New download token (links with the old one stopped working)",
+        ),
     };
-    client.ip_authorizations().delete(params.id).await?;
-    if json {
-        println!("{}", json!({"deleted": params.id}));
+    let key = if show {
+        token.key.expose().to_owned()
     } else {
-        println!("IP authorization {} deleted.", params.id);
+        "[redacted]".to_owned()
+    };
+    let expires = token
+        .expire_at
+        .map_or_else(|| "never".to_owned(), |t| t.to_rfc3339());
+    if json {
+        println!(
+            "{}",
+            json_line(
+                &json!({"id": token.id, "scope": token.scope.to_string(), "key": key, "expire_at": token.expire_at})
+            )
+        );
+    } else {
+        println!("{what} for {}: {key} (expires {expires})", token.scope);
+        if !show {
+            eprintln!("Token not shown: add --show-token to print it.");
+        }
     }
     Ok(())
 }

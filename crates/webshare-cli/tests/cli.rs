@@ -892,7 +892,10 @@ fn help_texts() {
         &["proxies", "list", "--help"],
         &["proxies", "download", "--help"],
         &["proxy-config", "get", "--help"],
-        &["ip-authorizations", "delete", "--help"],
+        &["ip-auth", "--help"],
+        &["ip-auth", "add", "--help"],
+        &["ip-auth", "remove", "--help"],
+        &["download-token", "reset", "--help"],
         &["activity", "list", "--help"],
     ] {
         let name =
@@ -1086,13 +1089,58 @@ fn proxy_commands_against_the_mock() {
         .authorize_ip(EMAIL, "10.9.8.7")
         .unwrap()
         .to_string();
-    let deleted = with_key(&["ip-authorizations", "delete", &id], 0);
+    let deleted = with_key(&["ip-auth", "remove", &id], 0);
     assert!(
         deleted
             .stdout
             .contains(&format!("IP authorization {id} deleted."))
     );
-    with_key(&["ip-authorizations", "delete", &id], 1);
+    with_key(&["ip-auth", "remove", &id], 1);
+
+    // This machine, twice: one authorization. Then the list, and what's my IP.
+    let added = with_key(&["--json", "ip-auth", "add", "--this-machine"], 0);
+    let again = with_key(&["--json", "ip-auth", "add", "--this-machine"], 0);
+    assert_eq!(added.stdout, again.stdout);
+    let added: serde_json::Value = serde_json::from_str(added.stdout.trim()).unwrap();
+    assert_eq!(added["ip_address"], "127.0.0.1");
+    let listed = with_key(&["ip-auth", "list", "--all"], 0);
+    assert_eq!(listed.stdout.lines().count(), 1, "{}", listed.stdout);
+    assert!(listed.stdout.contains("127.0.0.1"));
+    assert_eq!(
+        with_key(&["ip-auth", "whats-my-ip"], 0).stdout,
+        "127.0.0.1\n"
+    );
+    let bad = with_key(&["ip-auth", "add", "not-an-ip"], 3);
+    assert!(bad.stderr.contains("ip_address"), "{}", bad.stderr);
+
+    // Download tokens: withheld unless asked; a reset changes the key.
+    let shown = with_key(&["download-token", "show", "proxy_list"], 0);
+    assert!(shown.stdout.contains("[redacted]"), "{}", shown.stdout);
+    let before = with_key(
+        &[
+            "--json",
+            "download-token",
+            "show",
+            "activity",
+            "--show-token",
+        ],
+        0,
+    );
+    let after = with_key(
+        &[
+            "--json",
+            "download-token",
+            "reset",
+            "activity",
+            "--show-token",
+        ],
+        0,
+    );
+    let key =
+        |out: &str| serde_json::from_str::<serde_json::Value>(out.trim()).unwrap()["key"].clone();
+    assert_ne!(key(&before.stdout), key(&after.stdout));
+    assert_ne!(key(&after.stdout), "[redacted]");
+    with_key(&["download-token", "show", "everything"], 2);
 
     // Activity, through the cursor.
     let activity = with_key(&["activity", "list", "--all", "--page-size", "5"], 0);
@@ -1578,7 +1626,7 @@ fn text_from_the_server_cannot_drive_the_terminal() {
             "error: the server rejected the request\n  Wrong.{SHOWN}\n  password{SHOWN}: Too short.{SHOWN}\n"
         )
     );
-    let out = webshare(&["ip-authorizations", "delete", "5"], None, 1);
+    let out = webshare(&["ip-auth", "remove", "5"], None, 1);
     raw(&out);
     assert!(
         out.stderr.contains(r"Nothing here.\u{1b}[2J\u{7}"),

@@ -286,7 +286,7 @@ impl MockServer {
     pub fn authorize_ip(&self, email: &str, ip_address: &str) -> Option<i64> {
         let mut data = self.lock();
         let user = data.user_by_email(email)?;
-        Some(data.authorize_ip(user, ip_address))
+        Some(data.authorize_ip(user, ip_address, state::now()))
     }
 
     /// The IP authorizations (id, address) of the account of `email`.

@@ -43,6 +43,86 @@ pub(crate) struct MockProxy {
 pub(crate) struct IpAuthorization {
     pub id: i64,
     pub ip_address: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl IpAuthorization {
+    /// As the API shows it.
+    pub fn to_type(&self) -> types::IpAuthorization {
+        types::IpAuthorization {
+            id: self.id,
+            ip_address: Some(self.ip_address.clone()),
+            created_at: Some(self.created_at),
+            last_used_at: None,
+        }
+    }
+}
+
+/// The download tokens of a plan, one a scope.
+#[derive(Debug)]
+pub(crate) struct DownloadTokens {
+    /// (scope, id, key, expiry).
+    tokens: Vec<(types::DownloadTokenScope, i64, String, DateTime<Utc>)>,
+}
+
+impl DownloadTokens {
+    fn new(seed: u64, now: DateTime<Utc>) -> Self {
+        use types::DownloadTokenScope::{Activity, ProxyList, ReplacedProxy};
+        let tokens = [ProxyList, ReplacedProxy, Activity]
+            .into_iter()
+            .enumerate()
+            .map(|(i, scope)| {
+                (
+                    scope,
+                    seed as i64 * 3 + i as i64,
+                    random_token(),
+                    now + Duration::days(365),
+                )
+            })
+            .collect();
+        Self { tokens }
+    }
+
+    /// The token of `scope`.
+    pub fn get(&self, scope: types::DownloadTokenScope) -> types::DownloadToken {
+        let (scope, id, key, expire_at) = self
+            .tokens
+            .iter()
+            .find(|(s, ..)| *s == scope)
+            .cloned()
+            .unwrap_or((scope, 0, String::new(), Utc::now()));
+        types::DownloadToken {
+            id,
+            key: webshare_api::Secret::new(key),
+            scope,
+            expire_at: Some(expire_at),
+        }
+    }
+
+    /// A new key for `scope`; the old one stops working.
+    pub fn reset(&mut self, scope: types::DownloadTokenScope) -> types::DownloadToken {
+        for (s, _, key, _) in &mut self.tokens {
+            if *s == scope {
+                *key = random_token();
+            }
+        }
+        self.get(scope)
+    }
+
+    /// Whether `key` is the current token of `scope`.
+    pub fn is(&self, scope: types::DownloadTokenScope, key: &str) -> bool {
+        self.tokens
+            .iter()
+            .any(|(s, _, k, _)| *s == scope && k == key)
+    }
+
+    /// The proxy list's token.
+    pub fn proxy_list(&self) -> String {
+        self.get(types::DownloadTokenScope::ProxyList)
+            .key
+            .expose()
+            .to_owned()
+    }
 }
 
 /// What a plan holds for one account or sub-user.
@@ -51,7 +131,7 @@ pub(crate) struct ProxyScope {
     pub username: String,
     pub password: String,
     pub proxies: Vec<MockProxy>,
-    pub download_token: String,
+    pub download_tokens: DownloadTokens,
     pub ip_authorizations: Vec<IpAuthorization>,
     /// Newest first.
     pub activity: Vec<types::ProxyActivity>,
@@ -116,7 +196,7 @@ impl ProxyScope {
             username: format!("user{seed}"),
             password: random_token()[..12].to_owned(),
             proxies,
-            download_token: random_token(),
+            download_tokens: DownloadTokens::new(seed, now),
             ip_authorizations: Vec::new(),
             activity,
             request_timeout: 86_400,
@@ -157,7 +237,7 @@ impl ProxyScope {
             auto_replace_low_country_confidence_proxies: Some(false),
             auto_replace_out_of_rotation_proxies: Some(false),
             auto_replace_failed_site_check_proxies: Some(false),
-            proxy_list_download_token: webshare_api::Secret::new(&self.download_token),
+            proxy_list_download_token: webshare_api::Secret::new(self.download_tokens.proxy_list()),
         }
     }
 }

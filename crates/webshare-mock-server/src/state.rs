@@ -228,13 +228,14 @@ impl Data {
     }
 
     /// A new IP authorization of `user`'s plan.
-    pub fn authorize_ip(&mut self, user: UserId, ip_address: &str) -> i64 {
+    pub fn authorize_ip(&mut self, user: UserId, ip_address: &str, now: DateTime<Utc>) -> i64 {
         self.next_ip_authorization_id += 1;
         let id = self.next_ip_authorization_id;
         if let Some(account) = self.users.get_mut(&user) {
             account.proxy.ip_authorizations.push(IpAuthorization {
                 id,
                 ip_address: ip_address.to_owned(),
+                created_at: now,
             });
         }
         id

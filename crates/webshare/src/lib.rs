@@ -49,7 +49,7 @@
 //! parameters, token, retry safety, pagination, rate-limit class); this crate writes none of them.
 //!
 //! Proxies: [`Client::proxies`], [`Client::proxy_config`], [`Client::ip_authorizations`],
-//! [`Client::activity`]. The account operations, grouped like the documentation: [`Client::register`], [`Client::login`];
+//! [`Client::download_tokens`], [`Client::activity`]. The account operations, grouped like the documentation: [`Client::register`], [`Client::login`];
 //! [`Client::social`]; [`Client::password`] (reset, change); [`Client::email`] (change);
 //! [`Client::activation`]; [`Client::account`] (delete); [`Client::logout`].
 //!
@@ -64,6 +64,7 @@ mod activity;
 mod auth;
 mod client;
 mod download;
+mod download_tokens;
 mod email;
 mod error;
 #[cfg(test)]
@@ -89,6 +90,7 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use download::{MAX_LINE_BYTES, ProxyLine};
+pub use download_tokens::DownloadTokens;
 pub use email::Email;
 pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error, FieldError, MAX_MESSAGE_CHARS};
 pub use ip_authorizations::IpAuthorizations;

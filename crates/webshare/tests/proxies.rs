@@ -425,3 +425,104 @@ fn rate_limits_default_by_base_url() {
         Some(240)
     );
 }
+
+#[tokio::test]
+async fn ip_authorizations_from_creation_to_removal() {
+    let (server, client) = signed_in(Config::default()).await;
+    let ips = client.ip_authorizations();
+    let created = ips.create("10.9.8.7").await.unwrap();
+    assert_eq!(created.ip_address.as_deref(), Some("10.9.8.7"));
+    assert_eq!(ips.get(created.id).await.unwrap(), created);
+    // The same address again: the server's field error; a malformed one is refused before sending.
+    let err = ips.create("10.9.8.7").await.unwrap_err();
+    assert_eq!(err.field_errors("ip_address").len(), 1, "{err:?}");
+    assert!(matches!(
+        ips.create("10.9.8").await,
+        Err(Error::InvalidInput {
+            field: "ip_address",
+            ..
+        })
+    ));
+    for i in 0..30 {
+        ips.create(&format!("192.0.2.{i}")).await.unwrap();
+    }
+    let first = ips
+        .list(&webshare::operations::ListIpAuthorizations::new().page_size(10i64))
+        .await
+        .unwrap();
+    assert_eq!((first.count, first.results.len()), (31, 10));
+    let all: Vec<_> = ips.list_all().try_collect().await.unwrap();
+    assert_eq!(all.len(), 31);
+    ips.delete(created.id).await.unwrap();
+    assert!(matches!(
+        ips.get(created.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert_eq!(server.ip_authorizations(EMAIL).len(), 30);
+}
+
+#[tokio::test]
+async fn authorizing_this_machine_is_idempotent() {
+    let (server, client) = signed_in(Config::default()).await;
+    let ips = client.ip_authorizations();
+    assert_eq!(ips.whats_my_ip().await.unwrap(), "127.0.0.1");
+    let first = ips.authorize_this_machine().await.unwrap();
+    let again = ips.authorize_this_machine().await.unwrap();
+    assert_eq!(first, again, "the second run finds the first one's");
+    assert_eq!(
+        server.ip_authorizations(EMAIL),
+        vec![(first.id, "127.0.0.1".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn a_download_token_reset_kills_the_old_links() {
+    use webshare::types::DownloadTokenScope;
+    let (server, client) = signed_in(Config::default()).await;
+    let plan = server.plan_id(EMAIL).unwrap();
+    let old = client
+        .download_tokens()
+        .get(DownloadTokenScope::ProxyList)
+        .await
+        .unwrap();
+    assert_eq!(old.scope, DownloadTokenScope::ProxyList);
+    assert!(!format!("{old:?}").contains(old.key.expose()));
+    // The proxy config shows the same token.
+    let config = client.proxy_config().get(Some(plan)).await.unwrap();
+    assert_eq!(config.proxy_list_download_token, old.key);
+    let params = |key: &webshare::Secret| {
+        DownloadProxyList::new(
+            key.clone(),
+            ProxyAuthenticationMethod::Username,
+            ProxyMode::Direct,
+        )
+    };
+    assert!(client.proxies().download(&params(&old.key)).await.is_ok());
+
+    let new = client
+        .download_tokens()
+        .reset(DownloadTokenScope::ProxyList)
+        .await
+        .unwrap();
+    assert_ne!(new.key, old.key);
+    assert!(matches!(
+        client.proxies().download(&params(&old.key)).await.err(),
+        Some(Error::NotFound { .. })
+    ));
+    let lines: Vec<_> = client
+        .proxies()
+        .download(&params(&new.key))
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 100);
+    // Other scopes are separate tokens, untouched.
+    let activity = client
+        .download_tokens()
+        .get(DownloadTokenScope::Activity)
+        .await
+        .unwrap();
+    assert_ne!(activity.key, new.key);
+}

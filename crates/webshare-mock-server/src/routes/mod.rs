@@ -7,6 +7,8 @@
 
 mod account;
 mod activation;
+mod download_tokens;
+mod ip_authorizations;
 mod local;
 mod password;
 mod proxies;
@@ -51,7 +53,13 @@ fn handler(operation: &Operation) -> MethodRouter<Shared> {
         OperationId::ListProxies => on(method, proxies::list_proxies),
         OperationId::DownloadProxyList => on(method, proxies::download_proxy_list),
         OperationId::GetProxyConfig => on(method, proxies::get_proxy_config),
-        OperationId::DeleteIpAuthorization => on(method, proxies::delete_ip_authorization),
+        OperationId::ListIpAuthorizations => on(method, ip_authorizations::list),
+        OperationId::CreateIpAuthorization => on(method, ip_authorizations::create),
+        OperationId::WhatsMyIp => on(method, ip_authorizations::whats_my_ip),
+        OperationId::GetIpAuthorization => on(method, ip_authorizations::get),
+        OperationId::DeleteIpAuthorization => on(method, ip_authorizations::delete),
+        OperationId::GetDownloadToken => on(method, download_tokens::get),
+        OperationId::ResetDownloadToken => on(method, download_tokens::reset),
         OperationId::ListProxyActivity => on(method, proxies::list_proxy_activity),
     }
 }

@@ -6,10 +6,8 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use webshare_api::OrderBy;
-use webshare_api::operations::{
-    DeleteIpAuthorization, DownloadProxyList, GetProxyConfig, ListProxies, ListProxyActivity,
-};
-use webshare_api::types::{self, ProxyAuthenticationMethod, ProxyMode};
+use webshare_api::operations::{DownloadProxyList, GetProxyConfig, ListProxies, ListProxyActivity};
+use webshare_api::types::{self, DownloadTokenScope, ProxyAuthenticationMethod, ProxyMode};
 
 use super::lock;
 use crate::Shared;
@@ -23,13 +21,13 @@ use crate::state::{Data, UserId};
 const DEFAULT_PAGE_SIZE: i64 = 25;
 const MAX_PAGE_SIZE: i64 = 100;
 
-fn not_found() -> ApiError {
+pub(super) fn not_found() -> ApiError {
     ApiError::detail(StatusCode::NOT_FOUND, "Not found.", "not_found")
 }
 
 /// The proxy world a request acts on: the account's plan, or a sub-user's (`X-Subuser`). Another plan's id,
 /// or a sub-user of another account, is a 404.
-fn scope(
+pub(super) fn scope(
     data: &mut Data,
     user: UserId,
     plan_id: Option<i64>,
@@ -48,7 +46,7 @@ fn scope(
     }
 }
 
-fn page_size(requested: Option<i64>) -> Result<usize, ApiError> {
+pub(super) fn page_size(requested: Option<i64>) -> Result<usize, ApiError> {
     match requested {
         None => Ok(DEFAULT_PAGE_SIZE as usize),
         Some(n) if n >= 1 => Ok(n.min(MAX_PAGE_SIZE) as usize),
@@ -60,8 +58,44 @@ fn page_size(requested: Option<i64>) -> Result<usize, ApiError> {
     }
 }
 
+/// The part of a page-numbered list one request asks for, with its `next`/`previous` links.
+pub(super) struct PageWindow {
+    pub range: std::ops::Range<usize>,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+}
+
+impl PageWindow {
+    /// Page `page` (from 1, default 1) of `page_size` (default 25, at most 100) over `count` items; a page
+    /// past the end is a 404 "Invalid page." (the first page of an empty list is not).
+    pub fn of(
+        count: usize,
+        page: Option<i64>,
+        page_size_asked: Option<i64>,
+        headers: &HeaderMap,
+        uri: &axum::http::Uri,
+    ) -> Result<Self, ApiError> {
+        let size = page_size(page_size_asked)?;
+        let page = page.unwrap_or(1);
+        let start = (page.max(1) as usize - 1).saturating_mul(size);
+        if page < 1 || (start >= count && page != 1) {
+            return Err(ApiError::detail(
+                StatusCode::NOT_FOUND,
+                "Invalid page.",
+                "not_found",
+            ));
+        }
+        let end = (start + size).min(count);
+        Ok(Self {
+            range: start.min(count)..end,
+            next: (end < count).then(|| link(headers, uri, "page", &(page + 1).to_string())),
+            previous: (page > 1).then(|| link(headers, uri, "page", &(page - 1).to_string())),
+        })
+    }
+}
+
 /// This request's URL with `key` set to `value`, as the `next`/`previous` links.
-fn link(headers: &HeaderMap, uri: &axum::http::Uri, key: &str, value: &str) -> String {
+pub(super) fn link(headers: &HeaderMap, uri: &axum::http::Uri, key: &str, value: &str) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -137,8 +171,6 @@ pub(super) async fn list_proxies(
     headers: HeaderMap,
     Params(q): Params<ListProxies>,
 ) -> Result<Json<types::ProxyPage>, ApiError> {
-    let size = page_size(q.page_size)?;
-    let page = q.page.unwrap_or(1);
     if let Some(bad) = q
         .ordering
         .iter()
@@ -178,18 +210,9 @@ pub(super) async fn list_proxies(
         }
     }
     let count = proxies.len();
-    let start = (page.max(1) as usize - 1).saturating_mul(size);
-    if page < 1 || (start >= count && page != 1) {
-        return Err(ApiError::detail(
-            StatusCode::NOT_FOUND,
-            "Invalid page.",
-            "not_found",
-        ));
-    }
-    let results = proxies
+    let window = PageWindow::of(count, q.page, q.page_size, &headers, &uri)?;
+    let results = proxies[window.range.clone()]
         .iter()
-        .skip(start)
-        .take(size)
         .map(|p| {
             let mut proxy = scope.to_type(p);
             if !direct {
@@ -198,9 +221,7 @@ pub(super) async fn list_proxies(
             proxy
         })
         .collect();
-    let next =
-        (start + size < count).then(|| link(&headers, &uri, "page", &(page + 1).to_string()));
-    let previous = (page > 1).then(|| link(&headers, &uri, "page", &(page - 1).to_string()));
+    let PageWindow { next, previous, .. } = window;
     Ok(Json(types::ProxyPage {
         count: count as i64,
         next,
@@ -219,12 +240,21 @@ pub(super) async fn download_proxy_list(
     let owner = data
         .users
         .values()
-        .find(|u| u.proxy.download_token == token && !u.deleted)
+        .find(|u| {
+            u.proxy
+                .download_tokens
+                .is(DownloadTokenScope::ProxyList, token)
+                && !u.deleted
+        })
         .map(|u| (&u.proxy, Some(u.plan_id)))
         .or_else(|| {
             data.subusers
                 .values()
-                .find(|s| s.proxy.download_token == token)
+                .find(|s| {
+                    s.proxy
+                        .download_tokens
+                        .is(DownloadTokenScope::ProxyList, token)
+                })
                 .map(|s| (&s.proxy, data.users.get(&s.owner).map(|u| u.plan_id)))
         });
     let Some((scope, plan_id)) = owner else {
@@ -261,21 +291,6 @@ pub(super) async fn get_proxy_config(
     Ok(Json(
         scope(&mut data, user, Some(q.plan_id), q.subuser)?.config(),
     ))
-}
-
-pub(super) async fn delete_ip_authorization(
-    State(app): State<Shared>,
-    User(user, _): User,
-    Params(q): Params<DeleteIpAuthorization>,
-) -> Result<StatusCode, ApiError> {
-    let mut data = lock(&app);
-    let scope = scope(&mut data, user, q.plan_id, None)?;
-    let before = scope.ip_authorizations.len();
-    scope.ip_authorizations.retain(|a| a.id != q.id);
-    if scope.ip_authorizations.len() == before {
-        return Err(not_found());
-    }
-    Ok(StatusCode::NO_CONTENT)
 }
 
 pub(super) async fn list_proxy_activity(
