@@ -130,6 +130,12 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
             to_value(schema_for!(types::IpAuthorizationCreateRequest)),
         ),
         ("WhatsMyIp", to_value(schema_for!(types::WhatsMyIp))),
+        ("ErrorReason", to_value(schema_for!(types::ErrorReason))),
+        ("ProxyStat", to_value(schema_for!(types::ProxyStat))),
+        (
+            "AggregateStats",
+            to_value(schema_for!(types::AggregateStats)),
+        ),
         ("CountryCode", to_value(schema_for!(types::CountryCode))),
         ("Proxy", to_value(schema_for!(types::Proxy))),
         ("ProxyPage", to_value(schema_for!(types::ProxyPage))),

@@ -29,24 +29,28 @@ pub fn schemathesis(root: &Path) -> Result<()> {
     std::fs::create_dir_all(&work_dir)?;
     let spec = root.join(codegen::SPEC_PATH);
     let spec = spec.to_str().context("the path is UTF-8")?;
-    // Logout revokes the token that every other operation is tested with, so it gets a pass (and an
-    // account) of its own.
-    // The logout pass has no links to follow (all of them are about other operations), so no stateful
-    // phase, which schemathesis reports as an error when every link is filtered out.
-    let passes = [
-        (
-            "schemathesis@example.com",
-            "--exclude-operation-id",
-            "examples,coverage,fuzzing,stateful",
-        ),
-        (
-            "logout@example.com",
-            "--include-operation-id",
+    // Logout revokes the token that every other operation is tested with, and a download token reset
+    // kills the download token the first pass is given: each gets a pass (and an account) of its own. Those
+    // passes have no links to follow (all of them are about other operations), so no stateful phase, which
+    // schemathesis reports as an error when every link is filtered out.
+    let alone = ["logout", "reset_download_token"];
+    let mut passes: Vec<(String, Vec<&str>, &str)> = vec![(
+        "schemathesis@example.com".to_owned(),
+        alone
+            .iter()
+            .flat_map(|id| ["--exclude-operation-id", id])
+            .collect(),
+        "examples,coverage,fuzzing,stateful",
+    )];
+    for id in alone {
+        passes.push((
+            format!("{id}@example.com"),
+            vec!["--include-operation-id", id],
             "examples,coverage,fuzzing",
-        ),
-    ];
+        ));
+    }
     for (index, (email, selection, phases)) in passes.into_iter().enumerate() {
-        let token = server.register_token(email)?;
+        let token = server.register_token(&email)?;
         // The first account of a fresh mock server has plan 1001 (plans are numbered in order of
         // registration); the config read proves it. Its plan and download token let every phase reach the
         // operations that need them (the stateful phase does not carry them through links). The logout
@@ -74,36 +78,42 @@ pub fn schemathesis(root: &Path) -> Result<()> {
             toml.push_str(&format!(
                 "\n[[operations]]\ninclude-operation-id = \"download_proxy_list\"\nparameters = {{ token = \"{download_token}\" }}\n"
             ));
+            let activity_token = server.download_token(&token, "activity")?;
+            toml.push_str(&format!(
+                "\n[[operations]]\ninclude-operation-id = \"download_proxy_activity\"\nparameters = {{ download_token = \"{activity_token}\" }}\n"
+            ));
             std::fs::write(&config_file, toml)?;
         } else {
             let _ = std::fs::remove_file(&config_file);
         }
         run_in(
             &work_dir,
-            Command::new(root.join(".venv/bin/schemathesis")).args([
-                "run",
-                spec,
-                "--url",
-                &server.base_url,
-                "--header",
-                &format!("Authorization: Token {token}"),
-                selection,
-                "logout",
-                "--phases",
-                phases,
-                "--checks",
-                "all",
-                // Schema-valid data can still be refused by business rules (wrong credentials, unknown
-                // one-time codes, weak passwords), as the real service refuses it.
-                "--exclude-checks",
-                "positive_data_acceptance",
-                "--max-examples",
-                "100",
-                "--seed",
-                "20261122",
-                "--output-sanitize",
-                "true",
-            ]),
+            Command::new(root.join(".venv/bin/schemathesis"))
+                .args([
+                    "run",
+                    spec,
+                    "--url",
+                    &server.base_url,
+                    "--header",
+                    &format!("Authorization: Token {token}"),
+                ])
+                .args(&selection)
+                .args([
+                    "--phases",
+                    phases,
+                    "--checks",
+                    "all",
+                    // Schema-valid data can still be refused by business rules (wrong credentials, unknown
+                    // one-time codes, weak passwords), as the real service refuses it.
+                    "--exclude-checks",
+                    "positive_data_acceptance",
+                    "--max-examples",
+                    "100",
+                    "--seed",
+                    "20261122",
+                    "--output-sanitize",
+                    "true",
+                ]),
         )?;
     }
     Ok(())

@@ -1,8 +1,8 @@
 //! Emits the command line's argument definitions (`crates/webshare-cli/src/generated.rs`): one
 //! `clap::Args` struct an operation with parameters, its flags, help and allowed values taken from the
 //! spec, and its conversion into the operation's parameter struct. The commands that use them (and the
-//! flows people type) are hand-written. Operations with a secret parameter (a download token) get none:
-//! a secret must not be a command-line argument.
+//! flows people type) are hand-written. A secret parameter (a download token) is never a flag: `into_params`
+//! takes it as an argument, and the command reads it from a safe place.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -15,21 +15,29 @@ pub fn cli_module(facts: &Facts) -> TokenStream {
     let structs = facts
         .operations
         .iter()
-        .filter(|op| !op.params.is_empty())
-        .filter(|op| !op.params.iter().any(|p| p.kind == Kind::Secret))
+        .filter(|op| op.params.iter().any(|p| p.kind != Kind::Secret))
         .map(|op| {
             let name = pascal(&op.id);
             let args = format_ident!("{name}Args");
             let params = format_ident!("{name}");
             let doc = format!(" The parameters of `{}` ({} {}) as command-line arguments.", op.id, op.method, op.path);
-            let fields = op.params.iter().map(arg_field);
+            let is_secret = |p: &&Param| p.kind == Kind::Secret;
+            let fields = op.params.iter().filter(|p| !is_secret(p)).map(arg_field);
+            let secret_args = op.params.iter().filter(is_secret).map(|p| {
+                let f = format_ident!("{}", field_name(p));
+                quote! { #f: impl Into<::webshare::Secret> }
+            });
             let constructor_args = op
                 .params
                 .iter()
                 .filter(|p| crate::emit::is_constructor_arg(p))
                 .map(|p| {
                     let f = format_ident!("{}", field_name(p));
-                    quote! { self.#f }
+                    if p.kind == Kind::Secret {
+                        quote! { #f.into() }
+                    } else {
+                        quote! { self.#f }
+                    }
                 });
             let assignments = op
                 .params
@@ -51,7 +59,7 @@ pub fn cli_module(facts: &Facts) -> TokenStream {
 
                 impl #args {
                     /// The operation's parameters.
-                    pub fn into_params(self) -> ::webshare::operations::#params {
+                    pub fn into_params(self, #(#secret_args),*) -> ::webshare::operations::#params {
                         let #mutability params = ::webshare::operations::#params::new(#(#constructor_args),*);
                         #(#assignments)*
                         params

@@ -50,6 +50,16 @@ impl MockServerProcess {
         self.request("GET", &path, Some(token), None)
     }
 
+    /// The download token of `scope` (e.g. `activity`), read with `token`.
+    pub fn download_token(&self, token: &str, scope: &str) -> Result<String> {
+        let path = spec_path("get_download_token")?.replace("{scope}", scope);
+        let value = self.request("GET", &path, Some(token), None)?;
+        value["key"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("no key in the {scope} download token"))
+    }
+
     /// One request over plain HTTP/1.1 (`path` below the base URL); the JSON answer of a 2xx.
     fn request(
         &self,

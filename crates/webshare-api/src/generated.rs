@@ -37,6 +37,61 @@ pub mod types {
             Default::default()
         }
     }
+    ///Proxy usage summed over a period.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct AggregateStats {
+        ///Requests in flight, on average.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub average_concurrency: ::std::option::Option<f64>,
+        ///Requests per second, on average.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub average_rps: ::std::option::Option<f64>,
+        ///Bytes per request, on average.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_average: ::std::option::Option<i64>,
+        ///Bytes used, plus the projection to the end of the period.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_projected: ::std::option::Option<i64>,
+        ///Bytes used.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_total: ::std::option::Option<i64>,
+        ///Requests by proxy country (ISO 3166-1 alpha-2).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub countries_used: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The failures by reason.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub error_reasons: ::std::option::Option<::std::vec::Vec<ErrorReason>>,
+        ///When the period's last request was sent.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_request_sent_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///Distinct proxies used.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub number_of_proxies_used: ::std::option::Option<i64>,
+        ///Requests by protocol (`http`, `socks`).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub protocols_used: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Requests that failed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub requests_failed: ::std::option::Option<i64>,
+        ///Requests that succeeded.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub requests_successful: ::std::option::Option<i64>,
+        ///Requests made.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub requests_total: ::std::option::Option<i64>,
+    }
+    impl AggregateStats {
+        pub fn builder() -> builder::AggregateStats {
+            Default::default()
+        }
+    }
     ///The code from the email change confirmation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -380,6 +435,34 @@ key holds that field's errors instead, like any other field.
     impl ::std::convert::From<::std::vec::Vec<FieldError>> for ErrorCode {
         fn from(value: ::std::vec::Vec<FieldError>) -> Self {
             Self::Array(value)
+        }
+    }
+    ///How many requests of a period failed for one reason.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ErrorReason {
+        ///How many requests failed so.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub count: ::std::option::Option<i64>,
+        ///How to fix it.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub how_to_fix: ::std::option::Option<::std::string::String>,
+        ///The HTTP status the proxy answered.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub http_status: ::std::option::Option<i64>,
+        ///The error's code, e.g. `client_connect_forbidden_host`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        ///Its kind, e.g. `configuration`.
+        #[serde(
+            rename = "type",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl ErrorReason {
+        pub fn builder() -> builder::ErrorReason {
+            Default::default()
         }
     }
     /**One validation error. The API has been seen sending both forms: a plain message, or an object with a
@@ -879,6 +962,63 @@ not a commonly used password.
             Default::default()
         }
     }
+    ///Proxy usage of one hour.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyStat {
+        ///Requests in flight, on average over the hour.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub average_concurrency: ::std::option::Option<f64>,
+        ///Requests per second, on average over the hour.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub average_rps: ::std::option::Option<f64>,
+        ///Bytes per request, on average.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_average: ::std::option::Option<i64>,
+        ///Bytes used in the hour.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_total: ::std::option::Option<i64>,
+        ///Requests by proxy country (ISO 3166-1 alpha-2).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub countries_used: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The failures by reason.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub error_reasons: ::std::option::Option<::std::vec::Vec<ErrorReason>>,
+        ///Whether the hour is in the future (projected from past use).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_projected: ::std::option::Option<bool>,
+        ///When the hour's last request was sent.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_request_sent_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///Distinct proxies used.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub number_of_proxies_used: ::std::option::Option<i64>,
+        ///Requests by protocol (`http`, `socks`).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub protocols_used: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Requests that failed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub requests_failed: ::std::option::Option<i64>,
+        ///Requests that succeeded.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub requests_successful: ::std::option::Option<i64>,
+        ///Requests made.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub requests_total: ::std::option::Option<i64>,
+        ///The start of the hour.
+        pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    impl ProxyStat {
+        pub fn builder() -> builder::ProxyStat {
+            Default::default()
+        }
+    }
     ///A new local account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -1139,6 +1279,341 @@ used password.
                         value.last_time_email_verification_email_sent,
                     ),
                     updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AggregateStats {
+            average_concurrency: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            average_rps: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            bandwidth_average: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            bandwidth_projected: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            bandwidth_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            countries_used: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            error_reasons: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ErrorReason>>,
+                ::std::string::String,
+            >,
+            last_request_sent_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            number_of_proxies_used: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            protocols_used: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            requests_failed: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            requests_successful: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            requests_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AggregateStats {
+            fn default() -> Self {
+                Self {
+                    average_concurrency: Err(
+                        "no value supplied for average_concurrency".to_string(),
+                    ),
+                    average_rps: Err("no value supplied for average_rps".to_string()),
+                    bandwidth_average: Err(
+                        "no value supplied for bandwidth_average".to_string(),
+                    ),
+                    bandwidth_projected: Err(
+                        "no value supplied for bandwidth_projected".to_string(),
+                    ),
+                    bandwidth_total: Err(
+                        "no value supplied for bandwidth_total".to_string(),
+                    ),
+                    countries_used: Err(
+                        "no value supplied for countries_used".to_string(),
+                    ),
+                    error_reasons: Err(
+                        "no value supplied for error_reasons".to_string(),
+                    ),
+                    last_request_sent_at: Err(
+                        "no value supplied for last_request_sent_at".to_string(),
+                    ),
+                    number_of_proxies_used: Err(
+                        "no value supplied for number_of_proxies_used".to_string(),
+                    ),
+                    protocols_used: Err(
+                        "no value supplied for protocols_used".to_string(),
+                    ),
+                    requests_failed: Err(
+                        "no value supplied for requests_failed".to_string(),
+                    ),
+                    requests_successful: Err(
+                        "no value supplied for requests_successful".to_string(),
+                    ),
+                    requests_total: Err(
+                        "no value supplied for requests_total".to_string(),
+                    ),
+                }
+            }
+        }
+        impl AggregateStats {
+            pub fn average_concurrency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.average_concurrency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for average_concurrency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn average_rps<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.average_rps = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for average_rps: {e}")
+                    });
+                self
+            }
+            pub fn bandwidth_average<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_average = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_average: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_projected<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_projected = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_projected: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn countries_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.countries_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for countries_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn error_reasons<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ErrorReason>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_reasons = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_reasons: {e}")
+                    });
+                self
+            }
+            pub fn last_request_sent_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_request_sent_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_request_sent_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn number_of_proxies_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number_of_proxies_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for number_of_proxies_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn protocols_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.protocols_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for protocols_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn requests_failed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests_failed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requests_failed: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn requests_successful<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests_successful = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requests_successful: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn requests_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requests_total: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AggregateStats> for super::AggregateStats {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AggregateStats,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    average_concurrency: value.average_concurrency?,
+                    average_rps: value.average_rps?,
+                    bandwidth_average: value.bandwidth_average?,
+                    bandwidth_projected: value.bandwidth_projected?,
+                    bandwidth_total: value.bandwidth_total?,
+                    countries_used: value.countries_used?,
+                    error_reasons: value.error_reasons?,
+                    last_request_sent_at: value.last_request_sent_at?,
+                    number_of_proxies_used: value.number_of_proxies_used?,
+                    protocols_used: value.protocols_used?,
+                    requests_failed: value.requests_failed?,
+                    requests_successful: value.requests_successful?,
+                    requests_total: value.requests_total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AggregateStats> for AggregateStats {
+            fn from(value: super::AggregateStats) -> Self {
+                Self {
+                    average_concurrency: Ok(value.average_concurrency),
+                    average_rps: Ok(value.average_rps),
+                    bandwidth_average: Ok(value.bandwidth_average),
+                    bandwidth_projected: Ok(value.bandwidth_projected),
+                    bandwidth_total: Ok(value.bandwidth_total),
+                    countries_used: Ok(value.countries_used),
+                    error_reasons: Ok(value.error_reasons),
+                    last_request_sent_at: Ok(value.last_request_sent_at),
+                    number_of_proxies_used: Ok(value.number_of_proxies_used),
+                    protocols_used: Ok(value.protocols_used),
+                    requests_failed: Ok(value.requests_failed),
+                    requests_successful: Ok(value.requests_successful),
+                    requests_total: Ok(value.requests_total),
                 }
             }
         }
@@ -1593,6 +2068,127 @@ used password.
                     detail: Ok(value.detail),
                     non_field_errors: Ok(value.non_field_errors),
                     extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ErrorReason {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            how_to_fix: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            http_status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ErrorReason {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    how_to_fix: Err("no value supplied for how_to_fix".to_string()),
+                    http_status: Err("no value supplied for http_status".to_string()),
+                    reason: Err("no value supplied for reason".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl ErrorReason {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn how_to_fix<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.how_to_fix = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for how_to_fix: {e}")
+                    });
+                self
+            }
+            pub fn http_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.http_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for http_status: {e}")
+                    });
+                self
+            }
+            pub fn reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reason: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ErrorReason> for super::ErrorReason {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorReason,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    how_to_fix: value.how_to_fix?,
+                    http_status: value.http_status?,
+                    reason: value.reason?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ErrorReason> for ErrorReason {
+            fn from(value: super::ErrorReason) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    how_to_fix: Ok(value.how_to_fix),
+                    http_status: Ok(value.http_status),
+                    reason: Ok(value.reason),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -3308,6 +3904,356 @@ used password.
                     next: Ok(value.next),
                     previous: Ok(value.previous),
                     results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProxyStat {
+            average_concurrency: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            average_rps: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            bandwidth_average: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            bandwidth_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            countries_used: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            error_reasons: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ErrorReason>>,
+                ::std::string::String,
+            >,
+            is_projected: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            last_request_sent_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            number_of_proxies_used: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            protocols_used: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            requests_failed: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            requests_successful: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            requests_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            timestamp: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProxyStat {
+            fn default() -> Self {
+                Self {
+                    average_concurrency: Err(
+                        "no value supplied for average_concurrency".to_string(),
+                    ),
+                    average_rps: Err("no value supplied for average_rps".to_string()),
+                    bandwidth_average: Err(
+                        "no value supplied for bandwidth_average".to_string(),
+                    ),
+                    bandwidth_total: Err(
+                        "no value supplied for bandwidth_total".to_string(),
+                    ),
+                    countries_used: Err(
+                        "no value supplied for countries_used".to_string(),
+                    ),
+                    error_reasons: Err(
+                        "no value supplied for error_reasons".to_string(),
+                    ),
+                    is_projected: Err("no value supplied for is_projected".to_string()),
+                    last_request_sent_at: Err(
+                        "no value supplied for last_request_sent_at".to_string(),
+                    ),
+                    number_of_proxies_used: Err(
+                        "no value supplied for number_of_proxies_used".to_string(),
+                    ),
+                    protocols_used: Err(
+                        "no value supplied for protocols_used".to_string(),
+                    ),
+                    requests_failed: Err(
+                        "no value supplied for requests_failed".to_string(),
+                    ),
+                    requests_successful: Err(
+                        "no value supplied for requests_successful".to_string(),
+                    ),
+                    requests_total: Err(
+                        "no value supplied for requests_total".to_string(),
+                    ),
+                    timestamp: Err("no value supplied for timestamp".to_string()),
+                }
+            }
+        }
+        impl ProxyStat {
+            pub fn average_concurrency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.average_concurrency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for average_concurrency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn average_rps<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.average_rps = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for average_rps: {e}")
+                    });
+                self
+            }
+            pub fn bandwidth_average<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_average = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_average: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn countries_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.countries_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for countries_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn error_reasons<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ErrorReason>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_reasons = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_reasons: {e}")
+                    });
+                self
+            }
+            pub fn is_projected<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_projected = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_projected: {e}")
+                    });
+                self
+            }
+            pub fn last_request_sent_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_request_sent_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_request_sent_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn number_of_proxies_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number_of_proxies_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for number_of_proxies_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn protocols_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.protocols_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for protocols_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn requests_failed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests_failed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requests_failed: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn requests_successful<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests_successful = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requests_successful: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn requests_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.requests_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for requests_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn timestamp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timestamp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timestamp: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProxyStat> for super::ProxyStat {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProxyStat,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    average_concurrency: value.average_concurrency?,
+                    average_rps: value.average_rps?,
+                    bandwidth_average: value.bandwidth_average?,
+                    bandwidth_total: value.bandwidth_total?,
+                    countries_used: value.countries_used?,
+                    error_reasons: value.error_reasons?,
+                    is_projected: value.is_projected?,
+                    last_request_sent_at: value.last_request_sent_at?,
+                    number_of_proxies_used: value.number_of_proxies_used?,
+                    protocols_used: value.protocols_used?,
+                    requests_failed: value.requests_failed?,
+                    requests_successful: value.requests_successful?,
+                    requests_total: value.requests_total?,
+                    timestamp: value.timestamp?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProxyStat> for ProxyStat {
+            fn from(value: super::ProxyStat) -> Self {
+                Self {
+                    average_concurrency: Ok(value.average_concurrency),
+                    average_rps: Ok(value.average_rps),
+                    bandwidth_average: Ok(value.bandwidth_average),
+                    bandwidth_total: Ok(value.bandwidth_total),
+                    countries_used: Ok(value.countries_used),
+                    error_reasons: Ok(value.error_reasons),
+                    is_projected: Ok(value.is_projected),
+                    last_request_sent_at: Ok(value.last_request_sent_at),
+                    number_of_proxies_used: Ok(value.number_of_proxies_used),
+                    protocols_used: Ok(value.protocols_used),
+                    requests_failed: Ok(value.requests_failed),
+                    requests_successful: Ok(value.requests_successful),
+                    requests_total: Ok(value.requests_total),
+                    timestamp: Ok(value.timestamp),
                 }
             }
         }

@@ -32,6 +32,9 @@
 //! | [`delete_ip_authorization`](DeleteIpAuthorization) | DELETE | `/v2/proxy/ipauthorization/{id}/` | required | yes | no | Empty | none | general |
 //! | [`get_download_token`](GetDownloadToken) | GET | `/v2/download_token/{scope}/` | required | yes | yes | Json | none | general |
 //! | [`reset_download_token`](ResetDownloadToken) | POST | `/v2/download_token/{scope}/reset/` | required | yes | yes | Json | none | general |
+//! | [`list_stats`](ListStats) | GET | `/v2/stats/` | required | yes | no | Json | bare array | general |
+//! | [`get_aggregate_stats`](GetAggregateStats) | GET | `/v2/stats/aggregate/` | required | yes | no | Json | none | general |
+//! | [`download_proxy_activity`](DownloadProxyActivity) | GET | `/v2/proxy/activity/download/` | none | yes | yes | Csv | none | general |
 //! | [`list_proxy_activity`](ListProxyActivity) | GET | `/v2/proxy/activity/` | required | yes | no | Json | cursor | general |
 use crate::endpoint::{
     Auth, Endpoint, Operation, Pagination, ParamError, Query, RawParams, ResponseKind,
@@ -67,6 +70,9 @@ pub const ALL: &[&Operation] = &[
     &DELETE_IP_AUTHORIZATION,
     &GET_DOWNLOAD_TOKEN,
     &RESET_DOWNLOAD_TOKEN,
+    &LIST_STATS,
+    &GET_AGGREGATE_STATS,
+    &DOWNLOAD_PROXY_ACTIVITY,
     &LIST_PROXY_ACTIVITY,
 ];
 /// Names every operation; a `match` on it is checked for exhaustiveness by the compiler.
@@ -122,6 +128,12 @@ pub enum OperationId {
     GetDownloadToken,
     /// [`RESET_DOWNLOAD_TOKEN`]
     ResetDownloadToken,
+    /// [`LIST_STATS`]
+    ListStats,
+    /// [`GET_AGGREGATE_STATS`]
+    GetAggregateStats,
+    /// [`DOWNLOAD_PROXY_ACTIVITY`]
+    DownloadProxyActivity,
     /// [`LIST_PROXY_ACTIVITY`]
     ListProxyActivity,
 }
@@ -154,6 +166,9 @@ impl OperationId {
             Self::DeleteIpAuthorization => &DELETE_IP_AUTHORIZATION,
             Self::GetDownloadToken => &GET_DOWNLOAD_TOKEN,
             Self::ResetDownloadToken => &RESET_DOWNLOAD_TOKEN,
+            Self::ListStats => &LIST_STATS,
+            Self::GetAggregateStats => &GET_AGGREGATE_STATS,
+            Self::DownloadProxyActivity => &DOWNLOAD_PROXY_ACTIVITY,
             Self::ListProxyActivity => &LIST_PROXY_ACTIVITY,
         }
     }
@@ -716,6 +731,75 @@ pub static RESET_DOWNLOAD_TOKEN: Operation = Operation {
     subuser: false,
     path_params: &["scope"],
     query_params: &[],
+};
+/// `GET /v2/stats/`: List hourly stats
+pub static LIST_STATS: Operation = Operation {
+    id: OperationId::ListStats,
+    name: "list_stats",
+    method: ::http::Method::GET,
+    path: "/v2/stats/",
+    tag: "Proxy Statistics",
+    summary: "List hourly stats",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::Array,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: true,
+    path_params: &[],
+    query_params: &["timestamp__lte", "timestamp__gte", "plan_id"],
+};
+/// `GET /v2/stats/aggregate/`: Aggregate stats
+pub static GET_AGGREGATE_STATS: Operation = Operation {
+    id: OperationId::GetAggregateStats,
+    name: "get_aggregate_stats",
+    method: ::http::Method::GET,
+    path: "/v2/stats/aggregate/",
+    tag: "Proxy Statistics",
+    summary: "Aggregate stats",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: true,
+    path_params: &[],
+    query_params: &["timestamp__lte", "timestamp__gte", "plan_id"],
+};
+/// `GET /v2/proxy/activity/download/`: Download proxy activity
+pub static DOWNLOAD_PROXY_ACTIVITY: Operation = Operation {
+    id: OperationId::DownloadProxyActivity,
+    name: "download_proxy_activity",
+    method: ::http::Method::GET,
+    path: "/v2/proxy/activity/download/",
+    tag: "Proxy Statistics",
+    summary: "Download proxy activity",
+    auth: Auth::None,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Csv,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &[
+        "download_token",
+        "timestamp__lte",
+        "timestamp__gte",
+        "search",
+        "error_reason",
+        "bytes__gte",
+        "bytes__lte",
+        "plan_id",
+    ],
 };
 /// `GET /v2/proxy/activity/`: List proxy activity
 pub static LIST_PROXY_ACTIVITY: Operation = Operation {
@@ -1884,6 +1968,353 @@ impl Endpoint for ResetDownloadToken {
                     .map(|v| (crate::endpoint::parse::choice)("scope", v))
                     .transpose()?,
             )?,
+        })
+    }
+}
+/// The parameters of `list_stats` (`GET /v2/stats/`): List hourly stats
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListStats {
+    /// Only stats at or before this time (default the subscription's end date); a future date adds projected hours. (`timestamp__lte`, query)
+    pub timestamp_lte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Only stats at or after this time (default the subscription's start date); not older than 90 days. (`timestamp__gte`, query)
+    pub timestamp_gte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
+}
+impl ListStats {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            timestamp_lte: Default::default(),
+            timestamp_gte: Default::default(),
+            plan_id: Default::default(),
+            subuser: Default::default(),
+        }
+    }
+    /// Sets `timestamp__lte`.
+    pub fn timestamp_lte(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.timestamp_lte = Some(value.into());
+        self
+    }
+    /// Sets `timestamp__gte`.
+    pub fn timestamp_gte(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.timestamp_gte = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListStats {
+    const OPERATION: &'static Operation = &LIST_STATS;
+    type Body = ();
+    type Response = ::std::vec::Vec<crate::types::ProxyStat>;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/stats/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = &self.timestamp_lte {
+            query.pair("timestamp__lte", crate::endpoint::date_time(v));
+        }
+        if let Some(v) = &self.timestamp_gte {
+            query.pair("timestamp__gte", crate::endpoint::date_time(v));
+        }
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        self.subuser
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            timestamp_lte: raw
+                .query("timestamp__lte")
+                .map(|v| (crate::endpoint::parse::date_time)("timestamp__lte", v))
+                .transpose()?,
+            timestamp_gte: raw
+                .query("timestamp__gte")
+                .map(|v| (crate::endpoint::parse::date_time)("timestamp__gte", v))
+                .transpose()?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `get_aggregate_stats` (`GET /v2/stats/aggregate/`): Aggregate stats
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAggregateStats {
+    /// Only stats at or before this time (default the subscription's end date); a future date adds projected hours. (`timestamp__lte`, query)
+    pub timestamp_lte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Only stats at or after this time (default the subscription's start date); not older than 90 days. (`timestamp__gte`, query)
+    pub timestamp_gte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
+}
+impl GetAggregateStats {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            timestamp_lte: Default::default(),
+            timestamp_gte: Default::default(),
+            plan_id: Default::default(),
+            subuser: Default::default(),
+        }
+    }
+    /// Sets `timestamp__lte`.
+    pub fn timestamp_lte(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.timestamp_lte = Some(value.into());
+        self
+    }
+    /// Sets `timestamp__gte`.
+    pub fn timestamp_gte(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.timestamp_gte = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
+        self
+    }
+}
+impl Endpoint for GetAggregateStats {
+    const OPERATION: &'static Operation = &GET_AGGREGATE_STATS;
+    type Body = ();
+    type Response = crate::types::AggregateStats;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/stats/aggregate/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = &self.timestamp_lte {
+            query.pair("timestamp__lte", crate::endpoint::date_time(v));
+        }
+        if let Some(v) = &self.timestamp_gte {
+            query.pair("timestamp__gte", crate::endpoint::date_time(v));
+        }
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        self.subuser
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            timestamp_lte: raw
+                .query("timestamp__lte")
+                .map(|v| (crate::endpoint::parse::date_time)("timestamp__lte", v))
+                .transpose()?,
+            timestamp_gte: raw
+                .query("timestamp__gte")
+                .map(|v| (crate::endpoint::parse::date_time)("timestamp__gte", v))
+                .transpose()?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `download_proxy_activity` (`GET /v2/proxy/activity/download/`): Download proxy activity
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownloadProxyActivity {
+    /// A download token of scope `activity`. (`download_token`, query, required)
+    pub download_token: crate::Secret,
+    /// Only activity at or before this time (default now). (`timestamp__lte`, query)
+    pub timestamp_lte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Only activity at or after this time (default six days ago); not older than 90 days. (`timestamp__gte`, query)
+    pub timestamp_gte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// A search phrase. (`search`, query)
+    pub search: ::std::option::Option<::std::string::String>,
+    /// Only requests that failed with this reason; `*` for every failed request. (`error_reason`, query)
+    pub error_reason: ::std::option::Option<::std::string::String>,
+    /// Only requests of at least this many bytes. (`bytes__gte`, query)
+    pub bytes_gte: ::std::option::Option<i64>,
+    /// Only requests of at most this many bytes. (`bytes__lte`, query)
+    pub bytes_lte: ::std::option::Option<i64>,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl DownloadProxyActivity {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(download_token: impl Into<crate::Secret>) -> Self {
+        Self {
+            download_token: download_token.into(),
+            timestamp_lte: Default::default(),
+            timestamp_gte: Default::default(),
+            search: Default::default(),
+            error_reason: Default::default(),
+            bytes_gte: Default::default(),
+            bytes_lte: Default::default(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `timestamp__lte`.
+    pub fn timestamp_lte(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.timestamp_lte = Some(value.into());
+        self
+    }
+    /// Sets `timestamp__gte`.
+    pub fn timestamp_gte(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.timestamp_gte = Some(value.into());
+        self
+    }
+    /// Sets `search`.
+    pub fn search(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+    /// Sets `error_reason`.
+    pub fn error_reason(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.error_reason = Some(value.into());
+        self
+    }
+    /// Sets `bytes__gte`.
+    pub fn bytes_gte(mut self, value: impl Into<i64>) -> Self {
+        self.bytes_gte = Some(value.into());
+        self
+    }
+    /// Sets `bytes__lte`.
+    pub fn bytes_lte(mut self, value: impl Into<i64>) -> Self {
+        self.bytes_lte = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for DownloadProxyActivity {
+    const OPERATION: &'static Operation = &DOWNLOAD_PROXY_ACTIVITY;
+    type Body = ();
+    type Response = ();
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/activity/download/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        query.pair("download_token", &self.download_token.expose());
+        if let Some(v) = &self.timestamp_lte {
+            query.pair("timestamp__lte", crate::endpoint::date_time(v));
+        }
+        if let Some(v) = &self.timestamp_gte {
+            query.pair("timestamp__gte", crate::endpoint::date_time(v));
+        }
+        if let Some(v) = &self.search {
+            query.pair("search", v);
+        }
+        if let Some(v) = &self.error_reason {
+            query.pair("error_reason", v);
+        }
+        if let Some(v) = &self.bytes_gte {
+            query.pair("bytes__gte", v);
+        }
+        if let Some(v) = &self.bytes_lte {
+            query.pair("bytes__lte", v);
+        }
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            download_token: crate::endpoint::parse::required(
+                "download_token",
+                raw
+                    .query("download_token")
+                    .map(|v| (|_: &str, v: &str| Ok(
+                        crate::Secret::new(v),
+                    ))("download_token", v))
+                    .transpose()?,
+            )?,
+            timestamp_lte: raw
+                .query("timestamp__lte")
+                .map(|v| (crate::endpoint::parse::date_time)("timestamp__lte", v))
+                .transpose()?,
+            timestamp_gte: raw
+                .query("timestamp__gte")
+                .map(|v| (crate::endpoint::parse::date_time)("timestamp__gte", v))
+                .transpose()?,
+            search: raw
+                .query("search")
+                .map(|v| (crate::endpoint::parse::text)("search", v))
+                .transpose()?,
+            error_reason: raw
+                .query("error_reason")
+                .map(|v| (crate::endpoint::parse::text)("error_reason", v))
+                .transpose()?,
+            bytes_gte: raw
+                .query("bytes__gte")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 0i64)?;
+                    Ok(value)
+                })("bytes__gte", v))
+                .transpose()?,
+            bytes_lte: raw
+                .query("bytes__lte")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 0i64)?;
+                    Ok(value)
+                })("bytes__lte", v))
+                .transpose()?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
         })
     }
 }

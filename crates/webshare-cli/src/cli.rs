@@ -3,9 +3,10 @@
 use clap::{Args, Parser, Subcommand};
 
 use crate::generated::{
-    CreateIpAuthorizationArgs, DeleteIpAuthorizationArgs, GetDownloadTokenArgs,
-    GetIpAuthorizationArgs, GetProxyConfigArgs, ListIpAuthorizationsArgs, ListProxiesArgs,
-    ListProxyActivityArgs, ResetDownloadTokenArgs,
+    CreateIpAuthorizationArgs, DeleteIpAuthorizationArgs, DownloadProxyActivityArgs,
+    GetAggregateStatsArgs, GetDownloadTokenArgs, GetIpAuthorizationArgs, GetProxyConfigArgs,
+    ListIpAuthorizationsArgs, ListProxiesArgs, ListProxyActivityArgs, ListStatsArgs,
+    ResetDownloadTokenArgs,
 };
 
 /// Exit codes, also listed in `webshare --help`.
@@ -123,6 +124,9 @@ pub enum Command {
     /// The proxy activity log.
     #[command(subcommand)]
     Activity(ActivityCommand),
+    /// Proxy usage: by hour, or in total.
+    #[command(subcommand)]
+    Stats(StatsCommand),
     /// Run the mock Webshare server in the foreground.
     MockServer(webshare_mock_server::ServeOptions),
     /// Start a mock server and walk the whole account flow against it, printing each step.
@@ -258,6 +262,28 @@ pub struct DownloadTokenArgs<T: Args> {
 pub enum ActivityCommand {
     /// List proxy activity, newest first: one page, or every page with --all.
     List(ActivityListArgs),
+    /// Download the activity as CSV (authorised by the account's `activity` download token).
+    Download(ActivityDownloadArgs),
+}
+
+/// `activity download`.
+#[derive(Debug, Args)]
+pub struct ActivityDownloadArgs {
+    /// The download's filters.
+    #[command(flatten)]
+    pub params: DownloadProxyActivityArgs,
+    /// Write the CSV, as downloaded, to this file instead of printing its rows.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// Stats subcommands.
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Usage by hour: a table, and a bandwidth sparkline on a terminal.
+    Hourly(ListStatsArgs),
+    /// Usage summed over the period.
+    Total(GetAggregateStatsArgs),
 }
 
 /// `activity list`.

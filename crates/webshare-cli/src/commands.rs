@@ -394,6 +394,9 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Activity(command) => {
             crate::proxy_commands::activity(&settings.authenticated()?, command, cli.json).await?;
         }
+        Command::Stats(command) => {
+            crate::proxy_commands::stats(&settings.authenticated()?, command, cli.json).await?;
+        }
         Command::MockServer(_) | Command::Demo => unreachable!("handled in main"),
     }
     Ok(())

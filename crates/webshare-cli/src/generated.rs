@@ -122,6 +122,59 @@ impl ListProxiesArgs {
         params
     }
 }
+/// The parameters of `download_proxy_list` (GET /v2/proxy/list/download/{token}/{country_codes}/any/{authentication_method}/{endpoint_mode}/{search}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DownloadProxyListArgs {
+    #[arg(
+        value_name = "COUNTRY_CODES",
+        help = "Country codes (ISO 3166-1 alpha-2) joined by `-`, e.g. `US-FR`; `-` for every country.",
+        value_delimiter = ','
+    )]
+    pub country_codes: Vec<::std::string::String>,
+    #[arg(
+        value_name = "AUTHENTICATION_METHOD",
+        help = "How the proxies will be authenticated, which decides the line format.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(["username", "sourceip"]),
+            |s|s.parse::<::webshare::types::ProxyAuthenticationMethod>(),
+        )
+    )]
+    pub authentication_method: ::webshare::types::ProxyAuthenticationMethod,
+    #[arg(
+        value_name = "ENDPOINT_MODE",
+        help = "`direct` or `backbone`; must be `backbone` if the plan's `pool_filter` is `residential`.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(["direct", "backbone"]),
+            |s|s.parse::<::webshare::types::ProxyMode>(),
+        )
+    )]
+    pub endpoint_mode: ::webshare::types::ProxyMode,
+    #[arg(value_name = "SEARCH", help = "Search terms, URL-encoded; `-` for none.")]
+    pub search: Option<::std::string::String>,
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl DownloadProxyListArgs {
+    /// The operation's parameters.
+    pub fn into_params(
+        self,
+        token: impl Into<::webshare::Secret>,
+    ) -> ::webshare::operations::DownloadProxyList {
+        let mut params = ::webshare::operations::DownloadProxyList::new(
+            token.into(),
+            self.authentication_method,
+            self.endpoint_mode,
+        );
+        params.country_codes = self.country_codes;
+        params.search = self.search;
+        params.plan_id = self.plan_id;
+        params
+    }
+}
 /// The parameters of `get_proxy_config` (GET /v3/proxy/config) as command-line arguments.
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetProxyConfigArgs {
@@ -281,6 +334,151 @@ impl ResetDownloadTokenArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::ResetDownloadToken {
         let params = ::webshare::operations::ResetDownloadToken::new(self.scope);
+        params
+    }
+}
+/// The parameters of `list_stats` (GET /v2/stats/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListStatsArgs {
+    #[arg(
+        long = "timestamp-lte",
+        value_name = "TIMESTAMP_LTE",
+        help = "Only stats at or before this time (default the subscription's end date); a future date adds projected hours.",
+        value_parser = crate::args::date_time
+    )]
+    pub timestamp_lte: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[arg(
+        long = "timestamp-gte",
+        value_name = "TIMESTAMP_GTE",
+        help = "Only stats at or after this time (default the subscription's start date); not older than 90 days.",
+        value_parser = crate::args::date_time
+    )]
+    pub timestamp_gte: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+    #[arg(
+        long = "subuser",
+        value_name = "SUBUSER",
+        help = "Act on the resources of this sub-user of the account (masquerading)."
+    )]
+    pub subuser: Option<i64>,
+}
+impl ListStatsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListStats {
+        let mut params = ::webshare::operations::ListStats::new();
+        params.timestamp_lte = self.timestamp_lte;
+        params.timestamp_gte = self.timestamp_gte;
+        params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
+        params
+    }
+}
+/// The parameters of `get_aggregate_stats` (GET /v2/stats/aggregate/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetAggregateStatsArgs {
+    #[arg(
+        long = "timestamp-lte",
+        value_name = "TIMESTAMP_LTE",
+        help = "Only stats at or before this time (default the subscription's end date); a future date adds projected hours.",
+        value_parser = crate::args::date_time
+    )]
+    pub timestamp_lte: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[arg(
+        long = "timestamp-gte",
+        value_name = "TIMESTAMP_GTE",
+        help = "Only stats at or after this time (default the subscription's start date); not older than 90 days.",
+        value_parser = crate::args::date_time
+    )]
+    pub timestamp_gte: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+    #[arg(
+        long = "subuser",
+        value_name = "SUBUSER",
+        help = "Act on the resources of this sub-user of the account (masquerading)."
+    )]
+    pub subuser: Option<i64>,
+}
+impl GetAggregateStatsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetAggregateStats {
+        let mut params = ::webshare::operations::GetAggregateStats::new();
+        params.timestamp_lte = self.timestamp_lte;
+        params.timestamp_gte = self.timestamp_gte;
+        params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
+        params
+    }
+}
+/// The parameters of `download_proxy_activity` (GET /v2/proxy/activity/download/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DownloadProxyActivityArgs {
+    #[arg(
+        long = "timestamp-lte",
+        value_name = "TIMESTAMP_LTE",
+        help = "Only activity at or before this time (default now).",
+        value_parser = crate::args::date_time
+    )]
+    pub timestamp_lte: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[arg(
+        long = "timestamp-gte",
+        value_name = "TIMESTAMP_GTE",
+        help = "Only activity at or after this time (default six days ago); not older than 90 days.",
+        value_parser = crate::args::date_time
+    )]
+    pub timestamp_gte: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[arg(long = "search", value_name = "SEARCH", help = "A search phrase.")]
+    pub search: Option<::std::string::String>,
+    #[arg(
+        long = "error-reason",
+        value_name = "ERROR_REASON",
+        help = "Only requests that failed with this reason; `*` for every failed request."
+    )]
+    pub error_reason: Option<::std::string::String>,
+    #[arg(
+        long = "bytes-gte",
+        value_name = "BYTES_GTE",
+        help = "Only requests of at least this many bytes."
+    )]
+    pub bytes_gte: Option<i64>,
+    #[arg(
+        long = "bytes-lte",
+        value_name = "BYTES_LTE",
+        help = "Only requests of at most this many bytes."
+    )]
+    pub bytes_lte: Option<i64>,
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl DownloadProxyActivityArgs {
+    /// The operation's parameters.
+    pub fn into_params(
+        self,
+        download_token: impl Into<::webshare::Secret>,
+    ) -> ::webshare::operations::DownloadProxyActivity {
+        let mut params = ::webshare::operations::DownloadProxyActivity::new(
+            download_token.into(),
+        );
+        params.timestamp_lte = self.timestamp_lte;
+        params.timestamp_gte = self.timestamp_gte;
+        params.search = self.search;
+        params.error_reason = self.error_reason;
+        params.bytes_gte = self.bytes_gte;
+        params.bytes_lte = self.bytes_lte;
+        params.plan_id = self.plan_id;
         params
     }
 }

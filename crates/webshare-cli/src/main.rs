@@ -6,7 +6,8 @@ mod commands;
 mod credentials;
 mod demo;
 mod failure;
-#[allow(clippy::all, missing_docs)]
+// Not every generated argument set has a command yet (the long tail lands section by section).
+#[allow(clippy::all, missing_docs, dead_code)]
 #[rustfmt::skip]
 mod generated;
 mod input;

@@ -9,8 +9,8 @@ use webshare::types::{IpAuthorization, Proxy, ProxyActivity};
 use webshare::{Client, Secret};
 
 use crate::cli::{
-    ActivityCommand, ActivityListArgs, DownloadArgs, DownloadTokenCommand, IpAuthCommand, ListArgs,
-    ProxiesCommand, ProxyConfigCommand,
+    ActivityCommand, ActivityDownloadArgs, ActivityListArgs, DownloadArgs, DownloadTokenCommand,
+    IpAuthCommand, ListArgs, ProxiesCommand, ProxyConfigCommand, StatsCommand,
 };
 use crate::failure::Failure;
 use crate::input::SecretInput;
@@ -328,7 +328,10 @@ pub async fn activity(
     command: &ActivityCommand,
     json: bool,
 ) -> Result<(), Failure> {
-    let ActivityCommand::List(ActivityListArgs { params, all }) = command;
+    let (params, all) = match command {
+        ActivityCommand::List(ActivityListArgs { params, all }) => (params, all),
+        ActivityCommand::Download(args) => return activity_download(client, args, json).await,
+    };
     let params = params.clone().into_params();
     if *all {
         let mut items = std::pin::pin!(client.activity().list_all(params));
@@ -363,4 +366,128 @@ fn print_activity(activity: &ProxyActivity, json: bool) {
         activity.bytes.unwrap_or(0.0),
         escape_controls(activity.error_reason.as_deref().unwrap_or("ok")),
     );
+}
+
+/// `activity download`: the token is the account's `activity` download token, never a flag.
+async fn activity_download(
+    client: &Client,
+    args: &ActivityDownloadArgs,
+    json: bool,
+) -> Result<(), Failure> {
+    let token = client
+        .download_tokens()
+        .get(webshare::types::DownloadTokenScope::Activity)
+        .await?
+        .key;
+    let params = args.params.clone().into_params(token);
+    if let Some(path) = &args.output {
+        let mut file = create_private(path)?;
+        let mut bytes = std::pin::pin!(client.activity().download_bytes(&params).await?);
+        let mut written = 0usize;
+        while let Some(chunk) = bytes.try_next().await? {
+            file.write_all(&chunk)
+                .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+            written += chunk.len();
+        }
+        eprintln!("Wrote {written} bytes to {}.", path.display());
+        return Ok(());
+    }
+    let mut rows = std::pin::pin!(client.activity().download(&params).await?);
+    while let Some(row) = rows.try_next().await? {
+        if json {
+            println!(
+                "{}",
+                json_line(&json!({
+                    "time": row.time.to_rfc3339(), "hostname": row.hostname,
+                    "destination_port": row.destination_port, "bytes": row.bytes,
+                    "duration_seconds": row.duration_seconds, "proxy": row.proxy,
+                    "client_address": row.client_address, "error_reason": row.error_reason,
+                    "protocol": row.protocol,
+                }))
+            );
+        } else {
+            println!(
+                "{}  {}  {}  {} B  {}",
+                row.time.to_rfc3339(),
+                escape_controls(row.protocol.as_deref().unwrap_or("-")),
+                escape_controls(row.hostname.as_deref().unwrap_or("-")),
+                row.bytes,
+                escape_controls(row.error_reason.as_deref().unwrap_or("ok")),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `stats hourly|total`.
+pub async fn stats(client: &Client, command: &StatsCommand, json: bool) -> Result<(), Failure> {
+    match command {
+        StatsCommand::Hourly(args) => {
+            let hours = client.stats().hourly(&args.clone().into_params()).await?;
+            if json {
+                for hour in &hours {
+                    println!(
+                        "{}",
+                        json_line(&serde_json::to_value(hour).unwrap_or(Value::Null))
+                    );
+                }
+                return Ok(());
+            }
+            println!(
+                "{:<25} {:>12} {:>9} {:>7}",
+                "hour", "bytes", "requests", "failed"
+            );
+            for hour in &hours {
+                println!(
+                    "{:<25} {:>12} {:>9} {:>7}",
+                    hour.timestamp.to_rfc3339(),
+                    hour.bandwidth_total.unwrap_or(0),
+                    hour.requests_total.unwrap_or(0),
+                    hour.requests_failed.unwrap_or(0),
+                );
+            }
+            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                let bytes: Vec<i64> = hours
+                    .iter()
+                    .map(|h| h.bandwidth_total.unwrap_or(0))
+                    .collect();
+                println!("bandwidth by hour: {}", sparkline(&bytes));
+            }
+        }
+        StatsCommand::Total(args) => {
+            let total = client
+                .stats()
+                .aggregate(&args.clone().into_params())
+                .await?;
+            let value = serde_json::to_value(&total).unwrap_or(Value::Null);
+            if json {
+                println!("{}", json_line(&value));
+            } else if let Value::Object(fields) = value {
+                for (key, value) in fields {
+                    println!("{}: {}", escape_controls(&key), json_line(&value));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One block character a value, scaled to the largest.
+pub fn sparkline(values: &[i64]) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = values.iter().copied().max().unwrap_or(0).max(1);
+    values
+        .iter()
+        .map(|&v| BLOCKS[((v.max(0) as f64 / max as f64) * 7.0).round() as usize])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sparklines_scale_to_the_largest_value() {
+        assert_eq!(super::sparkline(&[0, 50, 100]), "▁▅█");
+        assert_eq!(super::sparkline(&[]), "");
+        assert_eq!(super::sparkline(&[0, 0]), "▁▁");
+    }
 }

@@ -896,6 +896,8 @@ fn help_texts() {
         &["ip-auth", "add", "--help"],
         &["ip-auth", "remove", "--help"],
         &["download-token", "reset", "--help"],
+        &["stats", "hourly", "--help"],
+        &["activity", "download", "--help"],
         &["activity", "list", "--help"],
     ] {
         let name =
@@ -1145,6 +1147,34 @@ fn proxy_commands_against_the_mock() {
     // Activity, through the cursor.
     let activity = with_key(&["activity", "list", "--all", "--page-size", "5"], 0);
     assert_eq!(activity.stdout.lines().count(), 12, "{}", activity.stdout);
+    // Stats: the hourly table sums to the activity; the total agrees.
+    let hourly = with_key(&["--json", "stats", "hourly"], 0);
+    let requests: i64 = hourly
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["requests_total"]
+                .as_i64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(requests, 12);
+    let total = with_key(&["--json", "stats", "total"], 0);
+    let total: serde_json::Value = serde_json::from_str(total.stdout.trim()).unwrap();
+    assert_eq!(total["requests_total"], 12);
+    let table = with_key(&["stats", "hourly"], 0);
+    assert!(table.stdout.starts_with("hour"), "{}", table.stdout);
+    // The activity as CSV: rows on stdout, or the file as downloaded.
+    let rows = with_key(&["activity", "download"], 0);
+    assert_eq!(rows.stdout.lines().count(), 12, "{}", rows.stdout);
+    let csv = server.config_dir.path().join("activity.csv");
+    with_key(&["activity", "download", "-o", csv.to_str().unwrap()], 0);
+    let written = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        written.starts_with("Time,Hostname,Destination Port,"),
+        "{written}"
+    );
+    assert_eq!(written.lines().count(), 13);
     let bad_time = with_key(&["activity", "list", "--timestamp-lte", "yesterday"], 2);
     assert!(
         bad_time.stderr.contains("--timestamp-lte"),

@@ -2404,6 +2404,401 @@ pub mod operations {
             )
         }
     }
+    pub struct ListStatsWhen(::httpmock::When);
+    impl ListStatsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v2/stats/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn plan_id<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("plan_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("plan_id"))
+            }
+        }
+        pub fn timestamp_gte<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("timestamp__gte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("timestamp__gte"))
+            }
+        }
+        pub fn timestamp_lte<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("timestamp__lte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("timestamp__lte"))
+            }
+        }
+        pub fn x_subuser<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("X-Subuser", value.to_string()))
+            } else {
+                Self(self.0.header_missing("X-Subuser"))
+            }
+        }
+    }
+    pub struct ListStatsThen(::httpmock::Then);
+    impl ListStatsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<types::ProxyStat>) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetAggregateStatsWhen(::httpmock::When);
+    impl GetAggregateStatsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(regex::Regex::new("^/v2/stats/aggregate/$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn plan_id<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("plan_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("plan_id"))
+            }
+        }
+        pub fn timestamp_gte<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("timestamp__gte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("timestamp__gte"))
+            }
+        }
+        pub fn timestamp_lte<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("timestamp__lte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("timestamp__lte"))
+            }
+        }
+        pub fn x_subuser<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("X-Subuser", value.to_string()))
+            } else {
+                Self(self.0.header_missing("X-Subuser"))
+            }
+        }
+    }
+    pub struct GetAggregateStatsThen(::httpmock::Then);
+    impl GetAggregateStatsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::AggregateStats) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DownloadProxyActivityWhen(::httpmock::When);
+    impl DownloadProxyActivityWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new("^/v2/proxy/activity/download/$").unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn bytes_gte<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("bytes__gte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("bytes__gte"))
+            }
+        }
+        pub fn bytes_lte<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("bytes__lte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("bytes__lte"))
+            }
+        }
+        pub fn download_token(self, value: &::webshare_api::Secret) -> Self {
+            Self(self.0.query_param("download_token", value.to_string()))
+        }
+        pub fn error_reason<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("error_reason", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("error_reason"))
+            }
+        }
+        pub fn plan_id<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("plan_id", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("plan_id"))
+            }
+        }
+        pub fn search<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("search", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("search"))
+            }
+        }
+        pub fn timestamp_gte<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("timestamp__gte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("timestamp__gte"))
+            }
+        }
+        pub fn timestamp_lte<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("timestamp__lte", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("timestamp__lte"))
+            }
+        }
+    }
+    pub struct DownloadProxyActivityThen(::httpmock::Then);
+    impl DownloadProxyActivityThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: ::serde_json::Value) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct ListProxyActivityWhen(::httpmock::When);
     impl ListProxyActivityWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -2707,6 +3102,18 @@ pub trait MockServerExt {
             operations::ResetDownloadTokenWhen,
             operations::ResetDownloadTokenThen,
         );
+    fn list_stats<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListStatsWhen, operations::ListStatsThen);
+    fn get_aggregate_stats<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAggregateStatsWhen, operations::GetAggregateStatsThen);
+    fn download_proxy_activity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DownloadProxyActivityWhen,
+            operations::DownloadProxyActivityThen,
+        );
     fn list_proxy_activity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListProxyActivityWhen, operations::ListProxyActivityThen);
@@ -3008,6 +3415,42 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::ResetDownloadTokenWhen::new(when),
                 operations::ResetDownloadTokenThen::new(then),
+            )
+        })
+    }
+    fn list_stats<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListStatsWhen, operations::ListStatsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListStatsWhen::new(when),
+                operations::ListStatsThen::new(then),
+            )
+        })
+    }
+    fn get_aggregate_stats<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::GetAggregateStatsWhen, operations::GetAggregateStatsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetAggregateStatsWhen::new(when),
+                operations::GetAggregateStatsThen::new(then),
+            )
+        })
+    }
+    fn download_proxy_activity<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DownloadProxyActivityWhen,
+            operations::DownloadProxyActivityThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DownloadProxyActivityWhen::new(when),
+                operations::DownloadProxyActivityThen::new(then),
             )
         })
     }

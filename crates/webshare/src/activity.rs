@@ -1,9 +1,14 @@
 //! *Proxy Statistics*: the activity log, paged by a cursor.
 
+use bytes::Bytes;
 use futures_core::Stream;
-use webshare_api::operations::ListProxyActivity;
+use futures_util::TryStreamExt;
+use webshare_api::operations::{DownloadProxyActivity, ListProxyActivity};
 use webshare_api::types::{ProxyActivity, ProxyActivityPage};
 
+use crate::activity_csv::{ActivityCsv, ActivityRecord};
+use crate::download::records;
+use crate::error::from_reqwest;
 use crate::{Client, Error, pagination};
 
 /// Proxy activity operations; from [`Client::activity`].
@@ -32,5 +37,30 @@ impl Activity<'_> {
         params: ListProxyActivity,
     ) -> impl Stream<Item = Result<ProxyActivity, Error>> + Send + 'static {
         pagination::cursor(self.client.clone(), params)
+    }
+
+    /// The activity as a CSV download (authorised by an `activity` download token in `params`; no
+    /// `Authorization` header is sent), read row by row as it arrives into [`ActivityRecord`]s.
+    pub async fn download(
+        &self,
+        params: &DownloadProxyActivity,
+    ) -> Result<impl Stream<Item = Result<ActivityRecord, Error>> + Send + 'static, Error> {
+        let bytes = self.download_bytes(params).await?;
+        let mut csv = ActivityCsv::default();
+        Ok(records(Box::pin(bytes), move |line, text| {
+            csv.line(line, text)
+        }))
+    }
+
+    /// The activity download as raw bytes (CSV), for writing to a file.
+    pub async fn download_bytes(
+        &self,
+        params: &DownloadProxyActivity,
+    ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
+        let timeout = self.client.shared.timeout;
+        let response = self.client.open(params).await?;
+        Ok(response
+            .bytes_stream()
+            .map_err(move |e| from_reqwest(e, timeout)))
     }
 }

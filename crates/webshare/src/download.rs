@@ -26,6 +26,11 @@ pub struct ProxyLine {
 }
 
 impl ProxyLine {
+    /// [`ProxyLine::parse`], as the line reader wants it.
+    pub(crate) fn parse_line(line: u64, text: &str) -> Result<Option<Self>, Error> {
+        Self::parse(line, text).map(Some)
+    }
+
     /// Parses one line; `line` numbers it in the error, which never quotes the line (it holds a password).
     pub fn parse(line: u64, text: &str) -> Result<Self, Error> {
         let bad = |field: &'static str, message: &str| Error::MalformedRecord {
@@ -63,11 +68,12 @@ impl ProxyLine {
     }
 }
 
-/// The non-empty lines of a byte stream, each parsed by `parse` (given its 1-based number).
+/// The non-empty lines of a byte stream, each parsed by `parse` (given its 1-based number); `parse` may
+/// skip a line (a header) by answering `None`.
 pub(crate) fn records<T, S, F>(bytes: S, parse: F) -> impl Stream<Item = Result<T, Error>> + Send
 where
     S: Stream<Item = Result<Bytes, Error>> + Send + Unpin,
-    F: Fn(u64, &str) -> Result<T, Error> + Send,
+    F: FnMut(u64, &str) -> Result<Option<T>, Error> + Send,
     T: Send,
 {
     let state = Lines {
@@ -76,16 +82,20 @@ where
         line: 0,
         done: false,
     };
-    stream::unfold((state, parse), |(mut state, parse)| async move {
+    stream::unfold((state, parse), |(mut state, mut parse)| async move {
         loop {
             match state.next_line().await {
                 Ok(Some((_, text))) if text.trim().is_empty() => continue,
                 Ok(Some((number, text))) => {
-                    let item = parse(number, &text);
-                    if item.is_err() {
-                        state.done = true;
-                        state.buffer.clear();
-                    }
+                    let item = match parse(number, &text) {
+                        Ok(None) => continue,
+                        Ok(Some(item)) => Ok(item),
+                        Err(e) => {
+                            state.done = true;
+                            state.buffer.clear();
+                            Err(e)
+                        }
+                    };
                     return Some((item, (state, parse)));
                 }
                 Ok(None) => return None,
@@ -172,7 +182,7 @@ mod tests {
                 "10.1.2.3:9421:us",
                 "er:pa:ss\r\n\n10.1.2.4:6511\n10.1.2.5:80:u:p",
             ]),
-            ProxyLine::parse,
+            ProxyLine::parse_line,
         )
         .collect()
         .await;
@@ -191,7 +201,7 @@ mod tests {
     async fn a_malformed_line_names_its_number_and_field_and_ends_the_stream() {
         let out: Vec<_> = records(
             chunks(&["1.2.3.4:80:u:p\n1.2.3.5:http:u:secret\n1.2.3.6:81:u:p\n"]),
-            ProxyLine::parse,
+            ProxyLine::parse_line,
         )
         .collect()
         .await;
@@ -225,7 +235,7 @@ mod tests {
     #[tokio::test]
     async fn an_endless_line_is_refused_with_a_bounded_buffer() {
         let endless = stream::iter((0..100).map(|_| Ok(Bytes::from(vec![b'1'; 1024]))));
-        let out: Vec<_> = records(endless, ProxyLine::parse).collect().await;
+        let out: Vec<_> = records(endless, ProxyLine::parse_line).collect().await;
         assert_eq!(out.len(), 1);
         assert!(matches!(
             out[0],
@@ -238,7 +248,7 @@ mod tests {
         // A body that never ends after its first line: the first record is still delivered.
         let first = stream::iter(vec![Ok(Bytes::from_static(b"1.2.3.4:80:u:p\n"))]);
         let body = first.chain(stream::pending());
-        let mut lines = Box::pin(records(body, ProxyLine::parse));
+        let mut lines = Box::pin(records(body, ProxyLine::parse_line));
         let record = lines.next().await.unwrap().unwrap();
         assert_eq!(record.address, "1.2.3.4");
     }

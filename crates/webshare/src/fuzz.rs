@@ -143,7 +143,7 @@ fn decode_all(runtime: &tokio::runtime::Runtime, rng: &mut Rng, input: &[u8]) {
     runtime.block_on(async {
         let mut lines = Box::pin(records(
             futures_util::stream::iter(chunks),
-            ProxyLine::parse,
+            ProxyLine::parse_line,
         ));
         while let Some(line) = lines.next().await {
             if let Ok(line) = line {

@@ -49,7 +49,7 @@
 //! parameters, token, retry safety, pagination, rate-limit class); this crate writes none of them.
 //!
 //! Proxies: [`Client::proxies`], [`Client::proxy_config`], [`Client::ip_authorizations`],
-//! [`Client::download_tokens`], [`Client::activity`]. The account operations, grouped like the documentation: [`Client::register`], [`Client::login`];
+//! [`Client::download_tokens`], [`Client::stats`], [`Client::activity`]. The account operations, grouped like the documentation: [`Client::register`], [`Client::login`];
 //! [`Client::social`]; [`Client::password`] (reset, change); [`Client::email`] (change);
 //! [`Client::activation`]; [`Client::account`] (delete); [`Client::logout`].
 //!
@@ -61,6 +61,7 @@
 mod account;
 mod activation;
 mod activity;
+mod activity_csv;
 mod auth;
 mod client;
 mod download;
@@ -79,12 +80,14 @@ mod rate_limit;
 mod request;
 mod retry;
 mod social;
+mod stats;
 mod token;
 mod validate;
 
 pub use account::Account;
 pub use activation::{Activation, ActivationStatus};
 pub use activity::Activity;
+pub use activity_csv::ActivityRecord;
 pub use client::{
     API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
@@ -101,6 +104,7 @@ pub use proxy_config::ProxyConfig;
 pub use rate_limit::RateLimits;
 pub use retry::RetryPolicy;
 pub use social::{Social, SocialProvider, SocialRegistration};
+pub use stats::Stats;
 pub use token::Token;
 pub use webshare_api::Secret;
 /// The generated parameter structs of every operation (`ListProxies`, `DownloadProxyList`, ...), and

@@ -45,7 +45,7 @@ impl Proxies<'_> {
         params: &DownloadProxyList,
     ) -> Result<impl Stream<Item = Result<ProxyLine, Error>> + Send + 'static, Error> {
         let bytes = self.download_bytes(params).await?;
-        Ok(records(Box::pin(bytes), ProxyLine::parse))
+        Ok(records(Box::pin(bytes), ProxyLine::parse_line))
     }
 
     /// The proxy list download as raw bytes, for writing to a file.

@@ -15,10 +15,11 @@ use crate::error::DEFAULT_RATE_LIMIT_WAIT;
 ///
 /// Only calls that are safe to repeat are retried by default. Which those are is a fact of the spec,
 /// written once there: GET, PUT and DELETE, and the few POSTs marked `x-webshare-retry-safe` (resending
-/// the activation email, requesting a password reset, changing the email: at worst a second email). The "retried by default"
-/// column of [`operations`](crate::operations) lists every operation. The others (register, login, the
-/// `complete_*` calls, ...) are not, since a repeat after a lost answer may fail where the first
-/// succeeded (a one-time code already used); [`RetryPolicy::retry_non_idempotent`] opts in.
+/// the activation email and requesting a password reset, at worst a second email; resetting a download
+/// token, which only replaces a token nobody received). The "retried by default" column of
+/// [`operations`](crate::operations) lists every operation. The others (register, login, the
+/// `complete_*` calls, changing the email, ...) are not, since a repeat after a lost answer may fail where
+/// the first succeeded, or invalidate what it sent; [`RetryPolicy::retry_non_idempotent`] opts in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: u32,
@@ -288,7 +289,12 @@ mod retried_operations {
     /// GET, PUT and DELETE, and exactly these POSTs, whose repeat at worst sends a second email.
     #[test]
     fn only_safe_operations_are_retried_by_default() {
-        let safe_posts = ["reset_password", "resend_activation"];
+        // A repeated reset only replaces a download token nobody received.
+        let safe_posts = [
+            "reset_password",
+            "resend_activation",
+            "reset_download_token",
+        ];
         for op in ALL {
             // HTTP's idempotent methods (the spec uses GET, PUT and DELETE of them).
             let expected = op.method.is_idempotent() || safe_posts.contains(&op.name);

@@ -526,3 +526,86 @@ async fn a_download_token_reset_kills_the_old_links() {
         .unwrap();
     assert_ne!(activity.key, new.key);
 }
+
+#[tokio::test]
+async fn hourly_stats_the_aggregate_and_the_csv_agree_with_the_activity() {
+    use webshare::operations::{DownloadProxyActivity, GetAggregateStats, ListStats};
+    use webshare::types::DownloadTokenScope;
+    let (_server, client) = signed_in(Config {
+        activity_per_plan: 40,
+        ..Config::default()
+    })
+    .await;
+    let activity: Vec<_> = client
+        .activity()
+        .list_all(ListProxyActivity::new())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(activity.len(), 40);
+    let total_bytes: i64 = activity.iter().map(|a| a.bytes.unwrap_or(0.0) as i64).sum();
+    let failed = activity.iter().filter(|a| a.error_reason.is_some()).count() as i64;
+
+    // A bare array, one entry an hour, oldest first.
+    let hours = client.stats().hourly(&ListStats::new()).await.unwrap();
+    assert!(hours.len() > 1);
+    assert!(hours.windows(2).all(|w| w[0].timestamp < w[1].timestamp));
+    let hourly_requests: i64 = hours.iter().map(|h| h.requests_total.unwrap()).sum();
+    let hourly_bytes: i64 = hours.iter().map(|h| h.bandwidth_total.unwrap()).sum();
+    assert_eq!((hourly_requests, hourly_bytes), (40, total_bytes));
+
+    let total = client
+        .stats()
+        .aggregate(&GetAggregateStats::new())
+        .await
+        .unwrap();
+    assert_eq!(total.requests_total, Some(40));
+    assert_eq!(total.requests_failed, Some(failed));
+    assert_eq!(total.bandwidth_total, Some(total_bytes));
+
+    // The CSV download: authorised by the activity token in the query, one row a request.
+    let token = client
+        .download_tokens()
+        .get(DownloadTokenScope::Activity)
+        .await
+        .unwrap()
+        .key;
+    let rows: Vec<_> = client
+        .activity()
+        .download(&DownloadProxyActivity::new(token.clone()))
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 40);
+    assert_eq!(
+        rows.iter().map(|r| r.bytes as i64).sum::<i64>(),
+        total_bytes
+    );
+    assert_eq!(rows[0].time.timestamp(), activity[0].timestamp.timestamp());
+    let failed_rows: Vec<_> = client
+        .activity()
+        .download(&DownloadProxyActivity::new(token.clone()).error_reason("*"))
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(failed_rows.len() as i64, failed);
+    // The proxy list's token is not an activity token.
+    let list_token = client
+        .download_tokens()
+        .get(DownloadTokenScope::ProxyList)
+        .await
+        .unwrap()
+        .key;
+    assert!(matches!(
+        client
+            .activity()
+            .download(&DownloadProxyActivity::new(list_token))
+            .await
+            .err(),
+        Some(Error::NotFound { .. })
+    ));
+}

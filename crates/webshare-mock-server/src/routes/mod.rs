@@ -13,6 +13,7 @@ mod local;
 mod password;
 mod proxies;
 mod social;
+mod stats;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
@@ -61,6 +62,9 @@ fn handler(operation: &Operation) -> MethodRouter<Shared> {
         OperationId::GetDownloadToken => on(method, download_tokens::get),
         OperationId::ResetDownloadToken => on(method, download_tokens::reset),
         OperationId::ListProxyActivity => on(method, proxies::list_proxy_activity),
+        OperationId::ListStats => on(method, stats::list),
+        OperationId::GetAggregateStats => on(method, stats::aggregate),
+        OperationId::DownloadProxyActivity => on(method, stats::download_activity),
     }
 }
 

@@ -293,6 +293,59 @@ pub(super) async fn get_proxy_config(
     ))
 }
 
+/// The filters the activity list and its download share.
+pub(super) struct ActivityFilter<'a> {
+    pub lte: Option<chrono::DateTime<chrono::Utc>>,
+    pub gte: Option<chrono::DateTime<chrono::Utc>>,
+    pub error_reason: Option<&'a str>,
+    pub bytes_gte: Option<i64>,
+    pub bytes_lte: Option<i64>,
+    pub search: Option<&'a str>,
+}
+
+impl ActivityFilter<'_> {
+    /// A period that ends before it starts is a 400.
+    pub fn check(&self) -> Result<(), ApiError> {
+        match (self.gte, self.lte) {
+            (Some(gte), Some(lte)) if gte > lte => Err(ApiError::field(
+                "timestamp__gte",
+                "Must be before timestamp__lte.",
+                "invalid",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The matching activity, newest first.
+    pub fn select<'s>(
+        &self,
+        activity: &'s [types::ProxyActivity],
+    ) -> Vec<&'s types::ProxyActivity> {
+        let search = self.search.map(str::to_lowercase);
+        activity
+            .iter()
+            .filter(|a| self.lte.is_none_or(|t| a.timestamp <= t))
+            .filter(|a| self.gte.is_none_or(|t| a.timestamp >= t))
+            .filter(|a| match self.error_reason {
+                None => true,
+                Some("*") => a.error_reason.is_some(),
+                Some(reason) => a.error_reason.as_deref() == Some(reason),
+            })
+            .filter(|a| {
+                let bytes = a.bytes.unwrap_or(0.0);
+                self.bytes_gte.is_none_or(|n| bytes >= n as f64)
+                    && self.bytes_lte.is_none_or(|n| bytes <= n as f64)
+            })
+            .filter(|a| {
+                search.as_deref().is_none_or(|s| {
+                    a.hostname.as_deref().is_some_and(|h| h.contains(s))
+                        || a.domain.as_deref().is_some_and(|d| d.contains(s))
+                })
+            })
+            .collect()
+    }
+}
+
 pub(super) async fn list_proxy_activity(
     State(app): State<Shared>,
     User(user, _): User,
@@ -301,40 +354,18 @@ pub(super) async fn list_proxy_activity(
     Params(q): Params<ListProxyActivity>,
 ) -> Result<Json<types::ProxyActivityPage>, ApiError> {
     let size = page_size(q.page_size)?;
-    if let (Some(gte), Some(lte)) = (q.timestamp_gte, q.timestamp_lte)
-        && gte > lte
-    {
-        return Err(ApiError::field(
-            "timestamp__gte",
-            "Must be before timestamp__lte.",
-            "invalid",
-        ));
-    }
+    let filter = ActivityFilter {
+        lte: q.timestamp_lte,
+        gte: q.timestamp_gte,
+        error_reason: q.error_reason.as_deref(),
+        bytes_gte: q.bytes_gte,
+        bytes_lte: q.bytes_lte,
+        search: q.search.as_deref(),
+    };
+    filter.check()?;
     let mut data = lock(&app);
     let scope = scope(&mut data, user, q.plan_id, q.subuser)?;
-    let search = q.search.as_deref().map(str::to_lowercase);
-    let matching: Vec<&types::ProxyActivity> = scope
-        .activity
-        .iter()
-        .filter(|a| q.timestamp_lte.is_none_or(|t| a.timestamp <= t))
-        .filter(|a| q.timestamp_gte.is_none_or(|t| a.timestamp >= t))
-        .filter(|a| match q.error_reason.as_deref() {
-            None => true,
-            Some("*") => a.error_reason.is_some(),
-            Some(reason) => a.error_reason.as_deref() == Some(reason),
-        })
-        .filter(|a| {
-            let bytes = a.bytes.unwrap_or(0.0);
-            q.bytes_gte.is_none_or(|n| bytes >= n as f64)
-                && q.bytes_lte.is_none_or(|n| bytes <= n as f64)
-        })
-        .filter(|a| {
-            search.as_deref().is_none_or(|s| {
-                a.hostname.as_deref().is_some_and(|h| h.contains(s))
-                    || a.domain.as_deref().is_some_and(|d| d.contains(s))
-            })
-        })
-        .collect();
+    let matching = filter.select(&scope.activity);
     let count = matching.len() as i64;
     let after: Vec<_> = matching
         .into_iter()
