@@ -131,6 +131,15 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
         ),
         ("WhatsMyIp", to_value(schema_for!(types::WhatsMyIp))),
         ("ErrorReason", to_value(schema_for!(types::ErrorReason))),
+        ("AsnEntry", to_value(schema_for!(types::AsnEntry))),
+        (
+            "ProxyListStats",
+            to_value(schema_for!(types::ProxyListStats)),
+        ),
+        (
+            "ProxyListStatus",
+            to_value(schema_for!(types::ProxyListStatus)),
+        ),
         ("ProxyStat", to_value(schema_for!(types::ProxyStat))),
         (
             "AggregateStats",

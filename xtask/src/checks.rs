@@ -66,6 +66,8 @@ pub fn schemathesis(root: &Path) -> Result<()> {
                 String::from("# Written by `cargo xtask ci` for this run's mock server account.\n");
             for operation in [
                 "get_proxy_config",
+                "get_proxy_list_stats",
+                "get_proxy_list_status",
                 "list_ip_authorizations",
                 "create_ip_authorization",
                 "get_ip_authorization",

@@ -92,6 +92,27 @@ pub mod types {
             Default::default()
         }
     }
+    ///One element of an ASN's `[name, count]` pair.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum AsnEntry {
+        String(::std::string::String),
+        Int64(i64),
+    }
+    impl ::std::fmt::Display for AsnEntry {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Int64(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for AsnEntry {
+        fn from(value: i64) -> Self {
+            Self::Int64(value)
+        }
+    }
     ///The code from the email change confirmation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -884,6 +905,93 @@ not a commonly used password.
     }
     impl ProxyListConfig {
         pub fn builder() -> builder::ProxyListConfig {
+            Default::default()
+        }
+    }
+    ///The composition of a proxy list, by country, IP range and ASN, and what is available to add.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyListStats {
+        ///The list's proxies by ASN number, each `[name, count]`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub asns: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, [AsnEntry; 2usize]>,
+        >,
+        ///Proxies available to add, by ASN number, each `[name, count]`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_asns: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, [AsnEntry; 2usize]>,
+        >,
+        ///Proxies available to add, by country.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Proxies available to add, by /16 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_ip_ranges_16: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Proxies available to add, by /24 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_ip_ranges_24: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Proxies available to add, by /8 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_ip_ranges_8: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The list's proxies by /16 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ip_ranges_16: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The list's proxies by /24 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ip_ranges_24: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The list's proxies by /8 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ip_ranges_8: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+    }
+    impl ProxyListStats {
+        pub fn builder() -> builder::ProxyListStats {
+            Default::default()
+        }
+    }
+    ///Whether a proxy list is ready, and its credentials.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyListStatus {
+        ///The list's proxies by country.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Whether the proxies have been used.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_proxy_used: ::std::option::Option<bool>,
+        ///The proxy password.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub password: ::std::option::Option<::webshare_api::Secret>,
+        ///The list's state while it is (re)built, `completed` once ready.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub state: ::std::option::Option<::std::string::String>,
+        ///Proxies that could not be allocated, by country.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub unallocated_countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The proxy username.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    impl ProxyListStatus {
+        pub fn builder() -> builder::ProxyListStatus {
             Default::default()
         }
     }
@@ -3805,6 +3913,449 @@ used password.
                     proxy_list_download_token: Ok(value.proxy_list_download_token),
                     request_idle_timeout: Ok(value.request_idle_timeout),
                     request_timeout: Ok(value.request_timeout),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProxyListStats {
+            asns: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        [super::AsnEntry; 2usize],
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            available_asns: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        [super::AsnEntry; 2usize],
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            available_countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            available_ip_ranges_16: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            available_ip_ranges_24: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            available_ip_ranges_8: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            ip_ranges_16: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            ip_ranges_24: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            ip_ranges_8: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProxyListStats {
+            fn default() -> Self {
+                Self {
+                    asns: Err("no value supplied for asns".to_string()),
+                    available_asns: Err(
+                        "no value supplied for available_asns".to_string(),
+                    ),
+                    available_countries: Err(
+                        "no value supplied for available_countries".to_string(),
+                    ),
+                    available_ip_ranges_16: Err(
+                        "no value supplied for available_ip_ranges_16".to_string(),
+                    ),
+                    available_ip_ranges_24: Err(
+                        "no value supplied for available_ip_ranges_24".to_string(),
+                    ),
+                    available_ip_ranges_8: Err(
+                        "no value supplied for available_ip_ranges_8".to_string(),
+                    ),
+                    ip_ranges_16: Err("no value supplied for ip_ranges_16".to_string()),
+                    ip_ranges_24: Err("no value supplied for ip_ranges_24".to_string()),
+                    ip_ranges_8: Err("no value supplied for ip_ranges_8".to_string()),
+                }
+            }
+        }
+        impl ProxyListStats {
+            pub fn asns<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            [super::AsnEntry; 2usize],
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asns = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for asns: {e}")
+                    });
+                self
+            }
+            pub fn available_asns<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            [super::AsnEntry; 2usize],
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_asns = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_asns: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_ip_ranges_16<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_ip_ranges_16 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_ip_ranges_16: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_ip_ranges_24<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_ip_ranges_24 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_ip_ranges_24: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_ip_ranges_8<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_ip_ranges_8 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_ip_ranges_8: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ip_ranges_16<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_ranges_16 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_ranges_16: {e}")
+                    });
+                self
+            }
+            pub fn ip_ranges_24<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_ranges_24 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_ranges_24: {e}")
+                    });
+                self
+            }
+            pub fn ip_ranges_8<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_ranges_8 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_ranges_8: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProxyListStats> for super::ProxyListStats {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProxyListStats,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    asns: value.asns?,
+                    available_asns: value.available_asns?,
+                    available_countries: value.available_countries?,
+                    available_ip_ranges_16: value.available_ip_ranges_16?,
+                    available_ip_ranges_24: value.available_ip_ranges_24?,
+                    available_ip_ranges_8: value.available_ip_ranges_8?,
+                    ip_ranges_16: value.ip_ranges_16?,
+                    ip_ranges_24: value.ip_ranges_24?,
+                    ip_ranges_8: value.ip_ranges_8?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProxyListStats> for ProxyListStats {
+            fn from(value: super::ProxyListStats) -> Self {
+                Self {
+                    asns: Ok(value.asns),
+                    available_asns: Ok(value.available_asns),
+                    available_countries: Ok(value.available_countries),
+                    available_ip_ranges_16: Ok(value.available_ip_ranges_16),
+                    available_ip_ranges_24: Ok(value.available_ip_ranges_24),
+                    available_ip_ranges_8: Ok(value.available_ip_ranges_8),
+                    ip_ranges_16: Ok(value.ip_ranges_16),
+                    ip_ranges_24: Ok(value.ip_ranges_24),
+                    ip_ranges_8: Ok(value.ip_ranges_8),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProxyListStatus {
+            countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            is_proxy_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            unallocated_countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProxyListStatus {
+            fn default() -> Self {
+                Self {
+                    countries: Err("no value supplied for countries".to_string()),
+                    is_proxy_used: Err(
+                        "no value supplied for is_proxy_used".to_string(),
+                    ),
+                    password: Err("no value supplied for password".to_string()),
+                    state: Err("no value supplied for state".to_string()),
+                    unallocated_countries: Err(
+                        "no value supplied for unallocated_countries".to_string(),
+                    ),
+                    username: Err("no value supplied for username".to_string()),
+                }
+            }
+        }
+        impl ProxyListStatus {
+            pub fn countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for countries: {e}")
+                    });
+                self
+            }
+            pub fn is_proxy_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_proxy_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_proxy_used: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn unallocated_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unallocated_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for unallocated_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProxyListStatus> for super::ProxyListStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProxyListStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    countries: value.countries?,
+                    is_proxy_used: value.is_proxy_used?,
+                    password: value.password?,
+                    state: value.state?,
+                    unallocated_countries: value.unallocated_countries?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProxyListStatus> for ProxyListStatus {
+            fn from(value: super::ProxyListStatus) -> Self {
+                Self {
+                    countries: Ok(value.countries),
+                    is_proxy_used: Ok(value.is_proxy_used),
+                    password: Ok(value.password),
+                    state: Ok(value.state),
+                    unallocated_countries: Ok(value.unallocated_countries),
+                    username: Ok(value.username),
                 }
             }
         }

@@ -25,6 +25,9 @@
 //! | [`list_proxies`](ListProxies) | GET | `/v2/proxy/list/` | required | yes | yes | Json | page number | proxy_list |
 //! | [`download_proxy_list`](DownloadProxyList) | GET | `/v2/proxy/list/download/{token}/{country_codes}/any/{authentication_method}/{endpoint_mode}/{search}/` | none | yes | yes | Text | none | proxy_list_download |
 //! | [`get_proxy_config`](GetProxyConfig) | GET | `/v3/proxy/config` | required | yes | yes | Json | none | general |
+//! | [`get_proxy_list_stats`](GetProxyListStats) | GET | `/v3/proxy/list/stats` | required | yes | no | Json | none | general |
+//! | [`get_proxy_list_status`](GetProxyListStatus) | GET | `/v3/proxy/list/status` | required | yes | yes | Json | none | general |
+//! | [`refresh_proxy_list`](RefreshProxyList) | POST | `/v2/proxy/list/refresh/` | required | no | no | Empty | none | proxy_list |
 //! | [`list_ip_authorizations`](ListIpAuthorizations) | GET | `/v2/proxy/ipauthorization/` | required | yes | no | Json | page number | general |
 //! | [`create_ip_authorization`](CreateIpAuthorization) | POST | `/v2/proxy/ipauthorization/` | required | no | no | Json | none | general |
 //! | [`whats_my_ip`](WhatsMyIp) | GET | `/v2/proxy/ipauthorization/whatsmyip/` | required | yes | no | Json | none | general |
@@ -63,6 +66,9 @@ pub const ALL: &[&Operation] = &[
     &LIST_PROXIES,
     &DOWNLOAD_PROXY_LIST,
     &GET_PROXY_CONFIG,
+    &GET_PROXY_LIST_STATS,
+    &GET_PROXY_LIST_STATUS,
+    &REFRESH_PROXY_LIST,
     &LIST_IP_AUTHORIZATIONS,
     &CREATE_IP_AUTHORIZATION,
     &WHATS_MY_IP,
@@ -114,6 +120,12 @@ pub enum OperationId {
     DownloadProxyList,
     /// [`GET_PROXY_CONFIG`]
     GetProxyConfig,
+    /// [`GET_PROXY_LIST_STATS`]
+    GetProxyListStats,
+    /// [`GET_PROXY_LIST_STATUS`]
+    GetProxyListStatus,
+    /// [`REFRESH_PROXY_LIST`]
+    RefreshProxyList,
     /// [`LIST_IP_AUTHORIZATIONS`]
     ListIpAuthorizations,
     /// [`CREATE_IP_AUTHORIZATION`]
@@ -159,6 +171,9 @@ impl OperationId {
             Self::ListProxies => &LIST_PROXIES,
             Self::DownloadProxyList => &DOWNLOAD_PROXY_LIST,
             Self::GetProxyConfig => &GET_PROXY_CONFIG,
+            Self::GetProxyListStats => &GET_PROXY_LIST_STATS,
+            Self::GetProxyListStatus => &GET_PROXY_LIST_STATUS,
+            Self::RefreshProxyList => &REFRESH_PROXY_LIST,
             Self::ListIpAuthorizations => &LIST_IP_AUTHORIZATIONS,
             Self::CreateIpAuthorization => &CREATE_IP_AUTHORIZATION,
             Self::WhatsMyIp => &WHATS_MY_IP,
@@ -589,6 +604,66 @@ pub static GET_PROXY_CONFIG: Operation = Operation {
     rate_limit: RateLimitClass::General,
     plan_scoped: true,
     subuser: true,
+    path_params: &[],
+    query_params: &["plan_id"],
+};
+/// `GET /v3/proxy/list/stats`: Get proxy list stats
+pub static GET_PROXY_LIST_STATS: Operation = Operation {
+    id: OperationId::GetProxyListStats,
+    name: "get_proxy_list_stats",
+    method: ::http::Method::GET,
+    path: "/v3/proxy/list/stats",
+    tag: "Proxy Configuration",
+    summary: "Get proxy list stats",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: true,
+    path_params: &[],
+    query_params: &["plan_id"],
+};
+/// `GET /v3/proxy/list/status`: Get proxy list status
+pub static GET_PROXY_LIST_STATUS: Operation = Operation {
+    id: OperationId::GetProxyListStatus,
+    name: "get_proxy_list_status",
+    method: ::http::Method::GET,
+    path: "/v3/proxy/list/status",
+    tag: "Proxy Configuration",
+    summary: "Get proxy list status",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: true,
+    path_params: &[],
+    query_params: &["plan_id"],
+};
+/// `POST /v2/proxy/list/refresh/`: Refresh the proxy list
+pub static REFRESH_PROXY_LIST: Operation = Operation {
+    id: OperationId::RefreshProxyList,
+    name: "refresh_proxy_list",
+    method: ::http::Method::POST,
+    path: "/v2/proxy/list/refresh/",
+    tag: "Proxy List",
+    summary: "Refresh the proxy list",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Empty,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::ProxyList,
+    plan_scoped: true,
+    subuser: false,
     path_params: &[],
     query_params: &["plan_id"],
 };
@@ -1619,6 +1694,158 @@ impl Endpoint for GetProxyConfig {
                 .subuser
                 .as_deref()
                 .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `get_proxy_list_stats` (`GET /v3/proxy/list/stats`): Get proxy list stats
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetProxyListStats {
+    /// The plan. (`plan_id`, query, required)
+    pub plan_id: i64,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
+}
+impl GetProxyListStats {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(plan_id: impl Into<i64>) -> Self {
+        Self {
+            plan_id: plan_id.into(),
+            subuser: Default::default(),
+        }
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
+        self
+    }
+}
+impl Endpoint for GetProxyListStats {
+    const OPERATION: &'static Operation = &GET_PROXY_LIST_STATS;
+    type Body = ();
+    type Response = crate::types::ProxyListStats;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v3/proxy/list/stats");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        query.pair("plan_id", &self.plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        self.subuser
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            plan_id: crate::endpoint::parse::required(
+                "plan_id",
+                raw
+                    .query("plan_id")
+                    .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                    .transpose()?,
+            )?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `get_proxy_list_status` (`GET /v3/proxy/list/status`): Get proxy list status
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetProxyListStatus {
+    /// The plan. (`plan_id`, query, required)
+    pub plan_id: i64,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
+}
+impl GetProxyListStatus {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(plan_id: impl Into<i64>) -> Self {
+        Self {
+            plan_id: plan_id.into(),
+            subuser: Default::default(),
+        }
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
+        self
+    }
+}
+impl Endpoint for GetProxyListStatus {
+    const OPERATION: &'static Operation = &GET_PROXY_LIST_STATUS;
+    type Body = ();
+    type Response = crate::types::ProxyListStatus;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v3/proxy/list/status");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        query.pair("plan_id", &self.plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        self.subuser
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            plan_id: crate::endpoint::parse::required(
+                "plan_id",
+                raw
+                    .query("plan_id")
+                    .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                    .transpose()?,
+            )?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `refresh_proxy_list` (`POST /v2/proxy/list/refresh/`): Refresh the proxy list
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RefreshProxyList {
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl RefreshProxyList {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for RefreshProxyList {
+    const OPERATION: &'static Operation = &REFRESH_PROXY_LIST;
+    type Body = ();
+    type Response = ();
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/list/refresh/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
                 .transpose()?,
         })
     }

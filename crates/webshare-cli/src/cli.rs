@@ -5,8 +5,8 @@ use clap::{Args, Parser, Subcommand};
 use crate::generated::{
     CreateIpAuthorizationArgs, DeleteIpAuthorizationArgs, DownloadProxyActivityArgs,
     GetAggregateStatsArgs, GetDownloadTokenArgs, GetIpAuthorizationArgs, GetProxyConfigArgs,
-    ListIpAuthorizationsArgs, ListProxiesArgs, ListProxyActivityArgs, ListStatsArgs,
-    ResetDownloadTokenArgs,
+    GetProxyListStatsArgs, GetProxyListStatusArgs, ListIpAuthorizationsArgs, ListProxiesArgs,
+    ListProxyActivityArgs, ListStatsArgs, RefreshProxyListArgs, ResetDownloadTokenArgs,
 };
 
 /// Exit codes, also listed in `webshare --help`.
@@ -140,6 +140,8 @@ pub enum ProxiesCommand {
     List(ListArgs),
     /// Download the proxy list (one proxy a line), authorised by the plan's download token.
     Download(DownloadArgs),
+    /// Replace the whole proxy list, using one of the plan's on-demand refreshes.
+    Refresh(RefreshProxyListArgs),
 }
 
 /// `proxies list`.
@@ -191,6 +193,10 @@ pub struct DownloadArgs {
 pub enum ProxyConfigCommand {
     /// Show the proxy config of a plan (the download token is withheld).
     Get(GetProxyConfigArgs),
+    /// Show the composition of a plan's list: by country, IP range and ASN.
+    Stats(GetProxyListStatsArgs),
+    /// Show whether a plan's list is ready, and its credentials (the password withheld).
+    Status(GetProxyListStatusArgs),
 }
 
 /// IP authorization subcommands.

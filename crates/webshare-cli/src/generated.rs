@@ -199,6 +199,64 @@ impl GetProxyConfigArgs {
         params
     }
 }
+/// The parameters of `get_proxy_list_stats` (GET /v3/proxy/list/stats) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProxyListStatsArgs {
+    #[arg(long = "plan-id", value_name = "PLAN_ID", help = "The plan.")]
+    pub plan_id: i64,
+    #[arg(
+        long = "subuser",
+        value_name = "SUBUSER",
+        help = "Act on the resources of this sub-user of the account (masquerading)."
+    )]
+    pub subuser: Option<i64>,
+}
+impl GetProxyListStatsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetProxyListStats {
+        let mut params = ::webshare::operations::GetProxyListStats::new(self.plan_id);
+        params.subuser = self.subuser;
+        params
+    }
+}
+/// The parameters of `get_proxy_list_status` (GET /v3/proxy/list/status) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProxyListStatusArgs {
+    #[arg(long = "plan-id", value_name = "PLAN_ID", help = "The plan.")]
+    pub plan_id: i64,
+    #[arg(
+        long = "subuser",
+        value_name = "SUBUSER",
+        help = "Act on the resources of this sub-user of the account (masquerading)."
+    )]
+    pub subuser: Option<i64>,
+}
+impl GetProxyListStatusArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetProxyListStatus {
+        let mut params = ::webshare::operations::GetProxyListStatus::new(self.plan_id);
+        params.subuser = self.subuser;
+        params
+    }
+}
+/// The parameters of `refresh_proxy_list` (POST /v2/proxy/list/refresh/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct RefreshProxyListArgs {
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl RefreshProxyListArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::RefreshProxyList {
+        let mut params = ::webshare::operations::RefreshProxyList::new();
+        params.plan_id = self.plan_id;
+        params
+    }
+}
 /// The parameters of `list_ip_authorizations` (GET /v2/proxy/ipauthorization/) as command-line arguments.
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListIpAuthorizationsArgs {

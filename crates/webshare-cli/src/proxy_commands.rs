@@ -21,6 +21,20 @@ pub async fn proxies(client: &Client, command: &ProxiesCommand, json: bool) -> R
     match command {
         ProxiesCommand::List(args) => list(client, args, json).await,
         ProxiesCommand::Download(args) => download(client, args, json).await,
+        ProxiesCommand::Refresh(args) => {
+            let params = args.clone().into_params();
+            let client = match params.plan_id {
+                Some(plan) => client.for_plan(plan),
+                None => client.clone(),
+            };
+            client.proxies().refresh().await?;
+            if json {
+                println!("{}", json!({"refreshed": true}));
+            } else {
+                println!("The proxy list was replaced.");
+            }
+            Ok(())
+        }
     }
 }
 
@@ -171,15 +185,38 @@ pub async fn proxy_config(
     command: &ProxyConfigCommand,
     json: bool,
 ) -> Result<(), Failure> {
-    let ProxyConfigCommand::Get(args) = command;
-    let params = args.clone().into_params();
-    let client = match params.subuser {
-        Some(id) => client.as_subuser(id),
-        None => client.clone(),
+    let value = match command {
+        ProxyConfigCommand::Get(args) => {
+            let params = args.clone().into_params();
+            let config = scoped(client, params.subuser)
+                .proxy_config()
+                .get(Some(params.plan_id))
+                .await?;
+            let mut value = serde_json::to_value(&config).unwrap_or(Value::Null);
+            value["proxy_list_download_token"] = json!("[redacted]");
+            value
+        }
+        ProxyConfigCommand::Stats(args) => {
+            let params = args.clone().into_params();
+            let stats = scoped(client, params.subuser)
+                .proxy_config()
+                .stats(Some(params.plan_id))
+                .await?;
+            serde_json::to_value(&stats).unwrap_or(Value::Null)
+        }
+        ProxyConfigCommand::Status(args) => {
+            let params = args.clone().into_params();
+            let status = scoped(client, params.subuser)
+                .proxy_config()
+                .status(Some(params.plan_id))
+                .await?;
+            let mut value = serde_json::to_value(&status).unwrap_or(Value::Null);
+            if status.password.is_some() {
+                value["password"] = json!("[redacted]");
+            }
+            value
+        }
     };
-    let config = client.proxy_config().get(Some(params.plan_id)).await?;
-    let mut value = serde_json::to_value(&config).unwrap_or(Value::Null);
-    value["proxy_list_download_token"] = json!("[redacted]");
     if json {
         println!("{}", json_line(&value));
     } else if let Value::Object(fields) = value {
@@ -189,6 +226,14 @@ pub async fn proxy_config(
         }
     }
     Ok(())
+}
+
+/// The client acting as `subuser`, when given.
+fn scoped(client: &Client, subuser: Option<i64>) -> Client {
+    match subuser {
+        Some(id) => client.as_subuser(id),
+        None => client.clone(),
+    }
 }
 
 /// `ip-auth ...`.

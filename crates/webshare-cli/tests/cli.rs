@@ -897,6 +897,7 @@ fn help_texts() {
         &["ip-auth", "remove", "--help"],
         &["download-token", "reset", "--help"],
         &["stats", "hourly", "--help"],
+        &["proxies", "refresh", "--help"],
         &["activity", "download", "--help"],
         &["activity", "list", "--help"],
     ] {
@@ -1049,6 +1050,21 @@ fn proxy_commands_against_the_mock() {
     let config = with_key(&["--json", "proxy-config", "get", "--plan-id", &plan], 0);
     let config: serde_json::Value = serde_json::from_str(&config.stdout).unwrap();
     assert_eq!(config["proxy_list_download_token"], "[redacted]");
+    let status = with_key(&["--json", "proxy-config", "status", "--plan-id", &plan], 0);
+    let status: serde_json::Value = serde_json::from_str(status.stdout.trim()).unwrap();
+    assert_eq!(
+        (status["state"].as_str(), status["password"].as_str()),
+        (Some("completed"), Some("[redacted]"))
+    );
+    let stats = with_key(&["--json", "proxy-config", "stats", "--plan-id", &plan], 0);
+    let stats: serde_json::Value = serde_json::from_str(stats.stdout.trim()).unwrap();
+    let in_ranges: i64 = stats["ip_ranges_24"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_i64().unwrap())
+        .sum();
+    assert_eq!(in_ranges, 30);
     let lines = with_key(
         &[
             "proxies",
@@ -1084,6 +1100,37 @@ fn proxy_commands_against_the_mock() {
             0o600
         );
     }
+
+    // A refresh replaces the list (three are allowed, the fourth is refused: exit 3).
+    let before = with_key(
+        &[
+            "--json",
+            "proxies",
+            "list",
+            "--mode",
+            "direct",
+            "--page-size",
+            "1",
+        ],
+        0,
+    );
+    for _ in 0..3 {
+        with_key(&["proxies", "refresh"], 0);
+    }
+    let after = with_key(
+        &[
+            "--json",
+            "proxies",
+            "list",
+            "--mode",
+            "direct",
+            "--page-size",
+            "1",
+        ],
+        0,
+    );
+    assert_ne!(before.stdout, after.stdout);
+    with_key(&["proxies", "refresh"], 3);
 
     // IP authorizations: 204, then 404 (exit 1).
     let id = server

@@ -137,9 +137,52 @@ pub(crate) struct ProxyScope {
     pub activity: Vec<types::ProxyActivity>,
     pub request_timeout: i64,
     pub request_idle_timeout: i64,
+    /// What the list is generated from: the scope's seed, and how often it was refreshed.
+    seed: u64,
+    generation: u64,
+    /// On-demand refreshes left ([`ON_DEMAND_REFRESHES`] to start with).
+    pub on_demand_refreshes_available: u32,
+}
+
+/// The on-demand refreshes a plan starts with (a mock decision: the documentation names the allowance
+/// `on_demand_refreshes_available` but not its size).
+pub(crate) const ON_DEMAND_REFRESHES: u32 = 3;
+
+/// `count` proxies of generation `generation` of the list of `seed`.
+fn proxy_list(seed: u64, generation: u64, count: usize, base: DateTime<Utc>) -> Vec<MockProxy> {
+    let octet = (seed + generation * 37) % 250 + 1;
+    (0..count)
+        .map(|i| {
+            let (country_code, city_name) = COUNTRIES[i % COUNTRIES.len()];
+            MockProxy {
+                id: format!("d-{seed}{generation}{i:05}"),
+                address: format!("10.{octet}.{}.{}", (i / 250) % 256, i % 250 + 1),
+                port: 10_000 + i as i64,
+                valid: i % 10 != 9,
+                country_code,
+                city_name,
+                asn_number: 64_500 + (i % 4) as i64,
+                asn_name: ["Example Net", "Sample Telecom", "Mock Hosting", "Test ISP"][i % 4],
+                created_at: base + Duration::minutes(i as i64),
+            }
+        })
+        .collect()
 }
 
 impl ProxyScope {
+    /// Replaces the whole list (new addresses, ids and password), using one on-demand refresh; `false`
+    /// when none is left.
+    pub fn refresh(&mut self, now: DateTime<Utc>) -> bool {
+        if self.on_demand_refreshes_available == 0 {
+            return false;
+        }
+        self.on_demand_refreshes_available -= 1;
+        self.generation += 1;
+        self.proxies = proxy_list(self.seed, self.generation, self.proxies.len(), now);
+        self.password = random_token()[..12].to_owned();
+        true
+    }
+
     /// `proxies` proxies and `activities` activity records (one every 10 minutes back from `now`),
     /// varied by `seed`.
     pub fn generate(seed: u64, proxies: usize, activities: usize, now: DateTime<Utc>) -> Self {
@@ -147,23 +190,7 @@ impl ProxyScope {
             .with_ymd_and_hms(2022, 6, 14, 18, 58, 10)
             .single()
             .unwrap_or(now);
-        let octet = seed % 250 + 1;
-        let proxies = (0..proxies)
-            .map(|i| {
-                let (country_code, city_name) = COUNTRIES[i % COUNTRIES.len()];
-                MockProxy {
-                    id: format!("d-{seed}{i:05}"),
-                    address: format!("10.{octet}.{}.{}", i / 250, i % 250 + 1),
-                    port: 10_000 + i as i64,
-                    valid: i % 10 != 9,
-                    country_code,
-                    city_name,
-                    asn_number: 64_500 + (i % 4) as i64,
-                    asn_name: ["Example Net", "Sample Telecom", "Mock Hosting", "Test ISP"][i % 4],
-                    created_at: base + Duration::minutes(i as i64),
-                }
-            })
-            .collect::<Vec<_>>();
+        let proxies = proxy_list(seed, 0, proxies, base);
         let activity = (0..activities)
             .map(|i| {
                 let failed = i % 7 == 3;
@@ -201,6 +228,9 @@ impl ProxyScope {
             activity,
             request_timeout: 86_400,
             request_idle_timeout: 900,
+            seed,
+            generation: 0,
+            on_demand_refreshes_available: ON_DEMAND_REFRESHES,
         }
     }
 
@@ -238,6 +268,64 @@ impl ProxyScope {
             auto_replace_out_of_rotation_proxies: Some(false),
             auto_replace_failed_site_check_proxies: Some(false),
             proxy_list_download_token: webshare_api::Secret::new(self.download_tokens.proxy_list()),
+        }
+    }
+}
+
+impl ProxyScope {
+    /// The list's composition, as `GET /v3/proxy/list/stats` shows it. Nothing is "available" beyond the
+    /// list in the mock (it models no shared pool), so the `available_*` maps are empty.
+    pub fn list_stats(&self) -> types::ProxyListStats {
+        use std::collections::HashMap;
+        let mut ranges: [HashMap<String, i64>; 3] = Default::default();
+        let mut asns: HashMap<String, (String, i64)> = HashMap::new();
+        for proxy in &self.proxies {
+            let octets: Vec<&str> = proxy.address.split('.').collect();
+            if let [a, b, c, _] = octets[..] {
+                *ranges[0].entry(format!("{a}.{b}.{c}.0/24")).or_default() += 1;
+                *ranges[1].entry(format!("{a}.{b}.0.0/16")).or_default() += 1;
+                *ranges[2].entry(format!("{a}.0.0.0/8")).or_default() += 1;
+            }
+            asns.entry(proxy.asn_number.to_string())
+                .or_insert_with(|| (proxy.asn_name.to_owned(), 0))
+                .1 += 1;
+        }
+        let [r24, r16, r8] = ranges;
+        types::ProxyListStats {
+            available_countries: Some(HashMap::new()),
+            ip_ranges_24: Some(r24),
+            ip_ranges_16: Some(r16),
+            ip_ranges_8: Some(r8),
+            available_ip_ranges_24: Some(HashMap::new()),
+            available_ip_ranges_16: Some(HashMap::new()),
+            available_ip_ranges_8: Some(HashMap::new()),
+            asns: Some(
+                asns.into_iter()
+                    .map(|(number, (name, count))| {
+                        (
+                            number,
+                            [types::AsnEntry::String(name), types::AsnEntry::Int64(count)],
+                        )
+                    })
+                    .collect(),
+            ),
+            available_asns: Some(HashMap::new()),
+        }
+    }
+
+    /// The list's state, as `GET /v3/proxy/list/status` shows it: always built (`completed`) in the mock.
+    pub fn list_status(&self) -> types::ProxyListStatus {
+        let mut countries = std::collections::HashMap::new();
+        for proxy in &self.proxies {
+            *countries.entry(proxy.country_code.to_owned()).or_insert(0) += 1;
+        }
+        types::ProxyListStatus {
+            state: Some("completed".into()),
+            countries: Some(countries),
+            unallocated_countries: Some(Default::default()),
+            username: Some(self.username.clone()),
+            password: Some(webshare_api::Secret::new(&self.password)),
+            is_proxy_used: Some(!self.activity.is_empty()),
         }
     }
 }

@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::TryStreamExt;
-use webshare_api::operations::{DownloadProxyList, ListProxies};
+use webshare_api::operations::{DownloadProxyList, ListProxies, RefreshProxyList};
 use webshare_api::types::{Proxy, ProxyPage};
 
 use crate::download::{ProxyLine, records};
@@ -58,6 +58,13 @@ impl Proxies<'_> {
         Ok(response
             .bytes_stream()
             .map_err(move |e| from_reqwest(e, timeout)))
+    }
+
+    /// Replaces the whole proxy list (of the client's plan, or the account's default), using one of the
+    /// plan's on-demand refreshes; none left is [`Error::Validation`]. Never retried by default: each call
+    /// uses a refresh.
+    pub async fn refresh(&self) -> Result<(), Error> {
+        self.client.call(&RefreshProxyList::new(), None).await
     }
 
     /// The download URL, for handing to another program. It holds the download token: treat it as a

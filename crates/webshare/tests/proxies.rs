@@ -609,3 +609,67 @@ async fn hourly_stats_the_aggregate_and_the_csv_agree_with_the_activity() {
         Some(Error::NotFound { .. })
     ));
 }
+
+#[tokio::test]
+async fn list_stats_status_and_a_refresh_that_replaces_the_list() {
+    let (server, client) = signed_in(Config {
+        proxies_per_plan: 20,
+        ..Config::default()
+    })
+    .await;
+    let plan = server.plan_id(EMAIL).unwrap();
+    let stats = client.proxy_config().stats(Some(plan)).await.unwrap();
+    let by_range: i64 = stats.ip_ranges_24.as_ref().unwrap().values().sum();
+    assert_eq!(by_range, 20);
+    let asns = stats.asns.unwrap();
+    let asn_total: i64 = asns
+        .values()
+        .map(|[_, count]| match count {
+            webshare::types::AsnEntry::Int64(n) => *n,
+            other => panic!("{other:?}"),
+        })
+        .sum();
+    assert_eq!(asn_total, 20);
+
+    let status = client.proxy_config().status(Some(plan)).await.unwrap();
+    assert_eq!(status.state.as_deref(), Some("completed"));
+    assert_eq!(status.countries.as_ref().unwrap().values().sum::<i64>(), 20);
+    let password = status.password.clone().unwrap();
+    assert!(!format!("{status:?}").contains(password.expose()));
+    assert!(matches!(
+        client.proxy_config().status(None).await,
+        Err(Error::InvalidInput {
+            field: "plan_id",
+            ..
+        })
+    ));
+
+    // A refresh replaces every proxy; the allowance runs out.
+    let before = client
+        .proxies()
+        .list(&ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    client.proxies().refresh().await.unwrap();
+    let after = client
+        .proxies()
+        .list(&ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    assert_eq!(after.count, before.count);
+    assert!(
+        before
+            .results
+            .iter()
+            .all(|p| after.results.iter().all(|q| q.id != p.id))
+    );
+    let status_after = client.proxy_config().status(Some(plan)).await.unwrap();
+    assert_ne!(status_after.password, status.password, "new credentials");
+    client.proxies().refresh().await.unwrap();
+    client.proxies().refresh().await.unwrap();
+    let err = client.proxies().refresh().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation { non_field_errors, .. } if non_field_errors.len() == 1),
+        "{err:?}"
+    );
+}

@@ -6,7 +6,10 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use webshare_api::OrderBy;
-use webshare_api::operations::{DownloadProxyList, GetProxyConfig, ListProxies, ListProxyActivity};
+use webshare_api::operations::{
+    DownloadProxyList, GetProxyConfig, GetProxyListStats, GetProxyListStatus, ListProxies,
+    ListProxyActivity, RefreshProxyList,
+};
 use webshare_api::types::{self, DownloadTokenScope, ProxyAuthenticationMethod, ProxyMode};
 
 use super::lock;
@@ -387,4 +390,43 @@ pub(super) async fn list_proxy_activity(
         next,
         results,
     }))
+}
+
+pub(super) async fn get_proxy_list_stats(
+    State(app): State<Shared>,
+    User(user, _): User,
+    Params(q): Params<GetProxyListStats>,
+) -> Result<Json<types::ProxyListStats>, ApiError> {
+    let mut data = lock(&app);
+    Ok(Json(
+        scope(&mut data, user, Some(q.plan_id), q.subuser)?.list_stats(),
+    ))
+}
+
+pub(super) async fn get_proxy_list_status(
+    State(app): State<Shared>,
+    User(user, _): User,
+    Params(q): Params<GetProxyListStatus>,
+) -> Result<Json<types::ProxyListStatus>, ApiError> {
+    let mut data = lock(&app);
+    Ok(Json(
+        scope(&mut data, user, Some(q.plan_id), q.subuser)?.list_status(),
+    ))
+}
+
+pub(super) async fn refresh_proxy_list(
+    State(app): State<Shared>,
+    User(user, _): User,
+    Params(q): Params<RefreshProxyList>,
+) -> Result<StatusCode, ApiError> {
+    let mut data = lock(&app);
+    if scope(&mut data, user, q.plan_id, None)?.refresh(crate::state::now()) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::field(
+            "non_field_errors",
+            "No on-demand refreshes are available.",
+            "no_refreshes_available",
+        ))
+    }
 }
