@@ -23,10 +23,7 @@ pub async fn proxies(client: &Client, command: &ProxiesCommand, json: bool) -> R
         ProxiesCommand::Download(args) => download(client, args, json).await,
         ProxiesCommand::Refresh(args) => {
             let params = args.clone().into_params();
-            let client = match params.plan_id {
-                Some(plan) => client.for_plan(plan),
-                None => client.clone(),
-            };
+            let client = planned(client, params.plan_id);
             client.proxies().refresh().await?;
             if json {
                 println!("{}", json!({"refreshed": true}));
@@ -228,6 +225,14 @@ pub async fn proxy_config(
     Ok(())
 }
 
+/// The client acting on plan `plan_id`, when given.
+fn planned(client: &Client, plan_id: Option<i64>) -> Client {
+    match plan_id {
+        Some(plan) => client.for_plan(plan),
+        None => client.clone(),
+    }
+}
+
 /// The client acting as `subuser`, when given.
 fn scoped(client: &Client, subuser: Option<i64>) -> Client {
     match subuser {
@@ -258,10 +263,7 @@ pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Re
         IpAuthCommand::List(args) => {
             let params = args.params.clone().into_params();
             if args.all {
-                let client = match params.plan_id {
-                    Some(plan) => client.for_plan(plan),
-                    None => client.clone(),
-                };
+                let client = planned(client, params.plan_id);
                 let mut all = std::pin::pin!(client.ip_authorizations().list_all());
                 while let Some(a) = all.try_next().await? {
                     print(&a);
@@ -276,10 +278,7 @@ pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Re
         }
         IpAuthCommand::Add(args) => {
             let params = args.params.clone().into_params();
-            let client = match params.plan_id {
-                Some(plan) => client.for_plan(plan),
-                None => client.clone(),
-            };
+            let client = planned(client, params.plan_id);
             let created = match &args.ip {
                 Some(ip) if !args.this_machine => client.ip_authorizations().create(ip).await?,
                 _ => client.ip_authorizations().authorize_this_machine().await?,
@@ -288,18 +287,12 @@ pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Re
         }
         IpAuthCommand::Show(args) => {
             let params = args.clone().into_params();
-            let client = match params.plan_id {
-                Some(plan) => client.for_plan(plan),
-                None => client.clone(),
-            };
+            let client = planned(client, params.plan_id);
             print(&client.ip_authorizations().get(params.id).await?);
         }
         IpAuthCommand::Remove(args) => {
             let params = args.clone().into_params();
-            let client = match params.plan_id {
-                Some(plan) => client.for_plan(plan),
-                None => client.clone(),
-            };
+            let client = planned(client, params.plan_id);
             client.ip_authorizations().delete(params.id).await?;
             if json {
                 println!("{}", json!({"deleted": params.id}));
