@@ -132,6 +132,15 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
         ("WhatsMyIp", to_value(schema_for!(types::WhatsMyIp))),
         ("ErrorReason", to_value(schema_for!(types::ErrorReason))),
         ("AsnEntry", to_value(schema_for!(types::AsnEntry))),
+        ("ProxyConfig", to_value(schema_for!(types::ProxyConfig))),
+        (
+            "ProxyConfigUpdateRequest",
+            to_value(schema_for!(types::ProxyConfigUpdateRequest)),
+        ),
+        (
+            "AllocateCountriesRequest",
+            to_value(schema_for!(types::AllocateCountriesRequest)),
+        ),
         (
             "ProxyListStats",
             to_value(schema_for!(types::ProxyListStats)),

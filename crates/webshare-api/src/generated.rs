@@ -92,6 +92,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///Where to allocate the unallocated proxies.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct AllocateCountriesRequest {
+        ///Proxies by country (ISO 3166-1 alpha-2), each at least 1; as many in all as are unallocated.
+        pub new_countries: ::std::collections::HashMap<::std::string::String, i64>,
+    }
+    impl AllocateCountriesRequest {
+        pub fn builder() -> builder::AllocateCountriesRequest {
+            Default::default()
+        }
+    }
     ///One element of an ASN's `[name, count]` pair.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -859,6 +871,280 @@ not a commonly used password.
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///The proxy config of a plan (v2).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyConfig {
+        ///The list's proxies by ASN number, each `[name, count]`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub asns: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, [AsnEntry; 2usize]>,
+        >,
+        ///Replace proxies that fail site checks.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub auto_replace_failed_site_check_proxies: ::std::option::Option<bool>,
+        ///Replace proxies that stay invalid for 15 minutes.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub auto_replace_invalid_proxies: ::std::option::Option<bool>,
+        ///Replace proxies whose country is uncertain.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub auto_replace_low_country_confidence_proxies: ::std::option::Option<bool>,
+        ///Replace proxies that perform slower than usual.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub auto_replace_out_of_rotation_proxies: ::std::option::Option<bool>,
+        ///Proxies available to add, by ASN number, each `[name, count]`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_asns: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, [AsnEntry; 2usize]>,
+        >,
+        ///Proxies available to add, by country.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Proxies available to add, by /16 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_ip_ranges_16: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Proxies available to add, by /24 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_ip_ranges_24: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Proxies available to add, by /8 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_ip_ranges_8: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The list's proxies by country.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///When the config was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The config's ID.
+        pub id: i64,
+        ///Countries IP-authorized backbone requests use; null for every country.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ip_authorization_country_codes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///The list's proxies by /16 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ip_ranges_16: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The list's proxies by /24 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ip_ranges_24: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The list's proxies by /8 range.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ip_ranges_8: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Whether the proxies have been used.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_proxy_used: ::std::option::Option<bool>,
+        ///The proxy password.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub password: ::std::option::Option<::webshare_api::Secret>,
+        ///The token of the proxy list download URL.
+        pub proxy_list_download_token: ::webshare_api::Secret,
+        ///The longest a proxy connection may stay idle, in seconds.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub request_idle_timeout: ::std::option::Option<i64>,
+        ///The longest a proxy request may last, in seconds.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub request_timeout: ::std::option::Option<i64>,
+        ///Whether the list is ready: `pending`, `processing` or `completed`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub state: ::std::option::Option<::std::string::String>,
+        ///Proxies the plan asked for in a country that had none to allocate, by country.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub unallocated_countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///When the config last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The proxy username.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    impl ProxyConfig {
+        pub fn builder() -> builder::ProxyConfig {
+            Default::default()
+        }
+    }
+    ///The fields of the proxy config to change; the others stay.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyConfigUpdateRequest {
+        ///Replace proxies that fail site checks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_replace_failed_site_check_proxies: ::std::option::Option<bool>,
+        ///Replace proxies that stay invalid for 15 minutes (not on free plans).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_replace_invalid_proxies: ::std::option::Option<bool>,
+        ///Replace proxies whose country is uncertain (not on free plans).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_replace_low_country_confidence_proxies: ::std::option::Option<bool>,
+        ///Replace proxies that perform slower than usual.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_replace_out_of_rotation_proxies: ::std::option::Option<bool>,
+        ///Countries IP-authorized backbone requests use (ISO 3166-1 alpha-2 codes).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub ip_authorization_country_codes: ::std::vec::Vec<
+            ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem,
+        >,
+        ///A new proxy password, 8 to 32 letters and digits, not common, not like the username.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::webshare_api::Secret>,
+        ///The longest a connection may stay idle, 15 seconds to 2 hours.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_idle_timeout: ::std::option::Option<i64>,
+        ///The longest a proxy request may last, 15 seconds to 7 days.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_timeout: ::std::option::Option<i64>,
+        ///A new proxy username, 8 to 32 letters and digits.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<ProxyConfigUpdateRequestUsername>,
+    }
+    impl ProxyConfigUpdateRequest {
+        pub fn builder() -> builder::ProxyConfigUpdateRequest {
+            Default::default()
+        }
+    }
+    ///`ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem(
+        ::std::string::String,
+    );
+    impl ::std::ops::Deref for ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem>
+    for ::std::string::String {
+        fn from(value: ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr
+    for ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2usize {
+                return Err("longer than 2 characters".into());
+            }
+            if value.chars().count() < 2usize {
+                return Err("shorter than 2 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///A new proxy username, 8 to 32 letters and digits.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyConfigUpdateRequestUsername(::std::string::String);
+    impl ::std::ops::Deref for ProxyConfigUpdateRequestUsername {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProxyConfigUpdateRequestUsername>
+    for ::std::string::String {
+        fn from(value: ProxyConfigUpdateRequestUsername) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ProxyConfigUpdateRequestUsername {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 32usize {
+                return Err("longer than 32 characters".into());
+            }
+            if value.chars().count() < 8usize {
+                return Err("shorter than 8 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProxyConfigUpdateRequestUsername {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ProxyConfigUpdateRequestUsername {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProxyConfigUpdateRequestUsername {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The proxy config of a plan, as the v3 endpoint returns it.
@@ -1722,6 +2008,55 @@ used password.
                     requests_failed: Ok(value.requests_failed),
                     requests_successful: Ok(value.requests_successful),
                     requests_total: Ok(value.requests_total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AllocateCountriesRequest {
+            new_countries: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AllocateCountriesRequest {
+            fn default() -> Self {
+                Self {
+                    new_countries: Err("no value supplied for new_countries".to_string()),
+                }
+            }
+        }
+        impl AllocateCountriesRequest {
+            pub fn new_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.new_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for new_countries: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AllocateCountriesRequest>
+        for super::AllocateCountriesRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AllocateCountriesRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    new_countries: value.new_countries?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AllocateCountriesRequest>
+        for AllocateCountriesRequest {
+            fn from(value: super::AllocateCountriesRequest) -> Self {
+                Self {
+                    new_countries: Ok(value.new_countries),
                 }
             }
         }
@@ -3598,6 +3933,922 @@ used password.
                     count: Ok(value.count),
                     next: Ok(value.next),
                     results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProxyConfig {
+            asns: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        [super::AsnEntry; 2usize],
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            auto_replace_failed_site_check_proxies: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            auto_replace_invalid_proxies: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            auto_replace_low_country_confidence_proxies: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            auto_replace_out_of_rotation_proxies: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            available_asns: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        [super::AsnEntry; 2usize],
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            available_countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            available_ip_ranges_16: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            available_ip_ranges_24: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            available_ip_ranges_8: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            ip_authorization_country_codes: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            ip_ranges_16: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            ip_ranges_24: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            ip_ranges_8: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            is_proxy_used: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            proxy_list_download_token: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+            request_idle_timeout: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            request_timeout: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            unallocated_countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProxyConfig {
+            fn default() -> Self {
+                Self {
+                    asns: Err("no value supplied for asns".to_string()),
+                    auto_replace_failed_site_check_proxies: Err(
+                        "no value supplied for auto_replace_failed_site_check_proxies"
+                            .to_string(),
+                    ),
+                    auto_replace_invalid_proxies: Err(
+                        "no value supplied for auto_replace_invalid_proxies".to_string(),
+                    ),
+                    auto_replace_low_country_confidence_proxies: Err(
+                        "no value supplied for auto_replace_low_country_confidence_proxies"
+                            .to_string(),
+                    ),
+                    auto_replace_out_of_rotation_proxies: Err(
+                        "no value supplied for auto_replace_out_of_rotation_proxies"
+                            .to_string(),
+                    ),
+                    available_asns: Err(
+                        "no value supplied for available_asns".to_string(),
+                    ),
+                    available_countries: Err(
+                        "no value supplied for available_countries".to_string(),
+                    ),
+                    available_ip_ranges_16: Err(
+                        "no value supplied for available_ip_ranges_16".to_string(),
+                    ),
+                    available_ip_ranges_24: Err(
+                        "no value supplied for available_ip_ranges_24".to_string(),
+                    ),
+                    available_ip_ranges_8: Err(
+                        "no value supplied for available_ip_ranges_8".to_string(),
+                    ),
+                    countries: Err("no value supplied for countries".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    ip_authorization_country_codes: Err(
+                        "no value supplied for ip_authorization_country_codes"
+                            .to_string(),
+                    ),
+                    ip_ranges_16: Err("no value supplied for ip_ranges_16".to_string()),
+                    ip_ranges_24: Err("no value supplied for ip_ranges_24".to_string()),
+                    ip_ranges_8: Err("no value supplied for ip_ranges_8".to_string()),
+                    is_proxy_used: Err(
+                        "no value supplied for is_proxy_used".to_string(),
+                    ),
+                    password: Err("no value supplied for password".to_string()),
+                    proxy_list_download_token: Err(
+                        "no value supplied for proxy_list_download_token".to_string(),
+                    ),
+                    request_idle_timeout: Err(
+                        "no value supplied for request_idle_timeout".to_string(),
+                    ),
+                    request_timeout: Err(
+                        "no value supplied for request_timeout".to_string(),
+                    ),
+                    state: Err("no value supplied for state".to_string()),
+                    unallocated_countries: Err(
+                        "no value supplied for unallocated_countries".to_string(),
+                    ),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    username: Err("no value supplied for username".to_string()),
+                }
+            }
+        }
+        impl ProxyConfig {
+            pub fn asns<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            [super::AsnEntry; 2usize],
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asns = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for asns: {e}")
+                    });
+                self
+            }
+            pub fn auto_replace_failed_site_check_proxies<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_replace_failed_site_check_proxies = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_replace_failed_site_check_proxies: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn auto_replace_invalid_proxies<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_replace_invalid_proxies = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_replace_invalid_proxies: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn auto_replace_low_country_confidence_proxies<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_replace_low_country_confidence_proxies = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_replace_low_country_confidence_proxies: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn auto_replace_out_of_rotation_proxies<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_replace_out_of_rotation_proxies = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_replace_out_of_rotation_proxies: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_asns<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<
+                            ::std::string::String,
+                            [super::AsnEntry; 2usize],
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_asns = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_asns: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_ip_ranges_16<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_ip_ranges_16 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_ip_ranges_16: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_ip_ranges_24<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_ip_ranges_24 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_ip_ranges_24: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_ip_ranges_8<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_ip_ranges_8 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_ip_ranges_8: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for countries: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn ip_authorization_country_codes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_authorization_country_codes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_authorization_country_codes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ip_ranges_16<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_ranges_16 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_ranges_16: {e}")
+                    });
+                self
+            }
+            pub fn ip_ranges_24<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_ranges_24 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_ranges_24: {e}")
+                    });
+                self
+            }
+            pub fn ip_ranges_8<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_ranges_8 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_ranges_8: {e}")
+                    });
+                self
+            }
+            pub fn is_proxy_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_proxy_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_proxy_used: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn proxy_list_download_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_list_download_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_list_download_token: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_idle_timeout<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_idle_timeout = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for request_idle_timeout: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_timeout<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_timeout = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for request_timeout: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn unallocated_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unallocated_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for unallocated_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProxyConfig> for super::ProxyConfig {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProxyConfig,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    asns: value.asns?,
+                    auto_replace_failed_site_check_proxies: value
+                        .auto_replace_failed_site_check_proxies?,
+                    auto_replace_invalid_proxies: value.auto_replace_invalid_proxies?,
+                    auto_replace_low_country_confidence_proxies: value
+                        .auto_replace_low_country_confidence_proxies?,
+                    auto_replace_out_of_rotation_proxies: value
+                        .auto_replace_out_of_rotation_proxies?,
+                    available_asns: value.available_asns?,
+                    available_countries: value.available_countries?,
+                    available_ip_ranges_16: value.available_ip_ranges_16?,
+                    available_ip_ranges_24: value.available_ip_ranges_24?,
+                    available_ip_ranges_8: value.available_ip_ranges_8?,
+                    countries: value.countries?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    ip_authorization_country_codes: value
+                        .ip_authorization_country_codes?,
+                    ip_ranges_16: value.ip_ranges_16?,
+                    ip_ranges_24: value.ip_ranges_24?,
+                    ip_ranges_8: value.ip_ranges_8?,
+                    is_proxy_used: value.is_proxy_used?,
+                    password: value.password?,
+                    proxy_list_download_token: value.proxy_list_download_token?,
+                    request_idle_timeout: value.request_idle_timeout?,
+                    request_timeout: value.request_timeout?,
+                    state: value.state?,
+                    unallocated_countries: value.unallocated_countries?,
+                    updated_at: value.updated_at?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProxyConfig> for ProxyConfig {
+            fn from(value: super::ProxyConfig) -> Self {
+                Self {
+                    asns: Ok(value.asns),
+                    auto_replace_failed_site_check_proxies: Ok(
+                        value.auto_replace_failed_site_check_proxies,
+                    ),
+                    auto_replace_invalid_proxies: Ok(value.auto_replace_invalid_proxies),
+                    auto_replace_low_country_confidence_proxies: Ok(
+                        value.auto_replace_low_country_confidence_proxies,
+                    ),
+                    auto_replace_out_of_rotation_proxies: Ok(
+                        value.auto_replace_out_of_rotation_proxies,
+                    ),
+                    available_asns: Ok(value.available_asns),
+                    available_countries: Ok(value.available_countries),
+                    available_ip_ranges_16: Ok(value.available_ip_ranges_16),
+                    available_ip_ranges_24: Ok(value.available_ip_ranges_24),
+                    available_ip_ranges_8: Ok(value.available_ip_ranges_8),
+                    countries: Ok(value.countries),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    ip_authorization_country_codes: Ok(
+                        value.ip_authorization_country_codes,
+                    ),
+                    ip_ranges_16: Ok(value.ip_ranges_16),
+                    ip_ranges_24: Ok(value.ip_ranges_24),
+                    ip_ranges_8: Ok(value.ip_ranges_8),
+                    is_proxy_used: Ok(value.is_proxy_used),
+                    password: Ok(value.password),
+                    proxy_list_download_token: Ok(value.proxy_list_download_token),
+                    request_idle_timeout: Ok(value.request_idle_timeout),
+                    request_timeout: Ok(value.request_timeout),
+                    state: Ok(value.state),
+                    unallocated_countries: Ok(value.unallocated_countries),
+                    updated_at: Ok(value.updated_at),
+                    username: Ok(value.username),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProxyConfigUpdateRequest {
+            auto_replace_failed_site_check_proxies: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            auto_replace_invalid_proxies: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            auto_replace_low_country_confidence_proxies: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            auto_replace_out_of_rotation_proxies: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            ip_authorization_country_codes: ::std::result::Result<
+                ::std::vec::Vec<
+                    super::ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem,
+                >,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            request_idle_timeout: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            request_timeout: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            username: ::std::result::Result<
+                ::std::option::Option<super::ProxyConfigUpdateRequestUsername>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProxyConfigUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    auto_replace_failed_site_check_proxies: Ok(Default::default()),
+                    auto_replace_invalid_proxies: Ok(Default::default()),
+                    auto_replace_low_country_confidence_proxies: Ok(Default::default()),
+                    auto_replace_out_of_rotation_proxies: Ok(Default::default()),
+                    ip_authorization_country_codes: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    request_idle_timeout: Ok(Default::default()),
+                    request_timeout: Ok(Default::default()),
+                    username: Ok(Default::default()),
+                }
+            }
+        }
+        impl ProxyConfigUpdateRequest {
+            pub fn auto_replace_failed_site_check_proxies<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_replace_failed_site_check_proxies = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_replace_failed_site_check_proxies: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn auto_replace_invalid_proxies<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_replace_invalid_proxies = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_replace_invalid_proxies: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn auto_replace_low_country_confidence_proxies<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_replace_low_country_confidence_proxies = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_replace_low_country_confidence_proxies: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn auto_replace_out_of_rotation_proxies<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_replace_out_of_rotation_proxies = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_replace_out_of_rotation_proxies: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ip_authorization_country_codes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<
+                        super::ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_authorization_country_codes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_authorization_country_codes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn request_idle_timeout<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_idle_timeout = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for request_idle_timeout: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_timeout<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_timeout = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for request_timeout: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProxyConfigUpdateRequestUsername>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProxyConfigUpdateRequest>
+        for super::ProxyConfigUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProxyConfigUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_replace_failed_site_check_proxies: value
+                        .auto_replace_failed_site_check_proxies?,
+                    auto_replace_invalid_proxies: value.auto_replace_invalid_proxies?,
+                    auto_replace_low_country_confidence_proxies: value
+                        .auto_replace_low_country_confidence_proxies?,
+                    auto_replace_out_of_rotation_proxies: value
+                        .auto_replace_out_of_rotation_proxies?,
+                    ip_authorization_country_codes: value
+                        .ip_authorization_country_codes?,
+                    password: value.password?,
+                    request_idle_timeout: value.request_idle_timeout?,
+                    request_timeout: value.request_timeout?,
+                    username: value.username?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProxyConfigUpdateRequest>
+        for ProxyConfigUpdateRequest {
+            fn from(value: super::ProxyConfigUpdateRequest) -> Self {
+                Self {
+                    auto_replace_failed_site_check_proxies: Ok(
+                        value.auto_replace_failed_site_check_proxies,
+                    ),
+                    auto_replace_invalid_proxies: Ok(value.auto_replace_invalid_proxies),
+                    auto_replace_low_country_confidence_proxies: Ok(
+                        value.auto_replace_low_country_confidence_proxies,
+                    ),
+                    auto_replace_out_of_rotation_proxies: Ok(
+                        value.auto_replace_out_of_rotation_proxies,
+                    ),
+                    ip_authorization_country_codes: Ok(
+                        value.ip_authorization_country_codes,
+                    ),
+                    password: Ok(value.password),
+                    request_idle_timeout: Ok(value.request_idle_timeout),
+                    request_timeout: Ok(value.request_timeout),
+                    username: Ok(value.username),
                 }
             }
         }

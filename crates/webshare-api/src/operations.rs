@@ -24,6 +24,9 @@
 //! | [`logout`](Logout) | POST | `/v2/logout/` | required | no | no | Empty | none | general |
 //! | [`list_proxies`](ListProxies) | GET | `/v2/proxy/list/` | required | yes | yes | Json | page number | proxy_list |
 //! | [`download_proxy_list`](DownloadProxyList) | GET | `/v2/proxy/list/download/{token}/{country_codes}/any/{authentication_method}/{endpoint_mode}/{search}/` | none | yes | yes | Text | none | proxy_list_download |
+//! | [`get_proxy_config_v2`](GetProxyConfigV2) | GET | `/v2/proxy/config/` | required | yes | yes | Json | none | general |
+//! | [`update_proxy_config`](UpdateProxyConfig) | PATCH | `/v2/proxy/config/` | required | yes | yes | Json | none | general |
+//! | [`allocate_unallocated_countries`](AllocateUnallocatedCountries) | POST | `/v2/proxy/config/allocate_unallocated_countries/` | required | no | yes | Json | none | general |
 //! | [`get_proxy_config`](GetProxyConfig) | GET | `/v3/proxy/config` | required | yes | yes | Json | none | general |
 //! | [`get_proxy_list_stats`](GetProxyListStats) | GET | `/v3/proxy/list/stats` | required | yes | no | Json | none | general |
 //! | [`get_proxy_list_status`](GetProxyListStatus) | GET | `/v3/proxy/list/status` | required | yes | yes | Json | none | general |
@@ -65,6 +68,9 @@ pub const ALL: &[&Operation] = &[
     &LOGOUT,
     &LIST_PROXIES,
     &DOWNLOAD_PROXY_LIST,
+    &GET_PROXY_CONFIG_V2,
+    &UPDATE_PROXY_CONFIG,
+    &ALLOCATE_UNALLOCATED_COUNTRIES,
     &GET_PROXY_CONFIG,
     &GET_PROXY_LIST_STATS,
     &GET_PROXY_LIST_STATUS,
@@ -118,6 +124,12 @@ pub enum OperationId {
     ListProxies,
     /// [`DOWNLOAD_PROXY_LIST`]
     DownloadProxyList,
+    /// [`GET_PROXY_CONFIG_V2`]
+    GetProxyConfigV2,
+    /// [`UPDATE_PROXY_CONFIG`]
+    UpdateProxyConfig,
+    /// [`ALLOCATE_UNALLOCATED_COUNTRIES`]
+    AllocateUnallocatedCountries,
     /// [`GET_PROXY_CONFIG`]
     GetProxyConfig,
     /// [`GET_PROXY_LIST_STATS`]
@@ -170,6 +182,9 @@ impl OperationId {
             Self::Logout => &LOGOUT,
             Self::ListProxies => &LIST_PROXIES,
             Self::DownloadProxyList => &DOWNLOAD_PROXY_LIST,
+            Self::GetProxyConfigV2 => &GET_PROXY_CONFIG_V2,
+            Self::UpdateProxyConfig => &UPDATE_PROXY_CONFIG,
+            Self::AllocateUnallocatedCountries => &ALLOCATE_UNALLOCATED_COUNTRIES,
             Self::GetProxyConfig => &GET_PROXY_CONFIG,
             Self::GetProxyListStats => &GET_PROXY_LIST_STATS,
             Self::GetProxyListStatus => &GET_PROXY_LIST_STATUS,
@@ -585,6 +600,66 @@ pub static DOWNLOAD_PROXY_LIST: Operation = Operation {
         "endpoint_mode",
         "search",
     ],
+    query_params: &["plan_id"],
+};
+/// `GET /v2/proxy/config/`: Get the proxy config (v2)
+pub static GET_PROXY_CONFIG_V2: Operation = Operation {
+    id: OperationId::GetProxyConfigV2,
+    name: "get_proxy_config_v2",
+    method: ::http::Method::GET,
+    path: "/v2/proxy/config/",
+    tag: "Proxy Configuration",
+    summary: "Get the proxy config (v2)",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: true,
+    path_params: &[],
+    query_params: &["plan_id"],
+};
+/// `PATCH /v2/proxy/config/`: Update the proxy config
+pub static UPDATE_PROXY_CONFIG: Operation = Operation {
+    id: OperationId::UpdateProxyConfig,
+    name: "update_proxy_config",
+    method: ::http::Method::PATCH,
+    path: "/v2/proxy/config/",
+    tag: "Proxy Configuration",
+    summary: "Update the proxy config",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: true,
+    path_params: &[],
+    query_params: &["plan_id"],
+};
+/// `POST /v2/proxy/config/allocate_unallocated_countries/`: Allocate unallocated countries
+pub static ALLOCATE_UNALLOCATED_COUNTRIES: Operation = Operation {
+    id: OperationId::AllocateUnallocatedCountries,
+    name: "allocate_unallocated_countries",
+    method: ::http::Method::POST,
+    path: "/v2/proxy/config/allocate_unallocated_countries/",
+    tag: "Proxy Configuration",
+    summary: "Allocate unallocated countries",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
     query_params: &["plan_id"],
 };
 /// `GET /v3/proxy/config`: Get the proxy config
@@ -1637,6 +1712,164 @@ impl Endpoint for DownloadProxyList {
                     .transpose()?,
             )?,
             search: Some(raw.path("search")?).filter(|v| *v != "-").map(str::to_owned),
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `get_proxy_config_v2` (`GET /v2/proxy/config/`): Get the proxy config (v2)
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetProxyConfigV2 {
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
+}
+impl GetProxyConfigV2 {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            plan_id: Default::default(),
+            subuser: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
+        self
+    }
+}
+impl Endpoint for GetProxyConfigV2 {
+    const OPERATION: &'static Operation = &GET_PROXY_CONFIG_V2;
+    type Body = ();
+    type Response = crate::types::ProxyConfig;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/config/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        self.subuser
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `update_proxy_config` (`PATCH /v2/proxy/config/`): Update the proxy config
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateProxyConfig {
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
+}
+impl UpdateProxyConfig {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            plan_id: Default::default(),
+            subuser: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
+        self
+    }
+}
+impl Endpoint for UpdateProxyConfig {
+    const OPERATION: &'static Operation = &UPDATE_PROXY_CONFIG;
+    type Body = crate::types::ProxyConfigUpdateRequest;
+    type Response = crate::types::ProxyConfig;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/config/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        self.subuser
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `allocate_unallocated_countries` (`POST /v2/proxy/config/allocate_unallocated_countries/`): Allocate unallocated countries
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AllocateUnallocatedCountries {
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl AllocateUnallocatedCountries {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for AllocateUnallocatedCountries {
+    const OPERATION: &'static Operation = &ALLOCATE_UNALLOCATED_COUNTRIES;
+    type Body = crate::types::AllocateCountriesRequest;
+    type Response = crate::types::ProxyConfig;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/config/allocate_unallocated_countries/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
             plan_id: raw
                 .query("plan_id")
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))

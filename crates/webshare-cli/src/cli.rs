@@ -3,10 +3,11 @@
 use clap::{Args, Parser, Subcommand};
 
 use crate::generated::{
-    CreateIpAuthorizationArgs, DeleteIpAuthorizationArgs, DownloadProxyActivityArgs,
-    GetAggregateStatsArgs, GetDownloadTokenArgs, GetIpAuthorizationArgs, GetProxyConfigArgs,
-    GetProxyListStatsArgs, GetProxyListStatusArgs, ListIpAuthorizationsArgs, ListProxiesArgs,
-    ListProxyActivityArgs, ListStatsArgs, RefreshProxyListArgs, ResetDownloadTokenArgs,
+    AllocateUnallocatedCountriesArgs, CreateIpAuthorizationArgs, DeleteIpAuthorizationArgs,
+    DownloadProxyActivityArgs, GetAggregateStatsArgs, GetDownloadTokenArgs, GetIpAuthorizationArgs,
+    GetProxyConfigArgs, GetProxyConfigV2Args, GetProxyListStatsArgs, GetProxyListStatusArgs,
+    ListIpAuthorizationsArgs, ListProxiesArgs, ListProxyActivityArgs, ListStatsArgs,
+    RefreshProxyListArgs, ResetDownloadTokenArgs, UpdateProxyConfigArgs,
 };
 
 /// Exit codes, also listed in `webshare --help`.
@@ -197,6 +198,46 @@ pub enum ProxyConfigCommand {
     Stats(GetProxyListStatsArgs),
     /// Show whether a plan's list is ready, and its credentials (the password withheld).
     Status(GetProxyListStatusArgs),
+    /// Show the whole config (the v2 endpoint; password and download token withheld).
+    Show(GetProxyConfigV2Args),
+    /// Change the proxy username, password (from standard input only), timeouts or countries.
+    Set(ConfigSetArgs),
+    /// Place the unallocated proxies, e.g. `FR=3,DE=2` (as many in all as are unallocated).
+    Allocate(ConfigAllocateArgs),
+}
+
+/// `proxy-config set`.
+#[derive(Debug, Args)]
+pub struct ConfigSetArgs {
+    /// The plan and sub-user.
+    #[command(flatten)]
+    pub params: UpdateProxyConfigArgs,
+    /// A new proxy username (8 to 32 letters and digits).
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Read a new proxy password from standard input (never an argument: it would show in `ps`).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The longest a proxy request may last, in seconds (15 to 604800).
+    #[arg(long, value_name = "SECONDS")]
+    pub request_timeout: Option<i64>,
+    /// The longest a connection may stay idle, in seconds (15 to 7200).
+    #[arg(long, value_name = "SECONDS")]
+    pub request_idle_timeout: Option<i64>,
+    /// Countries IP-authorized backbone requests use (comma-separated codes).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ip_authorization_countries: Vec<String>,
+}
+
+/// `proxy-config allocate`.
+#[derive(Debug, Args)]
+pub struct ConfigAllocateArgs {
+    /// The plan.
+    #[command(flatten)]
+    pub params: AllocateUnallocatedCountriesArgs,
+    /// Countries and counts, e.g. `FR=3,DE=2`.
+    #[arg(value_name = "COUNTRY=COUNT", value_delimiter = ',', required = true)]
+    pub countries: Vec<String>,
 }
 
 /// IP authorization subcommands.

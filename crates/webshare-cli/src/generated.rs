@@ -175,6 +175,74 @@ impl DownloadProxyListArgs {
         params
     }
 }
+/// The parameters of `get_proxy_config_v2` (GET /v2/proxy/config/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProxyConfigV2Args {
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+    #[arg(
+        long = "subuser",
+        value_name = "SUBUSER",
+        help = "Act on the resources of this sub-user of the account (masquerading)."
+    )]
+    pub subuser: Option<i64>,
+}
+impl GetProxyConfigV2Args {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetProxyConfigV2 {
+        let mut params = ::webshare::operations::GetProxyConfigV2::new();
+        params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
+        params
+    }
+}
+/// The parameters of `update_proxy_config` (PATCH /v2/proxy/config/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdateProxyConfigArgs {
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+    #[arg(
+        long = "subuser",
+        value_name = "SUBUSER",
+        help = "Act on the resources of this sub-user of the account (masquerading)."
+    )]
+    pub subuser: Option<i64>,
+}
+impl UpdateProxyConfigArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdateProxyConfig {
+        let mut params = ::webshare::operations::UpdateProxyConfig::new();
+        params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
+        params
+    }
+}
+/// The parameters of `allocate_unallocated_countries` (POST /v2/proxy/config/allocate_unallocated_countries/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct AllocateUnallocatedCountriesArgs {
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl AllocateUnallocatedCountriesArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::AllocateUnallocatedCountries {
+        let mut params = ::webshare::operations::AllocateUnallocatedCountries::new();
+        params.plan_id = self.plan_id;
+        params
+    }
+}
 /// The parameters of `get_proxy_config` (GET /v3/proxy/config) as command-line arguments.
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetProxyConfigArgs {

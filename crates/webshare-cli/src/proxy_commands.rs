@@ -213,6 +213,64 @@ pub async fn proxy_config(
             }
             value
         }
+        ProxyConfigCommand::Show(args) => {
+            let params = args.clone().into_params();
+            let config = planned(&scoped(client, params.subuser), params.plan_id)
+                .proxy_config()
+                .get_v2()
+                .await?;
+            withheld_config(&config)
+        }
+        ProxyConfigCommand::Set(args) => {
+            let params = args.params.clone().into_params();
+            let mut changes = webshare::types::ProxyConfigUpdateRequest {
+                request_timeout: args.request_timeout,
+                request_idle_timeout: args.request_idle_timeout,
+                ..Default::default()
+            };
+            if let Some(username) = &args.username {
+                changes.username = Some(username.parse().map_err(|_| {
+                    Failure::Usage("the username must be 8 to 32 characters".into())
+                })?);
+            }
+            if args.password_stdin {
+                changes.password = Some(
+                    SecretInput::new()
+                        .read("proxy password", true)
+                        .map_err(Failure::Usage)?,
+                );
+            }
+            for code in &args.ip_authorization_countries {
+                changes
+                    .ip_authorization_country_codes
+                    .push(code.parse().map_err(|_| {
+                        Failure::Usage(format!("`{code}` is not a two-letter country code"))
+                    })?);
+            }
+            let config = planned(&scoped(client, params.subuser), params.plan_id)
+                .proxy_config()
+                .update(&changes)
+                .await?;
+            withheld_config(&config)
+        }
+        ProxyConfigCommand::Allocate(args) => {
+            let params = args.params.clone().into_params();
+            let mut countries = Vec::new();
+            for pair in &args.countries {
+                let parsed = pair
+                    .split_once('=')
+                    .and_then(|(c, n)| Some((c, n.parse::<u64>().ok()?)));
+                let Some((country, count)) = parsed else {
+                    return Err(Failure::Usage(format!("`{pair}` is not COUNTRY=COUNT")));
+                };
+                countries.push((country, count));
+            }
+            let config = planned(client, params.plan_id)
+                .proxy_config()
+                .allocate_unallocated_countries(&countries)
+                .await?;
+            withheld_config(&config)
+        }
     };
     if json {
         println!("{}", json_line(&value));
@@ -231,6 +289,16 @@ fn planned(client: &Client, plan_id: Option<i64>) -> Client {
         Some(plan) => client.for_plan(plan),
         None => client.clone(),
     }
+}
+
+/// A v2 config as printed: the password and the download token withheld.
+fn withheld_config(config: &webshare::types::ProxyConfig) -> Value {
+    let mut value = serde_json::to_value(config).unwrap_or(Value::Null);
+    if config.password.is_some() {
+        value["password"] = json!("[redacted]");
+    }
+    value["proxy_list_download_token"] = json!("[redacted]");
+    value
 }
 
 /// The client acting as `subuser`, when given.

@@ -898,6 +898,7 @@ fn help_texts() {
         &["download-token", "reset", "--help"],
         &["stats", "hourly", "--help"],
         &["proxies", "refresh", "--help"],
+        &["proxy-config", "set", "--help"],
         &["activity", "download", "--help"],
         &["activity", "list", "--help"],
     ] {
@@ -1100,6 +1101,50 @@ fn proxy_commands_against_the_mock() {
             0o600
         );
     }
+
+    // The v2 config: secrets withheld; a new username and password (from stdin) show in the list.
+    let shown = with_key(&["--json", "proxy-config", "show"], 0);
+    let shown: serde_json::Value = serde_json::from_str(shown.stdout.trim()).unwrap();
+    assert_eq!(shown["password"], "[redacted]");
+    assert_eq!(shown["proxy_list_download_token"], "[redacted]");
+    let mut set = server.cli();
+    set.args([
+        "--api-key",
+        token.as_str(),
+        "--json",
+        "proxy-config",
+        "set",
+        "--username",
+        "cliuser99",
+        "--password-stdin",
+    ])
+    .write_stdin("Clipassword77\n");
+    let set = set.output().unwrap();
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&set.stdout).contains("Clipassword77"));
+    let listed = with_key(
+        &[
+            "proxies",
+            "list",
+            "--mode",
+            "direct",
+            "--page-size",
+            "1",
+            "--show-passwords",
+        ],
+        0,
+    );
+    assert!(
+        listed.stdout.contains("cliuser99:Clipassword77"),
+        "{}",
+        listed.stdout
+    );
+    with_key(&["proxy-config", "set", "--request-timeout", "5"], 3);
+    with_key(&["proxy-config", "allocate", "FR=1"], 3);
 
     // A refresh replaces the list (three are allowed, the fourth is refused: exit 3).
     let before = with_key(

@@ -289,6 +289,24 @@ impl MockServer {
         Some(data.authorize_ip(user, ip_address, state::now()))
     }
 
+    /// Marks `counts` proxies of the account of `email` as unallocated (by country), as when a plan asked for
+    /// a country that had none: what `allocate_unallocated_countries` then places. Returns whether the
+    /// account exists.
+    pub fn set_unallocated_countries(&self, email: &str, counts: &[(&str, i64)]) -> bool {
+        let mut data = self.lock();
+        let Some(user) = data.user_by_email(email) else {
+            return false;
+        };
+        match data.users.get_mut(&user) {
+            Some(account) => {
+                account.proxy.unallocated =
+                    counts.iter().map(|(c, n)| ((*c).to_owned(), *n)).collect();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The IP authorizations (id, address) of the account of `email`.
     pub fn ip_authorizations(&self, email: &str) -> Vec<(i64, String)> {
         let data = self.lock();

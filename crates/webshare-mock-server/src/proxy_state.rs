@@ -142,6 +142,27 @@ pub(crate) struct ProxyScope {
     generation: u64,
     /// On-demand refreshes left ([`ON_DEMAND_REFRESHES`] to start with).
     pub on_demand_refreshes_available: u32,
+    /// The editable rest of the v2 config.
+    pub settings: Settings,
+    /// Proxies the plan asked for that could not be allocated, by country.
+    pub unallocated: std::collections::BTreeMap<String, i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// What `PATCH /v2/proxy/config/` may change besides the credentials and timeouts.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    pub ip_authorization_country_codes: Option<Vec<String>>,
+    pub auto_replace_invalid_proxies: bool,
+    pub auto_replace_low_country_confidence_proxies: bool,
+    pub auto_replace_out_of_rotation_proxies: bool,
+    pub auto_replace_failed_site_check_proxies: bool,
+}
+
+/// The countries the mock's proxies come from.
+pub(crate) fn known_country(code: &str) -> bool {
+    COUNTRIES.iter().any(|(c, _)| *c == code)
 }
 
 /// The on-demand refreshes a plan starts with (a mock decision: the documentation names the allowance
@@ -231,6 +252,13 @@ impl ProxyScope {
             seed,
             generation: 0,
             on_demand_refreshes_available: ON_DEMAND_REFRESHES,
+            settings: Settings {
+                auto_replace_invalid_proxies: true,
+                ..Settings::default()
+            },
+            unallocated: Default::default(),
+            created_at: now,
+            updated_at: now,
         }
     }
 
@@ -258,15 +286,21 @@ impl ProxyScope {
         types::ProxyListConfig {
             request_timeout: Some(self.request_timeout),
             request_idle_timeout: Some(self.request_idle_timeout),
-            ip_authorization_country_codes: Some(Vec::new()),
+            ip_authorization_country_codes: self.settings.ip_authorization_country_codes.clone(),
             ip_authorization_city: None,
             ip_authorization_state: None,
             ip_authorization_postalcode: None,
             ip_authorization_asn: None,
-            auto_replace_invalid_proxies: Some(true),
-            auto_replace_low_country_confidence_proxies: Some(false),
-            auto_replace_out_of_rotation_proxies: Some(false),
-            auto_replace_failed_site_check_proxies: Some(false),
+            auto_replace_invalid_proxies: Some(self.settings.auto_replace_invalid_proxies),
+            auto_replace_low_country_confidence_proxies: Some(
+                self.settings.auto_replace_low_country_confidence_proxies,
+            ),
+            auto_replace_out_of_rotation_proxies: Some(
+                self.settings.auto_replace_out_of_rotation_proxies,
+            ),
+            auto_replace_failed_site_check_proxies: Some(
+                self.settings.auto_replace_failed_site_check_proxies,
+            ),
             proxy_list_download_token: webshare_api::Secret::new(self.download_tokens.proxy_list()),
         }
     }
@@ -326,6 +360,70 @@ impl ProxyScope {
             username: Some(self.username.clone()),
             password: Some(webshare_api::Secret::new(&self.password)),
             is_proxy_used: Some(!self.activity.is_empty()),
+        }
+    }
+}
+
+impl ProxyScope {
+    /// The whole v2 config: the list's composition (as the v3 stats), its state, and the settings.
+    pub fn config_v2(&self, id: i64) -> types::ProxyConfig {
+        let stats = self.list_stats();
+        let status = self.list_status();
+        let config = self.config();
+        types::ProxyConfig {
+            id,
+            state: status.state,
+            countries: status.countries,
+            available_countries: stats.available_countries,
+            unallocated_countries: Some(self.unallocated.clone().into_iter().collect()),
+            ip_ranges_24: stats.ip_ranges_24,
+            ip_ranges_16: stats.ip_ranges_16,
+            ip_ranges_8: stats.ip_ranges_8,
+            available_ip_ranges_24: stats.available_ip_ranges_24,
+            available_ip_ranges_16: stats.available_ip_ranges_16,
+            available_ip_ranges_8: stats.available_ip_ranges_8,
+            asns: stats.asns,
+            available_asns: stats.available_asns,
+            username: status.username,
+            password: status.password,
+            request_timeout: config.request_timeout,
+            request_idle_timeout: config.request_idle_timeout,
+            ip_authorization_country_codes: config.ip_authorization_country_codes,
+            auto_replace_invalid_proxies: config.auto_replace_invalid_proxies,
+            auto_replace_low_country_confidence_proxies: config
+                .auto_replace_low_country_confidence_proxies,
+            auto_replace_out_of_rotation_proxies: config.auto_replace_out_of_rotation_proxies,
+            auto_replace_failed_site_check_proxies: config.auto_replace_failed_site_check_proxies,
+            proxy_list_download_token: config.proxy_list_download_token,
+            is_proxy_used: status.is_proxy_used,
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    /// Adds `count` proxies of `country` to the list (an allocation).
+    pub fn add_proxies(&mut self, country: &str, count: usize, now: DateTime<Utc>) {
+        let Some(&(country_code, city_name)) = COUNTRIES.iter().find(|(c, _)| *c == country) else {
+            return;
+        };
+        let start = self.proxies.len();
+        for i in start..start + count {
+            self.proxies.push(MockProxy {
+                id: format!("d-{}{}a{i:05}", self.seed, self.generation),
+                address: format!(
+                    "10.{}.{}.{}",
+                    (self.seed + 200) % 250 + 1,
+                    (i / 250) % 256,
+                    i % 250 + 1
+                ),
+                port: 10_000 + i as i64,
+                valid: true,
+                country_code,
+                city_name,
+                asn_number: 64_500,
+                asn_name: "Example Net",
+                created_at: now,
+            });
         }
     }
 }

@@ -1,7 +1,15 @@
 //! *Proxy Configuration*.
 
-use webshare_api::operations::{GetProxyConfig, GetProxyListStats, GetProxyListStatus};
-use webshare_api::types::{ProxyListConfig, ProxyListStats, ProxyListStatus};
+use std::collections::HashMap;
+
+use webshare_api::operations::{
+    AllocateUnallocatedCountries, GetProxyConfig, GetProxyConfigV2, GetProxyListStats,
+    GetProxyListStatus, UpdateProxyConfig,
+};
+use webshare_api::types::{
+    AllocateCountriesRequest, ProxyConfig as FullProxyConfig, ProxyConfigUpdateRequest,
+    ProxyListConfig, ProxyListStats, ProxyListStatus,
+};
 
 use crate::{Client, Error};
 
@@ -39,6 +47,48 @@ impl ProxyConfig<'_> {
     pub async fn status(&self, plan_id: Option<i64>) -> Result<ProxyListStatus, Error> {
         self.client
             .call(&GetProxyListStatus::new(self.plan(plan_id)?), None)
+            .await
+    }
+
+    /// The whole config (the v2 endpoint): the list's composition and state, the credentials, the
+    /// settings. Of the client's plan ([`Client::for_plan`]), or the account's default.
+    pub async fn get_v2(&self) -> Result<FullProxyConfig, Error> {
+        self.client.call(&GetProxyConfigV2::new(), None).await
+    }
+
+    /// Changes the fields set in `changes` (`ProxyConfigUpdateRequest { request_timeout: Some(600),
+    /// ..Default::default() }`); the proxy list and its download show new credentials at once. Retried by
+    /// default: setting the same fields again gives the same config.
+    pub async fn update(
+        &self,
+        changes: &ProxyConfigUpdateRequest,
+    ) -> Result<FullProxyConfig, Error> {
+        self.client
+            .call(&UpdateProxyConfig::new(), Some(changes))
+            .await
+    }
+
+    /// Places the proxies in `unallocated_countries`: `new_countries` must name as many in all, in
+    /// available countries.
+    pub async fn allocate_unallocated_countries(
+        &self,
+        new_countries: &[(&str, u64)],
+    ) -> Result<FullProxyConfig, Error> {
+        let mut countries = HashMap::new();
+        for (country, count) in new_countries {
+            let count = i64::try_from(*count)
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    Error::invalid_input("new_countries", "counts must be at least 1")
+                })?;
+            countries.insert((*country).to_owned(), count);
+        }
+        let body = AllocateCountriesRequest {
+            new_countries: countries,
+        };
+        self.client
+            .call(&AllocateUnallocatedCountries::new(), Some(&body))
             .await
     }
 

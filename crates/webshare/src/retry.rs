@@ -14,9 +14,10 @@ use crate::error::DEFAULT_RATE_LIMIT_WAIT;
 /// 408, 429, 500, 502, 503, 504.
 ///
 /// Only calls that are safe to repeat are retried by default. Which those are is a fact of the spec,
-/// written once there: GET, PUT and DELETE, and the few POSTs marked `x-webshare-retry-safe` (resending
-/// the activation email and requesting a password reset, at worst a second email; resetting a download
-/// token, which only replaces a token nobody received). The "retried by default" column of
+/// written once there: GET, PUT and DELETE, and the few POSTs and PATCHes marked `x-webshare-retry-safe`
+/// (resending the activation email and requesting a password reset, at worst a second email; resetting a
+/// download token, which only replaces a token nobody received; updating the proxy config, which sets the
+/// same fields again). The "retried by default" column of
 /// [`operations`](crate::operations) lists every operation. The others (register, login, the
 /// `complete_*` calls, changing the email, ...) are not, since a repeat after a lost answer may fail where
 /// the first succeeded, or invalidate what it sent; [`RetryPolicy::retry_non_idempotent`] opts in.
@@ -289,15 +290,17 @@ mod retried_operations {
     /// GET, PUT and DELETE, and exactly these POSTs, whose repeat at worst sends a second email.
     #[test]
     fn only_safe_operations_are_retried_by_default() {
-        // A repeated reset only replaces a download token nobody received.
-        let safe_posts = [
+        // Marked `x-webshare-retry-safe`: a second email at worst; a reset only replaces a download token
+        // nobody received; a config update sets the same fields again.
+        let marked_safe = [
             "reset_password",
             "resend_activation",
             "reset_download_token",
+            "update_proxy_config",
         ];
         for op in ALL {
             // HTTP's idempotent methods (the spec uses GET, PUT and DELETE of them).
-            let expected = op.method.is_idempotent() || safe_posts.contains(&op.name);
+            let expected = op.method.is_idempotent() || marked_safe.contains(&op.name);
             assert_eq!(op.retry_safe, expected, "{}", op.name);
         }
         // A one-time code used twice fails the second time; a second email-change code invalidates the

@@ -673,3 +673,116 @@ async fn list_stats_status_and_a_refresh_that_replaces_the_list() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_config_update_changes_what_the_list_and_download_return() {
+    use webshare::types::ProxyConfigUpdateRequest;
+    let (server, client) = signed_in(Config {
+        proxies_per_plan: 10,
+        ..Config::default()
+    })
+    .await;
+    let config = client.proxy_config().get_v2().await.unwrap();
+    assert_eq!(config.state.as_deref(), Some("completed"));
+    assert!(!format!("{config:?}").contains(config.password.as_ref().unwrap().expose()));
+
+    let changes = ProxyConfigUpdateRequest {
+        username: Some("newusername1".parse().unwrap()),
+        password: Some("Newpassword99".into()),
+        request_timeout: Some(600),
+        ..Default::default()
+    };
+    let updated = client.proxy_config().update(&changes).await.unwrap();
+    assert_eq!(updated.username.as_deref(), Some("newusername1"));
+    assert_eq!(updated.request_timeout, Some(600));
+    // The list and the download show the new credentials; the v3 config the new timeout.
+    let page = client
+        .proxies()
+        .list(&ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    assert!(
+        page.results
+            .iter()
+            .all(|p| p.username.as_deref() == Some("newusername1")
+                && p.password.as_ref().unwrap().expose() == "Newpassword99")
+    );
+    let plan = server.plan_id(EMAIL).unwrap();
+    let v3 = client.proxy_config().get(Some(plan)).await.unwrap();
+    assert_eq!(v3.request_timeout, Some(600));
+    let download = DownloadProxyList::new(
+        v3.proxy_list_download_token,
+        ProxyAuthenticationMethod::Username,
+        ProxyMode::Direct,
+    );
+    let lines: Vec<_> = client
+        .proxies()
+        .download(&download)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.username.as_deref() == Some("newusername1"))
+    );
+
+    // Bad values are the server's field errors.
+    let bad = ProxyConfigUpdateRequest {
+        request_idle_timeout: Some(99_999),
+        ..Default::default()
+    };
+    let err = client.proxy_config().update(&bad).await.unwrap_err();
+    assert_eq!(err.field_errors("request_idle_timeout").len(), 1, "{err:?}");
+}
+
+#[tokio::test]
+async fn unallocated_proxies_are_placed_in_available_countries() {
+    let (server, client) = signed_in(Config {
+        proxies_per_plan: 10,
+        ..Config::default()
+    })
+    .await;
+    // Nothing unallocated: refused.
+    let err = client
+        .proxy_config()
+        .allocate_unallocated_countries(&[("FR", 1)])
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors("new_countries").len(), 1, "{err:?}");
+
+    assert!(server.set_unallocated_countries(EMAIL, &[("ZZ", 3)]));
+    let config = client.proxy_config().get_v2().await.unwrap();
+    assert_eq!(config.unallocated_countries.unwrap().get("ZZ"), Some(&3));
+    // The wrong total, or an unavailable country: refused; then placed.
+    for wrong in [&[("FR", 2)][..], &[("XX", 3)][..]] {
+        assert!(
+            client
+                .proxy_config()
+                .allocate_unallocated_countries(wrong)
+                .await
+                .is_err()
+        );
+    }
+    let placed = client
+        .proxy_config()
+        .allocate_unallocated_countries(&[("FR", 2), ("DE", 1)])
+        .await
+        .unwrap();
+    assert!(placed.unallocated_countries.unwrap().is_empty());
+    let countries = placed.countries.unwrap();
+    assert_eq!(countries.values().sum::<i64>(), 13);
+    let french = client
+        .proxies()
+        .list(
+            &ListProxies::new(ProxyMode::Direct)
+                .country_code_in(["FR"])
+                .page_size(100i64),
+        )
+        .await
+        .unwrap();
+    // Ten proxies cycle through eight countries: two are French; two more were placed.
+    assert_eq!(french.count, 2 + 2);
+}

@@ -12,6 +12,7 @@ mod ip_authorizations;
 mod local;
 mod password;
 mod proxies;
+mod proxy_config;
 mod social;
 mod stats;
 
@@ -54,6 +55,9 @@ fn handler(operation: &Operation) -> MethodRouter<Shared> {
         OperationId::ListProxies => on(method, proxies::list_proxies),
         OperationId::DownloadProxyList => on(method, proxies::download_proxy_list),
         OperationId::GetProxyConfig => on(method, proxies::get_proxy_config),
+        OperationId::GetProxyConfigV2 => on(method, proxy_config::get),
+        OperationId::UpdateProxyConfig => on(method, proxy_config::update),
+        OperationId::AllocateUnallocatedCountries => on(method, proxy_config::allocate),
         OperationId::GetProxyListStats => on(method, proxies::get_proxy_list_stats),
         OperationId::GetProxyListStatus => on(method, proxies::get_proxy_list_status),
         OperationId::RefreshProxyList => on(method, proxies::refresh_proxy_list),
