@@ -108,16 +108,7 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
     params.search = args.search.clone();
     params.plan_id = args.plan_id;
     if let Some(path) = &args.output {
-        let mut file = create_private(path)?;
-        let mut bytes = std::pin::pin!(client.proxies().download_bytes(&params).await?);
-        let mut written = 0usize;
-        while let Some(chunk) = bytes.try_next().await? {
-            file.write_all(&chunk)
-                .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
-            written += chunk.len();
-        }
-        eprintln!("Wrote {written} bytes to {}.", path.display());
-        return Ok(());
+        return save(path, client.proxies().download_bytes(&params).await?).await;
     }
     let mut lines = std::pin::pin!(client.proxies().download(&params).await?);
     let mut count = 0u64;
@@ -160,6 +151,23 @@ fn shown(password: Option<&Secret>, show: bool) -> Option<String> {
             "[redacted]".to_owned()
         }
     })
+}
+
+/// Writes a download, as it arrives, to a new file only its owner can read.
+async fn save<B: AsRef<[u8]>>(
+    path: &std::path::Path,
+    bytes: impl futures_util::Stream<Item = Result<B, webshare::Error>>,
+) -> Result<(), Failure> {
+    let mut file = create_private(path)?;
+    let mut bytes = std::pin::pin!(bytes);
+    let mut written = 0usize;
+    while let Some(chunk) = bytes.try_next().await? {
+        file.write_all(chunk.as_ref())
+            .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
+        written += chunk.as_ref().len();
+    }
+    eprintln!("Wrote {written} bytes to {}.", path.display());
+    Ok(())
 }
 
 /// A new file only its owner can read: it holds proxy passwords.
@@ -487,16 +495,7 @@ async fn activity_download(
         .key;
     let params = args.params.clone().into_params(token);
     if let Some(path) = &args.output {
-        let mut file = create_private(path)?;
-        let mut bytes = std::pin::pin!(client.activity().download_bytes(&params).await?);
-        let mut written = 0usize;
-        while let Some(chunk) = bytes.try_next().await? {
-            file.write_all(&chunk)
-                .map_err(|e| Failure::Usage(format!("cannot write {}: {e}", path.display())))?;
-            written += chunk.len();
-        }
-        eprintln!("Wrote {written} bytes to {}.", path.display());
-        return Ok(());
+        return save(path, client.activity().download_bytes(&params).await?).await;
     }
     let mut rows = std::pin::pin!(client.activity().download(&params).await?);
     while let Some(row) = rows.try_next().await? {

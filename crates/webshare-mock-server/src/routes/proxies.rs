@@ -233,6 +233,24 @@ pub(super) async fn list_proxies(
     }))
 }
 
+/// The proxy world whose `scope` download token is `token` (an account's or a sub-user's), with its plan.
+pub(super) fn download_owner<'a>(
+    data: &'a Data,
+    scope: DownloadTokenScope,
+    token: &str,
+) -> Option<(&'a ProxyScope, Option<i64>)> {
+    data.users
+        .values()
+        .find(|u| u.proxy.download_tokens.is(scope, token) && !u.deleted)
+        .map(|u| (&u.proxy, Some(u.plan_id)))
+        .or_else(|| {
+            data.subusers
+                .values()
+                .find(|s| s.proxy.download_tokens.is(scope, token))
+                .map(|s| (&s.proxy, data.users.get(&s.owner).map(|u| u.plan_id)))
+        })
+}
+
 /// No `Authorization`: the download token in the path is the credential.
 pub(super) async fn download_proxy_list(
     State(app): State<Shared>,
@@ -240,27 +258,7 @@ pub(super) async fn download_proxy_list(
 ) -> Result<Response, ApiError> {
     let data = lock(&app);
     let token = q.token.expose();
-    let owner = data
-        .users
-        .values()
-        .find(|u| {
-            u.proxy
-                .download_tokens
-                .is(DownloadTokenScope::ProxyList, token)
-                && !u.deleted
-        })
-        .map(|u| (&u.proxy, Some(u.plan_id)))
-        .or_else(|| {
-            data.subusers
-                .values()
-                .find(|s| {
-                    s.proxy
-                        .download_tokens
-                        .is(DownloadTokenScope::ProxyList, token)
-                })
-                .map(|s| (&s.proxy, data.users.get(&s.owner).map(|u| u.plan_id)))
-        });
-    let Some((scope, plan_id)) = owner else {
+    let Some((scope, plan_id)) = download_owner(&data, DownloadTokenScope::ProxyList, token) else {
         return Err(not_found());
     };
     if q.plan_id.is_some_and(|id| Some(id) != plan_id) {

@@ -12,7 +12,7 @@ use webshare_api::operations::{DownloadProxyActivity, GetAggregateStats, ListSta
 use webshare_api::types::{self, DownloadTokenScope};
 
 use super::lock;
-use super::proxies::{ActivityFilter, not_found, scope};
+use super::proxies::{ActivityFilter, download_owner, not_found, scope};
 use crate::Shared;
 use crate::auth::User;
 use crate::error::ApiError;
@@ -189,27 +189,7 @@ pub(super) async fn download_activity(
     period.check()?;
     let data = lock(&app);
     let token = q.download_token.expose();
-    let owner = data
-        .users
-        .values()
-        .find(|u| {
-            u.proxy
-                .download_tokens
-                .is(DownloadTokenScope::Activity, token)
-                && !u.deleted
-        })
-        .map(|u| (&u.proxy, Some(u.plan_id)))
-        .or_else(|| {
-            data.subusers
-                .values()
-                .find(|s| {
-                    s.proxy
-                        .download_tokens
-                        .is(DownloadTokenScope::Activity, token)
-                })
-                .map(|s| (&s.proxy, data.users.get(&s.owner).map(|u| u.plan_id)))
-        });
-    let Some((scope, plan_id)) = owner else {
+    let Some((scope, plan_id)) = download_owner(&data, DownloadTokenScope::Activity, token) else {
         return Err(not_found());
     };
     if q.plan_id.is_some_and(|id| Some(id) != plan_id) {
