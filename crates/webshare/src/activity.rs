@@ -2,13 +2,11 @@
 
 use bytes::Bytes;
 use futures_core::Stream;
-use futures_util::TryStreamExt;
 use webshare_api::operations::{DownloadProxyActivity, ListProxyActivity};
 use webshare_api::types::{ProxyActivity, ProxyActivityPage};
 
 use crate::activity_csv::{ActivityCsv, ActivityRecord};
 use crate::download::records;
-use crate::error::from_reqwest;
 use crate::{Client, Error, pagination};
 
 /// Proxy activity operations; from [`Client::activity`].
@@ -57,10 +55,6 @@ impl Activity<'_> {
         &self,
         params: &DownloadProxyActivity,
     ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
-        let timeout = self.client.shared.timeout;
-        let response = self.client.open(params).await?;
-        Ok(response
-            .bytes_stream()
-            .map_err(move |e| from_reqwest(e, timeout)))
+        self.client.open_bytes(params).await
     }
 }

@@ -2,12 +2,10 @@
 
 use bytes::Bytes;
 use futures_core::Stream;
-use futures_util::TryStreamExt;
 use webshare_api::operations::{DownloadProxyList, ListProxies, RefreshProxyList};
 use webshare_api::types::{Proxy, ProxyPage};
 
 use crate::download::{ProxyLine, records};
-use crate::error::from_reqwest;
 use crate::{Client, Error, pagination};
 
 /// Proxy list operations; from [`Client::proxies`].
@@ -53,11 +51,7 @@ impl Proxies<'_> {
         &self,
         params: &DownloadProxyList,
     ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
-        let timeout = self.client.shared.timeout;
-        let response = self.client.open(params).await?;
-        Ok(response
-            .bytes_stream()
-            .map_err(move |e| from_reqwest(e, timeout)))
+        self.client.open_bytes(params).await
     }
 
     /// Replaces the whole proxy list (of the client's plan, or the account's default), using one of the

@@ -69,6 +69,20 @@ impl Client {
         url
     }
 
+    /// An operation's answer as a byte stream (a download), once its status says success.
+    pub(crate) async fn open_bytes<E: Endpoint>(
+        &self,
+        params: &E,
+    ) -> Result<impl futures_core::Stream<Item = Result<bytes::Bytes, Error>> + Send + 'static, Error>
+    {
+        use futures_util::TryStreamExt;
+        let timeout = self.shared.timeout;
+        let response = self.open(params).await?;
+        Ok(response
+            .bytes_stream()
+            .map_err(move |e| from_reqwest(e, timeout)))
+    }
+
     /// The URL, body and headers of one call.
     fn prepare<E: Endpoint>(&self, params: &E, body: Option<&E::Body>) -> Result<Prepared, Error> {
         let operation = E::OPERATION;

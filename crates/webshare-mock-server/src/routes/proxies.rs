@@ -233,13 +233,16 @@ pub(super) async fn list_proxies(
     }))
 }
 
-/// The proxy world whose `scope` download token is `token` (an account's or a sub-user's), with its plan.
+/// The proxy world whose `scope` download token is `token` (an account's or a sub-user's). An unknown
+/// token, or a `plan_id` that is not its plan, is a 404.
 pub(super) fn download_owner<'a>(
     data: &'a Data,
     scope: DownloadTokenScope,
     token: &str,
-) -> Option<(&'a ProxyScope, Option<i64>)> {
-    data.users
+    plan_id: Option<i64>,
+) -> Result<&'a ProxyScope, ApiError> {
+    let (owner, owner_plan) = data
+        .users
         .values()
         .find(|u| u.proxy.download_tokens.is(scope, token) && !u.deleted)
         .map(|u| (&u.proxy, Some(u.plan_id)))
@@ -249,6 +252,11 @@ pub(super) fn download_owner<'a>(
                 .find(|s| s.proxy.download_tokens.is(scope, token))
                 .map(|s| (&s.proxy, data.users.get(&s.owner).map(|u| u.plan_id)))
         })
+        .ok_or_else(not_found)?;
+    if plan_id.is_some_and(|id| Some(id) != owner_plan) {
+        return Err(not_found());
+    }
+    Ok(owner)
 }
 
 /// No `Authorization`: the download token in the path is the credential.
@@ -258,12 +266,7 @@ pub(super) async fn download_proxy_list(
 ) -> Result<Response, ApiError> {
     let data = lock(&app);
     let token = q.token.expose();
-    let Some((scope, plan_id)) = download_owner(&data, DownloadTokenScope::ProxyList, token) else {
-        return Err(not_found());
-    };
-    if q.plan_id.is_some_and(|id| Some(id) != plan_id) {
-        return Err(not_found());
-    }
+    let scope = download_owner(&data, DownloadTokenScope::ProxyList, token, q.plan_id)?;
     let mut body = String::new();
     for proxy in select(scope, &q.country_codes, q.search.as_deref()) {
         let address = match q.endpoint_mode {

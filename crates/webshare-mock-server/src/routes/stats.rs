@@ -12,7 +12,7 @@ use webshare_api::operations::{DownloadProxyActivity, GetAggregateStats, ListSta
 use webshare_api::types::{self, DownloadTokenScope};
 
 use super::lock;
-use super::proxies::{ActivityFilter, download_owner, not_found, scope};
+use super::proxies::{ActivityFilter, download_owner, scope};
 use crate::Shared;
 use crate::auth::User;
 use crate::error::ApiError;
@@ -189,12 +189,7 @@ pub(super) async fn download_activity(
     period.check()?;
     let data = lock(&app);
     let token = q.download_token.expose();
-    let Some((scope, plan_id)) = download_owner(&data, DownloadTokenScope::Activity, token) else {
-        return Err(not_found());
-    };
-    if q.plan_id.is_some_and(|id| Some(id) != plan_id) {
-        return Err(not_found());
-    }
+    let scope = download_owner(&data, DownloadTokenScope::Activity, token, q.plan_id)?;
     let mut body = String::from(ACTIVITY_CSV_HEADER);
     body.push('\n');
     for a in period.select(&scope.activity) {
