@@ -280,15 +280,20 @@ pub async fn proxy_config(
             withheld_config(&config)
         }
     };
+    print_object(value, json);
+    Ok(())
+}
+
+/// An object as one JSON line, or as `key: value` lines; values print as JSON (control characters
+/// escaped), keys are escaped as text.
+fn print_object(value: Value, json: bool) {
     if json {
         println!("{}", json_line(&value));
     } else if let Value::Object(fields) = value {
-        // Values print as JSON (control characters escaped); keys are escaped as text.
         for (key, value) in fields {
             println!("{}: {}", escape_controls(&key), json_line(&value));
         }
     }
-    Ok(())
 }
 
 /// The client acting on plan `plan_id`, when given.
@@ -564,14 +569,7 @@ pub async fn stats(client: &Client, command: &StatsCommand, json: bool) -> Resul
                 .stats()
                 .aggregate(&args.clone().into_params())
                 .await?;
-            let value = serde_json::to_value(&total).unwrap_or(Value::Null);
-            if json {
-                println!("{}", json_line(&value));
-            } else if let Value::Object(fields) = value {
-                for (key, value) in fields {
-                    println!("{}: {}", escape_controls(&key), json_line(&value));
-                }
-            }
+            print_object(serde_json::to_value(&total).unwrap_or(Value::Null), json);
         }
     }
     Ok(())
