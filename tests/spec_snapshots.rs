@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use schemars::schema_for;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use webshare_api::types;
 use webshare_tests::{resolve, spec_json};
 
@@ -132,6 +132,64 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
         ("WhatsMyIp", to_value(schema_for!(types::WhatsMyIp))),
         ("ErrorReason", to_value(schema_for!(types::ErrorReason))),
         ("AsnEntry", to_value(schema_for!(types::AsnEntry))),
+        ("AnySelector", to_value(schema_for!(types::AnySelector))),
+        ("AsnSelector", to_value(schema_for!(types::AsnSelector))),
+        (
+            "CheckoutResponse",
+            to_value(schema_for!(types::CheckoutResponse)),
+        ),
+        (
+            "CountrySelector",
+            to_value(schema_for!(types::CountrySelector)),
+        ),
+        (
+            "IpAddressSelector",
+            to_value(schema_for!(types::IpAddressSelector)),
+        ),
+        (
+            "IpRangeSelector",
+            to_value(schema_for!(types::IpRangeSelector)),
+        ),
+        ("Plan", to_value(schema_for!(types::Plan))),
+        (
+            "PlanCancelResponse",
+            to_value(schema_for!(types::PlanCancelResponse)),
+        ),
+        ("PlanPage", to_value(schema_for!(types::PlanPage))),
+        (
+            "PlanUpdateRequest",
+            to_value(schema_for!(types::PlanUpdateRequest)),
+        ),
+        (
+            "PlanUpgradeRequest",
+            to_value(schema_for!(types::PlanUpgradeRequest)),
+        ),
+        (
+            "ProxyReplacement",
+            to_value(schema_for!(types::ProxyReplacement)),
+        ),
+        (
+            "ProxyReplacementCreateRequest",
+            to_value(schema_for!(types::ProxyReplacementCreateRequest)),
+        ),
+        (
+            "ProxyReplacementPage",
+            to_value(schema_for!(types::ProxyReplacementPage)),
+        ),
+        (
+            "ProxyReplacementState",
+            to_value(schema_for!(types::ProxyReplacementState)),
+        ),
+        ("ProxySelector", to_value(schema_for!(types::ProxySelector))),
+        ("ReplacedProxy", to_value(schema_for!(types::ReplacedProxy))),
+        (
+            "ReplacedProxyPage",
+            to_value(schema_for!(types::ReplacedProxyPage)),
+        ),
+        (
+            "ReplacementSource",
+            to_value(schema_for!(types::ReplacementSource)),
+        ),
         ("ProxyConfig", to_value(schema_for!(types::ProxyConfig))),
         (
             "ProxyConfigUpdateRequest",
@@ -201,6 +259,37 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
         ),
         ("TokenResponse", to_value(schema_for!(types::TokenResponse))),
     ])
+}
+
+/// `schema` with its references to definitions that are not spec components (typify's names for inline
+/// schemas, such as a variant's one-valued `type` tag) replaced by the definitions themselves, as the spec
+/// writes them inline.
+fn inline_unnamed(schema: &Value, definitions: &Value, components: &Map<String, Value>) -> Value {
+    match schema {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/definitions/"))
+                .filter(|name| !components.contains_key(*name))
+                && let Some(definition) = definitions.get(name)
+            {
+                return inline_unnamed(definition, definitions, components);
+            }
+            Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), inline_unnamed(v, definitions, components)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| inline_unnamed(v, definitions, components))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// The shape of a schema that both dialects (OpenAPI 3.0 and JSON Schema draft 7) must agree on.
@@ -283,6 +372,7 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
         "every spec component needs an entry in derived_schemas()"
     );
     for (name, schema) in &derived {
+        let schema = &inline_unnamed(schema, &schema["definitions"], components);
         let mut derived_shape = shape(schema);
         for field in required_nullable(&components[*name]) {
             let field = &field;

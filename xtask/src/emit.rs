@@ -379,6 +379,17 @@ fn parameter_struct(op: &OperationFacts, id: &Ident, constant: &Ident) -> Result
         .map(|p| {
             let f = ident(&field_name(p));
             let key = &p.name;
+            if let Kind::List {
+                separator, empty, ..
+            } = &p.kind
+                && (empty.is_some() || separator != ",")
+            {
+                let empty = match empty {
+                    Some(e) => quote! { Some(#e) },
+                    None => quote! { None },
+                };
+                return quote! { query.joined(#key, &self.#f, #separator, #empty); };
+            }
             if is_list(p) {
                 return quote! { query.list(#key, &self.#f); };
             }

@@ -450,9 +450,9 @@ fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, St
         kind = Kind::Ordering;
     }
     if let Some(list) = data.extensions.get(LIST) {
-        if kind != Kind::String || location != Location::Path {
+        if kind != Kind::String || location == Location::Header {
             return Err(format!(
-                "`{LIST}` is for string path parameters (`{}`).",
+                "`{LIST}` is for string path or query parameters (`{}`).",
                 data.name
             ));
         }

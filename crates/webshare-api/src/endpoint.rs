@@ -190,8 +190,22 @@ impl Query {
 
     /// Adds `key=a,b,c` (one value, as the API's `__in` filters and `ordering` want); nothing when empty.
     pub fn list<T: fmt::Display>(&mut self, key: &str, items: &[T]) {
-        if !items.is_empty() {
-            self.pair(key, Joined(items, ","));
+        self.joined(key, items, ",", None);
+    }
+
+    /// Adds the items joined by `separator` as one value; when there are none, `empty` as the value, or
+    /// nothing without one.
+    pub fn joined<T: fmt::Display>(
+        &mut self,
+        key: &str,
+        items: &[T],
+        separator: &str,
+        empty: Option<&str>,
+    ) {
+        match (items.is_empty(), empty) {
+            (false, _) => self.pair(key, Joined(items, separator)),
+            (true, Some(empty)) => self.pair(key, empty),
+            (true, None) => {}
         }
     }
 

@@ -104,6 +104,72 @@ pub mod types {
             Default::default()
         }
     }
+    ///Any proxies (only in `replace_with`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct AnySelector {
+        ///How many proxies.
+        pub count: i64,
+        #[serde(rename = "type")]
+        pub type_: AnySelectorType,
+    }
+    impl AnySelector {
+        pub fn builder() -> builder::AnySelector {
+            Default::default()
+        }
+    }
+    ///`AnySelectorType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum AnySelectorType {
+        #[serde(rename = "any")]
+        Any,
+    }
+    impl ::std::fmt::Display for AnySelectorType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Any => f.write_str("any"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AnySelectorType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "any" => Ok(Self::Any),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AnySelectorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AnySelectorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///One element of an ASN's `[name, count]` pair.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -123,6 +189,75 @@ pub mod types {
     impl ::std::convert::From<i64> for AsnEntry {
         fn from(value: i64) -> Self {
             Self::Int64(value)
+        }
+    }
+    ///Proxies of autonomous systems.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct AsnSelector {
+        ///ASN numbers, as strings, e.g. `7631`.
+        pub asn_numbers: ::std::vec::Vec<::std::string::String>,
+        ///How many proxies; all that match when absent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(rename = "type")]
+        pub type_: AsnSelectorType,
+    }
+    impl AsnSelector {
+        pub fn builder() -> builder::AsnSelector {
+            Default::default()
+        }
+    }
+    ///`AsnSelectorType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum AsnSelectorType {
+        #[serde(rename = "asn")]
+        Asn,
+    }
+    impl ::std::fmt::Display for AsnSelectorType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asn => f.write_str("asn"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AsnSelectorType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "asn" => Ok(Self::Asn),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AsnSelectorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AsnSelectorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The code from the email change confirmation.
@@ -164,6 +299,32 @@ and not a commonly used password.
     }
     impl ChangePasswordRequest {
         pub fn builder() -> builder::ChangePasswordRequest {
+            Default::default()
+        }
+    }
+    ///The outcome of a purchase, upgrade or renewal.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct CheckoutResponse {
+        ///Whether a payment must still be confirmed with Stripe; if false, the change is done.
+        pub payment_required: bool,
+        ///The pending payment's ID; only when a payment is required.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pending_payment: ::std::option::Option<i64>,
+        ///The new plan's ID.
+        pub plan: i64,
+        ///The Stripe PaymentIntent's client secret; only when a payment is required.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stripe_client_secret: ::std::option::Option<::webshare_api::Secret>,
+        ///The Stripe PaymentIntent's ID; only when a payment is required.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stripe_payment_intent: ::std::option::Option<::std::string::String>,
+        ///The Stripe PaymentMethod's ID; only when a payment is required.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stripe_payment_method: ::std::option::Option<::std::string::String>,
+    }
+    impl CheckoutResponse {
+        pub fn builder() -> builder::CheckoutResponse {
             Default::default()
         }
     }
@@ -223,6 +384,133 @@ and not a commonly used password.
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    ///Proxies in a country.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct CountrySelector {
+        ///How many proxies; all that match when absent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///An ISO 3166-1 alpha-2 country code.
+        pub country_code: CountrySelectorCountryCode,
+        #[serde(rename = "type")]
+        pub type_: CountrySelectorType,
+    }
+    impl CountrySelector {
+        pub fn builder() -> builder::CountrySelector {
+            Default::default()
+        }
+    }
+    ///An ISO 3166-1 alpha-2 country code.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct CountrySelectorCountryCode(::std::string::String);
+    impl ::std::ops::Deref for CountrySelectorCountryCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CountrySelectorCountryCode> for ::std::string::String {
+        fn from(value: CountrySelectorCountryCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CountrySelectorCountryCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2usize {
+                return Err("longer than 2 characters".into());
+            }
+            if value.chars().count() < 2usize {
+                return Err("shorter than 2 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CountrySelectorCountryCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CountrySelectorCountryCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CountrySelectorCountryCode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`CountrySelectorType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum CountrySelectorType {
+        #[serde(rename = "country")]
+        Country,
+    }
+    impl ::std::fmt::Display for CountrySelectorType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Country => f.write_str("country"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CountrySelectorType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "country" => Ok(Self::Country),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CountrySelectorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CountrySelectorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The password, and a recaptcha token, to delete the account.
@@ -339,6 +627,63 @@ and not a commonly used password.
         }
     }
     impl<'de> ::serde::Deserialize<'de> for DownloadProxyListSearch {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`DownloadReplacedProxiesCountryCodes`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct DownloadReplacedProxiesCountryCodes(::std::string::String);
+    impl ::std::ops::Deref for DownloadReplacedProxiesCountryCodes {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DownloadReplacedProxiesCountryCodes>
+    for ::std::string::String {
+        fn from(value: DownloadReplacedProxiesCountryCodes) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DownloadReplacedProxiesCountryCodes {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DownloadReplacedProxiesCountryCodes {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DownloadReplacedProxiesCountryCodes {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DownloadReplacedProxiesCountryCodes {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -528,6 +873,75 @@ message and a machine-readable code.
             Default::default()
         }
     }
+    ///Proxies by IP address (only in `to_replace`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct IpAddressSelector {
+        ///How many proxies; all that match when absent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///IP addresses, without CIDR notation.
+        pub ip_addresses: ::std::vec::Vec<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: IpAddressSelectorType,
+    }
+    impl IpAddressSelector {
+        pub fn builder() -> builder::IpAddressSelector {
+            Default::default()
+        }
+    }
+    ///`IpAddressSelectorType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum IpAddressSelectorType {
+        #[serde(rename = "ip_address")]
+        IpAddress,
+    }
+    impl ::std::fmt::Display for IpAddressSelectorType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::IpAddress => f.write_str("ip_address"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for IpAddressSelectorType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ip_address" => Ok(Self::IpAddress),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for IpAddressSelectorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for IpAddressSelectorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///An IP address authorized to use the proxies without a password.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -639,6 +1053,75 @@ message and a machine-readable code.
             Default::default()
         }
     }
+    ///Proxies in IP ranges.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct IpRangeSelector {
+        ///How many proxies; all that match when absent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///IP ranges in CIDR notation with no host bits set (`10.0.0.0/24`, not `10.0.0.1/24`).
+        pub ip_ranges: ::std::vec::Vec<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: IpRangeSelectorType,
+    }
+    impl IpRangeSelector {
+        pub fn builder() -> builder::IpRangeSelector {
+            Default::default()
+        }
+    }
+    ///`IpRangeSelectorType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum IpRangeSelectorType {
+        #[serde(rename = "ip_range")]
+        IpRange,
+    }
+    impl ::std::fmt::Display for IpRangeSelectorType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::IpRange => f.write_str("ip_range"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for IpRangeSelectorType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ip_range" => Ok(Self::IpRange),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for IpRangeSelectorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for IpRangeSelectorType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///Credentials of a local account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -685,6 +1168,464 @@ not a commonly used password.
     impl PasswordResetRequest {
         pub fn builder() -> builder::PasswordResetRequest {
             Default::default()
+        }
+    }
+    ///A plan, the customization of a subscription; a new plan is made each time it is re-customized.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct Plan {
+        ///Seconds between automatic refreshes of the list; 0 for none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub automatic_refresh_frequency: ::std::option::Option<i64>,
+        ///When the list was last refreshed automatically; null in the list of plans.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub automatic_refresh_last_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the list will next be refreshed automatically; null in the list of plans.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub automatic_refresh_next_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///Bandwidth limit in GB; 0 for unlimited.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_limit: ::std::option::Option<f64>,
+        ///The add-on plans of this one and their discounts (in Webshare's SDK models; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bundle_addons: ::std::option::Option<::std::vec::Vec<PlanBundleAddonsItem>>,
+        ///The plan this one is an add-on of, and its discount (in Webshare's SDK models; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bundle_info: ::std::option::Option<PlanBundleInfo>,
+        ///When the plan was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Whether only high-quality addresses are used (in Webshare's SDK models; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub high_quality_ips_only: ::std::option::Option<bool>,
+        ///The plan's ID.
+        pub id: i64,
+        ///Whether doubled concurrency is on (in Webshare's SDK models; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_2x_concurrency: ::std::option::Option<bool>,
+        ///Whether high proxy concurrency is on.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_high_concurrency: ::std::option::Option<bool>,
+        ///Whether the high-priority network is on.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_high_priority_network: ::std::option::Option<bool>,
+        ///Whether any number of IP authorizations can be made.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_unlimited_ip_authorizations: ::std::option::Option<bool>,
+        ///Price in USD for a month.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub monthly_price: ::std::option::Option<f64>,
+        ///On-demand refreshes left.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub on_demand_refreshes_available: ::std::option::Option<i64>,
+        ///On-demand refreshes bought with the plan.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub on_demand_refreshes_total: ::std::option::Option<i64>,
+        ///On-demand refreshes used this subscription period.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub on_demand_refreshes_used: ::std::option::Option<i64>,
+        ///How many proxies the plan has.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_count: ::std::option::Option<i64>,
+        ///Proxies by country (ISO 3166-1 alpha-2); `ZZ` for randomly allocated.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///Proxy replacements left.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_replacements_available: ::std::option::Option<i64>,
+        ///Proxy replacements bought with the plan.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_replacements_total: ::std::option::Option<i64>,
+        ///Proxy replacements used this subscription period.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_replacements_used: ::std::option::Option<i64>,
+        ///Sub-category: `default`, `premium`, `isp`, `residential` or `datacenter_and_isp` (not every type has every sub-type).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_subtype: ::std::option::Option<::std::string::String>,
+        ///Category of proxies: `free`, `shared`, `semidedicated` or `dedicated`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_type: ::std::option::Option<::std::string::String>,
+        ///Site checks the proxies must pass, e.g. `google_search`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub required_site_checks: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///`active` or `cancelled`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///How many more sub-users can be made (in the page's example; not in its table).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subusers_available: ::std::option::Option<i64>,
+        ///How many sub-users the plan allows.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subusers_total: ::std::option::Option<i64>,
+        ///How many sub-users there are (in the page's example; not in its table).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subusers_used: ::std::option::Option<i64>,
+        ///When the plan was last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Price in USD for a year.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub yearly_price: ::std::option::Option<f64>,
+    }
+    impl Plan {
+        pub fn builder() -> builder::Plan {
+            Default::default()
+        }
+    }
+    ///`PlanBundleAddonsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PlanBundleAddonsItem {
+        ///The discount rate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub discount_rate: ::std::option::Option<f64>,
+        ///The add-on plan's ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub plan_id: ::std::option::Option<i64>,
+    }
+    impl PlanBundleAddonsItem {
+        pub fn builder() -> builder::PlanBundleAddonsItem {
+            Default::default()
+        }
+    }
+    ///The plan this one is an add-on of, and its discount (in Webshare's SDK models; not on the page).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PlanBundleInfo {
+        ///The discount rate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub discount_rate: ::std::option::Option<f64>,
+        ///The primary plan's ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub primary_plan_id: ::std::option::Option<i64>,
+    }
+    impl PlanBundleInfo {
+        pub fn builder() -> builder::PlanBundleInfo {
+            Default::default()
+        }
+    }
+    ///The outcome of cancelling a plan.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PlanCancelResponse {
+        ///Whether the plan was cancelled.
+        pub success: bool,
+        ///The ID of the transaction that credited the subscription.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub transaction: ::std::option::Option<i64>,
+    }
+    impl PlanCancelResponse {
+        pub fn builder() -> builder::PlanCancelResponse {
+            Default::default()
+        }
+    }
+    ///One page of plans.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PlanPage {
+        ///How many plans there are, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<Plan>,
+    }
+    impl PlanPage {
+        pub fn builder() -> builder::PlanPage {
+            Default::default()
+        }
+    }
+    ///The one field of a plan that can be changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PlanUpdateRequest {
+        ///When the proxy list should next be refreshed automatically.
+        pub automatic_refresh_next_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    impl PlanUpdateRequest {
+        pub fn builder() -> builder::PlanUpdateRequest {
+            Default::default()
+        }
+    }
+    ///The new customization of the plan (the subscription pricing's parameters), and how to pay.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PlanUpgradeRequest {
+        ///Seconds between automatic refreshes; 0 for none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub automatic_refresh_frequency: ::std::option::Option<i64>,
+        ///Bandwidth limit in GB; 0 for unlimited.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_limit: ::std::option::Option<f64>,
+        ///Turn on high proxy concurrency.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_high_concurrency: ::std::option::Option<bool>,
+        ///Turn on the high-priority network.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_high_priority_network: ::std::option::Option<bool>,
+        ///Allow any number of IP authorizations (otherwise one).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_unlimited_ip_authorizations: ::std::option::Option<bool>,
+        ///On-demand refreshes to buy.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub on_demand_refreshes_total: ::std::option::Option<i64>,
+        /**How to pay when credits do not suffice: null for the payment method on file, the ID of a saved payment
+method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_method: ::std::option::Option<PlanUpgradeRequestPaymentMethod>,
+        ///Proxies by country (ISO 3166-1 alpha-2); `ZZ` for randomly allocated.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub proxy_countries: ::std::collections::HashMap<::std::string::String, i64>,
+        ///Proxy replacements to buy.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_replacements_total: ::std::option::Option<i64>,
+        ///Sub-category of proxies; not every type has every sub-type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_subtype: ::std::option::Option<PlanUpgradeRequestProxySubtype>,
+        ///Category of proxies.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_type: ::std::option::Option<PlanUpgradeRequestProxyType>,
+        ///A reCAPTCHA token; needed when a payment is required.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recaptcha: ::std::option::Option<::webshare_api::Secret>,
+        ///Site checks the proxies must pass, e.g. `google_search`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub required_site_checks: ::std::vec::Vec<::std::string::String>,
+        ///How many sub-users to allow.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subusers_total: ::std::option::Option<i64>,
+        ///The term charged at the next renewal.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub term: ::std::option::Option<PlanUpgradeRequestTerm>,
+    }
+    impl PlanUpgradeRequest {
+        pub fn builder() -> builder::PlanUpgradeRequest {
+            Default::default()
+        }
+    }
+    ///`PlanUpgradeRequestPaymentMethod`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum PlanUpgradeRequestPaymentMethod {
+        Int64(i64),
+        String(::std::string::String),
+    }
+    impl ::std::fmt::Display for PlanUpgradeRequestPaymentMethod {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Int64(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for PlanUpgradeRequestPaymentMethod {
+        fn from(value: i64) -> Self {
+            Self::Int64(value)
+        }
+    }
+    ///Sub-category of proxies; not every type has every sub-type.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum PlanUpgradeRequestProxySubtype {
+        #[serde(rename = "default")]
+        Default,
+        #[serde(rename = "premium")]
+        Premium,
+        #[serde(rename = "isp")]
+        Isp,
+        #[serde(rename = "residential")]
+        Residential,
+        #[serde(rename = "datacenter_and_isp")]
+        DatacenterAndIsp,
+    }
+    impl ::std::fmt::Display for PlanUpgradeRequestProxySubtype {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Default => f.write_str("default"),
+                Self::Premium => f.write_str("premium"),
+                Self::Isp => f.write_str("isp"),
+                Self::Residential => f.write_str("residential"),
+                Self::DatacenterAndIsp => f.write_str("datacenter_and_isp"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PlanUpgradeRequestProxySubtype {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "default" => Ok(Self::Default),
+                "premium" => Ok(Self::Premium),
+                "isp" => Ok(Self::Isp),
+                "residential" => Ok(Self::Residential),
+                "datacenter_and_isp" => Ok(Self::DatacenterAndIsp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PlanUpgradeRequestProxySubtype {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PlanUpgradeRequestProxySubtype {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Category of proxies.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum PlanUpgradeRequestProxyType {
+        #[serde(rename = "free")]
+        Free,
+        #[serde(rename = "shared")]
+        Shared,
+        #[serde(rename = "semidedicated")]
+        Semidedicated,
+        #[serde(rename = "dedicated")]
+        Dedicated,
+    }
+    impl ::std::fmt::Display for PlanUpgradeRequestProxyType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Free => f.write_str("free"),
+                Self::Shared => f.write_str("shared"),
+                Self::Semidedicated => f.write_str("semidedicated"),
+                Self::Dedicated => f.write_str("dedicated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PlanUpgradeRequestProxyType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "free" => Ok(Self::Free),
+                "shared" => Ok(Self::Shared),
+                "semidedicated" => Ok(Self::Semidedicated),
+                "dedicated" => Ok(Self::Dedicated),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PlanUpgradeRequestProxyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PlanUpgradeRequestProxyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The term charged at the next renewal.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum PlanUpgradeRequestTerm {
+        #[serde(rename = "monthly")]
+        Monthly,
+        #[serde(rename = "yearly")]
+        Yearly,
+    }
+    impl ::std::fmt::Display for PlanUpgradeRequestTerm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Monthly => f.write_str("monthly"),
+                Self::Yearly => f.write_str("yearly"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PlanUpgradeRequestTerm {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "monthly" => Ok(Self::Monthly),
+                "yearly" => Ok(Self::Yearly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PlanUpgradeRequestTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PlanUpgradeRequestTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///One proxy of the list. In `backbone` mode, connect to `p.webshare.io` instead of `proxy_address`.
@@ -1356,6 +2297,188 @@ not a commonly used password.
             Default::default()
         }
     }
+    ///A request to replace proxies of the list, and how far it got.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyReplacement {
+        ///When it became `completed`; null before.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub completed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Whether it only counts (the list is not changed).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub dry_run: ::std::option::Option<bool>,
+        ///When it became `validated`; null before.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub dry_run_completed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///Why it failed, in words; null unless `failed`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub error: ::std::option::Option<::std::string::String>,
+        ///Why it failed, as a code, e.g. `no_proxies_to_be_replaced`; null unless `failed`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub error_code: ::std::option::Option<::std::string::String>,
+        ///The proxy replacement's ID.
+        pub id: i64,
+        ///How many proxies were added; always as many as removed; null until known.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxies_added: ::std::option::Option<i64>,
+        ///How many proxies were removed; null until known.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxies_removed: ::std::option::Option<i64>,
+        ///Why, as in a replaced proxy's `reason`; `proxy_replaced` for replacements made through the API; empty while validating.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        ///Where the new proxies come from.
+        pub replace_with: ::std::vec::Vec<ReplacementSource>,
+        pub state: ProxyReplacementState,
+        pub to_replace: ProxySelector,
+    }
+    impl ProxyReplacement {
+        pub fn builder() -> builder::ProxyReplacement {
+            Default::default()
+        }
+    }
+    ///What to replace and with what.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyReplacementCreateRequest {
+        ///Only count the proxies that would be removed and added (state `validated`); the list is not changed. Default false.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dry_run: ::std::option::Option<bool>,
+        ///Where the new proxies come from, in order; several when one source has too few.
+        pub replace_with: ::std::vec::Vec<ReplacementSource>,
+        pub to_replace: ProxySelector,
+    }
+    impl ProxyReplacementCreateRequest {
+        pub fn builder() -> builder::ProxyReplacementCreateRequest {
+            Default::default()
+        }
+    }
+    ///One page of proxy replacements.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyReplacementPage {
+        ///How many proxy replacements match, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<ProxyReplacement>,
+    }
+    impl ProxyReplacementPage {
+        pub fn builder() -> builder::ProxyReplacementPage {
+            Default::default()
+        }
+    }
+    /**Where a proxy replacement is: `validating` (being checked), `validated` (a dry run, finished),
+`processing` (being carried out), `completed`, or `failed` (`error_code` and `error` say why).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum ProxyReplacementState {
+        #[serde(rename = "validating")]
+        Validating,
+        #[serde(rename = "validated")]
+        Validated,
+        #[serde(rename = "processing")]
+        Processing,
+        #[serde(rename = "completed")]
+        Completed,
+        #[serde(rename = "failed")]
+        Failed,
+    }
+    impl ::std::fmt::Display for ProxyReplacementState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Validating => f.write_str("validating"),
+                Self::Validated => f.write_str("validated"),
+                Self::Processing => f.write_str("processing"),
+                Self::Completed => f.write_str("completed"),
+                Self::Failed => f.write_str("failed"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ProxyReplacementState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "validating" => Ok(Self::Validating),
+                "validated" => Ok(Self::Validated),
+                "processing" => Ok(Self::Processing),
+                "completed" => Ok(Self::Completed),
+                "failed" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProxyReplacementState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ProxyReplacementState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Which proxies of the list to replace, chosen by `type`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum ProxySelector {
+        IpRangeSelector(IpRangeSelector),
+        IpAddressSelector(IpAddressSelector),
+        AsnSelector(AsnSelector),
+        CountrySelector(CountrySelector),
+    }
+    impl ::std::convert::From<IpRangeSelector> for ProxySelector {
+        fn from(value: IpRangeSelector) -> Self {
+            Self::IpRangeSelector(value)
+        }
+    }
+    impl ::std::convert::From<IpAddressSelector> for ProxySelector {
+        fn from(value: IpAddressSelector) -> Self {
+            Self::IpAddressSelector(value)
+        }
+    }
+    impl ::std::convert::From<AsnSelector> for ProxySelector {
+        fn from(value: AsnSelector) -> Self {
+            Self::AsnSelector(value)
+        }
+    }
+    impl ::std::convert::From<CountrySelector> for ProxySelector {
+        fn from(value: CountrySelector) -> Self {
+            Self::CountrySelector(value)
+        }
+    }
     ///Proxy usage of one hour.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -1448,6 +2571,95 @@ used password.
     impl RegisterResponse {
         pub fn builder() -> builder::RegisterResponse {
             Default::default()
+        }
+    }
+    ///A proxy that was replaced, and the proxy that replaced it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReplacedProxy {
+        ///When it was replaced.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The replaced proxy's ID.
+        pub id: i64,
+        ///The replaced proxy's IP address.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy: ::std::option::Option<::std::string::String>,
+        ///The replaced proxy's country (ISO 3166-1 alpha-2).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_country_code: ::std::option::Option<::std::string::String>,
+        ///The replaced proxy's port.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_port: ::std::option::Option<i64>,
+        /**Why it was replaced: `list_updated` (the subscription changed), `proxy_replaced` (a replacement
+made by the user), `auto_invalidated` (failed status checks for 15 minutes), `auto_out_of_rotation`
+(taken out of rotation by Webshare), `auto_low_country_confidence` (its country changed),
+`auto_deleted` (removed from the system), `auto_site_check` (failed the site checks).
+*/
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        ///The new proxy's IP address.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub replaced_with: ::std::option::Option<::std::string::String>,
+        ///The new proxy's country (ISO 3166-1 alpha-2).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub replaced_with_country_code: ::std::option::Option<::std::string::String>,
+        ///The new proxy's port.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub replaced_with_port: ::std::option::Option<i64>,
+    }
+    impl ReplacedProxy {
+        pub fn builder() -> builder::ReplacedProxy {
+            Default::default()
+        }
+    }
+    ///One page of replaced proxies.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReplacedProxyPage {
+        ///How many replaced proxies match, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<ReplacedProxy>,
+    }
+    impl ReplacedProxyPage {
+        pub fn builder() -> builder::ReplacedProxyPage {
+            Default::default()
+        }
+    }
+    ///Where replacement proxies come from, chosen by `type`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum ReplacementSource {
+        IpRangeSelector(IpRangeSelector),
+        AsnSelector(AsnSelector),
+        CountrySelector(CountrySelector),
+        AnySelector(AnySelector),
+    }
+    impl ::std::convert::From<IpRangeSelector> for ReplacementSource {
+        fn from(value: IpRangeSelector) -> Self {
+            Self::IpRangeSelector(value)
+        }
+    }
+    impl ::std::convert::From<AsnSelector> for ReplacementSource {
+        fn from(value: AsnSelector) -> Self {
+            Self::AsnSelector(value)
+        }
+    }
+    impl ::std::convert::From<CountrySelector> for ReplacementSource {
+        fn from(value: CountrySelector) -> Self {
+            Self::CountrySelector(value)
+        }
+    }
+    impl ::std::convert::From<AnySelector> for ReplacementSource {
+        fn from(value: AnySelector) -> Self {
+            Self::AnySelector(value)
         }
     }
     ///A social identity, proven by a fresh authorization code.
@@ -2061,6 +3273,144 @@ used password.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct AnySelector {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            type_: ::std::result::Result<super::AnySelectorType, ::std::string::String>,
+        }
+        impl ::std::default::Default for AnySelector {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl AnySelector {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AnySelectorType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AnySelector> for super::AnySelector {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AnySelector,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AnySelector> for AnySelector {
+            fn from(value: super::AnySelector) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AsnSelector {
+            asn_numbers: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<super::AsnSelectorType, ::std::string::String>,
+        }
+        impl ::std::default::Default for AsnSelector {
+            fn default() -> Self {
+                Self {
+                    asn_numbers: Err("no value supplied for asn_numbers".to_string()),
+                    count: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl AsnSelector {
+            pub fn asn_numbers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asn_numbers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for asn_numbers: {e}")
+                    });
+                self
+            }
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AsnSelectorType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AsnSelector> for super::AsnSelector {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AsnSelector,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    asn_numbers: value.asn_numbers?,
+                    count: value.count?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AsnSelector> for AsnSelector {
+            fn from(value: super::AsnSelector) -> Self {
+                Self {
+                    asn_numbers: Ok(value.asn_numbers),
+                    count: Ok(value.count),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ChangeEmailCompleteRequest {
             confirmation_code: ::std::result::Result<
                 ::webshare_api::Secret,
@@ -2238,6 +3588,237 @@ used password.
                 Self {
                     new_password: Ok(value.new_password),
                     password: Ok(value.password),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CheckoutResponse {
+            payment_required: ::std::result::Result<bool, ::std::string::String>,
+            pending_payment: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            plan: ::std::result::Result<i64, ::std::string::String>,
+            stripe_client_secret: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            stripe_payment_intent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            stripe_payment_method: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CheckoutResponse {
+            fn default() -> Self {
+                Self {
+                    payment_required: Err(
+                        "no value supplied for payment_required".to_string(),
+                    ),
+                    pending_payment: Ok(Default::default()),
+                    plan: Err("no value supplied for plan".to_string()),
+                    stripe_client_secret: Ok(Default::default()),
+                    stripe_payment_intent: Ok(Default::default()),
+                    stripe_payment_method: Ok(Default::default()),
+                }
+            }
+        }
+        impl CheckoutResponse {
+            pub fn payment_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_required: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pending_payment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pending_payment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for pending_payment: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan: {e}")
+                    });
+                self
+            }
+            pub fn stripe_client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stripe_client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for stripe_client_secret: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn stripe_payment_intent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stripe_payment_intent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for stripe_payment_intent: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn stripe_payment_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stripe_payment_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for stripe_payment_method: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CheckoutResponse> for super::CheckoutResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CheckoutResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    payment_required: value.payment_required?,
+                    pending_payment: value.pending_payment?,
+                    plan: value.plan?,
+                    stripe_client_secret: value.stripe_client_secret?,
+                    stripe_payment_intent: value.stripe_payment_intent?,
+                    stripe_payment_method: value.stripe_payment_method?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CheckoutResponse> for CheckoutResponse {
+            fn from(value: super::CheckoutResponse) -> Self {
+                Self {
+                    payment_required: Ok(value.payment_required),
+                    pending_payment: Ok(value.pending_payment),
+                    plan: Ok(value.plan),
+                    stripe_client_secret: Ok(value.stripe_client_secret),
+                    stripe_payment_intent: Ok(value.stripe_payment_intent),
+                    stripe_payment_method: Ok(value.stripe_payment_method),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CountrySelector {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            country_code: ::std::result::Result<
+                super::CountrySelectorCountryCode,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::CountrySelectorType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CountrySelector {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    country_code: Err("no value supplied for country_code".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl CountrySelector {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn country_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CountrySelectorCountryCode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country_code: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CountrySelectorType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CountrySelector> for super::CountrySelector {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CountrySelector,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    country_code: value.country_code?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CountrySelector> for CountrySelector {
+            fn from(value: super::CountrySelector) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    country_code: Ok(value.country_code),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -2697,6 +4278,89 @@ used password.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct IpAddressSelector {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            ip_addresses: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::IpAddressSelectorType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IpAddressSelector {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    ip_addresses: Err("no value supplied for ip_addresses".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl IpAddressSelector {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn ip_addresses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_addresses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_addresses: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IpAddressSelectorType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IpAddressSelector> for super::IpAddressSelector {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IpAddressSelector,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    ip_addresses: value.ip_addresses?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IpAddressSelector> for IpAddressSelector {
+            fn from(value: super::IpAddressSelector) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    ip_addresses: Ok(value.ip_addresses),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct IpAuthorization {
             created_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2945,6 +4609,89 @@ used password.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct IpRangeSelector {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            ip_ranges: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::IpRangeSelectorType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IpRangeSelector {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    ip_ranges: Err("no value supplied for ip_ranges".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl IpRangeSelector {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn ip_ranges<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_ranges = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_ranges: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IpRangeSelectorType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IpRangeSelector> for super::IpRangeSelector {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IpRangeSelector,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    ip_ranges: value.ip_ranges?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IpRangeSelector> for IpRangeSelector {
+            fn from(value: super::IpRangeSelector) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    ip_ranges: Ok(value.ip_ranges),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct LoginRequest {
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
             password: ::std::result::Result<
@@ -3172,6 +4919,1406 @@ used password.
                 Self {
                     email: Ok(value.email),
                     recaptcha: Ok(value.recaptcha),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Plan {
+            automatic_refresh_frequency: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            automatic_refresh_last_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            automatic_refresh_next_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            bandwidth_limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            bundle_addons: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::PlanBundleAddonsItem>>,
+                ::std::string::String,
+            >,
+            bundle_info: ::std::result::Result<
+                ::std::option::Option<super::PlanBundleInfo>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            high_quality_ips_only: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            is_2x_concurrency: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_high_concurrency: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_high_priority_network: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_unlimited_ip_authorizations: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            monthly_price: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            on_demand_refreshes_available: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            on_demand_refreshes_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            on_demand_refreshes_used: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            proxy_replacements_available: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_replacements_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_replacements_used: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_subtype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            proxy_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            required_site_checks: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subusers_available: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            subusers_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            subusers_used: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            yearly_price: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Plan {
+            fn default() -> Self {
+                Self {
+                    automatic_refresh_frequency: Err(
+                        "no value supplied for automatic_refresh_frequency".to_string(),
+                    ),
+                    automatic_refresh_last_at: Err(
+                        "no value supplied for automatic_refresh_last_at".to_string(),
+                    ),
+                    automatic_refresh_next_at: Err(
+                        "no value supplied for automatic_refresh_next_at".to_string(),
+                    ),
+                    bandwidth_limit: Err(
+                        "no value supplied for bandwidth_limit".to_string(),
+                    ),
+                    bundle_addons: Ok(Default::default()),
+                    bundle_info: Ok(Default::default()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    high_quality_ips_only: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_2x_concurrency: Ok(Default::default()),
+                    is_high_concurrency: Err(
+                        "no value supplied for is_high_concurrency".to_string(),
+                    ),
+                    is_high_priority_network: Err(
+                        "no value supplied for is_high_priority_network".to_string(),
+                    ),
+                    is_unlimited_ip_authorizations: Err(
+                        "no value supplied for is_unlimited_ip_authorizations"
+                            .to_string(),
+                    ),
+                    monthly_price: Err(
+                        "no value supplied for monthly_price".to_string(),
+                    ),
+                    on_demand_refreshes_available: Err(
+                        "no value supplied for on_demand_refreshes_available".to_string(),
+                    ),
+                    on_demand_refreshes_total: Err(
+                        "no value supplied for on_demand_refreshes_total".to_string(),
+                    ),
+                    on_demand_refreshes_used: Err(
+                        "no value supplied for on_demand_refreshes_used".to_string(),
+                    ),
+                    proxy_count: Err("no value supplied for proxy_count".to_string()),
+                    proxy_countries: Err(
+                        "no value supplied for proxy_countries".to_string(),
+                    ),
+                    proxy_replacements_available: Err(
+                        "no value supplied for proxy_replacements_available".to_string(),
+                    ),
+                    proxy_replacements_total: Err(
+                        "no value supplied for proxy_replacements_total".to_string(),
+                    ),
+                    proxy_replacements_used: Err(
+                        "no value supplied for proxy_replacements_used".to_string(),
+                    ),
+                    proxy_subtype: Err(
+                        "no value supplied for proxy_subtype".to_string(),
+                    ),
+                    proxy_type: Err("no value supplied for proxy_type".to_string()),
+                    required_site_checks: Err(
+                        "no value supplied for required_site_checks".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                    subusers_available: Err(
+                        "no value supplied for subusers_available".to_string(),
+                    ),
+                    subusers_total: Err(
+                        "no value supplied for subusers_total".to_string(),
+                    ),
+                    subusers_used: Err(
+                        "no value supplied for subusers_used".to_string(),
+                    ),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    yearly_price: Err("no value supplied for yearly_price".to_string()),
+                }
+            }
+        }
+        impl Plan {
+            pub fn automatic_refresh_frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.automatic_refresh_frequency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for automatic_refresh_frequency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn automatic_refresh_last_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.automatic_refresh_last_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for automatic_refresh_last_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn automatic_refresh_next_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.automatic_refresh_next_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for automatic_refresh_next_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bundle_addons<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::PlanBundleAddonsItem>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bundle_addons = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for bundle_addons: {e}")
+                    });
+                self
+            }
+            pub fn bundle_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PlanBundleInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bundle_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for bundle_info: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn high_quality_ips_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.high_quality_ips_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for high_quality_ips_only: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_2x_concurrency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_2x_concurrency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_2x_concurrency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_high_concurrency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_high_concurrency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_high_concurrency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_high_priority_network<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_high_priority_network = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_high_priority_network: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_unlimited_ip_authorizations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_unlimited_ip_authorizations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_unlimited_ip_authorizations: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn monthly_price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.monthly_price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for monthly_price: {e}")
+                    });
+                self
+            }
+            pub fn on_demand_refreshes_available<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.on_demand_refreshes_available = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for on_demand_refreshes_available: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn on_demand_refreshes_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.on_demand_refreshes_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for on_demand_refreshes_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn on_demand_refreshes_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.on_demand_refreshes_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for on_demand_refreshes_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_count: {e}")
+                    });
+                self
+            }
+            pub fn proxy_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_replacements_available<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_replacements_available = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_replacements_available: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_replacements_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_replacements_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_replacements_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_replacements_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_replacements_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_replacements_used: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_subtype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_subtype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_subtype: {e}")
+                    });
+                self
+            }
+            pub fn proxy_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_type: {e}")
+                    });
+                self
+            }
+            pub fn required_site_checks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required_site_checks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for required_site_checks: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn subusers_available<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subusers_available = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subusers_available: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subusers_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subusers_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subusers_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subusers_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subusers_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subusers_used: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn yearly_price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.yearly_price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for yearly_price: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Plan> for super::Plan {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Plan,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    automatic_refresh_frequency: value.automatic_refresh_frequency?,
+                    automatic_refresh_last_at: value.automatic_refresh_last_at?,
+                    automatic_refresh_next_at: value.automatic_refresh_next_at?,
+                    bandwidth_limit: value.bandwidth_limit?,
+                    bundle_addons: value.bundle_addons?,
+                    bundle_info: value.bundle_info?,
+                    created_at: value.created_at?,
+                    high_quality_ips_only: value.high_quality_ips_only?,
+                    id: value.id?,
+                    is_2x_concurrency: value.is_2x_concurrency?,
+                    is_high_concurrency: value.is_high_concurrency?,
+                    is_high_priority_network: value.is_high_priority_network?,
+                    is_unlimited_ip_authorizations: value
+                        .is_unlimited_ip_authorizations?,
+                    monthly_price: value.monthly_price?,
+                    on_demand_refreshes_available: value.on_demand_refreshes_available?,
+                    on_demand_refreshes_total: value.on_demand_refreshes_total?,
+                    on_demand_refreshes_used: value.on_demand_refreshes_used?,
+                    proxy_count: value.proxy_count?,
+                    proxy_countries: value.proxy_countries?,
+                    proxy_replacements_available: value.proxy_replacements_available?,
+                    proxy_replacements_total: value.proxy_replacements_total?,
+                    proxy_replacements_used: value.proxy_replacements_used?,
+                    proxy_subtype: value.proxy_subtype?,
+                    proxy_type: value.proxy_type?,
+                    required_site_checks: value.required_site_checks?,
+                    status: value.status?,
+                    subusers_available: value.subusers_available?,
+                    subusers_total: value.subusers_total?,
+                    subusers_used: value.subusers_used?,
+                    updated_at: value.updated_at?,
+                    yearly_price: value.yearly_price?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Plan> for Plan {
+            fn from(value: super::Plan) -> Self {
+                Self {
+                    automatic_refresh_frequency: Ok(value.automatic_refresh_frequency),
+                    automatic_refresh_last_at: Ok(value.automatic_refresh_last_at),
+                    automatic_refresh_next_at: Ok(value.automatic_refresh_next_at),
+                    bandwidth_limit: Ok(value.bandwidth_limit),
+                    bundle_addons: Ok(value.bundle_addons),
+                    bundle_info: Ok(value.bundle_info),
+                    created_at: Ok(value.created_at),
+                    high_quality_ips_only: Ok(value.high_quality_ips_only),
+                    id: Ok(value.id),
+                    is_2x_concurrency: Ok(value.is_2x_concurrency),
+                    is_high_concurrency: Ok(value.is_high_concurrency),
+                    is_high_priority_network: Ok(value.is_high_priority_network),
+                    is_unlimited_ip_authorizations: Ok(
+                        value.is_unlimited_ip_authorizations,
+                    ),
+                    monthly_price: Ok(value.monthly_price),
+                    on_demand_refreshes_available: Ok(
+                        value.on_demand_refreshes_available,
+                    ),
+                    on_demand_refreshes_total: Ok(value.on_demand_refreshes_total),
+                    on_demand_refreshes_used: Ok(value.on_demand_refreshes_used),
+                    proxy_count: Ok(value.proxy_count),
+                    proxy_countries: Ok(value.proxy_countries),
+                    proxy_replacements_available: Ok(value.proxy_replacements_available),
+                    proxy_replacements_total: Ok(value.proxy_replacements_total),
+                    proxy_replacements_used: Ok(value.proxy_replacements_used),
+                    proxy_subtype: Ok(value.proxy_subtype),
+                    proxy_type: Ok(value.proxy_type),
+                    required_site_checks: Ok(value.required_site_checks),
+                    status: Ok(value.status),
+                    subusers_available: Ok(value.subusers_available),
+                    subusers_total: Ok(value.subusers_total),
+                    subusers_used: Ok(value.subusers_used),
+                    updated_at: Ok(value.updated_at),
+                    yearly_price: Ok(value.yearly_price),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlanBundleAddonsItem {
+            discount_rate: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            plan_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlanBundleAddonsItem {
+            fn default() -> Self {
+                Self {
+                    discount_rate: Ok(Default::default()),
+                    plan_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlanBundleAddonsItem {
+            pub fn discount_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.discount_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for discount_rate: {e}")
+                    });
+                self
+            }
+            pub fn plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlanBundleAddonsItem>
+        for super::PlanBundleAddonsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlanBundleAddonsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    discount_rate: value.discount_rate?,
+                    plan_id: value.plan_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlanBundleAddonsItem> for PlanBundleAddonsItem {
+            fn from(value: super::PlanBundleAddonsItem) -> Self {
+                Self {
+                    discount_rate: Ok(value.discount_rate),
+                    plan_id: Ok(value.plan_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlanBundleInfo {
+            discount_rate: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            primary_plan_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlanBundleInfo {
+            fn default() -> Self {
+                Self {
+                    discount_rate: Ok(Default::default()),
+                    primary_plan_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlanBundleInfo {
+            pub fn discount_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.discount_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for discount_rate: {e}")
+                    });
+                self
+            }
+            pub fn primary_plan_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.primary_plan_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for primary_plan_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlanBundleInfo> for super::PlanBundleInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlanBundleInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    discount_rate: value.discount_rate?,
+                    primary_plan_id: value.primary_plan_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlanBundleInfo> for PlanBundleInfo {
+            fn from(value: super::PlanBundleInfo) -> Self {
+                Self {
+                    discount_rate: Ok(value.discount_rate),
+                    primary_plan_id: Ok(value.primary_plan_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlanCancelResponse {
+            success: ::std::result::Result<bool, ::std::string::String>,
+            transaction: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlanCancelResponse {
+            fn default() -> Self {
+                Self {
+                    success: Err("no value supplied for success".to_string()),
+                    transaction: Err("no value supplied for transaction".to_string()),
+                }
+            }
+        }
+        impl PlanCancelResponse {
+            pub fn success<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.success = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for success: {e}")
+                    });
+                self
+            }
+            pub fn transaction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transaction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for transaction: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlanCancelResponse> for super::PlanCancelResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlanCancelResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    success: value.success?,
+                    transaction: value.transaction?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlanCancelResponse> for PlanCancelResponse {
+            fn from(value: super::PlanCancelResponse) -> Self {
+                Self {
+                    success: Ok(value.success),
+                    transaction: Ok(value.transaction),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlanPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Plan>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlanPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl PlanPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Plan>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlanPage> for super::PlanPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlanPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlanPage> for PlanPage {
+            fn from(value: super::PlanPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlanUpdateRequest {
+            automatic_refresh_next_at: ::std::result::Result<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlanUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    automatic_refresh_next_at: Err(
+                        "no value supplied for automatic_refresh_next_at".to_string(),
+                    ),
+                }
+            }
+        }
+        impl PlanUpdateRequest {
+            pub fn automatic_refresh_next_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.automatic_refresh_next_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for automatic_refresh_next_at: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlanUpdateRequest> for super::PlanUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlanUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    automatic_refresh_next_at: value.automatic_refresh_next_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlanUpdateRequest> for PlanUpdateRequest {
+            fn from(value: super::PlanUpdateRequest) -> Self {
+                Self {
+                    automatic_refresh_next_at: Ok(value.automatic_refresh_next_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PlanUpgradeRequest {
+            automatic_refresh_frequency: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            bandwidth_limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            is_high_concurrency: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_high_priority_network: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_unlimited_ip_authorizations: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            on_demand_refreshes_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            payment_method: ::std::result::Result<
+                ::std::option::Option<super::PlanUpgradeRequestPaymentMethod>,
+                ::std::string::String,
+            >,
+            proxy_countries: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, i64>,
+                ::std::string::String,
+            >,
+            proxy_replacements_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_subtype: ::std::result::Result<
+                ::std::option::Option<super::PlanUpgradeRequestProxySubtype>,
+                ::std::string::String,
+            >,
+            proxy_type: ::std::result::Result<
+                ::std::option::Option<super::PlanUpgradeRequestProxyType>,
+                ::std::string::String,
+            >,
+            recaptcha: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            required_site_checks: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            subusers_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            term: ::std::result::Result<
+                ::std::option::Option<super::PlanUpgradeRequestTerm>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PlanUpgradeRequest {
+            fn default() -> Self {
+                Self {
+                    automatic_refresh_frequency: Ok(Default::default()),
+                    bandwidth_limit: Ok(Default::default()),
+                    is_high_concurrency: Ok(Default::default()),
+                    is_high_priority_network: Ok(Default::default()),
+                    is_unlimited_ip_authorizations: Ok(Default::default()),
+                    on_demand_refreshes_total: Ok(Default::default()),
+                    payment_method: Ok(Default::default()),
+                    proxy_countries: Ok(Default::default()),
+                    proxy_replacements_total: Ok(Default::default()),
+                    proxy_subtype: Ok(Default::default()),
+                    proxy_type: Ok(Default::default()),
+                    recaptcha: Ok(Default::default()),
+                    required_site_checks: Ok(Default::default()),
+                    subusers_total: Ok(Default::default()),
+                    term: Ok(Default::default()),
+                }
+            }
+        }
+        impl PlanUpgradeRequest {
+            pub fn automatic_refresh_frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.automatic_refresh_frequency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for automatic_refresh_frequency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_high_concurrency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_high_concurrency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_high_concurrency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_high_priority_network<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_high_priority_network = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_high_priority_network: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_unlimited_ip_authorizations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_unlimited_ip_authorizations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_unlimited_ip_authorizations: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn on_demand_refreshes_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.on_demand_refreshes_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for on_demand_refreshes_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payment_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlanUpgradeRequestPaymentMethod>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_replacements_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_replacements_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_replacements_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_subtype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlanUpgradeRequestProxySubtype>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_subtype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_subtype: {e}")
+                    });
+                self
+            }
+            pub fn proxy_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlanUpgradeRequestProxyType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_type: {e}")
+                    });
+                self
+            }
+            pub fn recaptcha<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recaptcha = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recaptcha: {e}")
+                    });
+                self
+            }
+            pub fn required_site_checks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required_site_checks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for required_site_checks: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subusers_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subusers_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subusers_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn term<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PlanUpgradeRequestTerm>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.term = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for term: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PlanUpgradeRequest> for super::PlanUpgradeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PlanUpgradeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    automatic_refresh_frequency: value.automatic_refresh_frequency?,
+                    bandwidth_limit: value.bandwidth_limit?,
+                    is_high_concurrency: value.is_high_concurrency?,
+                    is_high_priority_network: value.is_high_priority_network?,
+                    is_unlimited_ip_authorizations: value
+                        .is_unlimited_ip_authorizations?,
+                    on_demand_refreshes_total: value.on_demand_refreshes_total?,
+                    payment_method: value.payment_method?,
+                    proxy_countries: value.proxy_countries?,
+                    proxy_replacements_total: value.proxy_replacements_total?,
+                    proxy_subtype: value.proxy_subtype?,
+                    proxy_type: value.proxy_type?,
+                    recaptcha: value.recaptcha?,
+                    required_site_checks: value.required_site_checks?,
+                    subusers_total: value.subusers_total?,
+                    term: value.term?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PlanUpgradeRequest> for PlanUpgradeRequest {
+            fn from(value: super::PlanUpgradeRequest) -> Self {
+                Self {
+                    automatic_refresh_frequency: Ok(value.automatic_refresh_frequency),
+                    bandwidth_limit: Ok(value.bandwidth_limit),
+                    is_high_concurrency: Ok(value.is_high_concurrency),
+                    is_high_priority_network: Ok(value.is_high_priority_network),
+                    is_unlimited_ip_authorizations: Ok(
+                        value.is_unlimited_ip_authorizations,
+                    ),
+                    on_demand_refreshes_total: Ok(value.on_demand_refreshes_total),
+                    payment_method: Ok(value.payment_method),
+                    proxy_countries: Ok(value.proxy_countries),
+                    proxy_replacements_total: Ok(value.proxy_replacements_total),
+                    proxy_subtype: Ok(value.proxy_subtype),
+                    proxy_type: Ok(value.proxy_type),
+                    recaptcha: Ok(value.recaptcha),
+                    required_site_checks: Ok(value.required_site_checks),
+                    subusers_total: Ok(value.subusers_total),
+                    term: Ok(value.term),
                 }
             }
         }
@@ -5710,6 +8857,475 @@ used password.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ProxyReplacement {
+            completed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            dry_run: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            dry_run_completed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            error: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            proxies_added: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxies_removed: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            replace_with: ::std::result::Result<
+                ::std::vec::Vec<super::ReplacementSource>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                super::ProxyReplacementState,
+                ::std::string::String,
+            >,
+            to_replace: ::std::result::Result<
+                super::ProxySelector,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProxyReplacement {
+            fn default() -> Self {
+                Self {
+                    completed_at: Err("no value supplied for completed_at".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    dry_run: Err("no value supplied for dry_run".to_string()),
+                    dry_run_completed_at: Err(
+                        "no value supplied for dry_run_completed_at".to_string(),
+                    ),
+                    error: Err("no value supplied for error".to_string()),
+                    error_code: Err("no value supplied for error_code".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    proxies_added: Err(
+                        "no value supplied for proxies_added".to_string(),
+                    ),
+                    proxies_removed: Err(
+                        "no value supplied for proxies_removed".to_string(),
+                    ),
+                    reason: Err("no value supplied for reason".to_string()),
+                    replace_with: Err("no value supplied for replace_with".to_string()),
+                    state: Err("no value supplied for state".to_string()),
+                    to_replace: Err("no value supplied for to_replace".to_string()),
+                }
+            }
+        }
+        impl ProxyReplacement {
+            pub fn completed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.completed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for completed_at: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn dry_run<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dry_run = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dry_run: {e}")
+                    });
+                self
+            }
+            pub fn dry_run_completed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dry_run_completed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dry_run_completed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error: {e}")
+                    });
+                self
+            }
+            pub fn error_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_code: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn proxies_added<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxies_added = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxies_added: {e}")
+                    });
+                self
+            }
+            pub fn proxies_removed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxies_removed = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxies_removed: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reason: {e}")
+                    });
+                self
+            }
+            pub fn replace_with<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ReplacementSource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.replace_with = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for replace_with: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ProxyReplacementState>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn to_replace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ProxySelector>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to_replace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for to_replace: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProxyReplacement> for super::ProxyReplacement {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProxyReplacement,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    completed_at: value.completed_at?,
+                    created_at: value.created_at?,
+                    dry_run: value.dry_run?,
+                    dry_run_completed_at: value.dry_run_completed_at?,
+                    error: value.error?,
+                    error_code: value.error_code?,
+                    id: value.id?,
+                    proxies_added: value.proxies_added?,
+                    proxies_removed: value.proxies_removed?,
+                    reason: value.reason?,
+                    replace_with: value.replace_with?,
+                    state: value.state?,
+                    to_replace: value.to_replace?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProxyReplacement> for ProxyReplacement {
+            fn from(value: super::ProxyReplacement) -> Self {
+                Self {
+                    completed_at: Ok(value.completed_at),
+                    created_at: Ok(value.created_at),
+                    dry_run: Ok(value.dry_run),
+                    dry_run_completed_at: Ok(value.dry_run_completed_at),
+                    error: Ok(value.error),
+                    error_code: Ok(value.error_code),
+                    id: Ok(value.id),
+                    proxies_added: Ok(value.proxies_added),
+                    proxies_removed: Ok(value.proxies_removed),
+                    reason: Ok(value.reason),
+                    replace_with: Ok(value.replace_with),
+                    state: Ok(value.state),
+                    to_replace: Ok(value.to_replace),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProxyReplacementCreateRequest {
+            dry_run: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            replace_with: ::std::result::Result<
+                ::std::vec::Vec<super::ReplacementSource>,
+                ::std::string::String,
+            >,
+            to_replace: ::std::result::Result<
+                super::ProxySelector,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProxyReplacementCreateRequest {
+            fn default() -> Self {
+                Self {
+                    dry_run: Ok(Default::default()),
+                    replace_with: Err("no value supplied for replace_with".to_string()),
+                    to_replace: Err("no value supplied for to_replace".to_string()),
+                }
+            }
+        }
+        impl ProxyReplacementCreateRequest {
+            pub fn dry_run<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dry_run = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dry_run: {e}")
+                    });
+                self
+            }
+            pub fn replace_with<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ReplacementSource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.replace_with = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for replace_with: {e}")
+                    });
+                self
+            }
+            pub fn to_replace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ProxySelector>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to_replace = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for to_replace: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProxyReplacementCreateRequest>
+        for super::ProxyReplacementCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProxyReplacementCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dry_run: value.dry_run?,
+                    replace_with: value.replace_with?,
+                    to_replace: value.to_replace?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProxyReplacementCreateRequest>
+        for ProxyReplacementCreateRequest {
+            fn from(value: super::ProxyReplacementCreateRequest) -> Self {
+                Self {
+                    dry_run: Ok(value.dry_run),
+                    replace_with: Ok(value.replace_with),
+                    to_replace: Ok(value.to_replace),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProxyReplacementPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::ProxyReplacement>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProxyReplacementPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl ProxyReplacementPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ProxyReplacement>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProxyReplacementPage>
+        for super::ProxyReplacementPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProxyReplacementPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProxyReplacementPage> for ProxyReplacementPage {
+            fn from(value: super::ProxyReplacementPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ProxyStat {
             average_concurrency: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -6232,6 +9848,313 @@ used password.
                 Self {
                     logged_in_existing_user: Ok(value.logged_in_existing_user),
                     token: Ok(value.token),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReplacedProxy {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            proxy: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            proxy_country_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            proxy_port: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            replaced_with: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            replaced_with_country_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            replaced_with_port: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReplacedProxy {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    proxy: Err("no value supplied for proxy".to_string()),
+                    proxy_country_code: Err(
+                        "no value supplied for proxy_country_code".to_string(),
+                    ),
+                    proxy_port: Err("no value supplied for proxy_port".to_string()),
+                    reason: Err("no value supplied for reason".to_string()),
+                    replaced_with: Err(
+                        "no value supplied for replaced_with".to_string(),
+                    ),
+                    replaced_with_country_code: Err(
+                        "no value supplied for replaced_with_country_code".to_string(),
+                    ),
+                    replaced_with_port: Err(
+                        "no value supplied for replaced_with_port".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ReplacedProxy {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn proxy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy: {e}")
+                    });
+                self
+            }
+            pub fn proxy_country_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_country_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_country_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_port<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_port = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_port: {e}")
+                    });
+                self
+            }
+            pub fn reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reason: {e}")
+                    });
+                self
+            }
+            pub fn replaced_with<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.replaced_with = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for replaced_with: {e}")
+                    });
+                self
+            }
+            pub fn replaced_with_country_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.replaced_with_country_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for replaced_with_country_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn replaced_with_port<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.replaced_with_port = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for replaced_with_port: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReplacedProxy> for super::ReplacedProxy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReplacedProxy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    proxy: value.proxy?,
+                    proxy_country_code: value.proxy_country_code?,
+                    proxy_port: value.proxy_port?,
+                    reason: value.reason?,
+                    replaced_with: value.replaced_with?,
+                    replaced_with_country_code: value.replaced_with_country_code?,
+                    replaced_with_port: value.replaced_with_port?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReplacedProxy> for ReplacedProxy {
+            fn from(value: super::ReplacedProxy) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    proxy: Ok(value.proxy),
+                    proxy_country_code: Ok(value.proxy_country_code),
+                    proxy_port: Ok(value.proxy_port),
+                    reason: Ok(value.reason),
+                    replaced_with: Ok(value.replaced_with),
+                    replaced_with_country_code: Ok(value.replaced_with_country_code),
+                    replaced_with_port: Ok(value.replaced_with_port),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReplacedProxyPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::ReplacedProxy>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReplacedProxyPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl ReplacedProxyPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ReplacedProxy>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReplacedProxyPage> for super::ReplacedProxyPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReplacedProxyPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReplacedProxyPage> for ReplacedProxyPage {
+            fn from(value: super::ReplacedProxyPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
                 }
             }
         }

@@ -8,7 +8,7 @@
 //!
 //! Both are generated into `generated.rs` and `operations.rs` by `cargo xtask codegen`; do not edit them.
 //! The hand-written files beside them hold no fact of any operation: [`Secret`], [`SocialProvider`] and
-//! the shapes and encoders of [`endpoint`].
+//! the shapes and encoders of [`endpoint`], and constructors of the replacement selectors.
 //!
 //! This crate sends nothing: services want the `webshare` crate, which is the client built on it.
 
@@ -25,6 +25,7 @@ pub mod operations;
 pub mod endpoint;
 mod provider;
 mod secret;
+mod selectors;
 
 pub use endpoint::{
     Auth, CursorPaged, Endpoint, Operation, OrderBy, PageNumbered, Pagination, ParamError, Query,

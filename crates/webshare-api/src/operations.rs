@@ -31,6 +31,11 @@
 //! | [`get_proxy_list_stats`](GetProxyListStats) | GET | `/v3/proxy/list/stats` | required | yes | no | Json | none | general |
 //! | [`get_proxy_list_status`](GetProxyListStatus) | GET | `/v3/proxy/list/status` | required | yes | yes | Json | none | general |
 //! | [`refresh_proxy_list`](RefreshProxyList) | POST | `/v2/proxy/list/refresh/` | required | no | no | Empty | none | proxy_list |
+//! | [`list_proxy_replacements`](ListProxyReplacements) | GET | `/v3/proxy/replace/` | required | yes | no | Json | page number | general |
+//! | [`create_proxy_replacement`](CreateProxyReplacement) | POST | `/v3/proxy/replace/` | required | no | no | Json | none | general |
+//! | [`get_proxy_replacement`](GetProxyReplacement) | GET | `/v3/proxy/replace/{id}/` | required | yes | no | Json | none | general |
+//! | [`list_replaced_proxies`](ListReplacedProxies) | GET | `/v2/proxy/list/replaced/` | required | yes | no | Json | page number | general |
+//! | [`download_replaced_proxies`](DownloadReplacedProxies) | GET | `/v2/proxy/list/replaced/download/` | none | yes | yes | Text | none | proxy_list_download |
 //! | [`list_ip_authorizations`](ListIpAuthorizations) | GET | `/v2/proxy/ipauthorization/` | required | yes | no | Json | page number | general |
 //! | [`create_ip_authorization`](CreateIpAuthorization) | POST | `/v2/proxy/ipauthorization/` | required | no | no | Json | none | general |
 //! | [`whats_my_ip`](WhatsMyIp) | GET | `/v2/proxy/ipauthorization/whatsmyip/` | required | yes | no | Json | none | general |
@@ -42,6 +47,11 @@
 //! | [`get_aggregate_stats`](GetAggregateStats) | GET | `/v2/stats/aggregate/` | required | yes | no | Json | none | general |
 //! | [`download_proxy_activity`](DownloadProxyActivity) | GET | `/v2/proxy/activity/download/` | none | yes | yes | Csv | none | general |
 //! | [`list_proxy_activity`](ListProxyActivity) | GET | `/v2/proxy/activity/` | required | yes | no | Json | cursor | general |
+//! | [`list_plans`](ListPlans) | GET | `/v2/subscription/plan/` | required | yes | no | Json | page number | general |
+//! | [`get_plan`](GetPlan) | GET | `/v2/subscription/plan/{id}/` | required | yes | no | Json | none | general |
+//! | [`update_plan`](UpdatePlan) | PATCH | `/v2/subscription/plan/{id}/` | required | yes | no | Json | none | general |
+//! | [`upgrade_plan`](UpgradePlan) | POST | `/v2/subscription/plan/{id}/upgrade/` | required | no | yes | Json | none | general |
+//! | [`cancel_plan`](CancelPlan) | POST | `/v2/subscription/plan/{id}/cancel/` | required | no | no | Json | none | general |
 use crate::endpoint::{
     Auth, Endpoint, Operation, Pagination, ParamError, Query, RawParams, ResponseKind,
 };
@@ -75,6 +85,11 @@ pub const ALL: &[&Operation] = &[
     &GET_PROXY_LIST_STATS,
     &GET_PROXY_LIST_STATUS,
     &REFRESH_PROXY_LIST,
+    &LIST_PROXY_REPLACEMENTS,
+    &CREATE_PROXY_REPLACEMENT,
+    &GET_PROXY_REPLACEMENT,
+    &LIST_REPLACED_PROXIES,
+    &DOWNLOAD_REPLACED_PROXIES,
     &LIST_IP_AUTHORIZATIONS,
     &CREATE_IP_AUTHORIZATION,
     &WHATS_MY_IP,
@@ -86,6 +101,11 @@ pub const ALL: &[&Operation] = &[
     &GET_AGGREGATE_STATS,
     &DOWNLOAD_PROXY_ACTIVITY,
     &LIST_PROXY_ACTIVITY,
+    &LIST_PLANS,
+    &GET_PLAN,
+    &UPDATE_PLAN,
+    &UPGRADE_PLAN,
+    &CANCEL_PLAN,
 ];
 /// Names every operation; a `match` on it is checked for exhaustiveness by the compiler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -138,6 +158,16 @@ pub enum OperationId {
     GetProxyListStatus,
     /// [`REFRESH_PROXY_LIST`]
     RefreshProxyList,
+    /// [`LIST_PROXY_REPLACEMENTS`]
+    ListProxyReplacements,
+    /// [`CREATE_PROXY_REPLACEMENT`]
+    CreateProxyReplacement,
+    /// [`GET_PROXY_REPLACEMENT`]
+    GetProxyReplacement,
+    /// [`LIST_REPLACED_PROXIES`]
+    ListReplacedProxies,
+    /// [`DOWNLOAD_REPLACED_PROXIES`]
+    DownloadReplacedProxies,
     /// [`LIST_IP_AUTHORIZATIONS`]
     ListIpAuthorizations,
     /// [`CREATE_IP_AUTHORIZATION`]
@@ -160,6 +190,16 @@ pub enum OperationId {
     DownloadProxyActivity,
     /// [`LIST_PROXY_ACTIVITY`]
     ListProxyActivity,
+    /// [`LIST_PLANS`]
+    ListPlans,
+    /// [`GET_PLAN`]
+    GetPlan,
+    /// [`UPDATE_PLAN`]
+    UpdatePlan,
+    /// [`UPGRADE_PLAN`]
+    UpgradePlan,
+    /// [`CANCEL_PLAN`]
+    CancelPlan,
 }
 impl OperationId {
     /// The operation's facts.
@@ -189,6 +229,11 @@ impl OperationId {
             Self::GetProxyListStats => &GET_PROXY_LIST_STATS,
             Self::GetProxyListStatus => &GET_PROXY_LIST_STATUS,
             Self::RefreshProxyList => &REFRESH_PROXY_LIST,
+            Self::ListProxyReplacements => &LIST_PROXY_REPLACEMENTS,
+            Self::CreateProxyReplacement => &CREATE_PROXY_REPLACEMENT,
+            Self::GetProxyReplacement => &GET_PROXY_REPLACEMENT,
+            Self::ListReplacedProxies => &LIST_REPLACED_PROXIES,
+            Self::DownloadReplacedProxies => &DOWNLOAD_REPLACED_PROXIES,
             Self::ListIpAuthorizations => &LIST_IP_AUTHORIZATIONS,
             Self::CreateIpAuthorization => &CREATE_IP_AUTHORIZATION,
             Self::WhatsMyIp => &WHATS_MY_IP,
@@ -200,6 +245,11 @@ impl OperationId {
             Self::GetAggregateStats => &GET_AGGREGATE_STATS,
             Self::DownloadProxyActivity => &DOWNLOAD_PROXY_ACTIVITY,
             Self::ListProxyActivity => &LIST_PROXY_ACTIVITY,
+            Self::ListPlans => &LIST_PLANS,
+            Self::GetPlan => &GET_PLAN,
+            Self::UpdatePlan => &UPDATE_PLAN,
+            Self::UpgradePlan => &UPGRADE_PLAN,
+            Self::CancelPlan => &CANCEL_PLAN,
         }
     }
 }
@@ -742,6 +792,114 @@ pub static REFRESH_PROXY_LIST: Operation = Operation {
     path_params: &[],
     query_params: &["plan_id"],
 };
+/// `GET /v3/proxy/replace/`: List proxy replacements
+pub static LIST_PROXY_REPLACEMENTS: Operation = Operation {
+    id: OperationId::ListProxyReplacements,
+    name: "list_proxy_replacements",
+    method: ::http::Method::GET,
+    path: "/v3/proxy/replace/",
+    tag: "Proxy Replacement",
+    summary: "List proxy replacements",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &["ordering", "dry_run", "state", "page", "page_size", "plan_id"],
+};
+/// `POST /v3/proxy/replace/`: Create a proxy replacement
+pub static CREATE_PROXY_REPLACEMENT: Operation = Operation {
+    id: OperationId::CreateProxyReplacement,
+    name: "create_proxy_replacement",
+    method: ::http::Method::POST,
+    path: "/v3/proxy/replace/",
+    tag: "Proxy Replacement",
+    summary: "Create a proxy replacement",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &["plan_id"],
+};
+/// `GET /v3/proxy/replace/{id}/`: Get a proxy replacement
+pub static GET_PROXY_REPLACEMENT: Operation = Operation {
+    id: OperationId::GetProxyReplacement,
+    name: "get_proxy_replacement",
+    method: ::http::Method::GET,
+    path: "/v3/proxy/replace/{id}/",
+    tag: "Proxy Replacement",
+    summary: "Get a proxy replacement",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &["plan_id"],
+};
+/// `GET /v2/proxy/list/replaced/`: List replaced proxies
+pub static LIST_REPLACED_PROXIES: Operation = Operation {
+    id: OperationId::ListReplacedProxies,
+    name: "list_replaced_proxies",
+    method: ::http::Method::GET,
+    path: "/v2/proxy/list/replaced/",
+    tag: "Proxy Replacement",
+    summary: "List replaced proxies",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &["proxy_list_replacement", "page", "page_size", "plan_id"],
+};
+/// `GET /v2/proxy/list/replaced/download/`: Download the replaced proxies
+pub static DOWNLOAD_REPLACED_PROXIES: Operation = Operation {
+    id: OperationId::DownloadReplacedProxies,
+    name: "download_replaced_proxies",
+    method: ::http::Method::GET,
+    path: "/v2/proxy/list/replaced/download/",
+    tag: "Proxy Replacement",
+    summary: "Download the replaced proxies",
+    auth: Auth::None,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Text,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::ProxyListDownload,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &[
+        "download_token",
+        "country_codes",
+        "authentication_type",
+        "mode",
+        "search",
+        "proxy_list_replacement",
+        "plan_id",
+    ],
+};
 /// `GET /v2/proxy/ipauthorization/`: List IP authorizations
 pub static LIST_IP_AUTHORIZATIONS: Operation = Operation {
     id: OperationId::ListIpAuthorizations,
@@ -981,6 +1139,106 @@ pub static LIST_PROXY_ACTIVITY: Operation = Operation {
         "page_size",
         "plan_id",
     ],
+};
+/// `GET /v2/subscription/plan/`: List plans
+pub static LIST_PLANS: Operation = Operation {
+    id: OperationId::ListPlans,
+    name: "list_plans",
+    method: ::http::Method::GET,
+    path: "/v2/subscription/plan/",
+    tag: "Subscription",
+    summary: "List plans",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size"],
+};
+/// `GET /v2/subscription/plan/{id}/`: Get a plan
+pub static GET_PLAN: Operation = Operation {
+    id: OperationId::GetPlan,
+    name: "get_plan",
+    method: ::http::Method::GET,
+    path: "/v2/subscription/plan/{id}/",
+    tag: "Subscription",
+    summary: "Get a plan",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `PATCH /v2/subscription/plan/{id}/`: Update a plan
+pub static UPDATE_PLAN: Operation = Operation {
+    id: OperationId::UpdatePlan,
+    name: "update_plan",
+    method: ::http::Method::PATCH,
+    path: "/v2/subscription/plan/{id}/",
+    tag: "Subscription",
+    summary: "Update a plan",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `POST /v2/subscription/plan/{id}/upgrade/`: Upgrade a plan
+pub static UPGRADE_PLAN: Operation = Operation {
+    id: OperationId::UpgradePlan,
+    name: "upgrade_plan",
+    method: ::http::Method::POST,
+    path: "/v2/subscription/plan/{id}/upgrade/",
+    tag: "Subscription",
+    summary: "Upgrade a plan",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `POST /v2/subscription/plan/{id}/cancel/`: Cancel a plan
+pub static CANCEL_PLAN: Operation = Operation {
+    id: OperationId::CancelPlan,
+    name: "cancel_plan",
+    method: ::http::Method::POST,
+    path: "/v2/subscription/plan/{id}/cancel/",
+    tag: "Subscription",
+    summary: "Cancel a plan",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
 };
 /// The parameters of `register` (`POST /v2/register/`): Register a local account
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -2083,6 +2341,515 @@ impl Endpoint for RefreshProxyList {
         })
     }
 }
+/// The parameters of `list_proxy_replacements` (`GET /v3/proxy/replace/`): List proxy replacements
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListProxyReplacements {
+    /// Fields to sort by, comma-separated (`id`, `created_at`, `completed_at`); a leading minus sorts descending. Default `id`. (`ordering`, query)
+    pub ordering: ::std::vec::Vec<crate::OrderBy>,
+    /// Only dry runs (`true`) or only real replacements (`false`). (`dry_run`, query)
+    pub dry_run: ::std::option::Option<bool>,
+    /// Only replacements in this state. (`state`, query)
+    pub state: ::std::option::Option<crate::types::ProxyReplacementState>,
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl ListProxyReplacements {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            ordering: Default::default(),
+            dry_run: Default::default(),
+            state: Default::default(),
+            page: Default::default(),
+            page_size: Default::default(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `ordering`.
+    pub fn ordering<T: Into<crate::OrderBy>>(
+        mut self,
+        values: impl IntoIterator<Item = T>,
+    ) -> Self {
+        self.ordering = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `dry_run`.
+    pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(
+        mut self,
+        value: impl Into<crate::types::ProxyReplacementState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListProxyReplacements {
+    const OPERATION: &'static Operation = &LIST_PROXY_REPLACEMENTS;
+    type Body = ();
+    type Response = crate::types::ProxyReplacementPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v3/proxy/replace/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        query.list("ordering", &self.ordering);
+        if let Some(v) = &self.dry_run {
+            query.pair("dry_run", v);
+        }
+        if let Some(v) = &self.state {
+            query.pair("state", v);
+        }
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            ordering: raw
+                .query("ordering")
+                .map(|v| crate::endpoint::parse::list(
+                    "ordering",
+                    v,
+                    ",",
+                    None,
+                    |_: &str, v: &str| v.parse::<crate::OrderBy>(),
+                ))
+                .transpose()?
+                .unwrap_or_default(),
+            dry_run: raw
+                .query("dry_run")
+                .map(|v| (crate::endpoint::parse::boolean)("dry_run", v))
+                .transpose()?,
+            state: raw
+                .query("state")
+                .map(|v| (crate::endpoint::parse::choice)("state", v))
+                .transpose()?,
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListProxyReplacements {
+    type Item = crate::types::ProxyReplacement;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `create_proxy_replacement` (`POST /v3/proxy/replace/`): Create a proxy replacement
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateProxyReplacement {
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl CreateProxyReplacement {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for CreateProxyReplacement {
+    const OPERATION: &'static Operation = &CREATE_PROXY_REPLACEMENT;
+    type Body = crate::types::ProxyReplacementCreateRequest;
+    type Response = crate::types::ProxyReplacement;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v3/proxy/replace/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `get_proxy_replacement` (`GET /v3/proxy/replace/{id}/`): Get a proxy replacement
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetProxyReplacement {
+    /// The proxy replacement's ID. (`id`, path, required)
+    pub id: i64,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl GetProxyReplacement {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self {
+            id: id.into(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for GetProxyReplacement {
+    const OPERATION: &'static Operation = &GET_PROXY_REPLACEMENT;
+    type Body = ();
+    type Response = crate::types::ProxyReplacement;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v3/proxy/replace/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `list_replaced_proxies` (`GET /v2/proxy/list/replaced/`): List replaced proxies
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListReplacedProxies {
+    /// Only the proxies replaced by this proxy replacement. (`proxy_list_replacement`, query)
+    pub proxy_list_replacement: ::std::option::Option<i64>,
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl ListReplacedProxies {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            proxy_list_replacement: Default::default(),
+            page: Default::default(),
+            page_size: Default::default(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `proxy_list_replacement`.
+    pub fn proxy_list_replacement(mut self, value: impl Into<i64>) -> Self {
+        self.proxy_list_replacement = Some(value.into());
+        self
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListReplacedProxies {
+    const OPERATION: &'static Operation = &LIST_REPLACED_PROXIES;
+    type Body = ();
+    type Response = crate::types::ReplacedProxyPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/list/replaced/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = &self.proxy_list_replacement {
+            query.pair("proxy_list_replacement", v);
+        }
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            proxy_list_replacement: raw
+                .query("proxy_list_replacement")
+                .map(|v| (crate::endpoint::parse::int)("proxy_list_replacement", v))
+                .transpose()?,
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListReplacedProxies {
+    type Item = crate::types::ReplacedProxy;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `download_replaced_proxies` (`GET /v2/proxy/list/replaced/download/`): Download the replaced proxies
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownloadReplacedProxies {
+    /// A download token of scope `replaced_proxy`. (`download_token`, query, required)
+    pub download_token: crate::Secret,
+    /// Only new proxies in these countries (ISO 3166-1 alpha-2), joined by `-`; `-` for every country. (`country_codes`, query)
+    pub country_codes: ::std::vec::Vec<::std::string::String>,
+    /// How the proxies will be authenticated, which decides the line format. (`authentication_type`, query)
+    pub authentication_type: ::std::option::Option<
+        crate::types::ProxyAuthenticationMethod,
+    >,
+    /// `direct` or `backbone`; must be `backbone` if the plan's `pool_filter` is `residential`. (`mode`, query)
+    pub mode: ::std::option::Option<crate::types::ProxyMode>,
+    /// Search terms; `-` for none. (`search`, query)
+    pub search: ::std::option::Option<::std::string::String>,
+    /// Only the proxies replaced by this proxy replacement. (`proxy_list_replacement`, query)
+    pub proxy_list_replacement: ::std::option::Option<i64>,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl DownloadReplacedProxies {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(download_token: impl Into<crate::Secret>) -> Self {
+        Self {
+            download_token: download_token.into(),
+            country_codes: Default::default(),
+            authentication_type: Default::default(),
+            mode: Default::default(),
+            search: Default::default(),
+            proxy_list_replacement: Default::default(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `country_codes`.
+    pub fn country_codes<T: Into<::std::string::String>>(
+        mut self,
+        values: impl IntoIterator<Item = T>,
+    ) -> Self {
+        self.country_codes = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `authentication_type`.
+    pub fn authentication_type(
+        mut self,
+        value: impl Into<crate::types::ProxyAuthenticationMethod>,
+    ) -> Self {
+        self.authentication_type = Some(value.into());
+        self
+    }
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<crate::types::ProxyMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets `search`.
+    pub fn search(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+    /// Sets `proxy_list_replacement`.
+    pub fn proxy_list_replacement(mut self, value: impl Into<i64>) -> Self {
+        self.proxy_list_replacement = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for DownloadReplacedProxies {
+    const OPERATION: &'static Operation = &DOWNLOAD_REPLACED_PROXIES;
+    type Body = ();
+    type Response = ();
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/proxy/list/replaced/download/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        query.pair("download_token", &self.download_token.expose());
+        query.joined("country_codes", &self.country_codes, "-", Some("-"));
+        if let Some(v) = &self.authentication_type {
+            query.pair("authentication_type", v);
+        }
+        if let Some(v) = &self.mode {
+            query.pair("mode", v);
+        }
+        if let Some(v) = &self.search {
+            query.pair("search", v);
+        }
+        if let Some(v) = &self.proxy_list_replacement {
+            query.pair("proxy_list_replacement", v);
+        }
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            download_token: crate::endpoint::parse::required(
+                "download_token",
+                raw
+                    .query("download_token")
+                    .map(|v| (|_: &str, v: &str| Ok(
+                        crate::Secret::new(v),
+                    ))("download_token", v))
+                    .transpose()?,
+            )?,
+            country_codes: raw
+                .query("country_codes")
+                .map(|v| crate::endpoint::parse::list(
+                    "country_codes",
+                    v,
+                    "-",
+                    Some("-"),
+                    |field: &str, text: &str| {
+                        let value = (crate::endpoint::parse::text)(field, text)?;
+                        crate::endpoint::parse::length(field, text, 1usize, None)?;
+                        Ok(value)
+                    },
+                ))
+                .transpose()?
+                .unwrap_or_default(),
+            authentication_type: raw
+                .query("authentication_type")
+                .map(|v| (crate::endpoint::parse::choice)("authentication_type", v))
+                .transpose()?,
+            mode: raw
+                .query("mode")
+                .map(|v| (crate::endpoint::parse::choice)("mode", v))
+                .transpose()?,
+            search: raw
+                .query("search")
+                .map(|v| (crate::endpoint::parse::text)("search", v))
+                .transpose()?,
+            proxy_list_replacement: raw
+                .query("proxy_list_replacement")
+                .map(|v| (crate::endpoint::parse::int)("proxy_list_replacement", v))
+                .transpose()?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
 /// The parameters of `list_ip_authorizations` (`GET /v2/proxy/ipauthorization/`): List IP authorizations
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIpAuthorizations {
@@ -3002,5 +3769,242 @@ impl crate::endpoint::CursorPaged for ListProxyActivity {
     fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
         let more = page.next.is_some();
         (page.results, more)
+    }
+}
+/// The parameters of `list_plans` (`GET /v2/subscription/plan/`): List plans
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPlans {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+impl ListPlans {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListPlans {
+    const OPERATION: &'static Operation = &LIST_PLANS;
+    type Body = ();
+    type Response = crate::types::PlanPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/plan/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListPlans {
+    type Item = crate::types::Plan;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `get_plan` (`GET /v2/subscription/plan/{id}/`): Get a plan
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetPlan {
+    /// The plan's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl GetPlan {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for GetPlan {
+    const OPERATION: &'static Operation = &GET_PLAN;
+    type Body = ();
+    type Response = crate::types::Plan;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/plan/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `update_plan` (`PATCH /v2/subscription/plan/{id}/`): Update a plan
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdatePlan {
+    /// The plan's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl UpdatePlan {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for UpdatePlan {
+    const OPERATION: &'static Operation = &UPDATE_PLAN;
+    type Body = crate::types::PlanUpdateRequest;
+    type Response = crate::types::Plan;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/plan/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `upgrade_plan` (`POST /v2/subscription/plan/{id}/upgrade/`): Upgrade a plan
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpgradePlan {
+    /// The plan's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl UpgradePlan {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for UpgradePlan {
+    const OPERATION: &'static Operation = &UPGRADE_PLAN;
+    type Body = crate::types::PlanUpgradeRequest;
+    type Response = crate::types::CheckoutResponse;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/plan/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/upgrade/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `cancel_plan` (`POST /v2/subscription/plan/{id}/cancel/`): Cancel a plan
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancelPlan {
+    /// The plan's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl CancelPlan {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for CancelPlan {
+    const OPERATION: &'static Operation = &CANCEL_PLAN;
+    type Body = ();
+    type Response = crate::types::PlanCancelResponse;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/plan/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/cancel/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
     }
 }

@@ -325,6 +325,213 @@ impl RefreshProxyListArgs {
         params
     }
 }
+/// The parameters of `list_proxy_replacements` (GET /v3/proxy/replace/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListProxyReplacementsArgs {
+    #[arg(
+        long = "ordering",
+        value_name = "ORDERING",
+        help = "Fields to sort by, comma-separated (`id`, `created_at`, `completed_at`); a leading minus sorts descending. Default `id`.",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub ordering: Vec<::webshare::OrderBy>,
+    #[arg(
+        long = "dry-run",
+        value_name = "DRY_RUN",
+        help = "Only dry runs (`true`) or only real replacements (`false`).",
+        value_parser = ::clap::value_parser!(bool),
+        action = ::clap::ArgAction::Set
+    )]
+    pub dry_run: Option<bool>,
+    #[arg(
+        long = "state",
+        value_name = "STATE",
+        help = "Only replacements in this state.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(
+                ["validating",
+                "validated",
+                "processing",
+                "completed",
+                "failed"]
+            ),
+            |s|s.parse::<::webshare::types::ProxyReplacementState>(),
+        )
+    )]
+    pub state: Option<::webshare::types::ProxyReplacementState>,
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl ListProxyReplacementsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListProxyReplacements {
+        let mut params = ::webshare::operations::ListProxyReplacements::new();
+        params.ordering = self.ordering;
+        params.dry_run = self.dry_run;
+        params.state = self.state;
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `create_proxy_replacement` (POST /v3/proxy/replace/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CreateProxyReplacementArgs {
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl CreateProxyReplacementArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::CreateProxyReplacement {
+        let mut params = ::webshare::operations::CreateProxyReplacement::new();
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `get_proxy_replacement` (GET /v3/proxy/replace/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProxyReplacementArgs {
+    #[arg(value_name = "ID", help = "The proxy replacement's ID.")]
+    pub id: i64,
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl GetProxyReplacementArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetProxyReplacement {
+        let mut params = ::webshare::operations::GetProxyReplacement::new(self.id);
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `list_replaced_proxies` (GET /v2/proxy/list/replaced/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListReplacedProxiesArgs {
+    #[arg(
+        long = "proxy-list-replacement",
+        value_name = "PROXY_LIST_REPLACEMENT",
+        help = "Only the proxies replaced by this proxy replacement."
+    )]
+    pub proxy_list_replacement: Option<i64>,
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl ListReplacedProxiesArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListReplacedProxies {
+        let mut params = ::webshare::operations::ListReplacedProxies::new();
+        params.proxy_list_replacement = self.proxy_list_replacement;
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `download_replaced_proxies` (GET /v2/proxy/list/replaced/download/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DownloadReplacedProxiesArgs {
+    #[arg(
+        long = "country-codes",
+        value_name = "COUNTRY_CODES",
+        help = "Only new proxies in these countries (ISO 3166-1 alpha-2), joined by `-`; `-` for every country.",
+        value_delimiter = ','
+    )]
+    pub country_codes: Vec<::std::string::String>,
+    #[arg(
+        long = "authentication-type",
+        value_name = "AUTHENTICATION_TYPE",
+        help = "How the proxies will be authenticated, which decides the line format.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(["username", "sourceip"]),
+            |s|s.parse::<::webshare::types::ProxyAuthenticationMethod>(),
+        )
+    )]
+    pub authentication_type: Option<::webshare::types::ProxyAuthenticationMethod>,
+    #[arg(
+        long = "mode",
+        value_name = "MODE",
+        help = "`direct` or `backbone`; must be `backbone` if the plan's `pool_filter` is `residential`.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(["direct", "backbone"]),
+            |s|s.parse::<::webshare::types::ProxyMode>(),
+        )
+    )]
+    pub mode: Option<::webshare::types::ProxyMode>,
+    #[arg(long = "search", value_name = "SEARCH", help = "Search terms; `-` for none.")]
+    pub search: Option<::std::string::String>,
+    #[arg(
+        long = "proxy-list-replacement",
+        value_name = "PROXY_LIST_REPLACEMENT",
+        help = "Only the proxies replaced by this proxy replacement."
+    )]
+    pub proxy_list_replacement: Option<i64>,
+    #[arg(
+        long = "plan-id",
+        value_name = "PLAN_ID",
+        help = "The plan to act on; the account's default plan when absent."
+    )]
+    pub plan_id: Option<i64>,
+}
+impl DownloadReplacedProxiesArgs {
+    /// The operation's parameters.
+    pub fn into_params(
+        self,
+        download_token: impl Into<::webshare::Secret>,
+    ) -> ::webshare::operations::DownloadReplacedProxies {
+        let mut params = ::webshare::operations::DownloadReplacedProxies::new(
+            download_token.into(),
+        );
+        params.country_codes = self.country_codes;
+        params.authentication_type = self.authentication_type;
+        params.mode = self.mode;
+        params.search = self.search;
+        params.proxy_list_replacement = self.proxy_list_replacement;
+        params.plan_id = self.plan_id;
+        params
+    }
+}
 /// The parameters of `list_ip_authorizations` (GET /v2/proxy/ipauthorization/) as command-line arguments.
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListIpAuthorizationsArgs {
@@ -692,6 +899,83 @@ impl ListProxyActivityArgs {
         params.page_size = self.page_size;
         params.plan_id = self.plan_id;
         params.subuser = self.subuser;
+        params
+    }
+}
+/// The parameters of `list_plans` (GET /v2/subscription/plan/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListPlansArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+}
+impl ListPlansArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListPlans {
+        let mut params = ::webshare::operations::ListPlans::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params
+    }
+}
+/// The parameters of `get_plan` (GET /v2/subscription/plan/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetPlanArgs {
+    #[arg(value_name = "ID", help = "The plan's ID.")]
+    pub id: i64,
+}
+impl GetPlanArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetPlan {
+        let params = ::webshare::operations::GetPlan::new(self.id);
+        params
+    }
+}
+/// The parameters of `update_plan` (PATCH /v2/subscription/plan/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdatePlanArgs {
+    #[arg(value_name = "ID", help = "The plan's ID.")]
+    pub id: i64,
+}
+impl UpdatePlanArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdatePlan {
+        let params = ::webshare::operations::UpdatePlan::new(self.id);
+        params
+    }
+}
+/// The parameters of `upgrade_plan` (POST /v2/subscription/plan/{id}/upgrade/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpgradePlanArgs {
+    #[arg(value_name = "ID", help = "The plan's ID.")]
+    pub id: i64,
+}
+impl UpgradePlanArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpgradePlan {
+        let params = ::webshare::operations::UpgradePlan::new(self.id);
+        params
+    }
+}
+/// The parameters of `cancel_plan` (POST /v2/subscription/plan/{id}/cancel/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CancelPlanArgs {
+    #[arg(value_name = "ID", help = "The plan's ID.")]
+    pub id: i64,
+}
+impl CancelPlanArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::CancelPlan {
+        let params = ::webshare::operations::CancelPlan::new(self.id);
         params
     }
 }

@@ -39,7 +39,10 @@ mod capped;
 mod error;
 mod listen;
 mod params;
+mod plan;
 mod proxy_state;
+mod rate_limit;
+mod replacement;
 mod routes;
 mod serve;
 mod state;
@@ -52,6 +55,7 @@ use std::time::Duration;
 pub use error::FieldErrorStyle;
 pub use serve::{ServeOptions, serve};
 pub use state::{Email, EmailKind};
+use webshare_api::operations::RateLimitClass;
 
 /// The test-only route (outside `/api`, not in the spec) that lists the outbox as JSON; `?to=<email>`
 /// filters by recipient. It answers loopback callers only, unless [`Config::outbox_from_any_address`]:
@@ -108,6 +112,24 @@ pub struct Config {
     /// holds live one-time codes (password reset, email change), so exposing it lets whoever can reach
     /// the server take over its accounts.
     pub outbox_from_any_address: bool,
+    /// How long each state of a proxy replacement lasts (default 1 s): `validating`, then `processing` for
+    /// a real one; the list changes when it completes.
+    pub replacement_step: Duration,
+    /// Requests a minute per rate-limit class, enforced per caller (its `Authorization` header, or its
+    /// address) with a 429 and `Retry-After` beyond them. Empty (the default) enforces none, so test suites
+    /// run at full speed; [`Config::with_documented_rate_limits`] sets the documented ones.
+    pub rate_limits: Vec<(RateLimitClass, u32)>,
+}
+
+impl Config {
+    /// This config with the documented limit of every class (`x-webshare-rate-limits` in the spec).
+    pub fn with_documented_rate_limits(mut self) -> Self {
+        self.rate_limits = RateLimitClass::ALL
+            .iter()
+            .map(|&class| (class, class.per_minute()))
+            .collect();
+        self
+    }
 }
 
 /// The redirect URI the mock authorizes for social sign-in unless configured otherwise.
@@ -132,6 +154,8 @@ impl Default for Config {
             request_timeout: Duration::from_secs(30),
             max_connections: 1_024,
             outbox_from_any_address: false,
+            replacement_step: Duration::from_secs(1),
+            rate_limits: Vec::new(),
         }
     }
 }
@@ -139,6 +163,8 @@ impl Default for Config {
 pub(crate) struct AppState {
     config: Config,
     data: Mutex<state::Data>,
+    /// `None` unless [`Config::rate_limits`] limits something.
+    limits: Option<rate_limit::Limits>,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -195,9 +221,15 @@ impl MockServer {
             request_timeout: config.request_timeout,
             max: config.max_connections,
         };
+        let limits = config
+            .rate_limits
+            .iter()
+            .any(|(_, n)| *n > 0)
+            .then(|| rate_limit::Limits::new(&config.rate_limits));
         let app = Arc::new(AppState {
             config,
             data: Mutex::new(data),
+            limits,
         });
         let router = routes::router(app.clone());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use webshare_api::types;
 
+use crate::replacement::{Replacement, range_address};
 use crate::state::random_token;
 
 const COUNTRIES: &[(&str, &str)] = &[
@@ -16,6 +17,9 @@ const COUNTRIES: &[(&str, &str)] = &[
     ("CA", "Toronto"),
     ("NL", "Amsterdam"),
 ];
+
+/// The autonomous systems of the mock's proxies, numbered from 64,500 (the private-use ASN range).
+const ASN_NAMES: &[&str] = &["Example Net", "Sample Telecom", "Mock Hosting", "Test ISP"];
 
 const HOSTS: &[&str] = &[
     "ipv4.webshare.io",
@@ -148,6 +152,41 @@ pub(crate) struct ProxyScope {
     pub unallocated: std::collections::BTreeMap<String, i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Proxy replacements left this period (as many as the list has proxies, to start with: a mock
+    /// decision, the documentation does not size the allowance).
+    pub replacements_available: i64,
+    /// Replacement requests, oldest first.
+    pub replacements: Vec<Replacement>,
+    /// Proxies replaced, oldest first.
+    pub replaced: Vec<ReplacedRecord>,
+}
+
+/// A proxy that was replaced, and by what.
+#[derive(Debug, Clone)]
+pub(crate) struct ReplacedRecord {
+    pub id: i64,
+    /// The replacement that did it.
+    pub replacement: i64,
+    pub old: MockProxy,
+    pub new: MockProxy,
+    pub created_at: DateTime<Utc>,
+}
+
+impl ReplacedRecord {
+    /// As the API shows it.
+    pub fn to_type(&self) -> types::ReplacedProxy {
+        types::ReplacedProxy {
+            id: self.id,
+            reason: Some("proxy_replaced".into()),
+            proxy: Some(self.old.address.clone()),
+            proxy_port: Some(self.old.port),
+            proxy_country_code: Some(self.old.country_code.into()),
+            replaced_with: Some(self.new.address.clone()),
+            replaced_with_port: Some(self.new.port),
+            replaced_with_country_code: Some(self.new.country_code.into()),
+            created_at: Some(self.created_at),
+        }
+    }
 }
 
 /// What `PATCH /v2/proxy/config/` may change besides the credentials and timeouts.
@@ -183,7 +222,7 @@ fn proxy_list(seed: u64, generation: u64, count: usize, base: DateTime<Utc>) -> 
                 country_code,
                 city_name,
                 asn_number: 64_500 + (i % 4) as i64,
-                asn_name: ["Example Net", "Sample Telecom", "Mock Hosting", "Test ISP"][i % 4],
+                asn_name: ASN_NAMES[i % 4],
                 created_at: base + Duration::minutes(i as i64),
             }
         })
@@ -211,6 +250,7 @@ impl ProxyScope {
             .with_ymd_and_hms(2022, 6, 14, 18, 58, 10)
             .single()
             .unwrap_or(now);
+        let proxies_count = proxies;
         let proxies = proxy_list(seed, 0, proxies, base);
         let activity = (0..activities)
             .map(|i| {
@@ -259,6 +299,9 @@ impl ProxyScope {
             unallocated: Default::default(),
             created_at: now,
             updated_at: now,
+            replacements_available: proxies_count as i64,
+            replacements: Vec::new(),
+            replaced: Vec::new(),
         }
     }
 
@@ -401,6 +444,28 @@ impl ProxyScope {
         }
     }
 
+    /// A new list with the given proxies by country (`ZZ`: spread over the mock's countries), as a new plan
+    /// gets.
+    pub fn rebuild(
+        &mut self,
+        countries: &std::collections::BTreeMap<String, i64>,
+        now: DateTime<Utc>,
+    ) {
+        self.generation += 1;
+        self.proxies.clear();
+        for (country, count) in countries {
+            let count = usize::try_from(*count).unwrap_or(0);
+            if country == "ZZ" {
+                for i in 0..count {
+                    self.add_proxies(COUNTRIES[i % COUNTRIES.len()].0, 1, now);
+                }
+            } else {
+                self.add_proxies(country, count, now);
+            }
+        }
+        self.updated_at = now;
+    }
+
     /// Adds `count` proxies of `country` to the list (an allocation).
     pub fn add_proxies(&mut self, country: &str, count: usize, now: DateTime<Utc>) {
         let Some(&(country_code, city_name)) = COUNTRIES.iter().find(|(c, _)| *c == country) else {
@@ -425,5 +490,97 @@ impl ProxyScope {
                 created_at: now,
             });
         }
+    }
+}
+
+impl ProxyScope {
+    /// The proxy a replacement source gives as its `k`th (`index` numbers it among everything replacements
+    /// added to this list); `None` when the source has no more (an unknown country or ASN, a range used up).
+    pub fn fresh_proxy(
+        &self,
+        source: &types::ReplacementSource,
+        k: u64,
+        index: u64,
+        now: DateTime<Utc>,
+    ) -> Option<MockProxy> {
+        use types::ReplacementSource as Source;
+        let cycled = COUNTRIES[index as usize % COUNTRIES.len()];
+        let (country_code, city_name) = match source {
+            Source::CountrySelector(s) => *COUNTRIES
+                .iter()
+                .find(|(c, _)| c.eq_ignore_ascii_case(&s.country_code))?,
+            _ => cycled,
+        };
+        let (asn_number, asn_name) = match source {
+            Source::AsnSelector(s) => {
+                let known: Vec<i64> = s
+                    .asn_numbers
+                    .iter()
+                    .filter_map(|n| n.parse().ok())
+                    .filter(|n| (64_500..64_500 + ASN_NAMES.len() as i64).contains(n))
+                    .collect();
+                let number = *known.get(k as usize % known.len().max(1))?;
+                (number, ASN_NAMES[(number - 64_500) as usize])
+            }
+            _ => (64_500, ASN_NAMES[0]),
+        };
+        let address = match source {
+            Source::IpRangeSelector(s) => range_address(&s.ip_ranges, k)?,
+            _ => format!(
+                "10.{}.{}.{}",
+                (self.seed + 150) % 250 + 1,
+                (index / 250) % 256,
+                index % 250 + 1
+            ),
+        };
+        Some(MockProxy {
+            id: format!("d-{}r{index}", self.seed),
+            address,
+            port: 20_000 + (index % 10_000) as i64,
+            valid: true,
+            country_code,
+            city_name,
+            asn_number,
+            asn_name,
+            created_at: now,
+        })
+    }
+
+    /// Carries out the replacements that completed by `now` (the list changes when its replacement
+    /// completes). `next_id` numbers the replaced-proxy records.
+    pub fn settle(&mut self, now: DateTime<Utc>, next_id: &mut i64) {
+        for replacement in &mut self.replacements {
+            if replacement.applied
+                || replacement.state(now) != types::ProxyReplacementState::Completed
+            {
+                continue;
+            }
+            replacement.applied = true;
+            let Ok(pairs) = &replacement.outcome else {
+                continue;
+            };
+            let at = replacement.finishes_at();
+            for (old_id, new) in pairs {
+                let Some(slot) = self.proxies.iter_mut().find(|p| &p.id == old_id) else {
+                    continue;
+                };
+                let old = std::mem::replace(slot, new.clone());
+                *next_id += 1;
+                self.replaced.push(ReplacedRecord {
+                    id: *next_id,
+                    replacement: replacement.id,
+                    old,
+                    new: new.clone(),
+                    created_at: at,
+                });
+            }
+        }
+    }
+
+    /// Whether a replacement has yet to be carried out.
+    pub fn has_pending_replacements(&self) -> bool {
+        self.replacements
+            .iter()
+            .any(|r| !r.applied && !r.dry_run() && r.outcome.is_ok())
     }
 }

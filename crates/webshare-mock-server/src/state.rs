@@ -1,7 +1,7 @@
 //! The service's data: accounts, tokens, one-time codes and the outbox. One lock guards it all; no
 //! operation holds it across an `.await`.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -9,6 +9,7 @@ use webshare_api::Secret;
 
 use crate::capped::Capped;
 use crate::error::ApiError;
+use crate::plan::{MockPlan, Terms};
 use crate::proxy_state::{IpAuthorization, ProxyScope};
 
 /// What an email sent by the service is for.
@@ -65,10 +66,19 @@ pub(crate) struct User {
     pub last_activation_email: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    /// The account's one plan.
+    /// The account's active plan.
     pub plan_id: i64,
-    /// The plan's proxies, download token, IP authorizations and activity.
+    /// Every plan of the account, the active one too, oldest first.
+    pub plans: Vec<MockPlan>,
+    /// The active plan's proxies, download token, IP authorizations, activity and replacements.
     pub proxy: ProxyScope,
+}
+
+impl User {
+    /// The plan the account's proxies come from.
+    pub fn active_plan(&self) -> Option<&MockPlan> {
+        self.plans.iter().find(|p| p.id == self.plan_id)
+    }
 }
 
 /// A sub-user of an account, with a proxy list of its own.
@@ -102,6 +112,13 @@ pub(crate) struct Data {
     next_id: UserId,
     next_subuser_id: i64,
     next_ip_authorization_id: i64,
+    /// Ids of proxy replacements, replaced proxies, plans made by upgrades, and transactions.
+    pub next_replacement_id: i64,
+    pub next_replaced_id: i64,
+    pub next_plan_id: i64,
+    pub next_transaction_id: i64,
+    /// Accounts with a replacement still to carry out (see [`Data::settle`]).
+    pub pending_replacements: BTreeSet<UserId>,
     pub subusers: HashMap<i64, Subuser>,
     /// By id, which grows with each account: the first is the oldest, evicted to make room.
     pub users: BTreeMap<UserId, User>,
@@ -131,6 +148,12 @@ impl Data {
             next_id: 0,
             next_subuser_id: 0,
             next_ip_authorization_id: 0,
+            next_replacement_id: 0,
+            next_replaced_id: 0,
+            // Far above the plans of accounts (1,000 + the account's id).
+            next_plan_id: 1_000_000_000,
+            next_transaction_id: 0,
+            pending_replacements: BTreeSet::new(),
             subusers: HashMap::new(),
             users: BTreeMap::new(),
             by_email: HashMap::new(),
@@ -188,6 +211,21 @@ impl Data {
         }
         self.next_id += 1;
         let id = self.next_id;
+        let proxy = ProxyScope::generate(
+            id,
+            self.sizes.proxies_per_plan,
+            self.sizes.activity_per_plan,
+            now,
+        );
+        let plan = MockPlan {
+            id: 1000 + id as i64,
+            cancelled: false,
+            terms: Terms::initial(&proxy),
+            automatic_refresh_next_at: None,
+            created_at: now,
+            updated_at: now,
+            used_when_closed: None,
+        };
         self.users.insert(
             id,
             User {
@@ -200,13 +238,9 @@ impl Data {
                 last_activation_email: None,
                 created_at: now,
                 updated_at: now,
-                plan_id: 1000 + id as i64,
-                proxy: ProxyScope::generate(
-                    id,
-                    self.sizes.proxies_per_plan,
-                    self.sizes.activity_per_plan,
-                    now,
-                ),
+                plan_id: plan.id,
+                plans: vec![plan],
+                proxy,
             },
         );
         self.by_email.insert(normalize_email(email), id);
@@ -239,6 +273,21 @@ impl Data {
             });
         }
         id
+    }
+
+    /// Carries out the proxy replacements that have completed by `now`, so every operation sees the list
+    /// as it is at that time.
+    pub fn settle(&mut self, now: DateTime<Utc>) {
+        let pending = std::mem::take(&mut self.pending_replacements);
+        for user in pending {
+            let Some(account) = self.users.get_mut(&user) else {
+                continue;
+            };
+            account.proxy.settle(now, &mut self.next_replaced_id);
+            if account.proxy.has_pending_replacements() {
+                self.pending_replacements.insert(user);
+            }
+        }
     }
 
     pub fn user_by_email(&self, email: &str) -> Option<UserId> {

@@ -142,6 +142,29 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A field read as the spec's type `T`; `None` when absent and not required, or when it does not fit
+    /// (recorded, with serde's reason).
+    pub fn typed<T: serde::de::DeserializeOwned>(
+        &mut self,
+        field: &str,
+        required: bool,
+    ) -> Option<T> {
+        match self.body.get(field) {
+            None if !required => None,
+            None | Some(Value::Null) => {
+                self.error(field, "This field is required.", "required");
+                None
+            }
+            Some(value) => match T::deserialize(value) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    self.error(field, format!("Invalid value: {e}."), "invalid");
+                    None
+                }
+            },
+        }
+    }
+
     /// A required boolean that must be true: acceptance of the terms of service.
     pub fn terms_accepted(&mut self, field: &str) {
         if self.boolean(field, true) == Some(false) {

@@ -159,6 +159,26 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A proxy replacement ended in state `failed`.
+    #[error("proxy replacement {id} failed ({}): {}", code.as_deref().unwrap_or("no code"), message.as_deref().unwrap_or("no reason given"))]
+    ReplacementFailed {
+        /// The replacement's ID.
+        id: i64,
+        /// The server's `error_code`, e.g. `no_proxies_to_be_replaced`.
+        code: Option<String>,
+        /// The server's `error`.
+        message: Option<String>,
+    },
+    /// Waiting for asynchronous work (a proxy replacement) ran past its deadline; the work goes on.
+    #[error("proxy replacement {id} was still `{state}` after {} s; it goes on: read it again later", waited.as_secs_f64())]
+    WaitTimedOut {
+        /// The replacement's ID.
+        id: i64,
+        /// The state it was last seen in.
+        state: String,
+        /// How long was waited.
+        waited: Duration,
+    },
     /// The client is misconfigured (base URL, missing API key, ...).
     #[error("client configuration: {message}")]
     Config {
@@ -214,6 +234,8 @@ impl Error {
             | Self::InvalidInput { .. }
             | Self::ResponseTooLarge { .. }
             | Self::MalformedRecord { .. }
+            | Self::ReplacementFailed { .. }
+            | Self::WaitTimedOut { .. }
             | Self::Config { .. } => None,
         }
     }

@@ -49,7 +49,8 @@
 //! parameters, token, retry safety, pagination, rate-limit class); this crate writes none of them.
 //!
 //! Proxies: [`Client::proxies`], [`Client::proxy_config`], [`Client::ip_authorizations`],
-//! [`Client::download_tokens`], [`Client::stats`], [`Client::activity`]. The account operations, grouped like the documentation: [`Client::register`], [`Client::login`];
+//! [`Client::download_tokens`], [`Client::stats`], [`Client::activity`], [`Client::replacements`]; the
+//! subscription's [`Client::plans`]. The account operations, grouped like the documentation: [`Client::register`], [`Client::login`];
 //! [`Client::social`]; [`Client::password`] (reset, change); [`Client::email`] (change);
 //! [`Client::activation`]; [`Client::account`] (delete); [`Client::logout`].
 //!
@@ -74,9 +75,11 @@ mod ip_authorizations;
 mod local;
 mod pagination;
 mod password;
+mod plans;
 mod proxies;
 mod proxy_config;
 mod rate_limit;
+mod replacements;
 mod request;
 mod retry;
 mod social;
@@ -99,9 +102,11 @@ pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error, FieldError, MAX_MESSAGE_CHARS};
 pub use ip_authorizations::IpAuthorizations;
 pub use local::{Registered, Registration};
 pub use password::Password;
+pub use plans::Plans;
 pub use proxies::Proxies;
 pub use proxy_config::ProxyConfig;
 pub use rate_limit::RateLimits;
+pub use replacements::{Polling, ReplacedProxyLine, Replacements, is_finished};
 pub use retry::RetryPolicy;
 pub use social::{Social, SocialProvider, SocialRegistration};
 pub use stats::Stats;

@@ -297,6 +297,7 @@ mod retried_operations {
             "resend_activation",
             "reset_download_token",
             "update_proxy_config",
+            "update_plan",
         ];
         for op in ALL {
             // HTTP's idempotent methods (the spec uses GET, PUT and DELETE of them).

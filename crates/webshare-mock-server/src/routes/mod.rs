@@ -11,8 +11,10 @@ mod download_tokens;
 mod ip_authorizations;
 mod local;
 mod password;
+mod plans;
 mod proxies;
 mod proxy_config;
+mod replacements;
 mod social;
 mod stats;
 
@@ -72,6 +74,16 @@ fn handler(operation: &Operation) -> MethodRouter<Shared> {
         OperationId::ListStats => on(method, stats::list),
         OperationId::GetAggregateStats => on(method, stats::aggregate),
         OperationId::DownloadProxyActivity => on(method, stats::download_activity),
+        OperationId::ListProxyReplacements => on(method, replacements::list),
+        OperationId::CreateProxyReplacement => on(method, replacements::create),
+        OperationId::GetProxyReplacement => on(method, replacements::get),
+        OperationId::ListReplacedProxies => on(method, replacements::list_replaced),
+        OperationId::DownloadReplacedProxies => on(method, replacements::download_replaced),
+        OperationId::ListPlans => on(method, plans::list),
+        OperationId::GetPlan => on(method, plans::get),
+        OperationId::UpdatePlan => on(method, plans::update),
+        OperationId::UpgradePlan => on(method, plans::upgrade),
+        OperationId::CancelPlan => on(method, plans::cancel),
     }
 }
 
@@ -88,7 +100,17 @@ pub(crate) fn server_path() -> &'static str {
 pub fn router(app: Shared) -> Router {
     let mut by_path: BTreeMap<&str, MethodRouter<Shared>> = BTreeMap::new();
     for operation in operations::ALL {
-        let route = handler(operation);
+        let mut route = handler(operation);
+        if app.limits.is_some() {
+            let gate = crate::rate_limit::Gate {
+                app: app.clone(),
+                class: operation.rate_limit,
+            };
+            route = route.layer(middleware::from_fn_with_state(
+                gate,
+                crate::rate_limit::limit,
+            ));
+        }
         let merged = match by_path.remove(operation.path) {
             Some(existing) => existing.merge(route),
             None => route,
@@ -201,7 +223,11 @@ pub(crate) fn account_deleted() -> ApiError {
 fn lock(app: &Shared) -> std::sync::MutexGuard<'_, Data> {
     // A panic while holding the lock cannot leave the maps half-updated in a way later requests would
     // trip over, so a poisoned lock is still usable.
-    app.data.lock().unwrap_or_else(|e| e.into_inner())
+    let mut data = app.data.lock().unwrap_or_else(|e| e.into_inner());
+    if !data.pending_replacements.is_empty() {
+        data.settle(crate::state::now());
+    }
+    data
 }
 
 #[derive(serde::Deserialize)]
@@ -291,6 +317,7 @@ mod tests {
         let app = Arc::new(AppState {
             config,
             data: Mutex::new(Data::new(sizes, limits)),
+            limits: None,
         });
         let mut request = Request::get(crate::OUTBOX_PATH)
             .body(Body::empty())

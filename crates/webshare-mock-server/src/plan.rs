@@ -1,0 +1,131 @@
+//! The plans of an account: the customization its proxy list is made from. One is active (the account's
+//! `plan_id`); an upgrade makes a new one and cancels the old, as the documentation describes.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use webshare_api::types;
+
+use crate::proxy_state::ProxyScope;
+
+/// Price of one proxy a month, in USD (a mock decision: the documentation's pricing endpoint is not
+/// modelled); a year costs ten months.
+const PRICE_PER_PROXY: f64 = 0.03;
+
+/// What a plan was bought with.
+#[derive(Debug, Clone)]
+pub(crate) struct Terms {
+    pub proxy_type: String,
+    pub proxy_subtype: String,
+    pub proxy_countries: BTreeMap<String, i64>,
+    pub bandwidth_limit: f64,
+    pub on_demand_refreshes_total: i64,
+    pub automatic_refresh_frequency: i64,
+    pub proxy_replacements_total: i64,
+    pub subusers_total: i64,
+    pub is_unlimited_ip_authorizations: bool,
+    pub is_high_concurrency: bool,
+    pub is_high_priority_network: bool,
+    pub required_site_checks: Vec<String>,
+}
+
+impl Terms {
+    /// The terms of a new account's plan, as its generated list has them.
+    pub fn initial(scope: &ProxyScope) -> Self {
+        let mut proxy_countries = BTreeMap::new();
+        for proxy in &scope.proxies {
+            *proxy_countries
+                .entry(proxy.country_code.to_owned())
+                .or_insert(0) += 1;
+        }
+        Self {
+            proxy_type: "shared".into(),
+            proxy_subtype: "default".into(),
+            proxy_countries,
+            bandwidth_limit: 250.0,
+            on_demand_refreshes_total: i64::from(scope.on_demand_refreshes_available),
+            automatic_refresh_frequency: 0,
+            proxy_replacements_total: scope.replacements_available,
+            subusers_total: 3,
+            is_unlimited_ip_authorizations: true,
+            is_high_concurrency: false,
+            is_high_priority_network: false,
+            required_site_checks: Vec::new(),
+        }
+    }
+
+    pub fn proxy_count(&self) -> i64 {
+        self.proxy_countries.values().sum()
+    }
+}
+
+/// One plan of an account.
+#[derive(Debug, Clone)]
+pub(crate) struct MockPlan {
+    pub id: i64,
+    pub cancelled: bool,
+    pub terms: Terms,
+    pub automatic_refresh_next_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Refreshes and replacements used, kept when the plan stops being the active one (the active
+    /// plan's come from its list).
+    pub used_when_closed: Option<(i64, i64)>,
+}
+
+impl MockPlan {
+    /// As the API shows it; `scope` is the active plan's list, `subusers` how many sub-users the account
+    /// has. `detail` is false in the list of plans, which leaves the automatic-refresh times null.
+    pub fn to_type(&self, scope: &ProxyScope, subusers: i64, detail: bool) -> types::Plan {
+        let t = &self.terms;
+        let (refreshes_used, replacements_used) = self.used_when_closed.unwrap_or((
+            t.on_demand_refreshes_total - i64::from(scope.on_demand_refreshes_available),
+            t.proxy_replacements_total - scope.replacements_available,
+        ));
+        let monthly = (t.proxy_count() as f64 * PRICE_PER_PROXY * 100.0).round() / 100.0;
+        types::Plan {
+            id: self.id,
+            status: Some(
+                if self.cancelled {
+                    "cancelled"
+                } else {
+                    "active"
+                }
+                .into(),
+            ),
+            bandwidth_limit: Some(t.bandwidth_limit),
+            monthly_price: Some(monthly),
+            yearly_price: Some((monthly * 1000.0).round() / 100.0),
+            proxy_type: Some(t.proxy_type.clone()),
+            proxy_subtype: Some(t.proxy_subtype.clone()),
+            proxy_count: Some(t.proxy_count()),
+            proxy_countries: Some(t.proxy_countries.clone().into_iter().collect()),
+            required_site_checks: Some(t.required_site_checks.clone()),
+            on_demand_refreshes_total: Some(t.on_demand_refreshes_total),
+            on_demand_refreshes_used: Some(refreshes_used),
+            on_demand_refreshes_available: Some(t.on_demand_refreshes_total - refreshes_used),
+            automatic_refresh_frequency: Some(t.automatic_refresh_frequency),
+            automatic_refresh_last_at: None,
+            automatic_refresh_next_at: if detail {
+                self.automatic_refresh_next_at
+            } else {
+                None
+            },
+            proxy_replacements_total: Some(t.proxy_replacements_total),
+            proxy_replacements_used: Some(replacements_used),
+            proxy_replacements_available: Some(t.proxy_replacements_total - replacements_used),
+            subusers_total: Some(t.subusers_total),
+            subusers_used: Some(subusers),
+            subusers_available: Some((t.subusers_total - subusers).max(0)),
+            is_unlimited_ip_authorizations: Some(t.is_unlimited_ip_authorizations),
+            is_high_concurrency: Some(t.is_high_concurrency),
+            is_high_priority_network: Some(t.is_high_priority_network),
+            is_2x_concurrency: Some(false),
+            high_quality_ips_only: Some(false),
+            bundle_info: None,
+            bundle_addons: None,
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+}
