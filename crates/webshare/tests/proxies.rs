@@ -3,36 +3,11 @@
 mod support;
 
 use futures_util::{StreamExt, TryStreamExt};
-use support::{Fault, FaultServer};
+use support::{EMAIL, Fault, FaultServer, signed_in, signed_in_with_token};
 use webshare::operations::{DownloadProxyList, ListProxies, ListProxyActivity};
 use webshare::types::{ProxyAuthenticationMethod, ProxyMode};
-use webshare::{Client, Error, OrderBy, RateLimitClass, RateLimits, Registration, RetryPolicy};
-use webshare_mock_server::{Config, MockServer};
-
-const EMAIL: &str = "jane@example.com";
-
-/// A mock server and a client holding a fresh account's token.
-async fn signed_in(config: Config) -> (MockServer, Client) {
-    let (server, client, _) = signed_in_with_token(config).await;
-    (server, client)
-}
-
-async fn signed_in_with_token(config: Config) -> (MockServer, Client, String) {
-    let server = MockServer::start_with(config).await;
-    let anonymous = Client::builder()
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let registered = anonymous
-        .register(
-            &Registration::new(EMAIL, "Correct-Horse-Battery-9", "x").accept_terms_of_service(),
-        )
-        .await
-        .unwrap();
-    let client = anonymous.with_token(&registered.token).unwrap();
-    (server, client, registered.token.expose().to_owned())
-}
+use webshare::{Client, Error, OrderBy, RateLimitClass, RateLimits};
+use webshare_mock_server::Config;
 
 #[tokio::test]
 async fn one_page_filtered_and_ordered() {

@@ -1,5 +1,5 @@
 //! A fault-injecting HTTP server: it answers each connection with the next scripted [`Fault`], and
-//! records the requests it saw.
+//! records the requests it saw; and a signed-in client of a mock server.
 
 #![allow(dead_code)]
 
@@ -213,4 +213,36 @@ fn answer(
             }
         }
     })
+}
+
+/// The email of the account [`signed_in`] registers.
+pub const EMAIL: &str = "jane@example.com";
+
+/// A mock server and a client holding a fresh account's token.
+pub async fn signed_in(
+    config: webshare_mock_server::Config,
+) -> (webshare_mock_server::MockServer, webshare::Client) {
+    let (server, client, _) = signed_in_with_token(config).await;
+    (server, client)
+}
+
+/// [`signed_in`], and the token itself.
+pub async fn signed_in_with_token(
+    config: webshare_mock_server::Config,
+) -> (webshare_mock_server::MockServer, webshare::Client, String) {
+    let server = webshare_mock_server::MockServer::start_with(config).await;
+    let anonymous = webshare::Client::builder()
+        .base_url(server.base_url())
+        .retry_policy(webshare::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let registered = anonymous
+        .register(
+            &webshare::Registration::new(EMAIL, "Correct-Horse-Battery-9", "x")
+                .accept_terms_of_service(),
+        )
+        .await
+        .unwrap();
+    let client = anonymous.with_token(&registered.token).unwrap();
+    (server, client, registered.token.expose().to_owned())
 }
