@@ -74,15 +74,21 @@ pub fn cli_module(facts: &Facts) -> TokenStream {
     }
 }
 
-fn flag(param: &Param) -> String {
+/// The flag of a parameter, and the name it had before (still accepted) when it was renamed: the plan and
+/// the sub-user read as what they do (`--plan`, `--as-subuser`).
+fn flag(param: &Param) -> (String, Option<&'static str>) {
     if param.location == Location::Header {
-        return "subuser".into();
+        return ("as-subuser".into(), Some("subuser"));
     }
-    param
+    if param.name == "plan_id" {
+        return ("plan".into(), Some("plan-id"));
+    }
+    let long = param
         .name
         .to_ascii_lowercase()
         .replace("__", "-")
-        .replace('_', "-")
+        .replace('_', "-");
+    (long, None)
 }
 
 fn arg_field(param: &Param) -> TokenStream {
@@ -94,8 +100,13 @@ fn arg_field(param: &Param) -> TokenStream {
         .unwrap_or("")
         .trim()
         .to_owned();
-    let long = flag(param);
-    let value_name = long.to_ascii_uppercase().replace('-', "_");
+    let (long, alias) = flag(param);
+    let value_name = if alias.is_some() {
+        "ID".to_owned()
+    } else {
+        long.to_ascii_uppercase().replace('-', "_")
+    };
+    let alias = alias.map(|a| quote! { , alias = #a });
     let positional = param.location == Location::Path;
     let (ty, parser) = match &param.kind {
         Kind::Enum { name, values } => {
@@ -152,7 +163,7 @@ fn arg_field(param: &Param) -> TokenStream {
         }
     } else {
         quote! {
-            #[arg(long = #long, value_name = #value_name, help = #help #parser)]
+            #[arg(long = #long, value_name = #value_name, help = #help #alias #parser)]
             pub #f: #ty
         }
     }

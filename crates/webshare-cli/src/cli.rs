@@ -9,6 +9,7 @@ use crate::generated::{
     ListIpAuthorizationsArgs, ListProxiesArgs, ListProxyActivityArgs, ListStatsArgs,
     RefreshProxyListArgs, ResetDownloadTokenArgs, UpdateProxyConfigArgs,
 };
+pub use crate::replace_cli::{PlansArgs, ReplaceArgs, ReplacementsCommand};
 
 /// Exit codes, also listed in `webshare --help`.
 pub mod exit {
@@ -114,8 +115,15 @@ pub enum Command {
     #[command(subcommand)]
     Proxies(ProxiesCommand),
     /// The proxy configuration of a plan.
-    #[command(subcommand)]
+    #[command(subcommand, visible_alias = "config")]
     ProxyConfig(ProxyConfigCommand),
+    /// Replace proxies of the list and wait until it is done, with a progress line.
+    Replace(ReplaceArgs),
+    /// The proxy replacements made, and the proxies they replaced.
+    #[command(subcommand)]
+    Replacements(ReplacementsCommand),
+    /// The subscription's plans: list them, or show, re-time or cancel one.
+    Plans(PlansArgs),
     /// IP addresses authorized to use the proxies without a password.
     #[command(subcommand)]
     IpAuth(IpAuthCommand),
@@ -157,13 +165,36 @@ pub struct ListArgs {
     /// Print proxy passwords (withheld by default).
     #[arg(long)]
     pub show_passwords: bool,
+    /// How to print the proxies: an aligned `table` (the default), `json` (one object a line; the
+    /// default with --json), `txt` (`address:port:username:password`, as the download) or `csv` (with a
+    /// header line).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ProxyFormat>,
+}
+
+/// The output formats of `proxies list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProxyFormat {
+    /// Aligned columns under a header.
+    Table,
+    /// One JSON object a line.
+    Json,
+    /// `address:port:username:password` lines.
+    Txt,
+    /// Comma-separated values under a header line.
+    Csv,
 }
 
 /// `proxies download`.
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
     /// The plan whose list to download; its download token is read from its proxy config.
-    #[arg(long, value_name = "ID", required_unless_present = "token_stdin")]
+    #[arg(
+        long = "plan",
+        alias = "plan-id",
+        value_name = "ID",
+        required_unless_present = "token_stdin"
+    )]
     pub plan_id: Option<i64>,
     /// Read the download token from standard input instead of the proxy config.
     #[arg(long)]

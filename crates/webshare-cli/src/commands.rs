@@ -397,6 +397,16 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Stats(command) => {
             crate::proxy_commands::stats(&settings.authenticated()?, command, cli.json).await?;
         }
+        Command::Replace(args) => {
+            crate::replace_commands::replace(&settings.authenticated()?, args, cli.json).await?;
+        }
+        Command::Replacements(command) => {
+            crate::replace_commands::replacements(&settings.authenticated()?, command, cli.json)
+                .await?;
+        }
+        Command::Plans(args) => {
+            crate::replace_commands::plans(&settings.authenticated()?, args, cli.json).await?;
+        }
         Command::MockServer(_) | Command::Demo => unreachable!("handled in main"),
     }
     Ok(())

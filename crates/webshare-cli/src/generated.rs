@@ -90,15 +90,17 @@ pub struct ListProxiesArgs {
     )]
     pub page_size: Option<i64>,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
     #[arg(
-        long = "subuser",
-        value_name = "SUBUSER",
-        help = "Act on the resources of this sub-user of the account (masquerading)."
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
     )]
     pub subuser: Option<i64>,
 }
@@ -152,9 +154,10 @@ pub struct DownloadProxyListArgs {
     #[arg(value_name = "SEARCH", help = "Search terms, URL-encoded; `-` for none.")]
     pub search: Option<::std::string::String>,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -179,15 +182,17 @@ impl DownloadProxyListArgs {
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetProxyConfigV2Args {
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
     #[arg(
-        long = "subuser",
-        value_name = "SUBUSER",
-        help = "Act on the resources of this sub-user of the account (masquerading)."
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
     )]
     pub subuser: Option<i64>,
 }
@@ -204,15 +209,17 @@ impl GetProxyConfigV2Args {
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct UpdateProxyConfigArgs {
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
     #[arg(
-        long = "subuser",
-        value_name = "SUBUSER",
-        help = "Act on the resources of this sub-user of the account (masquerading)."
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
     )]
     pub subuser: Option<i64>,
 }
@@ -229,9 +236,10 @@ impl UpdateProxyConfigArgs {
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct AllocateUnallocatedCountriesArgs {
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -247,15 +255,17 @@ impl AllocateUnallocatedCountriesArgs {
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetProxyConfigArgs {
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan whose config to return."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan whose config to return.",
+        alias = "plan-id"
     )]
     pub plan_id: i64,
     #[arg(
-        long = "subuser",
-        value_name = "SUBUSER",
-        help = "Act on the resources of this sub-user of the account (masquerading)."
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
     )]
     pub subuser: Option<i64>,
 }
@@ -270,12 +280,13 @@ impl GetProxyConfigArgs {
 /// The parameters of `get_proxy_list_stats` (GET /v3/proxy/list/stats) as command-line arguments.
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetProxyListStatsArgs {
-    #[arg(long = "plan-id", value_name = "PLAN_ID", help = "The plan.")]
+    #[arg(long = "plan", value_name = "ID", help = "The plan.", alias = "plan-id")]
     pub plan_id: i64,
     #[arg(
-        long = "subuser",
-        value_name = "SUBUSER",
-        help = "Act on the resources of this sub-user of the account (masquerading)."
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
     )]
     pub subuser: Option<i64>,
 }
@@ -290,12 +301,13 @@ impl GetProxyListStatsArgs {
 /// The parameters of `get_proxy_list_status` (GET /v3/proxy/list/status) as command-line arguments.
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetProxyListStatusArgs {
-    #[arg(long = "plan-id", value_name = "PLAN_ID", help = "The plan.")]
+    #[arg(long = "plan", value_name = "ID", help = "The plan.", alias = "plan-id")]
     pub plan_id: i64,
     #[arg(
-        long = "subuser",
-        value_name = "SUBUSER",
-        help = "Act on the resources of this sub-user of the account (masquerading)."
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
     )]
     pub subuser: Option<i64>,
 }
@@ -311,9 +323,10 @@ impl GetProxyListStatusArgs {
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct RefreshProxyListArgs {
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -373,9 +386,10 @@ pub struct ListProxyReplacementsArgs {
     )]
     pub page_size: Option<i64>,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -396,9 +410,10 @@ impl ListProxyReplacementsArgs {
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct CreateProxyReplacementArgs {
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -416,9 +431,10 @@ pub struct GetProxyReplacementArgs {
     #[arg(value_name = "ID", help = "The proxy replacement's ID.")]
     pub id: i64,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -452,9 +468,10 @@ pub struct ListReplacedProxiesArgs {
     )]
     pub page_size: Option<i64>,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -508,9 +525,10 @@ pub struct DownloadReplacedProxiesArgs {
     )]
     pub proxy_list_replacement: Option<i64>,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -548,9 +566,10 @@ pub struct ListIpAuthorizationsArgs {
     )]
     pub page_size: Option<i64>,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -568,9 +587,10 @@ impl ListIpAuthorizationsArgs {
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct CreateIpAuthorizationArgs {
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -588,9 +608,10 @@ pub struct GetIpAuthorizationArgs {
     #[arg(value_name = "ID", help = "The ID of the IP authorization.")]
     pub id: i64,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -608,9 +629,10 @@ pub struct DeleteIpAuthorizationArgs {
     #[arg(value_name = "ID", help = "The ID of the IP authorization.")]
     pub id: i64,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -688,15 +710,17 @@ pub struct ListStatsArgs {
     )]
     pub timestamp_gte: Option<::chrono::DateTime<::chrono::Utc>>,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
     #[arg(
-        long = "subuser",
-        value_name = "SUBUSER",
-        help = "Act on the resources of this sub-user of the account (masquerading)."
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
     )]
     pub subuser: Option<i64>,
 }
@@ -729,15 +753,17 @@ pub struct GetAggregateStatsArgs {
     )]
     pub timestamp_gte: Option<::chrono::DateTime<::chrono::Utc>>,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
     #[arg(
-        long = "subuser",
-        value_name = "SUBUSER",
-        help = "Act on the resources of this sub-user of the account (masquerading)."
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
     )]
     pub subuser: Option<i64>,
 }
@@ -790,9 +816,10 @@ pub struct DownloadProxyActivityArgs {
     )]
     pub bytes_lte: Option<i64>,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
 }
@@ -872,15 +899,17 @@ pub struct ListProxyActivityArgs {
     )]
     pub page_size: Option<i64>,
     #[arg(
-        long = "plan-id",
-        value_name = "PLAN_ID",
-        help = "The plan to act on; the account's default plan when absent."
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
     #[arg(
-        long = "subuser",
-        value_name = "SUBUSER",
-        help = "Act on the resources of this sub-user of the account (masquerading)."
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
     )]
     pub subuser: Option<i64>,
 }

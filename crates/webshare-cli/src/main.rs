@@ -13,6 +13,8 @@ mod generated;
 mod input;
 mod output;
 mod proxy_commands;
+mod replace_cli;
+mod replace_commands;
 
 use std::process::ExitCode;
 

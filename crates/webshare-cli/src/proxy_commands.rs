@@ -10,7 +10,7 @@ use webshare::{Client, Secret};
 
 use crate::cli::{
     ActivityCommand, ActivityDownloadArgs, ActivityListArgs, DownloadArgs, DownloadTokenCommand,
-    IpAuthCommand, ListArgs, ProxiesCommand, ProxyConfigCommand, StatsCommand,
+    IpAuthCommand, ListArgs, ProxiesCommand, ProxyConfigCommand, ProxyFormat, StatsCommand,
 };
 use crate::failure::Failure;
 use crate::input::SecretInput;
@@ -37,16 +37,21 @@ pub async fn proxies(client: &Client, command: &ProxiesCommand, json: bool) -> R
 
 async fn list(client: &Client, args: &ListArgs, json: bool) -> Result<(), Failure> {
     let params = args.params.clone().into_params();
-    let show = |proxy: &Proxy| print_proxy(proxy, json, args.show_passwords);
+    let format = args.format.unwrap_or(if json {
+        ProxyFormat::Json
+    } else {
+        ProxyFormat::Table
+    });
+    let mut out = ProxyRows::new(format, args.show_passwords);
     if args.all {
         let mut all = std::pin::pin!(client.proxies().list_all(params));
         while let Some(proxy) = all.try_next().await? {
-            show(&proxy);
+            out.row(&proxy);
         }
     } else {
         let page = client.proxies().list(&params).await?;
         for proxy in &page.results {
-            show(proxy);
+            out.row(proxy);
         }
         if !json {
             let more = if page.next.is_some() {
@@ -60,35 +65,110 @@ async fn list(client: &Client, args: &ListArgs, json: bool) -> Result<(), Failur
     Ok(())
 }
 
-fn print_proxy(proxy: &Proxy, json: bool, show_passwords: bool) {
-    if json {
-        let mut value = serde_json::to_value(proxy).unwrap_or(Value::Null);
-        if !show_passwords && value.get("password").is_some_and(|p| !p.is_null()) {
-            value["password"] = json!("[redacted]");
+/// Prints proxies one a line in a [`ProxyFormat`] (the header before the first), passwords withheld
+/// unless asked for, the server's text with control characters escaped.
+struct ProxyRows {
+    format: ProxyFormat,
+    show_passwords: bool,
+    started: bool,
+}
+
+/// The columns of `table` and `csv`.
+const PROXY_COLUMNS: [&str; 8] = [
+    "id",
+    "proxy_address",
+    "port",
+    "username",
+    "password",
+    "country_code",
+    "city_name",
+    "valid",
+];
+
+impl ProxyRows {
+    fn new(format: ProxyFormat, show_passwords: bool) -> Self {
+        Self {
+            format,
+            show_passwords,
+            started: false,
         }
-        println!("{}", json_line(&value));
-        return;
     }
-    // Every text field is the server's: control characters escaped.
-    fn text(value: &Option<String>) -> std::borrow::Cow<'_, str> {
-        value.as_deref().map_or("-".into(), escape_controls)
+
+    fn cells(&self, proxy: &Proxy) -> [String; 8] {
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map_or("-".into(), |t| escape_controls(t).into_owned())
+        };
+        [
+            escape_controls(&proxy.id).into_owned(),
+            text(&proxy.proxy_address),
+            proxy.port.map_or_else(|| "-".into(), |p| p.to_string()),
+            text(&proxy.username),
+            shown(proxy.password.as_ref(), self.show_passwords)
+                .map_or_else(|| "-".into(), |p| escape_controls(&p).into_owned()),
+            text(&proxy.country_code),
+            text(&proxy.city_name),
+            match proxy.valid {
+                Some(true) => "valid",
+                Some(false) => "invalid",
+                None => "unchecked",
+            }
+            .into(),
+        ]
     }
-    let password = shown(proxy.password.as_ref(), show_passwords).unwrap_or_else(|| "-".into());
-    println!(
-        "{}  {}:{}  {}:{}  {} {}  {}",
-        escape_controls(&proxy.id),
-        text(&proxy.proxy_address),
-        proxy.port.map_or_else(|| "-".into(), |p| p.to_string()),
-        text(&proxy.username),
-        escape_controls(&password),
-        text(&proxy.country_code),
-        text(&proxy.city_name),
-        match proxy.valid {
-            Some(true) => "valid",
-            Some(false) => "invalid",
-            None => "unchecked",
+
+    fn row(&mut self, proxy: &Proxy) {
+        let first = !std::mem::replace(&mut self.started, true);
+        match self.format {
+            ProxyFormat::Json => {
+                let mut value = serde_json::to_value(proxy).unwrap_or(Value::Null);
+                if !self.show_passwords && value.get("password").is_some_and(|p| !p.is_null()) {
+                    value["password"] = json!("[redacted]");
+                }
+                println!("{}", json_line(&value));
+            }
+            ProxyFormat::Txt => {
+                let [_, address, port, user, password, ..] = self.cells(proxy);
+                println!("{address}:{port}:{user}:{password}");
+            }
+            ProxyFormat::Csv => {
+                if first {
+                    println!("{}", PROXY_COLUMNS.join(","));
+                }
+                let cells = self.cells(proxy).map(|c| csv_field(&c));
+                println!("{}", cells.join(","));
+            }
+            ProxyFormat::Table => {
+                // Widths fit the API's values (ids like `d-10513`, IPv4 addresses); a longer value
+                // pushes the rest of its row right rather than being cut.
+                const WIDTHS: [usize; 8] = [12, 15, 5, 12, 12, 2, 14, 9];
+                let line = |cells: [String; 8]| {
+                    let padded: Vec<String> = cells
+                        .iter()
+                        .zip(WIDTHS)
+                        .map(|(c, w)| format!("{c:<w$}"))
+                        .collect();
+                    padded.join("  ").trim_end().to_owned()
+                };
+                if first {
+                    let header = [
+                        "ID", "ADDRESS", "PORT", "USERNAME", "PASSWORD", "CC", "CITY", "STATE",
+                    ];
+                    println!("{}", line(header.map(str::to_owned)));
+                }
+                println!("{}", line(self.cells(proxy)));
+            }
         }
-    );
+    }
+}
+
+/// One CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180).
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
 }
 
 async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<(), Failure> {
@@ -143,7 +223,7 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
 }
 
 /// A proxy password as printed: itself only when asked for, `[redacted]` otherwise.
-fn shown(password: Option<&Secret>, show: bool) -> Option<String> {
+pub(crate) fn shown(password: Option<&Secret>, show: bool) -> Option<String> {
     password.map(|p| {
         if show {
             p.expose().to_owned()
@@ -154,7 +234,7 @@ fn shown(password: Option<&Secret>, show: bool) -> Option<String> {
 }
 
 /// Writes a download, as it arrives, to a new file only its owner can read.
-async fn save<B: AsRef<[u8]>>(
+pub(crate) async fn save<B: AsRef<[u8]>>(
     path: &std::path::Path,
     bytes: impl futures_util::Stream<Item = Result<B, webshare::Error>>,
 ) -> Result<(), Failure> {
@@ -286,7 +366,7 @@ pub async fn proxy_config(
 
 /// An object as one JSON line, or as `key: value` lines; values print as JSON (control characters
 /// escaped), keys are escaped as text.
-fn print_object(value: Value, json: bool) {
+pub(crate) fn print_object(value: Value, json: bool) {
     if json {
         println!("{}", json_line(&value));
     } else if let Value::Object(fields) = value {
@@ -297,7 +377,7 @@ fn print_object(value: Value, json: bool) {
 }
 
 /// The client acting on plan `plan_id`, when given.
-fn planned(client: &Client, plan_id: Option<i64>) -> Client {
+pub(crate) fn planned(client: &Client, plan_id: Option<i64>) -> Client {
     match plan_id {
         Some(plan) => client.for_plan(plan),
         None => client.clone(),

@@ -901,6 +901,10 @@ fn help_texts() {
         &["proxy-config", "set", "--help"],
         &["activity", "download", "--help"],
         &["activity", "list", "--help"],
+        &["replace", "--help"],
+        &["replacements", "--help"],
+        &["replacements", "download", "--help"],
+        &["plans", "--help"],
     ] {
         let name =
             format!("help_{}", args[..args.len() - 1].join("_")).replace("help_$", "help_root");
@@ -986,10 +990,17 @@ fn proxy_commands_against_the_mock() {
         ],
         0,
     );
-    assert_eq!(out.stdout.lines().count(), 5, "{}", out.stdout);
+    assert_eq!(
+        out.stdout.lines().count(),
+        6,
+        "a header and 5 rows: {}",
+        out.stdout
+    );
+    assert!(out.stdout.starts_with("ID "), "{}", out.stdout);
     assert!(
         out.stdout
             .lines()
+            .skip(1)
             .all(|l| l.contains(" US ") || l.contains(" FR ")),
         "{}",
         out.stdout
@@ -1135,6 +1146,8 @@ fn proxy_commands_against_the_mock() {
             "--page-size",
             "1",
             "--show-passwords",
+            "--format",
+            "txt",
         ],
         0,
     );
@@ -1802,4 +1815,172 @@ fn text_from_the_server_cannot_drive_the_terminal() {
         proxy["city_name"],
         "Paris\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}31m"
     );
+}
+
+#[test]
+fn list_formats_replacements_and_plans_against_the_mock() {
+    let server = Server::with(Config {
+        proxies_per_plan: 12,
+        replacement_step: std::time::Duration::from_millis(50),
+        ..Config::default()
+    });
+    let token = server.register();
+    let plan = server.server.plan_id(EMAIL).unwrap().to_string();
+    let run = |args: &[&str], code: i32| server.run_with_key(&token, args, None, code);
+    let list = |format: &str| {
+        run(
+            &[
+                "proxies", "list", "--mode", "direct", "--plan", &plan, "--format", format,
+            ],
+            0,
+        )
+        .stdout
+    };
+
+    // Four formats of one page; passwords withheld in each.
+    let csv = list("csv");
+    let mut rows = csv.lines();
+    assert_eq!(
+        rows.next(),
+        Some("id,proxy_address,port,username,password,country_code,city_name,valid")
+    );
+    assert_eq!(rows.count(), 12);
+    let json = list("json");
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(first["password"], "[redacted]");
+    assert_eq!(json.lines().count(), 12);
+    let txt = list("txt");
+    assert!(
+        txt.lines()
+            .all(|l| l.split(':').count() == 4 && l.ends_with(":[redacted]")),
+        "{txt}"
+    );
+    assert!(list("table").lines().next().unwrap().starts_with("ID "));
+    let addresses: Vec<String> = json
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["proxy_address"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+
+    // Replace two proxies and wait: a progress line per state on stderr (not a terminal), the outcome
+    // on stdout; the list no longer has them.
+    let ips = format!("{},{}", addresses[0], addresses[1]);
+    let out = run(
+        &[
+            "replace",
+            "--ip",
+            &ips,
+            "--with",
+            "country:DE=1",
+            "--with",
+            "any=1",
+        ],
+        0,
+    );
+    assert!(out.stderr.contains(": validating"), "{}", out.stderr);
+    assert!(out.stderr.contains(": completed"), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("is completed: 2 proxies removed, 2 added"),
+        "{}",
+        out.stdout
+    );
+    let after = list("txt");
+    assert!(!after.contains(&format!("{}:", addresses[0])), "{after}");
+    let replaced = run(&["replacements", "replaced"], 0).stdout;
+    assert_eq!(replaced.lines().count(), 2, "{replaced}");
+    assert!(
+        replaced.contains(&addresses[0]) && replaced.contains("(DE)"),
+        "{replaced}"
+    );
+    let downloaded = run(&["replacements", "download"], 0).stdout;
+    assert_eq!(downloaded.lines().count(), 2, "{downloaded}");
+    assert!(
+        downloaded.lines().all(|l| l.contains(":[redacted]:")),
+        "{downloaded}"
+    );
+    let listed = run(&["--json", "replacements", "list"], 0).stdout;
+    let listed: serde_json::Value = serde_json::from_str(listed.trim()).unwrap();
+    assert_eq!(listed["state"], "completed");
+
+    // A dry run changes nothing; nothing to replace fails with the server's code (exit 1).
+    let dry = run(
+        &[
+            "replace",
+            "--country",
+            "US",
+            "--count",
+            "1",
+            "--with",
+            "any=1",
+            "--dry-run",
+        ],
+        0,
+    );
+    assert!(dry.stdout.contains("validated (dry run)"), "{}", dry.stdout);
+    let failed = run(&["replace", "--ip", "192.0.2.1", "--with", "any=1"], 1);
+    assert!(
+        failed.stderr.contains("no_proxies_to_be_replaced"),
+        "{}",
+        failed.stderr
+    );
+    // Bad sources are usage errors, named.
+    let bad = run(&["replace", "--ip", "10.0.0.1", "--with", "anywhere"], 2);
+    assert!(
+        bad.stderr.contains("`anywhere` is not a source"),
+        "{}",
+        bad.stderr
+    );
+    run(&["replace", "--with", "any=1"], 2);
+
+    // Plans: listed, one shown, re-timed, cancelled; an unknown one is exit 1.
+    let plans = run(&["plans"], 0);
+    assert!(
+        plans
+            .stdout
+            .starts_with(&format!("{plan}  active  shared/default  12 proxies")),
+        "{}",
+        plans.stdout
+    );
+    assert!(
+        plans.stdout.contains("replacements 10 of 12 left"),
+        "{}",
+        plans.stdout
+    );
+    let shown = run(&["--json", "plans", "show", &plan], 0).stdout;
+    let shown: serde_json::Value = serde_json::from_str(shown.trim()).unwrap();
+    assert_eq!(shown["proxy_replacements_used"], 2);
+    run(
+        &["plans", "set-next-refresh", &plan, "2999-01-01T00:00:00Z"],
+        0,
+    );
+    run(&["plans", "set-next-refresh", &plan, "yesterday"], 2);
+    let cancelled = run(&["plans", "cancel", &plan], 0);
+    assert!(
+        cancelled.stdout.contains("cancelled"),
+        "{}",
+        cancelled.stdout
+    );
+    run(&["plans", "show", "99"], 1);
+
+    // --as-subuser (and its old name) acts on a sub-user's own list.
+    let sub = server.server.add_subuser(EMAIL).unwrap().to_string();
+    for flag in ["--as-subuser", "--subuser"] {
+        let out = run(
+            &[
+                "proxies", "list", "--mode", "direct", flag, &sub, "--format", "txt",
+            ],
+            0,
+        );
+        assert_eq!(
+            out.stdout.lines().count(),
+            2,
+            "a sub-user has a tenth of the list: {}",
+            out.stdout
+        );
+    }
 }

@@ -1,0 +1,336 @@
+//! The replacement and plan commands: `replace` (create and wait, with a progress line),
+//! `replacements list|show|replaced|download`, `plans [list|show|set-next-refresh|cancel]`.
+
+use std::io::IsTerminal as _;
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use serde_json::{Value, json};
+use webshare::operations::DownloadReplacedProxies;
+use webshare::types::{
+    DownloadTokenScope, Plan, ProxyReplacement, ProxyReplacementCreateRequest, ProxySelector,
+    ReplacedProxy, ReplacementSource,
+};
+use webshare::{Client, Polling, Secret};
+
+use crate::failure::Failure;
+use crate::input::SecretInput;
+use crate::output::{escape_controls, json_line};
+use crate::proxy_commands::{planned, print_object, save, shown};
+use crate::replace_cli::{PlansArgs, PlansCommand, ReplaceArgs, ReplacementsCommand};
+
+/// One `--with` source: `any=N`, `country:FR[=N]`, `range:CIDR[=N]`, `asn:NUMBER[=N]`.
+pub fn parse_source(text: &str) -> Result<ReplacementSource, String> {
+    let (kind_value, count) = match text.rsplit_once('=') {
+        Some((left, n)) => (
+            left,
+            Some(n.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                format!("`{text}`: the count after `=` must be a positive number")
+            })?),
+        ),
+        None => (text, None),
+    };
+    let (kind, value) = kind_value.split_once(':').unwrap_or((kind_value, ""));
+    let source = match (kind, value) {
+        ("any", "") => {
+            let n = count.ok_or_else(|| format!("`{text}`: `any` needs a count, e.g. any=5"))?;
+            return Ok(ReplacementSource::any(n));
+        }
+        ("country", code) => ReplacementSource::country(code)
+            .map_err(|_| format!("`{text}`: `{code}` is not a two-letter country code"))?,
+        ("range", cidr) if !cidr.is_empty() => ReplacementSource::ip_ranges([cidr]),
+        ("asn", number) if !number.is_empty() => ReplacementSource::asns([number]),
+        _ => {
+            return Err(format!(
+                "`{text}` is not a source: use any=N, country:FR[=N], range:CIDR[=N] or asn:NUMBER[=N]"
+            ));
+        }
+    };
+    Ok(match count {
+        Some(n) => source.count(n),
+        None => source,
+    })
+}
+
+fn selection(args: &ReplaceArgs) -> Result<ProxySelector, Failure> {
+    let selector = if !args.ip.is_empty() {
+        ProxySelector::ip_addresses(args.ip.clone())
+    } else if !args.range.is_empty() {
+        ProxySelector::ip_ranges(args.range.clone())
+    } else if !args.asn.is_empty() {
+        ProxySelector::asns(args.asn.clone())
+    } else {
+        let code = args.country.as_deref().unwrap_or_default();
+        ProxySelector::country(code).map_err(|_| {
+            Failure::Usage(format!(
+                "--country `{code}` is not a two-letter country code"
+            ))
+        })?
+    };
+    Ok(match args.count {
+        Some(n) => selector.count(n),
+        None => selector,
+    })
+}
+
+/// `replace`.
+pub async fn replace(client: &Client, args: &ReplaceArgs, json: bool) -> Result<(), Failure> {
+    let sources = args
+        .sources
+        .iter()
+        .map(|s| parse_source(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Failure::Usage)?;
+    let request = ProxyReplacementCreateRequest {
+        to_replace: selection(args)?,
+        replace_with: sources,
+        dry_run: Some(args.dry_run),
+    };
+    let client = planned(client, args.params.clone().into_params().plan_id);
+    let replacements = client.replacements();
+    let created = replacements.create(&request).await?;
+    if args.no_wait {
+        return show_replacement(&created, json);
+    }
+    let terminal = std::io::stderr().is_terminal() && !json;
+    let mut last = None;
+    let progress = |r: &ProxyReplacement| {
+        if last == Some(r.state) {
+            return;
+        }
+        last = Some(r.state);
+        let line = format!("replacement {}: {}", r.id, r.state);
+        if terminal {
+            eprint!("\r\x1b[2K{line}");
+        } else if !json {
+            eprintln!("{line}");
+        }
+    };
+    let polling = Polling::with_deadline(Duration::from_secs(args.deadline));
+    let outcome = replacements.wait(created.id, polling, progress).await;
+    if terminal {
+        eprintln!();
+    }
+    let done = outcome?;
+    show_replacement(&done, json)
+}
+
+fn show_replacement(r: &ProxyReplacement, json: bool) -> Result<(), Failure> {
+    if json {
+        println!(
+            "{}",
+            json_line(&serde_json::to_value(r).unwrap_or(Value::Null))
+        );
+        return Ok(());
+    }
+    let count = |n: Option<i64>| n.map_or_else(|| "?".into(), |n| n.to_string());
+    println!(
+        "Replacement {} is {}{}: {} proxies removed, {} added.",
+        r.id,
+        r.state,
+        if r.dry_run == Some(true) {
+            " (dry run)"
+        } else {
+            ""
+        },
+        count(r.proxies_removed),
+        count(r.proxies_added)
+    );
+    Ok(())
+}
+
+fn print_replaced(r: &ReplacedProxy, json: bool) {
+    if json {
+        println!(
+            "{}",
+            json_line(&serde_json::to_value(r).unwrap_or(Value::Null))
+        );
+        return;
+    }
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map_or("-".into(), |t| escape_controls(t).into_owned())
+    };
+    let port = |p: Option<i64>| p.map_or_else(|| "-".into(), |p| p.to_string());
+    println!(
+        "{}:{} ({}) -> {}:{} ({})  {}",
+        text(&r.proxy),
+        port(r.proxy_port),
+        text(&r.proxy_country_code),
+        text(&r.replaced_with),
+        port(r.replaced_with_port),
+        text(&r.replaced_with_country_code),
+        text(&r.reason)
+    );
+}
+
+/// `replacements ...`.
+pub async fn replacements(
+    client: &Client,
+    command: &ReplacementsCommand,
+    json: bool,
+) -> Result<(), Failure> {
+    match command {
+        ReplacementsCommand::List(args) => {
+            let params = args.params.clone().into_params();
+            if args.all {
+                let mut all = std::pin::pin!(client.replacements().list_all(params));
+                while let Some(r) = all.try_next().await? {
+                    show_replacement(&r, json)?;
+                }
+            } else {
+                let page = client.replacements().list(&params).await?;
+                for r in &page.results {
+                    show_replacement(r, json)?;
+                }
+            }
+            Ok(())
+        }
+        ReplacementsCommand::Show(args) => {
+            let params = args.clone().into_params();
+            let client = planned(client, params.plan_id);
+            show_replacement(&client.replacements().get(params.id).await?, json)
+        }
+        ReplacementsCommand::Replaced(args) => {
+            let params = args.params.clone().into_params();
+            if args.all {
+                let mut all = std::pin::pin!(client.replacements().replaced_all(params));
+                while let Some(r) = all.try_next().await? {
+                    print_replaced(&r, json);
+                }
+            } else {
+                let page = client.replacements().replaced(&params).await?;
+                for r in &page.results {
+                    print_replaced(r, json);
+                }
+            }
+            Ok(())
+        }
+        ReplacementsCommand::Download(args) => {
+            let token: Secret = if args.token_stdin {
+                SecretInput::new()
+                    .read("download token", true)
+                    .map_err(Failure::Usage)?
+            } else {
+                client
+                    .download_tokens()
+                    .get(DownloadTokenScope::ReplacedProxy)
+                    .await?
+                    .key
+            };
+            let mut params =
+                DownloadReplacedProxies::new(token).country_codes(args.country_codes.clone());
+            params.proxy_list_replacement = args.replacement;
+            params.plan_id = args.plan_id;
+            if let Some(path) = &args.output {
+                return save(
+                    path,
+                    client
+                        .replacements()
+                        .download_replaced_bytes(&params)
+                        .await?,
+                )
+                .await;
+            }
+            let mut lines = std::pin::pin!(client.replacements().download_replaced(&params).await?);
+            while let Some(line) = lines.try_next().await? {
+                let password = shown(line.proxy.password.as_ref(), args.show_passwords);
+                if json {
+                    println!(
+                        "{}",
+                        json_line(&json!({
+                            "address": line.proxy.address,
+                            "port": line.proxy.port,
+                            "username": line.proxy.username,
+                            "password": password,
+                            "replaced_address": line.replaced_address,
+                        }))
+                    );
+                } else {
+                    let credentials = match (&line.proxy.username, password) {
+                        (Some(user), Some(password)) => {
+                            format!(":{}:{}", escape_controls(user), escape_controls(&password))
+                        }
+                        _ => String::new(),
+                    };
+                    println!(
+                        "{}:{}{credentials}:{}",
+                        escape_controls(&line.proxy.address),
+                        line.proxy.port,
+                        escape_controls(&line.replaced_address)
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_plan(plan: &Plan, json: bool) {
+    if json {
+        println!(
+            "{}",
+            json_line(&serde_json::to_value(plan).unwrap_or(Value::Null))
+        );
+        return;
+    }
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map_or("-".into(), |t| escape_controls(t).into_owned())
+    };
+    let n = |v: Option<i64>| v.map_or_else(|| "-".into(), |n| n.to_string());
+    println!(
+        "{}  {}  {}/{}  {} proxies  refreshes {} of {} left  replacements {} of {} left",
+        plan.id,
+        text(&plan.status),
+        text(&plan.proxy_type),
+        text(&plan.proxy_subtype),
+        n(plan.proxy_count),
+        n(plan.on_demand_refreshes_available),
+        n(plan.on_demand_refreshes_total),
+        n(plan.proxy_replacements_available),
+        n(plan.proxy_replacements_total),
+    );
+}
+
+/// `plans [...]`.
+pub async fn plans(client: &Client, args: &PlansArgs, json: bool) -> Result<(), Failure> {
+    match args.command.as_ref().unwrap_or(&PlansCommand::List) {
+        PlansCommand::List => {
+            let mut all = std::pin::pin!(client.plans().list_all());
+            let mut count = 0;
+            while let Some(plan) = all.try_next().await? {
+                print_plan(&plan, json);
+                count += 1;
+            }
+            if !json {
+                eprintln!("{count} plans");
+            }
+            Ok(())
+        }
+        PlansCommand::Show(args) => {
+            print_object(
+                serde_json::to_value(client.plans().get(args.id).await?).unwrap_or(Value::Null),
+                json,
+            );
+            Ok(())
+        }
+        PlansCommand::SetNextRefresh(args) => {
+            let plan = client.plans().set_next_refresh(args.id, args.at).await?;
+            print_plan(&plan, json);
+            Ok(())
+        }
+        PlansCommand::Cancel(args) => {
+            let outcome = client.plans().cancel(args.id).await?;
+            if json {
+                println!(
+                    "{}",
+                    json_line(&serde_json::to_value(outcome).unwrap_or(Value::Null))
+                );
+            } else {
+                println!("Plan {} cancelled.", args.id);
+            }
+            Ok(())
+        }
+    }
+}
