@@ -29,11 +29,17 @@ pub fn schemathesis(root: &Path) -> Result<()> {
     std::fs::create_dir_all(&work_dir)?;
     let spec = root.join(codegen::SPEC_PATH);
     let spec = spec.to_str().context("the path is UTF-8")?;
-    // Logout revokes the token that every other operation is tested with, and a download token reset
-    // kills the download token the first pass is given: each gets a pass (and an account) of its own. Those
-    // passes have no links to follow (all of them are about other operations), so no stateful phase, which
-    // schemathesis reports as an error when every link is filtered out.
-    let alone = ["logout", "reset_download_token"];
+    // Logout revokes the token that every other operation is tested with, a download token reset kills
+    // the download token the first pass is given, and an upgrade or a cancellation ends the plan the
+    // first pass acts on: each gets a pass (and an account) of its own. Those passes have no links to
+    // follow (all of them are about other operations), so no stateful phase, which schemathesis reports
+    // as an error when every link is filtered out.
+    let alone = [
+        "logout",
+        "reset_download_token",
+        "upgrade_plan",
+        "cancel_plan",
+    ];
     let mut passes: Vec<(String, Vec<&str>, &str)> = vec![(
         "schemathesis@example.com".to_owned(),
         alone
@@ -49,21 +55,24 @@ pub fn schemathesis(root: &Path) -> Result<()> {
             "examples,coverage,fuzzing",
         ));
     }
-    for (index, (email, selection, phases)) in passes.into_iter().enumerate() {
-        let token = server.register_token(&email)?;
-        // The first account of a fresh mock server has plan 1001 (plans are numbered in order of
-        // registration); the config read proves it. Its plan and download token let every phase reach the
-        // operations that need them (the stateful phase does not carry them through links). The logout
-        // pass tests logout alone and needs neither.
-        let config_file = work_dir.join("schemathesis.toml");
+    let config_file = work_dir.join("schemathesis.toml");
+    for (index, (email, selection, phases)) in passes.iter().enumerate() {
+        let token = server.register_token(email)?;
+        // The account's plan and download tokens let every phase reach the operations that need them (the
+        // stateful phase does not carry them through links).
+        let plan_id = server.active_plan(&token)?;
+        let mut toml =
+            String::from("# Written by `cargo xtask ci` for this run's mock server account.\n");
+        let mut parameters = |operation: &str, values: String| {
+            toml.push_str(&format!(
+                "\n[[operations]]\ninclude-operation-id = \"{operation}\"\nparameters = {{ {values} }}\n"
+            ));
+        };
         if index == 0 {
-            let plan_id = 1001;
             let config = server.proxy_config(&token, plan_id)?;
             let download_token = config["proxy_list_download_token"]
                 .as_str()
                 .context("the proxy config has a download token")?;
-            let mut toml =
-                String::from("# Written by `cargo xtask ci` for this run's mock server account.\n");
             for operation in [
                 "get_proxy_config",
                 "get_proxy_list_stats",
@@ -75,22 +84,31 @@ pub fn schemathesis(root: &Path) -> Result<()> {
                 "create_ip_authorization",
                 "get_ip_authorization",
                 "delete_ip_authorization",
+                "list_proxy_replacements",
+                "create_proxy_replacement",
+                "get_proxy_replacement",
+                "list_replaced_proxies",
             ] {
-                toml.push_str(&format!(
-                    "\n[[operations]]\ninclude-operation-id = \"{operation}\"\nparameters = {{ plan_id = {plan_id} }}\n"
-                ));
+                parameters(operation, format!("plan_id = {plan_id}"));
             }
-            toml.push_str(&format!(
-                "\n[[operations]]\ninclude-operation-id = \"download_proxy_list\"\nparameters = {{ token = \"{download_token}\" }}\n"
-            ));
-            let activity_token = server.download_token(&token, "activity")?;
-            toml.push_str(&format!(
-                "\n[[operations]]\ninclude-operation-id = \"download_proxy_activity\"\nparameters = {{ download_token = \"{activity_token}\" }}\n"
-            ));
-            std::fs::write(&config_file, toml)?;
-        } else {
-            let _ = std::fs::remove_file(&config_file);
+            for operation in ["get_plan", "update_plan"] {
+                parameters(operation, format!("id = {plan_id}"));
+            }
+            parameters(
+                "download_proxy_list",
+                format!("token = \"{download_token}\""),
+            );
+            for (operation, scope) in [
+                ("download_proxy_activity", "activity"),
+                ("download_replaced_proxies", "replaced_proxy"),
+            ] {
+                let key = server.download_token(&token, scope)?;
+                parameters(operation, format!("download_token = \"{key}\""));
+            }
+        } else if selection.contains(&"upgrade_plan") || selection.contains(&"cancel_plan") {
+            parameters(selection[1], format!("id = {plan_id}"));
         }
+        std::fs::write(&config_file, toml)?;
         run_in(
             &work_dir,
             Command::new(root.join(".venv/bin/schemathesis"))
@@ -102,7 +120,7 @@ pub fn schemathesis(root: &Path) -> Result<()> {
                     "--header",
                     &format!("Authorization: Token {token}"),
                 ])
-                .args(&selection)
+                .args(selection.iter())
                 .args([
                     "--phases",
                     phases,

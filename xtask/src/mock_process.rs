@@ -50,6 +50,18 @@ impl MockServerProcess {
         self.request("GET", &path, Some(token), None)
     }
 
+    /// The id of the active plan of the account of `token`.
+    pub fn active_plan(&self, token: &str) -> Result<i64> {
+        let plans = self.request("GET", &spec_path("list_plans")?, Some(token), None)?;
+        plans["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["status"] == "active")
+            .and_then(|p| p["id"].as_i64())
+            .context("the account has an active plan")
+    }
+
     /// The download token of `scope` (e.g. `activity`), read with `token`.
     pub fn download_token(&self, token: &str, scope: &str) -> Result<String> {
         let path = spec_path("get_download_token")?.replace("{scope}", scope);
