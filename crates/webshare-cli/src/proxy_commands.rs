@@ -6,7 +6,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use webshare::operations::DownloadProxyList;
 use webshare::types::{IpAuthorization, Proxy, ProxyActivity};
-use webshare::{Client, Secret};
+use webshare::{Client, ProxyLine, Secret};
 
 use crate::cli::{
     ActivityCommand, ActivityDownloadArgs, ActivityListArgs, DownloadArgs, DownloadTokenCommand,
@@ -195,31 +195,51 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
     while let Some(line) = lines.next().await {
         let line = line?;
         count += 1;
-        let password = shown(line.password.as_ref(), args.show_passwords);
-        if json {
-            println!(
-                "{}",
-                json_line(
-                    &json!({"address": line.address, "port": line.port, "username": line.username, "password": password})
-                )
-            );
-        } else {
-            let address = escape_controls(&line.address);
-            match (&line.username, password) {
-                (Some(user), Some(password)) => println!(
-                    "{address}:{}:{}:{}",
-                    line.port,
-                    escape_controls(user),
-                    escape_controls(&password)
-                ),
-                _ => println!("{address}:{}", line.port),
-            }
-        }
+        print_line(&line, args.show_passwords, json, None);
     }
     if !json {
         eprintln!("{count} proxies");
     }
     Ok(())
+}
+
+/// One line of a proxy list (or replaced proxies) download, as printed: `address:port[:user:password]`
+/// (then `:replaced` when given), or a JSON object; the password withheld unless asked for.
+pub(crate) fn print_line(
+    line: &ProxyLine,
+    show_passwords: bool,
+    json: bool,
+    replaced: Option<&str>,
+) {
+    let password = line
+        .expose_password()
+        .map(|p| if show_passwords { p } else { "[redacted]" });
+    if json {
+        let mut value = json!({
+            "address": line.address(),
+            "port": line.port(),
+            "username": line.username(),
+            "password": password,
+        });
+        if let Some(replaced) = replaced {
+            value["replaced_address"] = json!(replaced);
+        }
+        println!("{}", json_line(&value));
+        return;
+    }
+    let mut text = format!("{}:{}", escape_controls(line.address()), line.port());
+    if let (Some(user), Some(password)) = (line.username(), password) {
+        text.push_str(&format!(
+            ":{}:{}",
+            escape_controls(user),
+            escape_controls(password)
+        ));
+    }
+    if let Some(replaced) = replaced {
+        text.push(':');
+        text.push_str(&escape_controls(replaced));
+    }
+    println!("{text}");
 }
 
 /// A proxy password as printed: itself only when asked for, `[redacted]` otherwise.

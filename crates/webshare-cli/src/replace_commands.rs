@@ -5,7 +5,7 @@ use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use serde_json::{Value, json};
+use serde_json::Value;
 use webshare::operations::DownloadReplacedProxies;
 use webshare::types::{
     DownloadTokenScope, Plan, ProxyReplacement, ProxyReplacementCreateRequest, ProxySelector,
@@ -16,7 +16,7 @@ use webshare::{Client, Polling, Secret};
 use crate::failure::Failure;
 use crate::input::SecretInput;
 use crate::output::{escape_controls, json_line};
-use crate::proxy_commands::{planned, print_object, save, shown};
+use crate::proxy_commands::{planned, print_line, print_object, save};
 use crate::replace_cli::{PlansArgs, PlansCommand, ReplaceArgs, ReplacementsCommand};
 
 /// One `--with` source: `any=N`, `country:FR[=N]`, `range:CIDR[=N]`, `asn:NUMBER[=N]`.
@@ -234,32 +234,12 @@ pub async fn replacements(
             }
             let mut lines = std::pin::pin!(client.replacements().download_replaced(&params).await?);
             while let Some(line) = lines.try_next().await? {
-                let password = shown(line.proxy.password.as_ref(), args.show_passwords);
-                if json {
-                    println!(
-                        "{}",
-                        json_line(&json!({
-                            "address": line.proxy.address,
-                            "port": line.proxy.port,
-                            "username": line.proxy.username,
-                            "password": password,
-                            "replaced_address": line.replaced_address,
-                        }))
-                    );
-                } else {
-                    let credentials = match (&line.proxy.username, password) {
-                        (Some(user), Some(password)) => {
-                            format!(":{}:{}", escape_controls(user), escape_controls(&password))
-                        }
-                        _ => String::new(),
-                    };
-                    println!(
-                        "{}:{}{credentials}:{}",
-                        escape_controls(&line.proxy.address),
-                        line.proxy.port,
-                        escape_controls(&line.replaced_address)
-                    );
-                }
+                print_line(
+                    &line.proxy,
+                    args.show_passwords,
+                    json,
+                    Some(&line.replaced_address),
+                );
             }
             Ok(())
         }

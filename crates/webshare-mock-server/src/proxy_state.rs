@@ -217,7 +217,7 @@ fn proxy_list(seed: u64, generation: u64, count: usize, base: DateTime<Utc>) -> 
             MockProxy {
                 id: format!("d-{seed}{generation}{i:05}"),
                 address: format!("10.{octet}.{}.{}", (i / 250) % 256, i % 250 + 1),
-                port: 10_000 + i as i64,
+                port: 10_000 + (i % 50_000) as i64,
                 valid: i % 10 != 9,
                 country_code,
                 city_name,
@@ -481,7 +481,7 @@ impl ProxyScope {
                     (i / 250) % 256,
                     i % 250 + 1
                 ),
-                port: 10_000 + i as i64,
+                port: 10_000 + (i % 50_000) as i64,
                 valid: true,
                 country_code,
                 city_name,

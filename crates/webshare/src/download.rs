@@ -1,9 +1,11 @@
 //! Downloads read as they arrive: the body is split into lines with a bounded buffer, and each line parsed
 //! into a record, so memory does not grow with the list's length.
 
+use std::collections::VecDeque;
+
 use bytes::Bytes;
 use futures_core::Stream;
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::StreamExt;
 use webshare_api::Secret;
 
 use crate::Error;
@@ -12,17 +14,28 @@ use crate::Error;
 pub const MAX_LINE_BYTES: usize = 16 * 1024;
 
 /// One line of a proxy list download: `address:port:username:password`, or `address:port` when the list
-/// was downloaded for source-IP authentication.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// was downloaded for source-IP authentication. The line is kept whole, in one allocation, and read through
+/// its accessors (a million-line download makes a million of these). `Debug` withholds the password.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ProxyLine {
-    /// The proxy's address (an IP address, or `p.webshare.io` in backbone mode).
-    pub address: String,
-    /// The proxy's port.
-    pub port: u16,
-    /// The proxy username (username authentication only).
-    pub username: Option<String>,
-    /// The proxy password (username authentication only); prints `[redacted]`.
-    pub password: Option<Secret>,
+    /// The line, without its line break.
+    text: Box<str>,
+    /// Where the address ends (the first `:`).
+    address_end: usize,
+    /// Where the username ends (the third `:`), with username authentication.
+    username_end: Option<usize>,
+    port: u16,
+}
+
+impl std::fmt::Debug for ProxyLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxyLine")
+            .field("address", &self.address())
+            .field("port", &self.port)
+            .field("username", &self.username())
+            .field("password", &self.username_end.map(|_| "[redacted]"))
+            .finish()
+    }
 }
 
 impl ProxyLine {
@@ -38,133 +51,249 @@ impl ProxyLine {
             field,
             message: message.to_owned(),
         };
-        let mut parts = text.splitn(4, ':');
-        let address = parts.next().unwrap_or_default();
-        if address.is_empty() {
-            return Err(bad("address", "is empty"));
+        // The first three colons (a password may hold more), in one pass.
+        let mut colons = [usize::MAX; 3];
+        let mut found = 0;
+        for (slot, i) in colons
+            .iter_mut()
+            .zip(memchr::memchr_iter(b':', text.as_bytes()))
+        {
+            *slot = i;
+            found += 1;
         }
-        let port = parts.next().ok_or_else(|| {
-            bad(
+        let address_end = colons[0];
+        if found == 0 {
+            return Err(bad(
                 "port",
                 "is missing (expected address:port[:username:password])",
-            )
-        })?;
-        let port = port
-            .parse::<u16>()
-            .ok()
-            .filter(|p| *p != 0)
+            ));
+        }
+        if address_end == 0 {
+            return Err(bad("address", "is empty"));
+        }
+        let port_text = &text.as_bytes()[address_end + 1..colons[1].min(text.len())];
+        let port = port_text
+            .iter()
+            .try_fold(0u32, |n, b| {
+                (b.is_ascii_digit() && n < 65_536).then(|| n * 10 + u32::from(b - b'0'))
+            })
+            .and_then(|p| u16::try_from(p).ok())
+            .filter(|p| *p != 0 && !port_text.is_empty())
             .ok_or_else(|| bad("port", "is not a port number"))?;
-        let (username, password) = match (parts.next(), parts.next()) {
-            (None, _) => (None, None),
-            (Some(_), None) => return Err(bad("password", "is missing after the username")),
-            (Some(user), Some(pass)) => (Some(user.to_owned()), Some(Secret::new(pass))),
+        let username_end = match found {
+            1 => None,
+            2 => return Err(bad("password", "is missing after the username")),
+            _ => Some(colons[2]),
         };
         Ok(Self {
-            address: address.to_owned(),
+            text: text.into(),
+            address_end,
+            username_end,
             port,
-            username,
-            password,
         })
+    }
+
+    /// The proxy's address (an IP address, or `p.webshare.io` in backbone mode).
+    pub fn address(&self) -> &str {
+        &self.text[..self.address_end]
+    }
+
+    /// The proxy's port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The proxy username (username authentication only).
+    pub fn username(&self) -> Option<&str> {
+        let end = self.username_end?;
+        let start = self.text[self.address_end + 1..].find(':')? + self.address_end + 2;
+        Some(&self.text[start..end])
+    }
+
+    /// The proxy password (username authentication only). It is a secret: `Debug` never shows it.
+    pub fn expose_password(&self) -> Option<&str> {
+        Some(&self.text[self.username_end? + 1..])
+    }
+
+    /// The password as a [`Secret`], for keeping.
+    pub fn password(&self) -> Option<Secret> {
+        self.expose_password().map(Secret::new)
     }
 }
 
 /// The non-empty lines of a byte stream, each parsed by `parse` (given its 1-based number); `parse` may
-/// skip a line (a header) by answering `None`.
+/// skip a line (a header) by answering `None`. Each chunk's complete lines are parsed where they lie in
+/// the buffer (no copy, no allocation per line); only a line cut by a chunk boundary is moved, once.
 pub(crate) fn records<T, S, F>(bytes: S, parse: F) -> impl Stream<Item = Result<T, Error>> + Send
 where
     S: Stream<Item = Result<Bytes, Error>> + Send + Unpin,
-    F: FnMut(u64, &str) -> Result<Option<T>, Error> + Send,
-    T: Send,
+    F: FnMut(u64, &str) -> Result<Option<T>, Error> + Send + Unpin,
+    T: Send + Unpin,
 {
-    let state = Lines {
+    Lines {
         bytes,
+        parse,
         buffer: Vec::new(),
+        parsed: VecDeque::new(),
         line: 0,
         done: false,
-    };
-    stream::unfold((state, parse), |(mut state, mut parse)| async move {
+        failed: false,
+    }
+}
+
+/// Polled directly (not through `stream::unfold`, which moves its whole state in and out of a future for
+/// every item: a measurable share of a million-line download).
+impl<S, F, T> Stream for Lines<S, F, T>
+where
+    S: Stream<Item = Result<Bytes, Error>> + Unpin,
+    F: FnMut(u64, &str) -> Result<Option<T>, Error> + Unpin,
+    T: Unpin,
+{
+    type Item = Result<T, Error>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
         loop {
-            match state.next_line().await {
-                Ok(Some((_, text))) if text.trim().is_empty() => continue,
-                Ok(Some((number, text))) => {
-                    let item = match parse(number, &text) {
-                        Ok(None) => continue,
-                        Ok(Some(item)) => Ok(item),
-                        Err(e) => {
-                            state.done = true;
-                            state.buffer.clear();
-                            Err(e)
-                        }
-                    };
-                    return Some((item, (state, parse)));
-                }
-                Ok(None) => return None,
-                Err(e) => {
-                    state.done = true;
-                    state.buffer.clear();
-                    return Some((Err(e), (state, parse)));
-                }
+            if let Some(item) = this.parsed.pop_front() {
+                return Poll::Ready(Some(item));
+            }
+            if this.failed || (this.done && this.buffer.is_empty()) {
+                return Poll::Ready(None);
+            }
+            if this.done {
+                // The last line, without a newline.
+                let last = std::mem::take(&mut this.buffer);
+                this.take_line(&last);
+                continue;
+            }
+            match std::task::ready!(this.bytes.poll_next_unpin(cx)) {
+                Some(Ok(chunk)) => this.take_chunk(&chunk),
+                Some(Err(e)) => this.fail(e),
+                None => this.done = true,
             }
         }
-    })
+    }
 }
 
-struct Lines<S> {
+struct Lines<S, F, T> {
     bytes: S,
+    parse: F,
+    /// The start of a line cut by the previous chunk's end.
     buffer: Vec<u8>,
+    /// Records parsed from the last chunk, not yet taken.
+    parsed: VecDeque<Result<T, Error>>,
     line: u64,
     done: bool,
+    failed: bool,
 }
 
-impl<S: Stream<Item = Result<Bytes, Error>> + Unpin> Lines<S> {
-    async fn next_line(&mut self) -> Result<Option<(u64, String)>, Error> {
-        loop {
-            if let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
-                let mut line: Vec<u8> = self.buffer.drain(..=end).collect();
-                line.pop();
-                return self.finish(line).map(Some);
-            }
-            if self.done {
-                if self.buffer.is_empty() {
-                    return Ok(None);
-                }
-                let line = std::mem::take(&mut self.buffer);
-                return self.finish(line).map(Some);
-            }
-            match self.bytes.next().await {
-                Some(chunk) => {
-                    self.buffer.extend_from_slice(&chunk?);
-                    if self.buffer.len() > MAX_LINE_BYTES && !self.buffer.contains(&b'\n') {
-                        return Err(Error::MalformedRecord {
-                            line: self.line + 1,
-                            field: "line",
-                            message: format!("is longer than {MAX_LINE_BYTES} bytes"),
-                        });
+impl<S, F, T> Lines<S, F, T>
+where
+    F: FnMut(u64, &str) -> Result<Option<T>, Error>,
+{
+    /// Parses the complete lines of `chunk` (after the carried-over start of a line); keeps the rest.
+    fn take_chunk(&mut self, chunk: &[u8]) {
+        let mut rest = chunk;
+        if !self.buffer.is_empty() {
+            let Some(end) = memchr::memchr(b'\n', rest) else {
+                self.buffer.extend_from_slice(rest);
+                self.check_length();
+                return;
+            };
+            let mut line = std::mem::take(&mut self.buffer);
+            line.extend_from_slice(&rest[..end]);
+            self.take_line(&line);
+            rest = &rest[end + 1..];
+        }
+        // The complete lines: validated as UTF-8 at once (per line only to find a bad one), then split
+        // at each `\n` (an ASCII byte, so always a character boundary).
+        if let Some(last) = memchr::memrchr(b'\n', rest) {
+            let (complete, tail) = (&rest[..last], &rest[last + 1..]);
+            match std::str::from_utf8(complete) {
+                Ok(text) => {
+                    let mut start = 0;
+                    for end in memchr::memchr_iter(b'\n', complete).chain([complete.len()]) {
+                        if self.failed {
+                            break;
+                        }
+                        self.take_text(&text[start..end]);
+                        start = end + 1;
                     }
                 }
-                None => self.done = true,
+                Err(_) => {
+                    for line in complete.split(|b| *b == b'\n') {
+                        if self.failed {
+                            break;
+                        }
+                        self.take_line(line);
+                    }
+                }
+            }
+            rest = tail;
+        }
+        if !self.failed {
+            self.buffer.extend_from_slice(rest);
+            self.check_length();
+        }
+    }
+
+    /// A line longer than [`MAX_LINE_BYTES`] is an error, not an unbounded buffer.
+    fn check_length(&mut self) {
+        if self.buffer.len() > MAX_LINE_BYTES {
+            let line = self.line + 1;
+            self.fail(Error::MalformedRecord {
+                line,
+                field: "line",
+                message: format!("is longer than {MAX_LINE_BYTES} bytes"),
+            });
+        }
+    }
+
+    /// Parses one line (without its `\n`); blank lines are skipped.
+    fn take_line(&mut self, line: &[u8]) {
+        match std::str::from_utf8(line) {
+            Ok(text) => self.take_text(text),
+            Err(_) => {
+                let number = self.line + 1;
+                self.fail(Error::MalformedRecord {
+                    line: number,
+                    field: "line",
+                    message: "is not UTF-8".into(),
+                });
             }
         }
     }
 
-    fn finish(&mut self, mut line: Vec<u8>) -> Result<(u64, String), Error> {
+    /// [`Lines::take_line`] for a line known to be UTF-8.
+    fn take_text(&mut self, text: &str) {
         self.line += 1;
-        if line.last() == Some(&b'\r') {
-            line.pop();
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if text.bytes().all(|b| b.is_ascii_whitespace()) {
+            return;
         }
-        String::from_utf8(line)
-            .map(|text| (self.line, text))
-            .map_err(|_| Error::MalformedRecord {
-                line: self.line,
-                field: "line",
-                message: "is not UTF-8".into(),
-            })
+        match (self.parse)(self.line, text) {
+            Ok(Some(record)) => self.parsed.push_back(Ok(record)),
+            Ok(None) => {}
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Ends the stream after the records before `error`, and `error`.
+    fn fail(&mut self, error: Error) {
+        self.failed = true;
+        self.buffer = Vec::new();
+        self.parsed.push_back(Err(error));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures_util::stream;
 
     fn chunks(parts: &[&'static str]) -> impl Stream<Item = Result<Bytes, Error>> + Send + Unpin {
         stream::iter(
@@ -188,12 +317,13 @@ mod tests {
         .await;
         let lines: Vec<ProxyLine> = lines.into_iter().map(Result::unwrap).collect();
         assert_eq!(lines.len(), 3);
-        assert_eq!(lines[0].address, "10.1.2.3");
-        assert_eq!(lines[0].port, 9421);
-        assert_eq!(lines[0].username.as_deref(), Some("user"));
-        assert_eq!(lines[0].password.as_ref().unwrap().expose(), "pa:ss");
-        assert_eq!((lines[1].username.as_ref(), lines[1].port), (None, 6511));
-        assert_eq!(lines[2].port, 80);
+        assert_eq!(lines[0].address(), "10.1.2.3");
+        assert_eq!(lines[0].port(), 9421);
+        assert_eq!(lines[0].username(), Some("user"));
+        assert_eq!(lines[0].expose_password(), Some("pa:ss"));
+        assert_eq!((lines[1].username(), lines[1].port()), (None, 6511));
+        assert_eq!(lines[2].port(), 80);
+        assert_eq!(lines[2].password().unwrap().expose(), "p");
         assert!(!format!("{:?}", lines[0]).contains("pa:ss"));
     }
 
@@ -250,6 +380,6 @@ mod tests {
         let body = first.chain(stream::pending());
         let mut lines = Box::pin(records(body, ProxyLine::parse_line));
         let record = lines.next().await.unwrap().unwrap();
-        assert_eq!(record.address, "1.2.3.4");
+        assert_eq!(record.address(), "1.2.3.4");
     }
 }

@@ -64,10 +64,10 @@ impl ProxyEndpoint {
     pub fn direct(line: &ProxyLine) -> Self {
         Self {
             scheme: ProxyScheme::Http,
-            host: line.address.clone(),
-            port: line.port,
-            username: line.username.clone(),
-            password: line.password.clone(),
+            host: line.address().to_owned(),
+            port: line.port(),
+            username: line.username().map(str::to_owned),
+            password: line.password(),
         }
     }
 

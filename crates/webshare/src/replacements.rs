@@ -269,13 +269,13 @@ mod tests {
     #[test]
     fn replaced_lines_name_the_new_proxy_and_the_old_address() {
         let line = ReplacedProxyLine::parse(1, "10.1.2.3:9421:user:secret9:10.1.2.7").unwrap();
-        assert_eq!(line.proxy.address, "10.1.2.3");
-        assert_eq!(line.proxy.port, 9421);
-        assert_eq!(line.proxy.username.as_deref(), Some("user"));
+        assert_eq!(line.proxy.address(), "10.1.2.3");
+        assert_eq!(line.proxy.port(), 9421);
+        assert_eq!(line.proxy.username(), Some("user"));
         assert_eq!(line.replaced_address, "10.1.2.7");
         assert!(!format!("{line:?}").contains("secret9"));
         let source_ip = ReplacedProxyLine::parse(2, "10.1.2.4:6511:10.1.2.8").unwrap();
-        assert_eq!(source_ip.proxy.username, None);
+        assert_eq!(source_ip.proxy.username(), None);
         assert_eq!(source_ip.replaced_address, "10.1.2.8");
         for (bad, field) in [
             ("10.1.2.4", "replaced_address"),

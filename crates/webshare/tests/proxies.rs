@@ -143,7 +143,7 @@ async fn download_is_streamed_into_records_without_the_authorization_header() {
     assert!(
         lines
             .iter()
-            .all(|l| l.username.as_deref() == Some("user1") && l.password.is_some())
+            .all(|l| l.username() == Some("user1") && l.expose_password().is_some())
     );
 
     let sourceip = DownloadProxyList::new(
@@ -163,7 +163,7 @@ async fn download_is_streamed_into_records_without_the_authorization_header() {
     assert!(
         lines
             .iter()
-            .all(|l| l.address == "p.webshare.io" && l.password.is_none())
+            .all(|l| l.address() == "p.webshare.io" && l.expose_password().is_none())
     );
 
     // The URL: country codes joined by `-`, `-` for none; search encoded, `-` for none.
@@ -698,11 +698,7 @@ async fn a_config_update_changes_what_the_list_and_download_return() {
         .try_collect()
         .await
         .unwrap();
-    assert!(
-        lines
-            .iter()
-            .all(|l| l.username.as_deref() == Some("newusername1"))
-    );
+    assert!(lines.iter().all(|l| l.username() == Some("newusername1")));
 
     // Bad values are the server's field errors.
     let bad = ProxyConfigUpdateRequest {

@@ -137,10 +137,10 @@ async fn a_replacement_moves_through_its_states_and_then_changes_the_list() {
         .unwrap();
     let downloaded: HashSet<(String, String)> = lines
         .iter()
-        .map(|l| (l.replaced_address.clone(), l.proxy.address.clone()))
+        .map(|l| (l.replaced_address.clone(), l.proxy.address().to_owned()))
         .collect();
     assert_eq!(downloaded, pairs);
-    assert!(lines.iter().all(|l| l.proxy.password.is_some()));
+    assert!(lines.iter().all(|l| l.proxy.expose_password().is_some()));
 
     // The plan counts them.
     let plan_id = client

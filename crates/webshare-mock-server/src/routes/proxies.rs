@@ -141,7 +141,21 @@ fn compare(a: &MockProxy, b: &MockProxy, order: &OrderBy) -> std::cmp::Ordering 
     }
 }
 
-/// The proxies that `country_codes` and `search` select (the filters of both the list and the download).
+/// Whether `proxy` passes the filters of both the list and the download: `country_codes` (any when
+/// empty) and `search` (lowercased).
+fn matches(proxy: &MockProxy, country_codes: &[String], search: Option<&str>) -> bool {
+    (country_codes.is_empty()
+        || country_codes
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(proxy.country_code)))
+        && search.is_none_or(|s| {
+            proxy.address.contains(s)
+                || proxy.city_name.to_lowercase().contains(s)
+                || proxy.country_code.to_lowercase() == s
+        })
+}
+
+/// The proxies that `country_codes` and `search` select.
 fn select<'a>(
     scope: &'a ProxyScope,
     country_codes: &[String],
@@ -151,19 +165,7 @@ fn select<'a>(
     scope
         .proxies
         .iter()
-        .filter(|p| {
-            country_codes.is_empty()
-                || country_codes
-                    .iter()
-                    .any(|c| c.eq_ignore_ascii_case(p.country_code))
-        })
-        .filter(|p| {
-            search.as_deref().is_none_or(|s| {
-                p.address.contains(s)
-                    || p.city_name.to_lowercase().contains(s)
-                    || p.country_code.to_lowercase() == s
-            })
-        })
+        .filter(|p| matches(p, country_codes, search.as_deref()))
         .collect()
 }
 
@@ -259,31 +261,81 @@ pub(super) fn download_owner<'a>(
     Ok(owner)
 }
 
-/// No `Authorization`: the download token in the path is the credential.
+/// Lines per chunk of a streamed download.
+const DOWNLOAD_CHUNK_LINES: usize = 1_000;
+
+/// No `Authorization`: the download token in the path is the credential. The body is streamed, a chunk
+/// of lines at a time, each written under the lock from where the previous one stopped: memory does not
+/// grow with the list, and the client reads while the rest is written (a list changed mid-download shows
+/// the change from the next chunk on; a token reset mid-download ends it).
 pub(super) async fn download_proxy_list(
     State(app): State<Shared>,
     Params(q): Params<DownloadProxyList>,
 ) -> Result<Response, ApiError> {
-    let data = lock(&app);
-    let token = q.token.expose();
-    let scope = download_owner(&data, DownloadTokenScope::ProxyList, token, q.plan_id)?;
-    let mut body = String::new();
-    for proxy in select(scope, &q.country_codes, q.search.as_deref()) {
+    download_owner(
+        &lock(&app),
+        DownloadTokenScope::ProxyList,
+        q.token.expose(),
+        q.plan_id,
+    )?;
+    let q = std::sync::Arc::new(q);
+    let chunks = futures_util::stream::unfold(Some(0usize), move |start| {
+        let (app, q) = (app.clone(), q.clone());
+        async move {
+            let data = lock(&app);
+            let scope = download_owner(
+                &data,
+                DownloadTokenScope::ProxyList,
+                q.token.expose(),
+                q.plan_id,
+            )
+            .ok()?;
+            let (text, next) = download_chunk(scope, &q, start?);
+            drop(data);
+            (!text.is_empty() || next.is_some())
+                .then_some((Ok::<_, std::convert::Infallible>(text), next))
+        }
+    });
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        axum::body::Body::from_stream(chunks),
+    )
+        .into_response())
+}
+
+/// The lines of up to [`DOWNLOAD_CHUNK_LINES`] selected proxies from index `start` of the list, and where
+/// the next chunk starts (`None` at the end).
+fn download_chunk(
+    scope: &ProxyScope,
+    q: &DownloadProxyList,
+    start: usize,
+) -> (String, Option<usize>) {
+    use std::fmt::Write as _;
+    let search = q.search.as_deref().map(str::to_lowercase);
+    let mut text = String::new();
+    let mut lines = 0;
+    let mut index = start;
+    while index < scope.proxies.len() && lines < DOWNLOAD_CHUNK_LINES {
+        let proxy = &scope.proxies[index];
+        index += 1;
+        if !matches(proxy, &q.country_codes, search.as_deref()) {
+            continue;
+        }
+        lines += 1;
         let address = match q.endpoint_mode {
             ProxyMode::Backbone => "p.webshare.io",
             ProxyMode::Direct => proxy.address.as_str(),
         };
-        match q.authentication_method {
-            ProxyAuthenticationMethod::Username => body.push_str(&format!(
+        let _ = match q.authentication_method {
+            ProxyAuthenticationMethod::Username => write!(
+                text,
                 "{address}:{}:{}:{}\r\n",
                 proxy.port, scope.username, scope.password
-            )),
-            ProxyAuthenticationMethod::Sourceip => {
-                body.push_str(&format!("{address}:{}\r\n", proxy.port))
-            }
-        }
+            ),
+            ProxyAuthenticationMethod::Sourceip => write!(text, "{address}:{}\r\n", proxy.port),
+        };
     }
-    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
+    (text, (index < scope.proxies.len()).then_some(index))
 }
 
 pub(super) async fn get_proxy_config(
