@@ -1,5 +1,6 @@
 // Drives a TypeScript client (openapi-typescript types + openapi-fetch), compiled with `tsc --strict`,
-// against a running mock server: register, activation status, login, a 400 with field errors, and a 204.
+// against a running mock server: register, activation status, login, a 400 with field errors, a 204, listing
+// proxies (filtered) and downloading the list.
 //
 // usage: node smoke.js <base URL>
 
@@ -46,7 +47,48 @@ async function main(baseUrl: string): Promise<void> {
   const reset = await anonymous.POST("/v2/resetpassword/", { body: { email: EMAIL, recaptcha: "ts" } });
   check(reset.response.status === 204, "204");
 
-  console.log("typescript client (openapi-typescript + openapi-fetch, tsc --strict): register, activation status, login, 400 field errors, 204: ok");
+  const plans = await authed.GET("/v2/subscription/plan/");
+  check(plans.response.status === 200 && plans.data !== undefined && plans.data.count === 1, "list plans");
+  const planId = plans.data.results[0]!.id;
+
+  // `country_code__in` is `explode: false`: one comma-joined value, which openapi-fetch sends when told.
+  const lists = createClient<paths>({
+    baseUrl,
+    headers: { Authorization: `Token ${token}` },
+    querySerializer: { array: { style: "form", explode: false } },
+  });
+  const page = await lists.GET("/v2/proxy/list/", {
+    params: { query: { mode: "direct", country_code__in: ["US", "FR"], page_size: 100 } },
+  });
+  check(page.response.status === 200 && page.data !== undefined, "list proxies");
+  check(page.data.count === 26, `list proxies: US and FR are 26 of 100, got ${page.data.count}`);
+  check(page.data.results.every((p) => p.country_code === "US" || p.country_code === "FR"), "list proxies: the filter");
+
+  const config = await authed.GET("/v3/proxy/config", { params: { query: { plan_id: planId } } });
+  check(config.response.status === 200 && config.data !== undefined, "proxy config");
+  const download = await anonymous.GET(
+    "/v2/proxy/list/download/{token}/{country_codes}/any/{authentication_method}/{endpoint_mode}/{search}/",
+    {
+      params: {
+        path: {
+          token: config.data.proxy_list_download_token,
+          country_codes: "-",
+          authentication_method: "username",
+          endpoint_mode: "direct",
+          search: "-",
+        },
+      },
+      parseAs: "text",
+    },
+  );
+  const lines = (download.data ?? "").split("\n").filter((line) => line.trim() !== "");
+  check(download.response.status === 200 && lines.length === 100, `download: ${lines.length} lines`);
+  check(lines.every((line) => line.trim().split(":").length === 4), "download: address:port:username:password");
+
+  console.log(
+    "typescript client (openapi-typescript + openapi-fetch, tsc --strict): register, activation status, login, " +
+      "400 field errors, 204, list proxies (filtered), download the list: ok",
+  );
 }
 
 main(process.argv[2] ?? "").catch((error: unknown) => {

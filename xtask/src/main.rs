@@ -19,6 +19,8 @@ commands:
                       headless Chromium that it shows every operation
   fuzz [inputs]       the response decoders under a fuzzer (default 1,000,000 inputs; release build)
   schemathesis        run schemathesis (every phase) against a started mock server, as `ci` does
+  smoke               generate the Python and TypeScript clients and drive each against a started
+                      mock server (tools/smoke/), as `ci` does
   ci                  the whole test command: install the linters locally, lint the spec, check
                       codegen, cargo fmt --check, cargo clippy -D warnings, cargo test";
 
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         ["fuzz"] => run_fuzz(None),
         ["fuzz", n] => run_fuzz(Some(n)),
         ["schemathesis"] => xtask::checks::schemathesis(&codegen::workspace_root()).map(|()| true),
+        ["smoke"] => xtask::checks::cross_language(&codegen::workspace_root()).map(|()| true),
         ["ci"] => xtask::ci::run(&codegen::workspace_root()).map(|()| true),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
