@@ -1380,8 +1380,9 @@ not a commonly used password.
         ///On-demand refreshes to buy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub on_demand_refreshes_total: ::std::option::Option<i64>,
-        /**How to pay when credits do not suffice: null for the payment method on file, the ID of a saved payment
-method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
+        /**How to pay when credits do not suffice: absent for the payment method on file (the page says null;
+OpenAPI 3.0 cannot make a `oneOf` nullable without a type, and absent means the same), the ID of a
+saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method: ::std::option::Option<PlanUpgradeRequestPaymentMethod>,
@@ -1418,7 +1419,10 @@ method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
             Default::default()
         }
     }
-    ///`PlanUpgradeRequestPaymentMethod`
+    /**How to pay when credits do not suffice: absent for the payment method on file (the page says null;
+OpenAPI 3.0 cannot make a `oneOf` nullable without a type, and absent means the same), the ID of a
+saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]

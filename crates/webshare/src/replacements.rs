@@ -136,16 +136,12 @@ impl Replacements<'_> {
         loop {
             let replacement = self.get(id).await?;
             on_progress(&replacement);
+            let state = replacement.state;
             if let Some(done) = finished(replacement)? {
                 return Ok(done);
             }
             let now = tokio::time::Instant::now();
             if now >= deadline {
-                let state = self
-                    .get(id)
-                    .await
-                    .map(|r| r.state)
-                    .unwrap_or(State::Processing);
                 return Err(Error::WaitTimedOut {
                     id,
                     state: state.to_string(),

@@ -141,6 +141,21 @@ fn compare(a: &MockProxy, b: &MockProxy, order: &OrderBy) -> std::cmp::Ordering 
     }
 }
 
+/// A 400 naming `ordering` when it names a field the list cannot be ordered by.
+pub(super) fn check_ordering(ordering: &[OrderBy], fields: &[&str]) -> Result<(), ApiError> {
+    match ordering.iter().find(|o| !fields.contains(&o.field())) {
+        Some(bad) => Err(ApiError::field(
+            "ordering",
+            format!(
+                "\"{}\" is not a field the list can be ordered by.",
+                bad.field()
+            ),
+            "invalid",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Whether `proxy` passes the filters of both the list and the download: `country_codes` (any when
 /// empty) and `search` (lowercased).
 fn matches(proxy: &MockProxy, country_codes: &[String], search: Option<&str>) -> bool {
@@ -176,20 +191,7 @@ pub(super) async fn list_proxies(
     headers: HeaderMap,
     Params(q): Params<ListProxies>,
 ) -> Result<Json<types::ProxyPage>, ApiError> {
-    if let Some(bad) = q
-        .ordering
-        .iter()
-        .find(|o| !ORDERING_FIELDS.contains(&o.field()))
-    {
-        return Err(ApiError::field(
-            "ordering",
-            format!(
-                "\"{}\" is not a field the list can be ordered by.",
-                bad.field()
-            ),
-            "invalid",
-        ));
-    }
+    check_ordering(&q.ordering, ORDERING_FIELDS)?;
     let mut data = lock(&app);
     let scope = scope(&mut data, user, q.plan_id, q.subuser)?;
     // Search, ordering and the other filters do not work in backbone mode (as documented).

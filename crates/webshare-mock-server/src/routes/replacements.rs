@@ -14,7 +14,7 @@ use webshare_api::types::{
 };
 
 use super::lock;
-use super::proxies::{PageWindow, download_owner, not_found, scope};
+use super::proxies::{PageWindow, check_ordering, download_owner, not_found, scope};
 use crate::Shared;
 use crate::auth::User;
 use crate::error::ApiError;
@@ -32,20 +32,7 @@ pub(super) async fn list(
     headers: HeaderMap,
     Params(q): Params<ListProxyReplacements>,
 ) -> Result<Json<types::ProxyReplacementPage>, ApiError> {
-    if let Some(bad) = q
-        .ordering
-        .iter()
-        .find(|o| !ORDERING_FIELDS.contains(&o.field()))
-    {
-        return Err(ApiError::field(
-            "ordering",
-            format!(
-                "\"{}\" is not a field the list can be ordered by.",
-                bad.field()
-            ),
-            "invalid",
-        ));
-    }
+    check_ordering(&q.ordering, ORDERING_FIELDS)?;
     let now = now();
     let mut data = lock(&app);
     let scope = scope(&mut data, user, q.plan_id, None)?;
