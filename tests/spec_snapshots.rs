@@ -132,6 +132,9 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
         ("WhatsMyIp", to_value(schema_for!(types::WhatsMyIp))),
         ("ErrorReason", to_value(schema_for!(types::ErrorReason))),
         ("AsnEntry", to_value(schema_for!(types::AsnEntry))),
+        ("ApiKey", to_value(schema_for!(types::ApiKey))),
+        ("ApiKeyPage", to_value(schema_for!(types::ApiKeyPage))),
+        ("ApiKeyRequest", to_value(schema_for!(types::ApiKeyRequest))),
         ("AnySelector", to_value(schema_for!(types::AnySelector))),
         ("AsnSelector", to_value(schema_for!(types::AsnSelector))),
         (

@@ -11,6 +11,7 @@ sys.path.insert(0, sys.argv[1])
 BASE_URL = sys.argv[2]
 
 from webshare_api_client import AuthenticatedClient, Client  # noqa: E402
+from webshare_api_client.api.api_keys import create_api_key, delete_api_key  # noqa: E402
 from webshare_api_client.api.proxy_configuration import get_proxy_config  # noqa: E402
 from webshare_api_client.api.proxy_list import download_proxy_list, list_proxies  # noqa: E402
 from webshare_api_client.api.subscription import list_plans  # noqa: E402
@@ -22,6 +23,8 @@ from webshare_api_client.api.registration_and_login import (  # noqa: E402
 )
 from webshare_api_client.models import (  # noqa: E402
     ActivationStatus,
+    ApiKey,
+    ApiKeyRequest,
     Error,
     LoginRequest,
     PasswordResetRequest,
@@ -87,7 +90,15 @@ lines = download.content.decode().splitlines()
 check(download.status_code == 200 and len(lines) == 100, f"download: {len(lines)} lines")
 check(all(len(line.split(":")) == 4 for line in lines), "download: address:port:username:password")
 
+created = create_api_key.sync_detailed(client=authed, body=ApiKeyRequest(label="python smoke"))
+check(created.status_code == 201 and isinstance(created.parsed, ApiKey), "create an API key")
+check(len(created.parsed.key) == 40, "create an API key: the whole key")
+with_key = AuthenticatedClient(base_url=BASE_URL, token=created.parsed.key, prefix="Token")
+check(get_activation.sync_detailed(client=with_key).status_code == 200, "the new key works at once")
+check(delete_api_key.sync_detailed(created.parsed.id, client=authed).status_code == 204, "revoke the API key")
+check(get_activation.sync_detailed(client=with_key).status_code == 401, "a revoked key is refused")
+
 print(
     "python client (openapi-python-client): register, activation status, login, 400 field errors, 204, "
-    "list proxies (filtered), download the list: ok"
+    "list proxies (filtered), download the list, create and revoke an API key: ok"
 )

@@ -85,9 +85,19 @@ async function main(baseUrl: string): Promise<void> {
   check(download.response.status === 200 && lines.length === 100, `download: ${lines.length} lines`);
   check(lines.every((line) => line.trim().split(":").length === 4), "download: address:port:username:password");
 
+  const created = await authed.POST("/v2/apikey/", { body: { label: "typescript smoke" } });
+  check(created.response.status === 201 && created.data !== undefined, "create an API key");
+  const key = created.data.key;
+  check(typeof key === "string" && key.length === 40, "create an API key: the whole key");
+  const withKey = createClient<paths>({ baseUrl, headers: { Authorization: `Token ${key}` } });
+  check((await withKey.GET("/v2/activation/")).response.status === 200, "the new key works at once");
+  const revoked = await authed.DELETE("/v2/apikey/{id}/", { params: { path: { id: created.data.id } } });
+  check(revoked.response.status === 204, "revoke the API key");
+  check((await withKey.GET("/v2/activation/")).response.status === 401, "a revoked key is refused");
+
   console.log(
     "typescript client (openapi-typescript + openapi-fetch, tsc --strict): register, activation status, login, " +
-      "400 field errors, 204, list proxies (filtered), download the list: ok",
+      "400 field errors, 204, list proxies (filtered), download the list, create and revoke an API key: ok",
   );
 }
 

@@ -52,6 +52,11 @@
 //! | [`update_plan`](UpdatePlan) | PATCH | `/v2/subscription/plan/{id}/` | required | yes | no | Json | none | general |
 //! | [`upgrade_plan`](UpgradePlan) | POST | `/v2/subscription/plan/{id}/upgrade/` | required | no | yes | Json | none | general |
 //! | [`cancel_plan`](CancelPlan) | POST | `/v2/subscription/plan/{id}/cancel/` | required | no | no | Json | none | general |
+//! | [`list_api_keys`](ListApiKeys) | GET | `/v2/apikey/` | required | yes | yes | Json | page number | general |
+//! | [`create_api_key`](CreateApiKey) | POST | `/v2/apikey/` | required | no | yes | Json | none | general |
+//! | [`get_api_key`](GetApiKey) | GET | `/v2/apikey/{id}/` | required | yes | yes | Json | none | general |
+//! | [`delete_api_key`](DeleteApiKey) | DELETE | `/v2/apikey/{id}/` | required | yes | no | Empty | none | general |
+//! | [`update_api_key`](UpdateApiKey) | PATCH | `/v2/apikey/{id}/` | required | yes | yes | Json | none | general |
 use crate::endpoint::{
     Auth, Endpoint, Operation, Pagination, ParamError, Query, RawParams, ResponseKind,
 };
@@ -106,6 +111,11 @@ pub const ALL: &[&Operation] = &[
     &UPDATE_PLAN,
     &UPGRADE_PLAN,
     &CANCEL_PLAN,
+    &LIST_API_KEYS,
+    &CREATE_API_KEY,
+    &GET_API_KEY,
+    &DELETE_API_KEY,
+    &UPDATE_API_KEY,
 ];
 /// Names every operation; a `match` on it is checked for exhaustiveness by the compiler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -200,6 +210,16 @@ pub enum OperationId {
     UpgradePlan,
     /// [`CANCEL_PLAN`]
     CancelPlan,
+    /// [`LIST_API_KEYS`]
+    ListApiKeys,
+    /// [`CREATE_API_KEY`]
+    CreateApiKey,
+    /// [`GET_API_KEY`]
+    GetApiKey,
+    /// [`DELETE_API_KEY`]
+    DeleteApiKey,
+    /// [`UPDATE_API_KEY`]
+    UpdateApiKey,
 }
 impl OperationId {
     /// The operation's facts.
@@ -250,6 +270,11 @@ impl OperationId {
             Self::UpdatePlan => &UPDATE_PLAN,
             Self::UpgradePlan => &UPGRADE_PLAN,
             Self::CancelPlan => &CANCEL_PLAN,
+            Self::ListApiKeys => &LIST_API_KEYS,
+            Self::CreateApiKey => &CREATE_API_KEY,
+            Self::GetApiKey => &GET_API_KEY,
+            Self::DeleteApiKey => &DELETE_API_KEY,
+            Self::UpdateApiKey => &UPDATE_API_KEY,
         }
     }
 }
@@ -1232,6 +1257,106 @@ pub static CANCEL_PLAN: Operation = Operation {
     retry_safe: false,
     carries_secrets: false,
     has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/apikey/`: List API keys
+pub static LIST_API_KEYS: Operation = Operation {
+    id: OperationId::ListApiKeys,
+    name: "list_api_keys",
+    method: ::http::Method::GET,
+    path: "/v2/apikey/",
+    tag: "API Keys",
+    summary: "List API keys",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size"],
+};
+/// `POST /v2/apikey/`: Create an API key
+pub static CREATE_API_KEY: Operation = Operation {
+    id: OperationId::CreateApiKey,
+    name: "create_api_key",
+    method: ::http::Method::POST,
+    path: "/v2/apikey/",
+    tag: "API Keys",
+    summary: "Create an API key",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/apikey/{id}/`: Get an API key
+pub static GET_API_KEY: Operation = Operation {
+    id: OperationId::GetApiKey,
+    name: "get_api_key",
+    method: ::http::Method::GET,
+    path: "/v2/apikey/{id}/",
+    tag: "API Keys",
+    summary: "Get an API key",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `DELETE /v2/apikey/{id}/`: Delete an API key
+pub static DELETE_API_KEY: Operation = Operation {
+    id: OperationId::DeleteApiKey,
+    name: "delete_api_key",
+    method: ::http::Method::DELETE,
+    path: "/v2/apikey/{id}/",
+    tag: "API Keys",
+    summary: "Delete an API key",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Empty,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `PATCH /v2/apikey/{id}/`: Update an API key
+pub static UPDATE_API_KEY: Operation = Operation {
+    id: OperationId::UpdateApiKey,
+    name: "update_api_key",
+    method: ::http::Method::PATCH,
+    path: "/v2/apikey/{id}/",
+    tag: "API Keys",
+    summary: "Update an API key",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: true,
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -3990,6 +4115,225 @@ impl Endpoint for CancelPlan {
         out.push_str("/v2/subscription/plan/");
         crate::endpoint::push_segment(out, &self.id);
         out.push_str("/cancel/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `list_api_keys` (`GET /v2/apikey/`): List API keys
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListApiKeys {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+impl ListApiKeys {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListApiKeys {
+    const OPERATION: &'static Operation = &LIST_API_KEYS;
+    type Body = ();
+    type Response = crate::types::ApiKeyPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/apikey/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListApiKeys {
+    type Item = crate::types::ApiKey;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `create_api_key` (`POST /v2/apikey/`): Create an API key
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CreateApiKey;
+impl Endpoint for CreateApiKey {
+    const OPERATION: &'static Operation = &CREATE_API_KEY;
+    type Body = crate::types::ApiKeyRequest;
+    type Response = crate::types::ApiKey;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/apikey/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_api_key` (`GET /v2/apikey/{id}/`): Get an API key
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetApiKey {
+    /// The API key's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl GetApiKey {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for GetApiKey {
+    const OPERATION: &'static Operation = &GET_API_KEY;
+    type Body = ();
+    type Response = crate::types::ApiKey;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/apikey/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `delete_api_key` (`DELETE /v2/apikey/{id}/`): Delete an API key
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteApiKey {
+    /// The API key's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl DeleteApiKey {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for DeleteApiKey {
+    const OPERATION: &'static Operation = &DELETE_API_KEY;
+    type Body = ();
+    type Response = ();
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/apikey/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `update_api_key` (`PATCH /v2/apikey/{id}/`): Update an API key
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateApiKey {
+    /// The API key's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl UpdateApiKey {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for UpdateApiKey {
+    const OPERATION: &'static Operation = &UPDATE_API_KEY;
+    type Body = crate::types::ApiKeyRequest;
+    type Response = crate::types::ApiKey;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/apikey/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
     }
     fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
         let _ = (query, plan_id);

@@ -124,6 +124,9 @@ pub enum Command {
     Replacements(ReplacementsCommand),
     /// The subscription's plans: list them, or show, re-time or cancel one.
     Plans(PlansArgs),
+    /// The account's API keys (needs a session token: an API key may not manage keys).
+    #[command(subcommand)]
+    ApiKeys(crate::api_keys::ApiKeysCommand),
     /// IP addresses authorized to use the proxies without a password.
     #[command(subcommand)]
     IpAuth(IpAuthCommand),

@@ -407,6 +407,9 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Plans(args) => {
             crate::replace_commands::plans(&settings.authenticated()?, args, cli.json).await?;
         }
+        Command::ApiKeys(command) => {
+            crate::api_keys::run(&settings.authenticated()?, command, cli.json).await?;
+        }
         Command::MockServer(_) | Command::Demo => unreachable!("handled in main"),
     }
     Ok(())

@@ -1008,3 +1008,67 @@ impl CancelPlanArgs {
         params
     }
 }
+/// The parameters of `list_api_keys` (GET /v2/apikey/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListApiKeysArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+}
+impl ListApiKeysArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListApiKeys {
+        let mut params = ::webshare::operations::ListApiKeys::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params
+    }
+}
+/// The parameters of `get_api_key` (GET /v2/apikey/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetApiKeyArgs {
+    #[arg(value_name = "ID", help = "The API key's ID.")]
+    pub id: i64,
+}
+impl GetApiKeyArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetApiKey {
+        let params = ::webshare::operations::GetApiKey::new(self.id);
+        params
+    }
+}
+/// The parameters of `delete_api_key` (DELETE /v2/apikey/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DeleteApiKeyArgs {
+    #[arg(value_name = "ID", help = "The API key's ID.")]
+    pub id: i64,
+}
+impl DeleteApiKeyArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::DeleteApiKey {
+        let params = ::webshare::operations::DeleteApiKey::new(self.id);
+        params
+    }
+}
+/// The parameters of `update_api_key` (PATCH /v2/apikey/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdateApiKeyArgs {
+    #[arg(value_name = "ID", help = "The API key's ID.")]
+    pub id: i64,
+}
+impl UpdateApiKeyArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdateApiKey {
+        let params = ::webshare::operations::UpdateApiKey::new(self.id);
+        params
+    }
+}

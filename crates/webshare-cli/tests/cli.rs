@@ -905,6 +905,8 @@ fn help_texts() {
         &["replacements", "--help"],
         &["replacements", "download", "--help"],
         &["plans", "--help"],
+        &["api-keys", "--help"],
+        &["api-keys", "create", "--help"],
     ] {
         let name =
             format!("help_{}", args[..args.len() - 1].join("_")).replace("help_$", "help_root");
@@ -1983,4 +1985,54 @@ fn list_formats_replacements_and_plans_against_the_mock() {
             out.stdout
         );
     }
+}
+
+#[test]
+fn api_keys_are_created_shown_once_on_request_and_revoked() {
+    let server = Server::start();
+    let session = server.register();
+    let run = |key: &str, args: &[&str], code: i32| server.run_with_key(key, args, None, code);
+
+    let withheld = run(&session, &["api-keys", "create", "--label", "ci"], 0);
+    assert!(withheld.stdout.contains("ci"), "{}", withheld.stdout);
+    assert!(
+        withheld.stderr.contains("cannot be shown again"),
+        "{}",
+        withheld.stderr
+    );
+    let created = run(
+        &session,
+        &[
+            "--json",
+            "api-keys",
+            "create",
+            "--label",
+            "server1",
+            "--show-key",
+        ],
+        0,
+    );
+    let created: serde_json::Value = serde_json::from_str(created.stdout.trim()).unwrap();
+    let key = created["key"].as_str().unwrap().to_owned();
+    assert_eq!(key.len(), 40);
+    let id = created["id"].to_string();
+
+    let listed = run(&session, &["api-keys", "list"], 0);
+    assert_eq!(listed.stdout.lines().count(), 2, "{}", listed.stdout);
+    assert_no_secret(&listed.stdout, &[&key]);
+
+    // The new key works as a token at once, but may not manage keys: exit 4, with the hint.
+    run(&key, &["activation", "status"], 0);
+    let refused = run(&key, &["api-keys", "list"], 4);
+    assert!(
+        refused.stderr.contains("API keys may not do this"),
+        "{}",
+        refused.stderr
+    );
+
+    run(&session, &["api-keys", "rename", &id, "renamed"], 0);
+    let revoked = run(&session, &["api-keys", "revoke", &id], 0);
+    assert!(revoked.stdout.contains("revoked"), "{}", revoked.stdout);
+    run(&key, &["activation", "status"], 4);
+    run(&session, &["api-keys", "revoke", &id], 1);
 }

@@ -31,7 +31,11 @@ where
             (Some(keyword), Some(token), None) if keyword.eq_ignore_ascii_case("token") => {
                 let app = Shared::from_ref(state);
                 let data = app.data.lock().unwrap_or_else(|e| e.into_inner());
-                let user = data.tokens.get(token).copied();
+                let user = data
+                    .tokens
+                    .get(token)
+                    .or_else(|| data.api_keys.get(token))
+                    .copied();
                 match user.and_then(|user| data.users.get(&user).map(|account| (user, account))) {
                     // A deleted account's tokens still identify it, and get 403 account_deleted.
                     Some((_, account)) if account.deleted => Err(crate::routes::account_deleted()),
@@ -59,5 +63,30 @@ where
             Caller(Some((user, token))) => Ok(Self(user, token)),
             Caller(None) => Err(ApiError::not_authenticated()),
         }
+    }
+}
+
+/// A caller authenticated with a session token (from login, registration, ...), not an API key: what the
+/// API key operations and the current-2FA-method getter demand (403 `api_key_not_allowed` otherwise).
+pub struct Session(pub UserId);
+
+impl<S: Send + Sync> FromRequestParts<S> for Session
+where
+    Shared: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let User(user, token) = User::from_request_parts(parts, state).await?;
+        let app = Shared::from_ref(state);
+        let data = app.data.lock().unwrap_or_else(|e| e.into_inner());
+        if data.api_keys.contains_key(&token) {
+            return Err(ApiError::detail(
+                axum::http::StatusCode::FORBIDDEN,
+                "API keys may not do this; use a session token (log in).",
+                "api_key_not_allowed",
+            ));
+        }
+        Ok(Self(user))
     }
 }

@@ -70,8 +70,42 @@ pub(crate) struct User {
     pub plan_id: i64,
     /// Every plan of the account, the active one too, oldest first.
     pub plans: Vec<MockPlan>,
+    /// The account's API keys, oldest first (at most [`MAX_API_KEYS`]).
+    pub api_keys: Vec<ApiKey>,
     /// The active plan's proxies, download token, IP authorizations, activity and replacements.
     pub proxy: ProxyScope,
+}
+
+/// The most API keys an account keeps (a mock decision: the documentation names no limit).
+pub(crate) const MAX_API_KEYS: usize = 100;
+
+/// An API key: a token that never expires, until deleted, and may not manage API keys.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiKey {
+    pub id: i64,
+    pub key: Secret,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ApiKey {
+    /// As the API shows it: the whole key only when `whole` (the create answer).
+    pub fn to_type(&self, whole: bool) -> webshare_api::types::ApiKey {
+        let key = self.key.expose();
+        let shown = if whole {
+            key.to_owned()
+        } else {
+            format!("{}...{}", &key[..7], &key[key.len() - 3..])
+        };
+        webshare_api::types::ApiKey {
+            id: self.id,
+            key: Some(Secret::new(shown)),
+            label: Some(self.label.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
 }
 
 impl User {
@@ -117,6 +151,9 @@ pub(crate) struct Data {
     pub next_replaced_id: i64,
     pub next_plan_id: i64,
     pub next_transaction_id: i64,
+    pub next_api_key_id: i64,
+    /// Every account's API keys, by key.
+    pub api_keys: HashMap<String, UserId>,
     /// Accounts with a replacement still to carry out (see [`Data::settle`]).
     pub pending_replacements: BTreeSet<UserId>,
     pub subusers: HashMap<i64, Subuser>,
@@ -153,6 +190,8 @@ impl Data {
             // Far above the plans of accounts (1,000 + the account's id).
             next_plan_id: 1_000_000_000,
             next_transaction_id: 0,
+            next_api_key_id: 0,
+            api_keys: HashMap::new(),
             pending_replacements: BTreeSet::new(),
             subusers: HashMap::new(),
             users: BTreeMap::new(),
@@ -190,6 +229,7 @@ impl Data {
             self.by_email.remove(&email);
         }
         self.tokens.retain(|_, owner| *owner != user);
+        self.api_keys.retain(|_, owner| *owner != user);
         self.activation_codes.retain(|_, owner| *owner != user);
         self.reset_codes.retain(|_, owner| *owner != user);
         self.email_change_codes
@@ -240,6 +280,7 @@ impl Data {
                 updated_at: now,
                 plan_id: plan.id,
                 plans: vec![plan],
+                api_keys: Vec::new(),
                 proxy,
             },
         );

@@ -50,7 +50,7 @@
 //!
 //! Proxies: [`Client::proxies`], [`Client::proxy_config`], [`Client::ip_authorizations`],
 //! [`Client::download_tokens`], [`Client::stats`], [`Client::activity`], [`Client::replacements`]; the
-//! subscription's [`Client::plans`]. The account operations, grouped like the documentation: [`Client::register`], [`Client::login`];
+//! subscription's [`Client::plans`]; the account's [`Client::api_keys`]. The account operations, grouped like the documentation: [`Client::register`], [`Client::login`];
 //! [`Client::social`]; [`Client::password`] (reset, change); [`Client::email`] (change);
 //! [`Client::activation`]; [`Client::account`] (delete); [`Client::logout`].
 //!
@@ -63,6 +63,7 @@ mod account;
 mod activation;
 mod activity;
 mod activity_csv;
+mod api_keys;
 mod auth;
 mod client;
 mod download;
@@ -92,6 +93,7 @@ pub use account::Account;
 pub use activation::{Activation, ActivationStatus};
 pub use activity::Activity;
 pub use activity_csv::ActivityRecord;
+pub use api_keys::ApiKeys;
 pub use client::{
     API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,

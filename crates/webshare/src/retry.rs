@@ -298,6 +298,7 @@ mod retried_operations {
             "reset_download_token",
             "update_proxy_config",
             "update_plan",
+            "update_api_key",
         ];
         for op in ALL {
             // HTTP's idempotent methods (the spec uses GET, PUT and DELETE of them).

@@ -7,6 +7,7 @@
 
 mod account;
 mod activation;
+mod api_keys;
 mod download_tokens;
 mod ip_authorizations;
 mod local;
@@ -84,6 +85,11 @@ fn handler(operation: &Operation) -> MethodRouter<Shared> {
         OperationId::UpdatePlan => on(method, plans::update),
         OperationId::UpgradePlan => on(method, plans::upgrade),
         OperationId::CancelPlan => on(method, plans::cancel),
+        OperationId::ListApiKeys => on(method, api_keys::list),
+        OperationId::CreateApiKey => on(method, api_keys::create),
+        OperationId::GetApiKey => on(method, api_keys::get),
+        OperationId::UpdateApiKey => on(method, api_keys::update),
+        OperationId::DeleteApiKey => on(method, api_keys::delete),
     }
 }
 
