@@ -74,14 +74,26 @@ pub(crate) struct MockPlan {
 }
 
 impl MockPlan {
+    /// The refreshes and replacements used: kept at closing, else counted from `scope` (the active list).
+    fn used(&self, scope: &ProxyScope) -> (i64, i64) {
+        self.used_when_closed.unwrap_or((
+            self.terms.on_demand_refreshes_total - i64::from(scope.on_demand_refreshes_available),
+            self.terms.proxy_replacements_total - scope.replacements_available,
+        ))
+    }
+
+    /// Cancels the plan, keeping what it used of `scope` (the list it had).
+    pub fn close(&mut self, scope: &ProxyScope, now: DateTime<Utc>) {
+        self.used_when_closed = Some(self.used(scope));
+        self.cancelled = true;
+        self.updated_at = now;
+    }
+
     /// As the API shows it; `scope` is the active plan's list, `subusers` how many sub-users the account
     /// has. `detail` is false in the list of plans, which leaves the automatic-refresh times null.
     pub fn to_type(&self, scope: &ProxyScope, subusers: i64, detail: bool) -> types::Plan {
         let t = &self.terms;
-        let (refreshes_used, replacements_used) = self.used_when_closed.unwrap_or((
-            t.on_demand_refreshes_total - i64::from(scope.on_demand_refreshes_available),
-            t.proxy_replacements_total - scope.replacements_available,
-        ));
+        let (refreshes_used, replacements_used) = self.used(scope);
         let monthly = (t.proxy_count() as f64 * PRICE_PER_PROXY * 100.0).round() / 100.0;
         types::Plan {
             id: self.id,

@@ -208,7 +208,6 @@ pub(super) async fn upgrade(
     let mut data = lock(&app);
     data.next_plan_id += 1;
     let new_id = data.next_plan_id;
-    let subusers = subusers(&data, user);
     let account = data.account_mut(user)?;
     let old = account
         .plans
@@ -224,14 +223,8 @@ pub(super) async fn upgrade(
     }
     let terms = read_terms(&body, &old.terms)?;
     // The old plan closes with what it used; the new one starts a fresh allowance and list.
-    let closed = old.to_type(&account.proxy, subusers, true);
     if let Some(old) = account.plans.iter_mut().find(|p| p.id == q.id) {
-        old.cancelled = true;
-        old.updated_at = now;
-        old.used_when_closed = Some((
-            closed.on_demand_refreshes_used.unwrap_or(0),
-            closed.proxy_replacements_used.unwrap_or(0),
-        ));
+        old.close(&account.proxy, now);
     }
     account.proxy.rebuild(&terms.proxy_countries, now);
     account.proxy.on_demand_refreshes_available =
@@ -266,7 +259,6 @@ pub(super) async fn cancel(
     let mut data = lock(&app);
     data.next_transaction_id += 1;
     let transaction = data.next_transaction_id;
-    let subusers = subusers(&data, user);
     let account = data.account_mut(user)?;
     let plan = account
         .plans
@@ -280,15 +272,9 @@ pub(super) async fn cancel(
             "invalid",
         ));
     }
-    let shown = plan.to_type(&account.proxy, subusers, true);
     let active = plan.id == account.plan_id;
     if let Some(plan) = account.plans.iter_mut().find(|p| p.id == q.id) {
-        plan.cancelled = true;
-        plan.updated_at = now;
-        plan.used_when_closed = Some((
-            shown.on_demand_refreshes_used.unwrap_or(0),
-            shown.proxy_replacements_used.unwrap_or(0),
-        ));
+        plan.close(&account.proxy, now);
     }
     // A cancelled plan has no proxies.
     if active {
