@@ -8,7 +8,7 @@ use webshare::Client;
 use webshare::types::ApiKey;
 
 use crate::failure::Failure;
-use crate::output::{escape_controls, json_line};
+use crate::output::{escape_controls, json_line, text_or_dash};
 
 /// `api-keys ...`.
 #[derive(Debug, Subcommand)]
@@ -59,7 +59,7 @@ fn print_key(key: &ApiKey, json: bool, whole: bool) {
         println!("{}", json_line(&value));
         return;
     }
-    let label = key.label.as_deref().map_or("-".into(), escape_controls);
+    let label = text_or_dash(key.label.as_deref());
     match (whole, shown) {
         (true, Some(shown)) => println!("{}  {label}  {}", key.id, escape_controls(&shown)),
         _ => println!("{}  {label}", key.id),

@@ -36,6 +36,19 @@ pub fn json_line(value: &Value) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Prints an API value as one JSON line ([`json_line`]).
+pub fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        json_line(&serde_json::to_value(value).unwrap_or(Value::Null))
+    );
+}
+
+/// An optional text from the server for human output: escaped ([`escape_controls`]), `-` when absent.
+pub fn text_or_dash(value: Option<&str>) -> Cow<'_, str> {
+    value.map_or(Cow::Borrowed("-"), escape_controls)
+}
+
 /// serde_json's compact formatter, escaping the control characters serde_json leaves in strings.
 struct EscapeControls;
 

@@ -14,7 +14,7 @@ use crate::cli::{
 };
 use crate::failure::Failure;
 use crate::input::SecretInput;
-use crate::output::{escape_controls, json_line};
+use crate::output::{escape_controls, json_line, print_json, text_or_dash};
 
 /// Runs a proxy subcommand with an authenticated client.
 pub async fn proxies(client: &Client, command: &ProxiesCommand, json: bool) -> Result<(), Failure> {
@@ -95,10 +95,7 @@ impl ProxyRows {
     }
 
     fn cells(&self, proxy: &Proxy) -> [String; 8] {
-        let text = |v: &Option<String>| {
-            v.as_deref()
-                .map_or("-".into(), |t| escape_controls(t).into_owned())
-        };
+        let text = |v: &Option<String>| text_or_dash(v.as_deref()).into_owned();
         [
             escape_controls(&proxy.id).into_owned(),
             text(&proxy.proxy_address),
@@ -426,10 +423,7 @@ fn scoped(client: &Client, subuser: Option<i64>) -> Client {
 pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Result<(), Failure> {
     let print = |a: &IpAuthorization| {
         if json {
-            println!(
-                "{}",
-                json_line(&serde_json::to_value(a).unwrap_or(Value::Null))
-            );
+            print_json(a);
         } else {
             println!(
                 "{}  {}  authorized {}",
@@ -571,10 +565,7 @@ pub async fn activity(
 
 fn print_activity(activity: &ProxyActivity, json: bool) {
     if json {
-        println!(
-            "{}",
-            json_line(&serde_json::to_value(activity).unwrap_or(Value::Null))
-        );
+        print_json(activity);
         return;
     }
     println!(
@@ -636,10 +627,7 @@ pub async fn stats(client: &Client, command: &StatsCommand, json: bool) -> Resul
             let hours = client.stats().hourly(&args.clone().into_params()).await?;
             if json {
                 for hour in &hours {
-                    println!(
-                        "{}",
-                        json_line(&serde_json::to_value(hour).unwrap_or(Value::Null))
-                    );
+                    print_json(hour);
                 }
                 return Ok(());
             }

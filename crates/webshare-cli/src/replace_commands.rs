@@ -15,7 +15,7 @@ use webshare::{Client, Polling, Secret};
 
 use crate::failure::Failure;
 use crate::input::SecretInput;
-use crate::output::{escape_controls, json_line};
+use crate::output::{print_json, text_or_dash};
 use crate::proxy_commands::{planned, print_line, print_object, save};
 use crate::replace_cli::{PlansArgs, PlansCommand, ReplaceArgs, ReplacementsCommand};
 
@@ -117,10 +117,7 @@ pub async fn replace(client: &Client, args: &ReplaceArgs, json: bool) -> Result<
 
 fn show_replacement(r: &ProxyReplacement, json: bool) -> Result<(), Failure> {
     if json {
-        println!(
-            "{}",
-            json_line(&serde_json::to_value(r).unwrap_or(Value::Null))
-        );
+        print_json(r);
         return Ok(());
     }
     let count = |n: Option<i64>| n.map_or_else(|| "?".into(), |n| n.to_string());
@@ -141,26 +138,19 @@ fn show_replacement(r: &ProxyReplacement, json: bool) -> Result<(), Failure> {
 
 fn print_replaced(r: &ReplacedProxy, json: bool) {
     if json {
-        println!(
-            "{}",
-            json_line(&serde_json::to_value(r).unwrap_or(Value::Null))
-        );
+        print_json(r);
         return;
     }
-    let text = |v: &Option<String>| {
-        v.as_deref()
-            .map_or("-".into(), |t| escape_controls(t).into_owned())
-    };
     let port = |p: Option<i64>| p.map_or_else(|| "-".into(), |p| p.to_string());
     println!(
         "{}:{} ({}) -> {}:{} ({})  {}",
-        text(&r.proxy),
+        text_or_dash(r.proxy.as_deref()),
         port(r.proxy_port),
-        text(&r.proxy_country_code),
-        text(&r.replaced_with),
+        text_or_dash(r.proxy_country_code.as_deref()),
+        text_or_dash(r.replaced_with.as_deref()),
         port(r.replaced_with_port),
-        text(&r.replaced_with_country_code),
-        text(&r.reason)
+        text_or_dash(r.replaced_with_country_code.as_deref()),
+        text_or_dash(r.reason.as_deref())
     );
 }
 
@@ -248,23 +238,16 @@ pub async fn replacements(
 
 fn print_plan(plan: &Plan, json: bool) {
     if json {
-        println!(
-            "{}",
-            json_line(&serde_json::to_value(plan).unwrap_or(Value::Null))
-        );
+        print_json(plan);
         return;
     }
-    let text = |v: &Option<String>| {
-        v.as_deref()
-            .map_or("-".into(), |t| escape_controls(t).into_owned())
-    };
     let n = |v: Option<i64>| v.map_or_else(|| "-".into(), |n| n.to_string());
     println!(
         "{}  {}  {}/{}  {} proxies  refreshes {} of {} left  replacements {} of {} left",
         plan.id,
-        text(&plan.status),
-        text(&plan.proxy_type),
-        text(&plan.proxy_subtype),
+        text_or_dash(plan.status.as_deref()),
+        text_or_dash(plan.proxy_type.as_deref()),
+        text_or_dash(plan.proxy_subtype.as_deref()),
         n(plan.proxy_count),
         n(plan.on_demand_refreshes_available),
         n(plan.on_demand_refreshes_total),
@@ -303,10 +286,7 @@ pub async fn plans(client: &Client, args: &PlansArgs, json: bool) -> Result<(), 
         PlansCommand::Cancel(args) => {
             let outcome = client.plans().cancel(args.id).await?;
             if json {
-                println!(
-                    "{}",
-                    json_line(&serde_json::to_value(outcome).unwrap_or(Value::Null))
-                );
+                print_json(&outcome);
             } else {
                 println!("Plan {} cancelled.", args.id);
             }
