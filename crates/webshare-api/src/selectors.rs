@@ -60,6 +60,16 @@ impl ProxySelector {
         country(code).map(Self::CountrySelector)
     }
 
+    /// How many of the proxies selected, at most; all when `None`.
+    pub fn limit(&self) -> Option<i64> {
+        match self {
+            Self::IpRangeSelector(s) => s.count,
+            Self::IpAddressSelector(s) => s.count,
+            Self::AsnSelector(s) => s.count,
+            Self::CountrySelector(s) => s.count,
+        }
+    }
+
     /// At most `n` of the proxies selected.
     pub fn count(mut self, n: i64) -> Self {
         match &mut self {
@@ -94,6 +104,16 @@ impl ReplacementSource {
             count: n,
             type_: AnySelectorType::Any,
         })
+    }
+
+    /// How many new proxies from this source, at most; as many as needed when `None`.
+    pub fn limit(&self) -> Option<i64> {
+        match self {
+            Self::IpRangeSelector(s) => s.count,
+            Self::AsnSelector(s) => s.count,
+            Self::CountrySelector(s) => s.count,
+            Self::AnySelector(s) => Some(s.count),
+        }
     }
 
     /// At most `n` new proxies from this source.
@@ -131,6 +151,9 @@ mod tests {
             ])
         );
         assert!(ProxySelector::country("USA").is_err());
+        assert_eq!(ProxySelector::asns(["1"]).limit(), None);
+        assert_eq!(ProxySelector::asns(["1"]).count(4).limit(), Some(4));
+        assert_eq!(sources[1].limit(), Some(3));
     }
 
     #[test]

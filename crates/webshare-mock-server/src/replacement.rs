@@ -195,13 +195,7 @@ fn picks(selector: &ProxySelector, proxy: &MockProxy) -> bool {
 
 /// The proxies of the list that `selector` picks, at most its `count`.
 pub(crate) fn select<'a>(scope: &'a ProxyScope, selector: &ProxySelector) -> Vec<&'a MockProxy> {
-    let count = match selector {
-        ProxySelector::IpRangeSelector(s) => s.count,
-        ProxySelector::IpAddressSelector(s) => s.count,
-        ProxySelector::AsnSelector(s) => s.count,
-        ProxySelector::CountrySelector(s) => s.count,
-    };
-    let limit = count.map_or(usize::MAX, |c| c.max(0) as usize);
+    let limit = selector.limit().map_or(usize::MAX, |c| c.max(0) as usize);
     scope
         .proxies
         .iter()
@@ -225,13 +219,9 @@ pub(crate) fn plan_outcome(
     let mut new = Vec::with_capacity(removed.len());
     for source in &request.replace_with {
         let wanted = removed.len() - new.len();
-        let count = match source {
-            ReplacementSource::IpRangeSelector(s) => s.count,
-            ReplacementSource::AsnSelector(s) => s.count,
-            ReplacementSource::CountrySelector(s) => s.count,
-            ReplacementSource::AnySelector(s) => Some(s.count),
-        };
-        let take = count.map_or(wanted, |c| (c.max(0) as usize).min(wanted));
+        let take = source
+            .limit()
+            .map_or(wanted, |c| (c.max(0) as usize).min(wanted));
         for k in 0..take {
             let index = (serial as u64) * 1_000 + new.len() as u64;
             let Some(proxy) = scope.fresh_proxy(source, k as u64, index, now) else {
