@@ -105,6 +105,62 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
             to_value(schema_for!(types::DeleteAccountRequest)),
         ),
         ("Error", to_value(schema_for!(types::Error))),
+        ("Subuser", to_value(schema_for!(types::Subuser))),
+        ("SubuserPage", to_value(schema_for!(types::SubuserPage))),
+        (
+            "SubuserCreateRequest",
+            to_value(schema_for!(types::SubuserCreateRequest)),
+        ),
+        (
+            "SubuserUpdateRequest",
+            to_value(schema_for!(types::SubuserUpdateRequest)),
+        ),
+        ("Profile", to_value(schema_for!(types::Profile))),
+        (
+            "ProfileUpdateRequest",
+            to_value(schema_for!(types::ProfileUpdateRequest)),
+        ),
+        (
+            "ProfilePreferences",
+            to_value(schema_for!(types::ProfilePreferences)),
+        ),
+        (
+            "ProfilePreferencesUpdateRequest",
+            to_value(schema_for!(types::ProfilePreferencesUpdateRequest)),
+        ),
+        ("Notification", to_value(schema_for!(types::Notification))),
+        (
+            "NotificationPage",
+            to_value(schema_for!(types::NotificationPage)),
+        ),
+        (
+            "TwoFactorMethodType",
+            to_value(schema_for!(types::TwoFactorMethodType)),
+        ),
+        (
+            "TwoFactorMethod",
+            to_value(schema_for!(types::TwoFactorMethod)),
+        ),
+        (
+            "TwoFactorMethodRequest",
+            to_value(schema_for!(types::TwoFactorMethodRequest)),
+        ),
+        (
+            "TwoFactorActivateRequest",
+            to_value(schema_for!(types::TwoFactorActivateRequest)),
+        ),
+        (
+            "TwoFactorCodeRequest",
+            to_value(schema_for!(types::TwoFactorCodeRequest)),
+        ),
+        (
+            "TwoFactorEmailResend",
+            to_value(schema_for!(types::TwoFactorEmailResend)),
+        ),
+        (
+            "IdVerification",
+            to_value(schema_for!(types::IdVerification)),
+        ),
         ("ErrorCode", to_value(schema_for!(types::ErrorCode))),
         ("FieldError", to_value(schema_for!(types::FieldError))),
         (

@@ -986,6 +986,43 @@ message and a machine-readable code.
             Default::default()
         }
     }
+    ///The account's ID verification, done with Stripe Identity.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct IdVerification {
+        ///The Stripe Identity client secret; set only while `pending`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub client_secret: ::std::option::Option<::webshare_api::Secret>,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The verification's ID.
+        pub id: i64,
+        ///How many failures are allowed; after the last, no verification can be started.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub max_verification_failure_times: ::std::option::Option<i64>,
+        /**`not-required`, `requested` (start one), `pending` (started; complete it with Stripe's JS library
+and `client_secret`), `processing` (completed, being checked), `failed` (may be restarted while
+failures are below the maximum) or `verified`. Kept a string: more states may come.
+*/
+        pub state: ::std::string::String,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///How many verifications failed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub verification_failure_times: ::std::option::Option<i64>,
+        ///When the account was verified; null until then.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub verified_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+    }
+    impl IdVerification {
+        pub fn builder() -> builder::IdVerification {
+            Default::default()
+        }
+    }
     ///Proxies by IP address (only in `to_replace`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -1248,6 +1285,69 @@ message and a machine-readable code.
     }
     impl LoginRequest {
         pub fn builder() -> builder::LoginRequest {
+            Default::default()
+        }
+    }
+    /**An account notification. Documented types: `too_much_bandwidth_too_little_proxies`,
+`unlimited_bandwidth_gets_throttled`, `subscription_renew_failed`, `subscription_cc_will_expire_soon`,
+`reminder_to_use_proxy`, `projected_proxy_usage_over_80`, `projected_proxy_usage_over_100`,
+`high_concurrency_error`, `100_percent_bandwidth_used`, `proxies_are_unallocated`, `question_is_added`;
+others may come.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct Notification {
+        /**Details by type, e.g. `plan` (a plan ID), `plan_limit`, `projected_bandwidth_gbs`, or `effect`
+(`subscription_renew_failed`: null, `proxies_stopped_working` or `converted_to_free_plan`).
+*/
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub context: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///When it was dismissed; null if it is not.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub dismissed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///The notification's ID.
+        pub id: i64,
+        ///Whether the user may dismiss it.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_dismissable: ::std::option::Option<bool>,
+        ///What the notification is about (see above).
+        #[serde(
+            rename = "type",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl Notification {
+        pub fn builder() -> builder::Notification {
+            Default::default()
+        }
+    }
+    ///One page of notifications.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct NotificationPage {
+        ///How many notifications match, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<Notification>,
+    }
+    impl NotificationPage {
+        pub fn builder() -> builder::NotificationPage {
             Default::default()
         }
     }
@@ -1743,6 +1843,335 @@ saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///The account's profile.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct Profile {
+        ///A token for the dashboard's AnnounceKit widget (seen on the live API, undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub announce_kit_user_token: ::std::option::Option<::webshare_api::Secret>,
+        ///When the user registered.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The account's email address (read-only here).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///First name; may be empty.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///The signature of the dashboard's Help Scout beacon (seen on the live API, undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub helpscout_beacon_signature: ::std::option::Option<::webshare_api::Secret>,
+        ///The profile's ID.
+        pub id: i64,
+        ///The signature of the dashboard's Intercom widget (seen on the live API, undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub intercom_signature: ::std::option::Option<::webshare_api::Secret>,
+        ///Whether the account is a VIP customer (seen on the live API, undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_vip_customer: ::std::option::Option<bool>,
+        ///When the user last logged in.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_login: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Last name; may be empty.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        ///Emails about bandwidth usage.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subscribed_bandwidth_usage_notifications: ::std::option::Option<bool>,
+        ///Emails with guides and tips.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subscribed_guides_and_tips: ::std::option::Option<bool>,
+        ///Emails with proxy usage statistics and insights.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subscribed_proxy_usage_statistics: ::std::option::Option<bool>,
+        ///Emails about subscription updates.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subscribed_subscription_notifications: ::std::option::Option<bool>,
+        ///Survey emails.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subscribed_survey_emails: ::std::option::Option<bool>,
+        ///Emails with proxy usage warnings.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subscribed_usage_warnings: ::std::option::Option<bool>,
+        ///The preferred timezone (IANA name, e.g. `America/Los_Angeles`).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub timezone: ::std::option::Option<::std::string::String>,
+        ///A unique ID of the user for external services.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub tracking_id: ::std::option::Option<::std::string::String>,
+        ///When the profile last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl Profile {
+        pub fn builder() -> builder::Profile {
+            Default::default()
+        }
+    }
+    ///When the dashboard's prompts were last seen.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProfilePreferences {
+        ///When they were created (seen on the live API, undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///When the satisfaction survey was last completed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub customer_satisfaction_survey_last_completed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the satisfaction survey was last dismissed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub customer_satisfaction_survey_last_dismissed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///The preferences' ID.
+        pub id: i64,
+        ///When the onboarding activity page was viewed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub onboarding_activity_page_viewed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When they last changed (seen on the live API, undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl ProfilePreferences {
+        pub fn builder() -> builder::ProfilePreferences {
+            Default::default()
+        }
+    }
+    ///The preferences to change (one or more); those absent are left.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProfilePreferencesUpdateRequest {
+        ///When the satisfaction survey was completed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_satisfaction_survey_last_completed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the satisfaction survey was dismissed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_satisfaction_survey_last_dismissed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the onboarding activity page was viewed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub onboarding_activity_page_viewed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+    }
+    impl ProfilePreferencesUpdateRequest {
+        pub fn builder() -> builder::ProfilePreferencesUpdateRequest {
+            Default::default()
+        }
+    }
+    ///The profile fields to change; those absent are left.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProfileUpdateRequest {
+        ///First name; may be empty.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_name: ::std::option::Option<ProfileUpdateRequestFirstName>,
+        ///Last name; may be empty.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_name: ::std::option::Option<ProfileUpdateRequestLastName>,
+        ///Emails about bandwidth usage.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscribed_bandwidth_usage_notifications: ::std::option::Option<bool>,
+        ///Emails with guides and tips.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscribed_guides_and_tips: ::std::option::Option<bool>,
+        ///Emails with proxy usage statistics and insights.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscribed_proxy_usage_statistics: ::std::option::Option<bool>,
+        ///Emails about subscription updates.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscribed_subscription_notifications: ::std::option::Option<bool>,
+        ///Survey emails.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscribed_survey_emails: ::std::option::Option<bool>,
+        ///Emails with proxy usage warnings.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscribed_usage_warnings: ::std::option::Option<bool>,
+        ///An IANA timezone name, e.g. `America/New_York`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timezone: ::std::option::Option<ProfileUpdateRequestTimezone>,
+    }
+    impl ProfileUpdateRequest {
+        pub fn builder() -> builder::ProfileUpdateRequest {
+            Default::default()
+        }
+    }
+    ///First name; may be empty.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProfileUpdateRequestFirstName(::std::string::String);
+    impl ::std::ops::Deref for ProfileUpdateRequestFirstName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProfileUpdateRequestFirstName> for ::std::string::String {
+        fn from(value: ProfileUpdateRequestFirstName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ProfileUpdateRequestFirstName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 150usize {
+                return Err("longer than 150 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProfileUpdateRequestFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ProfileUpdateRequestFirstName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProfileUpdateRequestFirstName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Last name; may be empty.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProfileUpdateRequestLastName(::std::string::String);
+    impl ::std::ops::Deref for ProfileUpdateRequestLastName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProfileUpdateRequestLastName> for ::std::string::String {
+        fn from(value: ProfileUpdateRequestLastName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ProfileUpdateRequestLastName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 150usize {
+                return Err("longer than 150 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProfileUpdateRequestLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ProfileUpdateRequestLastName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProfileUpdateRequestLastName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///An IANA timezone name, e.g. `America/New_York`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProfileUpdateRequestTimezone(::std::string::String);
+    impl ::std::ops::Deref for ProfileUpdateRequestTimezone {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ProfileUpdateRequestTimezone> for ::std::string::String {
+        fn from(value: ProfileUpdateRequestTimezone) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ProfileUpdateRequestTimezone {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ProfileUpdateRequestTimezone {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ProfileUpdateRequestTimezone {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProfileUpdateRequestTimezone {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///One proxy of the list. In `backbone` mode, connect to `p.webshare.io` instead of `proxy_address`.
@@ -2814,6 +3243,237 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
             Default::default()
         }
     }
+    ///A sub-user of the account, with limits and a proxy list of its own.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct Subuser {
+        pub aggregate_stats: AggregateStats,
+        ///When the bandwidth count resets.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_use_end_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When the bandwidth count started (settable).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_use_start_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The sub-user's ID (for `X-Subuser`); never reused.
+        pub id: i64,
+        ///A label to identify the sub-user.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub label: ::std::option::Option<::std::string::String>,
+        ///The most proxy requests the sub-user may have in flight.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub max_thread_count: ::std::option::Option<i64>,
+        /**The custom proxy list: how many proxies from each country (ISO 3166-1 alpha-2; `ZZ` is any
+country). Null: no custom list, the sub-user uses the account's.
+*/
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The bandwidth limit in GB; 0 is unlimited.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_limit: ::std::option::Option<f64>,
+        ///When it was last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl Subuser {
+        pub fn builder() -> builder::Subuser {
+            Default::default()
+        }
+    }
+    ///A new sub-user.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct SubuserCreateRequest {
+        ///A label to identify the sub-user.
+        pub label: SubuserCreateRequestLabel,
+        ///The most proxy requests the sub-user may have in flight (the plan's limit when absent); at least 1.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_thread_count: ::std::option::Option<i64>,
+        ///A custom proxy list, proxies by country (`ZZ` is any country); absent or null for none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The bandwidth limit in GB; 0 is unlimited.
+        pub proxy_limit: f64,
+    }
+    impl SubuserCreateRequest {
+        pub fn builder() -> builder::SubuserCreateRequest {
+            Default::default()
+        }
+    }
+    ///A label to identify the sub-user.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct SubuserCreateRequestLabel(::std::string::String);
+    impl ::std::ops::Deref for SubuserCreateRequestLabel {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SubuserCreateRequestLabel> for ::std::string::String {
+        fn from(value: SubuserCreateRequestLabel) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SubuserCreateRequestLabel {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SubuserCreateRequestLabel {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SubuserCreateRequestLabel {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubuserCreateRequestLabel {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///One page of sub-users.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct SubuserPage {
+        ///How many sub-users there are, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<Subuser>,
+    }
+    impl SubuserPage {
+        pub fn builder() -> builder::SubuserPage {
+            Default::default()
+        }
+    }
+    ///The sub-user fields to change; those absent are left.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct SubuserUpdateRequest {
+        ///When the bandwidth count starts.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_use_start_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///A label to identify the sub-user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<SubuserUpdateRequestLabel>,
+        ///The most proxy requests the sub-user may have in flight; at least 1.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_thread_count: ::std::option::Option<i64>,
+        ///A custom proxy list, proxies by country (`ZZ` is any country); null takes it away.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The bandwidth limit in GB; 0 is unlimited.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_limit: ::std::option::Option<f64>,
+    }
+    impl SubuserUpdateRequest {
+        pub fn builder() -> builder::SubuserUpdateRequest {
+            Default::default()
+        }
+    }
+    ///A label to identify the sub-user.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct SubuserUpdateRequestLabel(::std::string::String);
+    impl ::std::ops::Deref for SubuserUpdateRequestLabel {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SubuserUpdateRequestLabel> for ::std::string::String {
+        fn from(value: SubuserUpdateRequestLabel) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for SubuserUpdateRequestLabel {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SubuserUpdateRequestLabel {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SubuserUpdateRequestLabel {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SubuserUpdateRequestLabel {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///An API token.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -2824,6 +3484,144 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
     impl TokenResponse {
         pub fn builder() -> builder::TokenResponse {
             Default::default()
+        }
+    }
+    ///Two different codes of the TOTP device.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct TwoFactorActivateRequest {
+        ///A code of the device.
+        pub code_1: ::webshare_api::Secret,
+        ///The device's next code (not the same as `code_1`).
+        pub code_2: ::webshare_api::Secret,
+    }
+    impl TwoFactorActivateRequest {
+        pub fn builder() -> builder::TwoFactorActivateRequest {
+            Default::default()
+        }
+    }
+    ///The code that completes two-factor authentication of a login token.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct TwoFactorCodeRequest {
+        ///The code from the email, or from the TOTP device.
+        pub code: ::webshare_api::Secret,
+        ///A recaptcha token (invisible recaptcha will do).
+        pub recaptcha: ::webshare_api::Secret,
+    }
+    impl TwoFactorCodeRequest {
+        pub fn builder() -> builder::TwoFactorCodeRequest {
+            Default::default()
+        }
+    }
+    ///The answer to a 2FA email resend.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct TwoFactorEmailResend {
+        ///Whether an email was sent.
+        pub email_sent: bool,
+    }
+    impl TwoFactorEmailResend {
+        pub fn builder() -> builder::TwoFactorEmailResend {
+            Default::default()
+        }
+    }
+    ///A two-factor authentication method of the account.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct TwoFactorMethod {
+        ///Whether this is the account's active method (one is).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub active: ::std::option::Option<bool>,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The method's ID.
+        pub id: i64,
+        ///The TOTP secret to enrol in an authenticator app; only in the answer that creates a `device_totp` method.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub secret_key: ::std::option::Option<::webshare_api::Secret>,
+        ///`email_code` or `device_totp` (one of the pages' examples shows `device`).
+        #[serde(
+            rename = "type",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl TwoFactorMethod {
+        pub fn builder() -> builder::TwoFactorMethod {
+            Default::default()
+        }
+    }
+    ///The two-factor method to set up.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct TwoFactorMethodRequest {
+        #[serde(rename = "type")]
+        pub type_: TwoFactorMethodType,
+    }
+    impl TwoFactorMethodRequest {
+        pub fn builder() -> builder::TwoFactorMethodRequest {
+            Default::default()
+        }
+    }
+    ///`email_code` (codes by email) or `device_totp` (an authenticator app).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum TwoFactorMethodType {
+        #[serde(rename = "email_code")]
+        EmailCode,
+        #[serde(rename = "device_totp")]
+        DeviceTotp,
+    }
+    impl ::std::fmt::Display for TwoFactorMethodType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EmailCode => f.write_str("email_code"),
+                Self::DeviceTotp => f.write_str("device_totp"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TwoFactorMethodType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "email_code" => Ok(Self::EmailCode),
+                "device_totp" => Ok(Self::DeviceTotp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TwoFactorMethodType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TwoFactorMethodType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The caller's public IP address.
@@ -4657,6 +5455,198 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
             }
         }
         #[derive(Clone, Debug)]
+        pub struct IdVerification {
+            client_secret: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            max_verification_failure_times: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            verification_failure_times: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            verified_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IdVerification {
+            fn default() -> Self {
+                Self {
+                    client_secret: Err(
+                        "no value supplied for client_secret".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    max_verification_failure_times: Err(
+                        "no value supplied for max_verification_failure_times"
+                            .to_string(),
+                    ),
+                    state: Err("no value supplied for state".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    verification_failure_times: Err(
+                        "no value supplied for verification_failure_times".to_string(),
+                    ),
+                    verified_at: Err("no value supplied for verified_at".to_string()),
+                }
+            }
+        }
+        impl IdVerification {
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_secret: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn max_verification_failure_times<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_verification_failure_times = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_verification_failure_times: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn verification_failure_times<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verification_failure_times = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for verification_failure_times: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn verified_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.verified_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for verified_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IdVerification> for super::IdVerification {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IdVerification,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_secret: value.client_secret?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    max_verification_failure_times: value
+                        .max_verification_failure_times?,
+                    state: value.state?,
+                    updated_at: value.updated_at?,
+                    verification_failure_times: value.verification_failure_times?,
+                    verified_at: value.verified_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IdVerification> for IdVerification {
+            fn from(value: super::IdVerification) -> Self {
+                Self {
+                    client_secret: Ok(value.client_secret),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    max_verification_failure_times: Ok(
+                        value.max_verification_failure_times,
+                    ),
+                    state: Ok(value.state),
+                    updated_at: Ok(value.updated_at),
+                    verification_failure_times: Ok(value.verification_failure_times),
+                    verified_at: Ok(value.verified_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct IpAddressSelector {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -5147,6 +6137,275 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
                     email: Ok(value.email),
                     password: Ok(value.password),
                     recaptcha: Ok(value.recaptcha),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Notification {
+            context: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            dismissed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            is_dismissable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Notification {
+            fn default() -> Self {
+                Self {
+                    context: Err("no value supplied for context".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    dismissed_at: Err("no value supplied for dismissed_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_dismissable: Err(
+                        "no value supplied for is_dismissable".to_string(),
+                    ),
+                    type_: Err("no value supplied for type_".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl Notification {
+            pub fn context<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.context = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for context: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn dismissed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dismissed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for dismissed_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_dismissable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_dismissable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_dismissable: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Notification> for super::Notification {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Notification,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    context: value.context?,
+                    created_at: value.created_at?,
+                    dismissed_at: value.dismissed_at?,
+                    id: value.id?,
+                    is_dismissable: value.is_dismissable?,
+                    type_: value.type_?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Notification> for Notification {
+            fn from(value: super::Notification) -> Self {
+                Self {
+                    context: Ok(value.context),
+                    created_at: Ok(value.created_at),
+                    dismissed_at: Ok(value.dismissed_at),
+                    id: Ok(value.id),
+                    is_dismissable: Ok(value.is_dismissable),
+                    type_: Ok(value.type_),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct NotificationPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Notification>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for NotificationPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl NotificationPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Notification>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NotificationPage> for super::NotificationPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NotificationPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NotificationPage> for NotificationPage {
+            fn from(value: super::NotificationPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
                 }
             }
         }
@@ -6698,6 +7957,966 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
                     required_site_checks: Ok(value.required_site_checks),
                     subusers_total: Ok(value.subusers_total),
                     term: Ok(value.term),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Profile {
+            announce_kit_user_token: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            helpscout_beacon_signature: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            intercom_signature: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            is_vip_customer: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            last_login: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subscribed_bandwidth_usage_notifications: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_guides_and_tips: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_proxy_usage_statistics: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_subscription_notifications: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_survey_emails: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_usage_warnings: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            timezone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tracking_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Profile {
+            fn default() -> Self {
+                Self {
+                    announce_kit_user_token: Ok(Default::default()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    email: Err("no value supplied for email".to_string()),
+                    first_name: Err("no value supplied for first_name".to_string()),
+                    helpscout_beacon_signature: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    intercom_signature: Ok(Default::default()),
+                    is_vip_customer: Ok(Default::default()),
+                    last_login: Err("no value supplied for last_login".to_string()),
+                    last_name: Err("no value supplied for last_name".to_string()),
+                    subscribed_bandwidth_usage_notifications: Err(
+                        "no value supplied for subscribed_bandwidth_usage_notifications"
+                            .to_string(),
+                    ),
+                    subscribed_guides_and_tips: Err(
+                        "no value supplied for subscribed_guides_and_tips".to_string(),
+                    ),
+                    subscribed_proxy_usage_statistics: Err(
+                        "no value supplied for subscribed_proxy_usage_statistics"
+                            .to_string(),
+                    ),
+                    subscribed_subscription_notifications: Err(
+                        "no value supplied for subscribed_subscription_notifications"
+                            .to_string(),
+                    ),
+                    subscribed_survey_emails: Err(
+                        "no value supplied for subscribed_survey_emails".to_string(),
+                    ),
+                    subscribed_usage_warnings: Err(
+                        "no value supplied for subscribed_usage_warnings".to_string(),
+                    ),
+                    timezone: Err("no value supplied for timezone".to_string()),
+                    tracking_id: Err("no value supplied for tracking_id".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl Profile {
+            pub fn announce_kit_user_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.announce_kit_user_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for announce_kit_user_token: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn helpscout_beacon_signature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.helpscout_beacon_signature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for helpscout_beacon_signature: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn intercom_signature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.intercom_signature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for intercom_signature: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_vip_customer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_vip_customer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_vip_customer: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn last_login<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_login = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_login: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn subscribed_bandwidth_usage_notifications<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_bandwidth_usage_notifications = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_bandwidth_usage_notifications: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscribed_guides_and_tips<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_guides_and_tips = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_guides_and_tips: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscribed_proxy_usage_statistics<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_proxy_usage_statistics = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_proxy_usage_statistics: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscribed_subscription_notifications<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_subscription_notifications = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_subscription_notifications: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscribed_survey_emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_survey_emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_survey_emails: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscribed_usage_warnings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_usage_warnings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_usage_warnings: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timezone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timezone: {e}")
+                    });
+                self
+            }
+            pub fn tracking_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tracking_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tracking_id: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Profile> for super::Profile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Profile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    announce_kit_user_token: value.announce_kit_user_token?,
+                    created_at: value.created_at?,
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    helpscout_beacon_signature: value.helpscout_beacon_signature?,
+                    id: value.id?,
+                    intercom_signature: value.intercom_signature?,
+                    is_vip_customer: value.is_vip_customer?,
+                    last_login: value.last_login?,
+                    last_name: value.last_name?,
+                    subscribed_bandwidth_usage_notifications: value
+                        .subscribed_bandwidth_usage_notifications?,
+                    subscribed_guides_and_tips: value.subscribed_guides_and_tips?,
+                    subscribed_proxy_usage_statistics: value
+                        .subscribed_proxy_usage_statistics?,
+                    subscribed_subscription_notifications: value
+                        .subscribed_subscription_notifications?,
+                    subscribed_survey_emails: value.subscribed_survey_emails?,
+                    subscribed_usage_warnings: value.subscribed_usage_warnings?,
+                    timezone: value.timezone?,
+                    tracking_id: value.tracking_id?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Profile> for Profile {
+            fn from(value: super::Profile) -> Self {
+                Self {
+                    announce_kit_user_token: Ok(value.announce_kit_user_token),
+                    created_at: Ok(value.created_at),
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    helpscout_beacon_signature: Ok(value.helpscout_beacon_signature),
+                    id: Ok(value.id),
+                    intercom_signature: Ok(value.intercom_signature),
+                    is_vip_customer: Ok(value.is_vip_customer),
+                    last_login: Ok(value.last_login),
+                    last_name: Ok(value.last_name),
+                    subscribed_bandwidth_usage_notifications: Ok(
+                        value.subscribed_bandwidth_usage_notifications,
+                    ),
+                    subscribed_guides_and_tips: Ok(value.subscribed_guides_and_tips),
+                    subscribed_proxy_usage_statistics: Ok(
+                        value.subscribed_proxy_usage_statistics,
+                    ),
+                    subscribed_subscription_notifications: Ok(
+                        value.subscribed_subscription_notifications,
+                    ),
+                    subscribed_survey_emails: Ok(value.subscribed_survey_emails),
+                    subscribed_usage_warnings: Ok(value.subscribed_usage_warnings),
+                    timezone: Ok(value.timezone),
+                    tracking_id: Ok(value.tracking_id),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProfilePreferences {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            customer_satisfaction_survey_last_completed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            customer_satisfaction_survey_last_dismissed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            onboarding_activity_page_viewed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProfilePreferences {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    customer_satisfaction_survey_last_completed_at: Err(
+                        "no value supplied for customer_satisfaction_survey_last_completed_at"
+                            .to_string(),
+                    ),
+                    customer_satisfaction_survey_last_dismissed_at: Err(
+                        "no value supplied for customer_satisfaction_survey_last_dismissed_at"
+                            .to_string(),
+                    ),
+                    id: Err("no value supplied for id".to_string()),
+                    onboarding_activity_page_viewed_at: Err(
+                        "no value supplied for onboarding_activity_page_viewed_at"
+                            .to_string(),
+                    ),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl ProfilePreferences {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn customer_satisfaction_survey_last_completed_at<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_satisfaction_survey_last_completed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_satisfaction_survey_last_completed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn customer_satisfaction_survey_last_dismissed_at<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_satisfaction_survey_last_dismissed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_satisfaction_survey_last_dismissed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn onboarding_activity_page_viewed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.onboarding_activity_page_viewed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for onboarding_activity_page_viewed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProfilePreferences> for super::ProfilePreferences {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProfilePreferences,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    customer_satisfaction_survey_last_completed_at: value
+                        .customer_satisfaction_survey_last_completed_at?,
+                    customer_satisfaction_survey_last_dismissed_at: value
+                        .customer_satisfaction_survey_last_dismissed_at?,
+                    id: value.id?,
+                    onboarding_activity_page_viewed_at: value
+                        .onboarding_activity_page_viewed_at?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProfilePreferences> for ProfilePreferences {
+            fn from(value: super::ProfilePreferences) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    customer_satisfaction_survey_last_completed_at: Ok(
+                        value.customer_satisfaction_survey_last_completed_at,
+                    ),
+                    customer_satisfaction_survey_last_dismissed_at: Ok(
+                        value.customer_satisfaction_survey_last_dismissed_at,
+                    ),
+                    id: Ok(value.id),
+                    onboarding_activity_page_viewed_at: Ok(
+                        value.onboarding_activity_page_viewed_at,
+                    ),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProfilePreferencesUpdateRequest {
+            customer_satisfaction_survey_last_completed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            customer_satisfaction_survey_last_dismissed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            onboarding_activity_page_viewed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProfilePreferencesUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    customer_satisfaction_survey_last_completed_at: Ok(
+                        Default::default(),
+                    ),
+                    customer_satisfaction_survey_last_dismissed_at: Ok(
+                        Default::default(),
+                    ),
+                    onboarding_activity_page_viewed_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl ProfilePreferencesUpdateRequest {
+            pub fn customer_satisfaction_survey_last_completed_at<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_satisfaction_survey_last_completed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_satisfaction_survey_last_completed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn customer_satisfaction_survey_last_dismissed_at<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_satisfaction_survey_last_dismissed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_satisfaction_survey_last_dismissed_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn onboarding_activity_page_viewed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.onboarding_activity_page_viewed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for onboarding_activity_page_viewed_at: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProfilePreferencesUpdateRequest>
+        for super::ProfilePreferencesUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProfilePreferencesUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    customer_satisfaction_survey_last_completed_at: value
+                        .customer_satisfaction_survey_last_completed_at?,
+                    customer_satisfaction_survey_last_dismissed_at: value
+                        .customer_satisfaction_survey_last_dismissed_at?,
+                    onboarding_activity_page_viewed_at: value
+                        .onboarding_activity_page_viewed_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProfilePreferencesUpdateRequest>
+        for ProfilePreferencesUpdateRequest {
+            fn from(value: super::ProfilePreferencesUpdateRequest) -> Self {
+                Self {
+                    customer_satisfaction_survey_last_completed_at: Ok(
+                        value.customer_satisfaction_survey_last_completed_at,
+                    ),
+                    customer_satisfaction_survey_last_dismissed_at: Ok(
+                        value.customer_satisfaction_survey_last_dismissed_at,
+                    ),
+                    onboarding_activity_page_viewed_at: Ok(
+                        value.onboarding_activity_page_viewed_at,
+                    ),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProfileUpdateRequest {
+            first_name: ::std::result::Result<
+                ::std::option::Option<super::ProfileUpdateRequestFirstName>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<super::ProfileUpdateRequestLastName>,
+                ::std::string::String,
+            >,
+            subscribed_bandwidth_usage_notifications: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_guides_and_tips: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_proxy_usage_statistics: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_subscription_notifications: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_survey_emails: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_usage_warnings: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            timezone: ::std::result::Result<
+                ::std::option::Option<super::ProfileUpdateRequestTimezone>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProfileUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    first_name: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    subscribed_bandwidth_usage_notifications: Ok(Default::default()),
+                    subscribed_guides_and_tips: Ok(Default::default()),
+                    subscribed_proxy_usage_statistics: Ok(Default::default()),
+                    subscribed_subscription_notifications: Ok(Default::default()),
+                    subscribed_survey_emails: Ok(Default::default()),
+                    subscribed_usage_warnings: Ok(Default::default()),
+                    timezone: Ok(Default::default()),
+                }
+            }
+        }
+        impl ProfileUpdateRequest {
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProfileUpdateRequestFirstName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProfileUpdateRequestLastName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn subscribed_bandwidth_usage_notifications<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_bandwidth_usage_notifications = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_bandwidth_usage_notifications: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscribed_guides_and_tips<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_guides_and_tips = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_guides_and_tips: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscribed_proxy_usage_statistics<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_proxy_usage_statistics = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_proxy_usage_statistics: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscribed_subscription_notifications<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_subscription_notifications = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_subscription_notifications: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscribed_survey_emails<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_survey_emails = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_survey_emails: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscribed_usage_warnings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_usage_warnings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscribed_usage_warnings: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProfileUpdateRequestTimezone>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timezone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timezone: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProfileUpdateRequest>
+        for super::ProfileUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProfileUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    first_name: value.first_name?,
+                    last_name: value.last_name?,
+                    subscribed_bandwidth_usage_notifications: value
+                        .subscribed_bandwidth_usage_notifications?,
+                    subscribed_guides_and_tips: value.subscribed_guides_and_tips?,
+                    subscribed_proxy_usage_statistics: value
+                        .subscribed_proxy_usage_statistics?,
+                    subscribed_subscription_notifications: value
+                        .subscribed_subscription_notifications?,
+                    subscribed_survey_emails: value.subscribed_survey_emails?,
+                    subscribed_usage_warnings: value.subscribed_usage_warnings?,
+                    timezone: value.timezone?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProfileUpdateRequest> for ProfileUpdateRequest {
+            fn from(value: super::ProfileUpdateRequest) -> Self {
+                Self {
+                    first_name: Ok(value.first_name),
+                    last_name: Ok(value.last_name),
+                    subscribed_bandwidth_usage_notifications: Ok(
+                        value.subscribed_bandwidth_usage_notifications,
+                    ),
+                    subscribed_guides_and_tips: Ok(value.subscribed_guides_and_tips),
+                    subscribed_proxy_usage_statistics: Ok(
+                        value.subscribed_proxy_usage_statistics,
+                    ),
+                    subscribed_subscription_notifications: Ok(
+                        value.subscribed_subscription_notifications,
+                    ),
+                    subscribed_survey_emails: Ok(value.subscribed_survey_emails),
+                    subscribed_usage_warnings: Ok(value.subscribed_usage_warnings),
+                    timezone: Ok(value.timezone),
                 }
             }
         }
@@ -10734,6 +12953,598 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Subuser {
+            aggregate_stats: ::std::result::Result<
+                super::AggregateStats,
+                ::std::string::String,
+            >,
+            bandwidth_use_end_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            bandwidth_use_start_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            label: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            max_thread_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            proxy_limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Subuser {
+            fn default() -> Self {
+                Self {
+                    aggregate_stats: Err(
+                        "no value supplied for aggregate_stats".to_string(),
+                    ),
+                    bandwidth_use_end_date: Err(
+                        "no value supplied for bandwidth_use_end_date".to_string(),
+                    ),
+                    bandwidth_use_start_date: Err(
+                        "no value supplied for bandwidth_use_start_date".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    label: Err("no value supplied for label".to_string()),
+                    max_thread_count: Err(
+                        "no value supplied for max_thread_count".to_string(),
+                    ),
+                    proxy_countries: Err(
+                        "no value supplied for proxy_countries".to_string(),
+                    ),
+                    proxy_limit: Err("no value supplied for proxy_limit".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl Subuser {
+            pub fn aggregate_stats<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AggregateStats>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.aggregate_stats = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for aggregate_stats: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_use_end_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_use_end_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_use_end_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_use_start_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_use_start_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_use_start_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn max_thread_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_thread_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_thread_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_limit: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Subuser> for super::Subuser {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Subuser,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    aggregate_stats: value.aggregate_stats?,
+                    bandwidth_use_end_date: value.bandwidth_use_end_date?,
+                    bandwidth_use_start_date: value.bandwidth_use_start_date?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    label: value.label?,
+                    max_thread_count: value.max_thread_count?,
+                    proxy_countries: value.proxy_countries?,
+                    proxy_limit: value.proxy_limit?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Subuser> for Subuser {
+            fn from(value: super::Subuser) -> Self {
+                Self {
+                    aggregate_stats: Ok(value.aggregate_stats),
+                    bandwidth_use_end_date: Ok(value.bandwidth_use_end_date),
+                    bandwidth_use_start_date: Ok(value.bandwidth_use_start_date),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    label: Ok(value.label),
+                    max_thread_count: Ok(value.max_thread_count),
+                    proxy_countries: Ok(value.proxy_countries),
+                    proxy_limit: Ok(value.proxy_limit),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubuserCreateRequest {
+            label: ::std::result::Result<
+                super::SubuserCreateRequestLabel,
+                ::std::string::String,
+            >,
+            max_thread_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            proxy_limit: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for SubuserCreateRequest {
+            fn default() -> Self {
+                Self {
+                    label: Err("no value supplied for label".to_string()),
+                    max_thread_count: Ok(Default::default()),
+                    proxy_countries: Ok(Default::default()),
+                    proxy_limit: Err("no value supplied for proxy_limit".to_string()),
+                }
+            }
+        }
+        impl SubuserCreateRequest {
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SubuserCreateRequestLabel>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn max_thread_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_thread_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_thread_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_limit: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubuserCreateRequest>
+        for super::SubuserCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubuserCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    label: value.label?,
+                    max_thread_count: value.max_thread_count?,
+                    proxy_countries: value.proxy_countries?,
+                    proxy_limit: value.proxy_limit?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubuserCreateRequest> for SubuserCreateRequest {
+            fn from(value: super::SubuserCreateRequest) -> Self {
+                Self {
+                    label: Ok(value.label),
+                    max_thread_count: Ok(value.max_thread_count),
+                    proxy_countries: Ok(value.proxy_countries),
+                    proxy_limit: Ok(value.proxy_limit),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubuserPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Subuser>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubuserPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl SubuserPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Subuser>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubuserPage> for super::SubuserPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubuserPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubuserPage> for SubuserPage {
+            fn from(value: super::SubuserPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubuserUpdateRequest {
+            bandwidth_use_start_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            label: ::std::result::Result<
+                ::std::option::Option<super::SubuserUpdateRequestLabel>,
+                ::std::string::String,
+            >,
+            max_thread_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            proxy_limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubuserUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    bandwidth_use_start_date: Ok(Default::default()),
+                    label: Ok(Default::default()),
+                    max_thread_count: Ok(Default::default()),
+                    proxy_countries: Ok(Default::default()),
+                    proxy_limit: Ok(Default::default()),
+                }
+            }
+        }
+        impl SubuserUpdateRequest {
+            pub fn bandwidth_use_start_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_use_start_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_use_start_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn label<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubuserUpdateRequestLabel>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label: {e}")
+                    });
+                self
+            }
+            pub fn max_thread_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_thread_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_thread_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_limit: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubuserUpdateRequest>
+        for super::SubuserUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubuserUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bandwidth_use_start_date: value.bandwidth_use_start_date?,
+                    label: value.label?,
+                    max_thread_count: value.max_thread_count?,
+                    proxy_countries: value.proxy_countries?,
+                    proxy_limit: value.proxy_limit?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubuserUpdateRequest> for SubuserUpdateRequest {
+            fn from(value: super::SubuserUpdateRequest) -> Self {
+                Self {
+                    bandwidth_use_start_date: Ok(value.bandwidth_use_start_date),
+                    label: Ok(value.label),
+                    max_thread_count: Ok(value.max_thread_count),
+                    proxy_countries: Ok(value.proxy_countries),
+                    proxy_limit: Ok(value.proxy_limit),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TokenResponse {
             token: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
         }
@@ -10769,6 +13580,355 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
         impl ::std::convert::From<super::TokenResponse> for TokenResponse {
             fn from(value: super::TokenResponse) -> Self {
                 Self { token: Ok(value.token) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TwoFactorActivateRequest {
+            code_1: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            code_2: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+        }
+        impl ::std::default::Default for TwoFactorActivateRequest {
+            fn default() -> Self {
+                Self {
+                    code_1: Err("no value supplied for code_1".to_string()),
+                    code_2: Err("no value supplied for code_2".to_string()),
+                }
+            }
+        }
+        impl TwoFactorActivateRequest {
+            pub fn code_1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_1 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_1: {e}")
+                    });
+                self
+            }
+            pub fn code_2<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_2 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_2: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TwoFactorActivateRequest>
+        for super::TwoFactorActivateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TwoFactorActivateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code_1: value.code_1?,
+                    code_2: value.code_2?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TwoFactorActivateRequest>
+        for TwoFactorActivateRequest {
+            fn from(value: super::TwoFactorActivateRequest) -> Self {
+                Self {
+                    code_1: Ok(value.code_1),
+                    code_2: Ok(value.code_2),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TwoFactorCodeRequest {
+            code: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            recaptcha: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TwoFactorCodeRequest {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    recaptcha: Err("no value supplied for recaptcha".to_string()),
+                }
+            }
+        }
+        impl TwoFactorCodeRequest {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn recaptcha<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recaptcha = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recaptcha: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TwoFactorCodeRequest>
+        for super::TwoFactorCodeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TwoFactorCodeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    recaptcha: value.recaptcha?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TwoFactorCodeRequest> for TwoFactorCodeRequest {
+            fn from(value: super::TwoFactorCodeRequest) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    recaptcha: Ok(value.recaptcha),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TwoFactorEmailResend {
+            email_sent: ::std::result::Result<bool, ::std::string::String>,
+        }
+        impl ::std::default::Default for TwoFactorEmailResend {
+            fn default() -> Self {
+                Self {
+                    email_sent: Err("no value supplied for email_sent".to_string()),
+                }
+            }
+        }
+        impl TwoFactorEmailResend {
+            pub fn email_sent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email_sent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email_sent: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TwoFactorEmailResend>
+        for super::TwoFactorEmailResend {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TwoFactorEmailResend,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    email_sent: value.email_sent?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TwoFactorEmailResend> for TwoFactorEmailResend {
+            fn from(value: super::TwoFactorEmailResend) -> Self {
+                Self {
+                    email_sent: Ok(value.email_sent),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TwoFactorMethod {
+            active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            secret_key: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TwoFactorMethod {
+            fn default() -> Self {
+                Self {
+                    active: Err("no value supplied for active".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    secret_key: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl TwoFactorMethod {
+            pub fn active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for active: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn secret_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secret_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secret_key: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TwoFactorMethod> for super::TwoFactorMethod {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TwoFactorMethod,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    active: value.active?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    secret_key: value.secret_key?,
+                    type_: value.type_?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TwoFactorMethod> for TwoFactorMethod {
+            fn from(value: super::TwoFactorMethod) -> Self {
+                Self {
+                    active: Ok(value.active),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    secret_key: Ok(value.secret_key),
+                    type_: Ok(value.type_),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TwoFactorMethodRequest {
+            type_: ::std::result::Result<
+                super::TwoFactorMethodType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TwoFactorMethodRequest {
+            fn default() -> Self {
+                Self {
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl TwoFactorMethodRequest {
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TwoFactorMethodType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TwoFactorMethodRequest>
+        for super::TwoFactorMethodRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TwoFactorMethodRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { type_: value.type_? })
+            }
+        }
+        impl ::std::convert::From<super::TwoFactorMethodRequest>
+        for TwoFactorMethodRequest {
+            fn from(value: super::TwoFactorMethodRequest) -> Self {
+                Self { type_: Ok(value.type_) }
             }
         }
         #[derive(Clone, Debug)]

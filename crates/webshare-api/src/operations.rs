@@ -57,6 +57,28 @@
 //! | [`get_api_key`](GetApiKey) | GET | `/v2/apikey/{id}/` | required | yes | yes | Json | none | general |
 //! | [`delete_api_key`](DeleteApiKey) | DELETE | `/v2/apikey/{id}/` | required | yes | no | Empty | none | general |
 //! | [`update_api_key`](UpdateApiKey) | PATCH | `/v2/apikey/{id}/` | required | yes | yes | Json | none | general |
+//! | [`list_subusers`](ListSubusers) | GET | `/v2/subuser/` | required | yes | no | Json | page number | general |
+//! | [`create_subuser`](CreateSubuser) | POST | `/v2/subuser/` | required | no | no | Json | none | general |
+//! | [`get_subuser`](GetSubuser) | GET | `/v2/subuser/{id}/` | required | yes | no | Json | none | general |
+//! | [`delete_subuser`](DeleteSubuser) | DELETE | `/v2/subuser/{id}/` | required | yes | no | Empty | none | general |
+//! | [`update_subuser`](UpdateSubuser) | PATCH | `/v2/subuser/{id}/` | required | yes | no | Json | none | general |
+//! | [`refresh_subuser_proxy_list`](RefreshSubuserProxyList) | POST | `/v2/subuser/{id}/refresh/` | required | no | no | Json | none | general |
+//! | [`get_profile`](GetProfile) | GET | `/v2/profile/` | required | yes | yes | Json | none | general |
+//! | [`update_profile`](UpdateProfile) | PATCH | `/v2/profile/` | required | yes | yes | Json | none | general |
+//! | [`get_profile_preferences`](GetProfilePreferences) | GET | `/v2/profile/preferences/` | required | yes | no | Json | none | general |
+//! | [`update_profile_preferences`](UpdateProfilePreferences) | PATCH | `/v2/profile/preferences/` | required | yes | no | Json | none | general |
+//! | [`list_notifications`](ListNotifications) | GET | `/v2/notification/` | required | yes | no | Json | page number | general |
+//! | [`get_notification`](GetNotification) | GET | `/v2/notification/{id}/` | required | yes | no | Json | none | general |
+//! | [`dismiss_notification`](DismissNotification) | POST | `/v2/notification/{id}/dismiss/` | required | yes | no | Json | none | general |
+//! | [`restore_notification`](RestoreNotification) | POST | `/v2/notification/{id}/restore/` | required | yes | no | Json | none | general |
+//! | [`get_two_factor_method`](GetTwoFactorMethod) | GET | `/v2/twofactorauth/method/current/` | required | yes | yes | Json | none | general |
+//! | [`change_two_factor_method`](ChangeTwoFactorMethod) | POST | `/v2/twofactorauth/method/` | required | no | yes | Json | none | general |
+//! | [`activate_two_factor_method`](ActivateTwoFactorMethod) | POST | `/v2/twofactorauth/method/{id}/activate/` | required | no | yes | Json | none | general |
+//! | [`submit_two_factor_code`](SubmitTwoFactorCode) | POST | `/v2/twofactorauth/codeauth/` | required | no | yes | Empty | none | general |
+//! | [`resend_two_factor_email`](ResendTwoFactorEmail) | POST | `/v2/twofactorauth/email/resend/` | required | no | no | Json | none | general |
+//! | [`get_id_verification`](GetIdVerification) | GET | `/v2/idverification/` | required | yes | yes | Json | none | general |
+//! | [`start_id_verification`](StartIdVerification) | POST | `/v2/idverification/start/` | required | no | yes | Json | none | general |
+//! | [`complete_id_verification`](CompleteIdVerification) | POST | `/v2/idverification/complete/` | required | no | yes | Json | none | general |
 use crate::endpoint::{
     Auth, Endpoint, Operation, Pagination, ParamError, Query, RawParams, ResponseKind,
 };
@@ -116,6 +138,28 @@ pub const ALL: &[&Operation] = &[
     &GET_API_KEY,
     &DELETE_API_KEY,
     &UPDATE_API_KEY,
+    &LIST_SUBUSERS,
+    &CREATE_SUBUSER,
+    &GET_SUBUSER,
+    &DELETE_SUBUSER,
+    &UPDATE_SUBUSER,
+    &REFRESH_SUBUSER_PROXY_LIST,
+    &GET_PROFILE,
+    &UPDATE_PROFILE,
+    &GET_PROFILE_PREFERENCES,
+    &UPDATE_PROFILE_PREFERENCES,
+    &LIST_NOTIFICATIONS,
+    &GET_NOTIFICATION,
+    &DISMISS_NOTIFICATION,
+    &RESTORE_NOTIFICATION,
+    &GET_TWO_FACTOR_METHOD,
+    &CHANGE_TWO_FACTOR_METHOD,
+    &ACTIVATE_TWO_FACTOR_METHOD,
+    &SUBMIT_TWO_FACTOR_CODE,
+    &RESEND_TWO_FACTOR_EMAIL,
+    &GET_ID_VERIFICATION,
+    &START_ID_VERIFICATION,
+    &COMPLETE_ID_VERIFICATION,
 ];
 /// Names every operation; a `match` on it is checked for exhaustiveness by the compiler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -220,6 +264,50 @@ pub enum OperationId {
     DeleteApiKey,
     /// [`UPDATE_API_KEY`]
     UpdateApiKey,
+    /// [`LIST_SUBUSERS`]
+    ListSubusers,
+    /// [`CREATE_SUBUSER`]
+    CreateSubuser,
+    /// [`GET_SUBUSER`]
+    GetSubuser,
+    /// [`DELETE_SUBUSER`]
+    DeleteSubuser,
+    /// [`UPDATE_SUBUSER`]
+    UpdateSubuser,
+    /// [`REFRESH_SUBUSER_PROXY_LIST`]
+    RefreshSubuserProxyList,
+    /// [`GET_PROFILE`]
+    GetProfile,
+    /// [`UPDATE_PROFILE`]
+    UpdateProfile,
+    /// [`GET_PROFILE_PREFERENCES`]
+    GetProfilePreferences,
+    /// [`UPDATE_PROFILE_PREFERENCES`]
+    UpdateProfilePreferences,
+    /// [`LIST_NOTIFICATIONS`]
+    ListNotifications,
+    /// [`GET_NOTIFICATION`]
+    GetNotification,
+    /// [`DISMISS_NOTIFICATION`]
+    DismissNotification,
+    /// [`RESTORE_NOTIFICATION`]
+    RestoreNotification,
+    /// [`GET_TWO_FACTOR_METHOD`]
+    GetTwoFactorMethod,
+    /// [`CHANGE_TWO_FACTOR_METHOD`]
+    ChangeTwoFactorMethod,
+    /// [`ACTIVATE_TWO_FACTOR_METHOD`]
+    ActivateTwoFactorMethod,
+    /// [`SUBMIT_TWO_FACTOR_CODE`]
+    SubmitTwoFactorCode,
+    /// [`RESEND_TWO_FACTOR_EMAIL`]
+    ResendTwoFactorEmail,
+    /// [`GET_ID_VERIFICATION`]
+    GetIdVerification,
+    /// [`START_ID_VERIFICATION`]
+    StartIdVerification,
+    /// [`COMPLETE_ID_VERIFICATION`]
+    CompleteIdVerification,
 }
 impl OperationId {
     /// The operation's facts.
@@ -275,6 +363,28 @@ impl OperationId {
             Self::GetApiKey => &GET_API_KEY,
             Self::DeleteApiKey => &DELETE_API_KEY,
             Self::UpdateApiKey => &UPDATE_API_KEY,
+            Self::ListSubusers => &LIST_SUBUSERS,
+            Self::CreateSubuser => &CREATE_SUBUSER,
+            Self::GetSubuser => &GET_SUBUSER,
+            Self::DeleteSubuser => &DELETE_SUBUSER,
+            Self::UpdateSubuser => &UPDATE_SUBUSER,
+            Self::RefreshSubuserProxyList => &REFRESH_SUBUSER_PROXY_LIST,
+            Self::GetProfile => &GET_PROFILE,
+            Self::UpdateProfile => &UPDATE_PROFILE,
+            Self::GetProfilePreferences => &GET_PROFILE_PREFERENCES,
+            Self::UpdateProfilePreferences => &UPDATE_PROFILE_PREFERENCES,
+            Self::ListNotifications => &LIST_NOTIFICATIONS,
+            Self::GetNotification => &GET_NOTIFICATION,
+            Self::DismissNotification => &DISMISS_NOTIFICATION,
+            Self::RestoreNotification => &RESTORE_NOTIFICATION,
+            Self::GetTwoFactorMethod => &GET_TWO_FACTOR_METHOD,
+            Self::ChangeTwoFactorMethod => &CHANGE_TWO_FACTOR_METHOD,
+            Self::ActivateTwoFactorMethod => &ACTIVATE_TWO_FACTOR_METHOD,
+            Self::SubmitTwoFactorCode => &SUBMIT_TWO_FACTOR_CODE,
+            Self::ResendTwoFactorEmail => &RESEND_TWO_FACTOR_EMAIL,
+            Self::GetIdVerification => &GET_ID_VERIFICATION,
+            Self::StartIdVerification => &START_ID_VERIFICATION,
+            Self::CompleteIdVerification => &COMPLETE_ID_VERIFICATION,
         }
     }
 }
@@ -941,7 +1051,7 @@ pub static LIST_IP_AUTHORIZATIONS: Operation = Operation {
     pagination: Pagination::PageNumber,
     rate_limit: RateLimitClass::General,
     plan_scoped: true,
-    subuser: false,
+    subuser: true,
     path_params: &[],
     query_params: &["page", "page_size", "plan_id"],
 };
@@ -961,7 +1071,7 @@ pub static CREATE_IP_AUTHORIZATION: Operation = Operation {
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
     plan_scoped: true,
-    subuser: false,
+    subuser: true,
     path_params: &[],
     query_params: &["plan_id"],
 };
@@ -1001,7 +1111,7 @@ pub static GET_IP_AUTHORIZATION: Operation = Operation {
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
     plan_scoped: true,
-    subuser: false,
+    subuser: true,
     path_params: &["id"],
     query_params: &["plan_id"],
 };
@@ -1021,7 +1131,7 @@ pub static DELETE_IP_AUTHORIZATION: Operation = Operation {
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
     plan_scoped: true,
-    subuser: false,
+    subuser: true,
     path_params: &["id"],
     query_params: &["plan_id"],
 };
@@ -1363,6 +1473,446 @@ pub static UPDATE_API_KEY: Operation = Operation {
     plan_scoped: false,
     subuser: false,
     path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/subuser/`: List sub-users
+pub static LIST_SUBUSERS: Operation = Operation {
+    id: OperationId::ListSubusers,
+    name: "list_subusers",
+    method: ::http::Method::GET,
+    path: "/v2/subuser/",
+    tag: "Sub-Users",
+    summary: "List sub-users",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size", "plan_id"],
+};
+/// `POST /v2/subuser/`: Create a sub-user
+pub static CREATE_SUBUSER: Operation = Operation {
+    id: OperationId::CreateSubuser,
+    name: "create_subuser",
+    method: ::http::Method::POST,
+    path: "/v2/subuser/",
+    tag: "Sub-Users",
+    summary: "Create a sub-user",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &["plan_id"],
+};
+/// `GET /v2/subuser/{id}/`: Get a sub-user
+pub static GET_SUBUSER: Operation = Operation {
+    id: OperationId::GetSubuser,
+    name: "get_subuser",
+    method: ::http::Method::GET,
+    path: "/v2/subuser/{id}/",
+    tag: "Sub-Users",
+    summary: "Get a sub-user",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &["plan_id"],
+};
+/// `DELETE /v2/subuser/{id}/`: Delete a sub-user
+pub static DELETE_SUBUSER: Operation = Operation {
+    id: OperationId::DeleteSubuser,
+    name: "delete_subuser",
+    method: ::http::Method::DELETE,
+    path: "/v2/subuser/{id}/",
+    tag: "Sub-Users",
+    summary: "Delete a sub-user",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Empty,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &["plan_id"],
+};
+/// `PATCH /v2/subuser/{id}/`: Update a sub-user
+pub static UPDATE_SUBUSER: Operation = Operation {
+    id: OperationId::UpdateSubuser,
+    name: "update_subuser",
+    method: ::http::Method::PATCH,
+    path: "/v2/subuser/{id}/",
+    tag: "Sub-Users",
+    summary: "Update a sub-user",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &["plan_id"],
+};
+/// `POST /v2/subuser/{id}/refresh/`: Refresh a sub-user's proxy list
+pub static REFRESH_SUBUSER_PROXY_LIST: Operation = Operation {
+    id: OperationId::RefreshSubuserProxyList,
+    name: "refresh_subuser_proxy_list",
+    method: ::http::Method::POST,
+    path: "/v2/subuser/{id}/refresh/",
+    tag: "Sub-Users",
+    summary: "Refresh a sub-user's proxy list",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/profile/`: Get the user profile
+pub static GET_PROFILE: Operation = Operation {
+    id: OperationId::GetProfile,
+    name: "get_profile",
+    method: ::http::Method::GET,
+    path: "/v2/profile/",
+    tag: "User Profile",
+    summary: "Get the user profile",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `PATCH /v2/profile/`: Update the user profile
+pub static UPDATE_PROFILE: Operation = Operation {
+    id: OperationId::UpdateProfile,
+    name: "update_profile",
+    method: ::http::Method::PATCH,
+    path: "/v2/profile/",
+    tag: "User Profile",
+    summary: "Update the user profile",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/profile/preferences/`: Get the user preferences
+pub static GET_PROFILE_PREFERENCES: Operation = Operation {
+    id: OperationId::GetProfilePreferences,
+    name: "get_profile_preferences",
+    method: ::http::Method::GET,
+    path: "/v2/profile/preferences/",
+    tag: "User Profile",
+    summary: "Get the user preferences",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `PATCH /v2/profile/preferences/`: Update the user preferences
+pub static UPDATE_PROFILE_PREFERENCES: Operation = Operation {
+    id: OperationId::UpdateProfilePreferences,
+    name: "update_profile_preferences",
+    method: ::http::Method::PATCH,
+    path: "/v2/profile/preferences/",
+    tag: "User Profile",
+    summary: "Update the user preferences",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/notification/`: List notifications
+pub static LIST_NOTIFICATIONS: Operation = Operation {
+    id: OperationId::ListNotifications,
+    name: "list_notifications",
+    method: ::http::Method::GET,
+    path: "/v2/notification/",
+    tag: "Notifications",
+    summary: "List notifications",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size", "dismissed_at__isnull", "type", "ordering"],
+};
+/// `GET /v2/notification/{id}/`: Get a notification
+pub static GET_NOTIFICATION: Operation = Operation {
+    id: OperationId::GetNotification,
+    name: "get_notification",
+    method: ::http::Method::GET,
+    path: "/v2/notification/{id}/",
+    tag: "Notifications",
+    summary: "Get a notification",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `POST /v2/notification/{id}/dismiss/`: Dismiss a notification
+pub static DISMISS_NOTIFICATION: Operation = Operation {
+    id: OperationId::DismissNotification,
+    name: "dismiss_notification",
+    method: ::http::Method::POST,
+    path: "/v2/notification/{id}/dismiss/",
+    tag: "Notifications",
+    summary: "Dismiss a notification",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `POST /v2/notification/{id}/restore/`: Restore a notification
+pub static RESTORE_NOTIFICATION: Operation = Operation {
+    id: OperationId::RestoreNotification,
+    name: "restore_notification",
+    method: ::http::Method::POST,
+    path: "/v2/notification/{id}/restore/",
+    tag: "Notifications",
+    summary: "Restore a notification",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/twofactorauth/method/current/`: Get the active 2FA method
+pub static GET_TWO_FACTOR_METHOD: Operation = Operation {
+    id: OperationId::GetTwoFactorMethod,
+    name: "get_two_factor_method",
+    method: ::http::Method::GET,
+    path: "/v2/twofactorauth/method/current/",
+    tag: "Two-Factor Auth",
+    summary: "Get the active 2FA method",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `POST /v2/twofactorauth/method/`: Change the 2FA method
+pub static CHANGE_TWO_FACTOR_METHOD: Operation = Operation {
+    id: OperationId::ChangeTwoFactorMethod,
+    name: "change_two_factor_method",
+    method: ::http::Method::POST,
+    path: "/v2/twofactorauth/method/",
+    tag: "Two-Factor Auth",
+    summary: "Change the 2FA method",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `POST /v2/twofactorauth/method/{id}/activate/`: Activate a 2FA method
+pub static ACTIVATE_TWO_FACTOR_METHOD: Operation = Operation {
+    id: OperationId::ActivateTwoFactorMethod,
+    name: "activate_two_factor_method",
+    method: ::http::Method::POST,
+    path: "/v2/twofactorauth/method/{id}/activate/",
+    tag: "Two-Factor Auth",
+    summary: "Activate a 2FA method",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: true,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `POST /v2/twofactorauth/codeauth/`: Enter the 2FA code
+pub static SUBMIT_TWO_FACTOR_CODE: Operation = Operation {
+    id: OperationId::SubmitTwoFactorCode,
+    name: "submit_two_factor_code",
+    method: ::http::Method::POST,
+    path: "/v2/twofactorauth/codeauth/",
+    tag: "Two-Factor Auth",
+    summary: "Enter the 2FA code",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: true,
+    response: ResponseKind::Empty,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `POST /v2/twofactorauth/email/resend/`: Resend the 2FA email
+pub static RESEND_TWO_FACTOR_EMAIL: Operation = Operation {
+    id: OperationId::ResendTwoFactorEmail,
+    name: "resend_two_factor_email",
+    method: ::http::Method::POST,
+    path: "/v2/twofactorauth/email/resend/",
+    tag: "Two-Factor Auth",
+    summary: "Resend the 2FA email",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/idverification/`: Get the ID verification
+pub static GET_ID_VERIFICATION: Operation = Operation {
+    id: OperationId::GetIdVerification,
+    name: "get_id_verification",
+    method: ::http::Method::GET,
+    path: "/v2/idverification/",
+    tag: "ID Verification",
+    summary: "Get the ID verification",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `POST /v2/idverification/start/`: Start an ID verification
+pub static START_ID_VERIFICATION: Operation = Operation {
+    id: OperationId::StartIdVerification,
+    name: "start_id_verification",
+    method: ::http::Method::POST,
+    path: "/v2/idverification/start/",
+    tag: "ID Verification",
+    summary: "Start an ID verification",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `POST /v2/idverification/complete/`: Complete an ID verification
+pub static COMPLETE_ID_VERIFICATION: Operation = Operation {
+    id: OperationId::CompleteIdVerification,
+    name: "complete_id_verification",
+    method: ::http::Method::POST,
+    path: "/v2/idverification/complete/",
+    tag: "ID Verification",
+    summary: "Complete an ID verification",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: false,
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
     query_params: &[],
 };
 /// The parameters of `register` (`POST /v2/register/`): Register a local account
@@ -2984,6 +3534,8 @@ pub struct ListIpAuthorizations {
     pub page_size: ::std::option::Option<i64>,
     /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
     pub plan_id: ::std::option::Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
 }
 impl ListIpAuthorizations {
     /// The parameters, with every required one given and the others unset.
@@ -2993,6 +3545,7 @@ impl ListIpAuthorizations {
             page: Default::default(),
             page_size: Default::default(),
             plan_id: Default::default(),
+            subuser: Default::default(),
         }
     }
     /// Sets `page`.
@@ -3008,6 +3561,11 @@ impl ListIpAuthorizations {
     /// Sets `plan_id`.
     pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
         self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
         self
     }
 }
@@ -3030,7 +3588,7 @@ impl Endpoint for ListIpAuthorizations {
         }
     }
     fn subuser(&self) -> ::std::option::Option<i64> {
-        None
+        self.subuser
     }
     fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
         Ok(Self {
@@ -3054,6 +3612,11 @@ impl Endpoint for ListIpAuthorizations {
                 .query("plan_id")
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
                 .transpose()?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
+                .transpose()?,
         })
     }
 }
@@ -3075,6 +3638,8 @@ impl crate::endpoint::PageNumbered for ListIpAuthorizations {
 pub struct CreateIpAuthorization {
     /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
     pub plan_id: ::std::option::Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
 }
 impl CreateIpAuthorization {
     /// The parameters, with every required one given and the others unset.
@@ -3082,11 +3647,17 @@ impl CreateIpAuthorization {
     pub fn new() -> Self {
         Self {
             plan_id: Default::default(),
+            subuser: Default::default(),
         }
     }
     /// Sets `plan_id`.
     pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
         self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
         self
     }
 }
@@ -3103,13 +3674,18 @@ impl Endpoint for CreateIpAuthorization {
         }
     }
     fn subuser(&self) -> ::std::option::Option<i64> {
-        None
+        self.subuser
     }
     fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
         Ok(Self {
             plan_id: raw
                 .query("plan_id")
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
                 .transpose()?,
         })
     }
@@ -3142,6 +3718,8 @@ pub struct GetIpAuthorization {
     pub id: i64,
     /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
     pub plan_id: ::std::option::Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
 }
 impl GetIpAuthorization {
     /// The parameters, with every required one given and the others unset.
@@ -3150,11 +3728,17 @@ impl GetIpAuthorization {
         Self {
             id: id.into(),
             plan_id: Default::default(),
+            subuser: Default::default(),
         }
     }
     /// Sets `plan_id`.
     pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
         self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
         self
     }
 }
@@ -3173,7 +3757,7 @@ impl Endpoint for GetIpAuthorization {
         }
     }
     fn subuser(&self) -> ::std::option::Option<i64> {
-        None
+        self.subuser
     }
     fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
         Ok(Self {
@@ -3187,6 +3771,11 @@ impl Endpoint for GetIpAuthorization {
                 .query("plan_id")
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
                 .transpose()?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
+                .transpose()?,
         })
     }
 }
@@ -3197,6 +3786,8 @@ pub struct DeleteIpAuthorization {
     pub id: i64,
     /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
     pub plan_id: ::std::option::Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
 }
 impl DeleteIpAuthorization {
     /// The parameters, with every required one given and the others unset.
@@ -3205,11 +3796,17 @@ impl DeleteIpAuthorization {
         Self {
             id: id.into(),
             plan_id: Default::default(),
+            subuser: Default::default(),
         }
     }
     /// Sets `plan_id`.
     pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
         self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
         self
     }
 }
@@ -3228,7 +3825,7 @@ impl Endpoint for DeleteIpAuthorization {
         }
     }
     fn subuser(&self) -> ::std::option::Option<i64> {
-        None
+        self.subuser
     }
     fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
         Ok(Self {
@@ -3241,6 +3838,11 @@ impl Endpoint for DeleteIpAuthorization {
             plan_id: raw
                 .query("plan_id")
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
                 .transpose()?,
         })
     }
@@ -4350,5 +4952,869 @@ impl Endpoint for UpdateApiKey {
                     .transpose()?,
             )?,
         })
+    }
+}
+/// The parameters of `list_subusers` (`GET /v2/subuser/`): List sub-users
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListSubusers {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl ListSubusers {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListSubusers {
+    const OPERATION: &'static Operation = &LIST_SUBUSERS;
+    type Body = ();
+    type Response = crate::types::SubuserPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subuser/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListSubusers {
+    type Item = crate::types::Subuser;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `create_subuser` (`POST /v2/subuser/`): Create a sub-user
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateSubuser {
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl CreateSubuser {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for CreateSubuser {
+    const OPERATION: &'static Operation = &CREATE_SUBUSER;
+    type Body = crate::types::SubuserCreateRequest;
+    type Response = crate::types::Subuser;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subuser/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `get_subuser` (`GET /v2/subuser/{id}/`): Get a sub-user
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetSubuser {
+    /// The sub-user's ID. (`id`, path, required)
+    pub id: i64,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl GetSubuser {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self {
+            id: id.into(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for GetSubuser {
+    const OPERATION: &'static Operation = &GET_SUBUSER;
+    type Body = ();
+    type Response = crate::types::Subuser;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subuser/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `delete_subuser` (`DELETE /v2/subuser/{id}/`): Delete a sub-user
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteSubuser {
+    /// The sub-user's ID. (`id`, path, required)
+    pub id: i64,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl DeleteSubuser {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self {
+            id: id.into(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for DeleteSubuser {
+    const OPERATION: &'static Operation = &DELETE_SUBUSER;
+    type Body = ();
+    type Response = ();
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subuser/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `update_subuser` (`PATCH /v2/subuser/{id}/`): Update a sub-user
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateSubuser {
+    /// The sub-user's ID. (`id`, path, required)
+    pub id: i64,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl UpdateSubuser {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self {
+            id: id.into(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for UpdateSubuser {
+    const OPERATION: &'static Operation = &UPDATE_SUBUSER;
+    type Body = crate::types::SubuserUpdateRequest;
+    type Response = crate::types::Subuser;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subuser/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `refresh_subuser_proxy_list` (`POST /v2/subuser/{id}/refresh/`): Refresh a sub-user's proxy list
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshSubuserProxyList {
+    /// The sub-user's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl RefreshSubuserProxyList {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for RefreshSubuserProxyList {
+    const OPERATION: &'static Operation = &REFRESH_SUBUSER_PROXY_LIST;
+    type Body = ();
+    type Response = crate::types::Subuser;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subuser/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/refresh/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `get_profile` (`GET /v2/profile/`): Get the user profile
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetProfile;
+impl Endpoint for GetProfile {
+    const OPERATION: &'static Operation = &GET_PROFILE;
+    type Body = ();
+    type Response = crate::types::Profile;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/profile/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `update_profile` (`PATCH /v2/profile/`): Update the user profile
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct UpdateProfile;
+impl Endpoint for UpdateProfile {
+    const OPERATION: &'static Operation = &UPDATE_PROFILE;
+    type Body = crate::types::ProfileUpdateRequest;
+    type Response = crate::types::Profile;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/profile/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_profile_preferences` (`GET /v2/profile/preferences/`): Get the user preferences
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetProfilePreferences;
+impl Endpoint for GetProfilePreferences {
+    const OPERATION: &'static Operation = &GET_PROFILE_PREFERENCES;
+    type Body = ();
+    type Response = crate::types::ProfilePreferences;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/profile/preferences/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `update_profile_preferences` (`PATCH /v2/profile/preferences/`): Update the user preferences
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct UpdateProfilePreferences;
+impl Endpoint for UpdateProfilePreferences {
+    const OPERATION: &'static Operation = &UPDATE_PROFILE_PREFERENCES;
+    type Body = crate::types::ProfilePreferencesUpdateRequest;
+    type Response = crate::types::ProfilePreferences;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/profile/preferences/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `list_notifications` (`GET /v2/notification/`): List notifications
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListNotifications {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// `true`: only notifications not dismissed; `false`: only dismissed ones. (`dismissed_at__isnull`, query)
+    pub dismissed_at_isnull: ::std::option::Option<bool>,
+    /// Only notifications of this type, e.g. `reminder_to_use_proxy`. (`type`, query)
+    pub type_: ::std::option::Option<::std::string::String>,
+    /// Fields to sort by, comma-separated (`id`, `created_at`, `dismissed_at`); a leading minus sorts descending. Default `-created_at`. (`ordering`, query)
+    pub ordering: ::std::vec::Vec<crate::OrderBy>,
+}
+impl ListNotifications {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+            dismissed_at_isnull: Default::default(),
+            type_: Default::default(),
+            ordering: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+    /// Sets `dismissed_at__isnull`.
+    pub fn dismissed_at_isnull(mut self, value: impl Into<bool>) -> Self {
+        self.dismissed_at_isnull = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets `ordering`.
+    pub fn ordering<T: Into<crate::OrderBy>>(
+        mut self,
+        values: impl IntoIterator<Item = T>,
+    ) -> Self {
+        self.ordering = values.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl Endpoint for ListNotifications {
+    const OPERATION: &'static Operation = &LIST_NOTIFICATIONS;
+    type Body = ();
+    type Response = crate::types::NotificationPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/notification/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+        if let Some(v) = &self.dismissed_at_isnull {
+            query.pair("dismissed_at__isnull", v);
+        }
+        if let Some(v) = &self.type_ {
+            query.pair("type", v);
+        }
+        query.list("ordering", &self.ordering);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+            dismissed_at_isnull: raw
+                .query("dismissed_at__isnull")
+                .map(|v| (crate::endpoint::parse::boolean)("dismissed_at__isnull", v))
+                .transpose()?,
+            type_: raw
+                .query("type")
+                .map(|v| (crate::endpoint::parse::text)("type", v))
+                .transpose()?,
+            ordering: raw
+                .query("ordering")
+                .map(|v| crate::endpoint::parse::list(
+                    "ordering",
+                    v,
+                    ",",
+                    None,
+                    |_: &str, v: &str| v.parse::<crate::OrderBy>(),
+                ))
+                .transpose()?
+                .unwrap_or_default(),
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListNotifications {
+    type Item = crate::types::Notification;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `get_notification` (`GET /v2/notification/{id}/`): Get a notification
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetNotification {
+    /// The notification's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl GetNotification {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for GetNotification {
+    const OPERATION: &'static Operation = &GET_NOTIFICATION;
+    type Body = ();
+    type Response = crate::types::Notification;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/notification/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `dismiss_notification` (`POST /v2/notification/{id}/dismiss/`): Dismiss a notification
+#[derive(Debug, Clone, PartialEq)]
+pub struct DismissNotification {
+    /// The notification's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl DismissNotification {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for DismissNotification {
+    const OPERATION: &'static Operation = &DISMISS_NOTIFICATION;
+    type Body = ();
+    type Response = crate::types::Notification;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/notification/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/dismiss/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `restore_notification` (`POST /v2/notification/{id}/restore/`): Restore a notification
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestoreNotification {
+    /// The notification's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl RestoreNotification {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for RestoreNotification {
+    const OPERATION: &'static Operation = &RESTORE_NOTIFICATION;
+    type Body = ();
+    type Response = crate::types::Notification;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/notification/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/restore/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `get_two_factor_method` (`GET /v2/twofactorauth/method/current/`): Get the active 2FA method
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetTwoFactorMethod;
+impl Endpoint for GetTwoFactorMethod {
+    const OPERATION: &'static Operation = &GET_TWO_FACTOR_METHOD;
+    type Body = ();
+    type Response = crate::types::TwoFactorMethod;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/twofactorauth/method/current/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `change_two_factor_method` (`POST /v2/twofactorauth/method/`): Change the 2FA method
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ChangeTwoFactorMethod;
+impl Endpoint for ChangeTwoFactorMethod {
+    const OPERATION: &'static Operation = &CHANGE_TWO_FACTOR_METHOD;
+    type Body = crate::types::TwoFactorMethodRequest;
+    type Response = crate::types::TwoFactorMethod;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/twofactorauth/method/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `activate_two_factor_method` (`POST /v2/twofactorauth/method/{id}/activate/`): Activate a 2FA method
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivateTwoFactorMethod {
+    /// The 2FA method's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl ActivateTwoFactorMethod {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for ActivateTwoFactorMethod {
+    const OPERATION: &'static Operation = &ACTIVATE_TWO_FACTOR_METHOD;
+    type Body = crate::types::TwoFactorActivateRequest;
+    type Response = crate::types::TwoFactorMethod;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/twofactorauth/method/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/activate/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `submit_two_factor_code` (`POST /v2/twofactorauth/codeauth/`): Enter the 2FA code
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SubmitTwoFactorCode;
+impl Endpoint for SubmitTwoFactorCode {
+    const OPERATION: &'static Operation = &SUBMIT_TWO_FACTOR_CODE;
+    type Body = crate::types::TwoFactorCodeRequest;
+    type Response = ();
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/twofactorauth/codeauth/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `resend_two_factor_email` (`POST /v2/twofactorauth/email/resend/`): Resend the 2FA email
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ResendTwoFactorEmail;
+impl Endpoint for ResendTwoFactorEmail {
+    const OPERATION: &'static Operation = &RESEND_TWO_FACTOR_EMAIL;
+    type Body = ();
+    type Response = crate::types::TwoFactorEmailResend;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/twofactorauth/email/resend/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_id_verification` (`GET /v2/idverification/`): Get the ID verification
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetIdVerification;
+impl Endpoint for GetIdVerification {
+    const OPERATION: &'static Operation = &GET_ID_VERIFICATION;
+    type Body = ();
+    type Response = crate::types::IdVerification;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/idverification/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `start_id_verification` (`POST /v2/idverification/start/`): Start an ID verification
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StartIdVerification;
+impl Endpoint for StartIdVerification {
+    const OPERATION: &'static Operation = &START_ID_VERIFICATION;
+    type Body = ();
+    type Response = crate::types::IdVerification;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/idverification/start/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `complete_id_verification` (`POST /v2/idverification/complete/`): Complete an ID verification
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CompleteIdVerification;
+impl Endpoint for CompleteIdVerification {
+    const OPERATION: &'static Operation = &COMPLETE_ID_VERIFICATION;
+    type Body = ();
+    type Response = crate::types::IdVerification;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/idverification/complete/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
     }
 }

@@ -572,6 +572,13 @@ pub struct ListIpAuthorizationsArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
+    #[arg(
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
+    )]
+    pub subuser: Option<i64>,
 }
 impl ListIpAuthorizationsArgs {
     /// The operation's parameters.
@@ -580,6 +587,7 @@ impl ListIpAuthorizationsArgs {
         params.page = self.page;
         params.page_size = self.page_size;
         params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
         params
     }
 }
@@ -593,12 +601,20 @@ pub struct CreateIpAuthorizationArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
+    #[arg(
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
+    )]
+    pub subuser: Option<i64>,
 }
 impl CreateIpAuthorizationArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::CreateIpAuthorization {
         let mut params = ::webshare::operations::CreateIpAuthorization::new();
         params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
         params
     }
 }
@@ -614,12 +630,20 @@ pub struct GetIpAuthorizationArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
+    #[arg(
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
+    )]
+    pub subuser: Option<i64>,
 }
 impl GetIpAuthorizationArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::GetIpAuthorization {
         let mut params = ::webshare::operations::GetIpAuthorization::new(self.id);
         params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
         params
     }
 }
@@ -635,12 +659,20 @@ pub struct DeleteIpAuthorizationArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
+    #[arg(
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
+    )]
+    pub subuser: Option<i64>,
 }
 impl DeleteIpAuthorizationArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::DeleteIpAuthorization {
         let mut params = ::webshare::operations::DeleteIpAuthorization::new(self.id);
         params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
         params
     }
 }
@@ -1069,6 +1101,236 @@ impl UpdateApiKeyArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::UpdateApiKey {
         let params = ::webshare::operations::UpdateApiKey::new(self.id);
+        params
+    }
+}
+/// The parameters of `list_subusers` (GET /v2/subuser/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListSubusersArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+    #[arg(
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
+    )]
+    pub plan_id: Option<i64>,
+}
+impl ListSubusersArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListSubusers {
+        let mut params = ::webshare::operations::ListSubusers::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `create_subuser` (POST /v2/subuser/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CreateSubuserArgs {
+    #[arg(
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
+    )]
+    pub plan_id: Option<i64>,
+}
+impl CreateSubuserArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::CreateSubuser {
+        let mut params = ::webshare::operations::CreateSubuser::new();
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `get_subuser` (GET /v2/subuser/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetSubuserArgs {
+    #[arg(value_name = "ID", help = "The sub-user's ID.")]
+    pub id: i64,
+    #[arg(
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
+    )]
+    pub plan_id: Option<i64>,
+}
+impl GetSubuserArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetSubuser {
+        let mut params = ::webshare::operations::GetSubuser::new(self.id);
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `delete_subuser` (DELETE /v2/subuser/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DeleteSubuserArgs {
+    #[arg(value_name = "ID", help = "The sub-user's ID.")]
+    pub id: i64,
+    #[arg(
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
+    )]
+    pub plan_id: Option<i64>,
+}
+impl DeleteSubuserArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::DeleteSubuser {
+        let mut params = ::webshare::operations::DeleteSubuser::new(self.id);
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `update_subuser` (PATCH /v2/subuser/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdateSubuserArgs {
+    #[arg(value_name = "ID", help = "The sub-user's ID.")]
+    pub id: i64,
+    #[arg(
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
+    )]
+    pub plan_id: Option<i64>,
+}
+impl UpdateSubuserArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdateSubuser {
+        let mut params = ::webshare::operations::UpdateSubuser::new(self.id);
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `refresh_subuser_proxy_list` (POST /v2/subuser/{id}/refresh/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct RefreshSubuserProxyListArgs {
+    #[arg(value_name = "ID", help = "The sub-user's ID.")]
+    pub id: i64,
+}
+impl RefreshSubuserProxyListArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::RefreshSubuserProxyList {
+        let params = ::webshare::operations::RefreshSubuserProxyList::new(self.id);
+        params
+    }
+}
+/// The parameters of `list_notifications` (GET /v2/notification/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListNotificationsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+    #[arg(
+        long = "dismissed-at-isnull",
+        value_name = "DISMISSED_AT_ISNULL",
+        help = "`true`: only notifications not dismissed; `false`: only dismissed ones.",
+        value_parser = ::clap::value_parser!(bool),
+        action = ::clap::ArgAction::Set
+    )]
+    pub dismissed_at_isnull: Option<bool>,
+    #[arg(
+        long = "type",
+        value_name = "TYPE",
+        help = "Only notifications of this type, e.g. `reminder_to_use_proxy`."
+    )]
+    pub type_: Option<::std::string::String>,
+    #[arg(
+        long = "ordering",
+        value_name = "ORDERING",
+        help = "Fields to sort by, comma-separated (`id`, `created_at`, `dismissed_at`); a leading minus sorts descending. Default `-created_at`.",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub ordering: Vec<::webshare::OrderBy>,
+}
+impl ListNotificationsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListNotifications {
+        let mut params = ::webshare::operations::ListNotifications::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params.dismissed_at_isnull = self.dismissed_at_isnull;
+        params.type_ = self.type_;
+        params.ordering = self.ordering;
+        params
+    }
+}
+/// The parameters of `get_notification` (GET /v2/notification/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetNotificationArgs {
+    #[arg(value_name = "ID", help = "The notification's ID.")]
+    pub id: i64,
+}
+impl GetNotificationArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetNotification {
+        let params = ::webshare::operations::GetNotification::new(self.id);
+        params
+    }
+}
+/// The parameters of `dismiss_notification` (POST /v2/notification/{id}/dismiss/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DismissNotificationArgs {
+    #[arg(value_name = "ID", help = "The notification's ID.")]
+    pub id: i64,
+}
+impl DismissNotificationArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::DismissNotification {
+        let params = ::webshare::operations::DismissNotification::new(self.id);
+        params
+    }
+}
+/// The parameters of `restore_notification` (POST /v2/notification/{id}/restore/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct RestoreNotificationArgs {
+    #[arg(value_name = "ID", help = "The notification's ID.")]
+    pub id: i64,
+}
+impl RestoreNotificationArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::RestoreNotification {
+        let params = ::webshare::operations::RestoreNotification::new(self.id);
+        params
+    }
+}
+/// The parameters of `activate_two_factor_method` (POST /v2/twofactorauth/method/{id}/activate/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ActivateTwoFactorMethodArgs {
+    #[arg(value_name = "ID", help = "The 2FA method's ID.")]
+    pub id: i64,
+}
+impl ActivateTwoFactorMethodArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ActivateTwoFactorMethod {
+        let params = ::webshare::operations::ActivateTwoFactorMethod::new(self.id);
         params
     }
 }

@@ -15,6 +15,15 @@ pub struct Caller(pub Option<(UserId, String)>);
 /// A caller that must be authenticated.
 pub struct User(pub UserId, pub String);
 
+/// An authenticated caller whose login token may still wait for its two-factor code (`pending`): what
+/// the two-factor code and resend operations, and logout, take. Everywhere else such a token is a 403
+/// `2fa_needed`.
+pub struct LoginToken {
+    pub user: UserId,
+    pub token: String,
+    pub pending: bool,
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Caller
 where
     Shared: FromRef<S>,
@@ -22,33 +31,69 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Some(header) = parts.headers.get(AUTHORIZATION) else {
-            return Ok(Self(None));
-        };
-        let header = header.to_str().map_err(|_| ApiError::invalid_token())?;
-        let mut words = header.split_whitespace();
-        match (words.next(), words.next(), words.next()) {
-            (Some(keyword), Some(token), None) if keyword.eq_ignore_ascii_case("token") => {
-                let app = Shared::from_ref(state);
-                let data = app.data.lock().unwrap_or_else(|e| e.into_inner());
-                let user = data
-                    .tokens
-                    .get(token)
-                    .or_else(|| data.api_keys.get(token))
-                    .copied();
-                match user.and_then(|user| data.users.get(&user).map(|account| (user, account))) {
-                    // A deleted account's tokens still identify it, and get 403 account_deleted.
-                    Some((_, account)) if account.deleted => Err(crate::routes::account_deleted()),
-                    Some((user, _)) => Ok(Self(Some((user, token.to_owned())))),
-                    None => Err(ApiError::invalid_token()),
-                }
-            }
-            (Some(keyword), _, _) if keyword.eq_ignore_ascii_case("token") => {
-                Err(ApiError::invalid_token())
-            }
-            // Another scheme (e.g. `Bearer`) is not this API's: the request is simply unauthenticated.
-            _ => Ok(Self(None)),
+        match resolve(parts, state)? {
+            Some(LoginToken { pending: true, .. }) => Err(two_factor_needed()),
+            Some(LoginToken { user, token, .. }) => Ok(Self(Some((user, token)))),
+            None => Ok(Self(None)),
         }
+    }
+}
+
+/// The 403 of a login token that waits for its two-factor code.
+pub(crate) fn two_factor_needed() -> ApiError {
+    ApiError::detail(
+        axum::http::StatusCode::FORBIDDEN,
+        "Two factor authentication is needed.",
+        "2fa_needed",
+    )
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for LoginToken
+where
+    Shared: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        resolve(parts, state)?.ok_or_else(ApiError::not_authenticated)
+    }
+}
+
+/// The account and token of the `Authorization` header, if one was sent.
+fn resolve<S>(parts: &Parts, state: &S) -> Result<Option<LoginToken>, ApiError>
+where
+    Shared: FromRef<S>,
+{
+    let Some(header) = parts.headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let header = header.to_str().map_err(|_| ApiError::invalid_token())?;
+    let mut words = header.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some(keyword), Some(token), None) if keyword.eq_ignore_ascii_case("token") => {
+            let app = Shared::from_ref(state);
+            let data = app.data.lock().unwrap_or_else(|e| e.into_inner());
+            let user = data
+                .tokens
+                .get(token)
+                .or_else(|| data.api_keys.get(token))
+                .copied();
+            match user.and_then(|user| data.users.get(&user).map(|account| (user, account))) {
+                // A deleted account's tokens still identify it, and get 403 account_deleted.
+                Some((_, account)) if account.deleted => Err(crate::routes::account_deleted()),
+                Some((user, _)) => Ok(Some(LoginToken {
+                    user,
+                    token: token.to_owned(),
+                    pending: data.two_factor_pending.get(token).is_some(),
+                })),
+                None => Err(ApiError::invalid_token()),
+            }
+        }
+        (Some(keyword), _, _) if keyword.eq_ignore_ascii_case("token") => {
+            Err(ApiError::invalid_token())
+        }
+        // Another scheme (e.g. `Bearer`) is not this API's: the request is simply unauthenticated.
+        _ => Ok(None),
     }
 }
 

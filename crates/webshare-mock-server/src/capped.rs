@@ -56,6 +56,14 @@ impl<K: Eq + Hash + Clone, V> Capped<K, V> {
         self.entries.get(key).map(|(_, value)| value)
     }
 
+    pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.entries.get_mut(key).map(|(_, value)| value)
+    }
+
     pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,

@@ -34,6 +34,7 @@
 
 #![deny(missing_docs)]
 
+mod account_state;
 mod auth;
 mod capped;
 mod error;
@@ -46,6 +47,7 @@ mod replacement;
 mod routes;
 mod serve;
 mod state;
+pub mod totp;
 mod validate;
 
 use std::net::SocketAddr;
@@ -284,9 +286,51 @@ impl MockServer {
         code
     }
 
-    /// Makes sign-ins to the account of `email` answer 403 `2fa_needed` (or stop doing so). Returns
-    /// whether such an account exists.
+    /// Turns two-factor authentication by email code on for the account of `email` (as
+    /// `POST twofactorauth/method/` with `email_code` does), or off (every method removed): new login
+    /// tokens then wait for the emailed code. Returns whether such an account exists.
     pub fn require_two_factor(&self, email: &str, required: bool) -> bool {
+        let mut data = self.lock();
+        let Some(user) = data.user_by_email(email) else {
+            return false;
+        };
+        data.next_two_factor_id += 1;
+        let id = data.next_two_factor_id;
+        let Some(account) = data.users.get_mut(&user) else {
+            return false;
+        };
+        account.two_factor.clear();
+        if required {
+            let now = state::now();
+            account.two_factor.push(account_state::TwoFactorMethod {
+                id,
+                kind: webshare_api::types::TwoFactorMethodType::EmailCode,
+                active: true,
+                secret: None,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+        true
+    }
+
+    /// Adds a notification to the account of `email`, as the service would (e.g. `question_is_added`,
+    /// not dismissable); returns its id.
+    pub fn notify(
+        &self,
+        email: &str,
+        kind: &str,
+        context: serde_json::Map<String, serde_json::Value>,
+        is_dismissable: bool,
+    ) -> Option<i64> {
+        let mut data = self.lock();
+        let user = data.user_by_email(email)?;
+        data.notify(user, kind, context, is_dismissable, state::now())
+    }
+
+    /// Asks the account of `email` for an ID verification (state `requested`), as reaching a payout
+    /// threshold would. Returns whether such an account exists.
+    pub fn request_id_verification(&self, email: &str) -> bool {
         let mut data = self.lock();
         let Some(account) = data
             .user_by_email(email)
@@ -294,7 +338,30 @@ impl MockServer {
         else {
             return false;
         };
-        account.two_factor_required = required;
+        let v = &mut account.id_verification;
+        if v.state == account_state::IdState::NotRequired {
+            v.state = account_state::IdState::Requested;
+            v.updated_at = state::now();
+        }
+        true
+    }
+
+    /// Stands for the user going through Stripe's ID verification flow in a browser with the pending
+    /// verification of the account of `email`: `passes` says whether the document is accepted. Returns
+    /// whether there was a pending verification.
+    pub fn finish_id_verification(&self, email: &str, passes: bool) -> bool {
+        let mut data = self.lock();
+        let Some(account) = data
+            .user_by_email(email)
+            .and_then(|user| data.users.get_mut(&user))
+        else {
+            return false;
+        };
+        let v = &mut account.id_verification;
+        if v.state != account_state::IdState::Pending {
+            return false;
+        }
+        v.stripe_outcome = Some(passes);
         true
     }
 

@@ -478,7 +478,8 @@ impl ProxyScope {
                 address: format!(
                     "10.{}.{}.{}",
                     (self.seed + 200) % 250 + 1,
-                    (i / 250) % 256,
+                    // Each rebuild (a refresh) moves to other addresses.
+                    (i / 250 + self.generation as usize * 16) % 256,
                     i % 250 + 1
                 ),
                 port: 10_000 + (i % 50_000) as i64,

@@ -7,6 +7,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use webshare_api::Secret;
 
+use crate::account_state::{
+    IdVerification, MAX_NOTIFICATIONS, Notification, PendingTwoFactor, Profile, TwoFactorMethod,
+};
 use crate::capped::Capped;
 use crate::error::ApiError;
 use crate::plan::{MockPlan, Terms};
@@ -22,6 +25,8 @@ pub enum EmailKind {
     PasswordReset,
     /// Carries a `confirmation_code` for `POST changeemail/complete/`; sent to the new address.
     EmailChange,
+    /// Carries the two-factor `code` of a login token, for `POST twofactorauth/codeauth/`.
+    TwoFactor,
 }
 
 /// An email the service would have sent.
@@ -61,7 +66,6 @@ pub(crate) struct User {
     /// The social provider linked to the account, if any.
     pub social_provider: Option<String>,
     pub deleted: bool,
-    pub two_factor_required: bool,
     pub email_is_verified: bool,
     pub last_activation_email: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -74,6 +78,13 @@ pub(crate) struct User {
     pub api_keys: Vec<ApiKey>,
     /// The active plan's proxies, download token, IP authorizations, activity and replacements.
     pub proxy: ProxyScope,
+    pub profile: Profile,
+    /// Oldest first (at most [`MAX_NOTIFICATIONS`](crate::account_state::MAX_NOTIFICATIONS)).
+    pub notifications: Vec<Notification>,
+    /// Two-factor methods, oldest first; at most one active. None to start with (a mock decision: the
+    /// documentation says email codes are on by default, which would make every login need a code).
+    pub two_factor: Vec<TwoFactorMethod>,
+    pub id_verification: IdVerification,
 }
 
 /// The most API keys an account keeps (a mock decision: the documentation names no limit).
@@ -109,17 +120,30 @@ impl ApiKey {
 }
 
 impl User {
+    /// The active two-factor method, if two-factor authentication is on.
+    pub fn active_two_factor(&self) -> Option<&TwoFactorMethod> {
+        self.two_factor.iter().find(|m| m.active)
+    }
+
     /// The plan the account's proxies come from.
     pub fn active_plan(&self) -> Option<&MockPlan> {
         self.plans.iter().find(|p| p.id == self.plan_id)
     }
 }
 
-/// A sub-user of an account, with a proxy list of its own.
+/// A sub-user of an account, with limits and a proxy list of its own.
 #[derive(Debug)]
 pub(crate) struct Subuser {
     pub owner: UserId,
     pub proxy: ProxyScope,
+    pub label: String,
+    /// The custom proxy list's countries and counts; `None`: no custom list.
+    pub proxy_countries: Option<BTreeMap<String, i64>>,
+    pub proxy_limit: f64,
+    pub max_thread_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub bandwidth_use_start_date: DateTime<Utc>,
 }
 
 /// How much of a proxy world a new plan gets.
@@ -152,6 +176,10 @@ pub(crate) struct Data {
     pub next_plan_id: i64,
     pub next_transaction_id: i64,
     pub next_api_key_id: i64,
+    pub next_notification_id: i64,
+    pub next_two_factor_id: i64,
+    /// Login tokens waiting for their two-factor code, by token.
+    pub two_factor_pending: Capped<String, PendingTwoFactor>,
     /// Every account's API keys, by key.
     pub api_keys: HashMap<String, UserId>,
     /// Accounts with a replacement still to carry out (see [`Data::settle`]).
@@ -191,6 +219,9 @@ impl Data {
             next_plan_id: 1_000_000_000,
             next_transaction_id: 0,
             next_api_key_id: 0,
+            next_notification_id: 0,
+            next_two_factor_id: 0,
+            two_factor_pending: Capped::new(limits.tokens),
             api_keys: HashMap::new(),
             pending_replacements: BTreeSet::new(),
             subusers: HashMap::new(),
@@ -229,6 +260,9 @@ impl Data {
             self.by_email.remove(&email);
         }
         self.tokens.retain(|_, owner| *owner != user);
+        let tokens = &self.tokens;
+        self.two_factor_pending
+            .retain(|token, _| tokens.get(token).is_some());
         self.api_keys.retain(|_, owner| *owner != user);
         self.activation_codes.retain(|_, owner| *owner != user);
         self.reset_codes.retain(|_, owner| *owner != user);
@@ -273,7 +307,6 @@ impl Data {
                 password: password.map(Secret::new),
                 social_provider: None,
                 deleted: false,
-                two_factor_required: false,
                 email_is_verified: false,
                 last_activation_email: None,
                 created_at: now,
@@ -282,10 +315,57 @@ impl Data {
                 plans: vec![plan],
                 api_keys: Vec::new(),
                 proxy,
+                profile: Profile::new(random_token()[..32].to_owned(), now),
+                notifications: Vec::new(),
+                two_factor: Vec::new(),
+                id_verification: IdVerification::new(now),
             },
+        );
+        let plan = 1000 + id as i64;
+        self.notify(
+            id,
+            "reminder_to_use_proxy",
+            serde_json::Map::new(),
+            true,
+            now,
+        );
+        let mut context = serde_json::Map::new();
+        context.insert("plan".into(), plan.into());
+        self.notify(
+            id,
+            "too_much_bandwidth_too_little_proxies",
+            context,
+            true,
+            now,
         );
         self.by_email.insert(normalize_email(email), id);
         id
+    }
+
+    /// A new notification of `user` (nothing if `user` is gone); its id.
+    pub fn notify(
+        &mut self,
+        user: UserId,
+        kind: &str,
+        context: serde_json::Map<String, serde_json::Value>,
+        is_dismissable: bool,
+        now: DateTime<Utc>,
+    ) -> Option<i64> {
+        let account = self.users.get_mut(&user)?;
+        self.next_notification_id += 1;
+        if account.notifications.len() >= MAX_NOTIFICATIONS {
+            account.notifications.remove(0);
+        }
+        account.notifications.push(Notification {
+            id: self.next_notification_id,
+            kind: kind.to_owned(),
+            is_dismissable,
+            context,
+            created_at: now,
+            updated_at: now,
+            dismissed_at: None,
+        });
+        Some(self.next_notification_id)
     }
 
     /// A new sub-user of `owner`, with a proxy list of its own (a tenth of a plan's).
@@ -298,14 +378,32 @@ impl Data {
             self.sizes.activity_per_plan.div_ceil(10),
             now,
         );
-        self.subusers.insert(id, Subuser { owner, proxy });
+        self.subusers.insert(
+            id,
+            Subuser {
+                owner,
+                proxy,
+                label: format!("sub-user {id}"),
+                proxy_countries: None,
+                proxy_limit: 0.0,
+                max_thread_count: 500,
+                created_at: now,
+                updated_at: now,
+                bandwidth_use_start_date: now,
+            },
+        );
         id
+    }
+
+    /// The id of a new IP authorization (of any account or sub-user).
+    pub fn new_ip_authorization_id(&mut self) -> i64 {
+        self.next_ip_authorization_id += 1;
+        self.next_ip_authorization_id
     }
 
     /// A new IP authorization of `user`'s plan.
     pub fn authorize_ip(&mut self, user: UserId, ip_address: &str, now: DateTime<Utc>) -> i64 {
-        self.next_ip_authorization_id += 1;
-        let id = self.next_ip_authorization_id;
+        let id = self.new_ip_authorization_id();
         if let Some(account) = self.users.get_mut(&user) {
             account.proxy.ip_authorizations.push(IpAuthorization {
                 id,
@@ -340,6 +438,51 @@ impl Data {
         let token = random_token();
         self.tokens.insert(token.clone(), user);
         Secret::new(token)
+    }
+
+    /// A new login token for `user`: with two-factor on, it waits for its code (emailed now, for the email
+    /// method) and answers 403 `2fa_needed` until then.
+    pub fn issue_login_token(&mut self, user: UserId, now: DateTime<Utc>) -> Secret {
+        let token = self.issue_token(user);
+        if let Some(account) = self.users.get_mut(&user) {
+            account.profile.last_login = Some(now);
+            if let Some(method) = account.active_two_factor() {
+                let email = method.kind == webshare_api::types::TwoFactorMethodType::EmailCode;
+                let evicted = self.two_factor_pending.insert(
+                    token.expose().to_owned(),
+                    PendingTwoFactor {
+                        emailed_code: None,
+                        failures: 0,
+                    },
+                );
+                // A token must never outlive its pending mark: that would skip its second factor.
+                for (stale, _) in evicted {
+                    self.tokens.remove(&stale);
+                }
+                if email {
+                    self.email_two_factor_code(user, token.expose(), now);
+                }
+            }
+        }
+        token
+    }
+
+    /// Emails a new two-factor code for the pending login `token` of `user`, replacing the last one.
+    pub fn email_two_factor_code(&mut self, user: UserId, token: &str, now: DateTime<Utc>) {
+        let Some(to) = self.users.get(&user).map(|account| account.email.clone()) else {
+            return;
+        };
+        let Some(pending) = self.two_factor_pending.get_mut(token) else {
+            return;
+        };
+        let code = six_digits();
+        pending.emailed_code = Some(Secret::new(code.clone()));
+        self.post(Email {
+            to,
+            kind: EmailKind::TwoFactor,
+            token: Secret::new(code),
+            sent_at: now,
+        });
     }
 
     /// Revokes every API token of `user` except `keep`.
@@ -387,15 +530,20 @@ impl Data {
                 (new_email.to_owned(), EmailKind::EmailChange)
             }
         };
-        while self.outbox.len() >= self.limits.outbox {
-            self.outbox.pop_front();
-        }
-        self.outbox.push_back(Email {
+        self.post(Email {
             to,
             kind,
             token: Secret::new(code),
             sent_at: now,
         });
+    }
+
+    /// Puts `email` in the outbox, dropping the oldest beyond its limit.
+    fn post(&mut self, email: Email) {
+        while self.outbox.len() >= self.limits.outbox {
+            self.outbox.pop_front();
+        }
+        self.outbox.push_back(email);
     }
 }
 
@@ -407,6 +555,13 @@ pub(crate) fn now() -> DateTime<Utc> {
 /// Emails are case-insensitive for lookup, as the real service treats them.
 fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
+}
+
+/// A 6-digit code (as Webshare's 2FA emails carry) from the OS's random source.
+fn six_digits() -> String {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).expect("the OS random source is available");
+    format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000)
 }
 
 /// 40 hex characters from the OS's random source, the shape of Webshare's tokens.

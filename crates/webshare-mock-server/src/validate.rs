@@ -93,6 +93,11 @@ impl<'a> Fields<'a> {
             .push((message.into(), code));
     }
 
+    /// Whether no field has an error yet.
+    pub fn has_no_errors(&self) -> bool {
+        self.errors.is_empty()
+    }
+
     /// Whether `field` has an error already.
     pub fn has_error(&self, field: &str) -> bool {
         self.errors.contains_key(field)

@@ -195,8 +195,11 @@ impl Error {
         }
     }
 
-    /// The 403 that asks for two-factor authentication (`2fa_needed`): log in through the dashboard, or
-    /// use a dashboard API key, which is not subject to 2FA.
+    /// The 403 that asks for two-factor authentication (`2fa_needed`): a login token of an account with
+    /// two-factor on, before its code. Submit the code (emailed, or from the app) with
+    /// [`TwoFactor::submit_code`](crate::TwoFactor::submit_code) on the same client and replay the
+    /// request, or sign in with [`Client::login_and_verify`](crate::Client::login_and_verify). API keys
+    /// are not subject to 2FA.
     pub fn is_two_factor_required(&self) -> bool {
         self.forbidden_code() == Some("2fa_needed")
     }
@@ -275,7 +278,7 @@ fn describe_fields(fields: &BTreeMap<String, Vec<FieldError>>, general: &[FieldE
 fn forbidden_advice(code: Option<&str>, detail: Option<&str>) -> String {
     let advice = match code {
         Some("2fa_needed") => {
-            "two-factor authentication is needed; use an API key from the dashboard"
+            "two-factor authentication is needed: submit the code sent for this login, or use an API key"
         }
         Some("account_deleted") => "the account is deleted",
         Some("api_key_not_allowed") => "API keys may not do this; use a login token",

@@ -72,11 +72,14 @@ mod email;
 mod error;
 #[cfg(test)]
 mod fuzz;
+mod id_verification;
 mod ip_authorizations;
 mod local;
+mod notifications;
 mod pagination;
 mod password;
 mod plans;
+mod profile;
 mod proxies;
 mod proxy_config;
 mod proxy_url;
@@ -86,7 +89,9 @@ mod request;
 mod retry;
 mod social;
 mod stats;
+mod subusers;
 mod token;
+mod two_factor;
 mod validate;
 
 pub use account::Account;
@@ -102,10 +107,13 @@ pub use download::{MAX_LINE_BYTES, ProxyLine};
 pub use download_tokens::DownloadTokens;
 pub use email::Email;
 pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error, FieldError, MAX_MESSAGE_CHARS};
+pub use id_verification::{IdVerificationState, IdVerifications};
 pub use ip_authorizations::IpAuthorizations;
 pub use local::{Registered, Registration};
+pub use notifications::Notifications;
 pub use password::Password;
 pub use plans::Plans;
+pub use profile::Profile;
 pub use proxies::Proxies;
 pub use proxy_config::ProxyConfig;
 pub use proxy_url::{BACKBONE_HOST, Backbone, ProxyEndpoint, ProxyScheme};
@@ -114,7 +122,9 @@ pub use replacements::{Polling, ReplacedProxyLine, Replacements, is_finished};
 pub use retry::RetryPolicy;
 pub use social::{Social, SocialProvider, SocialRegistration};
 pub use stats::Stats;
+pub use subusers::Subusers;
 pub use token::Token;
+pub use two_factor::{TotpDevice, TwoFactor};
 pub use webshare_api::Secret;
 /// The generated parameter structs of every operation (`ListProxies`, `DownloadProxyList`, ...), and
 /// the facts of each (method, path, token, retry safety, pagination, rate-limit class).

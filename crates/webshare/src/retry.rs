@@ -291,7 +291,8 @@ mod retried_operations {
     #[test]
     fn only_safe_operations_are_retried_by_default() {
         // Marked `x-webshare-retry-safe`: a second email at worst; a reset only replaces a download token
-        // nobody received; a config update sets the same fields again.
+        // nobody received; an update (PATCH) sets the same fields again; dismissing a dismissed
+        // notification, or restoring a restored one, changes nothing.
         let marked_safe = [
             "reset_password",
             "resend_activation",
@@ -299,6 +300,11 @@ mod retried_operations {
             "update_proxy_config",
             "update_plan",
             "update_api_key",
+            "update_subuser",
+            "update_profile",
+            "update_profile_preferences",
+            "dismiss_notification",
+            "restore_notification",
         ];
         for op in ALL {
             // HTTP's idempotent methods (the spec uses GET, PUT and DELETE of them).

@@ -65,7 +65,7 @@ async fn forbidden_codes_have_helpers() {
     assert!(err.is_two_factor_required() && !err.is_account_deleted());
     assert!(
         err.to_string()
-            .contains("use an API key from the dashboard"),
+            .contains("submit the code sent for this login"),
         "{err}"
     );
     let err = status_error(Fault::json(

@@ -436,22 +436,40 @@ async fn logout_revokes_only_the_token_used() {
 }
 
 #[tokio::test]
-async fn two_factor_answers_can_be_switched_on_per_account() {
+async fn two_factor_holds_new_login_tokens_until_their_emailed_code() {
     let server = MockServer::start().await;
     let (user, _) = register(&server).await;
     assert!(server.require_two_factor(EMAIL, true));
     assert!(!server.require_two_factor("nobody@example.com", true));
-    let err = anonymous(&server)
+    let token = anonymous(&server)
         .login(EMAIL, PASSWORD, "r")
         .await
-        .unwrap_err();
+        .unwrap();
+    let held = anonymous(&server).with_token(&token).unwrap();
+    let err = held.activation().status().await.unwrap_err();
     assert!(err.is_two_factor_required(), "{err:?}");
     assert!(
-        works(&user).await,
-        "existing tokens (API keys) are not subject to 2FA"
+        err.to_string().contains("submit the code"),
+        "the error says what to do: {err}"
     );
+    assert!(
+        works(&user).await,
+        "tokens issued before two-factor was on keep working"
+    );
+    let code = server
+        .last_email(EMAIL, EmailKind::TwoFactor)
+        .expect("the login emailed a code");
+    held.two_factor()
+        .submit_code(code.token.expose(), "r")
+        .await
+        .unwrap();
+    assert!(works(&held).await, "the same token works after its code");
     server.require_two_factor(EMAIL, false);
-    assert!(anonymous(&server).login(EMAIL, PASSWORD, "r").await.is_ok());
+    let token = anonymous(&server)
+        .login(EMAIL, PASSWORD, "r")
+        .await
+        .unwrap();
+    assert!(works(&anonymous(&server).with_token(&token).unwrap()).await);
 }
 
 #[tokio::test]

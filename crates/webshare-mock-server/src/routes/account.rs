@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 
 use super::{check_current_password, check_recaptcha, lock};
 use crate::Shared;
-use crate::auth::User;
+use crate::auth::{LoginToken, User};
 use crate::error::ApiError;
 use crate::state::{CodeFor, now};
 use crate::validate::{Fields, JsonObject};
@@ -87,7 +87,10 @@ pub(super) async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub(super) async fn logout(State(app): State<Shared>, User(_, token): User) -> StatusCode {
-    lock(&app).tokens.remove(&token);
+/// Logs out any token, a login token still waiting for its two-factor code too.
+pub(super) async fn logout(State(app): State<Shared>, caller: LoginToken) -> StatusCode {
+    let mut data = lock(&app);
+    data.tokens.remove(&caller.token);
+    data.two_factor_pending.remove(&caller.token);
     StatusCode::NO_CONTENT
 }

@@ -16,6 +16,7 @@ use crate::Shared;
 use crate::auth::User;
 use crate::error::ApiError;
 use crate::params::Params;
+use crate::proxy_state::IpAuthorization;
 use crate::state::now;
 use crate::validate::{Fields, JsonObject};
 
@@ -27,7 +28,7 @@ pub(super) async fn list(
     Params(q): Params<ListIpAuthorizations>,
 ) -> Result<Json<types::IpAuthorizationPage>, ApiError> {
     let mut data = lock(&app);
-    let scope = scope(&mut data, user, q.plan_id, None)?;
+    let scope = scope(&mut data, user, q.plan_id, q.subuser)?;
     let count = scope.ip_authorizations.len();
     let window = PageWindow::of(count, q.page, q.page_size, &headers, &uri)?;
     Ok(Json(types::IpAuthorizationPage {
@@ -62,7 +63,8 @@ pub(super) async fn create(
         .map(|ip| ip.to_string())
         .unwrap_or(address);
     let mut data = lock(&app);
-    let plan = scope(&mut data, user, q.plan_id, None)?;
+    let id = data.new_ip_authorization_id();
+    let plan = scope(&mut data, user, q.plan_id, q.subuser)?;
     if plan
         .ip_authorizations
         .iter()
@@ -74,14 +76,14 @@ pub(super) async fn create(
             "unique",
         ));
     }
-    let id = data.authorize_ip(user, &address, now());
-    let created = scope(&mut data, user, None, None)?
-        .ip_authorizations
-        .iter()
-        .find(|a| a.id == id)
-        .map(|a| a.to_type())
-        .ok_or_else(not_found)?;
-    Ok((StatusCode::CREATED, Json(created)))
+    let created = IpAuthorization {
+        id,
+        ip_address: address,
+        created_at: now(),
+    };
+    let shown = created.to_type();
+    plan.ip_authorizations.push(created);
+    Ok((StatusCode::CREATED, Json(shown)))
 }
 
 pub(super) async fn get(
@@ -90,7 +92,7 @@ pub(super) async fn get(
     Params(q): Params<GetIpAuthorization>,
 ) -> Result<Json<types::IpAuthorization>, ApiError> {
     let mut data = lock(&app);
-    scope(&mut data, user, q.plan_id, None)?
+    scope(&mut data, user, q.plan_id, q.subuser)?
         .ip_authorizations
         .iter()
         .find(|a| a.id == q.id)
@@ -104,7 +106,7 @@ pub(super) async fn delete(
     Params(q): Params<DeleteIpAuthorization>,
 ) -> Result<StatusCode, ApiError> {
     let mut data = lock(&app);
-    let scope = scope(&mut data, user, q.plan_id, None)?;
+    let scope = scope(&mut data, user, q.plan_id, q.subuser)?;
     let before = scope.ip_authorizations.len();
     scope.ip_authorizations.retain(|a| a.id != q.id);
     if scope.ip_authorizations.len() == before {

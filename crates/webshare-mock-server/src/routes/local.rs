@@ -38,7 +38,7 @@ pub(super) async fn register(
             ));
         }
         check_sign_in_allowed(&data, user)?;
-        let token = data.issue_token(user);
+        let token = data.issue_login_token(user, now());
         return Ok(Json(types::RegisterResponse {
             token,
             logged_in_existing_user: true,
@@ -79,6 +79,6 @@ pub(super) async fn login(
         })?;
     check_sign_in_allowed(&data, user)?;
     Ok(Json(types::TokenResponse {
-        token: data.issue_token(user),
+        token: data.issue_login_token(user, now()),
     }))
 }

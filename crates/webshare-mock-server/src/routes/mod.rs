@@ -9,15 +9,20 @@ mod account;
 mod activation;
 mod api_keys;
 mod download_tokens;
+mod id_verification;
 mod ip_authorizations;
 mod local;
+mod notifications;
 mod password;
 mod plans;
+mod profile;
 mod proxies;
 mod proxy_config;
 mod replacements;
 mod social;
 mod stats;
+mod subusers;
+mod two_factor;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
@@ -90,6 +95,28 @@ fn handler(operation: &Operation) -> MethodRouter<Shared> {
         OperationId::GetApiKey => on(method, api_keys::get),
         OperationId::UpdateApiKey => on(method, api_keys::update),
         OperationId::DeleteApiKey => on(method, api_keys::delete),
+        OperationId::ListSubusers => on(method, subusers::list),
+        OperationId::CreateSubuser => on(method, subusers::create),
+        OperationId::GetSubuser => on(method, subusers::get),
+        OperationId::UpdateSubuser => on(method, subusers::update),
+        OperationId::DeleteSubuser => on(method, subusers::delete),
+        OperationId::RefreshSubuserProxyList => on(method, subusers::refresh),
+        OperationId::GetProfile => on(method, profile::get),
+        OperationId::UpdateProfile => on(method, profile::update),
+        OperationId::GetProfilePreferences => on(method, profile::get_preferences),
+        OperationId::UpdateProfilePreferences => on(method, profile::update_preferences),
+        OperationId::ListNotifications => on(method, notifications::list),
+        OperationId::GetNotification => on(method, notifications::get),
+        OperationId::DismissNotification => on(method, notifications::dismiss),
+        OperationId::RestoreNotification => on(method, notifications::restore),
+        OperationId::GetTwoFactorMethod => on(method, two_factor::current),
+        OperationId::ChangeTwoFactorMethod => on(method, two_factor::change),
+        OperationId::ActivateTwoFactorMethod => on(method, two_factor::activate),
+        OperationId::SubmitTwoFactorCode => on(method, two_factor::submit_code),
+        OperationId::ResendTwoFactorEmail => on(method, two_factor::resend_email),
+        OperationId::GetIdVerification => on(method, id_verification::get),
+        OperationId::StartIdVerification => on(method, id_verification::start),
+        OperationId::CompleteIdVerification => on(method, id_verification::complete),
     }
 }
 
@@ -202,18 +229,11 @@ fn check_current_password(data: &Data, user: UserId, fields: &mut Fields, passwo
     }
 }
 
-/// The 403s of a sign-in to an account that is deleted or needs two-factor authentication.
+/// The 403 of a sign-in to an account that is deleted. (Two-factor authentication does not refuse the
+/// sign-in: its token waits for the code, see `Data::issue_login_token`.)
 fn check_sign_in_allowed(data: &Data, user: UserId) -> Result<(), ApiError> {
-    let account = data.account(user)?;
-    if account.deleted {
+    if data.account(user)?.deleted {
         return Err(account_deleted());
-    }
-    if account.two_factor_required {
-        return Err(ApiError::detail(
-            StatusCode::FORBIDDEN,
-            "Two factor authentication is needed.",
-            "2fa_needed",
-        ));
     }
     Ok(())
 }

@@ -143,16 +143,24 @@ pub(super) async fn aggregate(
     period.check()?;
     let mut data = lock(&app);
     let scope = scope(&mut data, user, q.plan_id, q.subuser)?;
-    let selected = period.select(&scope.activity);
+    Ok(Json(aggregate_of(scope, &period.select(&scope.activity))))
+}
+
+/// The aggregate stats of `selected` activity (newest first) of `scope`: what the aggregate operation
+/// answers, and what a sub-user shows as its `aggregate_stats`.
+pub(super) fn aggregate_of(
+    scope: &ProxyScope,
+    selected: &[&types::ProxyActivity],
+) -> types::AggregateStats {
     let mut t = Totals::default();
-    for a in &selected {
+    for a in selected {
         t.add(scope, a);
     }
     let seconds = match (selected.last(), selected.first()) {
         (Some(oldest), Some(newest)) => (newest.timestamp - oldest.timestamp).num_seconds() as f64,
         _ => 0.0,
     };
-    Ok(Json(types::AggregateStats {
+    types::AggregateStats {
         bandwidth_projected: Some(t.bytes),
         bandwidth_total: Some(t.bytes),
         bandwidth_average: Some(t.bytes / t.requests.max(1)),
@@ -166,7 +174,7 @@ pub(super) async fn aggregate(
         average_concurrency: Some(t.average_concurrency(seconds)),
         average_rps: Some(t.requests as f64 / seconds.max(1.0)),
         last_request_sent_at: t.last,
-    }))
+    }
 }
 
 /// The CSV header of the activity download, as documented.
