@@ -127,6 +127,17 @@ pub enum Command {
     /// The account's API keys (needs a session token: an API key may not manage keys).
     #[command(subcommand)]
     ApiKeys(crate::api_keys::ApiKeysCommand),
+    /// Sub-users with limits and proxy lists of their own (act as one with --as-subuser).
+    #[command(subcommand)]
+    Subusers(crate::account_commands::SubusersCommand),
+    /// The account's profile: show it, or `set` the name or timezone.
+    Profile(crate::account_commands::ProfileArgs),
+    /// The account's notifications: list, dismiss, restore.
+    #[command(subcommand)]
+    Notifications(crate::account_commands::NotificationsCommand),
+    /// Two-factor authentication of logins: status, enable, verify an authenticator app.
+    #[command(subcommand, name = "2fa")]
+    TwoFactor(crate::account_commands::TwoFactorCommand),
     /// IP addresses authorized to use the proxies without a password.
     #[command(subcommand)]
     IpAuth(IpAuthCommand),
@@ -482,6 +493,10 @@ pub struct LoginArgs {
     /// Read the password from the first line of standard input instead of a prompt.
     #[arg(long)]
     pub password_stdin: bool,
+    /// If the account asks for a two-factor code, read it from the next line of standard input instead
+    /// of a prompt.
+    #[arg(long)]
+    pub code_stdin: bool,
     #[command(flatten)]
     pub token: TokenOutput,
 }

@@ -218,9 +218,25 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
                 .read("password", args.password_stdin)
                 .map_err(Failure::Usage)?;
             let recaptcha = secrets.recaptcha(&args.recaptcha).map_err(Failure::Usage)?;
-            let token = settings
+            // With two-factor on, the new token is held until its code: asked for only then.
+            let secrets = &mut secrets;
+            let (token, _) = settings
                 .anonymous()?
-                .login(&args.email, password, recaptcha)
+                .login_and_verify(&args.email, password, recaptcha, || {
+                    if !args.code_stdin {
+                        eprintln!(
+                            "Two-factor authentication: enter the code emailed to {} (or from your app).",
+                            args.email
+                        );
+                    }
+                    let code = secrets
+                        .read("two-factor code", args.code_stdin)
+                        .map_err(|message| webshare::Error::InvalidInput {
+                            field: "code",
+                            message,
+                        });
+                    std::future::ready(code)
+                })
                 .await?;
             let report = settings.report(&token, &args.token)?;
             printer.token(&format!("Logged in as {}.", args.email), &report);
@@ -409,6 +425,21 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::ApiKeys(command) => {
             crate::api_keys::run(&settings.authenticated()?, command, cli.json).await?;
+        }
+        Command::Subusers(command) => {
+            crate::account_commands::subusers(&settings.authenticated()?, command, cli.json)
+                .await?;
+        }
+        Command::Profile(args) => {
+            crate::account_commands::profile(&settings.authenticated()?, args, cli.json).await?;
+        }
+        Command::Notifications(command) => {
+            crate::account_commands::notifications(&settings.authenticated()?, command, cli.json)
+                .await?;
+        }
+        Command::TwoFactor(command) => {
+            let client = settings.authenticated()?;
+            crate::account_commands::two_factor(&client, command, &mut secrets, cli.json).await?;
         }
         Command::MockServer(_) | Command::Demo => unreachable!("handled in main"),
     }

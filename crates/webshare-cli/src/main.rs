@@ -1,5 +1,6 @@
 //! `webshare`: the Webshare API from the command line. See `webshare --help`.
 
+mod account_commands;
 mod api_keys;
 mod args;
 mod cli;

@@ -438,7 +438,7 @@ pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Re
         IpAuthCommand::List(args) => {
             let params = args.params.clone().into_params();
             if args.all {
-                let client = planned(client, params.plan_id);
+                let client = planned(&scoped(client, params.subuser), params.plan_id);
                 let mut all = std::pin::pin!(client.ip_authorizations().list_all());
                 while let Some(a) = all.try_next().await? {
                     print(&a);
@@ -453,7 +453,7 @@ pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Re
         }
         IpAuthCommand::Add(args) => {
             let params = args.params.clone().into_params();
-            let client = planned(client, params.plan_id);
+            let client = planned(&scoped(client, params.subuser), params.plan_id);
             let created = match &args.ip {
                 Some(ip) if !args.this_machine => client.ip_authorizations().create(ip).await?,
                 _ => client.ip_authorizations().authorize_this_machine().await?,
@@ -462,12 +462,12 @@ pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Re
         }
         IpAuthCommand::Show(args) => {
             let params = args.clone().into_params();
-            let client = planned(client, params.plan_id);
+            let client = planned(&scoped(client, params.subuser), params.plan_id);
             print(&client.ip_authorizations().get(params.id).await?);
         }
         IpAuthCommand::Remove(args) => {
             let params = args.clone().into_params();
-            let client = planned(client, params.plan_id);
+            let client = planned(&scoped(client, params.subuser), params.plan_id);
             client.ip_authorizations().delete(params.id).await?;
             if json {
                 println!("{}", json!({"deleted": params.id}));

@@ -907,6 +907,12 @@ fn help_texts() {
         &["plans", "--help"],
         &["api-keys", "--help"],
         &["api-keys", "create", "--help"],
+        &["subusers", "--help"],
+        &["subusers", "create", "--help"],
+        &["profile", "--help"],
+        &["notifications", "list", "--help"],
+        &["2fa", "--help"],
+        &["2fa", "enable", "--help"],
     ] {
         let name =
             format!("help_{}", args[..args.len() - 1].join("_")).replace("help_$", "help_root");
@@ -2035,4 +2041,174 @@ fn api_keys_are_created_shown_once_on_request_and_revoked() {
     assert!(revoked.stdout.contains("revoked"), "{}", revoked.stdout);
     run(&key, &["activation", "status"], 4);
     run(&session, &["api-keys", "revoke", &id], 1);
+}
+
+#[test]
+fn subusers_profile_and_notifications_against_the_mock() {
+    let server = Server::start();
+    let session = server.register();
+    let run = |args: &[&str], code: i32| server.run_with_key(&session, args, None, code);
+
+    let created = run(
+        &[
+            "--json",
+            "subusers",
+            "create",
+            "--label",
+            "customer",
+            "--proxy-limit",
+            "5",
+            "--proxy-countries",
+            "FR=2,DE=1",
+        ],
+        0,
+    );
+    let created: serde_json::Value = serde_json::from_str(created.stdout.trim()).unwrap();
+    assert_eq!(created["proxy_countries"]["FR"], 2);
+    let id = created["id"].to_string();
+    let listed = run(&["subusers", "list"], 0);
+    assert!(
+        listed.stdout.contains("customer  5 GB  DE=1,FR=2"),
+        "{}",
+        listed.stdout
+    );
+    let proxies = run(
+        &[
+            "--json",
+            "proxies",
+            "list",
+            "--mode",
+            "direct",
+            "--as-subuser",
+            &id,
+        ],
+        0,
+    );
+    assert_eq!(proxies.stdout.lines().count(), 3, "{}", proxies.stdout);
+    assert!(
+        run(&["subusers", "update", &id, "--label", "renamed"], 0)
+            .stdout
+            .contains("renamed")
+    );
+    run(&["subusers", "refresh", &id], 0);
+    run(&["ip-auth", "add", "198.51.100.9", "--as-subuser", &id], 0);
+    assert_eq!(
+        run(&["ip-auth", "list"], 0).stdout,
+        "",
+        "the account's own are apart"
+    );
+    assert!(
+        run(&["subusers", "delete", &id], 0)
+            .stdout
+            .contains("deleted")
+    );
+    run(
+        &["proxies", "list", "--mode", "direct", "--as-subuser", &id],
+        1,
+    );
+
+    let profile = run(&["profile"], 0);
+    assert!(profile.stdout.contains(EMAIL), "{}", profile.stdout);
+    assert!(
+        profile
+            .stdout
+            .contains(r#"announce_kit_user_token: "[redacted]""#),
+        "{}",
+        profile.stdout
+    );
+    let set = run(&["profile", "set", "--timezone", "Europe/Paris"], 0);
+    assert!(set.stdout.contains("Europe/Paris"), "{}", set.stdout);
+    run(&["profile", "set"], 2);
+    run(&["profile", "set", "--timezone", "not a zone"], 3);
+
+    let active = run(&["notifications", "list"], 0);
+    assert_eq!(active.stdout.lines().count(), 2, "{}", active.stdout);
+    let first = active.stdout.split_whitespace().next().unwrap().to_owned();
+    assert!(
+        run(&["notifications", "dismiss", &first], 0)
+            .stdout
+            .contains("dismissed")
+    );
+    run(&["notifications", "dismiss", &first], 0);
+    assert_eq!(run(&["notifications", "list"], 0).stdout.lines().count(), 1);
+    let dismissed = run(&["notifications", "list", "--dismissed"], 0);
+    assert!(dismissed.stdout.starts_with(&first), "{}", dismissed.stdout);
+    run(&["notifications", "restore", &first], 0);
+    assert_eq!(
+        run(&["notifications", "list", "--all"], 0)
+            .stdout
+            .lines()
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn two_factor_with_an_app_then_a_login_that_walks_it() {
+    let server = Server::start();
+    let session = server.register();
+    let run = |args: &[&str], stdin: Option<&str>, code: i32| {
+        server.run_with_key(&session, args, stdin, code)
+    };
+    run(&["2fa", "status"], None, 1);
+    let withheld = run(&["2fa", "enable", "--method", "app"], None, 0);
+    assert!(
+        withheld.stderr.contains("cannot be shown again"),
+        "{}",
+        withheld.stderr
+    );
+    let enabled = run(
+        &[
+            "--json",
+            "2fa",
+            "enable",
+            "--method",
+            "app",
+            "--show-secret",
+        ],
+        None,
+        0,
+    );
+    let enabled: serde_json::Value = serde_json::from_str(enabled.stdout.trim()).unwrap();
+    let secret = enabled["secret_key"].as_str().unwrap().to_owned();
+    let id = enabled["method_id"].to_string();
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+    };
+    let code = |offset: i64| webshare_mock_server::totp::code(&secret, now() + offset).unwrap();
+    let codes = format!("{}\n{}", code(-30), code(0));
+    let verified = run(&["2fa", "verify", &id, "--codes-stdin"], Some(&codes), 0);
+    assert!(
+        verified.stdout.contains("device_totp  active"),
+        "{}",
+        verified.stdout
+    );
+    assert!(
+        run(&["2fa", "status"], None, 0)
+            .stdout
+            .contains("device_totp")
+    );
+
+    // The login is held for a code of the app, read from stdin after the password.
+    let login = [
+        "login",
+        "--email",
+        EMAIL,
+        "--recaptcha",
+        RECAPTCHA,
+        "--password-stdin",
+        "--code-stdin",
+        "--show-token",
+        "--json",
+    ];
+    let wrong = server.run(&login, Some(&format!("{PASSWORD}\n000000")), 3);
+    assert!(wrong.stderr.contains("code"), "{}", wrong.stderr);
+    let out = server.run(&login, Some(&format!("{PASSWORD}\n{}", code(0))), 0);
+    let token: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    assert_no_secret(&out.all(), &[PASSWORD, &secret]);
+    server.run_with_key(&token, &["profile"], None, 0);
 }
