@@ -75,6 +75,13 @@ pub(super) async fn update(
         );
     }
     let subscriptions = SUBSCRIPTIONS.map(|field| fields.boolean(field, false));
+    if body.is_empty() {
+        fields.error(
+            "non_field_errors",
+            "Send one or more fields to change.",
+            "required",
+        );
+    }
     fields.finish()?;
     let mut data = lock(&app);
     let account = data.account_mut(user)?;

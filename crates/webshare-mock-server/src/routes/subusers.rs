@@ -149,6 +149,13 @@ fn changes(body: &Map<String, Value>, creating: bool, proxies: usize) -> Result<
     let bandwidth_use_start_date = if creating {
         None
     } else {
+        if body.is_empty() {
+            fields.error(
+                "non_field_errors",
+                "Send one or more fields to change.",
+                "required",
+            );
+        }
         fields.typed("bandwidth_use_start_date", false)
     };
     fields.finish()?;
