@@ -2212,3 +2212,56 @@ fn two_factor_with_an_app_then_a_login_that_walks_it() {
     assert_no_secret(&out.all(), &[PASSWORD, &secret]);
     server.run_with_key(&token, &["profile"], None, 0);
 }
+
+#[test]
+fn a_login_waits_for_the_emailed_two_factor_code() {
+    use std::io::Write;
+    let server = Server::start();
+    let session = server.register();
+    server.run_with_key(&session, &["2fa", "enable"], None, 0);
+    // The code is emailed only once the login is made: write the password, then the code when it arrives.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("webshare"))
+        .args([
+            "login",
+            "--email",
+            EMAIL,
+            "--recaptcha",
+            RECAPTCHA,
+            "--password-stdin",
+            "--code-stdin",
+            "--show-token",
+            "--json",
+        ])
+        .env("WEBSHARE_BASE_URL", server.server.base_url())
+        .env("WEBSHARE_CONFIG_DIR", server.config_dir.path())
+        .env_remove("WEBSHARE_API_KEY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{PASSWORD}").unwrap();
+    let mut code = None;
+    for _ in 0..600 {
+        code = server.server.last_email(EMAIL, EmailKind::TwoFactor);
+        if code.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let code = code.expect("the login emailed a two-factor code");
+    writeln!(stdin, "{}", code.token.expose()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    assert!(!stdout.contains(code.token.expose()));
+    server.run_with_key(&token, &["notifications", "list"], None, 0);
+}
