@@ -11,7 +11,7 @@ use webshare_api::operations::{
 use webshare_api::types;
 
 use super::lock;
-use super::proxies::{PageWindow, check_ordering, not_found};
+use super::proxies::{PageWindow, check_ordering, not_found, sort_by_ordering};
 use crate::Shared;
 use crate::account_state::Notification;
 use crate::auth::User;
@@ -46,20 +46,11 @@ pub(super) async fn list(
     } else {
         &q.ordering[..]
     };
-    for order in ordering.iter().rev() {
-        shown.sort_by(|a, b| {
-            let ordering = match order.field() {
-                "created_at" => a.created_at.cmp(&b.created_at),
-                "dismissed_at" => a.dismissed_at.cmp(&b.dismissed_at),
-                _ => a.id.cmp(&b.id),
-            };
-            if order.is_descending() {
-                ordering.reverse()
-            } else {
-                ordering
-            }
-        });
-    }
+    sort_by_ordering(&mut shown, ordering, |field, a, b| match field {
+        "created_at" => a.created_at.cmp(&b.created_at),
+        "dismissed_at" => a.dismissed_at.cmp(&b.dismissed_at),
+        _ => a.id.cmp(&b.id),
+    });
     let count = shown.len();
     let window = PageWindow::of(count, q.page, q.page_size, &headers, &uri)?;
     Ok(Json(types::NotificationPage {

@@ -124,8 +124,9 @@ const ORDERING_FIELDS: &[&str] = &[
     "last_verification",
 ];
 
-fn compare(a: &MockProxy, b: &MockProxy, order: &OrderBy) -> std::cmp::Ordering {
-    let ordering = match order.field() {
+/// Two proxies compared by one `ordering` field, ascending.
+fn compare(field: &str, a: &MockProxy, b: &MockProxy) -> std::cmp::Ordering {
+    match field {
         "id" => a.id.cmp(&b.id),
         "proxy_address" => a.address.cmp(&b.address),
         "port" => a.port.cmp(&b.port),
@@ -133,12 +134,30 @@ fn compare(a: &MockProxy, b: &MockProxy, order: &OrderBy) -> std::cmp::Ordering 
         "country_code" => a.country_code.cmp(b.country_code),
         "city_name" => a.city_name.cmp(b.city_name),
         _ => a.created_at.cmp(&b.created_at),
-    };
-    if order.is_descending() {
-        ordering.reverse()
-    } else {
-        ordering
     }
+}
+
+/// Sorts `items` by `ordering`: by its first field, ties by the next, and so on (a stable sort, so full
+/// ties keep their order); `by_field` compares two items by one field, ascending.
+pub(super) fn sort_by_ordering<T>(
+    items: &mut [T],
+    ordering: &[OrderBy],
+    by_field: impl Fn(&str, &T, &T) -> std::cmp::Ordering,
+) {
+    items.sort_by(|a, b| {
+        ordering
+            .iter()
+            .map(|order| {
+                let ordering = by_field(order.field(), a, b);
+                if order.is_descending() {
+                    ordering.reverse()
+                } else {
+                    ordering
+                }
+            })
+            .find(|ordering| ordering.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
 }
 
 /// A 400 naming `ordering` when it names a field the list cannot be ordered by.
@@ -212,9 +231,9 @@ pub(super) async fn list_proxies(
                     .is_none_or(|n| p.asn_name.eq_ignore_ascii_case(n))
                 && q.created_at.is_none_or(|t| p.created_at == t)
         });
-        for order in q.ordering.iter().rev() {
-            proxies.sort_by(|a, b| compare(a, b, order));
-        }
+        sort_by_ordering(&mut proxies, &q.ordering, |field, a, b| {
+            compare(field, a, b)
+        });
     }
     let count = proxies.len();
     let window = PageWindow::of(count, q.page, q.page_size, &headers, &uri)?;

@@ -14,7 +14,9 @@ use webshare_api::types::{
 };
 
 use super::lock;
-use super::proxies::{PageWindow, check_ordering, download_owner, not_found, scope};
+use super::proxies::{
+    PageWindow, check_ordering, download_owner, not_found, scope, sort_by_ordering,
+};
 use crate::Shared;
 use crate::auth::User;
 use crate::error::ApiError;
@@ -43,20 +45,11 @@ pub(super) async fn list(
         .filter(|r| q.dry_run.is_none_or(|d| r.dry_run == Some(d)))
         .filter(|r| q.state.is_none_or(|s| r.state == s))
         .collect();
-    for order in q.ordering.iter().rev() {
-        shown.sort_by(|a, b| {
-            let ordering = match order.field() {
-                "created_at" => a.created_at.cmp(&b.created_at),
-                "completed_at" => a.completed_at.cmp(&b.completed_at),
-                _ => a.id.cmp(&b.id),
-            };
-            if order.is_descending() {
-                ordering.reverse()
-            } else {
-                ordering
-            }
-        });
-    }
+    sort_by_ordering(&mut shown, &q.ordering, |field, a, b| match field {
+        "created_at" => a.created_at.cmp(&b.created_at),
+        "completed_at" => a.completed_at.cmp(&b.completed_at),
+        _ => a.id.cmp(&b.id),
+    });
     let count = shown.len();
     let window = PageWindow::of(count, q.page, q.page_size, &headers, &uri)?;
     let results = shown.drain(window.range.clone()).collect();
