@@ -2143,6 +2143,19 @@ fn subusers_profile_and_notifications_against_the_mock() {
     );
 }
 
+/// A login that reads the password, then (if asked) the two-factor code, from standard input.
+const TWO_FACTOR_LOGIN: [&str; 9] = [
+    "login",
+    "--email",
+    EMAIL,
+    "--recaptcha",
+    RECAPTCHA,
+    "--password-stdin",
+    "--code-stdin",
+    "--show-token",
+    "--json",
+];
+
 #[test]
 fn two_factor_with_an_app_then_a_login_that_walks_it() {
     let server = Server::start();
@@ -2193,17 +2206,7 @@ fn two_factor_with_an_app_then_a_login_that_walks_it() {
     );
 
     // The login is held for a code of the app, read from stdin after the password.
-    let login = [
-        "login",
-        "--email",
-        EMAIL,
-        "--recaptcha",
-        RECAPTCHA,
-        "--password-stdin",
-        "--code-stdin",
-        "--show-token",
-        "--json",
-    ];
+    let login = TWO_FACTOR_LOGIN;
     let wrong = server.run(&login, Some(&format!("{PASSWORD}\n000000")), 3);
     assert!(wrong.stderr.contains("code"), "{}", wrong.stderr);
     let out = server.run(&login, Some(&format!("{PASSWORD}\n{}", code(0))), 0);
@@ -2221,17 +2224,7 @@ fn a_login_waits_for_the_emailed_two_factor_code() {
     server.run_with_key(&session, &["2fa", "enable"], None, 0);
     // The code is emailed only once the login is made: write the password, then the code when it arrives.
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("webshare"))
-        .args([
-            "login",
-            "--email",
-            EMAIL,
-            "--recaptcha",
-            RECAPTCHA,
-            "--password-stdin",
-            "--code-stdin",
-            "--show-token",
-            "--json",
-        ])
+        .args(TWO_FACTOR_LOGIN)
         .env("WEBSHARE_BASE_URL", server.server.base_url())
         .env("WEBSHARE_CONFIG_DIR", server.config_dir.path())
         .env_remove("WEBSHARE_API_KEY")

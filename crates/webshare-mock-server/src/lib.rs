@@ -331,38 +331,38 @@ impl MockServer {
     /// Asks the account of `email` for an ID verification (state `requested`), as reaching a payout
     /// threshold would. Returns whether such an account exists.
     pub fn request_id_verification(&self, email: &str) -> bool {
-        let mut data = self.lock();
-        let Some(account) = data
-            .user_by_email(email)
-            .and_then(|user| data.users.get_mut(&user))
-        else {
-            return false;
-        };
-        let v = &mut account.id_verification;
-        if v.state == account_state::IdState::NotRequired {
-            v.state = account_state::IdState::Requested;
-            v.updated_at = state::now();
-        }
-        true
+        self.with_id_verification(email, |v| {
+            if v.state == account_state::IdState::NotRequired {
+                v.state = account_state::IdState::Requested;
+                v.updated_at = state::now();
+            }
+            true
+        })
     }
 
     /// Stands for the user going through Stripe's ID verification flow in a browser with the pending
     /// verification of the account of `email`: `passes` says whether the document is accepted. Returns
     /// whether there was a pending verification.
     pub fn finish_id_verification(&self, email: &str, passes: bool) -> bool {
+        self.with_id_verification(email, |v| {
+            let pending = v.state == account_state::IdState::Pending;
+            if pending {
+                v.stripe_outcome = Some(passes);
+            }
+            pending
+        })
+    }
+
+    /// `change` applied to the ID verification of the account of `email`; false without such an account.
+    fn with_id_verification(
+        &self,
+        email: &str,
+        change: impl FnOnce(&mut account_state::IdVerification) -> bool,
+    ) -> bool {
         let mut data = self.lock();
-        let Some(account) = data
-            .user_by_email(email)
+        data.user_by_email(email)
             .and_then(|user| data.users.get_mut(&user))
-        else {
-            return false;
-        };
-        let v = &mut account.id_verification;
-        if v.state != account_state::IdState::Pending {
-            return false;
-        }
-        v.stripe_outcome = Some(passes);
-        true
+            .is_some_and(|account| change(&mut account.id_verification))
     }
 
     /// The id of the plan of the account of `email`.

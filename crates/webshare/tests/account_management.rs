@@ -5,11 +5,11 @@ mod support;
 use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
-use support::{EMAIL, signed_in};
+use support::{EMAIL, anonymous, signed_in};
 use webshare::operations::{ListNotifications, ListProxies, ListSubusers};
 use webshare::types::{ProfilePreferencesUpdateRequest, ProxyMode, SubuserUpdateRequest};
-use webshare::{Client, Error, IdVerificationState, OrderBy, RetryPolicy, Secret};
-use webshare_mock_server::{Config, EmailKind, FieldErrorStyle, MockServer, totp};
+use webshare::{Client, Error, IdVerificationState, OrderBy, Secret};
+use webshare_mock_server::{Config, EmailKind, FieldErrorStyle, totp};
 
 const PASSWORD: &str = "Correct-Horse-Battery-9";
 
@@ -19,14 +19,6 @@ fn detailed() -> Config {
         field_error_style: FieldErrorStyle::Objects,
         ..Config::default()
     }
-}
-
-fn anonymous(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
 }
 
 fn field_codes(err: &Error, field: &str) -> Vec<String> {
@@ -60,6 +52,18 @@ async fn proxy_countries(client: &Client) -> HashMap<String, usize> {
             .or_default() += 1;
     }
     counts
+}
+
+async fn addresses(client: &Client) -> Vec<String> {
+    let page = client
+        .proxies()
+        .list(&ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    page.results
+        .into_iter()
+        .map(|p| p.proxy_address.unwrap_or_default())
+        .collect()
 }
 
 #[tokio::test]
@@ -117,29 +121,13 @@ async fn a_subuser_has_its_own_list_authorizations_and_stats_until_deleted() {
     assert_eq!(shown.aggregate_stats.requests_total, stats.requests_total);
 
     // A refresh gives other proxies, same countries.
-    let before: Vec<String> = as_sub
-        .proxies()
-        .list(&ListProxies::new(ProxyMode::Direct))
-        .await
-        .unwrap()
-        .results
-        .into_iter()
-        .map(|p| p.proxy_address.unwrap_or_default())
-        .collect();
+    let before = addresses(&as_sub).await;
     account
         .subusers()
         .refresh_proxy_list(created.id)
         .await
         .unwrap();
-    let after: Vec<String> = as_sub
-        .proxies()
-        .list(&ListProxies::new(ProxyMode::Direct))
-        .await
-        .unwrap()
-        .results
-        .into_iter()
-        .map(|p| p.proxy_address.unwrap_or_default())
-        .collect();
+    let after = addresses(&as_sub).await;
     assert_eq!(after.len(), before.len());
     assert!(
         before.iter().all(|a| !after.contains(a)),

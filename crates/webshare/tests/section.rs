@@ -1,21 +1,14 @@
 //! The rest of the *Registration and Login* section against the mock server: social accounts, password
 //! and email changes, deletion, logout and two-factor answers, with every token invalidation rule.
 
-use webshare::{
-    Client, Error, Registration, RetryPolicy, SocialProvider, SocialRegistration, Token,
-};
+mod support;
+
+use support::anonymous;
+use webshare::{Client, Error, Registration, SocialProvider, SocialRegistration, Token};
 use webshare_mock_server::{DEFAULT_SOCIAL_REDIRECT_URI as REDIRECT, EmailKind, MockServer};
 
 const EMAIL: &str = "jane@example.com";
 const PASSWORD: &str = "Correct-Horse-Battery-9";
-
-fn anonymous(server: &MockServer) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
 
 async fn register(server: &MockServer) -> (Client, Token) {
     let anonymous = anonymous(server);

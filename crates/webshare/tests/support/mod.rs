@@ -215,6 +215,15 @@ fn answer(
     })
 }
 
+/// A client without a token and without retries, against `server`.
+pub fn anonymous(server: &webshare_mock_server::MockServer) -> webshare::Client {
+    webshare::Client::builder()
+        .base_url(server.base_url())
+        .retry_policy(webshare::RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
 /// The email of the account [`signed_in`] registers.
 pub const EMAIL: &str = "jane@example.com";
 
