@@ -294,24 +294,18 @@ impl MockServer {
         let Some(user) = data.user_by_email(email) else {
             return false;
         };
-        data.next_two_factor_id += 1;
-        let id = data.next_two_factor_id;
-        let Some(account) = data.users.get_mut(&user) else {
+        let Ok(account) = data.account_mut(user) else {
             return false;
         };
         account.two_factor.clear();
-        if required {
-            let now = state::now();
-            account.two_factor.push(account_state::TwoFactorMethod {
-                id,
-                kind: webshare_api::types::TwoFactorMethodType::EmailCode,
-                active: true,
-                secret: None,
-                created_at: now,
-                updated_at: now,
-            });
-        }
-        true
+        !required
+            || data
+                .add_two_factor_method(
+                    user,
+                    webshare_api::types::TwoFactorMethodType::EmailCode,
+                    state::now(),
+                )
+                .is_ok()
     }
 
     /// Adds a notification to the account of `email`, as the service would (e.g. `question_is_added`,

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use webshare_api::Secret;
 
 use crate::account_state::{
-    IdVerification, MAX_NOTIFICATIONS, Notification, PendingTwoFactor, Profile, TwoFactorMethod,
+    IdVerification, MAX_NOTIFICATIONS, MAX_TWO_FACTOR_METHODS, Notification, PendingTwoFactor,
+    Profile, TwoFactorMethod,
 };
 use crate::capped::Capped;
 use crate::error::ApiError;
@@ -123,6 +124,17 @@ impl User {
     /// The active two-factor method, if two-factor authentication is on.
     pub fn active_two_factor(&self) -> Option<&TwoFactorMethod> {
         self.two_factor.iter().find(|m| m.active)
+    }
+
+    /// Makes two-factor method `id` the one active method.
+    pub fn activate_two_factor(&mut self, id: i64, now: DateTime<Utc>) {
+        for method in &mut self.two_factor {
+            let active = method.id == id;
+            if method.active != active {
+                method.active = active;
+                method.updated_at = now;
+            }
+        }
     }
 
     /// The plan the account's proxies come from.
@@ -465,6 +477,51 @@ impl Data {
             }
         }
         token
+    }
+
+    /// A new two-factor method of `user`, as the answer that creates it shows it (a device's secret
+    /// included): email codes are active at once, a device waits for two of its codes. Inactive methods
+    /// make room first, oldest first.
+    pub fn add_two_factor_method(
+        &mut self,
+        user: UserId,
+        kind: webshare_api::types::TwoFactorMethodType,
+        now: DateTime<Utc>,
+    ) -> Result<webshare_api::types::TwoFactorMethod, ApiError> {
+        self.next_two_factor_id += 1;
+        let id = self.next_two_factor_id;
+        let account = self.account_mut(user)?;
+        while account.two_factor.len() >= MAX_TWO_FACTOR_METHODS {
+            match account.two_factor.iter().position(|m| !m.active) {
+                Some(index) => account.two_factor.remove(index),
+                None => account.two_factor.remove(0),
+            };
+        }
+        let device = kind == webshare_api::types::TwoFactorMethodType::DeviceTotp;
+        let method = TwoFactorMethod {
+            id,
+            kind,
+            active: false,
+            secret: device.then(|| Secret::new(crate::totp::new_secret())),
+            created_at: now,
+            updated_at: now,
+        };
+        let shown = method.to_type(true);
+        account.two_factor.push(method);
+        if device {
+            return Ok(shown);
+        }
+        account.activate_two_factor(id, now);
+        Ok(webshare_api::types::TwoFactorMethod {
+            active: Some(true),
+            ..shown
+        })
+    }
+
+    /// Revokes one token (a login token waiting for its two-factor code too).
+    pub fn revoke_token(&mut self, token: &str) {
+        self.tokens.remove(token);
+        self.two_factor_pending.remove(token);
     }
 
     /// Emails a new two-factor code for the pending login `token` of `user`, replacing the last one.

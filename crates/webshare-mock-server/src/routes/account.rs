@@ -89,8 +89,6 @@ pub(super) async fn delete(
 
 /// Logs out any token, a login token still waiting for its two-factor code too.
 pub(super) async fn logout(State(app): State<Shared>, caller: LoginToken) -> StatusCode {
-    let mut data = lock(&app);
-    data.tokens.remove(&caller.token);
-    data.two_factor_pending.remove(&caller.token);
+    lock(&app).revoke_token(&caller.token);
     StatusCode::NO_CONTENT
 }

@@ -10,12 +10,11 @@ use webshare_api::types::{self, TwoFactorMethodType};
 use super::proxies::not_found;
 use super::{check_recaptcha, lock};
 use crate::Shared;
-use crate::account_state::{MAX_TWO_FACTOR_FAILURES, MAX_TWO_FACTOR_METHODS, TwoFactorMethod};
+use crate::account_state::MAX_TWO_FACTOR_FAILURES;
 use crate::auth::{LoginToken, Session, User};
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::state::{User as Account, now};
-use crate::totp;
+use crate::state::now;
 use crate::validate::{Fields, JsonObject};
 
 fn not_pending() -> ApiError {
@@ -24,18 +23,6 @@ fn not_pending() -> ApiError {
         "This token does not need a two-factor code.",
         "2fa_not_needed",
     )
-}
-
-/// Makes method `id` the one active method.
-fn activate_only(account: &mut Account, id: i64) {
-    let now = now();
-    for method in &mut account.two_factor {
-        let active = method.id == id;
-        if method.active != active {
-            method.active = active;
-            method.updated_at = now;
-        }
-    }
 }
 
 pub(super) async fn current(
@@ -65,33 +52,7 @@ pub(super) async fn change(
             "required",
         ));
     };
-    let now = now();
-    let mut data = lock(&app);
-    data.next_two_factor_id += 1;
-    let id = data.next_two_factor_id;
-    let account = data.account_mut(user)?;
-    // Room for the new one: inactive methods go first, oldest first.
-    while account.two_factor.len() >= MAX_TWO_FACTOR_METHODS {
-        match account.two_factor.iter().position(|m| !m.active) {
-            Some(index) => account.two_factor.remove(index),
-            None => account.two_factor.remove(0),
-        };
-    }
-    let totp = kind == TwoFactorMethodType::DeviceTotp;
-    account.two_factor.push(TwoFactorMethod {
-        id,
-        kind,
-        active: false,
-        secret: totp.then(|| webshare_api::Secret::new(totp::new_secret())),
-        created_at: now,
-        updated_at: now,
-    });
-    // Email codes work at once; a device waits for two of its codes.
-    if !totp {
-        activate_only(account, id);
-    }
-    let created = account.two_factor.last().map(|m| m.to_type(true));
-    created.map(Json).ok_or_else(not_found)
+    Ok(Json(lock(&app).add_two_factor_method(user, kind, now())?))
 }
 
 pub(super) async fn activate(
@@ -129,7 +90,7 @@ pub(super) async fn activate(
         }
     }
     fields.finish()?;
-    activate_only(account, q.id);
+    account.activate_two_factor(q.id, now);
     let method = account.two_factor.iter().find(|m| m.id == q.id);
     method.map(|m| Json(m.to_type(false))).ok_or_else(not_found)
 }
@@ -165,8 +126,7 @@ pub(super) async fn submit_code(
         return Ok(StatusCode::NO_CONTENT);
     }
     if pending.failures + 1 >= MAX_TWO_FACTOR_FAILURES {
-        data.two_factor_pending.remove(&caller.token);
-        data.tokens.remove(&caller.token);
+        data.revoke_token(&caller.token);
         return Err(ApiError::field(
             "code",
             "Too many wrong codes: this token is revoked; log in again.",
