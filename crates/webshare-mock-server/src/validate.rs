@@ -8,6 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::error::{ApiError, FieldErrors};
 
+/// The longest label (of an API key, a sub-user), in characters, as the spec bounds it.
+pub const MAX_LABEL: usize = 200;
+
 /// A JSON object request body. Anything else is a 4xx in the `Error` shape.
 pub struct JsonObject(pub Map<String, Value>);
 
@@ -120,6 +123,19 @@ impl<'a> Fields<'a> {
                 ""
             }
         }
+    }
+
+    /// A required, non-blank string of at most `max` characters.
+    pub fn string_up_to(&mut self, field: &str, max: usize) -> &'a str {
+        let value = self.string(field);
+        if !self.has_error(field) && value.chars().count() > max {
+            self.error(
+                field,
+                format!("Ensure this field has no more than {max} characters."),
+                "max_length",
+            );
+        }
+        value
     }
 
     /// A required, well-formed email address.

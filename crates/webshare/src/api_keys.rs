@@ -5,7 +5,7 @@ use futures_core::Stream;
 use webshare_api::operations::{CreateApiKey, DeleteApiKey, GetApiKey, ListApiKeys, UpdateApiKey};
 use webshare_api::types::{ApiKey, ApiKeyPage, ApiKeyRequest};
 
-use crate::{Client, Error, pagination};
+use crate::{Client, Error, pagination, validate};
 
 /// API key operations; from [`Client::api_keys`]. They need a session token (from
 /// [`Client::login`](crate::Client::login)): an API key may not manage API keys.
@@ -22,11 +22,8 @@ impl Client {
 }
 
 fn request(label: &str) -> Result<ApiKeyRequest, Error> {
-    let label = label.trim();
     Ok(ApiKeyRequest {
-        label: label
-            .parse()
-            .map_err(|_| Error::invalid_input("label", "must be 1 to 200 characters"))?,
+        label: validate::label(label)?,
     })
 }
 

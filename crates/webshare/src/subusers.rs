@@ -7,6 +7,7 @@ use webshare_api::operations::{
 };
 use webshare_api::types::{Subuser, SubuserCreateRequest, SubuserPage, SubuserUpdateRequest};
 
+use crate::validate::label;
 use crate::{Client, Error, pagination};
 
 /// Sub-user operations; from [`Client::subusers`]. The client's plan ([`Client::for_plan`]) picks the
@@ -21,14 +22,6 @@ impl Client {
     pub fn subusers(&self) -> Subusers<'_> {
         Subusers { client: self }
     }
-}
-
-/// A label for a sub-user: 1 to 200 characters, trimmed.
-pub(crate) fn label<T: std::str::FromStr>(label: &str) -> Result<T, Error> {
-    label
-        .trim()
-        .parse()
-        .map_err(|_| Error::invalid_input("label", "must be 1 to 200 characters"))
 }
 
 impl Subusers<'_> {

@@ -49,6 +49,15 @@ pub(crate) fn new_password(field: &'static str, value: &Secret) -> Result<(), Er
 }
 
 /// A value that must not be empty (recaptcha, codes, passwords).
+/// A label (of an API key, a sub-user): trimmed, 1 to 200 characters, parsed into the generated type
+/// that holds those bounds.
+pub(crate) fn label<T: std::str::FromStr>(value: &str) -> Result<T, Error> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| Error::invalid_input("label", "must be 1 to 200 characters"))
+}
+
 pub(crate) fn present(field: &'static str, value: &Secret) -> Result<(), Error> {
     if value.expose().trim().is_empty() {
         Err(Error::invalid_input(field, "must not be empty"))

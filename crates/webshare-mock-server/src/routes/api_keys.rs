@@ -14,19 +14,12 @@ use crate::auth::Session;
 use crate::error::ApiError;
 use crate::params::Params;
 use crate::state::{ApiKey, MAX_API_KEYS, now, random_token};
-use crate::validate::{Fields, JsonObject};
+use crate::validate::{Fields, JsonObject, MAX_LABEL};
 
 /// The `label` of a body: 1 to 200 characters.
 fn label(body: &serde_json::Map<String, serde_json::Value>) -> Result<String, ApiError> {
     let mut fields = Fields::new(body);
-    let label = fields.string("label").to_owned();
-    if !fields.has_error("label") && label.chars().count() > 200 {
-        fields.error(
-            "label",
-            "Ensure this field has no more than 200 characters.",
-            "max_length",
-        );
-    }
+    let label = fields.string_up_to("label", MAX_LABEL).to_owned();
     fields.finish()?;
     Ok(label)
 }

@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::params::Params;
 use crate::proxy_state::known_country;
 use crate::state::{Data, Subuser, UserId, now};
-use crate::validate::{Fields, JsonObject};
+use crate::validate::{Fields, JsonObject, MAX_LABEL};
 
 /// Bandwidth is counted over 30 days from `bandwidth_use_start_date`.
 const BANDWIDTH_PERIOD_DAYS: i64 = 30;
@@ -90,17 +90,8 @@ struct Changes {
 
 fn changes(body: &Map<String, Value>, creating: bool, proxies: usize) -> Result<Changes, ApiError> {
     let mut fields = Fields::new(body);
-    let label = (creating || body.contains_key("label")).then(|| fields.string("label").to_owned());
-    if let Some(label) = &label
-        && !fields.has_error("label")
-        && label.chars().count() > 200
-    {
-        fields.error(
-            "label",
-            "Ensure this field has no more than 200 characters.",
-            "max_length",
-        );
-    }
+    let label = (creating || body.contains_key("label"))
+        .then(|| fields.string_up_to("label", MAX_LABEL).to_owned());
     let proxy_limit: Option<f64> = fields.typed("proxy_limit", creating);
     if proxy_limit.is_some_and(|l| !(l.is_finite() && l >= 0.0)) {
         fields.error(
