@@ -8,7 +8,9 @@ use clap::{Args, Subcommand};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 use webshare::operations::ListNotifications;
-use webshare::types::{Notification, Subuser, SubuserUpdateRequest, TwoFactorMethod};
+use webshare::types::{
+    Notification, Subuser, SubuserCreateRequest, SubuserUpdateRequest, TwoFactorMethod,
+};
 use webshare::{Client, Secret};
 
 use crate::failure::Failure;
@@ -88,6 +90,13 @@ pub struct SubuserExtras {
     pub proxy_countries: Vec<(String, i64)>,
 }
 
+/// A `--label` as the generated request type takes it: trimmed, 1 to 200 characters.
+fn label_arg<T: std::str::FromStr>(text: &str) -> Result<T, Failure> {
+    text.trim()
+        .parse()
+        .map_err(|_| Failure::Usage("--label must be 1 to 200 characters".into()))
+}
+
 fn country_count(text: &str) -> Result<(String, i64), String> {
     let (country, count) = text
         .split_once('=')
@@ -157,28 +166,17 @@ pub async fn subusers(
             );
         }
         SubusersCommand::Create(args) => {
-            let mut sub = subusers.create(&args.label, args.proxy_limit).await?;
-            let rest = &args.extra;
-            if rest.max_thread_count.is_some() || rest.countries().is_some() {
-                let changes = SubuserUpdateRequest {
-                    max_thread_count: rest.max_thread_count,
-                    proxy_countries: rest.countries(),
-                    ..Default::default()
-                };
-                sub = subusers.update(sub.id, &changes).await?;
-            }
-            print_subuser(&sub, json);
+            let request = SubuserCreateRequest {
+                label: label_arg(&args.label)?,
+                proxy_limit: args.proxy_limit,
+                max_thread_count: args.extra.max_thread_count,
+                proxy_countries: args.extra.countries(),
+            };
+            print_subuser(&subusers.create_with(&request).await?, json);
         }
         SubusersCommand::Update { id, changes } => {
-            let label =
-                match &changes.label {
-                    Some(label) => Some(label.trim().parse().map_err(|_| {
-                        Failure::Usage("--label must be 1 to 200 characters".into())
-                    })?),
-                    None => None,
-                };
             let request = SubuserUpdateRequest {
-                label,
+                label: changes.label.as_deref().map(label_arg).transpose()?,
                 proxy_limit: changes.proxy_limit,
                 max_thread_count: changes.extra.max_thread_count,
                 proxy_countries: changes.extra.countries(),

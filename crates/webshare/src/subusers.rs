@@ -39,12 +39,6 @@ impl Subusers<'_> {
     /// more (thread count, a custom proxy list) pass a whole request to [`Subusers::create_with`]. Never
     /// retried by default: each call is a sub-user.
     pub async fn create(&self, label_text: &str, proxy_limit_gb: f64) -> Result<Subuser, Error> {
-        if !(proxy_limit_gb.is_finite() && proxy_limit_gb >= 0.0) {
-            return Err(Error::invalid_input(
-                "proxy_limit",
-                "must be 0 (unlimited) or more",
-            ));
-        }
         let request = SubuserCreateRequest {
             label: label(label_text)?,
             proxy_limit: proxy_limit_gb,
@@ -54,8 +48,15 @@ impl Subusers<'_> {
         self.create_with(&request).await
     }
 
-    /// A new sub-user as `request` describes it.
+    /// A new sub-user as `request` describes it, in one request. Its `proxy_limit` is checked before
+    /// sending (0 or more).
     pub async fn create_with(&self, request: &SubuserCreateRequest) -> Result<Subuser, Error> {
+        if !(request.proxy_limit.is_finite() && request.proxy_limit >= 0.0) {
+            return Err(Error::invalid_input(
+                "proxy_limit",
+                "must be 0 (unlimited) or more",
+            ));
+        }
         self.client.call(&CreateSubuser::new(), Some(request)).await
     }
 
