@@ -28,6 +28,15 @@ pub(super) fn not_found() -> ApiError {
     ApiError::detail(StatusCode::NOT_FOUND, "Not found.", "not_found")
 }
 
+/// A `plan_id` other than the account's plan is a 404 (a 401 if the account is gone).
+pub(super) fn check_plan(data: &Data, user: UserId, plan_id: Option<i64>) -> Result<(), ApiError> {
+    let own_plan = data.account(user)?.plan_id;
+    if plan_id.is_some_and(|id| id != own_plan) {
+        return Err(not_found());
+    }
+    Ok(())
+}
+
 /// The proxy world a request acts on: the account's plan, or a sub-user's (`X-Subuser`). Another plan's id,
 /// or a sub-user of another account, is a 404.
 pub(super) fn scope(
@@ -36,10 +45,7 @@ pub(super) fn scope(
     plan_id: Option<i64>,
     subuser: Option<i64>,
 ) -> Result<&mut ProxyScope, ApiError> {
-    let own_plan = data.account(user)?.plan_id;
-    if plan_id.is_some_and(|id| id != own_plan) {
-        return Err(not_found());
-    }
+    check_plan(data, user, plan_id)?;
     match subuser {
         None => Ok(&mut data.account_mut(user)?.proxy),
         Some(id) => match data.subusers.get_mut(&id) {

@@ -14,7 +14,7 @@ use webshare_api::operations::{
 use webshare_api::types;
 
 use super::lock;
-use super::proxies::{PageWindow, not_found};
+use super::proxies::{PageWindow, check_plan, not_found};
 use super::stats::aggregate_of;
 use crate::Shared;
 use crate::auth::User;
@@ -47,14 +47,6 @@ impl Subuser {
                 self.bandwidth_use_start_date + chrono::Duration::days(BANDWIDTH_PERIOD_DAYS),
             ),
         }
-    }
-}
-
-/// A `plan_id` other than the account's plan is a 404, as for the proxy operations.
-fn check_plan(data: &Data, user: UserId, plan_id: Option<i64>) -> Result<(), ApiError> {
-    match plan_id {
-        Some(id) if id != data.account(user)?.plan_id => Err(not_found()),
-        _ => Ok(()),
     }
 }
 
