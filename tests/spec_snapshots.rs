@@ -186,6 +186,207 @@ fn derived_schemas() -> BTreeMap<&'static str, Value> {
             to_value(schema_for!(types::IpAuthorizationCreateRequest)),
         ),
         ("WhatsMyIp", to_value(schema_for!(types::WhatsMyIp))),
+        ("AbuseReport", to_value(schema_for!(types::AbuseReport))),
+        (
+            "AbuseReportPage",
+            to_value(schema_for!(types::AbuseReportPage)),
+        ),
+        (
+            "AvailableAssetInfo",
+            to_value(schema_for!(types::AvailableAssetInfo)),
+        ),
+        (
+            "AvailableAssets",
+            to_value(schema_for!(types::AvailableAssets)),
+        ),
+        (
+            "AvailableAssetsByType",
+            to_value(schema_for!(types::AvailableAssetsByType)),
+        ),
+        (
+            "BandwidthDiscountTier",
+            to_value(schema_for!(types::BandwidthDiscountTier)),
+        ),
+        ("BillingInfo", to_value(schema_for!(types::BillingInfo))),
+        (
+            "BillingInfoUpdateRequest",
+            to_value(schema_for!(types::BillingInfoUpdateRequest)),
+        ),
+        (
+            "CustomizationOptions",
+            to_value(schema_for!(types::CustomizationOptions)),
+        ),
+        ("FeaturePrice", to_value(schema_for!(types::FeaturePrice))),
+        ("PaymentMethod", to_value(schema_for!(types::PaymentMethod))),
+        (
+            "PaymentMethodCreateRequest",
+            to_value(schema_for!(types::PaymentMethodCreateRequest)),
+        ),
+        (
+            "PaymentMethodPage",
+            to_value(schema_for!(types::PaymentMethodPage)),
+        ),
+        (
+            "PaymentMethodSetup",
+            to_value(schema_for!(types::PaymentMethodSetup)),
+        ),
+        (
+            "PendingPayment",
+            to_value(schema_for!(types::PendingPayment)),
+        ),
+        (
+            "PendingPaymentPage",
+            to_value(schema_for!(types::PendingPaymentPage)),
+        ),
+        ("PricingQuery", to_value(schema_for!(types::PricingQuery))),
+        (
+            "ProxyCountDiscountTier",
+            to_value(schema_for!(types::ProxyCountDiscountTier)),
+        ),
+        (
+            "ReferralChannel",
+            to_value(schema_for!(types::ReferralChannel)),
+        ),
+        (
+            "ReferralCodeInfo",
+            to_value(schema_for!(types::ReferralCodeInfo)),
+        ),
+        (
+            "ReferralConfig",
+            to_value(schema_for!(types::ReferralConfig)),
+        ),
+        (
+            "ReferralConfigUpdateRequest",
+            to_value(schema_for!(types::ReferralConfigUpdateRequest)),
+        ),
+        (
+            "ReferralCouponCode",
+            to_value(schema_for!(types::ReferralCouponCode)),
+        ),
+        (
+            "ReferralCouponCodeRequest",
+            to_value(schema_for!(types::ReferralCouponCodeRequest)),
+        ),
+        (
+            "ReferralCredit",
+            to_value(schema_for!(types::ReferralCredit)),
+        ),
+        (
+            "ReferralCreditPage",
+            to_value(schema_for!(types::ReferralCreditPage)),
+        ),
+        (
+            "ReferralCreditStatus",
+            to_value(schema_for!(types::ReferralCreditStatus)),
+        ),
+        (
+            "ReferralEarnout",
+            to_value(schema_for!(types::ReferralEarnout)),
+        ),
+        (
+            "ReferralEarnoutPage",
+            to_value(schema_for!(types::ReferralEarnoutPage)),
+        ),
+        ("ReferralMode", to_value(schema_for!(types::ReferralMode))),
+        ("Subscription", to_value(schema_for!(types::Subscription))),
+        (
+            "SubscriptionPricing",
+            to_value(schema_for!(types::SubscriptionPricing)),
+        ),
+        (
+            "SubscriptionPurchaseRequest",
+            to_value(schema_for!(types::SubscriptionPurchaseRequest)),
+        ),
+        (
+            "SubscriptionRenewRequest",
+            to_value(schema_for!(types::SubscriptionRenewRequest)),
+        ),
+        ("Suspension", to_value(schema_for!(types::Suspension))),
+        (
+            "TaxBreakdownEntry",
+            to_value(schema_for!(types::TaxBreakdownEntry)),
+        ),
+        ("Transaction", to_value(schema_for!(types::Transaction))),
+        (
+            "TransactionPage",
+            to_value(schema_for!(types::TransactionPage)),
+        ),
+        (
+            "VerificationAnswer",
+            to_value(schema_for!(types::VerificationAnswer)),
+        ),
+        (
+            "VerificationAppeal",
+            to_value(schema_for!(types::VerificationAppeal)),
+        ),
+        (
+            "VerificationAppealPage",
+            to_value(schema_for!(types::VerificationAppealPage)),
+        ),
+        (
+            "VerificationAppealRequest",
+            to_value(schema_for!(types::VerificationAppealRequest)),
+        ),
+        (
+            "VerificationAppealState",
+            to_value(schema_for!(types::VerificationAppealState)),
+        ),
+        (
+            "VerificationCategories",
+            to_value(schema_for!(types::VerificationCategories)),
+        ),
+        (
+            "VerificationCategory",
+            to_value(schema_for!(types::VerificationCategory)),
+        ),
+        (
+            "VerificationCodeRequest",
+            to_value(schema_for!(types::VerificationCodeRequest)),
+        ),
+        (
+            "VerificationEvidence",
+            to_value(schema_for!(types::VerificationEvidence)),
+        ),
+        (
+            "VerificationFile",
+            to_value(schema_for!(types::VerificationFile)),
+        ),
+        (
+            "VerificationFlow",
+            to_value(schema_for!(types::VerificationFlow)),
+        ),
+        (
+            "VerificationFlowPage",
+            to_value(schema_for!(types::VerificationFlowPage)),
+        ),
+        (
+            "VerificationFlowState",
+            to_value(schema_for!(types::VerificationFlowState)),
+        ),
+        (
+            "VerificationFlowType",
+            to_value(schema_for!(types::VerificationFlowType)),
+        ),
+        (
+            "VerificationLimits",
+            to_value(schema_for!(types::VerificationLimits)),
+        ),
+        (
+            "VerificationQuestion",
+            to_value(schema_for!(types::VerificationQuestion)),
+        ),
+        (
+            "VerificationQuestionPage",
+            to_value(schema_for!(types::VerificationQuestionPage)),
+        ),
+        (
+            "VerificationThreshold",
+            to_value(schema_for!(types::VerificationThreshold)),
+        ),
+        (
+            "VerificationThresholds",
+            to_value(schema_for!(types::VerificationThresholds)),
+        ),
         ("ErrorReason", to_value(schema_for!(types::ErrorReason))),
         ("AsnEntry", to_value(schema_for!(types::AsnEntry))),
         ("ApiKey", to_value(schema_for!(types::ApiKey))),
@@ -351,10 +552,45 @@ fn inline_unnamed(schema: &Value, definitions: &Value, components: &Map<String, 
     }
 }
 
+/// The spec's `$ref`s to components that are bare maps (only `additionalProperties`), inlined: schemars
+/// derives such a newtype (`struct AvailableAssetsByType(HashMap<..>)`) in place, not by reference.
+fn inline_maps(schema: &Value, components: &Map<String, Value>) -> Value {
+    match schema {
+        Value::Object(map) => {
+            if let Some(target) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .and_then(|name| components.get(name))
+                .filter(|t| t.get("properties").is_none() && t["additionalProperties"].is_object())
+            {
+                return inline_maps(target, components);
+            }
+            Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), inline_maps(v, components)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| inline_maps(v, components)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 /// The shape of a schema that both dialects (OpenAPI 3.0 and JSON Schema draft 7) must agree on.
 fn shape(schema: &Value) -> Value {
     if let Some(reference) = schema["$ref"].as_str() {
         return json!({ "ref": reference.rsplit('/').next().unwrap() });
+    }
+    // OpenAPI 3.0's nullable reference: `nullable: true` beside `allOf: [{$ref}]`.
+    if let Some([only]) = schema["allOf"].as_array().map(Vec::as_slice)
+        && only["$ref"].is_string()
+    {
+        let mut inner = shape(only);
+        inner["nullable"] = json!(schema["nullable"] == true);
+        return inner;
     }
     // JSON Schema's `anyOf: [X, {type: null}]` (an `Option` of a named type) is OpenAPI's nullable X.
     if let Some([a, b]) = schema["anyOf"].as_array().map(Vec::as_slice)
@@ -388,6 +624,8 @@ fn shape(schema: &Value) -> Value {
     if let Some(format) = schema["format"]
         .as_str()
         .filter(|f| !FORMATS_WITHOUT_A_RUST_TYPE.contains(f))
+        // A string decimal is `rust_decimal::Decimal`, whose schemars impl writes no format.
+        .filter(|f| !(*f == "decimal" && ty == "string"))
     {
         out["format"] = json!(format);
     }
@@ -446,7 +684,7 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
             derived_shape["properties"][field.as_str()]["nullable"] =
                 shape(&schema["properties"][field.as_str()])["nullable"].clone();
         }
-        let mut spec_shape = shape(&components[*name]);
+        let mut spec_shape = shape(&inline_maps(&components[*name], components));
         if FLATTENED_MAPS.contains(name) {
             assert!(
                 derived_shape.get("additional_properties").is_none(),

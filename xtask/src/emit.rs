@@ -66,6 +66,10 @@ fn value_type(kind: &Kind) -> TokenStream {
             quote! { ::std::vec::Vec<#item> }
         }
         Kind::Ordering => quote! { ::std::vec::Vec<crate::OrderBy> },
+        Kind::Json { name } => {
+            let name = format_ident!("{}", pascal(name));
+            quote! { crate::types::#name }
+        }
     }
 }
 
@@ -94,6 +98,7 @@ fn display(kind: &Kind, value: TokenStream) -> TokenStream {
     match kind {
         Kind::DateTime => quote! { crate::endpoint::date_time(#value) },
         Kind::Secret => quote! { #value.expose() },
+        Kind::Json { .. } => quote! { crate::endpoint::json_text(#value) },
         _ => value,
     }
 }
@@ -135,6 +140,7 @@ fn item_parser(kind: &Kind) -> TokenStream {
         Kind::DateTime => quote! { crate::endpoint::parse::date_time },
         Kind::Enum { .. } => quote! { crate::endpoint::parse::choice },
         Kind::Ordering => quote! { |_: &str, v: &str| v.parse::<crate::OrderBy>() },
+        Kind::Json { .. } => quote! { crate::endpoint::parse::json },
         Kind::List { .. } => unreachable!("lists of lists are refused by facts.rs"),
     }
 }
@@ -251,6 +257,22 @@ fn operation_static(op: &OperationFacts, constant: &Ident, id: &Ident) -> Result
     );
     let retry_safe = op.retry_safe;
     let has_body = op.body.is_some();
+    let form = op.form.iter().map(|f| {
+        let name = &f.name;
+        let required = f.required;
+        let kind = if f.file {
+            let types = &f.content_types;
+            let max = match f.max_bytes {
+                Some(n) => quote! { ::std::option::Option::Some(#n) },
+                None => quote! { ::std::option::Option::None },
+            };
+            quote! { crate::endpoint::FormFieldKind::File { content_types: &[#(#types),*], max_bytes: #max } }
+        } else {
+            quote! { crate::endpoint::FormFieldKind::Text }
+        };
+        let repeated = f.repeated;
+        quote! { crate::endpoint::FormField { name: #name, required: #required, repeated: #repeated, kind: #kind } }
+    });
     let carries_secrets = op.carries_secrets;
     let response = format_ident!("{}", format!("{:?}", op.response));
     let pagination = format_ident!(
@@ -292,6 +314,7 @@ fn operation_static(op: &OperationFacts, constant: &Ident, id: &Ident) -> Result
             retry_safe: #retry_safe,
             carries_secrets: #carries_secrets,
             has_body: #has_body,
+            form: &[#(#form),*],
             response: ResponseKind::#response,
             pagination: Pagination::#pagination,
             rate_limit: RateLimitClass::#rate_limit,

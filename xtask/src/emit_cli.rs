@@ -143,6 +143,15 @@ fn arg_field(param: &Param) -> TokenStream {
                 Some(quote! { value_delimiter = ',' }),
             )
         }
+        Kind::Json { name } => {
+            let t = format_ident!("{}", pascal(name));
+            (
+                quote! { ::webshare::types::#t },
+                Some(quote! {
+                    value_parser = |s: &str| ::serde_json::from_str::<::webshare::types::#t>(s).map_err(|e| e.to_string())
+                }),
+            )
+        }
         Kind::Ordering => (
             quote! { Vec<::webshare::OrderBy> },
             Some(quote! { value_delimiter = ',', allow_hyphen_values = true }),

@@ -40,6 +40,10 @@ pub enum Kind {
     },
     /// The API's `ordering`: fields joined by commas, a leading minus for descending.
     Ordering,
+    /// A component schema written as JSON text (a `content: application/json` parameter).
+    Json {
+        name: String,
+    },
 }
 
 /// One parameter.
@@ -151,8 +155,10 @@ pub struct OperationFacts {
     pub summary: String,
     pub auth: Auth,
     pub retry_safe: bool,
-    /// The request body's schema name.
+    /// The JSON request body's schema name.
     pub body: Option<String>,
+    /// The fields of a `multipart/form-data` body (empty when the body is not a form).
+    pub form: Vec<FormField>,
     pub response: ResponseKind,
     /// The JSON success body's schema name (`None` when not JSON).
     pub response_schema: Option<String>,
@@ -161,6 +167,21 @@ pub struct OperationFacts {
     pub params: Vec<Param>,
     /// Whether a secret (a `format: password` value) travels in the request or the response.
     pub carries_secrets: bool,
+}
+
+/// One field of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormField {
+    pub name: String,
+    pub required: bool,
+    /// `type: string, format: binary`: a file part.
+    pub file: bool,
+    /// An array of them: the part may be repeated.
+    pub repeated: bool,
+    /// The media types a file may have (the form's `encoding.<field>.contentType`); empty for any.
+    pub content_types: Vec<String>,
+    /// A file's largest size in bytes (`maxLength` of the binary string).
+    pub max_bytes: Option<u64>,
 }
 
 /// The document's facts: every operation, and the rate-limit classes with their per-minute limits.
@@ -260,22 +281,25 @@ fn operation(
         .first()
         .cloned()
         .ok_or("has no tag (its documentation section).")?;
-    let body = match &op.request_body {
-        None => None,
-        Some(body) => {
-            let body = match body {
-                ReferenceOr::Item(b) => b,
-                ReferenceOr::Reference { .. } => {
-                    return Err("request bodies must be inline.".into());
-                }
-            };
-            let media = body.content.get("application/json").ok_or(
-                "the transport sends JSON bodies only; add the operation's media type to xtask/src/facts.rs.",
-            )?;
-            Some(
-                schema_name(media.schema.as_ref())
-                    .ok_or("the request body must be a `$ref` to a schema.")?,
-            )
+    let (body, form) = match &op.request_body {
+        None => (None, Vec::new()),
+        Some(ReferenceOr::Reference { .. }) => {
+            return Err("request bodies must be inline.".into());
+        }
+        Some(ReferenceOr::Item(body)) => {
+            if let Some(media) = body.content.get("application/json") {
+                let name = schema_name(media.schema.as_ref())
+                    .ok_or("the request body must be a `$ref` to a schema.")?;
+                (Some(name), Vec::new())
+            } else if let Some(media) = body.content.get("multipart/form-data") {
+                (None, form_fields(media)?)
+            } else {
+                return Err(
+                    "the transport sends JSON and multipart/form-data bodies only; add the \
+                     operation's media type to xtask/src/facts.rs."
+                        .into(),
+                );
+            }
         }
     };
 
@@ -325,6 +349,7 @@ fn operation(
         auth,
         retry_safe,
         body,
+        form,
         response,
         response_schema,
         pagination,
@@ -332,6 +357,75 @@ fn operation(
         params,
         carries_secrets,
     })
+}
+
+/// The fields of a multipart form: an inline object schema whose files are `format: binary` strings, their
+/// media types in the form's `encoding` and their size limit in `maxLength`.
+fn form_fields(media: &openapiv3::MediaType) -> Result<Vec<FormField>, String> {
+    let Some(ReferenceOr::Item(schema)) = &media.schema else {
+        return Err("a multipart/form-data body needs an inline object schema (no type is generated for it).".into());
+    };
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return Err("a multipart/form-data body must be an object.".into());
+    };
+    let mut fields = Vec::new();
+    for (name, property) in &object.properties {
+        let ReferenceOr::Item(property) = property else {
+            return Err(format!("form field `{name}` must be inline."));
+        };
+        let (property, repeated) = match &property.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                Some(ReferenceOr::Item(items)) => (&**items, true),
+                _ => {
+                    return Err(format!(
+                        "form field `{name}`: an array needs inline `items`."
+                    ));
+                }
+            },
+            _ => (&**property, false),
+        };
+        let (file, max_bytes) = match &property.schema_kind {
+            SchemaKind::Type(Type::String(s)) => (
+                s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary),
+                s.max_length.map(|n| n as u64),
+            ),
+            SchemaKind::Type(Type::Integer(_) | Type::Number(_) | Type::Boolean(_)) => {
+                (false, None)
+            }
+            _ => {
+                return Err(format!(
+                    "form field `{name}` must be a string, number or boolean."
+                ));
+            }
+        };
+        let content_types: Vec<String> = media
+            .encoding
+            .get(name)
+            .and_then(|e| e.content_type.as_deref())
+            .map(|types| types.split(',').map(|t| t.trim().to_owned()).collect())
+            .unwrap_or_default();
+        if !file && !content_types.is_empty() {
+            return Err(format!(
+                "form field `{name}` has media types but is not a `format: binary` file."
+            ));
+        }
+        fields.push(FormField {
+            name: name.clone(),
+            required: object.required.contains(name),
+            file,
+            repeated,
+            content_types,
+            max_bytes: if file { max_bytes } else { None },
+        });
+    }
+    for name in media.encoding.keys() {
+        if !object.properties.contains_key(name) {
+            return Err(format!(
+                "the form's `encoding` names `{name}`, which is not a field."
+            ));
+        }
+    }
+    Ok(fields)
 }
 
 /// Whether a schema holds a `format: password` string anywhere (properties, items, `$ref`s followed).
@@ -419,11 +513,33 @@ fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, St
     };
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(s) => s,
-        ParameterSchemaOrContent::Content(_) => {
-            return Err(format!(
-                "parameter `{}`: use `schema`, not `content`.",
-                data.name
-            ));
+        ParameterSchemaOrContent::Content(content) => {
+            let name = content
+                .get("application/json")
+                .filter(|_| content.len() == 1)
+                .and_then(|media| schema_name(media.schema.as_ref()))
+                .ok_or_else(|| {
+                    format!(
+                        "parameter `{}`: `content` must be `application/json` with a `$ref` schema.",
+                        data.name
+                    )
+                })?;
+            if location != Location::Query {
+                return Err(format!(
+                    "JSON parameter `{}` must be a query parameter.",
+                    data.name
+                ));
+            }
+            return Ok(Param {
+                name: data.name.clone(),
+                location,
+                required: data.required,
+                kind: Kind::Json { name },
+                empty: None,
+                bounds: Bounds::default(),
+                cursor_field: None,
+                description: data.description.clone().unwrap_or_default(),
+            });
         }
     };
     let mut kind = kind(spec, schema).map_err(|m| format!("parameter `{}`: {m}", data.name))?;

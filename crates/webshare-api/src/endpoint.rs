@@ -37,6 +37,8 @@ pub struct Operation {
     pub carries_secrets: bool,
     /// Whether a JSON body is sent.
     pub has_body: bool,
+    /// The fields of a `multipart/form-data` body (an upload); empty when the body is not a form.
+    pub form: &'static [FormField],
     /// How the success body is read.
     pub response: ResponseKind,
     /// How the list is paged, if it is one.
@@ -51,6 +53,57 @@ pub struct Operation {
     pub path_params: &'static [&'static str],
     /// The query parameters.
     pub query_params: &'static [&'static str],
+}
+
+/// One field of a `multipart/form-data` body, as the spec declares it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FormField {
+    /// The field's name in the form.
+    pub name: &'static str,
+    /// Whether the form must have it.
+    pub required: bool,
+    /// Whether the part may be repeated (an array of files or values).
+    pub repeated: bool,
+    /// A text value or a file.
+    pub kind: FormFieldKind,
+}
+
+/// What a form field holds.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FormFieldKind {
+    /// A text value.
+    Text,
+    /// A file part.
+    File {
+        /// The media types a file may have; empty for any.
+        content_types: &'static [&'static str],
+        /// The largest size in bytes, if the API states one.
+        max_bytes: Option<u64>,
+    },
+}
+
+impl FormField {
+    /// Whether `media_type` (parameters ignored, case-insensitive) is one this file field takes.
+    pub fn accepts(&self, media_type: &str) -> bool {
+        match self.kind {
+            FormFieldKind::Text => false,
+            FormFieldKind::File { content_types, .. } => {
+                let essence = media_type.split(';').next().unwrap_or("").trim();
+                content_types.is_empty()
+                    || content_types
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(essence))
+            }
+        }
+    }
+
+    /// A file field's size limit in bytes, if it has one.
+    pub fn max_bytes(&self) -> Option<u64> {
+        match self.kind {
+            FormFieldKind::Text => None,
+            FormFieldKind::File { max_bytes, .. } => max_bytes,
+        }
+    }
 }
 
 /// Whether an operation sends the `Authorization` header.
@@ -243,6 +296,12 @@ pub fn push_segment(out: &mut String, value: impl fmt::Display) {
     out.extend(utf8_percent_encode(&value, SEGMENT));
 }
 
+/// A JSON parameter's value: the JSON text of its schema's type.
+pub fn json_text<T: Serialize>(value: &T) -> String {
+    // The generated types serialize infallibly (no maps with non-string keys, no failing impls).
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 /// A date-time as the API's filters take it: RFC 3339, UTC, every fractional digit kept (a cursor must not
 /// lose precision).
 pub fn date_time(value: &chrono::DateTime<chrono::Utc>) -> String {
@@ -355,6 +414,12 @@ pub mod parse {
                 }
             })
             .collect()
+    }
+
+    /// JSON text as the parameter's schema type.
+    pub fn json<T: serde::de::DeserializeOwned>(field: &str, value: &str) -> Result<T, ParamError> {
+        serde_json::from_str(value)
+            .map_err(|e| ParamError::new(field, format!("is not the expected JSON: {e}")))
     }
 
     /// Text as is.

@@ -4,6 +4,49 @@
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///An abuse report raised against the account.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct AbuseReport {
+        ///What the report says.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub content: ::std::option::Option<::std::string::String>,
+        ///When it was raised.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The ID of the account verification opened for it, which comes when the account is suspended.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub flow: ::std::option::Option<i64>,
+        ///The report's ID.
+        pub id: i64,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl AbuseReport {
+        pub fn builder() -> builder::AbuseReport {
+            Default::default()
+        }
+    }
+    ///One page of abuse reports.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct AbuseReportPage {
+        ///How many abuse reports there are, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<AbuseReport>,
+    }
+    impl AbuseReportPage {
+        pub fn builder() -> builder::AbuseReportPage {
+            Default::default()
+        }
+    }
     ///The token from the activation email.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -373,6 +416,162 @@ pub mod types {
             value.parse()
         }
     }
+    ///The available assets of one proxy type and sub-type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct AvailableAssetInfo {
+        ///How many proxies are available by country (ISO 3166-1 alpha-2).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///How many subnets are available.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub total_subnets: ::std::option::Option<i64>,
+    }
+    impl AvailableAssetInfo {
+        pub fn builder() -> builder::AvailableAssetInfo {
+            Default::default()
+        }
+    }
+    /**Available assets by proxy type (`shared`, `semidedicated`, `dedicated`), each a map by proxy sub-type
+(`default`, `premium`, `isp`, `residential`, `datacenter_and_isp`).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct AvailableAssets(
+        pub ::std::collections::HashMap<::std::string::String, AvailableAssetsByType>,
+    );
+    impl ::std::ops::Deref for AvailableAssets {
+        type Target = ::std::collections::HashMap<
+            ::std::string::String,
+            AvailableAssetsByType,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, AvailableAssetsByType> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AvailableAssets>
+    for ::std::collections::HashMap<::std::string::String, AvailableAssetsByType> {
+        fn from(value: AvailableAssets) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::collections::HashMap<::std::string::String, AvailableAssetsByType>,
+    > for AvailableAssets {
+        fn from(
+            value: ::std::collections::HashMap<
+                ::std::string::String,
+                AvailableAssetsByType,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///The available assets of one proxy type, by proxy sub-type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct AvailableAssetsByType(
+        pub ::std::collections::HashMap<::std::string::String, AvailableAssetInfo>,
+    );
+    impl ::std::ops::Deref for AvailableAssetsByType {
+        type Target = ::std::collections::HashMap<
+            ::std::string::String,
+            AvailableAssetInfo,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, AvailableAssetInfo> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AvailableAssetsByType>
+    for ::std::collections::HashMap<::std::string::String, AvailableAssetInfo> {
+        fn from(value: AvailableAssetsByType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::collections::HashMap<::std::string::String, AvailableAssetInfo>,
+    > for AvailableAssetsByType {
+        fn from(
+            value: ::std::collections::HashMap<::std::string::String, AvailableAssetInfo>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    /**A price tier by bandwidth: limits above `from` and up to `to` GB (inclusive) cost `per_gb_price`, e.g.
+250 GB is in the 0-250 tier and 251 GB in the next.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct BandwidthDiscountTier {
+        ///The tier's lower bound in GB, exclusive.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub from: ::std::option::Option<i64>,
+        ///The price of one GB in this tier, in USD; null in the page's example for the last (unbounded) tier.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub per_gb_price: ::std::option::Option<::webshare_api::Amount>,
+        ///The tier's upper bound in GB, inclusive; null for no bound.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub to: ::std::option::Option<i64>,
+    }
+    impl BandwidthDiscountTier {
+        pub fn builder() -> builder::BandwidthDiscountTier {
+            Default::default()
+        }
+    }
+    ///The account's billing information, printed on invoices; one per account.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct BillingInfo {
+        ///The address on invoices, e.g. a corporate address; empty by default.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub address: ::std::option::Option<::std::string::String>,
+        ///The email address on invoices; empty by default.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub billing_email: ::std::option::Option<::std::string::String>,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The billing information's ID.
+        pub id: i64,
+        ///The name on invoices, e.g. a company name; empty by default.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl BillingInfo {
+        pub fn builder() -> builder::BillingInfo {
+            Default::default()
+        }
+    }
+    ///The billing information fields to change; those absent are left.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct BillingInfoUpdateRequest {
+        ///The address on invoices; may be empty.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address: ::std::option::Option<::std::string::String>,
+        ///The email address on invoices; may be empty.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing_email: ::std::option::Option<::std::string::String>,
+        ///The name on invoices, e.g. a company name; may be empty.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl BillingInfoUpdateRequest {
+        pub fn builder() -> builder::BillingInfoUpdateRequest {
+            Default::default()
+        }
+    }
     ///The code from the email change confirmation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -626,6 +825,117 @@ and not a commonly used password.
             value.parse()
         }
     }
+    ///The limits and options for customizing a plan of the given proxy type, sub-type and countries.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct CustomizationOptions {
+        ///The longest time between automatic refreshes, in seconds.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub automatic_refresh_frequency_max: ::std::option::Option<i64>,
+        ///The shortest time between automatic refreshes, in seconds.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub automatic_refresh_frequency_min: ::std::option::Option<i64>,
+        ///How many proxies can be had by country (ISO 3166-1 alpha-2).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_countries: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+        ///The features that can be bought with this configuration.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_features: ::std::option::Option<
+            ::std::vec::Vec<CustomizationOptionsAvailableFeaturesItem>,
+        >,
+        ///The site checks the proxies can be required to pass.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub available_site_checks: ::std::option::Option<
+            ::std::vec::Vec<CustomizationOptionsAvailableSiteChecksItem>,
+        >,
+        ///The highest bandwidth limit, in GB.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_limit_max: ::std::option::Option<i64>,
+        ///The lowest bandwidth limit, in GB.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_limit_min: ::std::option::Option<i64>,
+        ///The most on-demand refreshes that can be bought.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub on_demand_refreshes_max: ::std::option::Option<i64>,
+        ///The fewest on-demand refreshes that can be bought.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub on_demand_refreshes_min: ::std::option::Option<i64>,
+        ///The most proxies the plan can have.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_count_max: ::std::option::Option<i64>,
+        ///The fewest proxies the plan can have.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_count_min: ::std::option::Option<i64>,
+        ///The most proxy replacements that can be bought.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_replacements_max: ::std::option::Option<i64>,
+        ///The fewest proxy replacements that can be bought.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_replacements_min: ::std::option::Option<i64>,
+        ///Sub-category: `default`, `premium`, `isp`, `residential` or `datacenter_and_isp`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_subtype: ::std::option::Option<::std::string::String>,
+        ///Category of proxies: `free`, `shared`, `semidedicated` or `dedicated`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_type: ::std::option::Option<::std::string::String>,
+        ///The most sub-users the plan can allow.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subusers_max: ::std::option::Option<i64>,
+        ///The fewest sub-users the plan can allow.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub subusers_min: ::std::option::Option<i64>,
+        ///The terms that can be bought.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub terms: ::std::option::Option<::std::vec::Vec<CustomizationOptionsTermsItem>>,
+    }
+    impl CustomizationOptions {
+        pub fn builder() -> builder::CustomizationOptions {
+            Default::default()
+        }
+    }
+    ///`CustomizationOptionsAvailableFeaturesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct CustomizationOptionsAvailableFeaturesItem {
+        ///The feature, named as the plan's flag, e.g. `is_high_concurrency`.
+        pub feature: ::std::string::String,
+        ///A flag whose meaning is not documented, presumably whether the feature is mandatory (in Webshare's SDK models; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub required: ::std::option::Option<bool>,
+    }
+    impl CustomizationOptionsAvailableFeaturesItem {
+        pub fn builder() -> builder::CustomizationOptionsAvailableFeaturesItem {
+            Default::default()
+        }
+    }
+    ///`CustomizationOptionsAvailableSiteChecksItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct CustomizationOptionsAvailableSiteChecksItem {
+        ///The site check, e.g. `google_search_without_captcha`.
+        pub name: ::std::string::String,
+    }
+    impl CustomizationOptionsAvailableSiteChecksItem {
+        pub fn builder() -> builder::CustomizationOptionsAvailableSiteChecksItem {
+            Default::default()
+        }
+    }
+    ///`CustomizationOptionsTermsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct CustomizationOptionsTermsItem {
+        ///How many 30-day renewals the term pays for (1 monthly, 12 yearly).
+        pub renewals_paid: i64,
+        ///`monthly` or `yearly`.
+        pub term: ::std::string::String,
+    }
+    impl CustomizationOptionsTermsItem {
+        pub fn builder() -> builder::CustomizationOptionsTermsItem {
+            Default::default()
+        }
+    }
     ///The password, and a recaptcha token, to delete the account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -638,6 +948,63 @@ and not a commonly used password.
     impl DeleteAccountRequest {
         pub fn builder() -> builder::DeleteAccountRequest {
             Default::default()
+        }
+    }
+    ///`DownloadInvoiceSubscriptionTransactionId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct DownloadInvoiceSubscriptionTransactionId(::std::string::String);
+    impl ::std::ops::Deref for DownloadInvoiceSubscriptionTransactionId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DownloadInvoiceSubscriptionTransactionId>
+    for ::std::string::String {
+        fn from(value: DownloadInvoiceSubscriptionTransactionId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for DownloadInvoiceSubscriptionTransactionId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DownloadInvoiceSubscriptionTransactionId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DownloadInvoiceSubscriptionTransactionId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DownloadInvoiceSubscriptionTransactionId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///`DownloadProxyListCountryCodes`
@@ -953,6 +1320,25 @@ key holds that field's errors instead, like any other field.
     }
     impl ErrorReason {
         pub fn builder() -> builder::ErrorReason {
+            Default::default()
+        }
+    }
+    ///A feature that can be added to a plan, and its price.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct FeaturePrice {
+        ///The feature, named as the plan's flag, e.g. `is_high_concurrency`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub feature: ::std::option::Option<::std::string::String>,
+        ///Whether the configuration includes it.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_selected: ::std::option::Option<bool>,
+        ///The feature's price, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub price: ::std::option::Option<::webshare_api::Amount>,
+    }
+    impl FeaturePrice {
+        pub fn builder() -> builder::FeaturePrice {
             Default::default()
         }
     }
@@ -1383,6 +1769,179 @@ not a commonly used password.
             Default::default()
         }
     }
+    /**A payment method. `type` tells the kind: `StripeCard` (a card, with the card fields) or `LinkPayment`
+(Stripe Link, without them); others may come. The card and address fields are absent or null for
+kinds that do not have them.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PaymentMethod {
+        ///The card's brand: `mastercard`, `amex`, `visa`, `diners club`, `jcb` or `unionpay` (`StripeCard`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub brand: ::std::option::Option<::std::string::String>,
+        ///Billing address city.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
+        ///Billing address country (ISO 3166-1 alpha-2).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The card's expiration month, 1 to 12 (`StripeCard`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiration_month: ::std::option::Option<i64>,
+        ///The card's expiration year (`StripeCard`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiration_year: ::std::option::Option<i64>,
+        ///The payment method's ID.
+        pub id: i64,
+        ///The card number's last 4 digits (`StripeCard`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last4: ::std::option::Option<::std::string::String>,
+        ///Billing address line.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub line: ::std::option::Option<::std::string::String>,
+        ///The card holder's name (`StripeCard`; in the page's example, not its table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Billing address postal code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub postal_code: ::std::option::Option<::std::string::String>,
+        ///Billing address state.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
+        ///The kind of payment method, e.g. `StripeCard` or `LinkPayment`.
+        #[serde(
+            rename = "type",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl PaymentMethod {
+        pub fn builder() -> builder::PaymentMethod {
+            Default::default()
+        }
+    }
+    ///The reCAPTCHA token that starts a payment method update.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PaymentMethodCreateRequest {
+        ///A reCAPTCHA token (invisible reCAPTCHA works).
+        pub recaptcha: ::webshare_api::Secret,
+    }
+    impl PaymentMethodCreateRequest {
+        pub fn builder() -> builder::PaymentMethodCreateRequest {
+            Default::default()
+        }
+    }
+    ///One page of payment methods.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PaymentMethodPage {
+        ///How many payment methods there are, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<PaymentMethod>,
+    }
+    impl PaymentMethodPage {
+        pub fn builder() -> builder::PaymentMethodPage {
+            Default::default()
+        }
+    }
+    ///A started payment method update, to complete with Stripe.js (`confirmSetup`) in a browser.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PaymentMethodSetup {
+        ///The pending payment's ID; poll it for the outcome.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub pending_payment: ::std::option::Option<i64>,
+        ///The Stripe SetupIntent's client secret.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub stripe_client_secret: ::std::option::Option<::webshare_api::Secret>,
+        ///A Stripe PaymentIntent's ID (in the page's example, not its table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stripe_payment_intent: ::std::option::Option<::std::string::String>,
+        ///The Stripe SetupIntent's ID (in the page's table).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stripe_setup_intent: ::std::option::Option<::std::string::String>,
+    }
+    impl PaymentMethodSetup {
+        pub fn builder() -> builder::PaymentMethodSetup {
+            Default::default()
+        }
+    }
+    ///A payment that was started and is not yet completed, e.g. a checkout waiting for a Stripe confirmation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PendingPayment {
+        ///When its status last changed; null while pending.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub completed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Why it failed, for the user to read; null unless `failed`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub failure_reason: ::std::option::Option<::std::string::String>,
+        ///The pending payment's ID.
+        pub id: i64,
+        ///Whether the payment renews the subscription (true) or changes it now (false).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_renewal: ::std::option::Option<bool>,
+        ///The payment method's ID.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub payment_method: ::std::option::Option<i64>,
+        ///The ID of the plan being paid for.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub plan: ::std::option::Option<i64>,
+        ///`pending`, `processing`, `successful` or `failed`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///`monthly` or `yearly`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub term: ::std::option::Option<::std::string::String>,
+        ///The resulting transaction's ID; set only once `successful`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub transaction: ::std::option::Option<i64>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl PendingPayment {
+        pub fn builder() -> builder::PendingPayment {
+            Default::default()
+        }
+    }
+    ///One page of pending payments.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PendingPaymentPage {
+        ///How many pending payments there are, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<PendingPayment>,
+    }
+    impl PendingPaymentPage {
+        pub fn builder() -> builder::PendingPaymentPage {
+            Default::default()
+        }
+    }
     ///A plan, the customization of a subscription; a new plan is made each time it is re-customized.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -1431,7 +1990,7 @@ not a commonly used password.
         pub is_unlimited_ip_authorizations: ::std::option::Option<bool>,
         ///Price in USD for a month.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub monthly_price: ::std::option::Option<f64>,
+        pub monthly_price: ::std::option::Option<::webshare_api::Amount>,
         ///On-demand refreshes left.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub on_demand_refreshes_available: ::std::option::Option<i64>,
@@ -1486,7 +2045,7 @@ not a commonly used password.
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Price in USD for a year.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub yearly_price: ::std::option::Option<f64>,
+        pub yearly_price: ::std::option::Option<::webshare_api::Amount>,
     }
     impl Plan {
         pub fn builder() -> builder::Plan {
@@ -1838,6 +2397,316 @@ saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for PlanUpgradeRequestTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A plan configuration to price, sent as the JSON text of the `query` parameter (pricing and customization).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct PricingQuery {
+        ///Seconds between automatic refreshes; 0 for none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub automatic_refresh_frequency: ::std::option::Option<i64>,
+        ///Bandwidth limit in GB; 0 for unlimited.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_limit: ::std::option::Option<f64>,
+        /**`replace` (the default): the new plan replaces the current one, for subscriptions with a single plan
+only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgraded.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub behavior: ::std::option::Option<PricingQueryBehavior>,
+        ///Turn on high proxy concurrency.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_high_concurrency: ::std::option::Option<bool>,
+        ///Turn on the high-priority network.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_high_priority_network: ::std::option::Option<bool>,
+        ///Allow any number of IP authorizations (otherwise one).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_unlimited_ip_authorizations: ::std::option::Option<bool>,
+        ///On-demand refreshes to buy.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub on_demand_refreshes_total: ::std::option::Option<i64>,
+        ///Proxies by country (ISO 3166-1 alpha-2); `ZZ` for randomly allocated.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub proxy_countries: ::std::collections::HashMap<::std::string::String, i64>,
+        ///Proxy replacements to buy.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_replacements_total: ::std::option::Option<i64>,
+        ///Sub-category of proxies; not every type has every sub-type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_subtype: ::std::option::Option<PricingQueryProxySubtype>,
+        ///Category of proxies.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_type: ::std::option::Option<PricingQueryProxyType>,
+        ///Site checks the proxies must pass, e.g. `google_search`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub required_site_checks: ::std::vec::Vec<::std::string::String>,
+        ///How many sub-users to allow.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subusers_total: ::std::option::Option<i64>,
+        ///The term charged at the next renewal.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub term: ::std::option::Option<PricingQueryTerm>,
+        ///Include the taxes (`tax_breakdown`); default false.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub with_tax: ::std::option::Option<bool>,
+    }
+    impl PricingQuery {
+        pub fn builder() -> builder::PricingQuery {
+            Default::default()
+        }
+    }
+    /**`replace` (the default): the new plan replaces the current one, for subscriptions with a single plan
+only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgraded.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum PricingQueryBehavior {
+        #[serde(rename = "replace")]
+        Replace,
+        #[serde(rename = "add")]
+        Add,
+        #[serde(rename = "upgrade")]
+        Upgrade,
+    }
+    impl ::std::fmt::Display for PricingQueryBehavior {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Replace => f.write_str("replace"),
+                Self::Add => f.write_str("add"),
+                Self::Upgrade => f.write_str("upgrade"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PricingQueryBehavior {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "replace" => Ok(Self::Replace),
+                "add" => Ok(Self::Add),
+                "upgrade" => Ok(Self::Upgrade),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PricingQueryBehavior {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PricingQueryBehavior {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Sub-category of proxies; not every type has every sub-type.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum PricingQueryProxySubtype {
+        #[serde(rename = "default")]
+        Default,
+        #[serde(rename = "premium")]
+        Premium,
+        #[serde(rename = "isp")]
+        Isp,
+        #[serde(rename = "residential")]
+        Residential,
+        #[serde(rename = "datacenter_and_isp")]
+        DatacenterAndIsp,
+    }
+    impl ::std::fmt::Display for PricingQueryProxySubtype {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Default => f.write_str("default"),
+                Self::Premium => f.write_str("premium"),
+                Self::Isp => f.write_str("isp"),
+                Self::Residential => f.write_str("residential"),
+                Self::DatacenterAndIsp => f.write_str("datacenter_and_isp"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PricingQueryProxySubtype {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "default" => Ok(Self::Default),
+                "premium" => Ok(Self::Premium),
+                "isp" => Ok(Self::Isp),
+                "residential" => Ok(Self::Residential),
+                "datacenter_and_isp" => Ok(Self::DatacenterAndIsp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PricingQueryProxySubtype {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PricingQueryProxySubtype {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Category of proxies.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum PricingQueryProxyType {
+        #[serde(rename = "free")]
+        Free,
+        #[serde(rename = "shared")]
+        Shared,
+        #[serde(rename = "semidedicated")]
+        Semidedicated,
+        #[serde(rename = "dedicated")]
+        Dedicated,
+    }
+    impl ::std::fmt::Display for PricingQueryProxyType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Free => f.write_str("free"),
+                Self::Shared => f.write_str("shared"),
+                Self::Semidedicated => f.write_str("semidedicated"),
+                Self::Dedicated => f.write_str("dedicated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PricingQueryProxyType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "free" => Ok(Self::Free),
+                "shared" => Ok(Self::Shared),
+                "semidedicated" => Ok(Self::Semidedicated),
+                "dedicated" => Ok(Self::Dedicated),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PricingQueryProxyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PricingQueryProxyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The term charged at the next renewal.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum PricingQueryTerm {
+        #[serde(rename = "monthly")]
+        Monthly,
+        #[serde(rename = "yearly")]
+        Yearly,
+    }
+    impl ::std::fmt::Display for PricingQueryTerm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Monthly => f.write_str("monthly"),
+                Self::Yearly => f.write_str("yearly"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PricingQueryTerm {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "monthly" => Ok(Self::Monthly),
+                "yearly" => Ok(Self::Yearly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PricingQueryTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PricingQueryTerm {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2634,6 +3503,30 @@ saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
                 })
         }
     }
+    /**A discount tier by proxy count: counts above `from` and up to `to` (inclusive) get `discount_percentage`,
+e.g. 250 proxies are in the 0-250 tier and 251 in the next.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ProxyCountDiscountTier {
+        ///The tier's discount, in percent.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub discount_percentage: ::std::option::Option<i64>,
+        ///The tier's lower bound, exclusive.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub from: ::std::option::Option<i64>,
+        ///The price of one proxy in this tier, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub per_proxy_price: ::std::option::Option<::webshare_api::Amount>,
+        ///The tier's upper bound, inclusive; null for no bound.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub to: ::std::option::Option<i64>,
+    }
+    impl ProxyCountDiscountTier {
+        pub fn builder() -> builder::ProxyCountDiscountTier {
+            Default::default()
+        }
+    }
     ///The proxy config of a plan, as the v3 endpoint returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -3082,6 +3975,574 @@ saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
             Default::default()
         }
     }
+    /**A referral channel: a coupon code the account owns, made by the Webshare team. Users who apply it get
+its discount; the account earns a commission on their paid transactions.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralChannel {
+        ///The coupon code other users apply; matched case-insensitively.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///When the channel was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///A description of the channel; may be empty.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///When the code stops being applicable; null if it does not expire.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The channel's ID.
+        pub id: i64,
+        ///The commission rate (0 to 1) of a referred user's transactions in the initial period.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub initial_rate: ::std::option::Option<::webshare_api::Decimal>,
+        ///The length of the initial commission period, in days from a referred user's first transaction.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub initial_rate_period_days: ::std::option::Option<i64>,
+        ///Whether new users may still apply the code.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_active: ::std::option::Option<bool>,
+        ///Whether the discount applies to every renewal of the redeemer's plan, or only to the first purchase.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_recurring: ::std::option::Option<bool>,
+        ///The most USD of commission one referred user can earn through the channel.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub max_earnings_per_referred: ::std::option::Option<::webshare_api::Decimal>,
+        ///The commission rate (0 to 1) of a referred user's transactions after the initial period.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub ongoing_rate: ::std::option::Option<::webshare_api::Decimal>,
+        ///`percent_off` or `value_off`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promo_type: ::std::option::Option<::std::string::String>,
+        ///The discount: a fraction for `percent_off` (`0.20` is 20% off), USD for `value_off`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promo_value: ::std::option::Option<::webshare_api::Decimal>,
+        ///When the code becomes applicable.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///USD of commission earned through the channel, in all.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub total_commission: ::std::option::Option<::webshare_api::Amount>,
+        /**USD paid by the channel's redeemers (paid transactions net of refunds), in all; transactions of
+users referred by another affiliate's link are left out, as for `total_uses`.
+*/
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub total_revenue: ::std::option::Option<::webshare_api::Amount>,
+        ///How many distinct redemptions the channel had, over all users.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub total_uses: ::std::option::Option<i64>,
+    }
+    impl ReferralChannel {
+        pub fn builder() -> builder::ReferralChannel {
+            Default::default()
+        }
+    }
+    ///The public information of a referral code.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralCodeInfo {
+        ///The promotion a referred user gets: `first_time_value_off`, `first_time_percent_off`, `always_value_off` or `always_percent_off`; null for none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promo_type: ::std::option::Option<::std::string::String>,
+        ///The promotion's value, 10 or 20; null when `promo_type` is null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promo_value: ::std::option::Option<i64>,
+        ///The referral code.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub referral_code: ::std::option::Option<::std::string::String>,
+    }
+    impl ReferralCodeInfo {
+        pub fn builder() -> builder::ReferralCodeInfo {
+            Default::default()
+        }
+    }
+    ///The state of the account's referral program; one per account.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralConfig {
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///USD earned, pending, to become account credits (`free_credits` of the subscription) at the next earn-out; then back to 0.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub credits_earned: ::std::option::Option<::webshare_api::Amount>,
+        ///How often earn-outs happen, as `[DD] [HH:MM:SS]`, e.g. `7 00:00:00`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub earn_out_frequency: ::std::option::Option<::std::string::String>,
+        ///The config's ID; it does not change for the account.
+        pub id: i64,
+        ///Whether ID verification must be completed before a payout; only once the payout conditions are met.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub id_verification_required: ::std::option::Option<bool>,
+        ///The affiliate commission rate (0 to 1) of a referred user's transactions in the initial period (seen on the live API, undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub initial_rate: ::std::option::Option<f64>,
+        ///The length of the initial commission period in days (seen on the live API, undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub initial_rate_period_days: ::std::option::Option<i64>,
+        ///The most USD of commission one referred user can earn the account (seen on the live API, undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_earnings_per_referred: ::std::option::Option<::webshare_api::Amount>,
+        ///The least USD pending for an earn-out to happen; below it, nothing is earned out.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub minimum_earn_out_amount: ::std::option::Option<::webshare_api::Amount>,
+        ///`credits` (earnings become account credits) or `payout` (earnings are paid to the PayPal account).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub mode: ::std::option::Option<::std::string::String>,
+        ///When the next earn-out happens (the pending `credits_earned` and `payouts_earned` are earned out).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next_earn_out_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///How many distinct users were referred.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub number_of_users_referred: ::std::option::Option<i64>,
+        ///How many distinct referred users upgraded.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub number_of_users_upgraded: ::std::option::Option<i64>,
+        ///The affiliate commission rate (0 to 1) after the initial period (seen on the live API, undocumented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ongoing_rate: ::std::option::Option<f64>,
+        ///USD earned, pending, to be paid to the PayPal account at the next earn-out; then back to 0.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub payouts_earned: ::std::option::Option<::webshare_api::Amount>,
+        ///The PayPal account that receives payouts; set in `payout` mode, may be null in `credits` mode.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub paypal_payout_email: ::std::option::Option<::std::string::String>,
+        ///The promotion referred users get: `first_time_value_off`, `first_time_percent_off`, `always_value_off` or `always_percent_off`; null for none.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promo_type: ::std::option::Option<::std::string::String>,
+        ///The promotion's value, 10 or 20; null when `promo_type` is null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promo_value: ::std::option::Option<i64>,
+        ///The account's own referral code; any Webshare public page visited with `?referral_code=<code>` sets it.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub referral_code: ::std::option::Option<::std::string::String>,
+        ///The share of a referred user's spending earned, e.g. 0.25 earns $25 of $100 spent.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub referral_credit_ratio: ::std::option::Option<f64>,
+        ///The most USD of credits or payouts one referred user can earn the account.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub referral_maximum_credits: ::std::option::Option<::webshare_api::Amount>,
+        ///How long a new credit stays pending (reverted if the payment is reversed meanwhile), as `[DD] [HH:MM:SS]`, e.g. `30 00:00:00`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub referral_payment_pending_days: ::std::option::Option<::std::string::String>,
+        ///An example referral URL, to the Webshare home page.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub referral_url: ::std::option::Option<::std::string::String>,
+        ///USD of credits earned so far, in all.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub total_credits_earned: ::std::option::Option<::webshare_api::Amount>,
+        ///USD of payouts earned so far, in all.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub total_payouts_earned: ::std::option::Option<::webshare_api::Amount>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl ReferralConfig {
+        pub fn builder() -> builder::ReferralConfig {
+            Default::default()
+        }
+    }
+    ///The referral config fields to change (the only writable ones); those absent are left.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralConfigUpdateRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<ReferralMode>,
+        ///The PayPal account to receive payouts; needed for `payout` mode.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub paypal_payout_email: ::std::option::Option<
+            ReferralConfigUpdateRequestPaypalPayoutEmail,
+        >,
+    }
+    impl ReferralConfigUpdateRequest {
+        pub fn builder() -> builder::ReferralConfigUpdateRequest {
+            Default::default()
+        }
+    }
+    ///The PayPal account to receive payouts; needed for `payout` mode.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralConfigUpdateRequestPaypalPayoutEmail(::std::string::String);
+    impl ::std::ops::Deref for ReferralConfigUpdateRequestPaypalPayoutEmail {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ReferralConfigUpdateRequestPaypalPayoutEmail>
+    for ::std::string::String {
+        fn from(value: ReferralConfigUpdateRequestPaypalPayoutEmail) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ReferralConfigUpdateRequestPaypalPayoutEmail {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReferralConfigUpdateRequestPaypalPayoutEmail {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReferralConfigUpdateRequestPaypalPayoutEmail {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for ReferralConfigUpdateRequestPaypalPayoutEmail {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The coupon code applied to the account; every field is null when none is.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralCouponCode {
+        ///The coupon code, as configured on its referral channel.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///The channel's description; may be empty.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether the discount applies to every renewal while the code stays applied, or only to the first purchase.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub is_recurring: ::std::option::Option<bool>,
+        ///`percent_off` or `value_off`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promo_type: ::std::option::Option<::std::string::String>,
+        ///The discount: a fraction for `percent_off` (`0.20` is 20% off), USD for `value_off`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promo_value: ::std::option::Option<::webshare_api::Decimal>,
+    }
+    impl ReferralCouponCode {
+        pub fn builder() -> builder::ReferralCouponCode {
+            Default::default()
+        }
+    }
+    ///The coupon code to apply.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralCouponCodeRequest {
+        ///A referral channel's coupon code (matched case-insensitively).
+        pub code: ReferralCouponCodeRequestCode,
+    }
+    impl ReferralCouponCodeRequest {
+        pub fn builder() -> builder::ReferralCouponCodeRequest {
+            Default::default()
+        }
+    }
+    ///A referral channel's coupon code (matched case-insensitively).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralCouponCodeRequestCode(::std::string::String);
+    impl ::std::ops::Deref for ReferralCouponCodeRequestCode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ReferralCouponCodeRequestCode> for ::std::string::String {
+        fn from(value: ReferralCouponCodeRequestCode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ReferralCouponCodeRequestCode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReferralCouponCodeRequestCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReferralCouponCodeRequestCode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReferralCouponCodeRequestCode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///A credit earned when a referred user spent money on Webshare.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralCredit {
+        ///The USD earned.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub amount: ::std::option::Option<::webshare_api::Amount>,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The credit's ID.
+        pub id: i64,
+        ///`credits` or `payout`, the config's mode when the credit was earned; it does not change.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub mode: ::std::option::Option<::std::string::String>,
+        ///The ID of the referral channel (coupon code) that produced the credit; null if it came from a referral link.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub referral_channel: ::std::option::Option<i64>,
+        ///The code of that referral channel; null if the credit came from a referral link.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub referral_channel_code: ::std::option::Option<::std::string::String>,
+        ///When it was reverted; null unless `status` is `reverted`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reverted_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///`pending`, `available` (after the config's `referral_payment_pending_days`) or `reverted`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The ID of the referred user who spent the money.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub user_id: ::std::option::Option<i64>,
+    }
+    impl ReferralCredit {
+        pub fn builder() -> builder::ReferralCredit {
+            Default::default()
+        }
+    }
+    ///One page of referral credits.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralCreditPage {
+        ///How many referral credits match, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<ReferralCredit>,
+    }
+    impl ReferralCreditPage {
+        pub fn builder() -> builder::ReferralCreditPage {
+            Default::default()
+        }
+    }
+    ///`pending` (within the pending period), `available` (after it) or `reverted` (the payment was reversed).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum ReferralCreditStatus {
+        #[serde(rename = "pending")]
+        Pending,
+        #[serde(rename = "available")]
+        Available,
+        #[serde(rename = "reverted")]
+        Reverted,
+    }
+    impl ::std::fmt::Display for ReferralCreditStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pending => f.write_str("pending"),
+                Self::Available => f.write_str("available"),
+                Self::Reverted => f.write_str("reverted"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ReferralCreditStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "pending" => Ok(Self::Pending),
+                "available" => Ok(Self::Available),
+                "reverted" => Ok(Self::Reverted),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReferralCreditStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ReferralCreditStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///An earn-out, made each time the pending balance is turned into account credits or paid to PayPal.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralEarnout {
+        ///The USD earned out.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub amount: ::std::option::Option<::webshare_api::Amount>,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Why it failed, if `status` is `failed`; null otherwise.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub error_reason: ::std::option::Option<::std::string::String>,
+        ///The earn-out's ID.
+        pub id: i64,
+        ///`credits` (account credits) or `payout` (paid to PayPal).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub mode: ::std::option::Option<::std::string::String>,
+        ///In `payout` mode, the PayPal account that received the funds; null otherwise.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub paypal_payout_email: ::std::option::Option<::std::string::String>,
+        ///`processing`, `completed` or `failed`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl ReferralEarnout {
+        pub fn builder() -> builder::ReferralEarnout {
+            Default::default()
+        }
+    }
+    ///One page of earn-outs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct ReferralEarnoutPage {
+        ///How many earn-outs there are, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<ReferralEarnout>,
+    }
+    impl ReferralEarnoutPage {
+        pub fn builder() -> builder::ReferralEarnoutPage {
+            Default::default()
+        }
+    }
+    ///How referral earnings are paid: `credits` (account credits) or `payout` (to a PayPal account).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum ReferralMode {
+        #[serde(rename = "payout")]
+        Payout,
+        #[serde(rename = "credits")]
+        Credits,
+    }
+    impl ::std::fmt::Display for ReferralMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Payout => f.write_str("payout"),
+                Self::Credits => f.write_str("credits"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ReferralMode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "payout" => Ok(Self::Payout),
+                "credits" => Ok(Self::Credits),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReferralMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ReferralMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A new local account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -3241,6 +4702,581 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
     impl SocialRegisterRequest {
         pub fn builder() -> builder::SocialRegisterRequest {
             Default::default()
+        }
+    }
+    /**The account's subscription, one per account; its ID never changes. It outlives its plans: a new plan is
+made each time the subscription is re-customized, and `plan` names the active one.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct Subscription {
+        ///The account's discount, in percent.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub account_discount_percentage: ::std::option::Option<i64>,
+        ///When the subscription was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Whether the plan can be customized; usually false for VIP accounts, whose plans Webshare's support team customizes.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub customizable: ::std::option::Option<bool>,
+        ///When the current renewal period ends; periods are 30 days, even with a yearly term.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///How many automatic renewal payments failed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub failed_payment_times: ::std::option::Option<i64>,
+        ///Free credits of the account, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub free_credits: ::std::option::Option<::webshare_api::Amount>,
+        ///The subscription's ID.
+        pub id: i64,
+        ///Whether the subscription is paused.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub paused: ::std::option::Option<bool>,
+        ///The ID of the payment method on file; null when there is none (e.g. after auto-renewal is cancelled).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub payment_method: ::std::option::Option<i64>,
+        ///The active plan's ID; it changes each time the plan is re-customized.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub plan: ::std::option::Option<i64>,
+        /**The promotion the account gets: `first_time_value_off`, `first_time_percent_off`, `always_value_off`
+or `always_percent_off`; null for none.
+*/
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promo_type: ::std::option::Option<::std::string::String>,
+        ///The promotion's value (e.g. 10 or 20; USD or percent as `promo_type` says); null without a promotion.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promo_value: ::std::option::Option<i64>,
+        ///Whether the 25% discount on the first renewal is available.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub promotion_available_first_time_renewal_25_off: ::std::option::Option<bool>,
+        ///When a paused subscription resumes; null when not paused.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reactivation_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///The period that was left in the subscription when it was paused; null when not paused.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reactivation_period_left: ::std::option::Option<::std::string::String>,
+        ///Whether the subscription renews automatically at the end of the period (see the auto-renewal operations).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub renewals_enabled: ::std::option::Option<bool>,
+        ///30-day renewals paid in advance; a yearly term pays 12 at once, a monthly term 1.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub renewals_paid: ::std::option::Option<i64>,
+        ///When the current renewal period started; periods are 30 days, even with a yearly term.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The term charged at the next renewal: `monthly` or `yearly`.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub term: ::std::option::Option<::std::string::String>,
+        ///Whether the subscription is throttled, mostly for high bandwidth use with few proxies.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub throttled: ::std::option::Option<bool>,
+        ///When the subscription last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Whether the subscription will renew at the end of the period (in Webshare's SDK models, seen on the live API; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub will_renew: ::std::option::Option<bool>,
+    }
+    impl Subscription {
+        pub fn builder() -> builder::Subscription {
+            Default::default()
+        }
+    }
+    ///The price of a plan configuration, with the discounts, credits and tiers it was computed from.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct SubscriptionPricing {
+        ///The price tiers by bandwidth.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub bandwidth_discount_tiers: ::std::option::Option<
+            ::std::vec::Vec<BandwidthDiscountTier>,
+        >,
+        ///The coupon code applied, if any (in Webshare's SDK models; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub coupon_discount: ::std::option::Option<SubscriptionPricingCouponDiscount>,
+        /**Credits added to make the change, in USD: what is left of the current plan, e.g. about $50 when going
+from a $50 plan to a $100 plan (less deductions).
+*/
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub credits_added: ::std::option::Option<::webshare_api::Amount>,
+        ///Credits used for the change, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub credits_used: ::std::option::Option<::webshare_api::Amount>,
+        ///The discount applied to the final price, in percent.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub discount_percentage: ::std::option::Option<i64>,
+        ///The features and their prices.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub features: ::std::option::Option<::std::vec::Vec<FeaturePrice>>,
+        ///The price for the term before any discount, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub non_discounted_price: ::std::option::Option<::webshare_api::Amount>,
+        ///What must be paid today, in USD, credits applied.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub paid_today: ::std::option::Option<::webshare_api::Amount>,
+        ///The price for the term after discounts, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub price: ::std::option::Option<::webshare_api::Amount>,
+        ///The promotion's discount, in USD (in Webshare's SDK models; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub promo_discount: ::std::option::Option<::webshare_api::Amount>,
+        ///The discount tiers by proxy count.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_count_discount_tiers: ::std::option::Option<
+            ::std::vec::Vec<ProxyCountDiscountTier>,
+        >,
+        ///The taxes, when `with_tax` was true.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tax_breakdown: ::std::option::Option<::std::vec::Vec<TaxBreakdownEntry>>,
+    }
+    impl SubscriptionPricing {
+        pub fn builder() -> builder::SubscriptionPricing {
+            Default::default()
+        }
+    }
+    ///The coupon code applied, if any (in Webshare's SDK models; not on the page).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct SubscriptionPricingCouponDiscount {
+        ///The coupon code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Whether the discount applies to renewals too.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_recurring: ::std::option::Option<bool>,
+        ///The kind of discount, e.g. `first_time_percent_off` or `always_value_off`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub promo_type: ::std::option::Option<::std::string::String>,
+        ///The discount's value, as a decimal string (USD or percent as `promo_type` says).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub promo_value: ::std::option::Option<::std::string::String>,
+    }
+    impl SubscriptionPricingCouponDiscount {
+        pub fn builder() -> builder::SubscriptionPricingCouponDiscount {
+            Default::default()
+        }
+    }
+    ///The plan to buy (the subscription pricing's parameters), whether it replaces the plan, and how to pay.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct SubscriptionPurchaseRequest {
+        ///Seconds between automatic refreshes; 0 for none.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub automatic_refresh_frequency: ::std::option::Option<i64>,
+        ///Bandwidth limit in GB; 0 for unlimited.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_limit: ::std::option::Option<f64>,
+        /**`replace` (the default): the new plan replaces the current one, for subscriptions with a single plan
+only; `add`: the plan is added to the subscription.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub behavior: ::std::option::Option<SubscriptionPurchaseRequestBehavior>,
+        ///Turn on high proxy concurrency.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_high_concurrency: ::std::option::Option<bool>,
+        ///Turn on the high-priority network.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_high_priority_network: ::std::option::Option<bool>,
+        ///Allow any number of IP authorizations (otherwise one).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_unlimited_ip_authorizations: ::std::option::Option<bool>,
+        ///On-demand refreshes to buy.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub on_demand_refreshes_total: ::std::option::Option<i64>,
+        /**How to pay when credits do not suffice: absent for the payment method on file (the page says null;
+OpenAPI 3.0 cannot make a `oneOf` nullable without a type, and absent means the same), the ID of a
+saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_method: ::std::option::Option<
+            SubscriptionPurchaseRequestPaymentMethod,
+        >,
+        ///Proxies by country (ISO 3166-1 alpha-2); `ZZ` for randomly allocated.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub proxy_countries: ::std::collections::HashMap<::std::string::String, i64>,
+        ///Proxy replacements to buy.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_replacements_total: ::std::option::Option<i64>,
+        ///Sub-category of proxies; not every type has every sub-type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_subtype: ::std::option::Option<
+            SubscriptionPurchaseRequestProxySubtype,
+        >,
+        ///Category of proxies.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_type: ::std::option::Option<SubscriptionPurchaseRequestProxyType>,
+        ///A reCAPTCHA token; needed when a payment is required.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recaptcha: ::std::option::Option<::webshare_api::Secret>,
+        ///Site checks the proxies must pass, e.g. `google_search`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub required_site_checks: ::std::vec::Vec<::std::string::String>,
+        ///How many sub-users to allow.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subusers_total: ::std::option::Option<i64>,
+        ///The term charged at the next renewal.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub term: ::std::option::Option<SubscriptionPurchaseRequestTerm>,
+    }
+    impl SubscriptionPurchaseRequest {
+        pub fn builder() -> builder::SubscriptionPurchaseRequest {
+            Default::default()
+        }
+    }
+    /**`replace` (the default): the new plan replaces the current one, for subscriptions with a single plan
+only; `add`: the plan is added to the subscription.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum SubscriptionPurchaseRequestBehavior {
+        #[serde(rename = "replace")]
+        Replace,
+        #[serde(rename = "add")]
+        Add,
+    }
+    impl ::std::fmt::Display for SubscriptionPurchaseRequestBehavior {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Replace => f.write_str("replace"),
+                Self::Add => f.write_str("add"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SubscriptionPurchaseRequestBehavior {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "replace" => Ok(Self::Replace),
+                "add" => Ok(Self::Add),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SubscriptionPurchaseRequestBehavior {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SubscriptionPurchaseRequestBehavior {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**How to pay when credits do not suffice: absent for the payment method on file (the page says null;
+OpenAPI 3.0 cannot make a `oneOf` nullable without a type, and absent means the same), the ID of a
+saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum SubscriptionPurchaseRequestPaymentMethod {
+        Int64(i64),
+        String(::std::string::String),
+    }
+    impl ::std::fmt::Display for SubscriptionPurchaseRequestPaymentMethod {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Int64(x) => x.fmt(f),
+                Self::String(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for SubscriptionPurchaseRequestPaymentMethod {
+        fn from(value: i64) -> Self {
+            Self::Int64(value)
+        }
+    }
+    ///Sub-category of proxies; not every type has every sub-type.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum SubscriptionPurchaseRequestProxySubtype {
+        #[serde(rename = "default")]
+        Default,
+        #[serde(rename = "premium")]
+        Premium,
+        #[serde(rename = "isp")]
+        Isp,
+        #[serde(rename = "residential")]
+        Residential,
+        #[serde(rename = "datacenter_and_isp")]
+        DatacenterAndIsp,
+    }
+    impl ::std::fmt::Display for SubscriptionPurchaseRequestProxySubtype {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Default => f.write_str("default"),
+                Self::Premium => f.write_str("premium"),
+                Self::Isp => f.write_str("isp"),
+                Self::Residential => f.write_str("residential"),
+                Self::DatacenterAndIsp => f.write_str("datacenter_and_isp"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SubscriptionPurchaseRequestProxySubtype {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "default" => Ok(Self::Default),
+                "premium" => Ok(Self::Premium),
+                "isp" => Ok(Self::Isp),
+                "residential" => Ok(Self::Residential),
+                "datacenter_and_isp" => Ok(Self::DatacenterAndIsp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SubscriptionPurchaseRequestProxySubtype {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SubscriptionPurchaseRequestProxySubtype {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Category of proxies.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum SubscriptionPurchaseRequestProxyType {
+        #[serde(rename = "free")]
+        Free,
+        #[serde(rename = "shared")]
+        Shared,
+        #[serde(rename = "semidedicated")]
+        Semidedicated,
+        #[serde(rename = "dedicated")]
+        Dedicated,
+    }
+    impl ::std::fmt::Display for SubscriptionPurchaseRequestProxyType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Free => f.write_str("free"),
+                Self::Shared => f.write_str("shared"),
+                Self::Semidedicated => f.write_str("semidedicated"),
+                Self::Dedicated => f.write_str("dedicated"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SubscriptionPurchaseRequestProxyType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "free" => Ok(Self::Free),
+                "shared" => Ok(Self::Shared),
+                "semidedicated" => Ok(Self::Semidedicated),
+                "dedicated" => Ok(Self::Dedicated),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SubscriptionPurchaseRequestProxyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SubscriptionPurchaseRequestProxyType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The term charged at the next renewal.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum SubscriptionPurchaseRequestTerm {
+        #[serde(rename = "monthly")]
+        Monthly,
+        #[serde(rename = "yearly")]
+        Yearly,
+    }
+    impl ::std::fmt::Display for SubscriptionPurchaseRequestTerm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Monthly => f.write_str("monthly"),
+                Self::Yearly => f.write_str("yearly"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SubscriptionPurchaseRequestTerm {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "monthly" => Ok(Self::Monthly),
+                "yearly" => Ok(Self::Yearly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SubscriptionPurchaseRequestTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SubscriptionPurchaseRequestTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The term to renew for, and how to pay.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct SubscriptionRenewRequest {
+        ///The ID of a saved payment method; null or absent for the payment method on file.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payment_method: ::std::option::Option<i64>,
+        ///A reCAPTCHA token; needed only when a payment is required (not when credits suffice).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recaptcha: ::std::option::Option<::webshare_api::Secret>,
+        ///The term to renew for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub term: ::std::option::Option<SubscriptionRenewRequestTerm>,
+    }
+    impl SubscriptionRenewRequest {
+        pub fn builder() -> builder::SubscriptionRenewRequest {
+            Default::default()
+        }
+    }
+    ///The term to renew for.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum SubscriptionRenewRequestTerm {
+        #[serde(rename = "monthly")]
+        Monthly,
+        #[serde(rename = "yearly")]
+        Yearly,
+    }
+    impl ::std::fmt::Display for SubscriptionRenewRequestTerm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Monthly => f.write_str("monthly"),
+                Self::Yearly => f.write_str("yearly"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SubscriptionRenewRequestTerm {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "monthly" => Ok(Self::Monthly),
+                "yearly" => Ok(Self::Yearly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SubscriptionRenewRequestTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SubscriptionRenewRequestTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A sub-user of the account, with limits and a proxy list of its own.
@@ -3474,6 +5510,60 @@ country). Null: no custom list, the sub-user uses the account's.
                 })
         }
     }
+    ///When and why the account was suspended.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct Suspension {
+        ///When the account was suspended.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        /**Why: `acceptable_use_violation` (the acceptable use policy was violated), `abuse_report` (the user
+was reported for abuse) or `fraudulent_payment` (fraudulent payments were used). Kept a string:
+more reasons may come.
+*/
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reason: ::std::option::Option<::std::string::String>,
+    }
+    impl Suspension {
+        pub fn builder() -> builder::Suspension {
+            Default::default()
+        }
+    }
+    ///One tax on the price.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct TaxBreakdownEntry {
+        ///The tax, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub amount: ::std::option::Option<::webshare_api::Decimal>,
+        ///The tax rate.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub tax_rate_details: ::std::option::Option<TaxBreakdownEntryTaxRateDetails>,
+        ///The amount the tax is computed on, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub taxable_amount: ::std::option::Option<::webshare_api::Decimal>,
+    }
+    impl TaxBreakdownEntry {
+        pub fn builder() -> builder::TaxBreakdownEntry {
+            Default::default()
+        }
+    }
+    ///The tax rate.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct TaxBreakdownEntryTaxRateDetails {
+        ///The rate in percent, as a decimal string, e.g. `10.00`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub percentage_decimal: ::std::option::Option<::std::string::String>,
+        ///The kind of tax, e.g. `gst`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tax_type: ::std::option::Option<::std::string::String>,
+    }
+    impl TaxBreakdownEntryTaxRateDetails {
+        pub fn builder() -> builder::TaxBreakdownEntryTaxRateDetails {
+            Default::default()
+        }
+    }
     ///An API token.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -3483,6 +5573,109 @@ country). Null: no custom list, the sub-user uses the account's.
     }
     impl TokenResponse {
         pub fn builder() -> builder::TokenResponse {
+            Default::default()
+        }
+    }
+    ///A completed payment (or credit) of the subscription.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct Transaction {
+        ///The amount paid, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub amount: ::std::option::Option<::webshare_api::Amount>,
+        ///When it was created.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The credits gained (e.g. when downgrading), in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub credits_gained: ::std::option::Option<::webshare_api::Amount>,
+        ///The credits used, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub credits_used: ::std::option::Option<::webshare_api::Amount>,
+        ///The transaction's ID.
+        pub id: i64,
+        ///The transaction's line items (in Webshare's SDK models, seen on the live API, only as null; their fields are not known).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub line_items: ::std::option::Option<
+            ::std::vec::Vec<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        ///The card paid with; null when none was used.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub payment_method: ::std::option::Option<TransactionPaymentMethod>,
+        ///What the transaction was for, e.g. `Upgraded from Free Plan to 100 Proxies with 250 GB bandwidth.`
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        ///The amount refunded, in USD.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub refund_amount: ::std::option::Option<::webshare_api::Amount>,
+        ///When the last refund was made; null without a refund.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub refund_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///`completed` or `refunded` (partial refunds too).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl Transaction {
+        pub fn builder() -> builder::Transaction {
+            Default::default()
+        }
+    }
+    ///One page of transactions.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct TransactionPage {
+        ///How many transactions match, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<Transaction>,
+    }
+    impl TransactionPage {
+        pub fn builder() -> builder::TransactionPage {
+            Default::default()
+        }
+    }
+    ///The card paid with; null when none was used.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct TransactionPaymentMethod {
+        ///The card's brand, e.g. `visa`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub brand: ::std::option::Option<::std::string::String>,
+        ///When the payment method was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The card's expiration month, 1 to 12.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiration_month: ::std::option::Option<i64>,
+        ///The card's expiration year.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiration_year: ::std::option::Option<i64>,
+        ///The payment method's ID.
+        pub id: i64,
+        ///The card number's last 4 digits.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last4: ::std::option::Option<::std::string::String>,
+        ///The card holder's name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///When the payment method last changed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl TransactionPaymentMethod {
+        pub fn builder() -> builder::TransactionPaymentMethod {
             Default::default()
         }
     }
@@ -3624,6 +5817,634 @@ country). Null: no custom list, the sub-user uses the account's.
             value.parse()
         }
     }
+    ///The user's answer to a question of the compliance team.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationAnswer {
+        ///The answer's text.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub answer: ::std::option::Option<::std::string::String>,
+        ///When it was submitted.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The files attached to it.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub files: ::std::option::Option<::std::vec::Vec<VerificationFile>>,
+        ///The answer's ID.
+        pub id: i64,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl VerificationAnswer {
+        pub fn builder() -> builder::VerificationAnswer {
+            Default::default()
+        }
+    }
+    ///An appeal against the account's suspension.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationAppeal {
+        ///The appeal's text.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub appeal: ::std::option::Option<::std::string::String>,
+        ///When it was submitted.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The appeal's ID.
+        pub id: i64,
+        ///`submitted` (waiting for a decision), `approved` or `rejected`. Kept a string: more states may come.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub state: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl VerificationAppeal {
+        pub fn builder() -> builder::VerificationAppeal {
+            Default::default()
+        }
+    }
+    ///One page of appeals.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationAppealPage {
+        ///How many appeals match, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<VerificationAppeal>,
+    }
+    impl VerificationAppealPage {
+        pub fn builder() -> builder::VerificationAppealPage {
+            Default::default()
+        }
+    }
+    ///An appeal against the account's suspension.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationAppealRequest {
+        ///The appeal you want to submit for the account's suspension.
+        pub appeal: VerificationAppealRequestAppeal,
+    }
+    impl VerificationAppealRequest {
+        pub fn builder() -> builder::VerificationAppealRequest {
+            Default::default()
+        }
+    }
+    ///The appeal you want to submit for the account's suspension.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationAppealRequestAppeal(::std::string::String);
+    impl ::std::ops::Deref for VerificationAppealRequestAppeal {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<VerificationAppealRequestAppeal>
+    for ::std::string::String {
+        fn from(value: VerificationAppealRequestAppeal) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for VerificationAppealRequestAppeal {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VerificationAppealRequestAppeal {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for VerificationAppealRequestAppeal {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VerificationAppealRequestAppeal {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Where an appeal is: `submitted` (waiting for a decision), `approved` or `rejected`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum VerificationAppealState {
+        #[serde(rename = "approved")]
+        Approved,
+        #[serde(rename = "rejected")]
+        Rejected,
+        #[serde(rename = "submitted")]
+        Submitted,
+    }
+    impl ::std::fmt::Display for VerificationAppealState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Approved => f.write_str("approved"),
+                Self::Rejected => f.write_str("rejected"),
+                Self::Submitted => f.write_str("submitted"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VerificationAppealState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "approved" => Ok(Self::Approved),
+                "rejected" => Ok(Self::Rejected),
+                "submitted" => Ok(Self::Submitted),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VerificationAppealState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VerificationAppealState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The verification categories, keyed by category name (e.g. `requests_to_authentication_pages`,
+`requests_to_financial_institutions`; others may come).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationCategories(
+        pub ::std::collections::HashMap<::std::string::String, VerificationCategory>,
+    );
+    impl ::std::ops::Deref for VerificationCategories {
+        type Target = ::std::collections::HashMap<
+            ::std::string::String,
+            VerificationCategory,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, VerificationCategory> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<VerificationCategories>
+    for ::std::collections::HashMap<::std::string::String, VerificationCategory> {
+        fn from(value: VerificationCategories) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::collections::HashMap<::std::string::String, VerificationCategory>,
+    > for VerificationCategories {
+        fn from(
+            value: ::std::collections::HashMap<
+                ::std::string::String,
+                VerificationCategory,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///A category of proxy usage that may trigger a verification.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationCategory {
+        ///What the category is; may be shown to the user.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether a verification of this category requires an ID verification when triggered.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub id_verification_required: ::std::option::Option<bool>,
+        ///Whether completing an ID verification restores proxy access for this category.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub id_verification_restores_access: ::std::option::Option<bool>,
+        ///Formerly the number of requests that triggered a verification for this category; now always null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub request_threshold: ::std::option::Option<i64>,
+    }
+    impl VerificationCategory {
+        pub fn builder() -> builder::VerificationCategory {
+            Default::default()
+        }
+    }
+    ///The security code of a verification.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationCodeRequest {
+        ///The two alphanumeric characters found in Webshare's charges on the bank statement.
+        pub security_code: ::webshare_api::Secret,
+    }
+    impl VerificationCodeRequest {
+        pub fn builder() -> builder::VerificationCodeRequest {
+            Default::default()
+        }
+    }
+    ///The evidence the user submitted for a verification.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationEvidence {
+        ///When it was submitted.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The user's explanation (e.g. what the proxies are used for).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub explanation: ::std::option::Option<::std::string::String>,
+        ///The files submitted with it.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub files: ::std::option::Option<::std::vec::Vec<VerificationFile>>,
+        ///The evidence's ID.
+        pub id: i64,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl VerificationEvidence {
+        pub fn builder() -> builder::VerificationEvidence {
+            Default::default()
+        }
+    }
+    ///A file uploaded with verification evidence or with an answer to a question.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationFile {
+        ///When it was uploaded.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Where the file is stored, as the API names it (e.g. `verificationevidence/file1`).
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub file: ::std::option::Option<::std::string::String>,
+        ///The file's ID.
+        pub id: i64,
+    }
+    impl VerificationFile {
+        pub fn builder() -> builder::VerificationFile {
+            Default::default()
+        }
+    }
+    /**An account verification: Webshare may require one from time to time for the account to keep operating.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationFlow {
+        ///The evidence submitted; null while none is.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub evidence: ::std::option::Option<VerificationEvidence>,
+        ///The verification's ID.
+        pub id: i64,
+        ///Whether an ID verification (see ID Verification) is required to pass it.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub id_verification_required: ::std::option::Option<bool>,
+        ///Whether completing an ID verification (see ID Verification) restores proxy access.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub id_verification_restores_access: ::std::option::Option<bool>,
+        ///Whether the user must submit evidence for it.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub needs_evidence: ::std::option::Option<bool>,
+        ///When the verification started. (The page's field table calls it `created_at`; its examples and Webshare's SDK say `started_at`.)
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        /**`inflow` (open), `successful_verification` or `failed_verification`. Kept a string: more states
+may come.
+*/
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub state: ::std::option::Option<::std::string::String>,
+        /**Why it was opened: `acceptable_use_violation`, `abuse_report` or `fraudulent_payment`. Kept a
+string: more types may come.
+*/
+        #[serde(
+            rename = "type",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl VerificationFlow {
+        pub fn builder() -> builder::VerificationFlow {
+            Default::default()
+        }
+    }
+    ///One page of account verifications.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationFlowPage {
+        ///How many verifications there are, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<VerificationFlow>,
+    }
+    impl VerificationFlowPage {
+        pub fn builder() -> builder::VerificationFlowPage {
+            Default::default()
+        }
+    }
+    /**Where a verification is: `inflow` (open, waiting for the user or for Webshare),
+`successful_verification` (passed) or `failed_verification` (failed).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum VerificationFlowState {
+        #[serde(rename = "inflow")]
+        Inflow,
+        #[serde(rename = "successful_verification")]
+        SuccessfulVerification,
+        #[serde(rename = "failed_verification")]
+        FailedVerification,
+    }
+    impl ::std::fmt::Display for VerificationFlowState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Inflow => f.write_str("inflow"),
+                Self::SuccessfulVerification => f.write_str("successful_verification"),
+                Self::FailedVerification => f.write_str("failed_verification"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VerificationFlowState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "inflow" => Ok(Self::Inflow),
+                "successful_verification" => Ok(Self::SuccessfulVerification),
+                "failed_verification" => Ok(Self::FailedVerification),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VerificationFlowState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VerificationFlowState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Why a verification was opened: `acceptable_use_violation` (the proxy usage crossed a verification
+threshold), `abuse_report` (the account was reported for abuse) or `fraudulent_payment` (a payment looks
+fraudulent).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum VerificationFlowType {
+        #[serde(rename = "acceptable_use_violation")]
+        AcceptableUseViolation,
+        #[serde(rename = "abuse_report")]
+        AbuseReport,
+        #[serde(rename = "fraudulent_payment")]
+        FraudulentPayment,
+    }
+    impl ::std::fmt::Display for VerificationFlowType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AcceptableUseViolation => f.write_str("acceptable_use_violation"),
+                Self::AbuseReport => f.write_str("abuse_report"),
+                Self::FraudulentPayment => f.write_str("fraudulent_payment"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VerificationFlowType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "acceptable_use_violation" => Ok(Self::AcceptableUseViolation),
+                "abuse_report" => Ok(Self::AbuseReport),
+                "fraudulent_payment" => Ok(Self::FraudulentPayment),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VerificationFlowType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VerificationFlowType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The limits a verification has put on the account.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationLimits {
+        /**`active`, `limited` (proxies are slower than usual and may give errors) or `paused` (proxies are
+not working). Kept a string: more states may come.
+*/
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub proxy_state: ::std::option::Option<::std::string::String>,
+    }
+    impl VerificationLimits {
+        pub fn builder() -> builder::VerificationLimits {
+            Default::default()
+        }
+    }
+    ///A question the compliance team asked about a verification.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationQuestion {
+        ///The user's answer; null until one is submitted.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub answer: ::std::option::Option<VerificationAnswer>,
+        ///When it was asked.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///The ID of the verification it is about.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub flow: ::std::option::Option<i64>,
+        ///The question's ID.
+        pub id: i64,
+        ///The question's text.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub question: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    }
+    impl VerificationQuestion {
+        pub fn builder() -> builder::VerificationQuestion {
+            Default::default()
+        }
+    }
+    ///One page of verification questions.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationQuestionPage {
+        ///How many questions match, over all pages.
+        pub count: i64,
+        ///The URL of the next page; null on the last.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///The URL of the previous page; null on the first.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        pub results: ::std::vec::Vec<VerificationQuestion>,
+    }
+    impl VerificationQuestionPage {
+        pub fn builder() -> builder::VerificationQuestionPage {
+            Default::default()
+        }
+    }
+    /**The account's usage in one verification category, against the threshold that may trigger an
+`acceptable_use_violation` verification. Counts reset over time while the account is not in
+verification.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationThreshold {
+        ///What triggers it; may be shown to the user.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///Whether it requires an ID verification when triggered.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub id_verification_required: ::std::option::Option<bool>,
+        ///Whether completing an ID verification restores proxy access when it is triggered.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub id_verification_restores_access: ::std::option::Option<bool>,
+        ///How many proxy requests matched this category.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub request_count: ::std::option::Option<i64>,
+        ///Formerly the number of proxy requests that triggered it; now always null.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub request_threshold: ::std::option::Option<i64>,
+        ///Whether it has been triggered.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub triggered: ::std::option::Option<bool>,
+    }
+    impl VerificationThreshold {
+        pub fn builder() -> builder::VerificationThreshold {
+            Default::default()
+        }
+    }
+    /**The account's verification thresholds, keyed by category name (the same keys as
+`VerificationCategories`, e.g. `requests_to_authentication_pages`).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub struct VerificationThresholds(
+        pub ::std::collections::HashMap<::std::string::String, VerificationThreshold>,
+    );
+    impl ::std::ops::Deref for VerificationThresholds {
+        type Target = ::std::collections::HashMap<
+            ::std::string::String,
+            VerificationThreshold,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<::std::string::String, VerificationThreshold> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<VerificationThresholds>
+    for ::std::collections::HashMap<::std::string::String, VerificationThreshold> {
+        fn from(value: VerificationThresholds) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::collections::HashMap<::std::string::String, VerificationThreshold>,
+    > for VerificationThresholds {
+        fn from(
+            value: ::std::collections::HashMap<
+                ::std::string::String,
+                VerificationThreshold,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///The caller's public IP address.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -3639,6 +6460,225 @@ country). Null: no custom list, the sub-user uses the account's.
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AbuseReport {
+            content: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            flow: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AbuseReport {
+            fn default() -> Self {
+                Self {
+                    content: Err("no value supplied for content".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    flow: Err("no value supplied for flow".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl AbuseReport {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn flow<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flow = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flow: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AbuseReport> for super::AbuseReport {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AbuseReport,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    created_at: value.created_at?,
+                    flow: value.flow?,
+                    id: value.id?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AbuseReport> for AbuseReport {
+            fn from(value: super::AbuseReport) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    created_at: Ok(value.created_at),
+                    flow: Ok(value.flow),
+                    id: Ok(value.id),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AbuseReportPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::AbuseReport>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AbuseReportPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl AbuseReportPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AbuseReport>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AbuseReportPage> for super::AbuseReportPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AbuseReportPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AbuseReportPage> for AbuseReportPage {
+            fn from(value: super::AbuseReportPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct ActivationCompleteRequest {
             activation_token: ::std::result::Result<
@@ -4588,6 +7628,388 @@ country). Null: no custom list, the sub-user uses the account's.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct AvailableAssetInfo {
+            available_countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            total_subnets: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AvailableAssetInfo {
+            fn default() -> Self {
+                Self {
+                    available_countries: Err(
+                        "no value supplied for available_countries".to_string(),
+                    ),
+                    total_subnets: Err("no value supplied for total_subnets".to_string()),
+                }
+            }
+        }
+        impl AvailableAssetInfo {
+            pub fn available_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_subnets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_subnets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_subnets: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AvailableAssetInfo> for super::AvailableAssetInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AvailableAssetInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    available_countries: value.available_countries?,
+                    total_subnets: value.total_subnets?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AvailableAssetInfo> for AvailableAssetInfo {
+            fn from(value: super::AvailableAssetInfo) -> Self {
+                Self {
+                    available_countries: Ok(value.available_countries),
+                    total_subnets: Ok(value.total_subnets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BandwidthDiscountTier {
+            from: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            per_gb_price: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            to: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for BandwidthDiscountTier {
+            fn default() -> Self {
+                Self {
+                    from: Err("no value supplied for from".to_string()),
+                    per_gb_price: Err("no value supplied for per_gb_price".to_string()),
+                    to: Err("no value supplied for to".to_string()),
+                }
+            }
+        }
+        impl BandwidthDiscountTier {
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for from: {e}")
+                    });
+                self
+            }
+            pub fn per_gb_price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.per_gb_price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for per_gb_price: {e}")
+                    });
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BandwidthDiscountTier>
+        for super::BandwidthDiscountTier {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BandwidthDiscountTier,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    from: value.from?,
+                    per_gb_price: value.per_gb_price?,
+                    to: value.to?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BandwidthDiscountTier>
+        for BandwidthDiscountTier {
+            fn from(value: super::BandwidthDiscountTier) -> Self {
+                Self {
+                    from: Ok(value.from),
+                    per_gb_price: Ok(value.per_gb_price),
+                    to: Ok(value.to),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BillingInfo {
+            address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            billing_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BillingInfo {
+            fn default() -> Self {
+                Self {
+                    address: Err("no value supplied for address".to_string()),
+                    billing_email: Err(
+                        "no value supplied for billing_email".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl BillingInfo {
+            pub fn address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address: {e}")
+                    });
+                self
+            }
+            pub fn billing_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billing_email: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BillingInfo> for super::BillingInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BillingInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address: value.address?,
+                    billing_email: value.billing_email?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BillingInfo> for BillingInfo {
+            fn from(value: super::BillingInfo) -> Self {
+                Self {
+                    address: Ok(value.address),
+                    billing_email: Ok(value.billing_email),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BillingInfoUpdateRequest {
+            address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            billing_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BillingInfoUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    address: Ok(Default::default()),
+                    billing_email: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl BillingInfoUpdateRequest {
+            pub fn address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address: {e}")
+                    });
+                self
+            }
+            pub fn billing_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for billing_email: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BillingInfoUpdateRequest>
+        for super::BillingInfoUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BillingInfoUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address: value.address?,
+                    billing_email: value.billing_email?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BillingInfoUpdateRequest>
+        for BillingInfoUpdateRequest {
+            fn from(value: super::BillingInfoUpdateRequest) -> Self {
+                Self {
+                    address: Ok(value.address),
+                    billing_email: Ok(value.billing_email),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ChangeEmailCompleteRequest {
             confirmation_code: ::std::result::Result<
                 ::webshare_api::Secret,
@@ -5000,6 +8422,628 @@ country). Null: no custom list, the sub-user uses the account's.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CustomizationOptions {
+            automatic_refresh_frequency_max: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            automatic_refresh_frequency_min: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            available_countries: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                ::std::string::String,
+            >,
+            available_features: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::CustomizationOptionsAvailableFeaturesItem>,
+                >,
+                ::std::string::String,
+            >,
+            available_site_checks: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::CustomizationOptionsAvailableSiteChecksItem>,
+                >,
+                ::std::string::String,
+            >,
+            bandwidth_limit_max: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            bandwidth_limit_min: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            on_demand_refreshes_max: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            on_demand_refreshes_min: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_count_max: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_count_min: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_replacements_max: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_replacements_min: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_subtype: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            proxy_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subusers_max: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            subusers_min: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            terms: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<super::CustomizationOptionsTermsItem>,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomizationOptions {
+            fn default() -> Self {
+                Self {
+                    automatic_refresh_frequency_max: Err(
+                        "no value supplied for automatic_refresh_frequency_max"
+                            .to_string(),
+                    ),
+                    automatic_refresh_frequency_min: Err(
+                        "no value supplied for automatic_refresh_frequency_min"
+                            .to_string(),
+                    ),
+                    available_countries: Err(
+                        "no value supplied for available_countries".to_string(),
+                    ),
+                    available_features: Err(
+                        "no value supplied for available_features".to_string(),
+                    ),
+                    available_site_checks: Err(
+                        "no value supplied for available_site_checks".to_string(),
+                    ),
+                    bandwidth_limit_max: Err(
+                        "no value supplied for bandwidth_limit_max".to_string(),
+                    ),
+                    bandwidth_limit_min: Err(
+                        "no value supplied for bandwidth_limit_min".to_string(),
+                    ),
+                    on_demand_refreshes_max: Err(
+                        "no value supplied for on_demand_refreshes_max".to_string(),
+                    ),
+                    on_demand_refreshes_min: Err(
+                        "no value supplied for on_demand_refreshes_min".to_string(),
+                    ),
+                    proxy_count_max: Err(
+                        "no value supplied for proxy_count_max".to_string(),
+                    ),
+                    proxy_count_min: Err(
+                        "no value supplied for proxy_count_min".to_string(),
+                    ),
+                    proxy_replacements_max: Err(
+                        "no value supplied for proxy_replacements_max".to_string(),
+                    ),
+                    proxy_replacements_min: Err(
+                        "no value supplied for proxy_replacements_min".to_string(),
+                    ),
+                    proxy_subtype: Err(
+                        "no value supplied for proxy_subtype".to_string(),
+                    ),
+                    proxy_type: Err("no value supplied for proxy_type".to_string()),
+                    subusers_max: Err("no value supplied for subusers_max".to_string()),
+                    subusers_min: Err("no value supplied for subusers_min".to_string()),
+                    terms: Err("no value supplied for terms".to_string()),
+                }
+            }
+        }
+        impl CustomizationOptions {
+            pub fn automatic_refresh_frequency_max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.automatic_refresh_frequency_max = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for automatic_refresh_frequency_max: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn automatic_refresh_frequency_min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.automatic_refresh_frequency_min = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for automatic_refresh_frequency_min: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::collections::HashMap<::std::string::String, i64>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_features<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CustomizationOptionsAvailableFeaturesItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_features = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_features: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn available_site_checks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            super::CustomizationOptionsAvailableSiteChecksItem,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available_site_checks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for available_site_checks: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_limit_max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_limit_max = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_limit_max: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_limit_min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_limit_min = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_limit_min: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn on_demand_refreshes_max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.on_demand_refreshes_max = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for on_demand_refreshes_max: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn on_demand_refreshes_min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.on_demand_refreshes_min = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for on_demand_refreshes_min: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_count_max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_count_max = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_count_max: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_count_min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_count_min = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_count_min: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_replacements_max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_replacements_max = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_replacements_max: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_replacements_min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_replacements_min = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_replacements_min: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_subtype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_subtype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_subtype: {e}")
+                    });
+                self
+            }
+            pub fn proxy_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_type: {e}")
+                    });
+                self
+            }
+            pub fn subusers_max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subusers_max = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subusers_max: {e}")
+                    });
+                self
+            }
+            pub fn subusers_min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subusers_min = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subusers_min: {e}")
+                    });
+                self
+            }
+            pub fn terms<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CustomizationOptionsTermsItem>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.terms = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for terms: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomizationOptions>
+        for super::CustomizationOptions {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomizationOptions,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    automatic_refresh_frequency_max: value
+                        .automatic_refresh_frequency_max?,
+                    automatic_refresh_frequency_min: value
+                        .automatic_refresh_frequency_min?,
+                    available_countries: value.available_countries?,
+                    available_features: value.available_features?,
+                    available_site_checks: value.available_site_checks?,
+                    bandwidth_limit_max: value.bandwidth_limit_max?,
+                    bandwidth_limit_min: value.bandwidth_limit_min?,
+                    on_demand_refreshes_max: value.on_demand_refreshes_max?,
+                    on_demand_refreshes_min: value.on_demand_refreshes_min?,
+                    proxy_count_max: value.proxy_count_max?,
+                    proxy_count_min: value.proxy_count_min?,
+                    proxy_replacements_max: value.proxy_replacements_max?,
+                    proxy_replacements_min: value.proxy_replacements_min?,
+                    proxy_subtype: value.proxy_subtype?,
+                    proxy_type: value.proxy_type?,
+                    subusers_max: value.subusers_max?,
+                    subusers_min: value.subusers_min?,
+                    terms: value.terms?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomizationOptions> for CustomizationOptions {
+            fn from(value: super::CustomizationOptions) -> Self {
+                Self {
+                    automatic_refresh_frequency_max: Ok(
+                        value.automatic_refresh_frequency_max,
+                    ),
+                    automatic_refresh_frequency_min: Ok(
+                        value.automatic_refresh_frequency_min,
+                    ),
+                    available_countries: Ok(value.available_countries),
+                    available_features: Ok(value.available_features),
+                    available_site_checks: Ok(value.available_site_checks),
+                    bandwidth_limit_max: Ok(value.bandwidth_limit_max),
+                    bandwidth_limit_min: Ok(value.bandwidth_limit_min),
+                    on_demand_refreshes_max: Ok(value.on_demand_refreshes_max),
+                    on_demand_refreshes_min: Ok(value.on_demand_refreshes_min),
+                    proxy_count_max: Ok(value.proxy_count_max),
+                    proxy_count_min: Ok(value.proxy_count_min),
+                    proxy_replacements_max: Ok(value.proxy_replacements_max),
+                    proxy_replacements_min: Ok(value.proxy_replacements_min),
+                    proxy_subtype: Ok(value.proxy_subtype),
+                    proxy_type: Ok(value.proxy_type),
+                    subusers_max: Ok(value.subusers_max),
+                    subusers_min: Ok(value.subusers_min),
+                    terms: Ok(value.terms),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomizationOptionsAvailableFeaturesItem {
+            feature: ::std::result::Result<::std::string::String, ::std::string::String>,
+            required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomizationOptionsAvailableFeaturesItem {
+            fn default() -> Self {
+                Self {
+                    feature: Err("no value supplied for feature".to_string()),
+                    required: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomizationOptionsAvailableFeaturesItem {
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for required: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomizationOptionsAvailableFeaturesItem>
+        for super::CustomizationOptionsAvailableFeaturesItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomizationOptionsAvailableFeaturesItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    feature: value.feature?,
+                    required: value.required?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomizationOptionsAvailableFeaturesItem>
+        for CustomizationOptionsAvailableFeaturesItem {
+            fn from(value: super::CustomizationOptionsAvailableFeaturesItem) -> Self {
+                Self {
+                    feature: Ok(value.feature),
+                    required: Ok(value.required),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomizationOptionsAvailableSiteChecksItem {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CustomizationOptionsAvailableSiteChecksItem {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                }
+            }
+        }
+        impl CustomizationOptionsAvailableSiteChecksItem {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomizationOptionsAvailableSiteChecksItem>
+        for super::CustomizationOptionsAvailableSiteChecksItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomizationOptionsAvailableSiteChecksItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { name: value.name? })
+            }
+        }
+        impl ::std::convert::From<super::CustomizationOptionsAvailableSiteChecksItem>
+        for CustomizationOptionsAvailableSiteChecksItem {
+            fn from(value: super::CustomizationOptionsAvailableSiteChecksItem) -> Self {
+                Self { name: Ok(value.name) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomizationOptionsTermsItem {
+            renewals_paid: ::std::result::Result<i64, ::std::string::String>,
+            term: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for CustomizationOptionsTermsItem {
+            fn default() -> Self {
+                Self {
+                    renewals_paid: Err(
+                        "no value supplied for renewals_paid".to_string(),
+                    ),
+                    term: Err("no value supplied for term".to_string()),
+                }
+            }
+        }
+        impl CustomizationOptionsTermsItem {
+            pub fn renewals_paid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewals_paid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for renewals_paid: {e}")
+                    });
+                self
+            }
+            pub fn term<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.term = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for term: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomizationOptionsTermsItem>
+        for super::CustomizationOptionsTermsItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomizationOptionsTermsItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    renewals_paid: value.renewals_paid?,
+                    term: value.term?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomizationOptionsTermsItem>
+        for CustomizationOptionsTermsItem {
+            fn from(value: super::CustomizationOptionsTermsItem) -> Self {
+                Self {
+                    renewals_paid: Ok(value.renewals_paid),
+                    term: Ok(value.term),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct DeleteAccountRequest {
             password: ::std::result::Result<
                 ::webshare_api::Secret,
@@ -5390,6 +9434,91 @@ country). Null: no custom list, the sub-user uses the account's.
                     http_status: Ok(value.http_status),
                     reason: Ok(value.reason),
                     type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FeaturePrice {
+            feature: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_selected: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            price: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for FeaturePrice {
+            fn default() -> Self {
+                Self {
+                    feature: Err("no value supplied for feature".to_string()),
+                    is_selected: Err("no value supplied for is_selected".to_string()),
+                    price: Err("no value supplied for price".to_string()),
+                }
+            }
+        }
+        impl FeaturePrice {
+            pub fn feature<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feature = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for feature: {e}")
+                    });
+                self
+            }
+            pub fn is_selected<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_selected = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_selected: {e}")
+                    });
+                self
+            }
+            pub fn price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for price: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FeaturePrice> for super::FeaturePrice {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FeaturePrice,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    feature: value.feature?,
+                    is_selected: value.is_selected?,
+                    price: value.price?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FeaturePrice> for FeaturePrice {
+            fn from(value: super::FeaturePrice) -> Self {
+                Self {
+                    feature: Ok(value.feature),
+                    is_selected: Ok(value.is_selected),
+                    price: Ok(value.price),
                 }
             }
         }
@@ -6561,6 +10690,906 @@ country). Null: no custom list, the sub-user uses the account's.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PaymentMethod {
+            brand: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            expiration_month: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            expiration_year: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            last4: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            line: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            postal_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentMethod {
+            fn default() -> Self {
+                Self {
+                    brand: Ok(Default::default()),
+                    city: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    expiration_month: Ok(Default::default()),
+                    expiration_year: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    last4: Ok(Default::default()),
+                    line: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    postal_code: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl PaymentMethod {
+            pub fn brand<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.brand = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for brand: {e}")
+                    });
+                self
+            }
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn expiration_month<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration_month = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expiration_month: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expiration_year<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration_year = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expiration_year: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last4<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last4 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last4: {e}")
+                    });
+                self
+            }
+            pub fn line<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.line = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for line: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn postal_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.postal_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for postal_code: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentMethod> for super::PaymentMethod {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentMethod,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    brand: value.brand?,
+                    city: value.city?,
+                    country: value.country?,
+                    created_at: value.created_at?,
+                    expiration_month: value.expiration_month?,
+                    expiration_year: value.expiration_year?,
+                    id: value.id?,
+                    last4: value.last4?,
+                    line: value.line?,
+                    name: value.name?,
+                    postal_code: value.postal_code?,
+                    state: value.state?,
+                    type_: value.type_?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentMethod> for PaymentMethod {
+            fn from(value: super::PaymentMethod) -> Self {
+                Self {
+                    brand: Ok(value.brand),
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    created_at: Ok(value.created_at),
+                    expiration_month: Ok(value.expiration_month),
+                    expiration_year: Ok(value.expiration_year),
+                    id: Ok(value.id),
+                    last4: Ok(value.last4),
+                    line: Ok(value.line),
+                    name: Ok(value.name),
+                    postal_code: Ok(value.postal_code),
+                    state: Ok(value.state),
+                    type_: Ok(value.type_),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentMethodCreateRequest {
+            recaptcha: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentMethodCreateRequest {
+            fn default() -> Self {
+                Self {
+                    recaptcha: Err("no value supplied for recaptcha".to_string()),
+                }
+            }
+        }
+        impl PaymentMethodCreateRequest {
+            pub fn recaptcha<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recaptcha = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recaptcha: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentMethodCreateRequest>
+        for super::PaymentMethodCreateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentMethodCreateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    recaptcha: value.recaptcha?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentMethodCreateRequest>
+        for PaymentMethodCreateRequest {
+            fn from(value: super::PaymentMethodCreateRequest) -> Self {
+                Self {
+                    recaptcha: Ok(value.recaptcha),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentMethodPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::PaymentMethod>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentMethodPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl PaymentMethodPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PaymentMethod>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentMethodPage> for super::PaymentMethodPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentMethodPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentMethodPage> for PaymentMethodPage {
+            fn from(value: super::PaymentMethodPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PaymentMethodSetup {
+            pending_payment: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            stripe_client_secret: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            stripe_payment_intent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            stripe_setup_intent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaymentMethodSetup {
+            fn default() -> Self {
+                Self {
+                    pending_payment: Err(
+                        "no value supplied for pending_payment".to_string(),
+                    ),
+                    stripe_client_secret: Err(
+                        "no value supplied for stripe_client_secret".to_string(),
+                    ),
+                    stripe_payment_intent: Ok(Default::default()),
+                    stripe_setup_intent: Ok(Default::default()),
+                }
+            }
+        }
+        impl PaymentMethodSetup {
+            pub fn pending_payment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pending_payment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for pending_payment: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn stripe_client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stripe_client_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for stripe_client_secret: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn stripe_payment_intent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stripe_payment_intent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for stripe_payment_intent: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn stripe_setup_intent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stripe_setup_intent = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for stripe_setup_intent: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaymentMethodSetup> for super::PaymentMethodSetup {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaymentMethodSetup,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    pending_payment: value.pending_payment?,
+                    stripe_client_secret: value.stripe_client_secret?,
+                    stripe_payment_intent: value.stripe_payment_intent?,
+                    stripe_setup_intent: value.stripe_setup_intent?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaymentMethodSetup> for PaymentMethodSetup {
+            fn from(value: super::PaymentMethodSetup) -> Self {
+                Self {
+                    pending_payment: Ok(value.pending_payment),
+                    stripe_client_secret: Ok(value.stripe_client_secret),
+                    stripe_payment_intent: Ok(value.stripe_payment_intent),
+                    stripe_setup_intent: Ok(value.stripe_setup_intent),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PendingPayment {
+            completed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            failure_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            is_renewal: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            payment_method: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            plan: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            term: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            transaction: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PendingPayment {
+            fn default() -> Self {
+                Self {
+                    completed_at: Err("no value supplied for completed_at".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    failure_reason: Err(
+                        "no value supplied for failure_reason".to_string(),
+                    ),
+                    id: Err("no value supplied for id".to_string()),
+                    is_renewal: Err("no value supplied for is_renewal".to_string()),
+                    payment_method: Err(
+                        "no value supplied for payment_method".to_string(),
+                    ),
+                    plan: Err("no value supplied for plan".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                    term: Err("no value supplied for term".to_string()),
+                    transaction: Err("no value supplied for transaction".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl PendingPayment {
+            pub fn completed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.completed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for completed_at: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn failure_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failure_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for failure_reason: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_renewal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_renewal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_renewal: {e}")
+                    });
+                self
+            }
+            pub fn payment_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn term<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.term = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for term: {e}")
+                    });
+                self
+            }
+            pub fn transaction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transaction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for transaction: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PendingPayment> for super::PendingPayment {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PendingPayment,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    completed_at: value.completed_at?,
+                    created_at: value.created_at?,
+                    failure_reason: value.failure_reason?,
+                    id: value.id?,
+                    is_renewal: value.is_renewal?,
+                    payment_method: value.payment_method?,
+                    plan: value.plan?,
+                    status: value.status?,
+                    term: value.term?,
+                    transaction: value.transaction?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PendingPayment> for PendingPayment {
+            fn from(value: super::PendingPayment) -> Self {
+                Self {
+                    completed_at: Ok(value.completed_at),
+                    created_at: Ok(value.created_at),
+                    failure_reason: Ok(value.failure_reason),
+                    id: Ok(value.id),
+                    is_renewal: Ok(value.is_renewal),
+                    payment_method: Ok(value.payment_method),
+                    plan: Ok(value.plan),
+                    status: Ok(value.status),
+                    term: Ok(value.term),
+                    transaction: Ok(value.transaction),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PendingPaymentPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::PendingPayment>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PendingPaymentPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl PendingPaymentPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PendingPayment>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PendingPaymentPage> for super::PendingPaymentPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PendingPaymentPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PendingPaymentPage> for PendingPaymentPage {
+            fn from(value: super::PendingPaymentPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Plan {
             automatic_refresh_frequency: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -6612,7 +11641,7 @@ country). Null: no custom list, the sub-user uses the account's.
                 ::std::string::String,
             >,
             monthly_price: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<::webshare_api::Amount>,
                 ::std::string::String,
             >,
             on_demand_refreshes_available: ::std::result::Result<
@@ -6682,7 +11711,7 @@ country). Null: no custom list, the sub-user uses the account's.
                 ::std::string::String,
             >,
             yearly_price: ::std::result::Result<
-                ::std::option::Option<f64>,
+                ::std::option::Option<::webshare_api::Amount>,
                 ::std::string::String,
             >,
         }
@@ -6947,7 +11976,9 @@ country). Null: no custom list, the sub-user uses the account's.
             }
             pub fn monthly_price<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.monthly_price = value
@@ -7179,7 +12210,9 @@ country). Null: no custom list, the sub-user uses the account's.
             }
             pub fn yearly_price<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.yearly_price = value
@@ -7957,6 +12990,350 @@ country). Null: no custom list, the sub-user uses the account's.
                     required_site_checks: Ok(value.required_site_checks),
                     subusers_total: Ok(value.subusers_total),
                     term: Ok(value.term),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PricingQuery {
+            automatic_refresh_frequency: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            bandwidth_limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            behavior: ::std::result::Result<
+                ::std::option::Option<super::PricingQueryBehavior>,
+                ::std::string::String,
+            >,
+            is_high_concurrency: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_high_priority_network: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_unlimited_ip_authorizations: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            on_demand_refreshes_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_countries: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, i64>,
+                ::std::string::String,
+            >,
+            proxy_replacements_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_subtype: ::std::result::Result<
+                ::std::option::Option<super::PricingQueryProxySubtype>,
+                ::std::string::String,
+            >,
+            proxy_type: ::std::result::Result<
+                ::std::option::Option<super::PricingQueryProxyType>,
+                ::std::string::String,
+            >,
+            required_site_checks: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            subusers_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            term: ::std::result::Result<
+                ::std::option::Option<super::PricingQueryTerm>,
+                ::std::string::String,
+            >,
+            with_tax: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PricingQuery {
+            fn default() -> Self {
+                Self {
+                    automatic_refresh_frequency: Ok(Default::default()),
+                    bandwidth_limit: Ok(Default::default()),
+                    behavior: Ok(Default::default()),
+                    is_high_concurrency: Ok(Default::default()),
+                    is_high_priority_network: Ok(Default::default()),
+                    is_unlimited_ip_authorizations: Ok(Default::default()),
+                    on_demand_refreshes_total: Ok(Default::default()),
+                    proxy_countries: Ok(Default::default()),
+                    proxy_replacements_total: Ok(Default::default()),
+                    proxy_subtype: Ok(Default::default()),
+                    proxy_type: Ok(Default::default()),
+                    required_site_checks: Ok(Default::default()),
+                    subusers_total: Ok(Default::default()),
+                    term: Ok(Default::default()),
+                    with_tax: Ok(Default::default()),
+                }
+            }
+        }
+        impl PricingQuery {
+            pub fn automatic_refresh_frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.automatic_refresh_frequency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for automatic_refresh_frequency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn behavior<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PricingQueryBehavior>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.behavior = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for behavior: {e}")
+                    });
+                self
+            }
+            pub fn is_high_concurrency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_high_concurrency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_high_concurrency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_high_priority_network<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_high_priority_network = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_high_priority_network: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_unlimited_ip_authorizations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_unlimited_ip_authorizations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_unlimited_ip_authorizations: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn on_demand_refreshes_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.on_demand_refreshes_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for on_demand_refreshes_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_replacements_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_replacements_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_replacements_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_subtype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PricingQueryProxySubtype>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_subtype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_subtype: {e}")
+                    });
+                self
+            }
+            pub fn proxy_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PricingQueryProxyType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_type: {e}")
+                    });
+                self
+            }
+            pub fn required_site_checks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required_site_checks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for required_site_checks: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subusers_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subusers_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subusers_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn term<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PricingQueryTerm>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.term = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for term: {e}")
+                    });
+                self
+            }
+            pub fn with_tax<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.with_tax = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for with_tax: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PricingQuery> for super::PricingQuery {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PricingQuery,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    automatic_refresh_frequency: value.automatic_refresh_frequency?,
+                    bandwidth_limit: value.bandwidth_limit?,
+                    behavior: value.behavior?,
+                    is_high_concurrency: value.is_high_concurrency?,
+                    is_high_priority_network: value.is_high_priority_network?,
+                    is_unlimited_ip_authorizations: value
+                        .is_unlimited_ip_authorizations?,
+                    on_demand_refreshes_total: value.on_demand_refreshes_total?,
+                    proxy_countries: value.proxy_countries?,
+                    proxy_replacements_total: value.proxy_replacements_total?,
+                    proxy_subtype: value.proxy_subtype?,
+                    proxy_type: value.proxy_type?,
+                    required_site_checks: value.required_site_checks?,
+                    subusers_total: value.subusers_total?,
+                    term: value.term?,
+                    with_tax: value.with_tax?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PricingQuery> for PricingQuery {
+            fn from(value: super::PricingQuery) -> Self {
+                Self {
+                    automatic_refresh_frequency: Ok(value.automatic_refresh_frequency),
+                    bandwidth_limit: Ok(value.bandwidth_limit),
+                    behavior: Ok(value.behavior),
+                    is_high_concurrency: Ok(value.is_high_concurrency),
+                    is_high_priority_network: Ok(value.is_high_priority_network),
+                    is_unlimited_ip_authorizations: Ok(
+                        value.is_unlimited_ip_authorizations,
+                    ),
+                    on_demand_refreshes_total: Ok(value.on_demand_refreshes_total),
+                    proxy_countries: Ok(value.proxy_countries),
+                    proxy_replacements_total: Ok(value.proxy_replacements_total),
+                    proxy_subtype: Ok(value.proxy_subtype),
+                    proxy_type: Ok(value.proxy_type),
+                    required_site_checks: Ok(value.required_site_checks),
+                    subusers_total: Ok(value.subusers_total),
+                    term: Ok(value.term),
+                    with_tax: Ok(value.with_tax),
                 }
             }
         }
@@ -10598,6 +15975,115 @@ country). Null: no custom list, the sub-user uses the account's.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ProxyCountDiscountTier {
+            discount_percentage: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            from: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            per_proxy_price: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            to: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+        impl ::std::default::Default for ProxyCountDiscountTier {
+            fn default() -> Self {
+                Self {
+                    discount_percentage: Err(
+                        "no value supplied for discount_percentage".to_string(),
+                    ),
+                    from: Err("no value supplied for from".to_string()),
+                    per_proxy_price: Err(
+                        "no value supplied for per_proxy_price".to_string(),
+                    ),
+                    to: Err("no value supplied for to".to_string()),
+                }
+            }
+        }
+        impl ProxyCountDiscountTier {
+            pub fn discount_percentage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.discount_percentage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for discount_percentage: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for from: {e}")
+                    });
+                self
+            }
+            pub fn per_proxy_price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.per_proxy_price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for per_proxy_price: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProxyCountDiscountTier>
+        for super::ProxyCountDiscountTier {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProxyCountDiscountTier,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    discount_percentage: value.discount_percentage?,
+                    from: value.from?,
+                    per_proxy_price: value.per_proxy_price?,
+                    to: value.to?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProxyCountDiscountTier>
+        for ProxyCountDiscountTier {
+            fn from(value: super::ProxyCountDiscountTier) -> Self {
+                Self {
+                    discount_percentage: Ok(value.discount_percentage),
+                    from: Ok(value.from),
+                    per_proxy_price: Ok(value.per_proxy_price),
+                    to: Ok(value.to),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ProxyListConfig {
             auto_replace_failed_site_check_proxies: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -12274,6 +17760,1913 @@ country). Null: no custom list, the sub-user uses the account's.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ReferralChannel {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            initial_rate: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Decimal>,
+                ::std::string::String,
+            >,
+            initial_rate_period_days: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            is_active: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_recurring: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            max_earnings_per_referred: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Decimal>,
+                ::std::string::String,
+            >,
+            ongoing_rate: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Decimal>,
+                ::std::string::String,
+            >,
+            promo_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            promo_value: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Decimal>,
+                ::std::string::String,
+            >,
+            start_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            total_commission: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            total_revenue: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            total_uses: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReferralChannel {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    created_at: Ok(Default::default()),
+                    description: Err("no value supplied for description".to_string()),
+                    end_date: Err("no value supplied for end_date".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    initial_rate: Err("no value supplied for initial_rate".to_string()),
+                    initial_rate_period_days: Err(
+                        "no value supplied for initial_rate_period_days".to_string(),
+                    ),
+                    is_active: Err("no value supplied for is_active".to_string()),
+                    is_recurring: Err("no value supplied for is_recurring".to_string()),
+                    max_earnings_per_referred: Err(
+                        "no value supplied for max_earnings_per_referred".to_string(),
+                    ),
+                    ongoing_rate: Err("no value supplied for ongoing_rate".to_string()),
+                    promo_type: Err("no value supplied for promo_type".to_string()),
+                    promo_value: Err("no value supplied for promo_value".to_string()),
+                    start_date: Err("no value supplied for start_date".to_string()),
+                    total_commission: Err(
+                        "no value supplied for total_commission".to_string(),
+                    ),
+                    total_revenue: Err(
+                        "no value supplied for total_revenue".to_string(),
+                    ),
+                    total_uses: Err("no value supplied for total_uses".to_string()),
+                }
+            }
+        }
+        impl ReferralChannel {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn end_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_date: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn initial_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Decimal>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.initial_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for initial_rate: {e}")
+                    });
+                self
+            }
+            pub fn initial_rate_period_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.initial_rate_period_days = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for initial_rate_period_days: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_active<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_active = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_active: {e}")
+                    });
+                self
+            }
+            pub fn is_recurring<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_recurring = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_recurring: {e}")
+                    });
+                self
+            }
+            pub fn max_earnings_per_referred<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Decimal>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_earnings_per_referred = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_earnings_per_referred: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ongoing_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Decimal>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ongoing_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ongoing_rate: {e}")
+                    });
+                self
+            }
+            pub fn promo_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_type: {e}")
+                    });
+                self
+            }
+            pub fn promo_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Decimal>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_value: {e}")
+                    });
+                self
+            }
+            pub fn start_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_date: {e}")
+                    });
+                self
+            }
+            pub fn total_commission<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_commission = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_commission: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_revenue<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_revenue = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_revenue: {e}")
+                    });
+                self
+            }
+            pub fn total_uses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_uses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_uses: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReferralChannel> for super::ReferralChannel {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReferralChannel,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    created_at: value.created_at?,
+                    description: value.description?,
+                    end_date: value.end_date?,
+                    id: value.id?,
+                    initial_rate: value.initial_rate?,
+                    initial_rate_period_days: value.initial_rate_period_days?,
+                    is_active: value.is_active?,
+                    is_recurring: value.is_recurring?,
+                    max_earnings_per_referred: value.max_earnings_per_referred?,
+                    ongoing_rate: value.ongoing_rate?,
+                    promo_type: value.promo_type?,
+                    promo_value: value.promo_value?,
+                    start_date: value.start_date?,
+                    total_commission: value.total_commission?,
+                    total_revenue: value.total_revenue?,
+                    total_uses: value.total_uses?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReferralChannel> for ReferralChannel {
+            fn from(value: super::ReferralChannel) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    created_at: Ok(value.created_at),
+                    description: Ok(value.description),
+                    end_date: Ok(value.end_date),
+                    id: Ok(value.id),
+                    initial_rate: Ok(value.initial_rate),
+                    initial_rate_period_days: Ok(value.initial_rate_period_days),
+                    is_active: Ok(value.is_active),
+                    is_recurring: Ok(value.is_recurring),
+                    max_earnings_per_referred: Ok(value.max_earnings_per_referred),
+                    ongoing_rate: Ok(value.ongoing_rate),
+                    promo_type: Ok(value.promo_type),
+                    promo_value: Ok(value.promo_value),
+                    start_date: Ok(value.start_date),
+                    total_commission: Ok(value.total_commission),
+                    total_revenue: Ok(value.total_revenue),
+                    total_uses: Ok(value.total_uses),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReferralCodeInfo {
+            promo_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            promo_value: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            referral_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReferralCodeInfo {
+            fn default() -> Self {
+                Self {
+                    promo_type: Err("no value supplied for promo_type".to_string()),
+                    promo_value: Err("no value supplied for promo_value".to_string()),
+                    referral_code: Err("no value supplied for referral_code".to_string()),
+                }
+            }
+        }
+        impl ReferralCodeInfo {
+            pub fn promo_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_type: {e}")
+                    });
+                self
+            }
+            pub fn promo_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_value: {e}")
+                    });
+                self
+            }
+            pub fn referral_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referral_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for referral_code: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReferralCodeInfo> for super::ReferralCodeInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReferralCodeInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    promo_type: value.promo_type?,
+                    promo_value: value.promo_value?,
+                    referral_code: value.referral_code?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReferralCodeInfo> for ReferralCodeInfo {
+            fn from(value: super::ReferralCodeInfo) -> Self {
+                Self {
+                    promo_type: Ok(value.promo_type),
+                    promo_value: Ok(value.promo_value),
+                    referral_code: Ok(value.referral_code),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReferralConfig {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            credits_earned: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            earn_out_frequency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            id_verification_required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            initial_rate: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            initial_rate_period_days: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            max_earnings_per_referred: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            minimum_earn_out_amount: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            next_earn_out_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            number_of_users_referred: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            number_of_users_upgraded: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            ongoing_rate: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            payouts_earned: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            paypal_payout_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            promo_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            promo_value: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            referral_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            referral_credit_ratio: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            referral_maximum_credits: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            referral_payment_pending_days: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            referral_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_credits_earned: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            total_payouts_earned: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReferralConfig {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    credits_earned: Err(
+                        "no value supplied for credits_earned".to_string(),
+                    ),
+                    earn_out_frequency: Err(
+                        "no value supplied for earn_out_frequency".to_string(),
+                    ),
+                    id: Err("no value supplied for id".to_string()),
+                    id_verification_required: Err(
+                        "no value supplied for id_verification_required".to_string(),
+                    ),
+                    initial_rate: Ok(Default::default()),
+                    initial_rate_period_days: Ok(Default::default()),
+                    max_earnings_per_referred: Ok(Default::default()),
+                    minimum_earn_out_amount: Err(
+                        "no value supplied for minimum_earn_out_amount".to_string(),
+                    ),
+                    mode: Err("no value supplied for mode".to_string()),
+                    next_earn_out_date: Err(
+                        "no value supplied for next_earn_out_date".to_string(),
+                    ),
+                    number_of_users_referred: Err(
+                        "no value supplied for number_of_users_referred".to_string(),
+                    ),
+                    number_of_users_upgraded: Err(
+                        "no value supplied for number_of_users_upgraded".to_string(),
+                    ),
+                    ongoing_rate: Ok(Default::default()),
+                    payouts_earned: Err(
+                        "no value supplied for payouts_earned".to_string(),
+                    ),
+                    paypal_payout_email: Err(
+                        "no value supplied for paypal_payout_email".to_string(),
+                    ),
+                    promo_type: Err("no value supplied for promo_type".to_string()),
+                    promo_value: Err("no value supplied for promo_value".to_string()),
+                    referral_code: Err(
+                        "no value supplied for referral_code".to_string(),
+                    ),
+                    referral_credit_ratio: Err(
+                        "no value supplied for referral_credit_ratio".to_string(),
+                    ),
+                    referral_maximum_credits: Err(
+                        "no value supplied for referral_maximum_credits".to_string(),
+                    ),
+                    referral_payment_pending_days: Err(
+                        "no value supplied for referral_payment_pending_days".to_string(),
+                    ),
+                    referral_url: Err("no value supplied for referral_url".to_string()),
+                    total_credits_earned: Err(
+                        "no value supplied for total_credits_earned".to_string(),
+                    ),
+                    total_payouts_earned: Err(
+                        "no value supplied for total_payouts_earned".to_string(),
+                    ),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl ReferralConfig {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn credits_earned<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credits_earned = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for credits_earned: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn earn_out_frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.earn_out_frequency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for earn_out_frequency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn id_verification_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_verification_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_verification_required: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn initial_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.initial_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for initial_rate: {e}")
+                    });
+                self
+            }
+            pub fn initial_rate_period_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.initial_rate_period_days = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for initial_rate_period_days: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn max_earnings_per_referred<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_earnings_per_referred = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_earnings_per_referred: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn minimum_earn_out_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.minimum_earn_out_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minimum_earn_out_amount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mode: {e}")
+                    });
+                self
+            }
+            pub fn next_earn_out_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_earn_out_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for next_earn_out_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn number_of_users_referred<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number_of_users_referred = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for number_of_users_referred: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn number_of_users_upgraded<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number_of_users_upgraded = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for number_of_users_upgraded: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ongoing_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ongoing_rate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ongoing_rate: {e}")
+                    });
+                self
+            }
+            pub fn payouts_earned<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payouts_earned = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payouts_earned: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn paypal_payout_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paypal_payout_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for paypal_payout_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn promo_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_type: {e}")
+                    });
+                self
+            }
+            pub fn promo_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_value: {e}")
+                    });
+                self
+            }
+            pub fn referral_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referral_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for referral_code: {e}")
+                    });
+                self
+            }
+            pub fn referral_credit_ratio<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referral_credit_ratio = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for referral_credit_ratio: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn referral_maximum_credits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referral_maximum_credits = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for referral_maximum_credits: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn referral_payment_pending_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referral_payment_pending_days = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for referral_payment_pending_days: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn referral_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referral_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for referral_url: {e}")
+                    });
+                self
+            }
+            pub fn total_credits_earned<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_credits_earned = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_credits_earned: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_payouts_earned<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_payouts_earned = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_payouts_earned: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReferralConfig> for super::ReferralConfig {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReferralConfig,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    credits_earned: value.credits_earned?,
+                    earn_out_frequency: value.earn_out_frequency?,
+                    id: value.id?,
+                    id_verification_required: value.id_verification_required?,
+                    initial_rate: value.initial_rate?,
+                    initial_rate_period_days: value.initial_rate_period_days?,
+                    max_earnings_per_referred: value.max_earnings_per_referred?,
+                    minimum_earn_out_amount: value.minimum_earn_out_amount?,
+                    mode: value.mode?,
+                    next_earn_out_date: value.next_earn_out_date?,
+                    number_of_users_referred: value.number_of_users_referred?,
+                    number_of_users_upgraded: value.number_of_users_upgraded?,
+                    ongoing_rate: value.ongoing_rate?,
+                    payouts_earned: value.payouts_earned?,
+                    paypal_payout_email: value.paypal_payout_email?,
+                    promo_type: value.promo_type?,
+                    promo_value: value.promo_value?,
+                    referral_code: value.referral_code?,
+                    referral_credit_ratio: value.referral_credit_ratio?,
+                    referral_maximum_credits: value.referral_maximum_credits?,
+                    referral_payment_pending_days: value.referral_payment_pending_days?,
+                    referral_url: value.referral_url?,
+                    total_credits_earned: value.total_credits_earned?,
+                    total_payouts_earned: value.total_payouts_earned?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReferralConfig> for ReferralConfig {
+            fn from(value: super::ReferralConfig) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    credits_earned: Ok(value.credits_earned),
+                    earn_out_frequency: Ok(value.earn_out_frequency),
+                    id: Ok(value.id),
+                    id_verification_required: Ok(value.id_verification_required),
+                    initial_rate: Ok(value.initial_rate),
+                    initial_rate_period_days: Ok(value.initial_rate_period_days),
+                    max_earnings_per_referred: Ok(value.max_earnings_per_referred),
+                    minimum_earn_out_amount: Ok(value.minimum_earn_out_amount),
+                    mode: Ok(value.mode),
+                    next_earn_out_date: Ok(value.next_earn_out_date),
+                    number_of_users_referred: Ok(value.number_of_users_referred),
+                    number_of_users_upgraded: Ok(value.number_of_users_upgraded),
+                    ongoing_rate: Ok(value.ongoing_rate),
+                    payouts_earned: Ok(value.payouts_earned),
+                    paypal_payout_email: Ok(value.paypal_payout_email),
+                    promo_type: Ok(value.promo_type),
+                    promo_value: Ok(value.promo_value),
+                    referral_code: Ok(value.referral_code),
+                    referral_credit_ratio: Ok(value.referral_credit_ratio),
+                    referral_maximum_credits: Ok(value.referral_maximum_credits),
+                    referral_payment_pending_days: Ok(
+                        value.referral_payment_pending_days,
+                    ),
+                    referral_url: Ok(value.referral_url),
+                    total_credits_earned: Ok(value.total_credits_earned),
+                    total_payouts_earned: Ok(value.total_payouts_earned),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReferralConfigUpdateRequest {
+            mode: ::std::result::Result<
+                ::std::option::Option<super::ReferralMode>,
+                ::std::string::String,
+            >,
+            paypal_payout_email: ::std::result::Result<
+                ::std::option::Option<
+                    super::ReferralConfigUpdateRequestPaypalPayoutEmail,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReferralConfigUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    mode: Ok(Default::default()),
+                    paypal_payout_email: Ok(Default::default()),
+                }
+            }
+        }
+        impl ReferralConfigUpdateRequest {
+            pub fn mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ReferralMode>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mode: {e}")
+                    });
+                self
+            }
+            pub fn paypal_payout_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::ReferralConfigUpdateRequestPaypalPayoutEmail,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paypal_payout_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for paypal_payout_email: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReferralConfigUpdateRequest>
+        for super::ReferralConfigUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReferralConfigUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    mode: value.mode?,
+                    paypal_payout_email: value.paypal_payout_email?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReferralConfigUpdateRequest>
+        for ReferralConfigUpdateRequest {
+            fn from(value: super::ReferralConfigUpdateRequest) -> Self {
+                Self {
+                    mode: Ok(value.mode),
+                    paypal_payout_email: Ok(value.paypal_payout_email),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReferralCouponCode {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_recurring: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            promo_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            promo_value: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Decimal>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReferralCouponCode {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                    description: Err("no value supplied for description".to_string()),
+                    is_recurring: Err("no value supplied for is_recurring".to_string()),
+                    promo_type: Err("no value supplied for promo_type".to_string()),
+                    promo_value: Err("no value supplied for promo_value".to_string()),
+                }
+            }
+        }
+        impl ReferralCouponCode {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn is_recurring<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_recurring = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_recurring: {e}")
+                    });
+                self
+            }
+            pub fn promo_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_type: {e}")
+                    });
+                self
+            }
+            pub fn promo_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Decimal>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReferralCouponCode> for super::ReferralCouponCode {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReferralCouponCode,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    description: value.description?,
+                    is_recurring: value.is_recurring?,
+                    promo_type: value.promo_type?,
+                    promo_value: value.promo_value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReferralCouponCode> for ReferralCouponCode {
+            fn from(value: super::ReferralCouponCode) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    description: Ok(value.description),
+                    is_recurring: Ok(value.is_recurring),
+                    promo_type: Ok(value.promo_type),
+                    promo_value: Ok(value.promo_value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReferralCouponCodeRequest {
+            code: ::std::result::Result<
+                super::ReferralCouponCodeRequestCode,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReferralCouponCodeRequest {
+            fn default() -> Self {
+                Self {
+                    code: Err("no value supplied for code".to_string()),
+                }
+            }
+        }
+        impl ReferralCouponCodeRequest {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ReferralCouponCodeRequestCode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReferralCouponCodeRequest>
+        for super::ReferralCouponCodeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReferralCouponCodeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { code: value.code? })
+            }
+        }
+        impl ::std::convert::From<super::ReferralCouponCodeRequest>
+        for ReferralCouponCodeRequest {
+            fn from(value: super::ReferralCouponCodeRequest) -> Self {
+                Self { code: Ok(value.code) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReferralCredit {
+            amount: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            referral_channel: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            referral_channel_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            reverted_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReferralCredit {
+            fn default() -> Self {
+                Self {
+                    amount: Err("no value supplied for amount".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    mode: Err("no value supplied for mode".to_string()),
+                    referral_channel: Err(
+                        "no value supplied for referral_channel".to_string(),
+                    ),
+                    referral_channel_code: Err(
+                        "no value supplied for referral_channel_code".to_string(),
+                    ),
+                    reverted_at: Err("no value supplied for reverted_at".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    user_id: Err("no value supplied for user_id".to_string()),
+                }
+            }
+        }
+        impl ReferralCredit {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mode: {e}")
+                    });
+                self
+            }
+            pub fn referral_channel<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referral_channel = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for referral_channel: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn referral_channel_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.referral_channel_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for referral_channel_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn reverted_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reverted_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reverted_at: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReferralCredit> for super::ReferralCredit {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReferralCredit,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    mode: value.mode?,
+                    referral_channel: value.referral_channel?,
+                    referral_channel_code: value.referral_channel_code?,
+                    reverted_at: value.reverted_at?,
+                    status: value.status?,
+                    updated_at: value.updated_at?,
+                    user_id: value.user_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReferralCredit> for ReferralCredit {
+            fn from(value: super::ReferralCredit) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    mode: Ok(value.mode),
+                    referral_channel: Ok(value.referral_channel),
+                    referral_channel_code: Ok(value.referral_channel_code),
+                    reverted_at: Ok(value.reverted_at),
+                    status: Ok(value.status),
+                    updated_at: Ok(value.updated_at),
+                    user_id: Ok(value.user_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReferralCreditPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::ReferralCredit>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReferralCreditPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl ReferralCreditPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ReferralCredit>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReferralCreditPage> for super::ReferralCreditPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReferralCreditPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReferralCreditPage> for ReferralCreditPage {
+            fn from(value: super::ReferralCreditPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReferralEarnout {
+            amount: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            error_reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            paypal_payout_email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReferralEarnout {
+            fn default() -> Self {
+                Self {
+                    amount: Err("no value supplied for amount".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    error_reason: Err("no value supplied for error_reason".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    mode: Err("no value supplied for mode".to_string()),
+                    paypal_payout_email: Err(
+                        "no value supplied for paypal_payout_email".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl ReferralEarnout {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn error_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_reason: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mode: {e}")
+                    });
+                self
+            }
+            pub fn paypal_payout_email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paypal_payout_email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for paypal_payout_email: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReferralEarnout> for super::ReferralEarnout {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReferralEarnout,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    created_at: value.created_at?,
+                    error_reason: value.error_reason?,
+                    id: value.id?,
+                    mode: value.mode?,
+                    paypal_payout_email: value.paypal_payout_email?,
+                    status: value.status?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReferralEarnout> for ReferralEarnout {
+            fn from(value: super::ReferralEarnout) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    created_at: Ok(value.created_at),
+                    error_reason: Ok(value.error_reason),
+                    id: Ok(value.id),
+                    mode: Ok(value.mode),
+                    paypal_payout_email: Ok(value.paypal_payout_email),
+                    status: Ok(value.status),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReferralEarnoutPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::ReferralEarnout>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ReferralEarnoutPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl ReferralEarnoutPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ReferralEarnout>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReferralEarnoutPage>
+        for super::ReferralEarnoutPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReferralEarnoutPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReferralEarnoutPage> for ReferralEarnoutPage {
+            fn from(value: super::ReferralEarnoutPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RegisterRequest {
             email: ::std::result::Result<::std::string::String, ::std::string::String>,
             marketing_email_accepted: ::std::result::Result<bool, ::std::string::String>,
@@ -12953,6 +20346,1361 @@ country). Null: no custom list, the sub-user uses the account's.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Subscription {
+            account_discount_percentage: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            customizable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            end_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            failed_payment_times: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            free_credits: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            paused: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            payment_method: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            plan: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            promo_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            promo_value: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            promotion_available_first_time_renewal_25_off: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            reactivation_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            reactivation_period_left: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            renewals_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            renewals_paid: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            start_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            term: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            throttled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            will_renew: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Subscription {
+            fn default() -> Self {
+                Self {
+                    account_discount_percentage: Err(
+                        "no value supplied for account_discount_percentage".to_string(),
+                    ),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    customizable: Err("no value supplied for customizable".to_string()),
+                    end_date: Err("no value supplied for end_date".to_string()),
+                    failed_payment_times: Err(
+                        "no value supplied for failed_payment_times".to_string(),
+                    ),
+                    free_credits: Err("no value supplied for free_credits".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    paused: Err("no value supplied for paused".to_string()),
+                    payment_method: Err(
+                        "no value supplied for payment_method".to_string(),
+                    ),
+                    plan: Err("no value supplied for plan".to_string()),
+                    promo_type: Err("no value supplied for promo_type".to_string()),
+                    promo_value: Err("no value supplied for promo_value".to_string()),
+                    promotion_available_first_time_renewal_25_off: Err(
+                        "no value supplied for promotion_available_first_time_renewal_25_off"
+                            .to_string(),
+                    ),
+                    reactivation_date: Err(
+                        "no value supplied for reactivation_date".to_string(),
+                    ),
+                    reactivation_period_left: Err(
+                        "no value supplied for reactivation_period_left".to_string(),
+                    ),
+                    renewals_enabled: Err(
+                        "no value supplied for renewals_enabled".to_string(),
+                    ),
+                    renewals_paid: Err(
+                        "no value supplied for renewals_paid".to_string(),
+                    ),
+                    start_date: Err("no value supplied for start_date".to_string()),
+                    term: Err("no value supplied for term".to_string()),
+                    throttled: Err("no value supplied for throttled".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    will_renew: Ok(Default::default()),
+                }
+            }
+        }
+        impl Subscription {
+            pub fn account_discount_percentage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_discount_percentage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for account_discount_percentage: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn customizable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customizable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for customizable: {e}")
+                    });
+                self
+            }
+            pub fn end_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_date: {e}")
+                    });
+                self
+            }
+            pub fn failed_payment_times<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failed_payment_times = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for failed_payment_times: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn free_credits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.free_credits = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for free_credits: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn paused<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paused = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for paused: {e}")
+                    });
+                self
+            }
+            pub fn payment_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn plan<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.plan = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for plan: {e}")
+                    });
+                self
+            }
+            pub fn promo_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_type: {e}")
+                    });
+                self
+            }
+            pub fn promo_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_value: {e}")
+                    });
+                self
+            }
+            pub fn promotion_available_first_time_renewal_25_off<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promotion_available_first_time_renewal_25_off = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for promotion_available_first_time_renewal_25_off: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn reactivation_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reactivation_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reactivation_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn reactivation_period_left<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reactivation_period_left = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reactivation_period_left: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn renewals_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewals_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for renewals_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn renewals_paid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.renewals_paid = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for renewals_paid: {e}")
+                    });
+                self
+            }
+            pub fn start_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_date: {e}")
+                    });
+                self
+            }
+            pub fn term<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.term = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for term: {e}")
+                    });
+                self
+            }
+            pub fn throttled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.throttled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for throttled: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn will_renew<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.will_renew = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for will_renew: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Subscription> for super::Subscription {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Subscription,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_discount_percentage: value.account_discount_percentage?,
+                    created_at: value.created_at?,
+                    customizable: value.customizable?,
+                    end_date: value.end_date?,
+                    failed_payment_times: value.failed_payment_times?,
+                    free_credits: value.free_credits?,
+                    id: value.id?,
+                    paused: value.paused?,
+                    payment_method: value.payment_method?,
+                    plan: value.plan?,
+                    promo_type: value.promo_type?,
+                    promo_value: value.promo_value?,
+                    promotion_available_first_time_renewal_25_off: value
+                        .promotion_available_first_time_renewal_25_off?,
+                    reactivation_date: value.reactivation_date?,
+                    reactivation_period_left: value.reactivation_period_left?,
+                    renewals_enabled: value.renewals_enabled?,
+                    renewals_paid: value.renewals_paid?,
+                    start_date: value.start_date?,
+                    term: value.term?,
+                    throttled: value.throttled?,
+                    updated_at: value.updated_at?,
+                    will_renew: value.will_renew?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Subscription> for Subscription {
+            fn from(value: super::Subscription) -> Self {
+                Self {
+                    account_discount_percentage: Ok(value.account_discount_percentage),
+                    created_at: Ok(value.created_at),
+                    customizable: Ok(value.customizable),
+                    end_date: Ok(value.end_date),
+                    failed_payment_times: Ok(value.failed_payment_times),
+                    free_credits: Ok(value.free_credits),
+                    id: Ok(value.id),
+                    paused: Ok(value.paused),
+                    payment_method: Ok(value.payment_method),
+                    plan: Ok(value.plan),
+                    promo_type: Ok(value.promo_type),
+                    promo_value: Ok(value.promo_value),
+                    promotion_available_first_time_renewal_25_off: Ok(
+                        value.promotion_available_first_time_renewal_25_off,
+                    ),
+                    reactivation_date: Ok(value.reactivation_date),
+                    reactivation_period_left: Ok(value.reactivation_period_left),
+                    renewals_enabled: Ok(value.renewals_enabled),
+                    renewals_paid: Ok(value.renewals_paid),
+                    start_date: Ok(value.start_date),
+                    term: Ok(value.term),
+                    throttled: Ok(value.throttled),
+                    updated_at: Ok(value.updated_at),
+                    will_renew: Ok(value.will_renew),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubscriptionPricing {
+            bandwidth_discount_tiers: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::BandwidthDiscountTier>>,
+                ::std::string::String,
+            >,
+            coupon_discount: ::std::result::Result<
+                ::std::option::Option<super::SubscriptionPricingCouponDiscount>,
+                ::std::string::String,
+            >,
+            credits_added: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            credits_used: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            discount_percentage: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            features: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::FeaturePrice>>,
+                ::std::string::String,
+            >,
+            non_discounted_price: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            paid_today: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            price: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            promo_discount: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            proxy_count_discount_tiers: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ProxyCountDiscountTier>>,
+                ::std::string::String,
+            >,
+            tax_breakdown: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::TaxBreakdownEntry>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubscriptionPricing {
+            fn default() -> Self {
+                Self {
+                    bandwidth_discount_tiers: Err(
+                        "no value supplied for bandwidth_discount_tiers".to_string(),
+                    ),
+                    coupon_discount: Ok(Default::default()),
+                    credits_added: Err(
+                        "no value supplied for credits_added".to_string(),
+                    ),
+                    credits_used: Err("no value supplied for credits_used".to_string()),
+                    discount_percentage: Err(
+                        "no value supplied for discount_percentage".to_string(),
+                    ),
+                    features: Err("no value supplied for features".to_string()),
+                    non_discounted_price: Err(
+                        "no value supplied for non_discounted_price".to_string(),
+                    ),
+                    paid_today: Err("no value supplied for paid_today".to_string()),
+                    price: Err("no value supplied for price".to_string()),
+                    promo_discount: Ok(Default::default()),
+                    proxy_count_discount_tiers: Err(
+                        "no value supplied for proxy_count_discount_tiers".to_string(),
+                    ),
+                    tax_breakdown: Ok(Default::default()),
+                }
+            }
+        }
+        impl SubscriptionPricing {
+            pub fn bandwidth_discount_tiers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::BandwidthDiscountTier>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_discount_tiers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_discount_tiers: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn coupon_discount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubscriptionPricingCouponDiscount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.coupon_discount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for coupon_discount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn credits_added<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credits_added = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for credits_added: {e}")
+                    });
+                self
+            }
+            pub fn credits_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for credits_used: {e}")
+                    });
+                self
+            }
+            pub fn discount_percentage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.discount_percentage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for discount_percentage: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn features<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::FeaturePrice>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.features = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for features: {e}")
+                    });
+                self
+            }
+            pub fn non_discounted_price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.non_discounted_price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for non_discounted_price: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn paid_today<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.paid_today = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for paid_today: {e}")
+                    });
+                self
+            }
+            pub fn price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for price: {e}")
+                    });
+                self
+            }
+            pub fn promo_discount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_discount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for promo_discount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_count_discount_tiers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ProxyCountDiscountTier>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_count_discount_tiers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_count_discount_tiers: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tax_breakdown<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TaxBreakdownEntry>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_breakdown = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tax_breakdown: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubscriptionPricing>
+        for super::SubscriptionPricing {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubscriptionPricing,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bandwidth_discount_tiers: value.bandwidth_discount_tiers?,
+                    coupon_discount: value.coupon_discount?,
+                    credits_added: value.credits_added?,
+                    credits_used: value.credits_used?,
+                    discount_percentage: value.discount_percentage?,
+                    features: value.features?,
+                    non_discounted_price: value.non_discounted_price?,
+                    paid_today: value.paid_today?,
+                    price: value.price?,
+                    promo_discount: value.promo_discount?,
+                    proxy_count_discount_tiers: value.proxy_count_discount_tiers?,
+                    tax_breakdown: value.tax_breakdown?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubscriptionPricing> for SubscriptionPricing {
+            fn from(value: super::SubscriptionPricing) -> Self {
+                Self {
+                    bandwidth_discount_tiers: Ok(value.bandwidth_discount_tiers),
+                    coupon_discount: Ok(value.coupon_discount),
+                    credits_added: Ok(value.credits_added),
+                    credits_used: Ok(value.credits_used),
+                    discount_percentage: Ok(value.discount_percentage),
+                    features: Ok(value.features),
+                    non_discounted_price: Ok(value.non_discounted_price),
+                    paid_today: Ok(value.paid_today),
+                    price: Ok(value.price),
+                    promo_discount: Ok(value.promo_discount),
+                    proxy_count_discount_tiers: Ok(value.proxy_count_discount_tiers),
+                    tax_breakdown: Ok(value.tax_breakdown),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubscriptionPricingCouponDiscount {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_recurring: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            promo_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            promo_value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubscriptionPricingCouponDiscount {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    is_recurring: Ok(Default::default()),
+                    promo_type: Ok(Default::default()),
+                    promo_value: Ok(Default::default()),
+                }
+            }
+        }
+        impl SubscriptionPricingCouponDiscount {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn is_recurring<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_recurring = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_recurring: {e}")
+                    });
+                self
+            }
+            pub fn promo_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_type: {e}")
+                    });
+                self
+            }
+            pub fn promo_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.promo_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for promo_value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubscriptionPricingCouponDiscount>
+        for super::SubscriptionPricingCouponDiscount {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubscriptionPricingCouponDiscount,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    is_recurring: value.is_recurring?,
+                    promo_type: value.promo_type?,
+                    promo_value: value.promo_value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubscriptionPricingCouponDiscount>
+        for SubscriptionPricingCouponDiscount {
+            fn from(value: super::SubscriptionPricingCouponDiscount) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    is_recurring: Ok(value.is_recurring),
+                    promo_type: Ok(value.promo_type),
+                    promo_value: Ok(value.promo_value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubscriptionPurchaseRequest {
+            automatic_refresh_frequency: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            bandwidth_limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            behavior: ::std::result::Result<
+                ::std::option::Option<super::SubscriptionPurchaseRequestBehavior>,
+                ::std::string::String,
+            >,
+            is_high_concurrency: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_high_priority_network: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_unlimited_ip_authorizations: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            on_demand_refreshes_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            payment_method: ::std::result::Result<
+                ::std::option::Option<super::SubscriptionPurchaseRequestPaymentMethod>,
+                ::std::string::String,
+            >,
+            proxy_countries: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, i64>,
+                ::std::string::String,
+            >,
+            proxy_replacements_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            proxy_subtype: ::std::result::Result<
+                ::std::option::Option<super::SubscriptionPurchaseRequestProxySubtype>,
+                ::std::string::String,
+            >,
+            proxy_type: ::std::result::Result<
+                ::std::option::Option<super::SubscriptionPurchaseRequestProxyType>,
+                ::std::string::String,
+            >,
+            recaptcha: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            required_site_checks: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            subusers_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            term: ::std::result::Result<
+                ::std::option::Option<super::SubscriptionPurchaseRequestTerm>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubscriptionPurchaseRequest {
+            fn default() -> Self {
+                Self {
+                    automatic_refresh_frequency: Ok(Default::default()),
+                    bandwidth_limit: Ok(Default::default()),
+                    behavior: Ok(Default::default()),
+                    is_high_concurrency: Ok(Default::default()),
+                    is_high_priority_network: Ok(Default::default()),
+                    is_unlimited_ip_authorizations: Ok(Default::default()),
+                    on_demand_refreshes_total: Ok(Default::default()),
+                    payment_method: Ok(Default::default()),
+                    proxy_countries: Ok(Default::default()),
+                    proxy_replacements_total: Ok(Default::default()),
+                    proxy_subtype: Ok(Default::default()),
+                    proxy_type: Ok(Default::default()),
+                    recaptcha: Ok(Default::default()),
+                    required_site_checks: Ok(Default::default()),
+                    subusers_total: Ok(Default::default()),
+                    term: Ok(Default::default()),
+                }
+            }
+        }
+        impl SubscriptionPurchaseRequest {
+            pub fn automatic_refresh_frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.automatic_refresh_frequency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for automatic_refresh_frequency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn behavior<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubscriptionPurchaseRequestBehavior>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.behavior = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for behavior: {e}")
+                    });
+                self
+            }
+            pub fn is_high_concurrency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_high_concurrency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_high_concurrency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_high_priority_network<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_high_priority_network = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_high_priority_network: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_unlimited_ip_authorizations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_unlimited_ip_authorizations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_unlimited_ip_authorizations: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn on_demand_refreshes_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.on_demand_refreshes_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for on_demand_refreshes_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn payment_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SubscriptionPurchaseRequestPaymentMethod,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<::std::string::String, i64>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_countries: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_replacements_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_replacements_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for proxy_replacements_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn proxy_subtype<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubscriptionPurchaseRequestProxySubtype>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_subtype = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_subtype: {e}")
+                    });
+                self
+            }
+            pub fn proxy_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubscriptionPurchaseRequestProxyType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_type: {e}")
+                    });
+                self
+            }
+            pub fn recaptcha<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recaptcha = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recaptcha: {e}")
+                    });
+                self
+            }
+            pub fn required_site_checks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required_site_checks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for required_site_checks: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subusers_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subusers_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subusers_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn term<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubscriptionPurchaseRequestTerm>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.term = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for term: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubscriptionPurchaseRequest>
+        for super::SubscriptionPurchaseRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubscriptionPurchaseRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    automatic_refresh_frequency: value.automatic_refresh_frequency?,
+                    bandwidth_limit: value.bandwidth_limit?,
+                    behavior: value.behavior?,
+                    is_high_concurrency: value.is_high_concurrency?,
+                    is_high_priority_network: value.is_high_priority_network?,
+                    is_unlimited_ip_authorizations: value
+                        .is_unlimited_ip_authorizations?,
+                    on_demand_refreshes_total: value.on_demand_refreshes_total?,
+                    payment_method: value.payment_method?,
+                    proxy_countries: value.proxy_countries?,
+                    proxy_replacements_total: value.proxy_replacements_total?,
+                    proxy_subtype: value.proxy_subtype?,
+                    proxy_type: value.proxy_type?,
+                    recaptcha: value.recaptcha?,
+                    required_site_checks: value.required_site_checks?,
+                    subusers_total: value.subusers_total?,
+                    term: value.term?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubscriptionPurchaseRequest>
+        for SubscriptionPurchaseRequest {
+            fn from(value: super::SubscriptionPurchaseRequest) -> Self {
+                Self {
+                    automatic_refresh_frequency: Ok(value.automatic_refresh_frequency),
+                    bandwidth_limit: Ok(value.bandwidth_limit),
+                    behavior: Ok(value.behavior),
+                    is_high_concurrency: Ok(value.is_high_concurrency),
+                    is_high_priority_network: Ok(value.is_high_priority_network),
+                    is_unlimited_ip_authorizations: Ok(
+                        value.is_unlimited_ip_authorizations,
+                    ),
+                    on_demand_refreshes_total: Ok(value.on_demand_refreshes_total),
+                    payment_method: Ok(value.payment_method),
+                    proxy_countries: Ok(value.proxy_countries),
+                    proxy_replacements_total: Ok(value.proxy_replacements_total),
+                    proxy_subtype: Ok(value.proxy_subtype),
+                    proxy_type: Ok(value.proxy_type),
+                    recaptcha: Ok(value.recaptcha),
+                    required_site_checks: Ok(value.required_site_checks),
+                    subusers_total: Ok(value.subusers_total),
+                    term: Ok(value.term),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SubscriptionRenewRequest {
+            payment_method: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            recaptcha: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
+            term: ::std::result::Result<
+                ::std::option::Option<super::SubscriptionRenewRequestTerm>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SubscriptionRenewRequest {
+            fn default() -> Self {
+                Self {
+                    payment_method: Ok(Default::default()),
+                    recaptcha: Ok(Default::default()),
+                    term: Ok(Default::default()),
+                }
+            }
+        }
+        impl SubscriptionRenewRequest {
+            pub fn payment_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn recaptcha<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recaptcha = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for recaptcha: {e}")
+                    });
+                self
+            }
+            pub fn term<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubscriptionRenewRequestTerm>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.term = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for term: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SubscriptionRenewRequest>
+        for super::SubscriptionRenewRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubscriptionRenewRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    payment_method: value.payment_method?,
+                    recaptcha: value.recaptcha?,
+                    term: value.term?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SubscriptionRenewRequest>
+        for SubscriptionRenewRequest {
+            fn from(value: super::SubscriptionRenewRequest) -> Self {
+                Self {
+                    payment_method: Ok(value.payment_method),
+                    recaptcha: Ok(value.recaptcha),
+                    term: Ok(value.term),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Subuser {
             aggregate_stats: ::std::result::Result<
                 super::AggregateStats,
@@ -13545,6 +22293,237 @@ country). Null: no custom list, the sub-user uses the account's.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Suspension {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Suspension {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    reason: Err("no value supplied for reason".to_string()),
+                }
+            }
+        }
+        impl Suspension {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reason: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Suspension> for super::Suspension {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Suspension,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    reason: value.reason?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Suspension> for Suspension {
+            fn from(value: super::Suspension) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    reason: Ok(value.reason),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaxBreakdownEntry {
+            amount: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Decimal>,
+                ::std::string::String,
+            >,
+            tax_rate_details: ::std::result::Result<
+                ::std::option::Option<super::TaxBreakdownEntryTaxRateDetails>,
+                ::std::string::String,
+            >,
+            taxable_amount: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Decimal>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaxBreakdownEntry {
+            fn default() -> Self {
+                Self {
+                    amount: Err("no value supplied for amount".to_string()),
+                    tax_rate_details: Err(
+                        "no value supplied for tax_rate_details".to_string(),
+                    ),
+                    taxable_amount: Err(
+                        "no value supplied for taxable_amount".to_string(),
+                    ),
+                }
+            }
+        }
+        impl TaxBreakdownEntry {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Decimal>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn tax_rate_details<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TaxBreakdownEntryTaxRateDetails>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_rate_details = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for tax_rate_details: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn taxable_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Decimal>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.taxable_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for taxable_amount: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaxBreakdownEntry> for super::TaxBreakdownEntry {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaxBreakdownEntry,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    tax_rate_details: value.tax_rate_details?,
+                    taxable_amount: value.taxable_amount?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaxBreakdownEntry> for TaxBreakdownEntry {
+            fn from(value: super::TaxBreakdownEntry) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    tax_rate_details: Ok(value.tax_rate_details),
+                    taxable_amount: Ok(value.taxable_amount),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaxBreakdownEntryTaxRateDetails {
+            percentage_decimal: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tax_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaxBreakdownEntryTaxRateDetails {
+            fn default() -> Self {
+                Self {
+                    percentage_decimal: Ok(Default::default()),
+                    tax_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl TaxBreakdownEntryTaxRateDetails {
+            pub fn percentage_decimal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.percentage_decimal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for percentage_decimal: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tax_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tax_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tax_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaxBreakdownEntryTaxRateDetails>
+        for super::TaxBreakdownEntryTaxRateDetails {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaxBreakdownEntryTaxRateDetails,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    percentage_decimal: value.percentage_decimal?,
+                    tax_type: value.tax_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaxBreakdownEntryTaxRateDetails>
+        for TaxBreakdownEntryTaxRateDetails {
+            fn from(value: super::TaxBreakdownEntryTaxRateDetails) -> Self {
+                Self {
+                    percentage_decimal: Ok(value.percentage_decimal),
+                    tax_type: Ok(value.tax_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TokenResponse {
             token: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
         }
@@ -13580,6 +22559,573 @@ country). Null: no custom list, the sub-user uses the account's.
         impl ::std::convert::From<super::TokenResponse> for TokenResponse {
             fn from(value: super::TokenResponse) -> Self {
                 Self { token: Ok(value.token) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Transaction {
+            amount: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            credits_gained: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            credits_used: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            line_items: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            payment_method: ::std::result::Result<
+                ::std::option::Option<super::TransactionPaymentMethod>,
+                ::std::string::String,
+            >,
+            reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refund_amount: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Amount>,
+                ::std::string::String,
+            >,
+            refund_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Transaction {
+            fn default() -> Self {
+                Self {
+                    amount: Err("no value supplied for amount".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    credits_gained: Err(
+                        "no value supplied for credits_gained".to_string(),
+                    ),
+                    credits_used: Err("no value supplied for credits_used".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    line_items: Ok(Default::default()),
+                    payment_method: Err(
+                        "no value supplied for payment_method".to_string(),
+                    ),
+                    reason: Err("no value supplied for reason".to_string()),
+                    refund_amount: Err(
+                        "no value supplied for refund_amount".to_string(),
+                    ),
+                    refund_date: Err("no value supplied for refund_date".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl Transaction {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn credits_gained<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credits_gained = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for credits_gained: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn credits_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credits_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for credits_used: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn line_items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.line_items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for line_items: {e}")
+                    });
+                self
+            }
+            pub fn payment_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TransactionPaymentMethod>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for reason: {e}")
+                    });
+                self
+            }
+            pub fn refund_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Amount>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refund_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refund_amount: {e}")
+                    });
+                self
+            }
+            pub fn refund_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refund_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for refund_date: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Transaction> for super::Transaction {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Transaction,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    created_at: value.created_at?,
+                    credits_gained: value.credits_gained?,
+                    credits_used: value.credits_used?,
+                    id: value.id?,
+                    line_items: value.line_items?,
+                    payment_method: value.payment_method?,
+                    reason: value.reason?,
+                    refund_amount: value.refund_amount?,
+                    refund_date: value.refund_date?,
+                    status: value.status?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Transaction> for Transaction {
+            fn from(value: super::Transaction) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    created_at: Ok(value.created_at),
+                    credits_gained: Ok(value.credits_gained),
+                    credits_used: Ok(value.credits_used),
+                    id: Ok(value.id),
+                    line_items: Ok(value.line_items),
+                    payment_method: Ok(value.payment_method),
+                    reason: Ok(value.reason),
+                    refund_amount: Ok(value.refund_amount),
+                    refund_date: Ok(value.refund_date),
+                    status: Ok(value.status),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TransactionPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Transaction>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TransactionPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl TransactionPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Transaction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TransactionPage> for super::TransactionPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TransactionPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TransactionPage> for TransactionPage {
+            fn from(value: super::TransactionPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TransactionPaymentMethod {
+            brand: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            expiration_month: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            expiration_year: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            last4: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TransactionPaymentMethod {
+            fn default() -> Self {
+                Self {
+                    brand: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    expiration_month: Ok(Default::default()),
+                    expiration_year: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    last4: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl TransactionPaymentMethod {
+            pub fn brand<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.brand = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for brand: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn expiration_month<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration_month = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expiration_month: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn expiration_year<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiration_year = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expiration_year: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last4<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last4 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last4: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TransactionPaymentMethod>
+        for super::TransactionPaymentMethod {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TransactionPaymentMethod,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    brand: value.brand?,
+                    created_at: value.created_at?,
+                    expiration_month: value.expiration_month?,
+                    expiration_year: value.expiration_year?,
+                    id: value.id?,
+                    last4: value.last4?,
+                    name: value.name?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TransactionPaymentMethod>
+        for TransactionPaymentMethod {
+            fn from(value: super::TransactionPaymentMethod) -> Self {
+                Self {
+                    brand: Ok(value.brand),
+                    created_at: Ok(value.created_at),
+                    expiration_month: Ok(value.expiration_month),
+                    expiration_year: Ok(value.expiration_year),
+                    id: Ok(value.id),
+                    last4: Ok(value.last4),
+                    name: Ok(value.name),
+                    updated_at: Ok(value.updated_at),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -13929,6 +23475,1523 @@ country). Null: no custom list, the sub-user uses the account's.
         for TwoFactorMethodRequest {
             fn from(value: super::TwoFactorMethodRequest) -> Self {
                 Self { type_: Ok(value.type_) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationAnswer {
+            answer: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            files: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::VerificationFile>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationAnswer {
+            fn default() -> Self {
+                Self {
+                    answer: Err("no value supplied for answer".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    files: Err("no value supplied for files".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl VerificationAnswer {
+            pub fn answer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.answer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for answer: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn files<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::VerificationFile>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.files = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for files: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationAnswer> for super::VerificationAnswer {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationAnswer,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    answer: value.answer?,
+                    created_at: value.created_at?,
+                    files: value.files?,
+                    id: value.id?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationAnswer> for VerificationAnswer {
+            fn from(value: super::VerificationAnswer) -> Self {
+                Self {
+                    answer: Ok(value.answer),
+                    created_at: Ok(value.created_at),
+                    files: Ok(value.files),
+                    id: Ok(value.id),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationAppeal {
+            appeal: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationAppeal {
+            fn default() -> Self {
+                Self {
+                    appeal: Err("no value supplied for appeal".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    state: Err("no value supplied for state".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl VerificationAppeal {
+            pub fn appeal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.appeal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for appeal: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationAppeal> for super::VerificationAppeal {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationAppeal,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    appeal: value.appeal?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    state: value.state?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationAppeal> for VerificationAppeal {
+            fn from(value: super::VerificationAppeal) -> Self {
+                Self {
+                    appeal: Ok(value.appeal),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    state: Ok(value.state),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationAppealPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::VerificationAppeal>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationAppealPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl VerificationAppealPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VerificationAppeal>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationAppealPage>
+        for super::VerificationAppealPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationAppealPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationAppealPage>
+        for VerificationAppealPage {
+            fn from(value: super::VerificationAppealPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationAppealRequest {
+            appeal: ::std::result::Result<
+                super::VerificationAppealRequestAppeal,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationAppealRequest {
+            fn default() -> Self {
+                Self {
+                    appeal: Err("no value supplied for appeal".to_string()),
+                }
+            }
+        }
+        impl VerificationAppealRequest {
+            pub fn appeal<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VerificationAppealRequestAppeal>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.appeal = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for appeal: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationAppealRequest>
+        for super::VerificationAppealRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationAppealRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { appeal: value.appeal? })
+            }
+        }
+        impl ::std::convert::From<super::VerificationAppealRequest>
+        for VerificationAppealRequest {
+            fn from(value: super::VerificationAppealRequest) -> Self {
+                Self { appeal: Ok(value.appeal) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationCategory {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id_verification_required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id_verification_restores_access: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            request_threshold: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationCategory {
+            fn default() -> Self {
+                Self {
+                    description: Err("no value supplied for description".to_string()),
+                    id_verification_required: Err(
+                        "no value supplied for id_verification_required".to_string(),
+                    ),
+                    id_verification_restores_access: Err(
+                        "no value supplied for id_verification_restores_access"
+                            .to_string(),
+                    ),
+                    request_threshold: Err(
+                        "no value supplied for request_threshold".to_string(),
+                    ),
+                }
+            }
+        }
+        impl VerificationCategory {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id_verification_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_verification_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_verification_required: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id_verification_restores_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_verification_restores_access = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_verification_restores_access: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_threshold<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_threshold = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for request_threshold: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationCategory>
+        for super::VerificationCategory {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationCategory,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    id_verification_required: value.id_verification_required?,
+                    id_verification_restores_access: value
+                        .id_verification_restores_access?,
+                    request_threshold: value.request_threshold?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationCategory> for VerificationCategory {
+            fn from(value: super::VerificationCategory) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    id_verification_required: Ok(value.id_verification_required),
+                    id_verification_restores_access: Ok(
+                        value.id_verification_restores_access,
+                    ),
+                    request_threshold: Ok(value.request_threshold),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationCodeRequest {
+            security_code: ::std::result::Result<
+                ::webshare_api::Secret,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationCodeRequest {
+            fn default() -> Self {
+                Self {
+                    security_code: Err("no value supplied for security_code".to_string()),
+                }
+            }
+        }
+        impl VerificationCodeRequest {
+            pub fn security_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.security_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for security_code: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationCodeRequest>
+        for super::VerificationCodeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationCodeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    security_code: value.security_code?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationCodeRequest>
+        for VerificationCodeRequest {
+            fn from(value: super::VerificationCodeRequest) -> Self {
+                Self {
+                    security_code: Ok(value.security_code),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationEvidence {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            explanation: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            files: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::VerificationFile>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationEvidence {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    explanation: Err("no value supplied for explanation".to_string()),
+                    files: Err("no value supplied for files".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl VerificationEvidence {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn explanation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.explanation = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for explanation: {e}")
+                    });
+                self
+            }
+            pub fn files<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::VerificationFile>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.files = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for files: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationEvidence>
+        for super::VerificationEvidence {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationEvidence,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    explanation: value.explanation?,
+                    files: value.files?,
+                    id: value.id?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationEvidence> for VerificationEvidence {
+            fn from(value: super::VerificationEvidence) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    explanation: Ok(value.explanation),
+                    files: Ok(value.files),
+                    id: Ok(value.id),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationFile {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            file: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+        }
+        impl ::std::default::Default for VerificationFile {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    file: Err("no value supplied for file".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                }
+            }
+        }
+        impl VerificationFile {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationFile> for super::VerificationFile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationFile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    file: value.file?,
+                    id: value.id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationFile> for VerificationFile {
+            fn from(value: super::VerificationFile) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    file: Ok(value.file),
+                    id: Ok(value.id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationFlow {
+            evidence: ::std::result::Result<
+                ::std::option::Option<super::VerificationEvidence>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            id_verification_required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id_verification_restores_access: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            needs_evidence: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            started_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationFlow {
+            fn default() -> Self {
+                Self {
+                    evidence: Err("no value supplied for evidence".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    id_verification_required: Err(
+                        "no value supplied for id_verification_required".to_string(),
+                    ),
+                    id_verification_restores_access: Err(
+                        "no value supplied for id_verification_restores_access"
+                            .to_string(),
+                    ),
+                    needs_evidence: Err(
+                        "no value supplied for needs_evidence".to_string(),
+                    ),
+                    started_at: Err("no value supplied for started_at".to_string()),
+                    state: Err("no value supplied for state".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl VerificationFlow {
+            pub fn evidence<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VerificationEvidence>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.evidence = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for evidence: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn id_verification_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_verification_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_verification_required: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id_verification_restores_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_verification_restores_access = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_verification_restores_access: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn needs_evidence<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.needs_evidence = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for needs_evidence: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn started_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.started_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for started_at: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationFlow> for super::VerificationFlow {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationFlow,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    evidence: value.evidence?,
+                    id: value.id?,
+                    id_verification_required: value.id_verification_required?,
+                    id_verification_restores_access: value
+                        .id_verification_restores_access?,
+                    needs_evidence: value.needs_evidence?,
+                    started_at: value.started_at?,
+                    state: value.state?,
+                    type_: value.type_?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationFlow> for VerificationFlow {
+            fn from(value: super::VerificationFlow) -> Self {
+                Self {
+                    evidence: Ok(value.evidence),
+                    id: Ok(value.id),
+                    id_verification_required: Ok(value.id_verification_required),
+                    id_verification_restores_access: Ok(
+                        value.id_verification_restores_access,
+                    ),
+                    needs_evidence: Ok(value.needs_evidence),
+                    started_at: Ok(value.started_at),
+                    state: Ok(value.state),
+                    type_: Ok(value.type_),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationFlowPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::VerificationFlow>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationFlowPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl VerificationFlowPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VerificationFlow>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationFlowPage>
+        for super::VerificationFlowPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationFlowPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationFlowPage> for VerificationFlowPage {
+            fn from(value: super::VerificationFlowPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationLimits {
+            proxy_state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationLimits {
+            fn default() -> Self {
+                Self {
+                    proxy_state: Err("no value supplied for proxy_state".to_string()),
+                }
+            }
+        }
+        impl VerificationLimits {
+            pub fn proxy_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.proxy_state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for proxy_state: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationLimits> for super::VerificationLimits {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationLimits,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    proxy_state: value.proxy_state?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationLimits> for VerificationLimits {
+            fn from(value: super::VerificationLimits) -> Self {
+                Self {
+                    proxy_state: Ok(value.proxy_state),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationQuestion {
+            answer: ::std::result::Result<
+                ::std::option::Option<super::VerificationAnswer>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            flow: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            question: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationQuestion {
+            fn default() -> Self {
+                Self {
+                    answer: Err("no value supplied for answer".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    flow: Err("no value supplied for flow".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    question: Err("no value supplied for question".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+        impl VerificationQuestion {
+            pub fn answer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VerificationAnswer>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.answer = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for answer: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn flow<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flow = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flow: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn question<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.question = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for question: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationQuestion>
+        for super::VerificationQuestion {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationQuestion,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    answer: value.answer?,
+                    created_at: value.created_at?,
+                    flow: value.flow?,
+                    id: value.id?,
+                    question: value.question?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationQuestion> for VerificationQuestion {
+            fn from(value: super::VerificationQuestion) -> Self {
+                Self {
+                    answer: Ok(value.answer),
+                    created_at: Ok(value.created_at),
+                    flow: Ok(value.flow),
+                    id: Ok(value.id),
+                    question: Ok(value.question),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationQuestionPage {
+            count: ::std::result::Result<i64, ::std::string::String>,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::VerificationQuestion>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationQuestionPage {
+            fn default() -> Self {
+                Self {
+                    count: Err("no value supplied for count".to_string()),
+                    next: Err("no value supplied for next".to_string()),
+                    previous: Err("no value supplied for previous".to_string()),
+                    results: Err("no value supplied for results".to_string()),
+                }
+            }
+        }
+        impl VerificationQuestionPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VerificationQuestion>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationQuestionPage>
+        for super::VerificationQuestionPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationQuestionPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationQuestionPage>
+        for VerificationQuestionPage {
+            fn from(value: super::VerificationQuestionPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VerificationThreshold {
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id_verification_required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            id_verification_restores_access: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            request_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            request_threshold: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            triggered: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VerificationThreshold {
+            fn default() -> Self {
+                Self {
+                    description: Err("no value supplied for description".to_string()),
+                    id_verification_required: Err(
+                        "no value supplied for id_verification_required".to_string(),
+                    ),
+                    id_verification_restores_access: Err(
+                        "no value supplied for id_verification_restores_access"
+                            .to_string(),
+                    ),
+                    request_count: Err(
+                        "no value supplied for request_count".to_string(),
+                    ),
+                    request_threshold: Err(
+                        "no value supplied for request_threshold".to_string(),
+                    ),
+                    triggered: Err("no value supplied for triggered".to_string()),
+                }
+            }
+        }
+        impl VerificationThreshold {
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id_verification_required<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_verification_required = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_verification_required: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id_verification_restores_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_verification_restores_access = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for id_verification_restores_access: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_count: {e}")
+                    });
+                self
+            }
+            pub fn request_threshold<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_threshold = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for request_threshold: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn triggered<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.triggered = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for triggered: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VerificationThreshold>
+        for super::VerificationThreshold {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VerificationThreshold,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    description: value.description?,
+                    id_verification_required: value.id_verification_required?,
+                    id_verification_restores_access: value
+                        .id_verification_restores_access?,
+                    request_count: value.request_count?,
+                    request_threshold: value.request_threshold?,
+                    triggered: value.triggered?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VerificationThreshold>
+        for VerificationThreshold {
+            fn from(value: super::VerificationThreshold) -> Self {
+                Self {
+                    description: Ok(value.description),
+                    id_verification_required: Ok(value.id_verification_required),
+                    id_verification_restores_access: Ok(
+                        value.id_verification_restores_access,
+                    ),
+                    request_count: Ok(value.request_count),
+                    request_threshold: Ok(value.request_threshold),
+                    triggered: Ok(value.triggered),
+                }
             }
         }
         #[derive(Clone, Debug)]

@@ -22,14 +22,16 @@ mod generated;
 #[allow(clippy::all)]
 #[rustfmt::skip]
 pub mod operations;
+mod amount;
 pub mod endpoint;
 mod provider;
 mod secret;
 mod selectors;
 
+pub use amount::{Amount, Decimal};
 pub use endpoint::{
-    Auth, CursorPaged, Endpoint, Operation, OrderBy, PageNumbered, Pagination, ParamError, Query,
-    RawParams, ResponseKind,
+    Auth, CursorPaged, Endpoint, FormField, FormFieldKind, Operation, OrderBy, PageNumbered,
+    Pagination, ParamError, Query, RawParams, ResponseKind,
 };
 pub use generated::*;
 pub use provider::SocialProvider;

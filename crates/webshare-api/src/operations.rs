@@ -79,6 +79,48 @@
 //! | [`get_id_verification`](GetIdVerification) | GET | `/v2/idverification/` | required | yes | yes | Json | none | general |
 //! | [`start_id_verification`](StartIdVerification) | POST | `/v2/idverification/start/` | required | no | yes | Json | none | general |
 //! | [`complete_id_verification`](CompleteIdVerification) | POST | `/v2/idverification/complete/` | required | no | yes | Json | none | general |
+//! | [`get_subscription`](GetSubscription) | GET | `/v2/subscription/` | required | yes | no | Json | none | general |
+//! | [`get_available_assets`](GetAvailableAssets) | GET | `/v2/subscription/available_assets/` | required | yes | no | Json | none | general |
+//! | [`get_customization_options`](GetCustomizationOptions) | GET | `/v2/subscription/customize/` | required | yes | no | Json | none | general |
+//! | [`get_subscription_pricing`](GetSubscriptionPricing) | GET | `/v2/subscription/pricing/` | required | yes | no | Json | none | pricing |
+//! | [`purchase_plan`](PurchasePlan) | POST | `/v2/subscription/checkout/purchase/` | required | no | yes | Json | none | general |
+//! | [`renew_subscription`](RenewSubscription) | POST | `/v2/subscription/checkout/renew/` | required | no | yes | Json | none | general |
+//! | [`enable_auto_renewal`](EnableAutoRenewal) | PUT | `/v2/subscription/renewal/` | required | yes | no | Json | none | general |
+//! | [`cancel_auto_renewal`](CancelAutoRenewal) | DELETE | `/v2/subscription/renewal/` | required | yes | no | Json | none | general |
+//! | [`get_billing_info`](GetBillingInfo) | GET | `/v2/subscription/billing_info/` | required | yes | no | Json | none | general |
+//! | [`update_billing_info`](UpdateBillingInfo) | PATCH | `/v2/subscription/billing_info/` | required | yes | no | Json | none | general |
+//! | [`list_payment_methods`](ListPaymentMethods) | GET | `/v2/payment/method/` | required | yes | no | Json | page number | general |
+//! | [`create_payment_method`](CreatePaymentMethod) | POST | `/v2/payment/method/` | required | no | yes | Json | none | general |
+//! | [`get_payment_method`](GetPaymentMethod) | GET | `/v2/payment/method/{id}/` | required | yes | no | Json | none | general |
+//! | [`list_pending_payments`](ListPendingPayments) | GET | `/v2/payment/pending/` | required | yes | no | Json | page number | general |
+//! | [`get_pending_payment`](GetPendingPayment) | GET | `/v2/payment/pending/{id}/` | required | yes | no | Json | none | general |
+//! | [`list_transactions`](ListTransactions) | GET | `/v2/payment/transaction/` | required | yes | no | Json | page number | general |
+//! | [`get_transaction`](GetTransaction) | GET | `/v2/payment/transaction/{id}/` | required | yes | no | Json | none | general |
+//! | [`download_invoice`](DownloadInvoice) | GET | `/v2/invoices/download` | required | yes | no | Binary | none | general |
+//! | [`get_referral_config`](GetReferralConfig) | GET | `/v2/referral/config/` | required | yes | no | Json | none | general |
+//! | [`update_referral_config`](UpdateReferralConfig) | PATCH | `/v2/referral/config/` | required | yes | no | Json | none | general |
+//! | [`get_referral_coupon_code`](GetReferralCouponCode) | GET | `/v2/referral/coupon-code/` | required | yes | no | Json | none | general |
+//! | [`apply_referral_coupon_code`](ApplyReferralCouponCode) | POST | `/v2/referral/coupon-code/` | required | no | no | Json | none | general |
+//! | [`remove_referral_coupon_code`](RemoveReferralCouponCode) | DELETE | `/v2/referral/coupon-code/` | required | yes | no | Empty | none | general |
+//! | [`list_referral_channels`](ListReferralChannels) | GET | `/v2/referral/channel/` | required | yes | no | Json | bare array | general |
+//! | [`list_referral_credits`](ListReferralCredits) | GET | `/v2/referral/credit/` | required | yes | no | Json | page number | general |
+//! | [`get_referral_credit`](GetReferralCredit) | GET | `/v2/referral/credit/{id}/` | required | yes | no | Json | none | general |
+//! | [`list_referral_earnouts`](ListReferralEarnouts) | GET | `/v2/referral/earnout` | required | yes | no | Json | page number | general |
+//! | [`get_referral_earnout`](GetReferralEarnout) | GET | `/v2/referral/earnout/{id}/` | required | yes | no | Json | none | general |
+//! | [`get_referral_code_info`](GetReferralCodeInfo) | GET | `/v2/referral/code/info/` | none | yes | no | Json | none | general |
+//! | [`list_verification_flows`](ListVerificationFlows) | GET | `/v2/verification/flow/` | required | yes | no | Json | page number | general |
+//! | [`get_verification_flow`](GetVerificationFlow) | GET | `/v2/verification/flow/{id}/` | required | yes | no | Json | none | general |
+//! | [`submit_verification_evidence`](SubmitVerificationEvidence) | POST | `/v2/verification/flow/{id}/submit_evidence/` | required | no | no | Json | none | general |
+//! | [`submit_verification_code`](SubmitVerificationCode) | POST | `/v2/verification/flow/{id}/submit_verification_code/` | required | no | yes | Json | none | general |
+//! | [`list_verification_questions`](ListVerificationQuestions) | GET | `/v2/verification/question/` | required | yes | no | Json | page number | general |
+//! | [`answer_verification_question`](AnswerVerificationQuestion) | POST | `/v2/verification/question/{id}/answer/` | required | no | no | Json | none | general |
+//! | [`list_verification_appeals`](ListVerificationAppeals) | GET | `/v2/verification/appeal/` | required | yes | no | Json | page number | general |
+//! | [`create_verification_appeal`](CreateVerificationAppeal) | POST | `/v2/verification/appeal/` | required | no | no | Json | none | general |
+//! | [`list_abuse_reports`](ListAbuseReports) | GET | `/v2/verification/abuse_report/` | required | yes | no | Json | page number | general |
+//! | [`get_verification_suspension`](GetVerificationSuspension) | GET | `/v2/verification/suspension/` | required | yes | no | Json | none | general |
+//! | [`get_verification_categories`](GetVerificationCategories) | GET | `/v2/verification/categories/` | required | yes | no | Json | none | general |
+//! | [`get_verification_limits`](GetVerificationLimits) | GET | `/v2/verification/limits/` | required | yes | no | Json | none | general |
+//! | [`get_verification_thresholds`](GetVerificationThresholds) | GET | `/v2/verification/thresholds/` | required | yes | no | Json | none | general |
 use crate::endpoint::{
     Auth, Endpoint, Operation, Pagination, ParamError, Query, RawParams, ResponseKind,
 };
@@ -160,6 +202,48 @@ pub const ALL: &[&Operation] = &[
     &GET_ID_VERIFICATION,
     &START_ID_VERIFICATION,
     &COMPLETE_ID_VERIFICATION,
+    &GET_SUBSCRIPTION,
+    &GET_AVAILABLE_ASSETS,
+    &GET_CUSTOMIZATION_OPTIONS,
+    &GET_SUBSCRIPTION_PRICING,
+    &PURCHASE_PLAN,
+    &RENEW_SUBSCRIPTION,
+    &ENABLE_AUTO_RENEWAL,
+    &CANCEL_AUTO_RENEWAL,
+    &GET_BILLING_INFO,
+    &UPDATE_BILLING_INFO,
+    &LIST_PAYMENT_METHODS,
+    &CREATE_PAYMENT_METHOD,
+    &GET_PAYMENT_METHOD,
+    &LIST_PENDING_PAYMENTS,
+    &GET_PENDING_PAYMENT,
+    &LIST_TRANSACTIONS,
+    &GET_TRANSACTION,
+    &DOWNLOAD_INVOICE,
+    &GET_REFERRAL_CONFIG,
+    &UPDATE_REFERRAL_CONFIG,
+    &GET_REFERRAL_COUPON_CODE,
+    &APPLY_REFERRAL_COUPON_CODE,
+    &REMOVE_REFERRAL_COUPON_CODE,
+    &LIST_REFERRAL_CHANNELS,
+    &LIST_REFERRAL_CREDITS,
+    &GET_REFERRAL_CREDIT,
+    &LIST_REFERRAL_EARNOUTS,
+    &GET_REFERRAL_EARNOUT,
+    &GET_REFERRAL_CODE_INFO,
+    &LIST_VERIFICATION_FLOWS,
+    &GET_VERIFICATION_FLOW,
+    &SUBMIT_VERIFICATION_EVIDENCE,
+    &SUBMIT_VERIFICATION_CODE,
+    &LIST_VERIFICATION_QUESTIONS,
+    &ANSWER_VERIFICATION_QUESTION,
+    &LIST_VERIFICATION_APPEALS,
+    &CREATE_VERIFICATION_APPEAL,
+    &LIST_ABUSE_REPORTS,
+    &GET_VERIFICATION_SUSPENSION,
+    &GET_VERIFICATION_CATEGORIES,
+    &GET_VERIFICATION_LIMITS,
+    &GET_VERIFICATION_THRESHOLDS,
 ];
 /// Names every operation; a `match` on it is checked for exhaustiveness by the compiler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -308,6 +392,90 @@ pub enum OperationId {
     StartIdVerification,
     /// [`COMPLETE_ID_VERIFICATION`]
     CompleteIdVerification,
+    /// [`GET_SUBSCRIPTION`]
+    GetSubscription,
+    /// [`GET_AVAILABLE_ASSETS`]
+    GetAvailableAssets,
+    /// [`GET_CUSTOMIZATION_OPTIONS`]
+    GetCustomizationOptions,
+    /// [`GET_SUBSCRIPTION_PRICING`]
+    GetSubscriptionPricing,
+    /// [`PURCHASE_PLAN`]
+    PurchasePlan,
+    /// [`RENEW_SUBSCRIPTION`]
+    RenewSubscription,
+    /// [`ENABLE_AUTO_RENEWAL`]
+    EnableAutoRenewal,
+    /// [`CANCEL_AUTO_RENEWAL`]
+    CancelAutoRenewal,
+    /// [`GET_BILLING_INFO`]
+    GetBillingInfo,
+    /// [`UPDATE_BILLING_INFO`]
+    UpdateBillingInfo,
+    /// [`LIST_PAYMENT_METHODS`]
+    ListPaymentMethods,
+    /// [`CREATE_PAYMENT_METHOD`]
+    CreatePaymentMethod,
+    /// [`GET_PAYMENT_METHOD`]
+    GetPaymentMethod,
+    /// [`LIST_PENDING_PAYMENTS`]
+    ListPendingPayments,
+    /// [`GET_PENDING_PAYMENT`]
+    GetPendingPayment,
+    /// [`LIST_TRANSACTIONS`]
+    ListTransactions,
+    /// [`GET_TRANSACTION`]
+    GetTransaction,
+    /// [`DOWNLOAD_INVOICE`]
+    DownloadInvoice,
+    /// [`GET_REFERRAL_CONFIG`]
+    GetReferralConfig,
+    /// [`UPDATE_REFERRAL_CONFIG`]
+    UpdateReferralConfig,
+    /// [`GET_REFERRAL_COUPON_CODE`]
+    GetReferralCouponCode,
+    /// [`APPLY_REFERRAL_COUPON_CODE`]
+    ApplyReferralCouponCode,
+    /// [`REMOVE_REFERRAL_COUPON_CODE`]
+    RemoveReferralCouponCode,
+    /// [`LIST_REFERRAL_CHANNELS`]
+    ListReferralChannels,
+    /// [`LIST_REFERRAL_CREDITS`]
+    ListReferralCredits,
+    /// [`GET_REFERRAL_CREDIT`]
+    GetReferralCredit,
+    /// [`LIST_REFERRAL_EARNOUTS`]
+    ListReferralEarnouts,
+    /// [`GET_REFERRAL_EARNOUT`]
+    GetReferralEarnout,
+    /// [`GET_REFERRAL_CODE_INFO`]
+    GetReferralCodeInfo,
+    /// [`LIST_VERIFICATION_FLOWS`]
+    ListVerificationFlows,
+    /// [`GET_VERIFICATION_FLOW`]
+    GetVerificationFlow,
+    /// [`SUBMIT_VERIFICATION_EVIDENCE`]
+    SubmitVerificationEvidence,
+    /// [`SUBMIT_VERIFICATION_CODE`]
+    SubmitVerificationCode,
+    /// [`LIST_VERIFICATION_QUESTIONS`]
+    ListVerificationQuestions,
+    /// [`ANSWER_VERIFICATION_QUESTION`]
+    AnswerVerificationQuestion,
+    /// [`LIST_VERIFICATION_APPEALS`]
+    ListVerificationAppeals,
+    /// [`CREATE_VERIFICATION_APPEAL`]
+    CreateVerificationAppeal,
+    /// [`LIST_ABUSE_REPORTS`]
+    ListAbuseReports,
+    /// [`GET_VERIFICATION_SUSPENSION`]
+    GetVerificationSuspension,
+    /// [`GET_VERIFICATION_CATEGORIES`]
+    GetVerificationCategories,
+    /// [`GET_VERIFICATION_LIMITS`]
+    GetVerificationLimits,
+    /// [`GET_VERIFICATION_THRESHOLDS`]
+    GetVerificationThresholds,
 }
 impl OperationId {
     /// The operation's facts.
@@ -385,6 +553,48 @@ impl OperationId {
             Self::GetIdVerification => &GET_ID_VERIFICATION,
             Self::StartIdVerification => &START_ID_VERIFICATION,
             Self::CompleteIdVerification => &COMPLETE_ID_VERIFICATION,
+            Self::GetSubscription => &GET_SUBSCRIPTION,
+            Self::GetAvailableAssets => &GET_AVAILABLE_ASSETS,
+            Self::GetCustomizationOptions => &GET_CUSTOMIZATION_OPTIONS,
+            Self::GetSubscriptionPricing => &GET_SUBSCRIPTION_PRICING,
+            Self::PurchasePlan => &PURCHASE_PLAN,
+            Self::RenewSubscription => &RENEW_SUBSCRIPTION,
+            Self::EnableAutoRenewal => &ENABLE_AUTO_RENEWAL,
+            Self::CancelAutoRenewal => &CANCEL_AUTO_RENEWAL,
+            Self::GetBillingInfo => &GET_BILLING_INFO,
+            Self::UpdateBillingInfo => &UPDATE_BILLING_INFO,
+            Self::ListPaymentMethods => &LIST_PAYMENT_METHODS,
+            Self::CreatePaymentMethod => &CREATE_PAYMENT_METHOD,
+            Self::GetPaymentMethod => &GET_PAYMENT_METHOD,
+            Self::ListPendingPayments => &LIST_PENDING_PAYMENTS,
+            Self::GetPendingPayment => &GET_PENDING_PAYMENT,
+            Self::ListTransactions => &LIST_TRANSACTIONS,
+            Self::GetTransaction => &GET_TRANSACTION,
+            Self::DownloadInvoice => &DOWNLOAD_INVOICE,
+            Self::GetReferralConfig => &GET_REFERRAL_CONFIG,
+            Self::UpdateReferralConfig => &UPDATE_REFERRAL_CONFIG,
+            Self::GetReferralCouponCode => &GET_REFERRAL_COUPON_CODE,
+            Self::ApplyReferralCouponCode => &APPLY_REFERRAL_COUPON_CODE,
+            Self::RemoveReferralCouponCode => &REMOVE_REFERRAL_COUPON_CODE,
+            Self::ListReferralChannels => &LIST_REFERRAL_CHANNELS,
+            Self::ListReferralCredits => &LIST_REFERRAL_CREDITS,
+            Self::GetReferralCredit => &GET_REFERRAL_CREDIT,
+            Self::ListReferralEarnouts => &LIST_REFERRAL_EARNOUTS,
+            Self::GetReferralEarnout => &GET_REFERRAL_EARNOUT,
+            Self::GetReferralCodeInfo => &GET_REFERRAL_CODE_INFO,
+            Self::ListVerificationFlows => &LIST_VERIFICATION_FLOWS,
+            Self::GetVerificationFlow => &GET_VERIFICATION_FLOW,
+            Self::SubmitVerificationEvidence => &SUBMIT_VERIFICATION_EVIDENCE,
+            Self::SubmitVerificationCode => &SUBMIT_VERIFICATION_CODE,
+            Self::ListVerificationQuestions => &LIST_VERIFICATION_QUESTIONS,
+            Self::AnswerVerificationQuestion => &ANSWER_VERIFICATION_QUESTION,
+            Self::ListVerificationAppeals => &LIST_VERIFICATION_APPEALS,
+            Self::CreateVerificationAppeal => &CREATE_VERIFICATION_APPEAL,
+            Self::ListAbuseReports => &LIST_ABUSE_REPORTS,
+            Self::GetVerificationSuspension => &GET_VERIFICATION_SUSPENSION,
+            Self::GetVerificationCategories => &GET_VERIFICATION_CATEGORIES,
+            Self::GetVerificationLimits => &GET_VERIFICATION_LIMITS,
+            Self::GetVerificationThresholds => &GET_VERIFICATION_THRESHOLDS,
         }
     }
 }
@@ -439,6 +649,7 @@ pub static REGISTER: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -459,6 +670,7 @@ pub static LOGIN: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -479,6 +691,7 @@ pub static RESET_PASSWORD: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -499,6 +712,7 @@ pub static COMPLETE_PASSWORD_RESET: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -519,6 +733,7 @@ pub static GET_ACTIVATION: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -539,6 +754,7 @@ pub static RESEND_ACTIVATION: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -559,6 +775,7 @@ pub static COMPLETE_ACTIVATION: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -579,6 +796,7 @@ pub static SOCIAL_REGISTER: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -599,6 +817,7 @@ pub static SOCIAL_LOGIN: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -619,6 +838,7 @@ pub static CHANGE_PASSWORD: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -639,6 +859,7 @@ pub static CHANGE_EMAIL: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -659,6 +880,7 @@ pub static COMPLETE_EMAIL_CHANGE: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -679,6 +901,7 @@ pub static DELETE_ACCOUNT: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -699,6 +922,7 @@ pub static DELETE_SOCIAL_ACCOUNT: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -719,6 +943,7 @@ pub static LOGOUT: Operation = Operation {
     retry_safe: false,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -739,6 +964,7 @@ pub static LIST_PROXIES: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::PageNumber,
     rate_limit: RateLimitClass::ProxyList,
@@ -773,6 +999,7 @@ pub static DOWNLOAD_PROXY_LIST: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Text,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::ProxyListDownload,
@@ -799,6 +1026,7 @@ pub static GET_PROXY_CONFIG_V2: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -819,6 +1047,7 @@ pub static UPDATE_PROXY_CONFIG: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -839,6 +1068,7 @@ pub static ALLOCATE_UNALLOCATED_COUNTRIES: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -859,6 +1089,7 @@ pub static GET_PROXY_CONFIG: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -879,6 +1110,7 @@ pub static GET_PROXY_LIST_STATS: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -899,6 +1131,7 @@ pub static GET_PROXY_LIST_STATUS: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -919,6 +1152,7 @@ pub static REFRESH_PROXY_LIST: Operation = Operation {
     retry_safe: false,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::ProxyList,
@@ -939,6 +1173,7 @@ pub static LIST_PROXY_REPLACEMENTS: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::PageNumber,
     rate_limit: RateLimitClass::General,
@@ -959,6 +1194,7 @@ pub static CREATE_PROXY_REPLACEMENT: Operation = Operation {
     retry_safe: false,
     carries_secrets: false,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -979,6 +1215,7 @@ pub static GET_PROXY_REPLACEMENT: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -999,6 +1236,7 @@ pub static LIST_REPLACED_PROXIES: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::PageNumber,
     rate_limit: RateLimitClass::General,
@@ -1019,6 +1257,7 @@ pub static DOWNLOAD_REPLACED_PROXIES: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Text,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::ProxyListDownload,
@@ -1047,6 +1286,7 @@ pub static LIST_IP_AUTHORIZATIONS: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::PageNumber,
     rate_limit: RateLimitClass::General,
@@ -1067,6 +1307,7 @@ pub static CREATE_IP_AUTHORIZATION: Operation = Operation {
     retry_safe: false,
     carries_secrets: false,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1087,6 +1328,7 @@ pub static WHATS_MY_IP: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1107,6 +1349,7 @@ pub static GET_IP_AUTHORIZATION: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1127,6 +1370,7 @@ pub static DELETE_IP_AUTHORIZATION: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1147,6 +1391,7 @@ pub static GET_DOWNLOAD_TOKEN: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1167,6 +1412,7 @@ pub static RESET_DOWNLOAD_TOKEN: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1187,6 +1433,7 @@ pub static LIST_STATS: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::Array,
     rate_limit: RateLimitClass::General,
@@ -1207,6 +1454,7 @@ pub static GET_AGGREGATE_STATS: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1227,6 +1475,7 @@ pub static DOWNLOAD_PROXY_ACTIVITY: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Csv,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1256,6 +1505,7 @@ pub static LIST_PROXY_ACTIVITY: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::Cursor,
     rate_limit: RateLimitClass::General,
@@ -1287,6 +1537,7 @@ pub static LIST_PLANS: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::PageNumber,
     rate_limit: RateLimitClass::General,
@@ -1307,6 +1558,7 @@ pub static GET_PLAN: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1327,6 +1579,7 @@ pub static UPDATE_PLAN: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1347,6 +1600,7 @@ pub static UPGRADE_PLAN: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1367,6 +1621,7 @@ pub static CANCEL_PLAN: Operation = Operation {
     retry_safe: false,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1387,6 +1642,7 @@ pub static LIST_API_KEYS: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::PageNumber,
     rate_limit: RateLimitClass::General,
@@ -1407,6 +1663,7 @@ pub static CREATE_API_KEY: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1427,6 +1684,7 @@ pub static GET_API_KEY: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1447,6 +1705,7 @@ pub static DELETE_API_KEY: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1467,6 +1726,7 @@ pub static UPDATE_API_KEY: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1487,6 +1747,7 @@ pub static LIST_SUBUSERS: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::PageNumber,
     rate_limit: RateLimitClass::General,
@@ -1507,6 +1768,7 @@ pub static CREATE_SUBUSER: Operation = Operation {
     retry_safe: false,
     carries_secrets: false,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1527,6 +1789,7 @@ pub static GET_SUBUSER: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1547,6 +1810,7 @@ pub static DELETE_SUBUSER: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1567,6 +1831,7 @@ pub static UPDATE_SUBUSER: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1587,6 +1852,7 @@ pub static REFRESH_SUBUSER_PROXY_LIST: Operation = Operation {
     retry_safe: false,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1607,6 +1873,7 @@ pub static GET_PROFILE: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1627,6 +1894,7 @@ pub static UPDATE_PROFILE: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1647,6 +1915,7 @@ pub static GET_PROFILE_PREFERENCES: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1667,6 +1936,7 @@ pub static UPDATE_PROFILE_PREFERENCES: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1687,6 +1957,7 @@ pub static LIST_NOTIFICATIONS: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::PageNumber,
     rate_limit: RateLimitClass::General,
@@ -1707,6 +1978,7 @@ pub static GET_NOTIFICATION: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1727,6 +1999,7 @@ pub static DISMISS_NOTIFICATION: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1747,6 +2020,7 @@ pub static RESTORE_NOTIFICATION: Operation = Operation {
     retry_safe: true,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1767,6 +2041,7 @@ pub static GET_TWO_FACTOR_METHOD: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1787,6 +2062,7 @@ pub static CHANGE_TWO_FACTOR_METHOD: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1807,6 +2083,7 @@ pub static ACTIVATE_TWO_FACTOR_METHOD: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1827,6 +2104,7 @@ pub static SUBMIT_TWO_FACTOR_CODE: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: true,
+    form: &[],
     response: ResponseKind::Empty,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1847,6 +2125,7 @@ pub static RESEND_TWO_FACTOR_EMAIL: Operation = Operation {
     retry_safe: false,
     carries_secrets: false,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1867,6 +2146,7 @@ pub static GET_ID_VERIFICATION: Operation = Operation {
     retry_safe: true,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1887,6 +2167,7 @@ pub static START_ID_VERIFICATION: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -1907,6 +2188,947 @@ pub static COMPLETE_ID_VERIFICATION: Operation = Operation {
     retry_safe: false,
     carries_secrets: true,
     has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/subscription/`: Get the subscription
+pub static GET_SUBSCRIPTION: Operation = Operation {
+    id: OperationId::GetSubscription,
+    name: "get_subscription",
+    method: ::http::Method::GET,
+    path: "/v2/subscription/",
+    tag: "Subscription",
+    summary: "Get the subscription",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/subscription/available_assets/`: Get the available assets
+pub static GET_AVAILABLE_ASSETS: Operation = Operation {
+    id: OperationId::GetAvailableAssets,
+    name: "get_available_assets",
+    method: ::http::Method::GET,
+    path: "/v2/subscription/available_assets/",
+    tag: "Subscription",
+    summary: "Get the available assets",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/subscription/customize/`: Get the customization options
+pub static GET_CUSTOMIZATION_OPTIONS: Operation = Operation {
+    id: OperationId::GetCustomizationOptions,
+    name: "get_customization_options",
+    method: ::http::Method::GET,
+    path: "/v2/subscription/customize/",
+    tag: "Subscription",
+    summary: "Get the customization options",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &["query", "plan_id"],
+};
+/// `GET /v2/subscription/pricing/`: Get the pricing of a plan
+pub static GET_SUBSCRIPTION_PRICING: Operation = Operation {
+    id: OperationId::GetSubscriptionPricing,
+    name: "get_subscription_pricing",
+    method: ::http::Method::GET,
+    path: "/v2/subscription/pricing/",
+    tag: "Subscription",
+    summary: "Get the pricing of a plan",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::Pricing,
+    plan_scoped: true,
+    subuser: false,
+    path_params: &[],
+    query_params: &["query", "plan_id"],
+};
+/// `POST /v2/subscription/checkout/purchase/`: Purchase a plan
+pub static PURCHASE_PLAN: Operation = Operation {
+    id: OperationId::PurchasePlan,
+    name: "purchase_plan",
+    method: ::http::Method::POST,
+    path: "/v2/subscription/checkout/purchase/",
+    tag: "Subscription",
+    summary: "Purchase a plan",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: true,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `POST /v2/subscription/checkout/renew/`: Renew the subscription
+pub static RENEW_SUBSCRIPTION: Operation = Operation {
+    id: OperationId::RenewSubscription,
+    name: "renew_subscription",
+    method: ::http::Method::POST,
+    path: "/v2/subscription/checkout/renew/",
+    tag: "Subscription",
+    summary: "Renew the subscription",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: true,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `PUT /v2/subscription/renewal/`: Enable auto-renewal
+pub static ENABLE_AUTO_RENEWAL: Operation = Operation {
+    id: OperationId::EnableAutoRenewal,
+    name: "enable_auto_renewal",
+    method: ::http::Method::PUT,
+    path: "/v2/subscription/renewal/",
+    tag: "Subscription",
+    summary: "Enable auto-renewal",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `DELETE /v2/subscription/renewal/`: Cancel auto-renewal
+pub static CANCEL_AUTO_RENEWAL: Operation = Operation {
+    id: OperationId::CancelAutoRenewal,
+    name: "cancel_auto_renewal",
+    method: ::http::Method::DELETE,
+    path: "/v2/subscription/renewal/",
+    tag: "Subscription",
+    summary: "Cancel auto-renewal",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/subscription/billing_info/`: Get the billing information
+pub static GET_BILLING_INFO: Operation = Operation {
+    id: OperationId::GetBillingInfo,
+    name: "get_billing_info",
+    method: ::http::Method::GET,
+    path: "/v2/subscription/billing_info/",
+    tag: "Billing",
+    summary: "Get the billing information",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `PATCH /v2/subscription/billing_info/`: Update the billing information
+pub static UPDATE_BILLING_INFO: Operation = Operation {
+    id: OperationId::UpdateBillingInfo,
+    name: "update_billing_info",
+    method: ::http::Method::PATCH,
+    path: "/v2/subscription/billing_info/",
+    tag: "Billing",
+    summary: "Update the billing information",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: true,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/payment/method/`: List payment methods
+pub static LIST_PAYMENT_METHODS: Operation = Operation {
+    id: OperationId::ListPaymentMethods,
+    name: "list_payment_methods",
+    method: ::http::Method::GET,
+    path: "/v2/payment/method/",
+    tag: "Billing",
+    summary: "List payment methods",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size"],
+};
+/// `POST /v2/payment/method/`: Update the payment method
+pub static CREATE_PAYMENT_METHOD: Operation = Operation {
+    id: OperationId::CreatePaymentMethod,
+    name: "create_payment_method",
+    method: ::http::Method::POST,
+    path: "/v2/payment/method/",
+    tag: "Billing",
+    summary: "Update the payment method",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: true,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/payment/method/{id}/`: Get a payment method
+pub static GET_PAYMENT_METHOD: Operation = Operation {
+    id: OperationId::GetPaymentMethod,
+    name: "get_payment_method",
+    method: ::http::Method::GET,
+    path: "/v2/payment/method/{id}/",
+    tag: "Billing",
+    summary: "Get a payment method",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/payment/pending/`: List pending payments
+pub static LIST_PENDING_PAYMENTS: Operation = Operation {
+    id: OperationId::ListPendingPayments,
+    name: "list_pending_payments",
+    method: ::http::Method::GET,
+    path: "/v2/payment/pending/",
+    tag: "Billing",
+    summary: "List pending payments",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size"],
+};
+/// `GET /v2/payment/pending/{id}/`: Get a pending payment
+pub static GET_PENDING_PAYMENT: Operation = Operation {
+    id: OperationId::GetPendingPayment,
+    name: "get_pending_payment",
+    method: ::http::Method::GET,
+    path: "/v2/payment/pending/{id}/",
+    tag: "Billing",
+    summary: "Get a pending payment",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/payment/transaction/`: List transactions
+pub static LIST_TRANSACTIONS: Operation = Operation {
+    id: OperationId::ListTransactions,
+    name: "list_transactions",
+    method: ::http::Method::GET,
+    path: "/v2/payment/transaction/",
+    tag: "Billing",
+    summary: "List transactions",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[
+        "page",
+        "page_size",
+        "status",
+        "status__in",
+        "amount__gt",
+        "amount__lt",
+        "search",
+        "ordering",
+    ],
+};
+/// `GET /v2/payment/transaction/{id}/`: Get a transaction
+pub static GET_TRANSACTION: Operation = Operation {
+    id: OperationId::GetTransaction,
+    name: "get_transaction",
+    method: ::http::Method::GET,
+    path: "/v2/payment/transaction/{id}/",
+    tag: "Billing",
+    summary: "Get a transaction",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/invoices/download`: Download an invoice
+pub static DOWNLOAD_INVOICE: Operation = Operation {
+    id: OperationId::DownloadInvoice,
+    name: "download_invoice",
+    method: ::http::Method::GET,
+    path: "/v2/invoices/download",
+    tag: "Billing",
+    summary: "Download an invoice",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Binary,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["subscription_transaction_id"],
+};
+/// `GET /v2/referral/config/`: Get the referral config
+pub static GET_REFERRAL_CONFIG: Operation = Operation {
+    id: OperationId::GetReferralConfig,
+    name: "get_referral_config",
+    method: ::http::Method::GET,
+    path: "/v2/referral/config/",
+    tag: "Referral",
+    summary: "Get the referral config",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `PATCH /v2/referral/config/`: Update the referral config
+pub static UPDATE_REFERRAL_CONFIG: Operation = Operation {
+    id: OperationId::UpdateReferralConfig,
+    name: "update_referral_config",
+    method: ::http::Method::PATCH,
+    path: "/v2/referral/config/",
+    tag: "Referral",
+    summary: "Update the referral config",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: true,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/referral/coupon-code/`: Get the applied coupon code
+pub static GET_REFERRAL_COUPON_CODE: Operation = Operation {
+    id: OperationId::GetReferralCouponCode,
+    name: "get_referral_coupon_code",
+    method: ::http::Method::GET,
+    path: "/v2/referral/coupon-code/",
+    tag: "Referral",
+    summary: "Get the applied coupon code",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `POST /v2/referral/coupon-code/`: Apply a coupon code
+pub static APPLY_REFERRAL_COUPON_CODE: Operation = Operation {
+    id: OperationId::ApplyReferralCouponCode,
+    name: "apply_referral_coupon_code",
+    method: ::http::Method::POST,
+    path: "/v2/referral/coupon-code/",
+    tag: "Referral",
+    summary: "Apply a coupon code",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: true,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `DELETE /v2/referral/coupon-code/`: Remove the applied coupon code
+pub static REMOVE_REFERRAL_COUPON_CODE: Operation = Operation {
+    id: OperationId::RemoveReferralCouponCode,
+    name: "remove_referral_coupon_code",
+    method: ::http::Method::DELETE,
+    path: "/v2/referral/coupon-code/",
+    tag: "Referral",
+    summary: "Remove the applied coupon code",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Empty,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/referral/channel/`: List referral channels
+pub static LIST_REFERRAL_CHANNELS: Operation = Operation {
+    id: OperationId::ListReferralChannels,
+    name: "list_referral_channels",
+    method: ::http::Method::GET,
+    path: "/v2/referral/channel/",
+    tag: "Referral",
+    summary: "List referral channels",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::Array,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/referral/credit/`: List referral credits
+pub static LIST_REFERRAL_CREDITS: Operation = Operation {
+    id: OperationId::ListReferralCredits,
+    name: "list_referral_credits",
+    method: ::http::Method::GET,
+    path: "/v2/referral/credit/",
+    tag: "Referral",
+    summary: "List referral credits",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[
+        "page",
+        "page_size",
+        "mode",
+        "status",
+        "referral_channel",
+        "ordering",
+    ],
+};
+/// `GET /v2/referral/credit/{id}/`: Get a referral credit
+pub static GET_REFERRAL_CREDIT: Operation = Operation {
+    id: OperationId::GetReferralCredit,
+    name: "get_referral_credit",
+    method: ::http::Method::GET,
+    path: "/v2/referral/credit/{id}/",
+    tag: "Referral",
+    summary: "Get a referral credit",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/referral/earnout`: List earn-outs
+pub static LIST_REFERRAL_EARNOUTS: Operation = Operation {
+    id: OperationId::ListReferralEarnouts,
+    name: "list_referral_earnouts",
+    method: ::http::Method::GET,
+    path: "/v2/referral/earnout",
+    tag: "Referral",
+    summary: "List earn-outs",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size"],
+};
+/// `GET /v2/referral/earnout/{id}/`: Get an earn-out
+pub static GET_REFERRAL_EARNOUT: Operation = Operation {
+    id: OperationId::GetReferralEarnout,
+    name: "get_referral_earnout",
+    method: ::http::Method::GET,
+    path: "/v2/referral/earnout/{id}/",
+    tag: "Referral",
+    summary: "Get an earn-out",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/referral/code/info/`: Get a referral code's public info
+pub static GET_REFERRAL_CODE_INFO: Operation = Operation {
+    id: OperationId::GetReferralCodeInfo,
+    name: "get_referral_code_info",
+    method: ::http::Method::GET,
+    path: "/v2/referral/code/info/",
+    tag: "Referral",
+    summary: "Get a referral code's public info",
+    auth: Auth::None,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["referral_code"],
+};
+/// `GET /v2/verification/flow/`: List verifications
+pub static LIST_VERIFICATION_FLOWS: Operation = Operation {
+    id: OperationId::ListVerificationFlows,
+    name: "list_verification_flows",
+    method: ::http::Method::GET,
+    path: "/v2/verification/flow/",
+    tag: "Account Verification",
+    summary: "List verifications",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size"],
+};
+/// `GET /v2/verification/flow/{id}/`: Get a verification
+pub static GET_VERIFICATION_FLOW: Operation = Operation {
+    id: OperationId::GetVerificationFlow,
+    name: "get_verification_flow",
+    method: ::http::Method::GET,
+    path: "/v2/verification/flow/{id}/",
+    tag: "Account Verification",
+    summary: "Get a verification",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `POST /v2/verification/flow/{id}/submit_evidence/`: Submit evidence for a verification
+pub static SUBMIT_VERIFICATION_EVIDENCE: Operation = Operation {
+    id: OperationId::SubmitVerificationEvidence,
+    name: "submit_verification_evidence",
+    method: ::http::Method::POST,
+    path: "/v2/verification/flow/{id}/submit_evidence/",
+    tag: "Account Verification",
+    summary: "Submit evidence for a verification",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: false,
+    form: &[
+        crate::endpoint::FormField {
+            name: "explanation",
+            required: false,
+            repeated: false,
+            kind: crate::endpoint::FormFieldKind::Text,
+        },
+        crate::endpoint::FormField {
+            name: "files",
+            required: false,
+            repeated: true,
+            kind: crate::endpoint::FormFieldKind::File {
+                content_types: &[],
+                max_bytes: ::std::option::Option::None,
+            },
+        },
+    ],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `POST /v2/verification/flow/{id}/submit_verification_code/`: Submit a verification's security code
+pub static SUBMIT_VERIFICATION_CODE: Operation = Operation {
+    id: OperationId::SubmitVerificationCode,
+    name: "submit_verification_code",
+    method: ::http::Method::POST,
+    path: "/v2/verification/flow/{id}/submit_verification_code/",
+    tag: "Account Verification",
+    summary: "Submit a verification's security code",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: true,
+    has_body: true,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/verification/question/`: List verification questions
+pub static LIST_VERIFICATION_QUESTIONS: Operation = Operation {
+    id: OperationId::ListVerificationQuestions,
+    name: "list_verification_questions",
+    method: ::http::Method::GET,
+    path: "/v2/verification/question/",
+    tag: "Account Verification",
+    summary: "List verification questions",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[
+        "page",
+        "page_size",
+        "flow__type",
+        "flow__state",
+        "answer__isnull",
+        "flow__started_at__gte",
+        "flow__started_at__lte",
+        "question",
+        "answer__answer",
+    ],
+};
+/// `POST /v2/verification/question/{id}/answer/`: Answer a verification question
+pub static ANSWER_VERIFICATION_QUESTION: Operation = Operation {
+    id: OperationId::AnswerVerificationQuestion,
+    name: "answer_verification_question",
+    method: ::http::Method::POST,
+    path: "/v2/verification/question/{id}/answer/",
+    tag: "Account Verification",
+    summary: "Answer a verification question",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: false,
+    form: &[
+        crate::endpoint::FormField {
+            name: "answer",
+            required: true,
+            repeated: false,
+            kind: crate::endpoint::FormFieldKind::Text,
+        },
+        crate::endpoint::FormField {
+            name: "files",
+            required: false,
+            repeated: true,
+            kind: crate::endpoint::FormFieldKind::File {
+                content_types: &[],
+                max_bytes: ::std::option::Option::None,
+            },
+        },
+    ],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &["id"],
+    query_params: &[],
+};
+/// `GET /v2/verification/appeal/`: List appeals
+pub static LIST_VERIFICATION_APPEALS: Operation = Operation {
+    id: OperationId::ListVerificationAppeals,
+    name: "list_verification_appeals",
+    method: ::http::Method::GET,
+    path: "/v2/verification/appeal/",
+    tag: "Account Verification",
+    summary: "List appeals",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size", "state"],
+};
+/// `POST /v2/verification/appeal/`: Submit an appeal
+pub static CREATE_VERIFICATION_APPEAL: Operation = Operation {
+    id: OperationId::CreateVerificationAppeal,
+    name: "create_verification_appeal",
+    method: ::http::Method::POST,
+    path: "/v2/verification/appeal/",
+    tag: "Account Verification",
+    summary: "Submit an appeal",
+    auth: Auth::Required,
+    retry_safe: false,
+    carries_secrets: false,
+    has_body: true,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/verification/abuse_report/`: List abuse reports
+pub static LIST_ABUSE_REPORTS: Operation = Operation {
+    id: OperationId::ListAbuseReports,
+    name: "list_abuse_reports",
+    method: ::http::Method::GET,
+    path: "/v2/verification/abuse_report/",
+    tag: "Account Verification",
+    summary: "List abuse reports",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::PageNumber,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &["page", "page_size"],
+};
+/// `GET /v2/verification/suspension/`: Get the suspension
+pub static GET_VERIFICATION_SUSPENSION: Operation = Operation {
+    id: OperationId::GetVerificationSuspension,
+    name: "get_verification_suspension",
+    method: ::http::Method::GET,
+    path: "/v2/verification/suspension/",
+    tag: "Account Verification",
+    summary: "Get the suspension",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/verification/categories/`: Get the verification categories
+pub static GET_VERIFICATION_CATEGORIES: Operation = Operation {
+    id: OperationId::GetVerificationCategories,
+    name: "get_verification_categories",
+    method: ::http::Method::GET,
+    path: "/v2/verification/categories/",
+    tag: "Account Verification",
+    summary: "Get the verification categories",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/verification/limits/`: Get the verification limits
+pub static GET_VERIFICATION_LIMITS: Operation = Operation {
+    id: OperationId::GetVerificationLimits,
+    name: "get_verification_limits",
+    method: ::http::Method::GET,
+    path: "/v2/verification/limits/",
+    tag: "Account Verification",
+    summary: "Get the verification limits",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
+    response: ResponseKind::Json,
+    pagination: Pagination::None,
+    rate_limit: RateLimitClass::General,
+    plan_scoped: false,
+    subuser: false,
+    path_params: &[],
+    query_params: &[],
+};
+/// `GET /v2/verification/thresholds/`: Get the verification thresholds
+pub static GET_VERIFICATION_THRESHOLDS: Operation = Operation {
+    id: OperationId::GetVerificationThresholds,
+    name: "get_verification_thresholds",
+    method: ::http::Method::GET,
+    path: "/v2/verification/thresholds/",
+    tag: "Account Verification",
+    summary: "Get the verification thresholds",
+    auth: Auth::Required,
+    retry_safe: true,
+    carries_secrets: false,
+    has_body: false,
+    form: &[],
     response: ResponseKind::Json,
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
@@ -5806,6 +7028,2019 @@ impl Endpoint for CompleteIdVerification {
     type Response = crate::types::IdVerification;
     fn write_path(&self, out: &mut ::std::string::String) {
         out.push_str("/v2/idverification/complete/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_subscription` (`GET /v2/subscription/`): Get the subscription
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetSubscription;
+impl Endpoint for GetSubscription {
+    const OPERATION: &'static Operation = &GET_SUBSCRIPTION;
+    type Body = ();
+    type Response = crate::types::Subscription;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_available_assets` (`GET /v2/subscription/available_assets/`): Get the available assets
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetAvailableAssets;
+impl Endpoint for GetAvailableAssets {
+    const OPERATION: &'static Operation = &GET_AVAILABLE_ASSETS;
+    type Body = ();
+    type Response = crate::types::AvailableAssets;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/available_assets/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_customization_options` (`GET /v2/subscription/customize/`): Get the customization options
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetCustomizationOptions {
+    /// The plan configuration, as JSON text: of its fields, `proxy_type`, `proxy_subtype`,
+    /// `proxy_countries` and `required_site_checks` matter here. (The page lists those four; the document
+    /// uses one `PricingQuery` schema for this parameter and the pricing's.) (`query`, query, required)
+    pub query: crate::types::PricingQuery,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl GetCustomizationOptions {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(query: impl Into<crate::types::PricingQuery>) -> Self {
+        Self {
+            query: query.into(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for GetCustomizationOptions {
+    const OPERATION: &'static Operation = &GET_CUSTOMIZATION_OPTIONS;
+    type Body = ();
+    type Response = crate::types::CustomizationOptions;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/customize/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        query.pair("query", crate::endpoint::json_text(&self.query));
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            query: crate::endpoint::parse::required(
+                "query",
+                raw
+                    .query("query")
+                    .map(|v| (crate::endpoint::parse::json)("query", v))
+                    .transpose()?,
+            )?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `get_subscription_pricing` (`GET /v2/subscription/pricing/`): Get the pricing of a plan
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetSubscriptionPricing {
+    /// The plan configuration to price, as JSON text (`PricingQuery`). The page does not say which fields
+    /// are required. Webshare's SDK also sends `is_2x_concurrency` and `high_quality_ips_only`, not on the
+    /// page and not described here. (`query`, query, required)
+    pub query: crate::types::PricingQuery,
+    /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
+    pub plan_id: ::std::option::Option<i64>,
+}
+impl GetSubscriptionPricing {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(query: impl Into<crate::types::PricingQuery>) -> Self {
+        Self {
+            query: query.into(),
+            plan_id: Default::default(),
+        }
+    }
+    /// Sets `plan_id`.
+    pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
+        self.plan_id = Some(value.into());
+        self
+    }
+}
+impl Endpoint for GetSubscriptionPricing {
+    const OPERATION: &'static Operation = &GET_SUBSCRIPTION_PRICING;
+    type Body = ();
+    type Response = crate::types::SubscriptionPricing;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/pricing/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        query.pair("query", crate::endpoint::json_text(&self.query));
+        if let Some(v) = self.plan_id.or(plan_id) {
+            query.pair("plan_id", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            query: crate::endpoint::parse::required(
+                "query",
+                raw
+                    .query("query")
+                    .map(|v| (crate::endpoint::parse::json)("query", v))
+                    .transpose()?,
+            )?,
+            plan_id: raw
+                .query("plan_id")
+                .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+        })
+    }
+}
+/// The parameters of `purchase_plan` (`POST /v2/subscription/checkout/purchase/`): Purchase a plan
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PurchasePlan;
+impl Endpoint for PurchasePlan {
+    const OPERATION: &'static Operation = &PURCHASE_PLAN;
+    type Body = crate::types::SubscriptionPurchaseRequest;
+    type Response = crate::types::CheckoutResponse;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/checkout/purchase/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `renew_subscription` (`POST /v2/subscription/checkout/renew/`): Renew the subscription
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RenewSubscription;
+impl Endpoint for RenewSubscription {
+    const OPERATION: &'static Operation = &RENEW_SUBSCRIPTION;
+    type Body = crate::types::SubscriptionRenewRequest;
+    type Response = crate::types::CheckoutResponse;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/checkout/renew/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `enable_auto_renewal` (`PUT /v2/subscription/renewal/`): Enable auto-renewal
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct EnableAutoRenewal;
+impl Endpoint for EnableAutoRenewal {
+    const OPERATION: &'static Operation = &ENABLE_AUTO_RENEWAL;
+    type Body = ();
+    type Response = crate::types::Subscription;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/renewal/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `cancel_auto_renewal` (`DELETE /v2/subscription/renewal/`): Cancel auto-renewal
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CancelAutoRenewal;
+impl Endpoint for CancelAutoRenewal {
+    const OPERATION: &'static Operation = &CANCEL_AUTO_RENEWAL;
+    type Body = ();
+    type Response = crate::types::Subscription;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/renewal/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_billing_info` (`GET /v2/subscription/billing_info/`): Get the billing information
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetBillingInfo;
+impl Endpoint for GetBillingInfo {
+    const OPERATION: &'static Operation = &GET_BILLING_INFO;
+    type Body = ();
+    type Response = crate::types::BillingInfo;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/billing_info/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `update_billing_info` (`PATCH /v2/subscription/billing_info/`): Update the billing information
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct UpdateBillingInfo;
+impl Endpoint for UpdateBillingInfo {
+    const OPERATION: &'static Operation = &UPDATE_BILLING_INFO;
+    type Body = crate::types::BillingInfoUpdateRequest;
+    type Response = crate::types::BillingInfo;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/subscription/billing_info/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `list_payment_methods` (`GET /v2/payment/method/`): List payment methods
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPaymentMethods {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+impl ListPaymentMethods {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListPaymentMethods {
+    const OPERATION: &'static Operation = &LIST_PAYMENT_METHODS;
+    type Body = ();
+    type Response = crate::types::PaymentMethodPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/payment/method/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListPaymentMethods {
+    type Item = crate::types::PaymentMethod;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `create_payment_method` (`POST /v2/payment/method/`): Update the payment method
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CreatePaymentMethod;
+impl Endpoint for CreatePaymentMethod {
+    const OPERATION: &'static Operation = &CREATE_PAYMENT_METHOD;
+    type Body = crate::types::PaymentMethodCreateRequest;
+    type Response = crate::types::PaymentMethodSetup;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/payment/method/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_payment_method` (`GET /v2/payment/method/{id}/`): Get a payment method
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetPaymentMethod {
+    /// The payment method's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl GetPaymentMethod {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for GetPaymentMethod {
+    const OPERATION: &'static Operation = &GET_PAYMENT_METHOD;
+    type Body = ();
+    type Response = crate::types::PaymentMethod;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/payment/method/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `list_pending_payments` (`GET /v2/payment/pending/`): List pending payments
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListPendingPayments {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+impl ListPendingPayments {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListPendingPayments {
+    const OPERATION: &'static Operation = &LIST_PENDING_PAYMENTS;
+    type Body = ();
+    type Response = crate::types::PendingPaymentPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/payment/pending/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListPendingPayments {
+    type Item = crate::types::PendingPayment;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `get_pending_payment` (`GET /v2/payment/pending/{id}/`): Get a pending payment
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetPendingPayment {
+    /// The pending payment's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl GetPendingPayment {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for GetPendingPayment {
+    const OPERATION: &'static Operation = &GET_PENDING_PAYMENT;
+    type Body = ();
+    type Response = crate::types::PendingPayment;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/payment/pending/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `list_transactions` (`GET /v2/payment/transaction/`): List transactions
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListTransactions {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// Only transactions with this status, `completed` or `refunded`. (`status`, query)
+    pub status: ::std::option::Option<::std::string::String>,
+    /// Only transactions with one of these statuses, comma-separated, e.g. `completed,refunded`. (`status__in`, query)
+    pub status_in: ::std::vec::Vec<::std::string::String>,
+    /// Only transactions of more than this amount, in USD (a decimal number, e.g. `13.37`). (`amount__gt`, query)
+    pub amount_gt: ::std::option::Option<::std::string::String>,
+    /// Only transactions of less than this amount, in USD (a decimal number, e.g. `13.37`). (`amount__lt`, query)
+    pub amount_lt: ::std::option::Option<::std::string::String>,
+    /// A text search in the transactions' text fields, e.g. `Free`. (`search`, query)
+    pub search: ::std::option::Option<::std::string::String>,
+    /// Fields to sort by, comma-separated, e.g. `status,-created_at`; a leading minus sorts descending. (`ordering`, query)
+    pub ordering: ::std::vec::Vec<crate::OrderBy>,
+}
+impl ListTransactions {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+            status: Default::default(),
+            status_in: Default::default(),
+            amount_gt: Default::default(),
+            amount_lt: Default::default(),
+            search: Default::default(),
+            ordering: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `status__in`.
+    pub fn status_in<T: Into<::std::string::String>>(
+        mut self,
+        values: impl IntoIterator<Item = T>,
+    ) -> Self {
+        self.status_in = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `amount__gt`.
+    pub fn amount_gt(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.amount_gt = Some(value.into());
+        self
+    }
+    /// Sets `amount__lt`.
+    pub fn amount_lt(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.amount_lt = Some(value.into());
+        self
+    }
+    /// Sets `search`.
+    pub fn search(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.search = Some(value.into());
+        self
+    }
+    /// Sets `ordering`.
+    pub fn ordering<T: Into<crate::OrderBy>>(
+        mut self,
+        values: impl IntoIterator<Item = T>,
+    ) -> Self {
+        self.ordering = values.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl Endpoint for ListTransactions {
+    const OPERATION: &'static Operation = &LIST_TRANSACTIONS;
+    type Body = ();
+    type Response = crate::types::TransactionPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/payment/transaction/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+        if let Some(v) = &self.status {
+            query.pair("status", v);
+        }
+        query.list("status__in", &self.status_in);
+        if let Some(v) = &self.amount_gt {
+            query.pair("amount__gt", v);
+        }
+        if let Some(v) = &self.amount_lt {
+            query.pair("amount__lt", v);
+        }
+        if let Some(v) = &self.search {
+            query.pair("search", v);
+        }
+        query.list("ordering", &self.ordering);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+            status: raw
+                .query("status")
+                .map(|v| (crate::endpoint::parse::text)("status", v))
+                .transpose()?,
+            status_in: raw
+                .query("status__in")
+                .map(|v| crate::endpoint::parse::list(
+                    "status__in",
+                    v,
+                    ",",
+                    None,
+                    crate::endpoint::parse::text,
+                ))
+                .transpose()?
+                .unwrap_or_default(),
+            amount_gt: raw
+                .query("amount__gt")
+                .map(|v| (crate::endpoint::parse::text)("amount__gt", v))
+                .transpose()?,
+            amount_lt: raw
+                .query("amount__lt")
+                .map(|v| (crate::endpoint::parse::text)("amount__lt", v))
+                .transpose()?,
+            search: raw
+                .query("search")
+                .map(|v| (crate::endpoint::parse::text)("search", v))
+                .transpose()?,
+            ordering: raw
+                .query("ordering")
+                .map(|v| crate::endpoint::parse::list(
+                    "ordering",
+                    v,
+                    ",",
+                    None,
+                    |_: &str, v: &str| v.parse::<crate::OrderBy>(),
+                ))
+                .transpose()?
+                .unwrap_or_default(),
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListTransactions {
+    type Item = crate::types::Transaction;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `get_transaction` (`GET /v2/payment/transaction/{id}/`): Get a transaction
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetTransaction {
+    /// The transaction's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl GetTransaction {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for GetTransaction {
+    const OPERATION: &'static Operation = &GET_TRANSACTION;
+    type Body = ();
+    type Response = crate::types::Transaction;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/payment/transaction/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `download_invoice` (`GET /v2/invoices/download`): Download an invoice
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownloadInvoice {
+    /// The ID of the subscription transaction the invoice is for (a string, as the page types it). (`subscription_transaction_id`, query, required)
+    pub subscription_transaction_id: ::std::string::String,
+}
+impl DownloadInvoice {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(subscription_transaction_id: impl Into<::std::string::String>) -> Self {
+        Self {
+            subscription_transaction_id: subscription_transaction_id.into(),
+        }
+    }
+}
+impl Endpoint for DownloadInvoice {
+    const OPERATION: &'static Operation = &DOWNLOAD_INVOICE;
+    type Body = ();
+    type Response = ();
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/invoices/download");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        query.pair("subscription_transaction_id", &self.subscription_transaction_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            subscription_transaction_id: crate::endpoint::parse::required(
+                "subscription_transaction_id",
+                raw
+                    .query("subscription_transaction_id")
+                    .map(|v| (|field: &str, text: &str| {
+                        let value = (crate::endpoint::parse::text)(field, text)?;
+                        crate::endpoint::parse::length(field, text, 1usize, None)?;
+                        Ok(value)
+                    })("subscription_transaction_id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `get_referral_config` (`GET /v2/referral/config/`): Get the referral config
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetReferralConfig;
+impl Endpoint for GetReferralConfig {
+    const OPERATION: &'static Operation = &GET_REFERRAL_CONFIG;
+    type Body = ();
+    type Response = crate::types::ReferralConfig;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/config/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `update_referral_config` (`PATCH /v2/referral/config/`): Update the referral config
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct UpdateReferralConfig;
+impl Endpoint for UpdateReferralConfig {
+    const OPERATION: &'static Operation = &UPDATE_REFERRAL_CONFIG;
+    type Body = crate::types::ReferralConfigUpdateRequest;
+    type Response = crate::types::ReferralConfig;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/config/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_referral_coupon_code` (`GET /v2/referral/coupon-code/`): Get the applied coupon code
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetReferralCouponCode;
+impl Endpoint for GetReferralCouponCode {
+    const OPERATION: &'static Operation = &GET_REFERRAL_COUPON_CODE;
+    type Body = ();
+    type Response = crate::types::ReferralCouponCode;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/coupon-code/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `apply_referral_coupon_code` (`POST /v2/referral/coupon-code/`): Apply a coupon code
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ApplyReferralCouponCode;
+impl Endpoint for ApplyReferralCouponCode {
+    const OPERATION: &'static Operation = &APPLY_REFERRAL_COUPON_CODE;
+    type Body = crate::types::ReferralCouponCodeRequest;
+    type Response = crate::types::ReferralCouponCode;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/coupon-code/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `remove_referral_coupon_code` (`DELETE /v2/referral/coupon-code/`): Remove the applied coupon code
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RemoveReferralCouponCode;
+impl Endpoint for RemoveReferralCouponCode {
+    const OPERATION: &'static Operation = &REMOVE_REFERRAL_COUPON_CODE;
+    type Body = ();
+    type Response = ();
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/coupon-code/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `list_referral_channels` (`GET /v2/referral/channel/`): List referral channels
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ListReferralChannels;
+impl Endpoint for ListReferralChannels {
+    const OPERATION: &'static Operation = &LIST_REFERRAL_CHANNELS;
+    type Body = ();
+    type Response = ::std::vec::Vec<crate::types::ReferralChannel>;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/channel/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `list_referral_credits` (`GET /v2/referral/credit/`): List referral credits
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListReferralCredits {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// Only credits of this mode, `payout` or `credits`. (`mode`, query)
+    pub mode: ::std::option::Option<crate::types::ReferralMode>,
+    /// Only credits in this status, `pending`, `available` or `reverted`. (`status`, query)
+    pub status: ::std::option::Option<crate::types::ReferralCreditStatus>,
+    /// Only credits produced by this referral channel (the ID of a channel the account owns). The page
+    /// says an empty value matches the credits with no channel (earned through a referral link). (`referral_channel`, query)
+    pub referral_channel: ::std::option::Option<i64>,
+    /// Fields to sort by, comma-separated (`id`, `mode`, `amount`, `status`, `created_at`, `updated_at`, `reverted_at`); a leading minus sorts descending. (`ordering`, query)
+    pub ordering: ::std::vec::Vec<crate::OrderBy>,
+}
+impl ListReferralCredits {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+            mode: Default::default(),
+            status: Default::default(),
+            referral_channel: Default::default(),
+            ordering: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<crate::types::ReferralMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl Into<crate::types::ReferralCreditStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets `referral_channel`.
+    pub fn referral_channel(mut self, value: impl Into<i64>) -> Self {
+        self.referral_channel = Some(value.into());
+        self
+    }
+    /// Sets `ordering`.
+    pub fn ordering<T: Into<crate::OrderBy>>(
+        mut self,
+        values: impl IntoIterator<Item = T>,
+    ) -> Self {
+        self.ordering = values.into_iter().map(Into::into).collect();
+        self
+    }
+}
+impl Endpoint for ListReferralCredits {
+    const OPERATION: &'static Operation = &LIST_REFERRAL_CREDITS;
+    type Body = ();
+    type Response = crate::types::ReferralCreditPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/credit/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+        if let Some(v) = &self.mode {
+            query.pair("mode", v);
+        }
+        if let Some(v) = &self.status {
+            query.pair("status", v);
+        }
+        if let Some(v) = &self.referral_channel {
+            query.pair("referral_channel", v);
+        }
+        query.list("ordering", &self.ordering);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+            mode: raw
+                .query("mode")
+                .map(|v| (crate::endpoint::parse::choice)("mode", v))
+                .transpose()?,
+            status: raw
+                .query("status")
+                .map(|v| (crate::endpoint::parse::choice)("status", v))
+                .transpose()?,
+            referral_channel: raw
+                .query("referral_channel")
+                .map(|v| (crate::endpoint::parse::int)("referral_channel", v))
+                .transpose()?,
+            ordering: raw
+                .query("ordering")
+                .map(|v| crate::endpoint::parse::list(
+                    "ordering",
+                    v,
+                    ",",
+                    None,
+                    |_: &str, v: &str| v.parse::<crate::OrderBy>(),
+                ))
+                .transpose()?
+                .unwrap_or_default(),
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListReferralCredits {
+    type Item = crate::types::ReferralCredit;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `get_referral_credit` (`GET /v2/referral/credit/{id}/`): Get a referral credit
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetReferralCredit {
+    /// The ID of the referral credit. (`id`, path, required)
+    pub id: i64,
+}
+impl GetReferralCredit {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for GetReferralCredit {
+    const OPERATION: &'static Operation = &GET_REFERRAL_CREDIT;
+    type Body = ();
+    type Response = crate::types::ReferralCredit;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/credit/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `list_referral_earnouts` (`GET /v2/referral/earnout`): List earn-outs
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListReferralEarnouts {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+impl ListReferralEarnouts {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListReferralEarnouts {
+    const OPERATION: &'static Operation = &LIST_REFERRAL_EARNOUTS;
+    type Body = ();
+    type Response = crate::types::ReferralEarnoutPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/earnout");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListReferralEarnouts {
+    type Item = crate::types::ReferralEarnout;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `get_referral_earnout` (`GET /v2/referral/earnout/{id}/`): Get an earn-out
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetReferralEarnout {
+    /// The ID of the earn-out. (`id`, path, required)
+    pub id: i64,
+}
+impl GetReferralEarnout {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for GetReferralEarnout {
+    const OPERATION: &'static Operation = &GET_REFERRAL_EARNOUT;
+    type Body = ();
+    type Response = crate::types::ReferralEarnout;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/earnout/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `get_referral_code_info` (`GET /v2/referral/code/info/`): Get a referral code's public info
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetReferralCodeInfo {
+    /// The referral code, e.g. `a8b192klkwncvk`. (`referral_code`, query, required)
+    pub referral_code: ::std::string::String,
+}
+impl GetReferralCodeInfo {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(referral_code: impl Into<::std::string::String>) -> Self {
+        Self {
+            referral_code: referral_code.into(),
+        }
+    }
+}
+impl Endpoint for GetReferralCodeInfo {
+    const OPERATION: &'static Operation = &GET_REFERRAL_CODE_INFO;
+    type Body = ();
+    type Response = crate::types::ReferralCodeInfo;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/referral/code/info/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        query.pair("referral_code", &self.referral_code);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            referral_code: crate::endpoint::parse::required(
+                "referral_code",
+                raw
+                    .query("referral_code")
+                    .map(|v| (crate::endpoint::parse::text)("referral_code", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `list_verification_flows` (`GET /v2/verification/flow/`): List verifications
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListVerificationFlows {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+impl ListVerificationFlows {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListVerificationFlows {
+    const OPERATION: &'static Operation = &LIST_VERIFICATION_FLOWS;
+    type Body = ();
+    type Response = crate::types::VerificationFlowPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/flow/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListVerificationFlows {
+    type Item = crate::types::VerificationFlow;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `get_verification_flow` (`GET /v2/verification/flow/{id}/`): Get a verification
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetVerificationFlow {
+    /// The verification's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl GetVerificationFlow {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for GetVerificationFlow {
+    const OPERATION: &'static Operation = &GET_VERIFICATION_FLOW;
+    type Body = ();
+    type Response = crate::types::VerificationFlow;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/flow/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `submit_verification_evidence` (`POST /v2/verification/flow/{id}/submit_evidence/`): Submit evidence for a verification
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmitVerificationEvidence {
+    /// The verification's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl SubmitVerificationEvidence {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for SubmitVerificationEvidence {
+    const OPERATION: &'static Operation = &SUBMIT_VERIFICATION_EVIDENCE;
+    type Body = ();
+    type Response = crate::types::VerificationFlow;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/flow/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/submit_evidence/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `submit_verification_code` (`POST /v2/verification/flow/{id}/submit_verification_code/`): Submit a verification's security code
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmitVerificationCode {
+    /// The verification's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl SubmitVerificationCode {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for SubmitVerificationCode {
+    const OPERATION: &'static Operation = &SUBMIT_VERIFICATION_CODE;
+    type Body = crate::types::VerificationCodeRequest;
+    type Response = crate::types::VerificationFlow;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/flow/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/submit_verification_code/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `list_verification_questions` (`GET /v2/verification/question/`): List verification questions
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListVerificationQuestions {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// Only questions about verifications of this type. (`flow__type`, query)
+    pub flow_type: ::std::option::Option<crate::types::VerificationFlowType>,
+    /// Only questions about verifications in this state. (`flow__state`, query)
+    pub flow_state: ::std::option::Option<crate::types::VerificationFlowState>,
+    /// `true`: only questions without an answer; `false`: only answered ones. (`answer__isnull`, query)
+    pub answer_isnull: ::std::option::Option<bool>,
+    /// Only questions about verifications started at or after this time. (`flow__started_at__gte`, query)
+    pub flow_started_at_gte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Only questions about verifications started at or before this time. (`flow__started_at__lte`, query)
+    pub flow_started_at_lte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Only questions with this text. (`question`, query)
+    pub question: ::std::option::Option<::std::string::String>,
+    /// Only questions answered with this text. (The page types it boolean; an answer is text, and Webshare's SDK sends a string.) (`answer__answer`, query)
+    pub answer_answer: ::std::option::Option<::std::string::String>,
+}
+impl ListVerificationQuestions {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+            flow_type: Default::default(),
+            flow_state: Default::default(),
+            answer_isnull: Default::default(),
+            flow_started_at_gte: Default::default(),
+            flow_started_at_lte: Default::default(),
+            question: Default::default(),
+            answer_answer: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+    /// Sets `flow__type`.
+    pub fn flow_type(
+        mut self,
+        value: impl Into<crate::types::VerificationFlowType>,
+    ) -> Self {
+        self.flow_type = Some(value.into());
+        self
+    }
+    /// Sets `flow__state`.
+    pub fn flow_state(
+        mut self,
+        value: impl Into<crate::types::VerificationFlowState>,
+    ) -> Self {
+        self.flow_state = Some(value.into());
+        self
+    }
+    /// Sets `answer__isnull`.
+    pub fn answer_isnull(mut self, value: impl Into<bool>) -> Self {
+        self.answer_isnull = Some(value.into());
+        self
+    }
+    /// Sets `flow__started_at__gte`.
+    pub fn flow_started_at_gte(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.flow_started_at_gte = Some(value.into());
+        self
+    }
+    /// Sets `flow__started_at__lte`.
+    pub fn flow_started_at_lte(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.flow_started_at_lte = Some(value.into());
+        self
+    }
+    /// Sets `question`.
+    pub fn question(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.question = Some(value.into());
+        self
+    }
+    /// Sets `answer__answer`.
+    pub fn answer_answer(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.answer_answer = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListVerificationQuestions {
+    const OPERATION: &'static Operation = &LIST_VERIFICATION_QUESTIONS;
+    type Body = ();
+    type Response = crate::types::VerificationQuestionPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/question/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+        if let Some(v) = &self.flow_type {
+            query.pair("flow__type", v);
+        }
+        if let Some(v) = &self.flow_state {
+            query.pair("flow__state", v);
+        }
+        if let Some(v) = &self.answer_isnull {
+            query.pair("answer__isnull", v);
+        }
+        if let Some(v) = &self.flow_started_at_gte {
+            query.pair("flow__started_at__gte", crate::endpoint::date_time(v));
+        }
+        if let Some(v) = &self.flow_started_at_lte {
+            query.pair("flow__started_at__lte", crate::endpoint::date_time(v));
+        }
+        if let Some(v) = &self.question {
+            query.pair("question", v);
+        }
+        if let Some(v) = &self.answer_answer {
+            query.pair("answer__answer", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+            flow_type: raw
+                .query("flow__type")
+                .map(|v| (crate::endpoint::parse::choice)("flow__type", v))
+                .transpose()?,
+            flow_state: raw
+                .query("flow__state")
+                .map(|v| (crate::endpoint::parse::choice)("flow__state", v))
+                .transpose()?,
+            answer_isnull: raw
+                .query("answer__isnull")
+                .map(|v| (crate::endpoint::parse::boolean)("answer__isnull", v))
+                .transpose()?,
+            flow_started_at_gte: raw
+                .query("flow__started_at__gte")
+                .map(|v| (crate::endpoint::parse::date_time)("flow__started_at__gte", v))
+                .transpose()?,
+            flow_started_at_lte: raw
+                .query("flow__started_at__lte")
+                .map(|v| (crate::endpoint::parse::date_time)("flow__started_at__lte", v))
+                .transpose()?,
+            question: raw
+                .query("question")
+                .map(|v| (crate::endpoint::parse::text)("question", v))
+                .transpose()?,
+            answer_answer: raw
+                .query("answer__answer")
+                .map(|v| (crate::endpoint::parse::text)("answer__answer", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListVerificationQuestions {
+    type Item = crate::types::VerificationQuestion;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `answer_verification_question` (`POST /v2/verification/question/{id}/answer/`): Answer a verification question
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerVerificationQuestion {
+    /// The question's ID. (`id`, path, required)
+    pub id: i64,
+}
+impl AnswerVerificationQuestion {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new(id: impl Into<i64>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl Endpoint for AnswerVerificationQuestion {
+    const OPERATION: &'static Operation = &ANSWER_VERIFICATION_QUESTION;
+    type Body = ();
+    type Response = crate::types::VerificationAnswer;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/question/");
+        crate::endpoint::push_segment(out, &self.id);
+        out.push_str("/answer/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            id: crate::endpoint::parse::required(
+                "id",
+                Some(raw.path("id")?)
+                    .map(|v| (crate::endpoint::parse::int)("id", v))
+                    .transpose()?,
+            )?,
+        })
+    }
+}
+/// The parameters of `list_verification_appeals` (`GET /v2/verification/appeal/`): List appeals
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListVerificationAppeals {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// Only appeals in this state. (`state`, query)
+    pub state: ::std::option::Option<crate::types::VerificationAppealState>,
+}
+impl ListVerificationAppeals {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+            state: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(
+        mut self,
+        value: impl Into<crate::types::VerificationAppealState>,
+    ) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListVerificationAppeals {
+    const OPERATION: &'static Operation = &LIST_VERIFICATION_APPEALS;
+    type Body = ();
+    type Response = crate::types::VerificationAppealPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/appeal/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+        if let Some(v) = &self.state {
+            query.pair("state", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+            state: raw
+                .query("state")
+                .map(|v| (crate::endpoint::parse::choice)("state", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListVerificationAppeals {
+    type Item = crate::types::VerificationAppeal;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `create_verification_appeal` (`POST /v2/verification/appeal/`): Submit an appeal
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CreateVerificationAppeal;
+impl Endpoint for CreateVerificationAppeal {
+    const OPERATION: &'static Operation = &CREATE_VERIFICATION_APPEAL;
+    type Body = crate::types::VerificationAppealRequest;
+    type Response = crate::types::VerificationAppeal;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/appeal/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `list_abuse_reports` (`GET /v2/verification/abuse_report/`): List abuse reports
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAbuseReports {
+    /// The page to return, from 1 (default 1). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Items per page (default 25). (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+impl ListAbuseReports {
+    /// The parameters, with every required one given and the others unset.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Self {
+            page: Default::default(),
+            page_size: Default::default(),
+        }
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
+        self
+    }
+}
+impl Endpoint for ListAbuseReports {
+    const OPERATION: &'static Operation = &LIST_ABUSE_REPORTS;
+    type Body = ();
+    type Response = crate::types::AbuseReportPage;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/abuse_report/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = plan_id;
+        if let Some(v) = &self.page {
+            query.pair("page", v);
+        }
+        if let Some(v) = &self.page_size {
+            query.pair("page_size", v);
+        }
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        Ok(Self {
+            page: raw
+                .query("page")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page", v))
+                .transpose()?,
+            page_size: raw
+                .query("page_size")
+                .map(|v| (|field: &str, text: &str| {
+                    let value = (crate::endpoint::parse::int)(field, text)?;
+                    crate::endpoint::parse::at_least(field, &value, 1i64)?;
+                    Ok(value)
+                })("page_size", v))
+                .transpose()?,
+        })
+    }
+}
+impl crate::endpoint::PageNumbered for ListAbuseReports {
+    type Item = crate::types::AbuseReport;
+    fn page(&self) -> ::std::option::Option<i64> {
+        self.page
+    }
+    fn set_page(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+    fn into_items(page: Self::Response) -> (::std::vec::Vec<Self::Item>, bool) {
+        let more = page.next.is_some();
+        (page.results, more)
+    }
+}
+/// The parameters of `get_verification_suspension` (`GET /v2/verification/suspension/`): Get the suspension
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetVerificationSuspension;
+impl Endpoint for GetVerificationSuspension {
+    const OPERATION: &'static Operation = &GET_VERIFICATION_SUSPENSION;
+    type Body = ();
+    type Response = crate::types::Suspension;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/suspension/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_verification_categories` (`GET /v2/verification/categories/`): Get the verification categories
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetVerificationCategories;
+impl Endpoint for GetVerificationCategories {
+    const OPERATION: &'static Operation = &GET_VERIFICATION_CATEGORIES;
+    type Body = ();
+    type Response = crate::types::VerificationCategories;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/categories/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_verification_limits` (`GET /v2/verification/limits/`): Get the verification limits
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetVerificationLimits;
+impl Endpoint for GetVerificationLimits {
+    const OPERATION: &'static Operation = &GET_VERIFICATION_LIMITS;
+    type Body = ();
+    type Response = crate::types::VerificationLimits;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/limits/");
+    }
+    fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
+        let _ = (query, plan_id);
+    }
+    fn subuser(&self) -> ::std::option::Option<i64> {
+        None
+    }
+    fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
+        let _ = raw;
+        Ok(Self)
+    }
+}
+/// The parameters of `get_verification_thresholds` (`GET /v2/verification/thresholds/`): Get the verification thresholds
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GetVerificationThresholds;
+impl Endpoint for GetVerificationThresholds {
+    const OPERATION: &'static Operation = &GET_VERIFICATION_THRESHOLDS;
+    type Body = ();
+    type Response = crate::types::VerificationThresholds;
+    fn write_path(&self, out: &mut ::std::string::String) {
+        out.push_str("/v2/verification/thresholds/");
     }
     fn write_query(&self, query: &mut Query, plan_id: ::std::option::Option<i64>) {
         let _ = (query, plan_id);

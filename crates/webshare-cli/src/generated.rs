@@ -1334,3 +1334,612 @@ impl ActivateTwoFactorMethodArgs {
         params
     }
 }
+/// The parameters of `get_customization_options` (GET /v2/subscription/customize/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetCustomizationOptionsArgs {
+    #[arg(
+        long = "query",
+        value_name = "QUERY",
+        help = "The plan configuration, as JSON text: of its fields, `proxy_type`, `proxy_subtype`,",
+        value_parser = |s:&str|::serde_json::from_str::<::webshare::types::PricingQuery>(
+            s
+        ).map_err(|e|e.to_string())
+    )]
+    pub query: ::webshare::types::PricingQuery,
+    #[arg(
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
+    )]
+    pub plan_id: Option<i64>,
+}
+impl GetCustomizationOptionsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetCustomizationOptions {
+        let mut params = ::webshare::operations::GetCustomizationOptions::new(
+            self.query,
+        );
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `get_subscription_pricing` (GET /v2/subscription/pricing/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetSubscriptionPricingArgs {
+    #[arg(
+        long = "query",
+        value_name = "QUERY",
+        help = "The plan configuration to price, as JSON text (`PricingQuery`). The page does not say which fields",
+        value_parser = |s:&str|::serde_json::from_str::<::webshare::types::PricingQuery>(
+            s
+        ).map_err(|e|e.to_string())
+    )]
+    pub query: ::webshare::types::PricingQuery,
+    #[arg(
+        long = "plan",
+        value_name = "ID",
+        help = "The plan to act on; the account's default plan when absent.",
+        alias = "plan-id"
+    )]
+    pub plan_id: Option<i64>,
+}
+impl GetSubscriptionPricingArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetSubscriptionPricing {
+        let mut params = ::webshare::operations::GetSubscriptionPricing::new(self.query);
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The parameters of `list_payment_methods` (GET /v2/payment/method/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListPaymentMethodsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+}
+impl ListPaymentMethodsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListPaymentMethods {
+        let mut params = ::webshare::operations::ListPaymentMethods::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params
+    }
+}
+/// The parameters of `get_payment_method` (GET /v2/payment/method/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetPaymentMethodArgs {
+    #[arg(value_name = "ID", help = "The payment method's ID.")]
+    pub id: i64,
+}
+impl GetPaymentMethodArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetPaymentMethod {
+        let params = ::webshare::operations::GetPaymentMethod::new(self.id);
+        params
+    }
+}
+/// The parameters of `list_pending_payments` (GET /v2/payment/pending/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListPendingPaymentsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+}
+impl ListPendingPaymentsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListPendingPayments {
+        let mut params = ::webshare::operations::ListPendingPayments::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params
+    }
+}
+/// The parameters of `get_pending_payment` (GET /v2/payment/pending/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetPendingPaymentArgs {
+    #[arg(value_name = "ID", help = "The pending payment's ID.")]
+    pub id: i64,
+}
+impl GetPendingPaymentArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetPendingPayment {
+        let params = ::webshare::operations::GetPendingPayment::new(self.id);
+        params
+    }
+}
+/// The parameters of `list_transactions` (GET /v2/payment/transaction/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListTransactionsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+    #[arg(
+        long = "status",
+        value_name = "STATUS",
+        help = "Only transactions with this status, `completed` or `refunded`."
+    )]
+    pub status: Option<::std::string::String>,
+    #[arg(
+        long = "status-in",
+        value_name = "STATUS_IN",
+        help = "Only transactions with one of these statuses, comma-separated, e.g. `completed,refunded`.",
+        value_delimiter = ','
+    )]
+    pub status_in: Vec<::std::string::String>,
+    #[arg(
+        long = "amount-gt",
+        value_name = "AMOUNT_GT",
+        help = "Only transactions of more than this amount, in USD (a decimal number, e.g. `13.37`)."
+    )]
+    pub amount_gt: Option<::std::string::String>,
+    #[arg(
+        long = "amount-lt",
+        value_name = "AMOUNT_LT",
+        help = "Only transactions of less than this amount, in USD (a decimal number, e.g. `13.37`)."
+    )]
+    pub amount_lt: Option<::std::string::String>,
+    #[arg(
+        long = "search",
+        value_name = "SEARCH",
+        help = "A text search in the transactions' text fields, e.g. `Free`."
+    )]
+    pub search: Option<::std::string::String>,
+    #[arg(
+        long = "ordering",
+        value_name = "ORDERING",
+        help = "Fields to sort by, comma-separated, e.g. `status,-created_at`; a leading minus sorts descending.",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub ordering: Vec<::webshare::OrderBy>,
+}
+impl ListTransactionsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListTransactions {
+        let mut params = ::webshare::operations::ListTransactions::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params.status = self.status;
+        params.status_in = self.status_in;
+        params.amount_gt = self.amount_gt;
+        params.amount_lt = self.amount_lt;
+        params.search = self.search;
+        params.ordering = self.ordering;
+        params
+    }
+}
+/// The parameters of `get_transaction` (GET /v2/payment/transaction/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetTransactionArgs {
+    #[arg(value_name = "ID", help = "The transaction's ID.")]
+    pub id: i64,
+}
+impl GetTransactionArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetTransaction {
+        let params = ::webshare::operations::GetTransaction::new(self.id);
+        params
+    }
+}
+/// The parameters of `download_invoice` (GET /v2/invoices/download) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DownloadInvoiceArgs {
+    #[arg(
+        long = "subscription-transaction-id",
+        value_name = "SUBSCRIPTION_TRANSACTION_ID",
+        help = "The ID of the subscription transaction the invoice is for (a string, as the page types it)."
+    )]
+    pub subscription_transaction_id: ::std::string::String,
+}
+impl DownloadInvoiceArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::DownloadInvoice {
+        let params = ::webshare::operations::DownloadInvoice::new(
+            self.subscription_transaction_id,
+        );
+        params
+    }
+}
+/// The parameters of `list_referral_credits` (GET /v2/referral/credit/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListReferralCreditsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+    #[arg(
+        long = "mode",
+        value_name = "MODE",
+        help = "Only credits of this mode, `payout` or `credits`.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(["payout", "credits"]),
+            |s|s.parse::<::webshare::types::ReferralMode>(),
+        )
+    )]
+    pub mode: Option<::webshare::types::ReferralMode>,
+    #[arg(
+        long = "status",
+        value_name = "STATUS",
+        help = "Only credits in this status, `pending`, `available` or `reverted`.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(
+                ["pending",
+                "available",
+                "reverted"]
+            ),
+            |s|s.parse::<::webshare::types::ReferralCreditStatus>(),
+        )
+    )]
+    pub status: Option<::webshare::types::ReferralCreditStatus>,
+    #[arg(
+        long = "referral-channel",
+        value_name = "REFERRAL_CHANNEL",
+        help = "Only credits produced by this referral channel (the ID of a channel the account owns). The page"
+    )]
+    pub referral_channel: Option<i64>,
+    #[arg(
+        long = "ordering",
+        value_name = "ORDERING",
+        help = "Fields to sort by, comma-separated (`id`, `mode`, `amount`, `status`, `created_at`, `updated_at`, `reverted_at`); a leading minus sorts descending.",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    pub ordering: Vec<::webshare::OrderBy>,
+}
+impl ListReferralCreditsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListReferralCredits {
+        let mut params = ::webshare::operations::ListReferralCredits::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params.mode = self.mode;
+        params.status = self.status;
+        params.referral_channel = self.referral_channel;
+        params.ordering = self.ordering;
+        params
+    }
+}
+/// The parameters of `get_referral_credit` (GET /v2/referral/credit/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetReferralCreditArgs {
+    #[arg(value_name = "ID", help = "The ID of the referral credit.")]
+    pub id: i64,
+}
+impl GetReferralCreditArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetReferralCredit {
+        let params = ::webshare::operations::GetReferralCredit::new(self.id);
+        params
+    }
+}
+/// The parameters of `list_referral_earnouts` (GET /v2/referral/earnout) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListReferralEarnoutsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+}
+impl ListReferralEarnoutsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListReferralEarnouts {
+        let mut params = ::webshare::operations::ListReferralEarnouts::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params
+    }
+}
+/// The parameters of `get_referral_earnout` (GET /v2/referral/earnout/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetReferralEarnoutArgs {
+    #[arg(value_name = "ID", help = "The ID of the earn-out.")]
+    pub id: i64,
+}
+impl GetReferralEarnoutArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetReferralEarnout {
+        let params = ::webshare::operations::GetReferralEarnout::new(self.id);
+        params
+    }
+}
+/// The parameters of `get_referral_code_info` (GET /v2/referral/code/info/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetReferralCodeInfoArgs {
+    #[arg(
+        long = "referral-code",
+        value_name = "REFERRAL_CODE",
+        help = "The referral code, e.g. `a8b192klkwncvk`."
+    )]
+    pub referral_code: ::std::string::String,
+}
+impl GetReferralCodeInfoArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetReferralCodeInfo {
+        let params = ::webshare::operations::GetReferralCodeInfo::new(
+            self.referral_code,
+        );
+        params
+    }
+}
+/// The parameters of `list_verification_flows` (GET /v2/verification/flow/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListVerificationFlowsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+}
+impl ListVerificationFlowsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListVerificationFlows {
+        let mut params = ::webshare::operations::ListVerificationFlows::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params
+    }
+}
+/// The parameters of `get_verification_flow` (GET /v2/verification/flow/{id}/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetVerificationFlowArgs {
+    #[arg(value_name = "ID", help = "The verification's ID.")]
+    pub id: i64,
+}
+impl GetVerificationFlowArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::GetVerificationFlow {
+        let params = ::webshare::operations::GetVerificationFlow::new(self.id);
+        params
+    }
+}
+/// The parameters of `submit_verification_evidence` (POST /v2/verification/flow/{id}/submit_evidence/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct SubmitVerificationEvidenceArgs {
+    #[arg(value_name = "ID", help = "The verification's ID.")]
+    pub id: i64,
+}
+impl SubmitVerificationEvidenceArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::SubmitVerificationEvidence {
+        let params = ::webshare::operations::SubmitVerificationEvidence::new(self.id);
+        params
+    }
+}
+/// The parameters of `submit_verification_code` (POST /v2/verification/flow/{id}/submit_verification_code/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct SubmitVerificationCodeArgs {
+    #[arg(value_name = "ID", help = "The verification's ID.")]
+    pub id: i64,
+}
+impl SubmitVerificationCodeArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::SubmitVerificationCode {
+        let params = ::webshare::operations::SubmitVerificationCode::new(self.id);
+        params
+    }
+}
+/// The parameters of `list_verification_questions` (GET /v2/verification/question/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListVerificationQuestionsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+    #[arg(
+        long = "flow-type",
+        value_name = "FLOW_TYPE",
+        help = "Only questions about verifications of this type.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(
+                ["acceptable_use_violation",
+                "abuse_report",
+                "fraudulent_payment"]
+            ),
+            |s|s.parse::<::webshare::types::VerificationFlowType>(),
+        )
+    )]
+    pub flow_type: Option<::webshare::types::VerificationFlowType>,
+    #[arg(
+        long = "flow-state",
+        value_name = "FLOW_STATE",
+        help = "Only questions about verifications in this state.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(
+                ["inflow",
+                "successful_verification",
+                "failed_verification"]
+            ),
+            |s|s.parse::<::webshare::types::VerificationFlowState>(),
+        )
+    )]
+    pub flow_state: Option<::webshare::types::VerificationFlowState>,
+    #[arg(
+        long = "answer-isnull",
+        value_name = "ANSWER_ISNULL",
+        help = "`true`: only questions without an answer; `false`: only answered ones.",
+        value_parser = ::clap::value_parser!(bool),
+        action = ::clap::ArgAction::Set
+    )]
+    pub answer_isnull: Option<bool>,
+    #[arg(
+        long = "flow-started-at-gte",
+        value_name = "FLOW_STARTED_AT_GTE",
+        help = "Only questions about verifications started at or after this time.",
+        value_parser = crate::args::date_time
+    )]
+    pub flow_started_at_gte: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[arg(
+        long = "flow-started-at-lte",
+        value_name = "FLOW_STARTED_AT_LTE",
+        help = "Only questions about verifications started at or before this time.",
+        value_parser = crate::args::date_time
+    )]
+    pub flow_started_at_lte: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[arg(
+        long = "question",
+        value_name = "QUESTION",
+        help = "Only questions with this text."
+    )]
+    pub question: Option<::std::string::String>,
+    #[arg(
+        long = "answer-answer",
+        value_name = "ANSWER_ANSWER",
+        help = "Only questions answered with this text. (The page types it boolean; an answer is text, and Webshare's SDK sends a string.)"
+    )]
+    pub answer_answer: Option<::std::string::String>,
+}
+impl ListVerificationQuestionsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListVerificationQuestions {
+        let mut params = ::webshare::operations::ListVerificationQuestions::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params.flow_type = self.flow_type;
+        params.flow_state = self.flow_state;
+        params.answer_isnull = self.answer_isnull;
+        params.flow_started_at_gte = self.flow_started_at_gte;
+        params.flow_started_at_lte = self.flow_started_at_lte;
+        params.question = self.question;
+        params.answer_answer = self.answer_answer;
+        params
+    }
+}
+/// The parameters of `answer_verification_question` (POST /v2/verification/question/{id}/answer/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct AnswerVerificationQuestionArgs {
+    #[arg(value_name = "ID", help = "The question's ID.")]
+    pub id: i64,
+}
+impl AnswerVerificationQuestionArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::AnswerVerificationQuestion {
+        let params = ::webshare::operations::AnswerVerificationQuestion::new(self.id);
+        params
+    }
+}
+/// The parameters of `list_verification_appeals` (GET /v2/verification/appeal/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListVerificationAppealsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+    #[arg(
+        long = "state",
+        value_name = "STATE",
+        help = "Only appeals in this state.",
+        value_parser = ::clap::builder::TypedValueParser::try_map(
+            ::clap::builder::PossibleValuesParser::new(
+                ["approved",
+                "rejected",
+                "submitted"]
+            ),
+            |s|s.parse::<::webshare::types::VerificationAppealState>(),
+        )
+    )]
+    pub state: Option<::webshare::types::VerificationAppealState>,
+}
+impl ListVerificationAppealsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListVerificationAppeals {
+        let mut params = ::webshare::operations::ListVerificationAppeals::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params.state = self.state;
+        params
+    }
+}
+/// The parameters of `list_abuse_reports` (GET /v2/verification/abuse_report/) as command-line arguments.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListAbuseReportsArgs {
+    #[arg(
+        long = "page",
+        value_name = "PAGE",
+        help = "The page to return, from 1 (default 1)."
+    )]
+    pub page: Option<i64>,
+    #[arg(
+        long = "page-size",
+        value_name = "PAGE_SIZE",
+        help = "Items per page (default 25)."
+    )]
+    pub page_size: Option<i64>,
+}
+impl ListAbuseReportsArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ListAbuseReports {
+        let mut params = ::webshare::operations::ListAbuseReports::new();
+        params.page = self.page;
+        params.page_size = self.page_size;
+        params
+    }
+}

@@ -81,6 +81,17 @@ where
             match user.and_then(|user| data.users.get(&user).map(|account| (user, account))) {
                 // A deleted account's tokens still identify it, and get 403 account_deleted.
                 Some((_, account)) if account.deleted => Err(crate::routes::account_deleted()),
+                // A suspended account can reach only the account verification section (to appeal, send
+                // evidence, answer questions).
+                Some((_, account))
+                    if account.verification.is_suspended()
+                        && parts
+                            .extensions
+                            .get::<crate::routes::Served>()
+                            .is_none_or(|s| s.0.tag != crate::routes::VERIFICATION_TAG) =>
+                {
+                    Err(crate::routes::account_suspended())
+                }
                 Some((user, _)) => Ok(Some(LoginToken {
                     user,
                     token: token.to_owned(),

@@ -37,18 +37,21 @@
 mod account_state;
 mod auth;
 mod capped;
+mod commerce;
 mod error;
 mod listen;
 mod params;
 mod plan;
 mod proxy_state;
 mod rate_limit;
+mod referral_state;
 mod replacement;
 mod routes;
 mod serve;
 mod state;
 pub mod totp;
 mod validate;
+mod verification_state;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -57,6 +60,7 @@ use std::time::Duration;
 pub use error::FieldErrorStyle;
 pub use serve::{ServeOptions, serve};
 pub use state::{Email, EmailKind};
+pub use verification_state::VerificationRequest;
 use webshare_api::operations::RateLimitClass;
 
 /// The test-only route (outside `/api`, not in the spec) that lists the outbox as JSON; `?to=<email>`
@@ -76,6 +80,9 @@ pub struct Config {
     pub field_error_style: FieldErrorStyle,
     /// The largest request body accepted (default 64 KiB); larger is a 413.
     pub max_body_bytes: usize,
+    /// The largest upload (a `multipart/form-data` body: verification evidence and answers) accepted
+    /// (default 10 MiB, a mock decision: the documentation states no limit); larger is a 413.
+    pub max_upload_bytes: usize,
     /// The redirect URIs social sign-in accepts (default: [`DEFAULT_SOCIAL_REDIRECT_URI`]).
     pub social_redirect_uris: Vec<String>,
     /// How many proxies a new account's plan has (default 100; a sub-user gets a tenth).
@@ -145,6 +152,7 @@ impl Default for Config {
             resend_throttle: Duration::from_secs(60),
             field_error_style: FieldErrorStyle::default(),
             max_body_bytes: 64 * 1024,
+            max_upload_bytes: 10 * 1024 * 1024,
             social_redirect_uris: vec![DEFAULT_SOCIAL_REDIRECT_URI.to_owned()],
             proxies_per_plan: 100,
             activity_per_plan: 60,
@@ -345,6 +353,63 @@ impl MockServer {
             }
             pending
         })
+    }
+
+    /// Stands for Stripe confirming (or declining) pending payment `id` of the account of `email` in the
+    /// browser: a confirmed purchase becomes the active plan (a new proxy list), a renewal extends the
+    /// subscription, a card setup saves a card; each payment is recorded as a transaction. Returns whether
+    /// there was such a pending payment waiting.
+    pub fn confirm_payment(&self, email: &str, id: i64, succeeds: bool) -> bool {
+        let mut data = self.lock();
+        let Some(user) = data.user_by_email(email) else {
+            return false;
+        };
+        routes::settle_payment(&mut data, user, id, succeeds, state::now())
+    }
+
+    /// Opens an account verification for the account of `email` (and suspends it if `request.suspends`);
+    /// returns the flow's ID.
+    pub fn open_verification(&self, email: &str, request: &VerificationRequest) -> Option<i64> {
+        let mut data = self.lock();
+        let user = data.user_by_email(email)?;
+        let mut next = data.next_record_id;
+        let account = data.users.get_mut(&user)?;
+        let id = account.verification.open(request, &mut next, state::now());
+        data.next_record_id = next;
+        Some(id)
+    }
+
+    /// Stands for the compliance team's decision on flow `id` of the account of `email`: a pass lifts the
+    /// suspension once no flow is open. Returns whether the flow was open.
+    pub fn decide_verification(&self, email: &str, id: i64, passes: bool) -> bool {
+        let mut data = self.lock();
+        data.user_by_email(email)
+            .and_then(|user| data.users.get_mut(&user))
+            .is_some_and(|a| a.verification.decide(id, passes, state::now()))
+    }
+
+    /// Approves (lifting the suspension) or rejects the submitted appeal of the account of `email`.
+    pub fn decide_appeal(&self, email: &str, approve: bool) -> bool {
+        let mut data = self.lock();
+        data.user_by_email(email)
+            .and_then(|user| data.users.get_mut(&user))
+            .is_some_and(|a| a.verification.decide_appeal(approve, state::now()))
+    }
+
+    /// Pays out the referral credits of the account of `email` (their pending period taken as over);
+    /// returns how many earn-outs were made.
+    pub fn earn_out(&self, email: &str) -> usize {
+        let mut data = self.lock();
+        let Some(user) = data.user_by_email(email) else {
+            return 0;
+        };
+        let mut next = data.next_record_id;
+        let made = data.users.get_mut(&user).map_or(0, |a| {
+            a.referral
+                .earn_out(&mut next, &mut a.billing.free_credits, state::now())
+        });
+        data.next_record_id = next;
+        made
     }
 
     /// `change` applied to the ID verification of the account of `email`; false without such an account.

@@ -8,10 +8,6 @@ use webshare_api::types;
 
 use crate::proxy_state::ProxyScope;
 
-/// Price of one proxy a month, in USD (a mock decision: the documentation's pricing endpoint is not
-/// modelled); a year costs ten months.
-const PRICE_PER_PROXY: f64 = 0.03;
-
 /// What a plan was bought with.
 #[derive(Debug, Clone)]
 pub(crate) struct Terms {
@@ -94,7 +90,7 @@ impl MockPlan {
     pub fn to_type(&self, scope: &ProxyScope, subusers: i64, detail: bool) -> types::Plan {
         let t = &self.terms;
         let (refreshes_used, replacements_used) = self.used(scope);
-        let monthly = (t.proxy_count() as f64 * PRICE_PER_PROXY * 100.0).round() / 100.0;
+        let price = |term| webshare_api::Amount(crate::commerce::price(t, term).price);
         types::Plan {
             id: self.id,
             status: Some(
@@ -106,8 +102,8 @@ impl MockPlan {
                 .into(),
             ),
             bandwidth_limit: Some(t.bandwidth_limit),
-            monthly_price: Some(monthly),
-            yearly_price: Some((monthly * 1000.0).round() / 100.0),
+            monthly_price: Some(price(crate::commerce::Term::Monthly)),
+            yearly_price: Some(price(crate::commerce::Term::Yearly)),
             proxy_type: Some(t.proxy_type.clone()),
             proxy_subtype: Some(t.proxy_subtype.clone()),
             proxy_count: Some(t.proxy_count()),

@@ -199,6 +199,11 @@ pub(crate) struct Settings {
     pub auto_replace_failed_site_check_proxies: bool,
 }
 
+/// The codes of the countries the mock's proxies come from.
+pub(crate) fn country_codes() -> impl Iterator<Item = &'static str> {
+    COUNTRIES.iter().map(|(c, _)| *c)
+}
+
 /// The countries the mock's proxies come from.
 pub(crate) fn known_country(code: &str) -> bool {
     COUNTRIES.iter().any(|(c, _)| *c == code)

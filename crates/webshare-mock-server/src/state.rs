@@ -86,6 +86,10 @@ pub(crate) struct User {
     /// documentation says email codes are on by default, which would make every login need a code).
     pub two_factor: Vec<TwoFactorMethod>,
     pub id_verification: IdVerification,
+    /// The subscription, credits, payments and transactions.
+    pub billing: crate::commerce::Billing,
+    pub referral: crate::referral_state::Referral,
+    pub verification: crate::verification_state::Verification,
 }
 
 /// The most API keys an account keeps (a mock decision: the documentation names no limit).
@@ -187,6 +191,9 @@ pub(crate) struct Data {
     pub next_replaced_id: i64,
     pub next_plan_id: i64,
     pub next_transaction_id: i64,
+    /// IDs of pending payments, payment methods, referral credits and earn-outs, verification flows,
+    /// questions, appeals and files.
+    pub next_record_id: i64,
     pub next_api_key_id: i64,
     pub next_notification_id: i64,
     pub next_two_factor_id: i64,
@@ -230,6 +237,7 @@ impl Data {
             // Far above the plans of accounts (1,000 + the account's id).
             next_plan_id: 1_000_000_000,
             next_transaction_id: 0,
+            next_record_id: 0,
             next_api_key_id: 0,
             next_notification_id: 0,
             next_two_factor_id: 0,
@@ -331,6 +339,9 @@ impl Data {
                 notifications: Vec::new(),
                 two_factor: Vec::new(),
                 id_verification: IdVerification::new(now),
+                billing: crate::commerce::Billing::new(id as i64, now),
+                referral: crate::referral_state::Referral::new(id, now),
+                verification: Default::default(),
             },
         );
         let plan = 1000 + id as i64;

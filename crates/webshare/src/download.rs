@@ -121,6 +121,47 @@ impl ProxyLine {
     }
 }
 
+/// `bytes` unchanged, once its first bytes are `prefix` (a PDF's `%PDF`); a body that starts otherwise
+/// (an HTML error page served with 200, say) ends the stream with [`Error::Decode`], before any byte of it
+/// is passed on.
+pub(crate) fn starting_with<S>(
+    bytes: S,
+    prefix: &'static [u8],
+) -> impl Stream<Item = Result<Bytes, Error>> + Send + 'static
+where
+    S: Stream<Item = Result<Bytes, Error>> + Send + 'static,
+{
+    let mut head = Vec::with_capacity(prefix.len());
+    let mut checked = false;
+    bytes.flat_map(move |chunk| {
+        let out: Vec<Result<Bytes, Error>> = match chunk {
+            Err(e) => vec![Err(e)],
+            Ok(chunk) if checked => vec![Ok(chunk)],
+            Ok(chunk) => {
+                let take = (prefix.len() - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+                if head.len() < prefix.len() {
+                    Vec::new()
+                } else if head != prefix {
+                    vec![Err(Error::Decode {
+                        status: None,
+                        body_snippet: format!(
+                            "the body does not start with {:?}",
+                            String::from_utf8_lossy(prefix)
+                        ),
+                    })]
+                } else {
+                    checked = true;
+                    let mut whole = bytes::BytesMut::from(&head[..]);
+                    whole.extend_from_slice(&chunk[take..]);
+                    vec![Ok(whole.freeze())]
+                }
+            }
+        };
+        futures_util::stream::iter(out)
+    })
+}
+
 /// The non-empty lines of a byte stream, each parsed by `parse` (given its 1-based number); `parse` may
 /// skip a line (a header) by answering `None`. Each chunk's complete lines are parsed where they lie in
 /// the buffer (no copy, no allocation per line); only a line cut by a chunk boundary is moved, once.

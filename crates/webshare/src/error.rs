@@ -209,6 +209,12 @@ impl Error {
         self.forbidden_code() == Some("account_deleted")
     }
 
+    /// The 403 of a suspended account (`account_suspended`): only the account verification operations
+    /// still answer ([`Client::verification`](crate::Client::verification): evidence, appeals).
+    pub fn is_account_suspended(&self) -> bool {
+        self.forbidden_code() == Some("account_suspended")
+    }
+
     /// The 403 for an operation that API keys may not perform (`api_key_not_allowed`).
     pub fn is_api_key_not_allowed(&self) -> bool {
         self.forbidden_code() == Some("api_key_not_allowed")

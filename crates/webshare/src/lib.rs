@@ -65,6 +65,7 @@ mod activity;
 mod activity_csv;
 mod api_keys;
 mod auth;
+mod billing;
 mod client;
 mod download;
 mod download_tokens;
@@ -84,21 +85,26 @@ mod proxies;
 mod proxy_config;
 mod proxy_url;
 mod rate_limit;
+mod referral;
 mod replacements;
 mod request;
 mod retry;
 mod social;
 mod stats;
+mod subscription;
 mod subusers;
 mod token;
 mod two_factor;
+mod upload;
 mod validate;
+mod verification;
 
 pub use account::Account;
 pub use activation::{Activation, ActivationStatus};
 pub use activity::Activity;
 pub use activity_csv::ActivityRecord;
 pub use api_keys::ApiKeys;
+pub use billing::Billing;
 pub use client::{
     API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
@@ -118,13 +124,17 @@ pub use proxies::Proxies;
 pub use proxy_config::ProxyConfig;
 pub use proxy_url::{BACKBONE_HOST, Backbone, ProxyEndpoint, ProxyScheme};
 pub use rate_limit::RateLimits;
+pub use referral::Referral;
 pub use replacements::{Polling, ReplacedProxyLine, Replacements, is_finished};
 pub use retry::RetryPolicy;
 pub use social::{Social, SocialProvider, SocialRegistration};
 pub use stats::Stats;
+pub use subscription::Subscriptions;
 pub use subusers::Subusers;
 pub use token::Token;
 pub use two_factor::{TotpDevice, TwoFactor};
+pub use upload::Upload;
+pub use verification::Verification;
 pub use webshare_api::Secret;
 /// The generated parameter structs of every operation (`ListProxies`, `DownloadProxyList`, ...), and
 /// the facts of each (method, path, token, retry safety, pagination, rate-limit class).
@@ -132,6 +142,8 @@ pub use webshare_api::operations;
 pub use webshare_api::operations::RateLimitClass;
 /// The generated types of every schema of the API (requests, responses).
 pub use webshare_api::types;
+/// Money: amounts that travel as JSON numbers are [`Amount`]s, as strings [`Decimal`]s (never `f64`).
+pub use webshare_api::{Amount, Decimal};
 pub use webshare_api::{Operation, OrderBy, ParamError};
 
 /// The README's Rust examples compile (`cargo test --doc`).

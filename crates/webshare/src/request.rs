@@ -24,6 +24,8 @@ struct Prepared {
     body: Option<bytes::Bytes>,
     authorization: Option<HeaderValue>,
     subuser: Option<HeaderValue>,
+    /// A multipart form, built again (files reopened) for each attempt.
+    form: Option<crate::upload::Upload>,
 }
 
 impl Client {
@@ -35,6 +37,23 @@ impl Client {
         body: Option<&E::Body>,
     ) -> Result<E::Response, Error> {
         let prepared = self.prepare(params, body)?;
+        let operation = prepared.operation;
+        self.run(&prepared, |response| async move {
+            let status = response.status();
+            let bytes = self.read_capped(response).await?;
+            decode(operation, status, &bytes)
+        })
+        .await
+    }
+
+    /// As [`Client::call`], with `upload` as a `multipart/form-data` body (already checked).
+    pub(crate) async fn call_with_form<E: Endpoint>(
+        &self,
+        params: &E,
+        upload: &crate::upload::Upload,
+    ) -> Result<E::Response, Error> {
+        let mut prepared = self.prepare(params, None)?;
+        prepared.form = Some(upload.clone());
         let operation = prepared.operation;
         self.run(&prepared, |response| async move {
             let status = response.status();
@@ -73,8 +92,10 @@ impl Client {
     pub(crate) async fn open_bytes<E: Endpoint>(
         &self,
         params: &E,
-    ) -> Result<impl futures_core::Stream<Item = Result<bytes::Bytes, Error>> + Send + 'static, Error>
-    {
+    ) -> Result<
+        impl futures_core::Stream<Item = Result<bytes::Bytes, Error>> + Send + 'static + use<E>,
+        Error,
+    > {
         use futures_util::TryStreamExt;
         let timeout = self.shared.timeout;
         let response = self.open(params).await?;
@@ -127,6 +148,7 @@ impl Client {
             body,
             authorization,
             subuser,
+            form: None,
         })
     }
 
@@ -218,6 +240,9 @@ impl Client {
             }
             if let Some(body) = &prepared.body {
                 request = request.header(CONTENT_TYPE, JSON).body(body.clone());
+            }
+            if let Some(form) = &prepared.form {
+                request = request.multipart(form.to_form().await?);
             }
             let response = request.send().await.map_err(|e| from_reqwest(e, timeout))?;
             let status = response.status();

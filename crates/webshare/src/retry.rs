@@ -292,7 +292,8 @@ mod retried_operations {
     fn only_safe_operations_are_retried_by_default() {
         // Marked `x-webshare-retry-safe`: a second email at worst; a reset only replaces a download token
         // nobody received; an update (PATCH) sets the same fields again; dismissing a dismissed
-        // notification, or restoring a restored one, changes nothing.
+        // notification, or restoring a restored one, changes nothing. Money (purchase, renew, saving a
+        // card) is never among them.
         let marked_safe = [
             "reset_password",
             "resend_activation",
@@ -305,6 +306,8 @@ mod retried_operations {
             "update_profile_preferences",
             "dismiss_notification",
             "restore_notification",
+            "update_billing_info",
+            "update_referral_config",
         ];
         for op in ALL {
             // HTTP's idempotent methods (the spec uses GET, PUT and DELETE of them).

@@ -8,6 +8,7 @@
 mod account;
 mod activation;
 mod api_keys;
+mod billing;
 mod download_tokens;
 mod id_verification;
 mod ip_authorizations;
@@ -18,11 +19,16 @@ mod plans;
 mod profile;
 mod proxies;
 mod proxy_config;
+mod referral;
 mod replacements;
 mod social;
 mod stats;
+mod subscription;
 mod subusers;
 mod two_factor;
+mod verification;
+
+pub(crate) use billing::settle_payment;
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
@@ -117,6 +123,48 @@ fn handler(operation: &Operation) -> MethodRouter<Shared> {
         OperationId::GetIdVerification => on(method, id_verification::get),
         OperationId::StartIdVerification => on(method, id_verification::start),
         OperationId::CompleteIdVerification => on(method, id_verification::complete),
+        OperationId::GetSubscription => on(method, subscription::get),
+        OperationId::GetAvailableAssets => on(method, subscription::available_assets),
+        OperationId::GetCustomizationOptions => on(method, subscription::customize),
+        OperationId::GetSubscriptionPricing => on(method, subscription::pricing),
+        OperationId::PurchasePlan => on(method, subscription::purchase),
+        OperationId::RenewSubscription => on(method, subscription::renew),
+        OperationId::EnableAutoRenewal => on(method, subscription::enable_renewal),
+        OperationId::CancelAutoRenewal => on(method, subscription::cancel_renewal),
+        OperationId::GetBillingInfo => on(method, billing::get_info),
+        OperationId::UpdateBillingInfo => on(method, billing::update_info),
+        OperationId::ListPaymentMethods => on(method, billing::list_payment_methods),
+        OperationId::CreatePaymentMethod => on(method, billing::create_payment_method),
+        OperationId::GetPaymentMethod => on(method, billing::get_payment_method),
+        OperationId::ListPendingPayments => on(method, billing::list_pending),
+        OperationId::GetPendingPayment => on(method, billing::get_pending),
+        OperationId::ListTransactions => on(method, billing::list_transactions),
+        OperationId::GetTransaction => on(method, billing::get_transaction),
+        OperationId::DownloadInvoice => on(method, billing::download_invoice),
+        OperationId::GetReferralConfig => on(method, referral::get_config),
+        OperationId::UpdateReferralConfig => on(method, referral::update_config),
+        OperationId::GetReferralCouponCode => on(method, referral::get_coupon),
+        OperationId::ApplyReferralCouponCode => on(method, referral::apply_coupon),
+        OperationId::RemoveReferralCouponCode => on(method, referral::remove_coupon),
+        OperationId::ListReferralChannels => on(method, referral::channels),
+        OperationId::ListReferralCredits => on(method, referral::list_credits),
+        OperationId::GetReferralCredit => on(method, referral::get_credit),
+        OperationId::ListReferralEarnouts => on(method, referral::list_earnouts),
+        OperationId::GetReferralEarnout => on(method, referral::get_earnout),
+        OperationId::GetReferralCodeInfo => on(method, referral::code_info),
+        OperationId::ListVerificationFlows => on(method, verification::list_flows),
+        OperationId::GetVerificationFlow => on(method, verification::get_flow),
+        OperationId::SubmitVerificationEvidence => on(method, verification::submit_evidence),
+        OperationId::SubmitVerificationCode => on(method, verification::submit_code),
+        OperationId::ListVerificationQuestions => on(method, verification::list_questions),
+        OperationId::AnswerVerificationQuestion => on(method, verification::answer),
+        OperationId::ListVerificationAppeals => on(method, verification::list_appeals),
+        OperationId::CreateVerificationAppeal => on(method, verification::create_appeal),
+        OperationId::ListAbuseReports => on(method, verification::abuse_reports),
+        OperationId::GetVerificationSuspension => on(method, verification::suspension),
+        OperationId::GetVerificationCategories => on(method, verification::categories),
+        OperationId::GetVerificationLimits => on(method, verification::limits),
+        OperationId::GetVerificationThresholds => on(method, verification::thresholds),
     }
 }
 
@@ -133,7 +181,10 @@ pub(crate) fn server_path() -> &'static str {
 pub fn router(app: Shared) -> Router {
     let mut by_path: BTreeMap<&str, MethodRouter<Shared>> = BTreeMap::new();
     for operation in operations::ALL {
-        let mut route = handler(operation);
+        let mut route = handler(operation).layer(axum::Extension(Served(operation)));
+        if !operation.form.is_empty() {
+            route = route.layer(DefaultBodyLimit::max(app.config.max_upload_bytes));
+        }
         if app.limits.is_some() {
             let gate = crate::rate_limit::Gate {
                 app: app.clone(),
@@ -236,6 +287,22 @@ fn check_sign_in_allowed(data: &Data, user: UserId) -> Result<(), ApiError> {
         return Err(account_deleted());
     }
     Ok(())
+}
+
+/// The operation a request is routed to, in its extensions (for the checks that depend on it).
+#[derive(Clone, Copy)]
+pub(crate) struct Served(pub &'static Operation);
+
+/// The documentation section a suspended account can still use.
+pub(crate) const VERIFICATION_TAG: &str = "Account Verification";
+
+/// The 403 of a suspended account.
+pub(crate) fn account_suspended() -> ApiError {
+    ApiError::detail(
+        StatusCode::FORBIDDEN,
+        "Your account is suspended.",
+        "account_suspended",
+    )
 }
 
 pub(crate) fn account_deleted() -> ApiError {

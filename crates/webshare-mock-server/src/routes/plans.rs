@@ -97,8 +97,53 @@ pub(super) async fn update(
     Ok(Json(show(&data, user, q.id)?))
 }
 
+/// The terms of plan `plan_id` of `account` (its active plan by default); a 404 for another's.
+pub(super) fn active_terms(
+    account: &crate::state::User,
+    plan_id: Option<i64>,
+) -> Result<&Terms, ApiError> {
+    let id = plan_id.unwrap_or(account.plan_id);
+    account
+        .plans
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| &p.terms)
+        .ok_or_else(not_found)
+}
+
+/// Makes `terms` the account's active plan `new_id`: the old one closes with what it used, the new one
+/// starts a fresh allowance and list (an upgrade, or a purchase that replaces the plan).
+pub(super) fn replace_plan(
+    account: &mut crate::state::User,
+    new_id: i64,
+    terms: Terms,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let old_id = account.plan_id;
+    if let Some(old) = account.plans.iter_mut().find(|p| p.id == old_id) {
+        old.close(&account.proxy, now);
+    }
+    account.proxy.rebuild(&terms.proxy_countries, now);
+    account.proxy.on_demand_refreshes_available =
+        u32::try_from(terms.on_demand_refreshes_total).unwrap_or(u32::MAX);
+    account.proxy.replacements_available = terms.proxy_replacements_total;
+    account.plans.push(MockPlan {
+        id: new_id,
+        cancelled: false,
+        terms,
+        automatic_refresh_next_at: None,
+        created_at: now,
+        updated_at: now,
+        used_when_closed: None,
+    });
+    account.plan_id = new_id;
+}
+
 /// The new terms: the request's fields over the current plan's.
-fn read_terms(body: &serde_json::Map<String, Value>, current: &Terms) -> Result<Terms, ApiError> {
+pub(super) fn read_terms(
+    body: &serde_json::Map<String, Value>,
+    current: &Terms,
+) -> Result<Terms, ApiError> {
     let mut fields = Fields::new(body);
     let request: Option<types::PlanUpgradeRequest> =
         match types::PlanUpgradeRequest::deserialize(&Value::Object(body.clone())) {
@@ -222,24 +267,7 @@ pub(super) async fn upgrade(
         ));
     }
     let terms = read_terms(&body, &old.terms)?;
-    // The old plan closes with what it used; the new one starts a fresh allowance and list.
-    if let Some(old) = account.plans.iter_mut().find(|p| p.id == q.id) {
-        old.close(&account.proxy, now);
-    }
-    account.proxy.rebuild(&terms.proxy_countries, now);
-    account.proxy.on_demand_refreshes_available =
-        u32::try_from(terms.on_demand_refreshes_total).unwrap_or(u32::MAX);
-    account.proxy.replacements_available = terms.proxy_replacements_total;
-    account.plans.push(MockPlan {
-        id: new_id,
-        cancelled: false,
-        terms,
-        automatic_refresh_next_at: None,
-        created_at: now,
-        updated_at: now,
-        used_when_closed: None,
-    });
-    account.plan_id = new_id;
+    replace_plan(account, new_id, terms, now);
     Ok(Json(types::CheckoutResponse {
         payment_required: false,
         plan: new_id,

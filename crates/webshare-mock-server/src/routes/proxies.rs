@@ -74,7 +74,32 @@ pub(super) struct PageWindow {
     pub previous: Option<String>,
 }
 
+/// One page of a list, ready to put in the API's page object.
+pub(super) struct Paged<T> {
+    pub count: i64,
+    pub results: Vec<T>,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+}
+
 impl PageWindow {
+    /// Page `page` of `items` (as [`PageWindow::of`]), cloned out.
+    pub fn page<T: Clone>(
+        items: &[T],
+        page: Option<i64>,
+        page_size: Option<i64>,
+        headers: &HeaderMap,
+        uri: &axum::http::Uri,
+    ) -> Result<Paged<T>, ApiError> {
+        let window = Self::of(items.len(), page, page_size, headers, uri)?;
+        Ok(Paged {
+            count: items.len() as i64,
+            results: items[window.range].to_vec(),
+            next: window.next,
+            previous: window.previous,
+        })
+    }
+
     /// Page `page` (from 1, default 1) of `page_size` (default 25, at most 100) over `count` items; a page
     /// past the end is a 404 "Invalid page." (the first page of an empty list is not).
     pub fn of(
