@@ -97,7 +97,7 @@ fn label_arg<T: std::str::FromStr>(text: &str) -> Result<T, Failure> {
         .map_err(|_| Failure::Usage("--label must be 1 to 200 characters".into()))
 }
 
-fn country_count(text: &str) -> Result<(String, i64), String> {
+pub(crate) fn country_count(text: &str) -> Result<(String, i64), String> {
     let (country, count) = text
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not COUNTRY=COUNT, e.g. FR=3"))?;

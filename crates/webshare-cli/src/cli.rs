@@ -138,6 +138,24 @@ pub enum Command {
     /// Two-factor authentication of logins: status, enable, verify an authenticator app.
     #[command(subcommand, name = "2fa")]
     TwoFactor(crate::account_commands::TwoFactorCommand),
+    /// The subscription: show it, price or buy a plan, renew, auto-renewal.
+    #[command(subcommand)]
+    Subscription(crate::billing_commands::SubscriptionCommand),
+    /// Billing information printed on invoices.
+    #[command(subcommand)]
+    Billing(crate::billing_commands::BillingCommand),
+    /// Payment methods, pending payments and transactions.
+    #[command(subcommand)]
+    Payments(crate::billing_commands::PaymentsCommand),
+    /// Invoices of transactions, as PDF files.
+    #[command(subcommand)]
+    Invoices(crate::billing_commands::InvoicesCommand),
+    /// The referral program and coupon codes.
+    #[command(subcommand)]
+    Referral(crate::billing_commands::ReferralCommand),
+    /// Account verification: flows, evidence, questions, appeals, suspension.
+    #[command(subcommand)]
+    Verification(crate::billing_commands::VerificationCommand),
     /// IP addresses authorized to use the proxies without a password.
     #[command(subcommand)]
     IpAuth(IpAuthCommand),

@@ -433,6 +433,34 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Profile(args) => {
             crate::account_commands::profile(&settings.authenticated()?, args, cli.json).await?;
         }
+        Command::Subscription(command) => {
+            crate::billing_commands::subscription(&settings.authenticated()?, command, cli.json)
+                .await?;
+        }
+        Command::Billing(command) => {
+            crate::billing_commands::billing(&settings.authenticated()?, command, cli.json).await?;
+        }
+        Command::Payments(command) => {
+            crate::billing_commands::payments(&settings.authenticated()?, command, cli.json)
+                .await?;
+        }
+        Command::Invoices(command) => {
+            crate::billing_commands::invoices(&settings.authenticated()?, command, cli.json)
+                .await?;
+        }
+        Command::Referral(command) => {
+            let client = match command {
+                crate::billing_commands::ReferralCommand::CodeInfo { .. } => {
+                    settings.anonymous()?
+                }
+                _ => settings.authenticated()?,
+            };
+            crate::billing_commands::referral(&client, command, cli.json).await?;
+        }
+        Command::Verification(command) => {
+            crate::billing_commands::verification(&settings.authenticated()?, command, cli.json)
+                .await?;
+        }
         Command::Notifications(command) => {
             crate::account_commands::notifications(&settings.authenticated()?, command, cli.json)
                 .await?;

@@ -3,6 +3,7 @@
 mod account_commands;
 mod api_keys;
 mod args;
+mod billing_commands;
 mod cli;
 mod commands;
 mod credentials;

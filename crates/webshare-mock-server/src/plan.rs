@@ -50,8 +50,11 @@ impl Terms {
         }
     }
 
+    /// The plan's proxies (saturating: a request's counts are checked after they are read).
     pub fn proxy_count(&self) -> i64 {
-        self.proxy_countries.values().sum()
+        self.proxy_countries
+            .values()
+            .fold(0i64, |sum, n| sum.saturating_add(*n))
     }
 }
 

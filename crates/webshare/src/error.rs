@@ -287,6 +287,9 @@ fn forbidden_advice(code: Option<&str>, detail: Option<&str>) -> String {
             "two-factor authentication is needed: submit the code sent for this login, or use an API key"
         }
         Some("account_deleted") => "the account is deleted",
+        Some("account_suspended") => {
+            "the account is suspended: only account verification (evidence, questions, appeals) still answers"
+        }
         Some("api_key_not_allowed") => "API keys may not do this; use a login token",
         _ => "this token may not do this",
     };

@@ -84,6 +84,20 @@ fn query_terms(query: &types::PricingQuery, current: &Terms) -> Result<Terms, Ap
     read_terms(&body, current)
 }
 
+/// The whole body read as the spec's request type: a value of the wrong type is a 400 before anything
+/// is charged.
+fn typed<T: serde::de::DeserializeOwned>(
+    body: &serde_json::Map<String, Value>,
+) -> Result<T, ApiError> {
+    serde_json::from_value(Value::Object(body.clone())).map_err(|e| {
+        ApiError::field(
+            "non_field_errors",
+            format!("Invalid value: {e}."),
+            "invalid",
+        )
+    })
+}
+
 fn term_of(text: Option<String>, current: Term) -> Term {
     text.as_deref().and_then(Term::parse).unwrap_or(current)
 }
@@ -164,6 +178,14 @@ pub(super) async fn purchase(
     User(user, _): User,
     JsonObject(mut body): JsonObject,
 ) -> Result<Json<types::CheckoutResponse>, ApiError> {
+    if body.is_empty() {
+        return Err(ApiError::field(
+            "non_field_errors",
+            "Send the plan to buy.",
+            "required",
+        ));
+    }
+    typed::<types::SubscriptionPurchaseRequest>(&body)?;
     let behavior = body.remove("behavior");
     if let Some(b) = &behavior
         && b != "replace"
@@ -206,6 +228,7 @@ pub(super) async fn renew(
     User(user, _): User,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::CheckoutResponse>, ApiError> {
+    typed::<types::SubscriptionRenewRequest>(&body)?;
     let mut data = lock(&app);
     let account = data.account(user)?;
     let term = term_of(
