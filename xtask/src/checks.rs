@@ -21,6 +21,17 @@ fn start_mock_server(root: &Path, args: &[&str]) -> Result<MockServerProcess> {
     MockServerProcess::start(&Path::new(&target).join("debug/webshare-mock-server"), args)
 }
 
+/// The checks a pass leaves out. Schema-valid data can still be refused by business rules (wrong
+/// credentials, unknown one-time codes, weak passwords), as the real service refuses it; and the billing
+/// PATCH meets a false negative-data finding (see `alone`).
+fn excluded_checks(selection: &[&str]) -> &'static str {
+    if selection.contains(&"update_billing_info") && selection.contains(&"--include-operation-id") {
+        "positive_data_acceptance,negative_data_rejection"
+    } else {
+        "positive_data_acceptance"
+    }
+}
+
 /// Starts the mock server binary, registers an account for a token, and runs schemathesis against it.
 pub fn schemathesis(root: &Path) -> Result<()> {
     // No resend throttle, so that schemathesis reaches the logic behind resend (the e2e tests cover 429).
@@ -39,6 +50,10 @@ pub fn schemathesis(root: &Path) -> Result<()> {
         "reset_download_token",
         "upgrade_plan",
         "cancel_plan",
+        // Not stateful: schemathesis 4.32 reports a body to this PATCH without one of its (optional) fields
+        // as "missing required property", though its schema requires none; its pass runs without the
+        // negative-data check (see `excluded_checks`).
+        "update_billing_info",
     ];
     let mut passes: Vec<(String, Vec<&str>, &str)> = vec![(
         "schemathesis@example.com".to_owned(),
@@ -126,10 +141,8 @@ pub fn schemathesis(root: &Path) -> Result<()> {
                     phases,
                     "--checks",
                     "all",
-                    // Schema-valid data can still be refused by business rules (wrong credentials, unknown
-                    // one-time codes, weak passwords), as the real service refuses it.
                     "--exclude-checks",
-                    "positive_data_acceptance",
+                    excluded_checks(selection),
                     "--max-examples",
                     "100",
                     "--seed",

@@ -256,6 +256,7 @@ fn operation_static(op: &OperationFacts, constant: &Ident, id: &Ident) -> Result
         }
     );
     let retry_safe = op.retry_safe;
+    let charges = op.charges;
     let has_body = op.body.is_some();
     let form = op.form.iter().map(|f| {
         let name = &f.name;
@@ -312,6 +313,7 @@ fn operation_static(op: &OperationFacts, constant: &Ident, id: &Ident) -> Result
             summary: #summary,
             auth: Auth::#auth,
             retry_safe: #retry_safe,
+            charges: #charges,
             carries_secrets: #carries_secrets,
             has_body: #has_body,
             form: &[#(#form),*],

@@ -155,6 +155,8 @@ pub struct OperationFacts {
     pub summary: String,
     pub auth: Auth,
     pub retry_safe: bool,
+    /// `x-webshare-charges`: it moves money, so it is never sent twice by one call.
+    pub charges: bool,
     /// The JSON request body's schema name.
     pub body: Option<String>,
     /// The fields of a `multipart/form-data` body (empty when the body is not a form).
@@ -193,6 +195,7 @@ pub struct Facts {
 }
 
 const RETRY_SAFE: &str = "x-webshare-retry-safe";
+const CHARGES: &str = "x-webshare-charges";
 const RATE_LIMIT: &str = "x-webshare-rate-limit";
 const RATE_LIMITS: &str = "x-webshare-rate-limits";
 const LIST: &str = "x-webshare-list";
@@ -256,6 +259,16 @@ fn operation(
             "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS"
         ),
     };
+    let charges = match op.extensions.get(CHARGES) {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(_) => return Err(format!("`{CHARGES}` must be true or false.")),
+        None => false,
+    };
+    if charges && retry_safe {
+        return Err(format!(
+            "an operation that charges (`{CHARGES}`) cannot be retry-safe."
+        ));
+    }
     let rate_limit = match op.extensions.get(RATE_LIMIT) {
         Some(serde_json::Value::String(class)) if rate_limits.contains_key(class) => class.clone(),
         Some(other) => {
@@ -348,6 +361,7 @@ fn operation(
         summary: op.summary.clone().unwrap_or_default(),
         auth,
         retry_safe,
+        charges,
         body,
         form,
         response,

@@ -32,6 +32,8 @@ pub struct Operation {
     pub auth: Auth,
     /// Safe to send again after an unknown outcome, so retried by default.
     pub retry_safe: bool,
+    /// It moves money (a checkout): a client sends it once per call, whatever its retry policy.
+    pub charges: bool,
     /// A secret (password, token, recaptcha value, emailed code, download token) travels in its request
     /// or its response: never over plain http to another machine.
     pub carries_secrets: bool,
@@ -401,7 +403,9 @@ pub mod parse {
         empty: Option<&str>,
         item: impl Fn(&str, &str) -> Result<T, ParamError>,
     ) -> Result<Vec<T>, ParamError> {
-        if Some(value) == empty || value.is_empty() {
+        // An empty value without a placeholder is one empty item, which the item's checks judge (an
+        // empty country code is not one).
+        if Some(value) == empty {
             return Ok(Vec::new());
         }
         value

@@ -536,3 +536,29 @@ pub async fn verification(
     }
     Ok(())
 }
+
+/// `id-verification ...`.
+#[derive(Debug, Subcommand)]
+pub enum IdVerificationCommand {
+    /// The ID verification and its state.
+    Status,
+    /// Start one (its Stripe client secret, for the browser flow, is withheld from the output).
+    Start,
+    /// Tell Webshare the Stripe flow is done.
+    Complete,
+}
+
+pub async fn id_verification(
+    client: &Client,
+    command: &IdVerificationCommand,
+    json: bool,
+) -> Result<(), Failure> {
+    let v = client.id_verification();
+    let answer = match command {
+        IdVerificationCommand::Status => v.get().await?,
+        IdVerificationCommand::Start => v.start().await?,
+        IdVerificationCommand::Complete => v.complete().await?,
+    };
+    show(&answer, json);
+    Ok(())
+}

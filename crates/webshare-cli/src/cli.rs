@@ -153,6 +153,9 @@ pub enum Command {
     /// The referral program and coupon codes.
     #[command(subcommand)]
     Referral(crate::billing_commands::ReferralCommand),
+    /// ID verification (Stripe Identity): status, start, complete.
+    #[command(subcommand)]
+    IdVerification(crate::billing_commands::IdVerificationCommand),
     /// Account verification: flows, evidence, questions, appeals, suspension.
     #[command(subcommand)]
     Verification(crate::billing_commands::VerificationCommand),

@@ -457,6 +457,10 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             };
             crate::billing_commands::referral(&client, command, cli.json).await?;
         }
+        Command::IdVerification(command) => {
+            crate::billing_commands::id_verification(&settings.authenticated()?, command, cli.json)
+                .await?;
+        }
         Command::Verification(command) => {
             crate::billing_commands::verification(&settings.authenticated()?, command, cli.json)
                 .await?;

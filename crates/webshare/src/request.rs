@@ -189,11 +189,15 @@ impl Client {
                     return Ok(value);
                 }
                 Err(error) => {
-                    match self
-                        .shared
-                        .retry
-                        .delay_after(attempt, operation.retry_safe, &error)
-                    {
+                    // A checkout is sent once, whatever the policy: a second one could charge twice.
+                    let delay = if operation.charges {
+                        None
+                    } else {
+                        self.shared
+                            .retry
+                            .delay_after(attempt, operation.retry_safe, &error)
+                    };
+                    match delay {
                         Some(delay) => {
                             tracing::warn!(parent: &span, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
                             tokio::time::sleep(delay).await;

@@ -543,3 +543,24 @@ async fn a_fraudulent_payment_flow_passes_with_its_security_code() {
         .unwrap();
     assert_eq!(flows.count, 1);
 }
+
+#[tokio::test]
+async fn a_checkout_is_not_retried_even_by_a_policy_that_retries_everything() {
+    let server = FaultServer::start(vec![Fault::json(503, json!({"detail": "down"}))]).await;
+    let policy = webshare::RetryPolicy::default().retry_non_idempotent(true);
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .api_key("k")
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    client
+        .subscription()
+        .purchase(&purchase_of(10))
+        .await
+        .unwrap_err();
+    assert_eq!(server.request_count(), 1);
+    // The same policy does retry another POST.
+    client.billing().add_payment_method("r").await.unwrap_err();
+    assert!(server.request_count() > 2, "{}", server.request_count());
+}

@@ -88,7 +88,19 @@ fn query_terms(query: &types::PricingQuery, current: &Terms) -> Result<Terms, Ap
 /// is charged.
 fn typed<T: serde::de::DeserializeOwned>(
     body: &serde_json::Map<String, Value>,
+    nullable: &[&str],
 ) -> Result<T, ApiError> {
+    // serde reads a null as an absent `Option`; the spec allows null only where it says `nullable`.
+    if let Some((field, _)) = body
+        .iter()
+        .find(|(field, value)| value.is_null() && !nullable.contains(&field.as_str()))
+    {
+        return Err(ApiError::field(
+            field,
+            "This field may not be null.",
+            "null",
+        ));
+    }
     serde_json::from_value(Value::Object(body.clone())).map_err(|e| {
         ApiError::field(
             "non_field_errors",
@@ -185,7 +197,7 @@ pub(super) async fn purchase(
             "required",
         ));
     }
-    typed::<types::SubscriptionPurchaseRequest>(&body)?;
+    typed::<types::SubscriptionPurchaseRequest>(&body, &[])?;
     let behavior = body.remove("behavior");
     if let Some(b) = &behavior
         && b != "replace"
@@ -228,7 +240,7 @@ pub(super) async fn renew(
     User(user, _): User,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::CheckoutResponse>, ApiError> {
-    typed::<types::SubscriptionRenewRequest>(&body)?;
+    typed::<types::SubscriptionRenewRequest>(&body, &["payment_method"])?;
     let mut data = lock(&app);
     let account = data.account(user)?;
     let term = term_of(
