@@ -179,43 +179,50 @@ fn json_schema_behind_a_feature(tokens: proc_macro2::TokenStream) -> proc_macro2
     file.into_token_stream()
 }
 
+/// Every operation of the document, to change it.
+fn operations_mut(spec: &mut OpenAPI) -> impl Iterator<Item = &mut openapiv3::Operation> {
+    spec.paths.paths.values_mut().flat_map(|item| match item {
+        ReferenceOr::Item(item) => vec![
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>(),
+        ReferenceOr::Reference { .. } => Vec::new(),
+    })
+}
+
 /// The document as progenitor can take it: without `multipart/form-data` request bodies, which it refuses
 /// ("unexpected content type"), and with JSON (`content`) query parameters as plain strings. Both are
 /// transport facts (`facts::FormField`, `facts::Kind::Json`) read from the full document; the `webshare` crate
 /// sends them itself. The schemas stay, so their types are generated.
 fn for_progenitor(spec: &OpenAPI) -> OpenAPI {
     let mut spec = spec.clone();
-    for item in spec.paths.paths.values_mut() {
-        if let ReferenceOr::Item(item) = item {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for op in operations.into_iter().flatten() {
-                if let Some(ReferenceOr::Item(body)) = &op.request_body
-                    && body.content.contains_key("multipart/form-data")
-                {
-                    op.request_body = None;
-                }
-                for parameter in &mut op.parameters {
-                    if let ReferenceOr::Item(openapiv3::Parameter::Query { parameter_data, .. }) =
-                        parameter
-                        && matches!(
-                            parameter_data.format,
-                            openapiv3::ParameterSchemaOrContent::Content(_)
-                        )
-                    {
-                        parameter_data.format = openapiv3::ParameterSchemaOrContent::Schema(
-                            ReferenceOr::Item(Schema {
-                                schema_data: Default::default(),
-                                schema_kind: SchemaKind::Type(Type::String(Default::default())),
-                            }),
-                        );
-                    }
-                }
+    for op in operations_mut(&mut spec) {
+        if let Some(ReferenceOr::Item(body)) = &op.request_body
+            && body.content.contains_key("multipart/form-data")
+        {
+            op.request_body = None;
+        }
+        for parameter in &mut op.parameters {
+            if let ReferenceOr::Item(openapiv3::Parameter::Query { parameter_data, .. }) = parameter
+                && matches!(
+                    parameter_data.format,
+                    openapiv3::ParameterSchemaOrContent::Content(_)
+                )
+            {
+                parameter_data.format =
+                    openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(Schema {
+                        schema_data: Default::default(),
+                        schema_kind: SchemaKind::Type(Type::String(Default::default())),
+                    }));
             }
         }
     }
@@ -238,24 +245,10 @@ fn joined_arrays(spec: &OpenAPI) -> OpenAPI {
         }
     }
     let mut spec = spec.clone();
-    for item in spec.paths.paths.values_mut() {
-        if let ReferenceOr::Item(item) = item {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.options,
-                &mut item.head,
-                &mut item.patch,
-                &mut item.trace,
-            ];
-            for op in operations.into_iter().flatten() {
-                for parameter in &mut op.parameters {
-                    if let ReferenceOr::Item(parameter) = parameter {
-                        rewrite(parameter);
-                    }
-                }
+    for op in operations_mut(&mut spec) {
+        for parameter in &mut op.parameters {
+            if let ReferenceOr::Item(parameter) = parameter {
+                rewrite(parameter);
             }
         }
     }

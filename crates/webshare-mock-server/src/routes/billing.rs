@@ -216,12 +216,7 @@ pub(super) async fn list_payment_methods(
     let data = lock(&app);
     let methods = &data.account(user)?.billing.payment_methods;
     let p = PageWindow::page(methods, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(types::PaymentMethodPage {
-        count: p.count,
-        results: p.results,
-        next: p.next,
-        previous: p.previous,
-    }))
+    Ok(Json(super::page_of!(PaymentMethodPage, p)))
 }
 
 /// Starts saving a card: a Stripe SetupIntent, completed by `MockServer::confirm_payment`.
@@ -292,12 +287,7 @@ pub(super) async fn list_pending(
 ) -> Result<Json<types::PendingPaymentPage>, ApiError> {
     let all = pending_types(&lock(&app), user)?;
     let p = PageWindow::page(&all, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(types::PendingPaymentPage {
-        count: p.count,
-        results: p.results,
-        next: p.next,
-        previous: p.previous,
-    }))
+    Ok(Json(super::page_of!(PendingPaymentPage, p)))
 }
 
 pub(super) async fn get_pending(
@@ -365,12 +355,7 @@ pub(super) async fn list_transactions(
         _ => a.id.cmp(&b.id),
     });
     let p = PageWindow::page(&all, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(types::TransactionPage {
-        count: p.count,
-        results: p.results,
-        next: p.next,
-        previous: p.previous,
-    }))
+    Ok(Json(super::page_of!(TransactionPage, p)))
 }
 
 pub(super) async fn get_transaction(

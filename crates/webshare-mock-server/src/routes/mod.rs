@@ -46,6 +46,21 @@ use crate::error::{ApiError, for_framework_status};
 use crate::state::{Data, UserId};
 use crate::validate::{Fields, password_problems};
 
+/// The API's page object `types::$ty` (`count`, `results`, `next`, `previous`) from a
+/// [`proxies::Paged`] page.
+macro_rules! page_of {
+    ($ty:ident, $p:expr) => {{
+        let p: super::proxies::Paged<_> = $p;
+        webshare_api::types::$ty {
+            count: p.count,
+            results: p.results,
+            next: p.next,
+            previous: p.previous,
+        }
+    }};
+}
+pub(crate) use page_of;
+
 /// The handler of each operation of the spec.
 fn handler(operation: &Operation) -> MethodRouter<Shared> {
     let method = MethodFilter::try_from(operation.method.clone())

@@ -203,12 +203,7 @@ pub(super) async fn list_credits(
         _ => a.id.cmp(&b.id),
     });
     let p = PageWindow::page(&credits, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(types::ReferralCreditPage {
-        count: p.count,
-        results: p.results,
-        next: p.next,
-        previous: p.previous,
-    }))
+    Ok(Json(super::page_of!(ReferralCreditPage, p)))
 }
 
 pub(super) async fn get_credit(
@@ -243,12 +238,7 @@ pub(super) async fn list_earnouts(
         .cloned()
         .collect();
     let p = PageWindow::page(&earnouts, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(types::ReferralEarnoutPage {
-        count: p.count,
-        results: p.results,
-        next: p.next,
-        previous: p.previous,
-    }))
+    Ok(Json(super::page_of!(ReferralEarnoutPage, p)))
 }
 
 pub(super) async fn get_earnout(

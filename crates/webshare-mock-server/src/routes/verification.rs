@@ -12,7 +12,7 @@ use webshare_api::operations::{
 };
 use webshare_api::types;
 
-use super::proxies::{PageWindow, Paged, not_found};
+use super::proxies::{PageWindow, not_found};
 use super::{Served, lock};
 use crate::Shared;
 use crate::auth::User;
@@ -31,18 +31,6 @@ fn with<T>(
     Ok(read(&data.account(user)?.verification))
 }
 
-macro_rules! page_of {
-    ($ty:ident, $p:expr) => {{
-        let p: Paged<_> = $p;
-        types::$ty {
-            count: p.count,
-            results: p.results,
-            next: p.next,
-            previous: p.previous,
-        }
-    }};
-}
-
 pub(super) async fn list_flows(
     State(app): State<Shared>,
     User(user, _): User,
@@ -54,7 +42,7 @@ pub(super) async fn list_flows(
         v.flows.iter().rev().cloned().collect::<Vec<_>>()
     })?;
     let p = PageWindow::page(&flows, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(page_of!(VerificationFlowPage, p)))
+    Ok(Json(super::page_of!(VerificationFlowPage, p)))
 }
 
 pub(super) async fn get_flow(
@@ -330,7 +318,7 @@ pub(super) async fn list_questions(
             .collect::<Vec<_>>()
     })?;
     let p = PageWindow::page(&questions, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(page_of!(VerificationQuestionPage, p)))
+    Ok(Json(super::page_of!(VerificationQuestionPage, p)))
 }
 
 pub(super) async fn answer(
@@ -401,7 +389,7 @@ pub(super) async fn list_appeals(
             .collect::<Vec<_>>()
     })?;
     let p = PageWindow::page(&appeals, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(page_of!(VerificationAppealPage, p)))
+    Ok(Json(super::page_of!(VerificationAppealPage, p)))
 }
 
 pub(super) async fn create_appeal(
@@ -457,7 +445,7 @@ pub(super) async fn abuse_reports(
         v.abuse_reports.iter().rev().cloned().collect::<Vec<_>>()
     })?;
     let p = PageWindow::page(&reports, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(page_of!(AbuseReportPage, p)))
+    Ok(Json(super::page_of!(AbuseReportPage, p)))
 }
 
 /// The suspension; a 404 when the account is not suspended (a mock decision: the page shows only a
