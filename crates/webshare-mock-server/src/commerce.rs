@@ -145,6 +145,13 @@ fn selected_features(terms: &Terms) -> impl Iterator<Item = (&'static str, bool)
     .into_iter()
 }
 
+/// How `price` is paid with `credits` available: (credits used, amount paid by card). The pricing answer
+/// and the checkout both split by it, so what pricing says is what a checkout charges.
+pub(crate) fn pay_from_credits(price: Decimal, credits: Decimal) -> (Decimal, Decimal) {
+    let used = credits.min(price);
+    (used, price - used)
+}
+
 /// The pricing answer: `terms` for `term`, paid first from `credits`.
 pub(crate) fn pricing(
     terms: &Terms,
@@ -153,8 +160,7 @@ pub(crate) fn pricing(
     with_tax: bool,
 ) -> types::SubscriptionPricing {
     let p = price(terms, term);
-    let credits_used = credits.min(p.price);
-    let paid_today = p.price - credits_used;
+    let (credits_used, paid_today) = pay_from_credits(p.price, credits);
     let amount = |d: Decimal| Some(Amount(d));
     types::SubscriptionPricing {
         discount_percentage: Some(p.discount_percentage),

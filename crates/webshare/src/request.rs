@@ -37,13 +37,7 @@ impl Client {
         body: Option<&E::Body>,
     ) -> Result<E::Response, Error> {
         let prepared = self.prepare(params, body)?;
-        let operation = prepared.operation;
-        self.run(&prepared, |response| async move {
-            let status = response.status();
-            let bytes = self.read_capped(response).await?;
-            decode(operation, status, &bytes)
-        })
-        .await
+        self.run_decoded(&prepared).await
     }
 
     /// As [`Client::call`], with `upload` as a `multipart/form-data` body (already checked).
@@ -54,8 +48,13 @@ impl Client {
     ) -> Result<E::Response, Error> {
         let mut prepared = self.prepare(params, None)?;
         prepared.form = Some(upload.clone());
+        self.run_decoded(&prepared).await
+    }
+
+    /// Sends `prepared` as the retry policy allows and decodes the JSON answer (or nothing, for a 204).
+    async fn run_decoded<T: DeserializeOwned>(&self, prepared: &Prepared) -> Result<T, Error> {
         let operation = prepared.operation;
-        self.run(&prepared, |response| async move {
+        self.run(prepared, |response| async move {
             let status = response.status();
             let bytes = self.read_capped(response).await?;
             decode(operation, status, &bytes)

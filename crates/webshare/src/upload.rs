@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use webshare_api::{Endpoint, FormField, Operation};
+use webshare_api::{Endpoint, Operation};
 
 use crate::Error;
 
@@ -94,7 +94,6 @@ impl Upload {
                     format!("`{}` takes no field `{name}`", operation.name),
                 ));
             };
-            let field: &'static FormField = field;
             if !field.repeated && self.parts[..index].iter().any(|(n, _)| n == name) {
                 return Err(Error::invalid_input(field.name, "may be given once"));
             }

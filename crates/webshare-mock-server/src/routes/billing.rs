@@ -41,8 +41,8 @@ pub(super) fn checkout(
     data.next_record_id += 1;
     let id = data.next_record_id;
     let account = data.account_mut(user)?;
-    let credits_used = account.billing.free_credits.min(charge.price);
-    let amount = charge.price - credits_used;
+    let (credits_used, amount) =
+        crate::commerce::pay_from_credits(charge.price, account.billing.free_credits);
     let plan = match &charge.purpose {
         Purpose::Purchase { plan, .. } => *plan,
         _ => account.plan_id,
@@ -89,10 +89,9 @@ pub(crate) fn settle_payment(
     succeeds: bool,
     now: chrono::DateTime<chrono::Utc>,
 ) -> bool {
-    data.next_transaction_id += 1;
-    let transaction_id = data.next_transaction_id;
-    data.next_record_id += 1;
-    let card_id = data.next_record_id;
+    // The IDs a settlement may take (a transaction, or a saved card), counted as taken only when used.
+    let transaction_id = data.next_transaction_id + 1;
+    let card_id = data.next_record_id + 1;
     let Some(account) = data.users.get_mut(&user) else {
         return false;
     };
@@ -146,6 +145,7 @@ pub(crate) fn settle_payment(
                 updated_at: Some(now),
             });
             account.billing.payment_method = Some(card_id);
+            data.next_record_id = card_id;
             return true;
         }
     };
@@ -159,6 +159,7 @@ pub(crate) fn settle_payment(
         now,
     );
     account.billing.pending[index].transaction = Some(recorded);
+    data.next_transaction_id = transaction_id;
     crate::referral_state::credit_referrer(data, user, pending.amount, now);
     true
 }

@@ -70,17 +70,14 @@ pub(super) async fn available_assets(User(..): User) -> Json<types::AvailableAss
 
 /// The query's configuration over the plan's terms, checked as an upgrade's body is.
 fn query_terms(query: &types::PricingQuery, current: &Terms) -> Result<Terms, ApiError> {
-    let Value::Object(mut body) = serde_json::to_value(query).unwrap_or_default() else {
+    // Its own keys (`behavior`, `term`, `with_tax`) are not plan fields; `read_terms` passes them by.
+    let Value::Object(body) = serde_json::to_value(query).unwrap_or_default() else {
         return Err(ApiError::field(
             "query",
             "Must be a JSON object.",
             "invalid",
         ));
     };
-    // The query's own keys are not plan fields.
-    body.remove("behavior");
-    body.remove("term");
-    body.remove("with_tax");
     read_terms(&body, current)
 }
 
@@ -110,8 +107,10 @@ fn typed<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn term_of(text: Option<String>, current: Term) -> Term {
-    text.as_deref().and_then(Term::parse).unwrap_or(current)
+/// A request's term (any of the generated term enums), else `current`.
+fn term_of(term: Option<impl std::fmt::Display>, current: Term) -> Term {
+    term.and_then(|t| Term::parse(&t.to_string()))
+        .unwrap_or(current)
 }
 
 pub(super) async fn customize(
@@ -176,7 +175,7 @@ pub(super) async fn pricing(
     let account = data.account(user)?;
     let current = super::plans::active_terms(account, q.plan_id)?;
     let terms = query_terms(&q.query, current)?;
-    let term = term_of(q.query.term.map(|t| t.to_string()), account.billing.term);
+    let term = term_of(q.query.term, account.billing.term);
     Ok(Json(price_of(
         &terms,
         term,
@@ -188,7 +187,7 @@ pub(super) async fn pricing(
 pub(super) async fn purchase(
     State(app): State<Shared>,
     User(user, _): User,
-    JsonObject(mut body): JsonObject,
+    JsonObject(body): JsonObject,
 ) -> Result<Json<types::CheckoutResponse>, ApiError> {
     if body.is_empty() {
         return Err(ApiError::field(
@@ -197,11 +196,10 @@ pub(super) async fn purchase(
             "required",
         ));
     }
-    typed::<types::SubscriptionPurchaseRequest>(&body, &[])?;
-    let behavior = body.remove("behavior");
-    if let Some(b) = &behavior
-        && b != "replace"
-        && !b.is_null()
+    let request: types::SubscriptionPurchaseRequest = typed(&body, &[])?;
+    if request
+        .behavior
+        .is_some_and(|b| b != types::SubscriptionPurchaseRequestBehavior::Replace)
     {
         return Err(ApiError::field(
             "behavior",
@@ -209,17 +207,12 @@ pub(super) async fn purchase(
             "invalid",
         ));
     }
-    let term = body.remove("term");
-    body.remove("payment_method");
-    body.remove("recaptcha");
     let mut data = lock(&app);
     let account = data.account(user)?;
     let current = super::plans::active_terms(account, None)?;
+    // The request's other keys (behavior, term, how to pay) are not plan fields; `read_terms` passes them by.
     let terms = read_terms(&body, current)?;
-    let term = term_of(
-        term.and_then(|t| t.as_str().map(str::to_owned)),
-        account.billing.term,
-    );
+    let term = term_of(request.term, account.billing.term);
     let price = crate::commerce::price(&terms, term).price;
     data.next_plan_id += 1;
     let plan = data.next_plan_id;
@@ -240,13 +233,10 @@ pub(super) async fn renew(
     User(user, _): User,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::CheckoutResponse>, ApiError> {
-    typed::<types::SubscriptionRenewRequest>(&body, &["payment_method"])?;
+    let request: types::SubscriptionRenewRequest = typed(&body, &["payment_method"])?;
     let mut data = lock(&app);
     let account = data.account(user)?;
-    let term = term_of(
-        body.get("term").and_then(Value::as_str).map(str::to_owned),
-        account.billing.term,
-    );
+    let term = term_of(request.term, account.billing.term);
     let terms = super::plans::active_terms(account, None)?;
     let price = crate::commerce::price(terms, term).price;
     let answer = checkout(
