@@ -45,12 +45,29 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// The workspace root (the parent of this crate's directory).
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_owned()
+/// The workspace `cargo xtask` works on: the nearest ancestor of the current directory whose `Cargo.toml`
+/// declares `[workspace]`. Not this crate's `CARGO_MANIFEST_DIR`: worktrees that share a `CARGO_TARGET_DIR`
+/// share the xtask binary, which must act on the tree it is run in, not the one it was built from.
+pub fn workspace_root() -> Result<PathBuf> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    find_workspace_root(&cwd)
+}
+
+/// The nearest of `start` and its ancestors whose `Cargo.toml` has a `[workspace]` table.
+pub fn find_workspace_root(start: &Path) -> Result<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| {
+            std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|manifest| manifest.lines().any(|line| line.trim() == "[workspace]"))
+        })
+        .map(Path::to_owned)
+        .with_context(|| {
+            format!(
+                "{} is not inside a Cargo workspace: run `cargo xtask` in the webshare-rs work tree",
+                start.display()
+            )
+        })
 }
 
 /// Generates every file from the document at `root/SPEC_PATH`.

@@ -31,23 +31,28 @@ fn main() -> ExitCode {
         ["codegen"] => run_codegen(false),
         ["codegen", "--check"] => run_codegen(true),
         ["compat"] => run_compat(),
-        ["bump-baseline"] => {
-            xtask::compat::bump_baseline(&codegen::workspace_root()).map(|message| {
+        ["bump-baseline"] => codegen::workspace_root()
+            .and_then(|root| xtask::compat::bump_baseline(&root))
+            .map(|message| {
                 println!("{message}");
                 true
-            })
-        }
-        ["docs"] => {
-            let root = codegen::workspace_root();
+            }),
+        ["docs"] => codegen::workspace_root().and_then(|root| {
             xtask::checks::build_docs(&root)
                 .and_then(|page| xtask::checks::check_rendered_docs(&root, &page))
                 .map(|()| true)
-        }
+        }),
         ["fuzz"] => run_fuzz(None),
         ["fuzz", n] => run_fuzz(Some(n)),
-        ["schemathesis"] => xtask::checks::schemathesis(&codegen::workspace_root()).map(|()| true),
-        ["smoke"] => xtask::checks::cross_language(&codegen::workspace_root()).map(|()| true),
-        ["ci"] => xtask::ci::run(&codegen::workspace_root()).map(|()| true),
+        ["schemathesis"] => codegen::workspace_root()
+            .and_then(|root| xtask::checks::schemathesis(&root))
+            .map(|()| true),
+        ["smoke"] => codegen::workspace_root()
+            .and_then(|root| xtask::checks::cross_language(&root))
+            .map(|()| true),
+        ["ci"] => codegen::workspace_root()
+            .and_then(|root| xtask::ci::run(&root))
+            .map(|()| true),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(true)
@@ -69,7 +74,7 @@ fn main() -> ExitCode {
 
 /// Returns whether the generated files are (now) in sync.
 fn run_codegen(check: bool) -> anyhow::Result<bool> {
-    let root = codegen::workspace_root();
+    let root = codegen::workspace_root()?;
     let files = codegen::generate(&root)?;
     if check {
         let diffs = codegen::stale_diffs(&root, &files);
@@ -96,7 +101,7 @@ fn run_codegen(check: bool) -> anyhow::Result<bool> {
 
 /// Returns whether the document is compatible with the baseline.
 fn run_compat() -> anyhow::Result<bool> {
-    let changes = xtask::compat::check(&codegen::workspace_root())?;
+    let changes = xtask::compat::check(&codegen::workspace_root()?)?;
     for change in &changes {
         println!("breaking: {change}");
     }
@@ -113,7 +118,7 @@ fn run_compat() -> anyhow::Result<bool> {
 fn run_fuzz(inputs: Option<&str>) -> anyhow::Result<bool> {
     let mut command =
         std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(codegen::workspace_root()).args([
+    command.current_dir(codegen::workspace_root()?).args([
         "test",
         "--release",
         "-p",

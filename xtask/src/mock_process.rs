@@ -118,7 +118,7 @@ impl MockServerProcess {
 /// The path of operation `id`, from the spec like every other transport fact.
 fn spec_path(id: &str) -> Result<String> {
     let spec =
-        crate::spec::load(&crate::codegen::workspace_root().join(crate::codegen::SPEC_PATH))?;
+        crate::spec::load(&crate::codegen::workspace_root()?.join(crate::codegen::SPEC_PATH))?;
     crate::spec::operations(&spec)
         .find(|(_, _, op)| op.operation_id.as_deref() == Some(id))
         .map(|(path, _, _)| path.to_owned())
