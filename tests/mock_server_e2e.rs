@@ -97,11 +97,8 @@ async fn answer(request: RequestBuilder) -> (u16, HeaderMap, Value) {
 
 #[tokio::test]
 async fn the_whole_account_flow() {
-    let server = MockServer::start_with(Config {
-        resend_throttle: Duration::from_secs(3600),
-        ..Config::default()
-    })
-    .await;
+    let server =
+        MockServer::start_with(Config::default().resend_throttle(Duration::from_secs(3600))).await;
     let server_path = reqwest::Url::parse(SERVER_URL).unwrap().path().to_owned();
     assert_eq!(
         server.base_url(),
@@ -286,11 +283,7 @@ async fn register_rejects_each_rule_with_a_field_error() {
 
 #[tokio::test]
 async fn a_configured_recaptcha_rejects_other_values() {
-    let server = MockServer::start_with(Config {
-        recaptcha: Some("the-right-one".into()),
-        ..Config::default()
-    })
-    .await;
+    let server = MockServer::start_with(Config::default().recaptcha("the-right-one")).await;
     let err = register(&server, EMAIL, PASSWORD).await.unwrap_err();
     assert_eq!(
         messages(err.field_errors("recaptcha")),
@@ -465,11 +458,8 @@ async fn a_weak_new_password_is_refused_and_the_code_survives() {
 
 #[tokio::test]
 async fn field_errors_can_be_objects_and_the_client_decodes_them() {
-    let server = MockServer::start_with(Config {
-        field_error_style: FieldErrorStyle::Objects,
-        ..Config::default()
-    })
-    .await;
+    let server =
+        MockServer::start_with(Config::default().field_error_style(FieldErrorStyle::Objects)).await;
     let err = register(&server, EMAIL, "password").await.unwrap_err();
     assert_eq!(
         err.field_errors("password"),

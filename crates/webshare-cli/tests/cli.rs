@@ -469,10 +469,7 @@ fn validation_errors_print_each_field() {
 
 #[test]
 fn a_rejected_recaptcha() {
-    let server = Server::with(Config {
-        recaptcha: Some("the-only-one".into()),
-        ..Config::default()
-    });
+    let server = Server::with(Config::default().recaptcha("the-only-one"));
     let out = server.run(
         &[
             "login",
@@ -748,10 +745,7 @@ fn password_change_email_change_and_logout() {
 #[test]
 fn deleting_an_account() {
     // Only RECAPTCHA passes: proof that the token read from standard input is the right line.
-    let server = Server::with(Config {
-        recaptcha: Some(RECAPTCHA.into()),
-        ..Config::default()
-    });
+    let server = Server::with(Config::default().recaptcha(RECAPTCHA));
     let token = server.register();
     let out = server.run_with_key(
         &token,
@@ -979,11 +973,7 @@ fn mock_server_subcommand_serves_the_api() {
 
 #[test]
 fn proxy_commands_against_the_mock() {
-    let server = Server::with(Config {
-        proxies_per_plan: 30,
-        activity_per_plan: 12,
-        ..Config::default()
-    });
+    let server = Server::with(Config::default().proxies_per_plan(30).activity_per_plan(12));
     let token = server.register();
     let plan = server.server.plan_id(EMAIL).unwrap().to_string();
     let with_key = |args: &[&str], code: i32| {
@@ -1576,10 +1566,7 @@ fn the_credentials_file_is_replaced_whole_and_never_through_a_symlink() {
 #[test]
 fn every_secret_can_come_from_standard_input() {
     // Only RECAPTCHA passes: proof that each command read the right line.
-    let server = Server::with(Config {
-        recaptcha: Some(RECAPTCHA.into()),
-        ..Config::default()
-    });
+    let server = Server::with(Config::default().recaptcha(RECAPTCHA));
     let out = server.run(
         &[
             "register",
@@ -1835,11 +1822,11 @@ fn text_from_the_server_cannot_drive_the_terminal() {
 
 #[test]
 fn list_formats_replacements_and_plans_against_the_mock() {
-    let server = Server::with(Config {
-        proxies_per_plan: 12,
-        replacement_step: std::time::Duration::from_millis(50),
-        ..Config::default()
-    });
+    let server = Server::with(
+        Config::default()
+            .proxies_per_plan(12)
+            .replacement_step(std::time::Duration::from_millis(50)),
+    );
     let token = server.register();
     let plan = server.server.plan_id(EMAIL).unwrap().to_string();
     let run = |args: &[&str], code: i32| server.run_with_key(&token, args, None, code);

@@ -39,6 +39,7 @@ mod auth;
 mod capped;
 mod commerce;
 mod error;
+mod faults;
 mod listen;
 mod params;
 mod plan;
@@ -58,6 +59,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use error::FieldErrorStyle;
+pub use faults::FaultError;
 pub use serve::{ServeOptions, serve};
 pub use state::{Email, EmailKind};
 pub use verification_state::VerificationRequest;
@@ -69,7 +71,11 @@ use webshare_api::operations::RateLimitClass;
 pub const OUTBOX_PATH: &str = "/_mock/outbox";
 
 /// How the mock behaves where the real service has settings or secrets of its own.
+///
+/// Built from [`Config::default`] with one setter per field (`Config::default().proxies_per_plan(20)`);
+/// `#[non_exhaustive]`, so a field added later is not a breaking change.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Config {
     /// The recaptcha value that passes. `None` (the default) accepts any non-empty value; set it to test
     /// a rejected captcha.
@@ -130,7 +136,50 @@ pub struct Config {
     pub rate_limits: Vec<(RateLimitClass, u32)>,
 }
 
+/// A consuming setter per field, documented by the field's own docs.
+macro_rules! setters {
+    ($($field:ident: $ty:ty),* $(,)?) => {
+        impl Config {
+            $(
+                #[doc = concat!("This config with [`Config::", stringify!($field), "`] set.")]
+                #[must_use]
+                pub fn $field(mut self, $field: $ty) -> Self {
+                    self.$field = $field;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+setters! {
+    resend_throttle: Duration,
+    field_error_style: FieldErrorStyle,
+    max_body_bytes: usize,
+    max_upload_bytes: usize,
+    social_redirect_uris: Vec<String>,
+    proxies_per_plan: usize,
+    activity_per_plan: usize,
+    max_users: usize,
+    max_tokens: usize,
+    max_codes: usize,
+    max_outbox: usize,
+    header_read_timeout: Duration,
+    request_timeout: Duration,
+    max_connections: usize,
+    outbox_from_any_address: bool,
+    replacement_step: Duration,
+    rate_limits: Vec<(RateLimitClass, u32)>,
+}
+
 impl Config {
+    /// This config with the only recaptcha value that passes (see [`Config::recaptcha`]).
+    #[must_use]
+    pub fn recaptcha(mut self, only: impl Into<String>) -> Self {
+        self.recaptcha = Some(only.into());
+        self
+    }
+
     /// This config with the documented limit of every class (`x-webshare-rate-limits` in the spec).
     pub fn with_documented_rate_limits(mut self) -> Self {
         self.rate_limits = RateLimitClass::ALL
@@ -175,9 +224,30 @@ pub(crate) struct AppState {
     data: Mutex<state::Data>,
     /// `None` unless [`Config::rate_limits`] limits something.
     limits: Option<rate_limit::Limits>,
+    faults: faults::Faults,
 }
 
 pub(crate) type Shared = Arc<AppState>;
+
+/// An account made by [`MockServer::seed_account`].
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct SeededAccount {
+    /// Its API token (`Authorization: Token ...`).
+    pub token: String,
+    /// The id of its plan.
+    pub plan_id: i64,
+}
+
+impl std::fmt::Debug for SeededAccount {
+    /// The token is withheld, as every secret is.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeededAccount")
+            .field("token", &"[redacted]")
+            .field("plan_id", &self.plan_id)
+            .finish()
+    }
+}
 
 /// A running mock server. Dropping it stops it.
 pub struct MockServer {
@@ -240,6 +310,7 @@ impl MockServer {
             config,
             data: Mutex::new(data),
             limits,
+            faults: faults::Faults::default(),
         });
         let router = routes::router(app.clone());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
@@ -422,6 +493,50 @@ impl MockServer {
         data.user_by_email(email)
             .and_then(|user| data.users.get_mut(&user))
             .is_some_and(|account| change(&mut account.id_verification))
+    }
+
+    /// Answers the next request to `operation` with `status` (4xx or 5xx) and the `Error` body every
+    /// error has (code `mock_fault`), with `Retry-After` (whole seconds, rounded up) when given; the
+    /// request has no effect. Queued faults of one operation answer in order, one request each.
+    ///
+    /// ```no_run
+    /// # async fn demo(server: &webshare_mock_server::MockServer) {
+    /// use std::time::Duration;
+    /// use webshare_api::operations::LIST_PROXIES;
+    /// server.fail_next(&LIST_PROXIES, 503, Some(Duration::from_secs(1))).unwrap();
+    /// # }
+    /// ```
+    pub fn fail_next(
+        &self,
+        operation: &webshare_api::Operation,
+        status: u16,
+        retry_after: Option<Duration>,
+    ) -> Result<(), FaultError> {
+        self.app.faults.push(operation, status, retry_after)
+    }
+
+    /// Delays every answer by `latency` from now on (zero, the default, for none).
+    pub fn set_latency(&self, latency: Duration) {
+        self.app.faults.set_latency(latency);
+    }
+
+    /// Creates an account with a verified email, as if registered and activated, and returns an API
+    /// token for it with its plan's id: a test's starting point without the HTTP round trips. `None`
+    /// if the email is taken.
+    pub fn seed_account(&self, email: &str, password: &str) -> Option<SeededAccount> {
+        let mut data = self.lock();
+        if data.user_by_email(email).is_some() {
+            return None;
+        }
+        let user = data.create_user(email, Some(password), state::now());
+        let account = data.users.get_mut(&user)?;
+        account.email_is_verified = true;
+        let plan_id = account.plan_id;
+        let token = data.issue_token(user);
+        Some(SeededAccount {
+            token: token.expose().to_owned(),
+            plan_id,
+        })
     }
 
     /// The id of the plan of the account of `email`.

@@ -6,27 +6,44 @@ use std::time::Duration;
 
 use crate::{Config, FieldErrorStyle, MockServer};
 
-/// Options for serving the mock in the foreground.
-#[derive(Debug, Clone, clap::Args)]
+/// Options for serving the mock in the foreground. With the `cli` feature they are also command-line
+/// arguments (`clap::Args`), as the binaries use them.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[non_exhaustive]
 pub struct ServeOptions {
     /// Port to listen on (0 picks a free one).
-    #[arg(long, default_value_t = 8080)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 8080))]
     pub port: u16,
     /// Address to listen on. Loopback by default: the mock has no real security.
-    #[arg(long, default_value = "127.0.0.1")]
+    #[cfg_attr(feature = "cli", arg(long, default_value = "127.0.0.1"))]
     pub host: IpAddr,
     /// The only recaptcha value accepted (default: any non-empty value).
-    #[arg(long)]
+    #[cfg_attr(feature = "cli", arg(long))]
     pub recaptcha: Option<String>,
     /// Seconds before another activation email may be requested.
-    #[arg(long, default_value_t = 60)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 60))]
     pub resend_throttle_secs: u64,
     /// Write field errors as {message, code} objects instead of strings.
-    #[arg(long)]
+    #[cfg_attr(feature = "cli", arg(long))]
     pub field_error_objects: bool,
     /// Serve the outbox (its one-time codes included) to any caller, not only to loopback ones.
-    #[arg(long)]
+    #[cfg_attr(feature = "cli", arg(long))]
     pub outbox_from_any_address: bool,
+}
+
+impl Default for ServeOptions {
+    /// The binary's defaults: 127.0.0.1:8080, any recaptcha, a 60 s resend throttle.
+    fn default() -> Self {
+        Self {
+            port: 8080,
+            host: IpAddr::from([127, 0, 0, 1]),
+            recaptcha: None,
+            resend_throttle_secs: 60,
+            field_error_objects: false,
+            outbox_from_any_address: false,
+        }
+    }
 }
 
 impl ServeOptions {
@@ -104,6 +121,24 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "cli")]
+    #[test]
+    fn the_command_line_defaults_are_the_default_options() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Args {
+            #[command(flatten)]
+            serve: ServeOptions,
+        }
+        let parsed = Args::parse_from(["mock"]).serve;
+        let default = ServeOptions::default();
+        assert_eq!(
+            (parsed.port, parsed.host, parsed.resend_throttle_secs),
+            (default.port, default.host, default.resend_throttle_secs)
+        );
+    }
+
+    #[cfg(feature = "cli")]
     #[test]
     fn the_outbox_flag_reaches_the_config() {
         use clap::Parser;

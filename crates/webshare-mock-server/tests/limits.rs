@@ -223,11 +223,7 @@ fn reset_codes(server: &MockServer) -> Vec<String> {
 
 #[tokio::test]
 async fn tokens_beyond_the_cap_revoke_the_oldest() {
-    let server = MockServer::start_with(Config {
-        max_tokens: 3,
-        ..Config::default()
-    })
-    .await;
+    let server = MockServer::start_with(Config::default().max_tokens(3)).await;
     let registered = register(&server, "jane@example.com").await;
     let mut logins = Vec::new();
     for _ in 0..4 {
@@ -245,11 +241,7 @@ async fn tokens_beyond_the_cap_revoke_the_oldest() {
 
 #[tokio::test]
 async fn one_time_codes_beyond_the_cap_invalidate_the_oldest() {
-    let server = MockServer::start_with(Config {
-        max_codes: 2,
-        ..Config::default()
-    })
-    .await;
+    let server = MockServer::start_with(Config::default().max_codes(2)).await;
     register(&server, "jane@example.com").await;
     for _ in 0..3 {
         request_reset(&server, "jane@example.com").await;
@@ -288,11 +280,7 @@ async fn one_time_codes_beyond_the_cap_invalidate_the_oldest() {
 
 #[tokio::test]
 async fn the_outbox_keeps_the_newest_emails() {
-    let server = MockServer::start_with(Config {
-        max_outbox: 2,
-        ..Config::default()
-    })
-    .await;
+    let server = MockServer::start_with(Config::default().max_outbox(2)).await;
     register(&server, "jane@example.com").await;
     request_reset(&server, "jane@example.com").await;
     request_reset(&server, "jane@example.com").await;
@@ -326,11 +314,7 @@ async fn the_outbox_keeps_the_newest_emails() {
 
 #[tokio::test]
 async fn evicting_an_account_takes_its_tokens_codes_and_subusers() {
-    let server = MockServer::start_with(Config {
-        max_users: 2,
-        ..Config::default()
-    })
-    .await;
+    let server = MockServer::start_with(Config::default().max_users(2)).await;
     let first = register(&server, "first@example.com").await;
     request_reset(&server, "first@example.com").await;
     let first_code = reset_codes(&server).remove(0);
@@ -367,11 +351,9 @@ async fn evicting_an_account_takes_its_tokens_codes_and_subusers() {
 
 #[tokio::test]
 async fn a_stalled_request_head_is_cut_off_after_the_header_timeout() {
-    let server = MockServer::start_with(Config {
-        header_read_timeout: Duration::from_millis(200),
-        ..Config::default()
-    })
-    .await;
+    let server =
+        MockServer::start_with(Config::default().header_read_timeout(Duration::from_millis(200)))
+            .await;
     // Half a request line, then nothing.
     let mut stalled = Connection::open(&server).await;
     stalled
@@ -392,11 +374,8 @@ async fn a_stalled_request_head_is_cut_off_after_the_header_timeout() {
 
 #[tokio::test]
 async fn a_stalled_request_body_gets_a_408_and_the_connection_closes() {
-    let server = MockServer::start_with(Config {
-        request_timeout: Duration::from_millis(200),
-        ..Config::default()
-    })
-    .await;
+    let server =
+        MockServer::start_with(Config::default().request_timeout(Duration::from_millis(200))).await;
     let mut stalled = Connection::open(&server).await;
     let head = format!(
         "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"em",
@@ -416,12 +395,12 @@ async fn a_stalled_request_body_gets_a_408_and_the_connection_closes() {
 
 #[tokio::test]
 async fn connections_beyond_the_limit_wait_until_one_closes() {
-    let server = MockServer::start_with(Config {
-        max_connections: 2,
-        // Idle connections must not be closed by the timeout during this test.
-        header_read_timeout: Duration::from_secs(600),
-        ..Config::default()
-    })
+    let server = MockServer::start_with(
+        Config::default()
+            .max_connections(2)
+            // Idle connections must not be closed by the timeout during this test.
+            .header_read_timeout(Duration::from_secs(600)),
+    )
     .await;
     let mut first = Connection::open(&server).await;
     let mut second = Connection::open(&server).await;

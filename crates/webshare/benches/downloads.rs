@@ -80,11 +80,11 @@ impl Drop for Server {
 fn serve(proxies: usize) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
-        let server = webshare_mock_server::MockServer::start_with(webshare_mock_server::Config {
-            proxies_per_plan: proxies,
-            activity_per_plan: 0,
-            ..Default::default()
-        })
+        let server = webshare_mock_server::MockServer::start_with(
+            webshare_mock_server::Config::default()
+                .proxies_per_plan(proxies)
+                .activity_per_plan(0),
+        )
         .await;
         let anonymous = Client::builder()
             .base_url(server.base_url())

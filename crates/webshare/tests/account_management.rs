@@ -15,10 +15,7 @@ const PASSWORD: &str = "Correct-Horse-Battery-9";
 
 /// Field errors with their codes, which the tests check.
 fn detailed() -> Config {
-    Config {
-        field_error_style: FieldErrorStyle::Objects,
-        ..Config::default()
-    }
+    Config::default().field_error_style(FieldErrorStyle::Objects)
 }
 
 fn field_codes(err: &Error, field: &str) -> Vec<String> {

@@ -22,11 +22,8 @@ fn registration(email: &str) -> Registration {
 
 #[tokio::test]
 async fn register_login_activate_and_reset() {
-    let server = MockServer::start_with(Config {
-        resend_throttle: Duration::from_secs(600),
-        ..Config::default()
-    })
-    .await;
+    let server =
+        MockServer::start_with(Config::default().resend_throttle(Duration::from_secs(600))).await;
     let anonymous = client(&server);
     assert!(!anonymous.is_authenticated());
 
@@ -149,10 +146,9 @@ async fn server_validation_errors_are_per_field() {
 
 #[tokio::test]
 async fn field_errors_in_object_form_carry_their_codes() {
-    let server = MockServer::start_with(Config {
-        field_error_style: webshare_mock_server::FieldErrorStyle::Objects,
-        ..Config::default()
-    })
+    let server = MockServer::start_with(
+        Config::default().field_error_style(webshare_mock_server::FieldErrorStyle::Objects),
+    )
     .await;
     let err = client(&server)
         .register(&Registration::new(EMAIL, "janedoe@example.com1", "r").accept_terms_of_service())
@@ -164,11 +160,7 @@ async fn field_errors_in_object_form_carry_their_codes() {
 
 #[tokio::test]
 async fn a_rejected_recaptcha_is_a_field_error() {
-    let server = MockServer::start_with(Config {
-        recaptcha: Some("only-this".into()),
-        ..Config::default()
-    })
-    .await;
+    let server = MockServer::start_with(Config::default().recaptcha("only-this")).await;
     let err = client(&server)
         .login(EMAIL, PASSWORD, "another")
         .await

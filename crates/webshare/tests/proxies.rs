@@ -67,11 +67,7 @@ async fn one_page_filtered_and_ordered() {
 
 #[tokio::test]
 async fn every_proxy_as_a_lazy_stream() {
-    let (_server, client) = signed_in(Config {
-        proxies_per_plan: 57,
-        ..Config::default()
-    })
-    .await;
+    let (_server, client) = signed_in(Config::default().proxies_per_plan(57)).await;
     let all: Vec<_> = client
         .proxies()
         .list_all(ListProxies::new(ProxyMode::Direct).page_size(10i64))
@@ -279,11 +275,7 @@ async fn deleting_an_ip_authorization_is_a_204_then_a_404() {
 
 #[tokio::test]
 async fn activity_pages_with_a_cursor() {
-    let (_server, client) = signed_in(Config {
-        activity_per_plan: 23,
-        ..Config::default()
-    })
-    .await;
+    let (_server, client) = signed_in(Config::default().activity_per_plan(23)).await;
     let page = client
         .activity()
         .list(&ListProxyActivity::new().page_size(10i64))
@@ -506,11 +498,7 @@ async fn a_download_token_reset_kills_the_old_links() {
 async fn hourly_stats_the_aggregate_and_the_csv_agree_with_the_activity() {
     use webshare::operations::{DownloadProxyActivity, GetAggregateStats, ListStats};
     use webshare::types::DownloadTokenScope;
-    let (_server, client) = signed_in(Config {
-        activity_per_plan: 40,
-        ..Config::default()
-    })
-    .await;
+    let (_server, client) = signed_in(Config::default().activity_per_plan(40)).await;
     let activity: Vec<_> = client
         .activity()
         .list_all(ListProxyActivity::new())
@@ -587,11 +575,7 @@ async fn hourly_stats_the_aggregate_and_the_csv_agree_with_the_activity() {
 
 #[tokio::test]
 async fn list_stats_status_and_a_refresh_that_replaces_the_list() {
-    let (server, client) = signed_in(Config {
-        proxies_per_plan: 20,
-        ..Config::default()
-    })
-    .await;
+    let (server, client) = signed_in(Config::default().proxies_per_plan(20)).await;
     let plan = server.plan_id(EMAIL).unwrap();
     let stats = client.proxy_config().stats(Some(plan)).await.unwrap();
     let by_range: i64 = stats.ip_ranges_24.as_ref().unwrap().values().sum();
@@ -652,11 +636,7 @@ async fn list_stats_status_and_a_refresh_that_replaces_the_list() {
 #[tokio::test]
 async fn a_config_update_changes_what_the_list_and_download_return() {
     use webshare::types::ProxyConfigUpdateRequest;
-    let (server, client) = signed_in(Config {
-        proxies_per_plan: 10,
-        ..Config::default()
-    })
-    .await;
+    let (server, client) = signed_in(Config::default().proxies_per_plan(10)).await;
     let config = client.proxy_config().get_v2().await.unwrap();
     assert_eq!(config.state.as_deref(), Some("completed"));
     assert!(!format!("{config:?}").contains(config.password.as_ref().unwrap().expose()));
@@ -711,11 +691,7 @@ async fn a_config_update_changes_what_the_list_and_download_return() {
 
 #[tokio::test]
 async fn unallocated_proxies_are_placed_in_available_countries() {
-    let (server, client) = signed_in(Config {
-        proxies_per_plan: 10,
-        ..Config::default()
-    })
-    .await;
+    let (server, client) = signed_in(Config::default().proxies_per_plan(10)).await;
     // Nothing unallocated: refused.
     let err = client
         .proxy_config()

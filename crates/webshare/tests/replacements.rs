@@ -18,10 +18,7 @@ use webshare_mock_server::Config;
 
 /// States that last `step` each.
 fn stepping(step: Duration) -> Config {
-    Config {
-        replacement_step: step,
-        ..Config::default()
-    }
+    Config::default().replacement_step(step)
 }
 
 fn quick_polling() -> Polling {
@@ -393,10 +390,7 @@ async fn plans_are_listed_updated_upgraded_and_cancelled() {
 /// `Retry-After`; with the client's limiter a little under the server's, the same calls all pass.
 #[tokio::test]
 async fn the_clients_limiter_keeps_under_the_servers_limits() {
-    let limited = Config {
-        rate_limits: vec![(RateLimitClass::General, 60)],
-        ..Config::default()
-    };
+    let limited = Config::default().rate_limits(vec![(RateLimitClass::General, 60)]);
     let (_server, client) = signed_in(limited.clone()).await;
     let mut statuses = Vec::new();
     for _ in 0..61 {

@@ -210,6 +210,12 @@ pub fn router(app: Shared) -> Router {
                 crate::rate_limit::limit,
             ));
         }
+        // Outermost: a scripted fault answers before the rate limit, authentication or the handler.
+        let gate = crate::faults::Gate {
+            app: app.clone(),
+            operation: operation.id,
+        };
+        route = route.layer(middleware::from_fn_with_state(gate, crate::faults::inject));
         let merged = match by_path.remove(operation.path) {
             Some(existing) => existing.merge(route),
             None => route,
@@ -426,6 +432,7 @@ mod tests {
             config,
             data: Mutex::new(Data::new(sizes, limits)),
             limits: None,
+            faults: Default::default(),
         });
         let mut request = Request::get(crate::OUTBOX_PATH)
             .body(Body::empty())
