@@ -14,7 +14,14 @@ use crate::mock_process::MockServerProcess;
 fn start_mock_server(root: &Path, args: &[&str]) -> Result<MockServerProcess> {
     run_in(
         root,
-        cargo().args(["build", "--quiet", "-p", "webshare-mock-server"]),
+        cargo().args([
+            "build",
+            "--quiet",
+            "-p",
+            "webshare-mock-server",
+            "--features",
+            "cli",
+        ]),
     )?;
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
