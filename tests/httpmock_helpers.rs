@@ -370,10 +370,7 @@ fn bad_request_example(name: &str) -> types::Error {
 }
 
 fn message(text: &str) -> FieldError {
-    FieldError {
-        message: text.into(),
-        code: None,
-    }
+    FieldError::new(text)
 }
 
 #[test]
@@ -401,10 +398,7 @@ fn a_400_with_field_errors_as_objects_decodes() {
     });
     assert_eq!(
         err.field_errors("email"),
-        [FieldError {
-            message: "Enter a valid email address.".into(),
-            code: Some("invalid".into()),
-        }]
+        [FieldError::new("Enter a valid email address.").with_code("invalid")]
     );
     match err {
         Error::Validation {

@@ -463,10 +463,7 @@ async fn field_errors_can_be_objects_and_the_client_decodes_them() {
     let err = register(&server, EMAIL, "password").await.unwrap_err();
     assert_eq!(
         err.field_errors("password"),
-        [FieldError {
-            message: "This password is too common.".into(),
-            code: Some("password_too_common".into()),
-        }]
+        [FieldError::new("This password is too common.").with_code("password_too_common")]
     );
 }
 

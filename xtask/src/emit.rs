@@ -187,6 +187,7 @@ pub fn operations_module(facts: &Facts) -> Result<TokenStream> {
     let class_names = classes.iter().map(|c| &c.2);
     let class_all = classes.iter().map(|c| &c.3);
     let server_url = &facts.server_url;
+    let spec_version = &facts.spec_version;
     let module_doc = table(facts)
         .lines()
         .map(|l| format!(" {l}"))
@@ -199,6 +200,10 @@ pub fn operations_module(facts: &Facts) -> Result<TokenStream> {
 
         /// The production server; every operation's path is below it.
         pub const SERVER_URL: &str = #server_url;
+
+        /// The version (`info.version`) of the OpenAPI document these facts were generated from. The
+        /// crates' own versions follow semver of their Rust API, independently of it.
+        pub const SPEC_VERSION: &str = #spec_version;
 
         /// The header that makes a request act as a sub-user of the account.
         pub const SUBUSER_HEADER: &str = "X-Subuser";

@@ -190,6 +190,8 @@ pub struct FormField {
 #[derive(Debug, Clone)]
 pub struct Facts {
     pub server_url: String,
+    /// `info.version`: the API document's version, independent of the crates' versions.
+    pub spec_version: String,
     pub rate_limits: BTreeMap<String, u32>,
     pub operations: Vec<OperationFacts>,
 }
@@ -238,6 +240,7 @@ pub fn read(spec: &OpenAPI) -> Result<Facts, (Option<String>, String)> {
     }
     Ok(Facts {
         server_url,
+        spec_version: spec.info.version.clone(),
         rate_limits,
         operations,
     })

@@ -15,6 +15,7 @@ use crate::operations::{OperationId, RateLimitClass};
 
 /// One operation of the API, as a transport needs it. Every value is generated from the spec.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Operation {
     /// Which operation this is.
     pub id: OperationId,
@@ -59,6 +60,7 @@ pub struct Operation {
 
 /// One field of a `multipart/form-data` body, as the spec declares it.
 #[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FormField {
     /// The field's name in the form.
     pub name: &'static str,
@@ -191,6 +193,7 @@ pub trait CursorPaged: Endpoint {
 
 /// A parameter that is missing, malformed or not one of the allowed values.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ParamError {
     /// The parameter's name, as on the wire.
     pub field: String,

@@ -2375,13 +2375,9 @@ fn subscription_billing_referral_and_verification_commands() {
         .server
         .open_verification(
             EMAIL,
-            &webshare_mock_server::VerificationRequest {
-                flow_type: "acceptable_use_violation".into(),
-                needs_evidence: true,
-                security_code: None,
-                suspends: true,
-                question: None,
-            },
+            &webshare_mock_server::VerificationRequest::new("acceptable_use_violation")
+                .needs_evidence()
+                .suspends(),
         )
         .unwrap();
     let refused = run(&["proxies", "list", "--mode", "direct"], 4);

@@ -8,6 +8,7 @@ use webshare_api::types;
 
 /// How field errors are written: the API has been seen sending both forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum FieldErrorStyle {
     /// `{"email": ["Enter a valid email address."]}` (the server framework's classic form).
     #[default]

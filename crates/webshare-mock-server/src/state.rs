@@ -19,6 +19,7 @@ use crate::proxy_state::{IpAuthorization, ProxyScope};
 /// What an email sent by the service is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EmailKind {
     /// Carries an `activation_token` for `POST activation/complete/`.
     Activation,
@@ -32,6 +33,7 @@ pub enum EmailKind {
 
 /// An email the service would have sent.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Email {
     /// The recipient.
     pub to: String,

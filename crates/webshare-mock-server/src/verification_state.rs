@@ -7,6 +7,7 @@ use webshare_api::{Secret, types};
 
 /// What a flow asks for, as `MockServer::open_verification` sets it up.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct VerificationRequest {
     /// `acceptable_use_violation`, `abuse_report` or `fraudulent_payment`.
     pub flow_type: String,
@@ -18,6 +19,47 @@ pub struct VerificationRequest {
     pub suspends: bool,
     /// A question of the compliance team to answer, if any.
     pub question: Option<String>,
+}
+
+impl VerificationRequest {
+    /// A flow of `flow_type` that asks for nothing and suspends nothing; the setters add the rest.
+    pub fn new(flow_type: impl Into<String>) -> Self {
+        Self {
+            flow_type: flow_type.into(),
+            needs_evidence: false,
+            security_code: None,
+            suspends: false,
+            question: None,
+        }
+    }
+
+    /// Asks for evidence (an explanation, files).
+    #[must_use]
+    pub fn needs_evidence(mut self) -> Self {
+        self.needs_evidence = true;
+        self
+    }
+
+    /// The two characters on the bank statement that pass a `fraudulent_payment` flow.
+    #[must_use]
+    pub fn security_code(mut self, code: impl Into<String>) -> Self {
+        self.security_code = Some(code.into());
+        self
+    }
+
+    /// Suspends the account until the flow passes (or an appeal is approved).
+    #[must_use]
+    pub fn suspends(mut self) -> Self {
+        self.suspends = true;
+        self
+    }
+
+    /// A question of the compliance team to answer.
+    #[must_use]
+    pub fn question(mut self, question: impl Into<String>) -> Self {
+        self.question = Some(question.into());
+        self
+    }
 }
 
 /// The categories and their request thresholds (the categories page's two examples).

@@ -7,6 +7,7 @@ use crate::Error;
 
 /// One row of the activity download.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ActivityRecord {
     /// When the request was made.
     pub time: DateTime<FixedOffset>,

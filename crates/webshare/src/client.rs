@@ -15,6 +15,10 @@ use crate::{Error, RateLimits, RetryPolicy, Token, auth};
 pub const DEFAULT_BASE_URL: &str = webshare_api::operations::SERVER_URL;
 /// The environment variable [`Client::from_env`] reads, as Webshare's own SDKs do.
 pub const API_KEY_ENV: &str = "WEBSHARE_API_KEY";
+
+/// The environment variable [`Client::from_env`] reads the base URL from, when set (e.g. a mock server's
+/// `http://127.0.0.1:8080/api`); unset or empty means [`DEFAULT_BASE_URL`].
+pub const BASE_URL_ENV: &str = "WEBSHARE_BASE_URL";
 /// Time limit of one attempt, connection included (as in Webshare's own SDK).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Time limit for opening a connection.
@@ -63,14 +67,34 @@ impl Client {
         Self::builder().api_key(api_key).build()
     }
 
-    /// A client authenticated with the key in `WEBSHARE_API_KEY`.
+    /// A client authenticated with the key in `WEBSHARE_API_KEY`, for the API at `WEBSHARE_BASE_URL`
+    /// when that is set (else [`DEFAULT_BASE_URL`]). Proxies come from the environment too: see
+    /// [`ClientBuilder::proxy`].
     pub fn from_env() -> Result<Self, Error> {
-        match std::env::var(API_KEY_ENV) {
-            Ok(key) if !key.trim().is_empty() => Self::new(key),
-            _ => Err(Error::Config {
-                message: format!("{API_KEY_ENV} is not set; set it to a Webshare API key"),
-            }),
+        Self::builder_from_env()?.build()
+    }
+
+    /// [`Client::from_env`]'s settings as a builder, to change some before building.
+    pub fn builder_from_env() -> Result<ClientBuilder, Error> {
+        let key = match std::env::var(API_KEY_ENV) {
+            Ok(key) if !key.trim().is_empty() => key,
+            _ => {
+                return Err(Error::Config {
+                    message: format!("{API_KEY_ENV} is not set; set it to a Webshare API key"),
+                });
+            }
+        };
+        let mut builder = Self::builder().api_key(key);
+        match std::env::var(BASE_URL_ENV) {
+            Ok(url) if !url.trim().is_empty() => builder = builder.base_url(url.trim()),
+            Ok(_) | Err(std::env::VarError::NotPresent) => {}
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(Error::Config {
+                    message: format!("{BASE_URL_ENV} is not valid UTF-8"),
+                });
+            }
         }
+        Ok(builder)
     }
 
     /// A client for the production API that sends no token: for register, login and password reset.
@@ -184,6 +208,8 @@ pub struct ClientBuilder {
     scope: Scope,
     allow_plain_http_secrets: bool,
     max_response_bytes: usize,
+    /// A URL that may hold a proxy's password, so a secret.
+    proxy: Option<Secret>,
 }
 
 impl Default for ClientBuilder {
@@ -200,6 +226,7 @@ impl Default for ClientBuilder {
             scope: Scope::default(),
             allow_plain_http_secrets: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            proxy: None,
         }
     }
 }
@@ -219,6 +246,7 @@ impl fmt::Debug for ClientBuilder {
             .field("subuser", &self.scope.subuser)
             .field("allow_plain_http_secrets", &self.allow_plain_http_secrets)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("proxy", &self.proxy.as_ref().map(|_| "[redacted]"))
             .finish()
     }
 }
@@ -318,6 +346,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through this proxy: `http://`, `https://`, or with the `socks` feature
+    /// `socks5://` (names resolved locally) and `socks5h://` (by the proxy); `user:password@` in the URL
+    /// authenticates to it, and is never printed. It is used for every host, a loopback base URL too.
+    ///
+    /// Without it, the client honours the environment as curl does: `HTTPS_PROXY` for https URLs,
+    /// `HTTP_PROXY` for http ones, `ALL_PROXY` for both (each also lower-case), and `NO_PROXY`'s hosts,
+    /// domains and CIDR ranges go direct; except that a loopback base URL never goes through a proxy
+    /// from the environment (a local token must not leave the machine). A custom
+    /// [`http_client`](Self::http_client) ignores this setting: configure its proxy there.
+    pub fn proxy(mut self, url: impl Into<Secret>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
     /// Checks the settings and makes the client.
     pub fn build(self) -> Result<Client, Error> {
         let url = Url::parse(&self.base_url).map_err(|e| Error::Config {
@@ -363,14 +405,17 @@ impl ClientBuilder {
                 // No redirect is followed: one to another host would carry the body (a password) there.
                 // `HTTPS_PROXY` (and `HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY`) are honoured, except for a
                 // loopback base URL, whose traffic must not leave the machine through a proxy.
-                let mut builder = reqwest::Client::builder()
-                    .tls_backend_preconfigured(tls_config()?)
+                let mut builder = tls_backend(reqwest::Client::builder())?
                     .redirect(reqwest::redirect::Policy::none())
                     .user_agent(&self.user_agent)
                     .connect_timeout(self.connect_timeout)
                     .timeout(self.timeout);
                 if auth::is_loopback(&url) {
                     builder = builder.no_proxy();
+                }
+                // A proxy set here is the caller's explicit choice: used for every host, loopback too.
+                if let Some(proxy) = &self.proxy {
+                    builder = builder.proxy(proxy_for(proxy)?);
                 }
                 builder.build().map_err(|e| Error::Config {
                     message: format!("cannot build the HTTP client: {e}"),
@@ -402,9 +447,44 @@ impl ClientBuilder {
     }
 }
 
+/// The explicit proxy, with errors that never show its URL (it may hold a password).
+fn proxy_for(url: &Secret) -> Result<reqwest::Proxy, Error> {
+    let scheme = url.expose().split_once("://").map(|(scheme, _)| scheme);
+    if matches!(scheme, Some("socks4" | "socks4a" | "socks5" | "socks5h"))
+        && !cfg!(feature = "socks")
+    {
+        return Err(Error::Config {
+            message: "SOCKS proxies need the webshare crate's `socks` feature".into(),
+        });
+    }
+    reqwest::Proxy::all(url.expose()).map_err(|_| Error::Config {
+        message: "invalid proxy URL (not shown: it may hold a password); expected \
+                  http://, https:// or socks5://host:port"
+            .into(),
+    })
+}
+
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+compile_error!(
+    "the webshare crate needs a TLS backend: enable its `rustls` (default) or `native-tls` feature"
+);
+
+/// The TLS backend the features choose: rustls when enabled (the default), else the platform's.
+#[cfg(feature = "rustls")]
+fn tls_backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(builder.tls_backend_preconfigured(tls_config()?))
+}
+
+/// The TLS backend the features choose: rustls when enabled (the default), else the platform's.
+#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+fn tls_backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(builder.tls_backend_native())
+}
+
 /// rustls with the `ring` provider and the platform's certificate verifier, for this client only (no
 /// process-wide default is installed, so a service's own choice of provider is left alone). `ring` rather
 /// than reqwest's default aws-lc: the same TLS, without aws-lc's C build (35 s of a 59 s clean build).
+#[cfg(feature = "rustls")]
 fn tls_config() -> Result<rustls::ClientConfig, Error> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -417,7 +497,7 @@ fn tls_config() -> Result<rustls::ClientConfig, Error> {
         })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "rustls"))]
 mod tests {
     #[test]
     fn tls_uses_ring_with_the_platform_verifier() {

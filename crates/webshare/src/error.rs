@@ -20,11 +20,29 @@ pub const MAX_MESSAGE_CHARS: usize = 500;
 
 /// One validation message from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FieldError {
     /// Human-readable text, e.g. "This password is too common.".
     pub message: String,
     /// Machine-readable code, when the server sent one (e.g. `invalid`).
     pub code: Option<String>,
+}
+
+impl FieldError {
+    /// A message without a code (to compare with, in tests).
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: None,
+        }
+    }
+
+    /// This message with a machine-readable code.
+    #[must_use]
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
 }
 
 impl fmt::Display for FieldError {

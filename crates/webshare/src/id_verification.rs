@@ -43,6 +43,7 @@ impl IdVerifications<'_> {
 /// The state of an ID verification. Kept open: a state this crate does not know is
 /// [`IdVerificationState::Other`], not an error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IdVerificationState {
     /// Nothing to do (until, e.g., a payout threshold is reached).
     NotRequired,

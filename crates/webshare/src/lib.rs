@@ -105,8 +105,11 @@ pub use activity::Activity;
 pub use activity_csv::ActivityRecord;
 pub use api_keys::ApiKeys;
 pub use billing::Billing;
+/// The `chrono` this crate's types use (timestamps are `chrono::DateTime<Utc>`), so a service names them
+/// without a dependency of its own that could drift to another version.
+pub use chrono;
 pub use client::{
-    API_KEY_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use download::{MAX_LINE_BYTES, ProxyLine};
@@ -126,6 +129,8 @@ pub use proxy_url::{BACKBONE_HOST, Backbone, ProxyEndpoint, ProxyScheme};
 pub use rate_limit::RateLimits;
 pub use referral::Referral;
 pub use replacements::{Polling, ReplacedProxyLine, Replacements, is_finished};
+/// The `reqwest` this crate sends with ([`ClientBuilder::http_client`] takes its `Client`).
+pub use reqwest;
 pub use retry::RetryPolicy;
 pub use social::{Social, SocialProvider, SocialRegistration};
 pub use stats::Stats;

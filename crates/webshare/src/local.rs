@@ -57,6 +57,7 @@ impl Registration {
 
 /// The result of [`Client::register`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Registered {
     /// The new account's token.
     pub token: Token,

@@ -21,6 +21,7 @@ pub const BACKBONE_HOST: &str = "p.webshare.io";
 
 /// The URL scheme a proxy is spoken to with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum ProxyScheme {
     /// HTTP (and HTTPS through `CONNECT`): `http://`.
     #[default]
@@ -194,6 +195,7 @@ enum Session {
 
 /// A backbone connection being described; from [`ProxyEndpoint::backbone`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Backbone {
     username: String,
     password: Secret,

@@ -34,6 +34,7 @@ impl Client {
 /// How [`Replacements::wait`] polls: first after `first_interval`, then each interval half as long again
 /// up to `max_interval`, until `deadline` has passed since the wait began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Polling {
     /// The longest the wait may take (default 5 minutes).
     pub deadline: Duration,
@@ -54,6 +55,27 @@ impl Default for Polling {
 }
 
 impl Polling {
+    /// This pacing with another [`Polling::deadline`].
+    #[must_use]
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// This pacing with another [`Polling::first_interval`].
+    #[must_use]
+    pub fn first_interval(mut self, interval: Duration) -> Self {
+        self.first_interval = interval;
+        self
+    }
+
+    /// This pacing with another [`Polling::max_interval`].
+    #[must_use]
+    pub fn max_interval(mut self, interval: Duration) -> Self {
+        self.max_interval = interval;
+        self
+    }
+
     /// The default pacing with another deadline.
     pub fn with_deadline(deadline: Duration) -> Self {
         Self {
@@ -220,6 +242,7 @@ fn finished(replacement: ProxyReplacement) -> Result<Option<ProxyReplacement>, E
 /// One line of the replaced proxies download: the new proxy (as a proxy list line), then the address of
 /// the proxy it replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReplacedProxyLine {
     /// The new proxy.
     pub proxy: ProxyLine,

@@ -25,6 +25,7 @@ pub struct TwoFactor<'a> {
 /// A new authenticator-app method, inactive until [`TwoFactor::activate_device`]: its ID, and the secret
 /// to enrol in the app (base32; shown by the API this once).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct TotpDevice {
     /// The method's ID, for [`TwoFactor::activate_device`].
     pub method_id: i64,

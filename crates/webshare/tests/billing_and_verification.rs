@@ -367,13 +367,10 @@ async fn a_suspended_account_is_refused_until_its_verification_passes() {
     let flow = server
         .open_verification(
             EMAIL,
-            &VerificationRequest {
-                flow_type: "acceptable_use_violation".into(),
-                needs_evidence: true,
-                security_code: None,
-                suspends: true,
-                question: Some("What do you use the proxies for?".into()),
-            },
+            &VerificationRequest::new("acceptable_use_violation")
+                .needs_evidence()
+                .suspends()
+                .question("What do you use the proxies for?"),
         )
         .unwrap();
     let refused = client
@@ -518,13 +515,7 @@ async fn a_fraudulent_payment_flow_passes_with_its_security_code() {
     let flow = server
         .open_verification(
             EMAIL,
-            &VerificationRequest {
-                flow_type: "fraudulent_payment".into(),
-                needs_evidence: false,
-                security_code: Some("K7".into()),
-                suspends: false,
-                question: None,
-            },
+            &VerificationRequest::new("fraudulent_payment").security_code("K7"),
         )
         .unwrap();
     let wrong = client

@@ -168,5 +168,49 @@ fn from_env_reads_webshare_api_key() {
         "client configuration: WEBSHARE_API_KEY is not set; set it to a Webshare API key"
     );
     unsafe { std::env::set_var(webshare::API_KEY_ENV, "env-key") };
-    assert!(Client::from_env().unwrap().is_authenticated());
+    let client = Client::from_env().unwrap();
+    assert!(client.is_authenticated());
+    assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+    // WEBSHARE_BASE_URL points the client elsewhere (a mock server, a staging host); empty is unset.
+    unsafe { std::env::set_var(webshare::BASE_URL_ENV, "http://127.0.0.1:8080/api/") };
+    assert_eq!(
+        Client::from_env().unwrap().base_url(),
+        "http://127.0.0.1:8080/api"
+    );
+    unsafe { std::env::set_var(webshare::BASE_URL_ENV, " ") };
+    assert_eq!(Client::from_env().unwrap().base_url(), DEFAULT_BASE_URL);
+    // A bad one is the builder's error, and a token over plain http to another host is refused as ever.
+    unsafe { std::env::set_var(webshare::BASE_URL_ENV, "not a url") };
+    assert!(config_error(Client::from_env()).contains("invalid base URL"));
+    unsafe { std::env::set_var(webshare::BASE_URL_ENV, "http://api.example.com/api") };
+    assert!(config_error(Client::from_env()).contains("http"));
+    // The builder form keeps both settings and lets the caller change others.
+    unsafe { std::env::set_var(webshare::BASE_URL_ENV, "https://staging.example.com/api") };
+    let client = Client::builder_from_env()
+        .unwrap()
+        .timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), "https://staging.example.com/api");
+    unsafe { std::env::remove_var(webshare::BASE_URL_ENV) };
+}
+
+#[test]
+fn an_explicit_proxy_url_is_checked_and_never_printed() {
+    let with_proxy = |url: &str| {
+        Client::builder()
+            .proxy(url.to_owned())
+            .api_key("key")
+            .build()
+    };
+    assert!(with_proxy("http://user:hunter2@proxy.example.com:8080").is_ok());
+    let builder = Client::builder().proxy("http://user:hunter2@proxy.example.com:8080".to_owned());
+    assert!(!format!("{builder:?}").contains("hunter2"));
+    let error = config_error(with_proxy("::not a url hunter2"));
+    assert!(error.contains("invalid proxy URL"), "{error}");
+    assert!(!error.contains("hunter2"), "{error}");
+    if !cfg!(feature = "socks") {
+        let error = config_error(with_proxy("socks5://user:hunter2@127.0.0.1:1080"));
+        assert!(error.contains("`socks` feature"), "{error}");
+    }
 }

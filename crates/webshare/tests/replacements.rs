@@ -22,11 +22,10 @@ fn stepping(step: Duration) -> Config {
 }
 
 fn quick_polling() -> Polling {
-    Polling {
-        deadline: Duration::from_secs(20),
-        first_interval: Duration::from_millis(20),
-        max_interval: Duration::from_millis(50),
-    }
+    Polling::default()
+        .deadline(Duration::from_secs(20))
+        .first_interval(Duration::from_millis(20))
+        .max_interval(Duration::from_millis(50))
 }
 
 async fn addresses(client: &Client) -> Vec<String> {
@@ -250,10 +249,7 @@ async fn one_replacement_at_a_time_and_a_wait_ends_at_its_deadline() {
             if non_field_errors[0].message.contains("already replacing")),
         "{second:?}"
     );
-    let polling = Polling {
-        deadline: Duration::from_millis(150),
-        ..quick_polling()
-    };
+    let polling = quick_polling().deadline(Duration::from_millis(150));
     match client.replacements().wait(first.id, polling, |_| {}).await {
         Err(Error::WaitTimedOut { id, state, waited }) => {
             assert_eq!(id, first.id);
