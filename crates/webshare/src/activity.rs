@@ -33,7 +33,7 @@ impl Activity<'_> {
     pub fn list_all(
         &self,
         params: ListProxyActivity,
-    ) -> impl Stream<Item = Result<ProxyActivity, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<ProxyActivity, Error>> + Send + 'static + use<> {
         pagination::cursor(self.client.clone(), params)
     }
 
@@ -42,7 +42,8 @@ impl Activity<'_> {
     pub async fn download(
         &self,
         params: &DownloadProxyActivity,
-    ) -> Result<impl Stream<Item = Result<ActivityRecord, Error>> + Send + 'static, Error> {
+    ) -> Result<impl Stream<Item = Result<ActivityRecord, Error>> + Send + 'static + use<>, Error>
+    {
         let bytes = self.download_bytes(params).await?;
         let mut csv = ActivityCsv::default();
         Ok(records(Box::pin(bytes), move |line, text| {
@@ -54,7 +55,7 @@ impl Activity<'_> {
     pub async fn download_bytes(
         &self,
         params: &DownloadProxyActivity,
-    ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
+    ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static + use<>, Error> {
         self.client.open_bytes(params).await
     }
 }

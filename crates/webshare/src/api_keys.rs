@@ -34,7 +34,7 @@ impl ApiKeys<'_> {
     }
 
     /// Every API key, page after page.
-    pub fn list_all(&self) -> impl Stream<Item = Result<ApiKey, Error>> + Send + 'static {
+    pub fn list_all(&self) -> impl Stream<Item = Result<ApiKey, Error>> + Send + 'static + use<> {
         pagination::page_numbered(self.client.clone(), ListApiKeys::new())
     }
 

@@ -88,7 +88,7 @@ impl Billing<'_> {
     pub fn all_transactions(
         &self,
         params: ListTransactions,
-    ) -> impl Stream<Item = Result<Transaction, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Transaction, Error>> + Send + 'static + use<> {
         pagination::page_numbered(self.client.clone(), params)
     }
 
@@ -103,7 +103,8 @@ impl Billing<'_> {
     pub async fn invoice(
         &self,
         transaction_id: i64,
-    ) -> Result<impl Stream<Item = Result<bytes::Bytes, Error>> + Send + 'static, Error> {
+    ) -> Result<impl Stream<Item = Result<bytes::Bytes, Error>> + Send + 'static + use<>, Error>
+    {
         let params = DownloadInvoice::new(transaction_id.to_string());
         let bytes = self.client.open_bytes(&params).await?;
         Ok(crate::download::starting_with(bytes, b"%PDF"))

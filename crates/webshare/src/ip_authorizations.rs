@@ -31,7 +31,9 @@ impl IpAuthorizations<'_> {
     }
 
     /// Every IP authorization, page after page, each fetched when the stream reaches it.
-    pub fn list_all(&self) -> impl Stream<Item = Result<IpAuthorization, Error>> + Send + 'static {
+    pub fn list_all(
+        &self,
+    ) -> impl Stream<Item = Result<IpAuthorization, Error>> + Send + 'static + use<> {
         pagination::page_numbered(self.client.clone(), ListIpAuthorizations::new())
     }
 

@@ -58,6 +58,7 @@
 //! for tests, the `webshare-mock-server` crate implements the whole API locally.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod account;
 mod activation;
@@ -98,6 +99,10 @@ mod two_factor;
 mod upload;
 mod validate;
 mod verification;
+
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 
 pub use account::Account;
 pub use activation::{Activation, ActivationStatus};

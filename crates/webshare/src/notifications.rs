@@ -32,7 +32,7 @@ impl Notifications<'_> {
     pub fn list_all(
         &self,
         params: ListNotifications,
-    ) -> impl Stream<Item = Result<Notification, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Notification, Error>> + Send + 'static + use<> {
         pagination::page_numbered(self.client.clone(), params)
     }
 

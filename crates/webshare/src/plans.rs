@@ -29,7 +29,7 @@ impl Plans<'_> {
     }
 
     /// Every plan, page after page.
-    pub fn list_all(&self) -> impl Stream<Item = Result<Plan, Error>> + Send + 'static {
+    pub fn list_all(&self) -> impl Stream<Item = Result<Plan, Error>> + Send + 'static + use<> {
         pagination::page_numbered(self.client.clone(), ListPlans::new())
     }
 

@@ -32,7 +32,7 @@ impl Proxies<'_> {
     pub fn list_all(
         &self,
         params: ListProxies,
-    ) -> impl Stream<Item = Result<Proxy, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Proxy, Error>> + Send + 'static + use<> {
         pagination::page_numbered(self.client.clone(), params)
     }
 
@@ -41,7 +41,7 @@ impl Proxies<'_> {
     pub async fn download(
         &self,
         params: &DownloadProxyList,
-    ) -> Result<impl Stream<Item = Result<ProxyLine, Error>> + Send + 'static, Error> {
+    ) -> Result<impl Stream<Item = Result<ProxyLine, Error>> + Send + 'static + use<>, Error> {
         let bytes = self.download_bytes(params).await?;
         Ok(records(Box::pin(bytes), ProxyLine::parse_line))
     }
@@ -50,7 +50,7 @@ impl Proxies<'_> {
     pub async fn download_bytes(
         &self,
         params: &DownloadProxyList,
-    ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
+    ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static + use<>, Error> {
         self.client.open_bytes(params).await
     }
 

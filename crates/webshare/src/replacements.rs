@@ -103,7 +103,7 @@ impl Replacements<'_> {
     pub fn list_all(
         &self,
         params: ListProxyReplacements,
-    ) -> impl Stream<Item = Result<ProxyReplacement, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<ProxyReplacement, Error>> + Send + 'static + use<> {
         pagination::page_numbered(self.client.clone(), params)
     }
 
@@ -198,7 +198,7 @@ impl Replacements<'_> {
     pub fn replaced_all(
         &self,
         params: ListReplacedProxies,
-    ) -> impl Stream<Item = Result<ReplacedProxy, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<ReplacedProxy, Error>> + Send + 'static + use<> {
         pagination::page_numbered(self.client.clone(), params)
     }
 
@@ -207,7 +207,8 @@ impl Replacements<'_> {
     pub async fn download_replaced(
         &self,
         params: &DownloadReplacedProxies,
-    ) -> Result<impl Stream<Item = Result<ReplacedProxyLine, Error>> + Send + 'static, Error> {
+    ) -> Result<impl Stream<Item = Result<ReplacedProxyLine, Error>> + Send + 'static + use<>, Error>
+    {
         let bytes = self.download_replaced_bytes(params).await?;
         Ok(records(Box::pin(bytes), ReplacedProxyLine::parse_line))
     }
@@ -216,7 +217,7 @@ impl Replacements<'_> {
     pub async fn download_replaced_bytes(
         &self,
         params: &DownloadReplacedProxies,
-    ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static, Error> {
+    ) -> Result<impl Stream<Item = Result<Bytes, Error>> + Send + 'static + use<>, Error> {
         self.client.open_bytes(params).await
     }
 

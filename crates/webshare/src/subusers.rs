@@ -31,7 +31,7 @@ impl Subusers<'_> {
     }
 
     /// Every sub-user, page after page.
-    pub fn list_all(&self) -> impl Stream<Item = Result<Subuser, Error>> + Send + 'static {
+    pub fn list_all(&self) -> impl Stream<Item = Result<Subuser, Error>> + Send + 'static + use<> {
         pagination::page_numbered(self.client.clone(), ListSubusers::new())
     }
 
