@@ -617,3 +617,8 @@ impl Drop for MockServer {
         }
     }
 }
+
+/// This crate's README (the page crates.io and docs.rs show): its examples compile (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeExamples;

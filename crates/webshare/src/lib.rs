@@ -160,3 +160,8 @@ pub use webshare_api::{Operation, OrderBy, ParamError};
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 struct ReadmeExamples;
+
+/// This crate's README (the page crates.io and docs.rs show): its examples compile (`cargo test --doc`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadmeExamples;
