@@ -34,8 +34,9 @@ Credentials: a key given explicitly (WEBSHARE_API_KEY, or --api-key) goes to --b
 WEBSHARE_BASE_URL if given, else to the production API; never to the URL of the saved file. Without
 one, the token `webshare login --save` saved is used, and only for the base URL it was saved for: with
 no --base-url / WEBSHARE_BASE_URL that URL is used; with another one, a command that needs the key
-fails (exit code 2) unless --use-saved-key-for-other-url says to send it there. The file is in the
-platform's config directory (mode 0600; WEBSHARE_CONFIG_DIR overrides the directory). --api-key is
+fails (exit code 2) unless --use-saved-key-for-other-url says to send it there. It is saved in the OS
+keyring (macOS, Windows), else in a file in the platform's config directory, readable by you only
+(WEBSHARE_CONFIG_DIR names the file's directory and skips the keyring); `login --save` says where. --api-key is
 visible to other local users in the process list: it prints a warning; prefer WEBSHARE_API_KEY.
 Secrets (passwords, emailed codes, recaptcha tokens) are prompted for without echo, or read from
 standard input with --code-stdin / --password-stdin / --recaptcha-stdin, one a line, in this order:
@@ -175,6 +176,15 @@ pub enum Command {
     MockServer(webshare_mock_server::ServeOptions),
     /// Start a mock server and walk the whole account flow against it, printing each step.
     Demo,
+    /// Print a shell completion script, e.g. `webshare completions bash >
+    /// ~/.local/share/bash-completion/completions/webshare`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `webshare man > ~/.local/share/man/man1/webshare.1`.
+    Man,
 }
 
 /// Proxy list subcommands.

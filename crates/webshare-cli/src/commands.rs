@@ -383,14 +383,15 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             let forgot = if matches!(settings.key, Key::Saved(_)) {
                 credentials::forget().map_err(Failure::Usage)?
             } else {
-                None
+                Vec::new()
             };
-            match forgot {
-                Some(path) => printer.done(&format!(
+            if forgot.is_empty() {
+                printer.done("Logged out; the token no longer works.");
+            } else {
+                printer.done(&format!(
                     "Logged out; removed the saved token from {}.",
-                    path.display()
-                )),
-                None => printer.done("Logged out; the token no longer works."),
+                    forgot.join(" and ")
+                ));
             }
         }
         Command::Proxies(command) => {
@@ -473,7 +474,9 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             let client = settings.authenticated()?;
             crate::account_commands::two_factor(&client, command, &mut secrets, cli.json).await?;
         }
-        Command::MockServer(_) | Command::Demo => unreachable!("handled in main"),
+        Command::MockServer(_) | Command::Demo | Command::Completions { .. } | Command::Man => {
+            unreachable!("handled in main")
+        }
     }
     Ok(())
 }

@@ -1,7 +1,11 @@
-//! The saved credentials file: reading it, and saving a token atomically.
+//! The saved credentials: in the OS keyring (macOS Keychain, Windows Credential Manager), or where there
+//! is none, in a file readable by the owner only, written atomically. On Linux the file: the kernel
+//! keyring is dropped with the session (seen here: a token one `webshare` process saved there was gone
+//! for the next), and the Secret Service needs D-Bus, which is not built in.
 //!
-//! The file holds a token and the base URL it was saved for; `commands::Settings` decides when it is
-//! used. Errors about the file never quote its contents: they may hold a token.
+//! Either holds a token and the base URL it was saved for; `commands::Settings` decides when it is used.
+//! `WEBSHARE_CONFIG_DIR` names a directory for the file and skips the keyring (tests, containers).
+//! Errors never quote the saved contents: they may hold a token.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,6 +21,107 @@ pub struct Saved {
     pub base_url: Option<String>,
 }
 
+/// Where a token was saved.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Stored {
+    /// In the OS keyring.
+    Keyring,
+    /// In this file (mode 0600); `keyring` says why not in the keyring (nothing when the file was
+    /// asked for with `WEBSHARE_CONFIG_DIR`).
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The keyring's refusal.
+        keyring: Option<String>,
+    },
+}
+
+impl std::fmt::Display for Stored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Keyring => write!(f, "the OS keyring (service `{KEYRING_SERVICE}`)"),
+            Self::File {
+                path,
+                keyring: None,
+            } => write!(f, "{} (readable by you only)", path.display()),
+            Self::File {
+                path,
+                keyring: Some(why),
+            } => write!(
+                f,
+                "{} (readable by you only), as the OS keyring is not available: {why}",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// The keyring entry's service; its user name is [`KEYRING_USER`].
+pub const KEYRING_SERVICE: &str = "webshare-cli";
+const KEYRING_USER: &str = "credentials";
+
+/// A secret store with one entry: the OS keyring, or a stand-in in tests.
+pub trait SecretStore {
+    /// The entry, if there is one.
+    fn get(&self) -> Result<Option<String>, String>;
+    /// Creates or replaces the entry.
+    fn set(&self, value: &str) -> Result<(), String>;
+    /// Removes the entry; whether there was one.
+    fn delete(&self) -> Result<bool, String>;
+}
+
+/// The OS keyring (`keyring` crate): Keychain or Credential Manager.
+pub struct OsKeyring;
+
+/// Why no keyring is used on this platform, where none keeps a token across sessions.
+const NO_PERSISTENT_KEYRING: Option<&str> = if cfg!(any(target_os = "macos", windows)) {
+    None
+} else {
+    Some("this platform has no OS keyring that keeps a token across sessions")
+};
+
+impl OsKeyring {
+    fn entry() -> Result<keyring::Entry, String> {
+        keyring::Entry::new(KEYRING_SERVICE, KEYRING_USER).map_err(|e| e.to_string())
+    }
+}
+
+impl SecretStore for OsKeyring {
+    fn get(&self) -> Result<Option<String>, String> {
+        match Self::entry()?.get_password() {
+            Ok(value) => Ok(Some(value)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn set(&self, value: &str) -> Result<(), String> {
+        Self::entry()?
+            .set_password(value)
+            .map_err(|e| e.to_string())
+    }
+
+    fn delete(&self) -> Result<bool, String> {
+        match Self::entry()?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// The keyring to use: none when `WEBSHARE_CONFIG_DIR` names the place for the file, or where no
+/// keyring keeps a token (the error says why).
+fn keyring() -> Result<OsKeyring, Option<&'static str>> {
+    if std::env::var_os("WEBSHARE_CONFIG_DIR").is_some() {
+        return Err(None);
+    }
+    match NO_PERSISTENT_KEYRING {
+        Some(why) => Err(Some(why)),
+        None => Ok(OsKeyring),
+    }
+}
+
 /// `$WEBSHARE_CONFIG_DIR/credentials.json`, else `<platform config dir>/webshare/credentials.json`.
 pub fn path() -> Option<PathBuf> {
     let dir = match std::env::var_os("WEBSHARE_CONFIG_DIR") {
@@ -30,7 +135,27 @@ pub fn path() -> Option<PathBuf> {
 /// silent fallback to no credentials; the error names the file and the position of the problem, never
 /// the file's contents.
 pub fn load() -> Result<Option<Saved>, String> {
-    let Some(path) = path() else { return Ok(None) };
+    load_with(
+        keyring().as_ref().ok().map(|k| k as &dyn SecretStore),
+        path(),
+    )
+}
+
+/// The keyring's entry if there is one (an unreachable keyring is passed over: the file may hold the
+/// token), else the file's.
+fn load_with(
+    store: Option<&dyn SecretStore>,
+    file: Option<PathBuf>,
+) -> Result<Option<Saved>, String> {
+    if let Some(Ok(Some(text))) = store.map(SecretStore::get) {
+        return serde_json::from_str(&text).map(Some).map_err(|_| {
+            format!(
+                "the token saved in the OS keyring (service `{KEYRING_SERVICE}`) is unreadable; run \
+                 `webshare login --save` to replace it"
+            )
+        });
+    }
+    let Some(path) = file else { return Ok(None) };
     load_from(&path)
 }
 
@@ -57,19 +182,55 @@ fn load_from(path: &Path) -> Result<Option<Saved>, String> {
     })
 }
 
-/// Writes the credentials atomically, readable by the owner only; returns the path. A corrupt or old
-/// file is replaced; a symlink is refused.
-pub fn save(saved: &Saved) -> Result<PathBuf, String> {
+/// Saves the credentials in the OS keyring (removing an older file, which would otherwise outlive a
+/// logout), or where it refuses, in the file; says where.
+pub fn save(saved: &Saved) -> Result<Stored, String> {
+    match keyring() {
+        Ok(keyring) => save_with(Ok(&keyring), path(), saved),
+        Err(why) => save_with(Err(why), path(), saved),
+    }
+}
+
+/// `store`, or why there is none to try (nothing to say when the file was asked for).
+fn save_with(
+    store: Result<&dyn SecretStore, Option<&str>>,
+    file: Option<PathBuf>,
+    saved: &Saved,
+) -> Result<Stored, String> {
+    let refusal = match store {
+        Err(why) => why.map(str::to_owned),
+        Ok(store) => {
+            let text = serde_json::to_string(saved).map_err(|e| e.to_string())?;
+            match store.set(&text) {
+                Ok(()) => {
+                    if let Some(path) = &file {
+                        remove_file(path)?;
+                    }
+                    return Ok(Stored::Keyring);
+                }
+                Err(why) => Some(why),
+            }
+        }
+    };
     let path =
-        path().ok_or("no configuration directory on this platform; set WEBSHARE_CONFIG_DIR")?;
+        file.ok_or("no configuration directory on this platform; set WEBSHARE_CONFIG_DIR")?;
+    save_file(&path, saved)?;
+    Ok(Stored::File {
+        path,
+        keyring: refusal,
+    })
+}
+
+/// Writes the credentials file atomically, readable by the owner only. A corrupt or old file is
+/// replaced; a symlink is refused.
+fn save_file(path: &Path, saved: &Saved) -> Result<(), String> {
     let dir = path
         .parent()
         .ok_or("the credentials path has no directory")?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let text = serde_json::to_string_pretty(saved).map_err(|e| e.to_string())?;
-    write_atomic(&path, text.as_bytes(), |_| Ok(()))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(path)
+    write_atomic(path, text.as_bytes(), |_| Ok(()))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Replaces `path` with `bytes`: a new temporary file in the same directory (created exclusively, mode
@@ -180,22 +341,171 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
-/// Removes the saved credentials; returns the path if there was a file.
-pub fn forget() -> Result<Option<PathBuf>, String> {
-    let Some(path) = path() else { return Ok(None) };
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(Some(path)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!(
-            "logged out, but cannot remove {}: {e}",
-            path.display()
-        )),
+/// Removes the saved credentials from the keyring and the file; says where they were.
+pub fn forget() -> Result<Vec<String>, String> {
+    forget_with(
+        keyring().as_ref().ok().map(|k| k as &dyn SecretStore),
+        path(),
+    )
+}
+
+fn forget_with(
+    store: Option<&dyn SecretStore>,
+    file: Option<PathBuf>,
+) -> Result<Vec<String>, String> {
+    let mut removed = Vec::new();
+    if let Some(store) = store {
+        match store.delete() {
+            Ok(true) => removed.push(Stored::Keyring.to_string()),
+            Ok(false) => {}
+            Err(e) => {
+                return Err(format!(
+                    "logged out, but cannot remove the token from the OS keyring: {e}"
+                ));
+            }
+        }
+    }
+    if let Some(path) = file
+        && remove_file(&path)?
+    {
+        removed.push(path.display().to_string());
+    }
+    Ok(removed)
+}
+
+/// Removes a credentials file; whether there was one.
+fn remove_file(path: &Path) -> Result<bool, String> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(format!("cannot remove {}: {e}", path.display())),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::RefCell;
+
+    /// A keyring in memory, or one that refuses everything.
+    struct FakeKeyring {
+        entry: RefCell<Option<String>>,
+        refuses: bool,
+    }
+
+    impl FakeKeyring {
+        fn new(refuses: bool) -> Self {
+            Self {
+                entry: RefCell::new(None),
+                refuses,
+            }
+        }
+    }
+
+    impl SecretStore for FakeKeyring {
+        fn get(&self) -> Result<Option<String>, String> {
+            if self.refuses {
+                return Err("no keyring here".into());
+            }
+            Ok(self.entry.borrow().clone())
+        }
+        fn set(&self, value: &str) -> Result<(), String> {
+            if self.refuses {
+                return Err("no keyring here".into());
+            }
+            *self.entry.borrow_mut() = Some(value.to_owned());
+            Ok(())
+        }
+        fn delete(&self) -> Result<bool, String> {
+            if self.refuses {
+                return Err("no keyring here".into());
+            }
+            Ok(self.entry.borrow_mut().take().is_some())
+        }
+    }
+
+    fn saved(token: &str) -> Saved {
+        Saved {
+            api_key: token.into(),
+            base_url: Some("http://127.0.0.1:1/api".into()),
+        }
+    }
+
+    #[test]
+    fn the_keyring_is_preferred_and_an_older_file_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("credentials.json");
+        save_file(&file, &saved("old-file-token")).unwrap();
+        let keyring = FakeKeyring::new(false);
+        let stored = save_with(Ok(&keyring), Some(file.clone()), &saved("new-token")).unwrap();
+        assert_eq!(stored, Stored::Keyring);
+        assert!(!file.exists(), "the older file would outlive a logout");
+        let loaded = load_with(Some(&keyring), Some(file.clone()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(loaded.api_key, "new-token");
+        assert_eq!(
+            forget_with(Some(&keyring), Some(file.clone())).unwrap(),
+            [Stored::Keyring.to_string()]
+        );
+        assert!(load_with(Some(&keyring), Some(file)).unwrap().is_none());
+    }
+
+    #[test]
+    fn without_a_keyring_the_file_is_used_and_the_reason_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("credentials.json");
+        let keyring = FakeKeyring::new(true);
+        let stored = save_with(Ok(&keyring), Some(file.clone()), &saved("tok")).unwrap();
+        assert_eq!(
+            stored,
+            Stored::File {
+                path: file.clone(),
+                keyring: Some("no keyring here".into())
+            }
+        );
+        let said = stored.to_string();
+        assert!(
+            said.contains("readable by you only") && said.contains("no keyring here"),
+            "{said}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        assert_eq!(
+            load_with(Some(&keyring), Some(file.clone()))
+                .unwrap()
+                .unwrap()
+                .api_key,
+            "tok"
+        );
+        // With WEBSHARE_CONFIG_DIR (no keyring at all): the file, and no reason to give.
+        let stored = save_with(Err(None), Some(file.clone()), &saved("tok2")).unwrap();
+        assert_eq!(
+            stored,
+            Stored::File {
+                path: file.clone(),
+                keyring: None
+            }
+        );
+        // Where no keyring keeps a token: the file, and the reason said.
+        let stored = save_with(Err(Some("none here")), Some(file.clone()), &saved("t3")).unwrap();
+        assert!(stored.to_string().contains("none here"));
+    }
+
+    #[test]
+    fn an_unreadable_keyring_entry_is_an_error_without_its_contents() {
+        let keyring = FakeKeyring::new(false);
+        keyring.set("{\"api_key\": \"secret-tok").unwrap();
+        let error = load_with(Some(&keyring), None).err().unwrap();
+        assert!(
+            error.contains("unreadable") && !error.contains("secret-tok"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn a_crash_before_the_rename_leaves_the_old_file_intact() {

@@ -34,6 +34,35 @@ fn main() -> ExitCode {
     if matches.value_source("api_key") == Some(ValueSource::CommandLine) {
         warn_api_key_argument(cli.json);
     }
+    // Generated from the argument definitions, offline: no runtime, no credentials. Into a buffer
+    // first: clap_complete panics on a failed write (a closed pipe), the buffer cannot fail.
+    let generated = match &cli.command {
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "webshare", &mut script);
+            Some(script)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            // Writing into a Vec cannot fail.
+            let _ = clap_mangen::Man::new(Cli::command()).render(&mut page);
+            Some(page)
+        }
+        _ => None,
+    };
+    if let Some(text) = generated {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        return match stdout.write_all(&text).and_then(|()| stdout.flush()) {
+            Ok(()) => ExitCode::from(exit::OK),
+            // A closed pipe (`| head`) is the reader's choice, not a failure worth a message.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::OK),
+            Err(e) => {
+                eprintln!("error: cannot write to standard output: {e}");
+                ExitCode::from(exit::OTHER)
+            }
+        };
+    }
     if cli.verbose {
         init_request_log();
     }

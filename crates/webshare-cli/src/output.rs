@@ -77,7 +77,7 @@ pub struct TokenReport<'a> {
     /// Print it.
     pub show: bool,
     /// Where it was saved, if it was.
-    pub saved_to: Option<std::path::PathBuf>,
+    pub saved_to: Option<crate::credentials::Stored>,
 }
 
 impl TokenReport<'_> {
@@ -91,8 +91,8 @@ impl TokenReport<'_> {
 
     fn lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
-        if let Some(path) = &self.saved_to {
-            lines.push(format!("Token saved to {}.", path.display()));
+        if let Some(stored) = &self.saved_to {
+            lines.push(format!("Token saved in {stored}."));
         }
         if self.show {
             lines.push(format!("Token: {}", escape_controls(self.token.expose())));

@@ -2424,3 +2424,44 @@ fn subscription_billing_referral_and_verification_commands() {
             .contains("active")
     );
 }
+
+#[test]
+fn completions_and_the_manual_page_are_generated_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    // No server anywhere: nothing is sent.
+    let run = |args: &[&str]| {
+        cli_at(Some("http://127.0.0.1:9/api"), dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let bash = run(&["completions", "bash"]);
+    assert!(bash.status.success());
+    let script = String::from_utf8(bash.stdout).unwrap();
+    assert!(script.contains("_webshare()"), "{script}");
+    // Subcommands and their flags are in it.
+    assert!(script.contains("proxies") && script.contains("--mode"));
+    for (shell, marker) in [
+        ("zsh", "#compdef webshare"),
+        ("fish", "complete -c webshare"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[webshare]"),
+    ] {
+        let out = run(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(marker),
+            "{shell}"
+        );
+    }
+    let unknown = run(&["completions", "tcsh"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let man = run(&["man"]);
+    assert!(man.status.success());
+    let page = String::from_utf8(man.stdout).unwrap();
+    assert!(page.contains(".TH webshare 1"), "{page}");
+    assert!(
+        page.contains("mock\\-server") || page.contains("mock-server"),
+        "{page}"
+    );
+}
