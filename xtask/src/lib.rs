@@ -9,5 +9,6 @@ pub mod emit_cli;
 pub mod facts;
 pub mod literals;
 mod mock_process;
+pub mod publish;
 pub mod spec;
 pub mod tools;

@@ -21,8 +21,14 @@ commands:
   schemathesis        run schemathesis (every phase) against a started mock server, as `ci` does
   smoke               generate the Python and TypeScript clients and drive each against a started
                       mock server (tools/smoke/), as `ci` does
-  ci                  the whole test command: install the linters locally, lint the spec, check
-                      codegen, cargo fmt --check, cargo clippy -D warnings, cargo test";
+  test                the Rust-only checks, nothing else needed: codegen --check, compat,
+                      cargo fmt --check, cargo clippy -D warnings, cargo test
+  publish-check       the crates as others get them: MSRV against dependencies, feature
+                      combinations, cargo package (verified), a consumer crate outside the
+                      workspace, cargo install of the CLI
+  ci                  the whole test command: install the tools locally, lint the spec, `test`,
+                      cargo deny, `publish-check`, schemathesis, other languages' clients, the
+                      rendered reference in Chromium";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,6 +55,12 @@ fn main() -> ExitCode {
             .map(|()| true),
         ["smoke"] => codegen::workspace_root()
             .and_then(|root| xtask::checks::cross_language(&root))
+            .map(|()| true),
+        ["test"] => codegen::workspace_root()
+            .and_then(|root| xtask::ci::rust(&root))
+            .map(|()| true),
+        ["publish-check"] => codegen::workspace_root()
+            .and_then(|root| xtask::ci::publishing(&root))
             .map(|()| true),
         ["ci"] => codegen::workspace_root()
             .and_then(|root| xtask::ci::run(&root))

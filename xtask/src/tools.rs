@@ -1,6 +1,6 @@
 //! Installing the test command's tools into the work tree: npm packages under `tools/node_modules`,
-//! Python tools in `.venv`, and Debian's Chromium for the rendered reference. Never anything global but
-//! the Debian package, which is the machine's browser.
+//! Python tools in `.venv`. Chromium, for the rendered reference, is found (`CHROMIUM`, or on `PATH`);
+//! only as root on Debian is it installed (`apt-get install chromium`), the machine's own browser.
 
 use std::path::Path;
 use std::process::Command;
@@ -18,8 +18,33 @@ const NPM_FILES: &[&str] = &[
     "redoc/bundles/redoc.standalone.js",
 ];
 
-/// The browser the rendered reference is checked in.
-pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// The environment variable naming the browser to check the rendered reference in.
+pub const CHROMIUM_ENV: &str = "CHROMIUM";
+
+/// Commands that are Chromium, looked up on `PATH` in this order.
+const CHROMIUM_NAMES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
+
+/// Where macOS installs Chrome.
+const MAC_CHROME: &str = "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome";
+
+/// The browser the rendered reference is checked in: `$CHROMIUM`, else the first of
+/// [`CHROMIUM_NAMES`] on `PATH`, else macOS's Chrome.
+pub fn chromium() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os(CHROMIUM_ENV).filter(|p| !p.is_empty()) {
+        return Some(path.into());
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    CHROMIUM_NAMES
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+        .or_else(|| Some(Path::new(MAC_CHROME).to_owned()).filter(|p| p.is_file()))
+}
 
 pub fn install(root: &Path) -> Result<()> {
     let modules = root.join("tools/node_modules");
@@ -51,12 +76,24 @@ pub fn install(root: &Path) -> Result<()> {
     install_chromium()
 }
 
-/// Debian's Chromium, from the distribution's packages (the machine's browser, not a download of a test
-/// tool's own build).
+/// Chromium: found, or, as root on Debian, installed from the distribution's packages (the machine's
+/// browser, not a test tool's download). Anyone else gets a message saying how to provide one.
 fn install_chromium() -> Result<()> {
-    if Path::new(CHROMIUM).exists() {
-        println!("Chromium: present");
+    if let Some(path) = chromium() {
+        println!("Chromium: {}", path.display());
         return Ok(());
+    }
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.trim_ascii() == b"0");
+    let has_apt = Path::new("/usr/bin/apt-get").exists();
+    if !(is_root && has_apt) {
+        anyhow::bail!(
+            "the rendered API reference is checked in Chromium, and none was found: install Chromium or \
+             Chrome (Debian: `sudo apt-get install chromium`; macOS: Google Chrome), or set {CHROMIUM_ENV} \
+             to its path. `cargo xtask test` runs the Rust checks without it."
+        );
     }
     let apt = |args: &[&str]| {
         let status = Command::new("apt-get")
@@ -69,6 +106,7 @@ fn install_chromium() -> Result<()> {
             Err(e) => anyhow::bail!("cannot run apt-get: {e}"),
         }
     };
-    apt(&["update", "-qq"]).and_then(|()| apt(&["install", "-y", "-qq", "chromium"]))
-        .context("checking the rendered API reference needs Debian's chromium package (run as root, or install it)")
+    apt(&["update", "-qq"])
+        .and_then(|()| apt(&["install", "-y", "-qq", "chromium"]))
+        .context("installing Debian's chromium package for the rendered API reference")
 }
