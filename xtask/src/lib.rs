@@ -10,5 +10,6 @@ pub mod facts;
 pub mod literals;
 mod mock_process;
 pub mod publish;
+pub mod semver;
 pub mod spec;
 pub mod tools;

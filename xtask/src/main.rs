@@ -21,6 +21,9 @@ commands:
   schemathesis        run schemathesis (every phase) against a started mock server, as `ci` does
   smoke               generate the Python and TypeScript clients and drive each against a started
                       mock server (tools/smoke/), as `ci` does
+  semver [--bless]    the public Rust API of each published library (from rustdoc's JSON)
+                      against api/<crate>.txt, its last release: an item gone or changed
+                      needs a breaking version bump; --bless records the current one
   test                the Rust-only checks, nothing else needed: codegen --check, compat,
                       cargo fmt --check, cargo clippy -D warnings, cargo test
   publish-check       the crates as others get them: MSRV against dependencies, feature
@@ -55,6 +58,12 @@ fn main() -> ExitCode {
             .map(|()| true),
         ["smoke"] => codegen::workspace_root()
             .and_then(|root| xtask::checks::cross_language(&root))
+            .map(|()| true),
+        ["semver"] => codegen::workspace_root()
+            .and_then(|root| xtask::semver::run(&root, false))
+            .map(|()| true),
+        ["semver", "--bless"] => codegen::workspace_root()
+            .and_then(|root| xtask::semver::run(&root, true))
             .map(|()| true),
         ["test"] => codegen::workspace_root()
             .and_then(|root| xtask::ci::rust(&root))
