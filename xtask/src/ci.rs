@@ -50,7 +50,9 @@ pub fn run(root: &Path) -> Result<()> {
 
     publishing(root)?;
 
-    step("semver: the public Rust API against api/<crate>.txt, its last release (cargo xtask semver)");
+    step(
+        "semver: the public Rust API against api/<crate>.txt, its last release (cargo xtask semver)",
+    );
     crate::semver::run(root, false)?;
 
     step("schemathesis: every phase against webshare-mock-server with the committed spec");

@@ -11,6 +11,9 @@
 //! the shapes and encoders of [`endpoint`], and constructors of the replacement selectors.
 //!
 //! This crate sends nothing: services want the `webshare` crate, which is the client built on it.
+//!
+//! This crate's version follows semver for its Rust API, independently of the OpenAPI document's
+//! `info.version` it is generated from ([`operations::SPEC_VERSION`]).
 
 // The generated code names the secret type by this path, so that it resolves the same way in this crate
 // and in the generated httpmock crate.

@@ -2,6 +2,9 @@
 //! `openapi/webshare.yaml`: `server.login(|when, then| ...)` instead of hand-written paths and bodies.
 //!
 //! Do not edit `generated.rs`: run `cargo xtask codegen`.
+//!
+//! This crate's version follows semver for its Rust API, independently of the OpenAPI document's
+//! `info.version` (`webshare_api::operations::SPEC_VERSION`).
 
 #[allow(clippy::all, missing_docs, unused_imports)]
 #[rustfmt::skip]

@@ -31,6 +31,9 @@
 //!   within [`Config::request_timeout`] gets a 408 and is closed;
 //! - at most [`Config::max_connections`] connections are served at once; further ones wait, unaccepted,
 //!   in the listen backlog until a served one closes.
+//!
+//! This crate's version follows semver for its Rust API, independently of the OpenAPI document's
+//! `info.version` it serves (`webshare_api::operations::SPEC_VERSION`). The binary needs the `cli` feature.
 
 #![deny(missing_docs)]
 

@@ -56,6 +56,10 @@
 //!
 //! Register, login and account deletion need a recaptcha token and are meant for the Webshare dashboard;
 //! for tests, the `webshare-mock-server` crate implements the whole API locally.
+//!
+//! This crate's version follows semver for its Rust API, independently of the OpenAPI document's
+//! `info.version` it is generated from ([`operations::SPEC_VERSION`]; features: `rustls` (default),
+//! `native-tls`, `socks`, `blocking`, `json-schema`, see the README).
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -13,6 +13,7 @@ use webshare_api::operations::{Login, Register};
 ///     .marketing_emails(false);
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Registration {
     /// The email address to register; it may have to be verified later (see [`Client::activation`]).
     pub email: String,

@@ -15,6 +15,7 @@ use webshare_api::operations::{SocialLogin, SocialRegister};
 ///     .accept_terms_of_service();
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SocialRegistration {
     /// The identity provider.
     pub provider: SocialProvider,
