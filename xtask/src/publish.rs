@@ -33,18 +33,7 @@ pub fn package(root: &Path) -> Result<()> {
 
 /// The published crates' versions, from the manifests.
 pub fn versions(root: &Path) -> Result<Vec<(String, String)>> {
-    let output = cargo()
-        .args(["metadata", "--no-deps", "--format-version", "1"])
-        .current_dir(root)
-        .output()
-        .context("cannot run cargo metadata")?;
-    if !output.status.success() {
-        bail!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let metadata: Value = serde_json::from_slice(&output.stdout)?;
+    let metadata = metadata(root, &["--no-deps"])?;
     let packages = metadata["packages"].as_array().context("no packages")?;
     PUBLISHED
         .iter()
@@ -57,6 +46,24 @@ pub fn versions(root: &Path) -> Result<Vec<(String, String)>> {
                 .with_context(|| format!("no package {name}"))
         })
         .collect()
+}
+
+/// `cargo metadata` (format 1) with `args`, as JSON.
+fn metadata(root: &Path, args: &[&str]) -> Result<Value> {
+    let output = cargo()
+        .arg("metadata")
+        .args(args)
+        .args(["--format-version", "1"])
+        .current_dir(root)
+        .output()
+        .context("cannot run cargo metadata")?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(serde_json::from_slice(&output.stdout)?)
 }
 
 /// The first ```rust block of a README, as a program.
@@ -220,18 +227,7 @@ pub fn features(root: &Path) -> Result<()> {
 /// declared version itself cannot be installed here; clippy's `incompatible_msrv` covers the standard
 /// library's APIs).
 pub fn msrv(root: &Path) -> Result<()> {
-    let output = cargo()
-        .args(["metadata", "--locked", "--format-version", "1"])
-        .current_dir(root)
-        .output()
-        .context("cannot run cargo metadata")?;
-    if !output.status.success() {
-        bail!(
-            "cargo metadata failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let metadata: Value = serde_json::from_slice(&output.stdout)?;
+    let metadata = metadata(root, &["--locked"])?;
     let packages = metadata["packages"].as_array().context("no packages")?;
     let members: Vec<&str> = metadata["workspace_members"]
         .as_array()
