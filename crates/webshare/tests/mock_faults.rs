@@ -41,11 +41,8 @@ async fn a_seeded_account_is_verified_and_its_token_works() {
 
 #[tokio::test]
 async fn queued_faults_answer_in_order_then_the_operation_works_again() {
-    let server = MockServer::start().await;
-    let seeded = server
-        .seed_account("jane@example.com", "Correct-Horse-9")
-        .unwrap();
-    let client = client_for(&server, &seeded.token, RetryPolicy::none());
+    let (server, token) = support::seeded().await;
+    let client = client_for(&server, &token, RetryPolicy::none());
     server
         .fail_next(&GET_PROFILE, 503, Some(Duration::from_millis(1500)))
         .unwrap();
@@ -68,14 +65,11 @@ async fn queued_faults_answer_in_order_then_the_operation_works_again() {
 
 #[tokio::test]
 async fn retry_after_is_sent_in_whole_seconds_rounded_up() {
-    let server = MockServer::start().await;
-    let seeded = server
-        .seed_account("jane@example.com", "Correct-Horse-9")
-        .unwrap();
+    let (server, token) = support::seeded().await;
     server
         .fail_next(&GET_PROFILE, 429, Some(Duration::from_millis(1500)))
         .unwrap();
-    let client = client_for(&server, &seeded.token, RetryPolicy::none());
+    let client = client_for(&server, &token, RetryPolicy::none());
     let error = client.profile().get().await.unwrap_err();
     assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
     assert_eq!(error.retry_after(), Some(Duration::from_secs(2)));
@@ -83,20 +77,17 @@ async fn retry_after_is_sent_in_whole_seconds_rounded_up() {
 
 #[tokio::test]
 async fn a_client_with_retries_rides_out_transient_faults() {
-    let server = MockServer::start().await;
-    let seeded = server
-        .seed_account("jane@example.com", "Correct-Horse-9")
-        .unwrap();
+    let (server, token) = support::seeded().await;
     for _ in 0..2 {
         server.fail_next(&GET_PROFILE, 503, None).unwrap();
     }
     let patient = RetryPolicy::default()
         .max_retries(2)
         .base_delay(Duration::from_millis(1));
-    let client = client_for(&server, &seeded.token, patient);
+    let client = client_for(&server, &token, patient);
     assert!(client.profile().get().await.is_ok());
     // Both faults were used: the next call goes straight through without a retry budget.
-    let impatient = client_for(&server, &seeded.token, RetryPolicy::none());
+    let impatient = client_for(&server, &token, RetryPolicy::none());
     assert!(impatient.profile().get().await.is_ok());
 }
 
@@ -113,13 +104,10 @@ async fn only_error_statuses_are_faults() {
 
 #[tokio::test]
 async fn latency_delays_answers_past_a_clients_timeout() {
-    let server = MockServer::start().await;
-    let seeded = server
-        .seed_account("jane@example.com", "Correct-Horse-9")
-        .unwrap();
+    let (server, token) = support::seeded().await;
     let client = Client::builder()
         .base_url(server.base_url())
-        .api_key(seeded.token.clone())
+        .api_key(token.clone())
         .retry_policy(RetryPolicy::none())
         .timeout(Duration::from_millis(300))
         .build()

@@ -1,13 +1,14 @@
 //! A SOCKS5 proxy set with `ClientBuilder::proxy` carries every request (the `socks` feature).
 #![cfg(feature = "socks")]
 
+mod support;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use webshare::{Client, RetryPolicy};
-use webshare_mock_server::MockServer;
 
 /// What the proxy saw: the user name and password it was given, and where each connection went.
 #[derive(Default, Debug)]
@@ -70,14 +71,11 @@ async fn socks5_proxy() -> (SocketAddr, Arc<Mutex<Seen>>) {
 
 #[tokio::test]
 async fn requests_go_through_the_configured_socks5_proxy() {
-    let server = MockServer::start().await;
-    let seeded = server
-        .seed_account("jane@example.com", "Correct-Horse-9")
-        .unwrap();
+    let (server, token) = support::seeded().await;
     let (proxy, seen) = socks5_proxy().await;
     let client = Client::builder()
         .base_url(server.base_url())
-        .api_key(seeded.token.clone())
+        .api_key(token)
         .retry_policy(RetryPolicy::none())
         .proxy(format!("socks5://proxy-user:proxy-pass@{proxy}"))
         .build()

@@ -255,3 +255,13 @@ pub async fn signed_in_with_token(
     let client = anonymous.with_token(&registered.token).unwrap();
     (server, client, registered.token.expose().to_owned())
 }
+
+/// A mock server (default config) with a seeded, verified account ([`EMAIL`]) and its API token.
+pub async fn seeded() -> (webshare_mock_server::MockServer, String) {
+    let server = webshare_mock_server::MockServer::start().await;
+    let token = server
+        .seed_account(EMAIL, "Correct-Horse-9")
+        .expect("a fresh server has no account")
+        .token;
+    (server, token)
+}
