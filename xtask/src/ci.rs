@@ -120,6 +120,9 @@ pub fn publishing(root: &Path) -> Result<()> {
     step("feature combinations the workspace build does not make");
     publish::features(root)?;
 
+    step("documentation as docs.rs builds it (all features, rustdoc warnings as errors)");
+    publish::docs(root)?;
+
     step("cargo package: every published crate, each packaged copy built");
     publish::package(root)?;
 

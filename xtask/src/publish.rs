@@ -223,6 +223,19 @@ pub fn features(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The published libraries' documentation as docs.rs builds it (every feature), with rustdoc's warnings
+/// (broken links, bad code blocks) as errors.
+pub fn docs(root: &Path) -> Result<()> {
+    let mut command = cargo();
+    command
+        .args(["doc", "--quiet", "--no-deps", "--all-features"])
+        .env("RUSTDOCFLAGS", "-D warnings");
+    for krate in PUBLISHED.iter().filter(|k| **k != "webshare-cli") {
+        command.args(["-p", krate]);
+    }
+    run_in(root, &mut command)
+}
+
 /// The declared `rust-version` is at least every dependency's (what one toolchain can check: the
 /// declared version itself cannot be installed here; clippy's `incompatible_msrv` covers the standard
 /// library's APIs).
