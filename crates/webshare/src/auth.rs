@@ -67,6 +67,24 @@ pub(crate) fn check_scheme(base_url: &Url) -> Result<(), Error> {
 }
 
 /// Whether the URL names this machine.
+/// Why an explicit proxy is refused: a plain-http base URL (allowed because it is loopback) through a
+/// proxy on another machine would carry its tokens and passwords there in clear. `None`: allowed.
+pub(crate) fn proxy_refusal(
+    base: &Url,
+    proxy: &str,
+    allow_plain_http_secrets: bool,
+) -> Option<String> {
+    if base.scheme() != "http" || allow_plain_http_secrets {
+        return None;
+    }
+    let on_this_machine = Url::parse(proxy).is_ok_and(|proxy| is_loopback(&proxy));
+    (!on_this_machine).then(|| {
+        "the base URL is plain http: through a proxy on another machine its tokens and passwords \
+         would leave this machine in clear; use https, a loopback proxy, or no proxy"
+            .to_owned()
+    })
+}
+
 pub(crate) fn is_loopback(url: &Url) -> bool {
     let host = url.host_str().unwrap_or("");
     let host = host.trim_start_matches('[').trim_end_matches(']');

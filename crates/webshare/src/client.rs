@@ -415,6 +415,11 @@ impl ClientBuilder {
                 }
                 // A proxy set here is the caller's explicit choice: used for every host, loopback too.
                 if let Some(proxy) = &self.proxy {
+                    if let Some(message) =
+                        auth::proxy_refusal(&url, proxy.expose(), self.allow_plain_http_secrets)
+                    {
+                        return Err(Error::Config { message });
+                    }
                     builder = builder.proxy(proxy_for(proxy)?);
                 }
                 builder.build().map_err(|e| Error::Config {

@@ -209,6 +209,21 @@ fn an_explicit_proxy_url_is_checked_and_never_printed() {
     let error = config_error(with_proxy("::not a url hunter2"));
     assert!(error.contains("invalid proxy URL"), "{error}");
     assert!(!error.contains("hunter2"), "{error}");
+    // A plain-http (loopback) base URL may go through a loopback proxy only: another machine would
+    // see its tokens in clear.
+    let local_through = |proxy: &str| {
+        Client::builder()
+            .base_url("http://127.0.0.1:8080/api")
+            .api_key("key")
+            .proxy(proxy.to_owned())
+            .build()
+    };
+    assert!(local_through("http://127.0.0.1:3128").is_ok());
+    let error = config_error(local_through("http://user:hunter2@proxy.example.com:3128"));
+    assert!(
+        error.contains("in clear") && !error.contains("hunter2"),
+        "{error}"
+    );
     if !cfg!(feature = "socks") {
         let error = config_error(with_proxy("socks5://user:hunter2@127.0.0.1:1080"));
         assert!(error.contains("`socks` feature"), "{error}");
