@@ -72,7 +72,7 @@ where
     match (words.next(), words.next(), words.next()) {
         (Some(keyword), Some(token), None) if keyword.eq_ignore_ascii_case("token") => {
             let app = Shared::from_ref(state);
-            let data = app.data.lock().unwrap_or_else(|e| e.into_inner());
+            let data = crate::lock_unpoisoned(&app.data);
             let user = data
                 .tokens
                 .get(token)
@@ -135,7 +135,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let User(user, token) = User::from_request_parts(parts, state).await?;
         let app = Shared::from_ref(state);
-        let data = app.data.lock().unwrap_or_else(|e| e.into_inner());
+        let data = crate::lock_unpoisoned(&app.data);
         if data.api_keys.contains_key(&token) {
             return Err(ApiError::detail(
                 axum::http::StatusCode::FORBIDDEN,

@@ -70,7 +70,7 @@ impl Faults {
             // Retry-After is whole seconds; a part of one rounds up so a client never comes back early.
             retry_after: retry_after.map(|d| d.as_secs() + u64::from(d.subsec_nanos() > 0)),
         };
-        lock(&self.queued)
+        crate::lock_unpoisoned(&self.queued)
             .entry(operation.id)
             .or_default()
             .push_back(fault);
@@ -78,18 +78,14 @@ impl Faults {
     }
 
     pub(crate) fn set_latency(&self, latency: Duration) {
-        *lock(&self.latency) = latency;
+        *crate::lock_unpoisoned(&self.latency) = latency;
     }
 
     fn take(&self, operation: OperationId) -> Option<Fault> {
-        lock(&self.queued).get_mut(&operation)?.pop_front()
+        crate::lock_unpoisoned(&self.queued)
+            .get_mut(&operation)?
+            .pop_front()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// What the middleware needs: the server's faults and the operation it guards.
@@ -102,7 +98,7 @@ pub(crate) struct Gate {
 /// Waits the latency, then answers the operation's next queued fault, if any, before anything else
 /// (rate limits, authentication, the handler): the request has no effect.
 pub(crate) async fn inject(State(gate): State<Gate>, request: Request, next: Next) -> Response {
-    let latency = *lock(&gate.app.faults.latency);
+    let latency = *crate::lock_unpoisoned(&gate.app.faults.latency);
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }

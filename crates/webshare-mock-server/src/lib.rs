@@ -232,6 +232,14 @@ pub(crate) struct AppState {
 
 pub(crate) type Shared = Arc<AppState>;
 
+/// Locks `mutex`, poisoned or not: a panic while holding one of the server's locks cannot leave its maps
+/// half-updated in a way later requests would trip over, so a poisoned lock is still usable.
+pub(crate) fn lock_unpoisoned<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// An account made by [`MockServer::seed_account`].
 #[derive(Clone)]
 #[non_exhaustive]
@@ -600,7 +608,7 @@ impl MockServer {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, state::Data> {
-        self.app.data.lock().unwrap_or_else(|e| e.into_inner())
+        lock_unpoisoned(&self.app.data)
     }
 
     /// Serves until the process is interrupted (Ctrl-C), then stops.

@@ -335,9 +335,7 @@ pub(crate) fn account_deleted() -> ApiError {
 }
 
 fn lock(app: &Shared) -> std::sync::MutexGuard<'_, Data> {
-    // A panic while holding the lock cannot leave the maps half-updated in a way later requests would
-    // trip over, so a poisoned lock is still usable.
-    let mut data = app.data.lock().unwrap_or_else(|e| e.into_inner());
+    let mut data = crate::lock_unpoisoned(&app.data);
     if !data.pending_replacements.is_empty() {
         data.settle(crate::state::now());
     }
