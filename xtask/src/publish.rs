@@ -20,6 +20,14 @@ pub const PUBLISHED: &[&str] = &[
     "webshare-cli",
 ];
 
+/// The published crate that is a binary only (its surface is its command line).
+pub const CLI: &str = "webshare-cli";
+
+/// The published libraries: every published crate but the CLI.
+pub fn libraries() -> impl Iterator<Item = &'static str> {
+    PUBLISHED.iter().copied().filter(|name| *name != CLI)
+}
+
 /// `cargo package` of every published crate, each packaged copy compiled (cargo verifies them against
 /// each other through a temporary local registry).
 pub fn package(root: &Path) -> Result<()> {
@@ -230,7 +238,7 @@ pub fn docs(root: &Path) -> Result<()> {
     command
         .args(["doc", "--quiet", "--no-deps", "--all-features"])
         .env("RUSTDOCFLAGS", "-D warnings");
-    for krate in PUBLISHED.iter().filter(|k| **k != "webshare-cli") {
+    for krate in libraries() {
         command.args(["-p", krate]);
     }
     run_in(root, &mut command)
