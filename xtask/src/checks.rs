@@ -23,9 +23,8 @@ fn start_mock_server(root: &Path, args: &[&str]) -> Result<MockServerProcess> {
             "cli",
         ]),
     )?;
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
-    MockServerProcess::start(&Path::new(&target).join("debug/webshare-mock-server"), args)
+    let binary = crate::ci::target_dir(root).join("debug/webshare-mock-server");
+    MockServerProcess::start(&binary, args)
 }
 
 /// The checks a pass leaves out. Schema-valid data can still be refused by business rules (wrong

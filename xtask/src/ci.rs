@@ -135,6 +135,12 @@ pub fn publishing(root: &Path) -> Result<()> {
     publish::install(root)
 }
 
+/// Where cargo builds for this workspace: `CARGO_TARGET_DIR` (perhaps shared by worktrees), else
+/// `root/target`.
+pub(crate) fn target_dir(root: &Path) -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into)
+}
+
 pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }

@@ -9,7 +9,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::ci::{cargo, run_in};
+use crate::ci::{cargo, run_in, target_dir};
 
 /// The crates that are published, in dependency order.
 pub const PUBLISHED: &[&str] = &[
@@ -101,15 +101,15 @@ pub fn consumer(root: &Path) -> Result<()> {
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    let dir = root.join("target/consumer");
+    let target = target_dir(root);
+    let dir = target.join("consumer");
     std::fs::create_dir_all(dir.join("src"))?;
     let readme = std::fs::read_to_string(root.join("crates/webshare/README.md"))?;
     let example =
         first_rust_example(&readme).context("crates/webshare/README.md has no rust example")?;
     std::fs::write(dir.join("src/main.rs"), example)?;
-    let packaged = |name: &str| -> PathBuf {
-        root.join(format!("target/package/{name}-{}", version_of(name)))
-    };
+    let packaged =
+        |name: &str| -> PathBuf { target.join(format!("package/{name}-{}", version_of(name))) };
     for name in ["webshare", "webshare-api"] {
         if !packaged(name).join("Cargo.toml").exists() {
             bail!(
@@ -154,14 +154,15 @@ debug = false
         &dir,
         cargo()
             .args(["check", "--quiet"])
-            .env("CARGO_TARGET_DIR", root.join("target")),
+            .env("CARGO_TARGET_DIR", &target),
     )
 }
 
 /// `cargo install --path crates/webshare-cli` (a debug build into `target/install`), and the installed
 /// command prints its completions.
 pub fn install(root: &Path) -> Result<()> {
-    let install_root = root.join("target/install");
+    let target = target_dir(root);
+    let install_root = target.join("install");
     run_in(
         root,
         cargo()
@@ -175,7 +176,7 @@ pub fn install(root: &Path) -> Result<()> {
                 "--root",
             ])
             .arg(&install_root)
-            .env("CARGO_TARGET_DIR", root.join("target")),
+            .env("CARGO_TARGET_DIR", &target),
     )?;
     let output = Command::new(install_root.join("bin/webshare"))
         .args(["completions", "bash"])

@@ -41,9 +41,7 @@ pub fn surface(root: &Path, krate: &str) -> Result<Vec<String>> {
             // rustdoc's JSON output is unstable; this toolchain's stable rustdoc writes it when asked.
             .env("RUSTC_BOOTSTRAP", "1"),
     )?;
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
-    let file = Path::new(&target).join(format!("doc/{}.json", krate.replace('-', "_")));
+    let file = crate::ci::target_dir(root).join(format!("doc/{}.json", krate.replace('-', "_")));
     let json: Value = serde_json::from_slice(
         &std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?,
     )?;
