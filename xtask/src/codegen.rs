@@ -89,16 +89,26 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
     // Types only: the `webshare` crate is the client (progenitor's would send `__in` filters as repeated
     // keys and a token with the downloads). `generate_tokens` still runs, since it is what adds the
     // operations' inline types to the type space.
+    let tolerant_facts = crate::tolerant::facts(&spec);
     let spec = for_progenitor(&spec);
-    let types = run_progenitor(name, &spec, |g| {
+    let mut opened = None;
+    run_progenitor(name, &spec, |g| {
         g.generate_tokens(&spec)?;
-        let types = json_schema_behind_a_feature(g.get_type_space().to_stream());
-        Ok(quote::quote! {
+        opened = Some(crate::tolerant::apply(
+            g.get_type_space().to_stream(),
+            &tolerant_facts,
+        ));
+        Ok(proc_macro2::TokenStream::new())
+    })?;
+    let (types, _opened) = opened.context("progenitor generated no types")??;
+    let types = {
+        let types = json_schema_behind_a_feature(types);
+        quote::quote! {
             /// Types used as operation parameters and responses.
             #[allow(clippy::all)]
             pub mod types { #types }
-        })
-    })?;
+        }
+    };
     let mock_spec = joined_arrays(&spec);
     let httpmock = run_progenitor(name, &mock_spec, |g| g.httpmock(&mock_spec, "webshare_api"))?;
     let operations = crate::emit::operations_module(&facts)?;

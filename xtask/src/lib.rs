@@ -12,4 +12,5 @@ mod mock_process;
 pub mod publish;
 pub mod semver;
 pub mod spec;
+pub mod tolerant;
 pub mod tools;

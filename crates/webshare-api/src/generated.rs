@@ -9,18 +9,18 @@ pub mod types {
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct AbuseReport {
         ///What the report says.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub content: ::std::option::Option<::std::string::String>,
         ///When it was raised.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The ID of the account verification opened for it, which comes when the account is suspended.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub flow: ::std::option::Option<i64>,
         ///The report's ID.
         pub id: i64,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl AbuseReport {
@@ -35,10 +35,10 @@ pub mod types {
         ///How many abuse reports there are, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<AbuseReport>,
     }
@@ -68,7 +68,7 @@ pub mod types {
         ///Whether the email address is verified.
         pub email_is_verified: bool,
         ///When the activation email was last sent; null if it never was.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub last_time_email_verification_email_sent: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -85,49 +85,49 @@ pub mod types {
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct AggregateStats {
         ///Requests in flight, on average.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub average_concurrency: ::std::option::Option<f64>,
         ///Requests per second, on average.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub average_rps: ::std::option::Option<f64>,
         ///Bytes per request, on average.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_average: ::std::option::Option<i64>,
         ///Bytes used, plus the projection to the end of the period.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_projected: ::std::option::Option<i64>,
         ///Bytes used.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_total: ::std::option::Option<i64>,
         ///Requests by proxy country (ISO 3166-1 alpha-2).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub countries_used: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The failures by reason.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub error_reasons: ::std::option::Option<::std::vec::Vec<ErrorReason>>,
         ///When the period's last request was sent.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub last_request_sent_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Distinct proxies used.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub number_of_proxies_used: ::std::option::Option<i64>,
         ///Requests by protocol (`http`, `socks`).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub protocols_used: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Requests that failed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub requests_failed: ::std::option::Option<i64>,
         ///Requests that succeeded.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub requests_successful: ::std::option::Option<i64>,
         ///Requests made.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub requests_total: ::std::option::Option<i64>,
     }
     impl AggregateStats {
@@ -218,18 +218,18 @@ pub mod types {
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ApiKey {
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The API key's ID.
         pub id: i64,
         ///The 40-character key; whole only in the create answer, shortened elsewhere.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub key: ::std::option::Option<::webshare_api::Secret>,
         ///The key's label (labels may repeat).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub label: ::std::option::Option<::std::string::String>,
         ///When it was last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ApiKey {
@@ -244,10 +244,10 @@ pub mod types {
         ///How many API keys there are, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<ApiKey>,
     }
@@ -421,12 +421,12 @@ pub mod types {
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct AvailableAssetInfo {
         ///How many proxies are available by country (ISO 3166-1 alpha-2).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_countries: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///How many subnets are available.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub total_subnets: ::std::option::Option<i64>,
     }
     impl AvailableAssetInfo {
@@ -512,13 +512,13 @@ pub mod types {
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct BandwidthDiscountTier {
         ///The tier's lower bound in GB, exclusive.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub from: ::std::option::Option<i64>,
         ///The price of one GB in this tier, in USD; null in the page's example for the last (unbounded) tier.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub per_gb_price: ::std::option::Option<::webshare_api::Amount>,
         ///The tier's upper bound in GB, inclusive; null for no bound.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub to: ::std::option::Option<i64>,
     }
     impl BandwidthDiscountTier {
@@ -531,21 +531,21 @@ pub mod types {
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct BillingInfo {
         ///The address on invoices, e.g. a corporate address; empty by default.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub address: ::std::option::Option<::std::string::String>,
         ///The email address on invoices; empty by default.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub billing_email: ::std::option::Option<::std::string::String>,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The billing information's ID.
         pub id: i64,
         ///The name on invoices, e.g. a company name; empty by default.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl BillingInfo {
@@ -830,64 +830,64 @@ and not a commonly used password.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct CustomizationOptions {
         ///The longest time between automatic refreshes, in seconds.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub automatic_refresh_frequency_max: ::std::option::Option<i64>,
         ///The shortest time between automatic refreshes, in seconds.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub automatic_refresh_frequency_min: ::std::option::Option<i64>,
         ///How many proxies can be had by country (ISO 3166-1 alpha-2).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_countries: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The features that can be bought with this configuration.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_features: ::std::option::Option<
             ::std::vec::Vec<CustomizationOptionsAvailableFeaturesItem>,
         >,
         ///The site checks the proxies can be required to pass.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_site_checks: ::std::option::Option<
             ::std::vec::Vec<CustomizationOptionsAvailableSiteChecksItem>,
         >,
         ///The highest bandwidth limit, in GB.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_limit_max: ::std::option::Option<i64>,
         ///The lowest bandwidth limit, in GB.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_limit_min: ::std::option::Option<i64>,
         ///The most on-demand refreshes that can be bought.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub on_demand_refreshes_max: ::std::option::Option<i64>,
         ///The fewest on-demand refreshes that can be bought.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub on_demand_refreshes_min: ::std::option::Option<i64>,
         ///The most proxies the plan can have.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_count_max: ::std::option::Option<i64>,
         ///The fewest proxies the plan can have.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_count_min: ::std::option::Option<i64>,
         ///The most proxy replacements that can be bought.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_replacements_max: ::std::option::Option<i64>,
         ///The fewest proxy replacements that can be bought.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_replacements_min: ::std::option::Option<i64>,
         ///Sub-category: `default`, `premium`, `isp`, `residential` or `datacenter_and_isp`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_subtype: ::std::option::Option<::std::string::String>,
         ///Category of proxies: `free`, `shared`, `semidedicated` or `dedicated`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_type: ::std::option::Option<::std::string::String>,
         ///The most sub-users the plan can allow.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subusers_max: ::std::option::Option<i64>,
         ///The fewest sub-users the plan can allow.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subusers_min: ::std::option::Option<i64>,
         ///The terms that can be bought.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub terms: ::std::option::Option<::std::vec::Vec<CustomizationOptionsTermsItem>>,
     }
     impl CustomizationOptions {
@@ -1180,7 +1180,7 @@ and not a commonly used password.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct DownloadToken {
         ///When the token stops working; null if it does not expire.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub expire_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The token's ID.
         pub id: i64,
@@ -1194,63 +1194,94 @@ and not a commonly used password.
         }
     }
     ///The kind of download a token authorises.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    ///
+    /// Open: a value this release does not know decodes to [`Self::Unknown`], which keeps it.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DownloadTokenScope {
-        #[serde(rename = "proxy_list")]
+        ///`proxy_list`
         ProxyList,
-        #[serde(rename = "replaced_proxy")]
+        ///`replaced_proxy`
         ReplacedProxy,
-        #[serde(rename = "activity")]
+        ///`activity`
         Activity,
+        /// A value this release does not know, as the API sent it.
+        Unknown(::std::string::String),
+    }
+    impl DownloadTokenScope {
+        /// The value as the API writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ProxyList => "proxy_list",
+                Self::ReplacedProxy => "replaced_proxy",
+                Self::Activity => "activity",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this release does not know the value.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::fmt::Display for DownloadTokenScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::ProxyList => f.write_str("proxy_list"),
-                Self::ReplacedProxy => f.write_str("replaced_proxy"),
-                Self::Activity => f.write_str("activity"),
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for DownloadTokenScope {
+        fn from(value: &str) -> Self {
+            match value {
+                "proxy_list" => Self::ProxyList,
+                "replaced_proxy" => Self::ReplacedProxy,
+                "activity" => Self::Activity,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DownloadTokenScope {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "proxy_list" => Self::ProxyList,
+                "replaced_proxy" => Self::ReplacedProxy,
+                "activity" => Self::Activity,
+                _ => Self::Unknown(value),
             }
         }
     }
     impl ::std::str::FromStr for DownloadTokenScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "proxy_list" => Ok(Self::ProxyList),
-                "replaced_proxy" => Ok(Self::ReplacedProxy),
-                "activity" => Ok(Self::Activity),
-                _ => Err("invalid value".into()),
-            }
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(value.into())
         }
     }
-    impl ::std::convert::TryFrom<&str> for DownloadTokenScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl ::serde::Serialize for DownloadTokenScope {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for DownloadTokenScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl<'de> ::serde::Deserialize<'de> for DownloadTokenScope {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            crate::open::deserialize_str(deserializer)
+        }
+    }
+    #[cfg(feature = "json-schema")]
+    impl ::schemars::JsonSchema for DownloadTokenScope {
+        fn schema_name() -> ::std::string::String {
+            "DownloadTokenScope".into()
+        }
+        fn schema_id() -> ::std::borrow::Cow<'static, str> {
+            ::std::borrow::Cow::Borrowed("webshare_api::types::DownloadTokenScope")
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            crate::open::string_schema(
+                "DownloadTokenScope: one of proxy_list, replaced_proxy, activity, or a later value.",
+            )
         }
     }
     /**Every error response. `detail` and `code` describe errors about the request as a whole (401, 403, 404,
@@ -1300,22 +1331,19 @@ key holds that field's errors instead, like any other field.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ErrorReason {
         ///How many requests failed so.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub count: ::std::option::Option<i64>,
         ///How to fix it.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub how_to_fix: ::std::option::Option<::std::string::String>,
         ///The HTTP status the proxy answered.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub http_status: ::std::option::Option<i64>,
         ///The error's code, e.g. `client_connect_forbidden_host`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub reason: ::std::option::Option<::std::string::String>,
         ///Its kind, e.g. `configuration`.
-        #[serde(
-            rename = "type",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
     impl ErrorReason {
@@ -1328,13 +1356,13 @@ key holds that field's errors instead, like any other field.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct FeaturePrice {
         ///The feature, named as the plan's flag, e.g. `is_high_concurrency`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub feature: ::std::option::Option<::std::string::String>,
         ///Whether the configuration includes it.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_selected: ::std::option::Option<bool>,
         ///The feature's price, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub price: ::std::option::Option<::webshare_api::Amount>,
     }
     impl FeaturePrice {
@@ -1377,15 +1405,15 @@ message and a machine-readable code.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct IdVerification {
         ///The Stripe Identity client secret; set only while `pending`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub client_secret: ::std::option::Option<::webshare_api::Secret>,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The verification's ID.
         pub id: i64,
         ///How many failures are allowed; after the last, no verification can be started.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub max_verification_failure_times: ::std::option::Option<i64>,
         /**`not-required`, `requested` (start one), `pending` (started; complete it with Stripe's JS library
 and `client_secret`), `processing` (completed, being checked), `failed` (may be restarted while
@@ -1393,13 +1421,13 @@ failures are below the maximum) or `verified`. Kept a string: more states may co
 */
         pub state: ::std::string::String,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///How many verifications failed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub verification_failure_times: ::std::option::Option<i64>,
         ///When the account was verified; null until then.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub verified_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -1483,15 +1511,15 @@ failures are below the maximum) or `verified`. Kept a string: more states may co
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct IpAuthorization {
         ///When it was authorized.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The IP authorization's ID.
         pub id: i64,
         ///The authorized IP address.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_address: ::std::option::Option<::std::string::String>,
         ///When the address last used the proxies; null if never.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub last_used_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -1577,10 +1605,10 @@ failures are below the maximum) or `verified`. Kept a string: more states may co
         ///How many IP authorizations there are, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<IpAuthorization>,
     }
@@ -1686,31 +1714,28 @@ others may come.
         /**Details by type, e.g. `plan` (a plan ID), `plan_limit`, `projected_bandwidth_gbs`, or `effect`
 (`subscription_renew_failed`: null, `proxies_stopped_working` or `converted_to_free_plan`).
 */
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub context: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///When it was dismissed; null if it is not.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub dismissed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///The notification's ID.
         pub id: i64,
         ///Whether the user may dismiss it.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_dismissable: ::std::option::Option<bool>,
         ///What the notification is about (see above).
-        #[serde(
-            rename = "type",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Notification {
@@ -1725,10 +1750,10 @@ others may come.
         ///How many notifications match, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<Notification>,
     }
@@ -1786,7 +1811,7 @@ kinds that do not have them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The card's expiration month, 1 to 12 (`StripeCard`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1812,13 +1837,10 @@ kinds that do not have them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
         ///The kind of payment method, e.g. `StripeCard` or `LinkPayment`.
-        #[serde(
-            rename = "type",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PaymentMethod {
@@ -1845,10 +1867,10 @@ kinds that do not have them.
         ///How many payment methods there are, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<PaymentMethod>,
     }
@@ -1862,10 +1884,10 @@ kinds that do not have them.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct PaymentMethodSetup {
         ///The pending payment's ID; poll it for the outcome.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub pending_payment: ::std::option::Option<i64>,
         ///The Stripe SetupIntent's client secret.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub stripe_client_secret: ::std::option::Option<::webshare_api::Secret>,
         ///A Stripe PaymentIntent's ID (in the page's example, not its table).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1884,38 +1906,38 @@ kinds that do not have them.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct PendingPayment {
         ///When its status last changed; null while pending.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Why it failed, for the user to read; null unless `failed`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub failure_reason: ::std::option::Option<::std::string::String>,
         ///The pending payment's ID.
         pub id: i64,
         ///Whether the payment renews the subscription (true) or changes it now (false).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_renewal: ::std::option::Option<bool>,
         ///The payment method's ID.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub payment_method: ::std::option::Option<i64>,
         ///The ID of the plan being paid for.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub plan: ::std::option::Option<i64>,
         ///`pending`, `processing`, `successful` or `failed`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub status: ::std::option::Option<::std::string::String>,
         ///`monthly` or `yearly`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub term: ::std::option::Option<::std::string::String>,
         ///The resulting transaction's ID; set only once `successful`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub transaction: ::std::option::Option<i64>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PendingPayment {
@@ -1930,10 +1952,10 @@ kinds that do not have them.
         ///How many pending payments there are, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<PendingPayment>,
     }
@@ -1947,20 +1969,20 @@ kinds that do not have them.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct Plan {
         ///Seconds between automatic refreshes of the list; 0 for none.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub automatic_refresh_frequency: ::std::option::Option<i64>,
         ///When the list was last refreshed automatically; null in the list of plans.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub automatic_refresh_last_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the list will next be refreshed automatically; null in the list of plans.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub automatic_refresh_next_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Bandwidth limit in GB; 0 for unlimited.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_limit: ::std::option::Option<f64>,
         ///The add-on plans of this one and their discounts (in Webshare's SDK models; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1969,7 +1991,7 @@ kinds that do not have them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bundle_info: ::std::option::Option<PlanBundleInfo>,
         ///When the plan was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether only high-quality addresses are used (in Webshare's SDK models; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1980,71 +2002,71 @@ kinds that do not have them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_2x_concurrency: ::std::option::Option<bool>,
         ///Whether high proxy concurrency is on.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_high_concurrency: ::std::option::Option<bool>,
         ///Whether the high-priority network is on.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_high_priority_network: ::std::option::Option<bool>,
         ///Whether any number of IP authorizations can be made.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_unlimited_ip_authorizations: ::std::option::Option<bool>,
         ///Price in USD for a month.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub monthly_price: ::std::option::Option<::webshare_api::Amount>,
         ///On-demand refreshes left.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub on_demand_refreshes_available: ::std::option::Option<i64>,
         ///On-demand refreshes bought with the plan.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub on_demand_refreshes_total: ::std::option::Option<i64>,
         ///On-demand refreshes used this subscription period.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub on_demand_refreshes_used: ::std::option::Option<i64>,
         ///How many proxies the plan has.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_count: ::std::option::Option<i64>,
         ///Proxies by country (ISO 3166-1 alpha-2); `ZZ` for randomly allocated.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_countries: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Proxy replacements left.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_replacements_available: ::std::option::Option<i64>,
         ///Proxy replacements bought with the plan.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_replacements_total: ::std::option::Option<i64>,
         ///Proxy replacements used this subscription period.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_replacements_used: ::std::option::Option<i64>,
         ///Sub-category: `default`, `premium`, `isp`, `residential` or `datacenter_and_isp` (not every type has every sub-type).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_subtype: ::std::option::Option<::std::string::String>,
         ///Category of proxies: `free`, `shared`, `semidedicated` or `dedicated`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_type: ::std::option::Option<::std::string::String>,
         ///Site checks the proxies must pass, e.g. `google_search`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub required_site_checks: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         ///`active` or `cancelled`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub status: ::std::option::Option<::std::string::String>,
         ///How many more sub-users can be made (in the page's example; not in its table).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subusers_available: ::std::option::Option<i64>,
         ///How many sub-users the plan allows.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subusers_total: ::std::option::Option<i64>,
         ///How many sub-users there are (in the page's example; not in its table).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subusers_used: ::std::option::Option<i64>,
         ///When the plan was last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Price in USD for a year.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub yearly_price: ::std::option::Option<::webshare_api::Amount>,
     }
     impl Plan {
@@ -2091,7 +2113,7 @@ kinds that do not have them.
         ///Whether the plan was cancelled.
         pub success: bool,
         ///The ID of the transaction that credited the subscription.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub transaction: ::std::option::Option<i64>,
     }
     impl PlanCancelResponse {
@@ -2106,10 +2128,10 @@ kinds that do not have them.
         ///How many plans there are, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<Plan>,
     }
@@ -2722,13 +2744,13 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub announce_kit_user_token: ::std::option::Option<::webshare_api::Secret>,
         ///When the user registered.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The account's email address (read-only here).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub email: ::std::option::Option<::std::string::String>,
         ///First name; may be empty.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub first_name: ::std::option::Option<::std::string::String>,
         ///The signature of the dashboard's Help Scout beacon (seen on the live API, undocumented).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2742,37 +2764,37 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_vip_customer: ::std::option::Option<bool>,
         ///When the user last logged in.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub last_login: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Last name; may be empty.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub last_name: ::std::option::Option<::std::string::String>,
         ///Emails about bandwidth usage.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subscribed_bandwidth_usage_notifications: ::std::option::Option<bool>,
         ///Emails with guides and tips.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subscribed_guides_and_tips: ::std::option::Option<bool>,
         ///Emails with proxy usage statistics and insights.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subscribed_proxy_usage_statistics: ::std::option::Option<bool>,
         ///Emails about subscription updates.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subscribed_subscription_notifications: ::std::option::Option<bool>,
         ///Survey emails.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subscribed_survey_emails: ::std::option::Option<bool>,
         ///Emails with proxy usage warnings.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subscribed_usage_warnings: ::std::option::Option<bool>,
         ///The preferred timezone (IANA name, e.g. `America/Los_Angeles`).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub timezone: ::std::option::Option<::std::string::String>,
         ///A unique ID of the user for external services.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub tracking_id: ::std::option::Option<::std::string::String>,
         ///When the profile last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Profile {
@@ -2788,19 +2810,19 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///When the satisfaction survey was last completed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub customer_satisfaction_survey_last_completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the satisfaction survey was last dismissed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub customer_satisfaction_survey_last_dismissed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///The preferences' ID.
         pub id: i64,
         ///When the onboarding activity page was viewed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub onboarding_activity_page_viewed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -3054,13 +3076,13 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub asn_number: ::std::option::Option<i64>,
         ///The proxy's city.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub city_name: ::std::option::Option<::std::string::String>,
         ///The proxy's country (ISO 3166-1 alpha-2).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub country_code: ::std::option::Option<::std::string::String>,
         ///When the proxy was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether the proxy's country is known with high confidence (seen on the live API; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3068,24 +3090,24 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         ///Unique identifier of the proxy, e.g. `d-10513`.
         pub id: ::std::string::String,
         ///When the proxy was last checked.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub last_verification: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Proxy password.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub password: ::std::option::Option<::webshare_api::Secret>,
         ///Port to connect to. In backbone mode it is the port for IP authorization.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub port: ::std::option::Option<i64>,
         ///IP address of the proxy (direct mode); null when the plan's `pool_filter` is `residential`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_address: ::std::option::Option<::std::string::String>,
         ///Proxy username.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub username: ::std::option::Option<::std::string::String>,
         ///Whether the proxy works; checked every 30 seconds.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub valid: ::std::option::Option<bool>,
     }
     impl Proxy {
@@ -3098,57 +3120,57 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyActivity {
         ///The proxy username used; set only when `error_reason` is `no_proxies_allocated`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub auth_username: ::std::option::Option<::std::string::String>,
         ///Bytes uploaded and downloaded. (A number, as the page and the SDK type it.)
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bytes: ::std::option::Option<f64>,
         ///The address the client connected from.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub client_address: ::std::option::Option<::std::string::String>,
         ///The target's domain.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub domain: ::std::option::Option<::std::string::String>,
         ///Why the request failed, if it did.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub error_reason: ::std::option::Option<::std::string::String>,
         ///How to fix that error.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub error_reason_how_to_fix: ::std::option::Option<::std::string::String>,
         ///Time to authenticate and connect, in seconds (the proxy's overhead).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub handshake_duration: ::std::option::Option<f64>,
         ///The target's hostname.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub hostname: ::std::option::Option<::std::string::String>,
         ///The target's IP address.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_address: ::std::option::Option<::std::string::String>,
         ///The proxy server's address the client connected to.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub listen_address: ::std::option::Option<::std::string::String>,
         ///The proxy server's port the client connected to.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub listen_port: ::std::option::Option<f64>,
         ///The target's port.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub port: ::std::option::Option<f64>,
         ///`http` or `socks`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub protocol: ::std::option::Option<::std::string::String>,
         ///The proxy address used to reach the target; null for residential plans.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_address: ::std::option::Option<::std::string::String>,
         ///The source port used to reach the target.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_port: ::std::option::Option<f64>,
         ///The whole request's duration, in seconds.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_duration: ::std::option::Option<f64>,
         ///When the request was made; the cursor of the next page.
         pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
         ///How long the connection stayed open after the handshake, in seconds.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub tunnel_duration: ::std::option::Option<f64>,
     }
     impl ProxyActivity {
@@ -3164,7 +3186,7 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<ProxyActivity>,
     }
@@ -3234,104 +3256,104 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyConfig {
         ///The list's proxies by ASN number, each `[name, count]`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub asns: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, [AsnEntry; 2usize]>,
         >,
         ///Replace proxies that fail site checks.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub auto_replace_failed_site_check_proxies: ::std::option::Option<bool>,
         ///Replace proxies that stay invalid for 15 minutes.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub auto_replace_invalid_proxies: ::std::option::Option<bool>,
         ///Replace proxies whose country is uncertain.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub auto_replace_low_country_confidence_proxies: ::std::option::Option<bool>,
         ///Replace proxies that perform slower than usual.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub auto_replace_out_of_rotation_proxies: ::std::option::Option<bool>,
         ///Proxies available to add, by ASN number, each `[name, count]`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_asns: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, [AsnEntry; 2usize]>,
         >,
         ///Proxies available to add, by country.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_countries: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Proxies available to add, by /16 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_ip_ranges_16: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Proxies available to add, by /24 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_ip_ranges_24: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Proxies available to add, by /8 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_ip_ranges_8: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The list's proxies by country.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub countries: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///When the config was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The config's ID.
         pub id: i64,
         ///Countries IP-authorized backbone requests use; null for every country.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_authorization_country_codes: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
         ///The list's proxies by /16 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_ranges_16: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The list's proxies by /24 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_ranges_24: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The list's proxies by /8 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_ranges_8: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Whether the proxies have been used.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_proxy_used: ::std::option::Option<bool>,
         ///The proxy password.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub password: ::std::option::Option<::webshare_api::Secret>,
         ///The token of the proxy list download URL.
         pub proxy_list_download_token: ::webshare_api::Secret,
         ///The longest a proxy connection may stay idle, in seconds.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_idle_timeout: ::std::option::Option<i64>,
         ///The longest a proxy request may last, in seconds.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_timeout: ::std::option::Option<i64>,
         ///Whether the list is ready: `pending`, `processing` or `completed`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub state: ::std::option::Option<::std::string::String>,
         ///Proxies the plan asked for in a country that had none to allocate, by country.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub unallocated_countries: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///When the config last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The proxy username.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub username: ::std::option::Option<::std::string::String>,
     }
     impl ProxyConfig {
@@ -3510,16 +3532,16 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyCountDiscountTier {
         ///The tier's discount, in percent.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub discount_percentage: ::std::option::Option<i64>,
         ///The tier's lower bound, exclusive.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub from: ::std::option::Option<i64>,
         ///The price of one proxy in this tier, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub per_proxy_price: ::std::option::Option<::webshare_api::Amount>,
         ///The tier's upper bound, inclusive; null for no bound.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub to: ::std::option::Option<i64>,
     }
     impl ProxyCountDiscountTier {
@@ -3532,16 +3554,16 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyListConfig {
         ///Replace proxies that fail site checks automatically.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub auto_replace_failed_site_check_proxies: ::std::option::Option<bool>,
         ///Replace proxies that stop working automatically.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub auto_replace_invalid_proxies: ::std::option::Option<bool>,
         ///Replace proxies whose country is uncertain automatically.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub auto_replace_low_country_confidence_proxies: ::std::option::Option<bool>,
         ///Replace proxies taken out of rotation automatically.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub auto_replace_out_of_rotation_proxies: ::std::option::Option<bool>,
         ///ASN targeting for IP-authorized backbone requests (seen on the live API; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3550,7 +3572,7 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_authorization_city: ::std::option::Option<::std::string::String>,
         ///Countries of the proxies that IP-authorized requests through the backbone use.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_authorization_country_codes: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
@@ -3563,10 +3585,10 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
         ///The token of the proxy list download URL.
         pub proxy_list_download_token: ::webshare_api::Secret,
         ///The longest a proxy connection may stay idle, in seconds.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_idle_timeout: ::std::option::Option<i64>,
         ///The longest a proxy request may last, in seconds.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_timeout: ::std::option::Option<i64>,
     }
     impl ProxyListConfig {
@@ -3579,47 +3601,47 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyListStats {
         ///The list's proxies by ASN number, each `[name, count]`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub asns: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, [AsnEntry; 2usize]>,
         >,
         ///Proxies available to add, by ASN number, each `[name, count]`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_asns: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, [AsnEntry; 2usize]>,
         >,
         ///Proxies available to add, by country.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_countries: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Proxies available to add, by /16 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_ip_ranges_16: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Proxies available to add, by /24 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_ip_ranges_24: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Proxies available to add, by /8 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub available_ip_ranges_8: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The list's proxies by /16 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_ranges_16: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The list's proxies by /24 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_ranges_24: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The list's proxies by /8 range.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_ranges_8: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
@@ -3634,26 +3656,26 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyListStatus {
         ///The list's proxies by country.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub countries: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Whether the proxies have been used.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_proxy_used: ::std::option::Option<bool>,
         ///The proxy password.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub password: ::std::option::Option<::webshare_api::Secret>,
         ///The list's state while it is (re)built, `completed` once ready.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub state: ::std::option::Option<::std::string::String>,
         ///Proxies that could not be allocated, by country.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub unallocated_countries: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The proxy username.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub username: ::std::option::Option<::std::string::String>,
     }
     impl ProxyListStatus {
@@ -3724,10 +3746,10 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
         ///How many proxies match, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<Proxy>,
     }
@@ -3741,37 +3763,37 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyReplacement {
         ///When it became `completed`; null before.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether it only counts (the list is not changed).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub dry_run: ::std::option::Option<bool>,
         ///When it became `validated`; null before.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub dry_run_completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Why it failed, in words; null unless `failed`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub error: ::std::option::Option<::std::string::String>,
         ///Why it failed, as a code, e.g. `no_proxies_to_be_replaced`; null unless `failed`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub error_code: ::std::option::Option<::std::string::String>,
         ///The proxy replacement's ID.
         pub id: i64,
         ///How many proxies were added; always as many as removed; null until known.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxies_added: ::std::option::Option<i64>,
         ///How many proxies were removed; null until known.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxies_removed: ::std::option::Option<i64>,
         ///Why, as in a replaced proxy's `reason`; `proxy_replaced` for replacements made through the API; empty while validating.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub reason: ::std::option::Option<::std::string::String>,
         ///Where the new proxies come from.
         pub replace_with: ::std::vec::Vec<ReplacementSource>,
@@ -3806,10 +3828,10 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
         ///How many proxy replacements match, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<ProxyReplacement>,
     }
@@ -3821,82 +3843,169 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
     /**Where a proxy replacement is: `validating` (being checked), `validated` (a dry run, finished),
 `processing` (being carried out), `completed`, or `failed` (`error_code` and `error` say why).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    ///
+    /// Open: a value this release does not know decodes to [`Self::Unknown`], which keeps it.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ProxyReplacementState {
-        #[serde(rename = "validating")]
+        ///`validating`
         Validating,
-        #[serde(rename = "validated")]
+        ///`validated`
         Validated,
-        #[serde(rename = "processing")]
+        ///`processing`
         Processing,
-        #[serde(rename = "completed")]
+        ///`completed`
         Completed,
-        #[serde(rename = "failed")]
+        ///`failed`
         Failed,
+        /// A value this release does not know, as the API sent it.
+        Unknown(::std::string::String),
+    }
+    impl ProxyReplacementState {
+        /// The value as the API writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Validating => "validating",
+                Self::Validated => "validated",
+                Self::Processing => "processing",
+                Self::Completed => "completed",
+                Self::Failed => "failed",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+        /// Whether this release does not know the value.
+        pub fn is_unknown(&self) -> bool {
+            matches!(self, Self::Unknown(_))
+        }
     }
     impl ::std::fmt::Display for ProxyReplacementState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Validating => f.write_str("validating"),
-                Self::Validated => f.write_str("validated"),
-                Self::Processing => f.write_str("processing"),
-                Self::Completed => f.write_str("completed"),
-                Self::Failed => f.write_str("failed"),
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for ProxyReplacementState {
+        fn from(value: &str) -> Self {
+            match value {
+                "validating" => Self::Validating,
+                "validated" => Self::Validated,
+                "processing" => Self::Processing,
+                "completed" => Self::Completed,
+                "failed" => Self::Failed,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ProxyReplacementState {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "validating" => Self::Validating,
+                "validated" => Self::Validated,
+                "processing" => Self::Processing,
+                "completed" => Self::Completed,
+                "failed" => Self::Failed,
+                _ => Self::Unknown(value),
             }
         }
     }
     impl ::std::str::FromStr for ProxyReplacementState {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "validating" => Ok(Self::Validating),
-                "validated" => Ok(Self::Validated),
-                "processing" => Ok(Self::Processing),
-                "completed" => Ok(Self::Completed),
-                "failed" => Ok(Self::Failed),
-                _ => Err("invalid value".into()),
-            }
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(value.into())
         }
     }
-    impl ::std::convert::TryFrom<&str> for ProxyReplacementState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl ::serde::Serialize for ProxyReplacementState {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for ProxyReplacementState {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+    impl<'de> ::serde::Deserialize<'de> for ProxyReplacementState {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            crate::open::deserialize_str(deserializer)
+        }
+    }
+    #[cfg(feature = "json-schema")]
+    impl ::schemars::JsonSchema for ProxyReplacementState {
+        fn schema_name() -> ::std::string::String {
+            "ProxyReplacementState".into()
+        }
+        fn schema_id() -> ::std::borrow::Cow<'static, str> {
+            ::std::borrow::Cow::Borrowed("webshare_api::types::ProxyReplacementState")
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            crate::open::string_schema(
+                "ProxyReplacementState: one of validating, validated, processing, completed, failed, or a later value.",
+            )
         }
     }
     ///Which proxies of the list to replace, chosen by `type`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    ///
+    /// Open: an object whose `type` this release does not know decodes to [`Self::Unknown`], which keeps it.
+    #[derive(Clone, Debug, PartialEq)]
     pub enum ProxySelector {
+        #[allow(missing_docs)]
         IpRangeSelector(IpRangeSelector),
+        #[allow(missing_docs)]
         IpAddressSelector(IpAddressSelector),
+        #[allow(missing_docs)]
         AsnSelector(AsnSelector),
+        #[allow(missing_docs)]
         CountrySelector(CountrySelector),
+        /// A kind this release does not know: the object as the API sent it.
+        Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    }
+    impl ::serde::Serialize for ProxySelector {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::IpRangeSelector(value) => value.serialize(serializer),
+                Self::IpAddressSelector(value) => value.serialize(serializer),
+                Self::AsnSelector(value) => value.serialize(serializer),
+                Self::CountrySelector(value) => value.serialize(serializer),
+                Self::Unknown(object) => object.serialize(serializer),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ProxySelector {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let (tag, object) = crate::open::TaggedObject::deserialize(
+                    deserializer,
+                    "type",
+                )?
+                .into_parts();
+            match tag.as_str() {
+                "ip_range" => crate::open::decode(object).map(Self::IpRangeSelector),
+                "ip_address" => crate::open::decode(object).map(Self::IpAddressSelector),
+                "asn" => crate::open::decode(object).map(Self::AsnSelector),
+                "country" => crate::open::decode(object).map(Self::CountrySelector),
+                _ => Ok(Self::Unknown(object)),
+            }
+        }
+    }
+    #[cfg(feature = "json-schema")]
+    impl ::schemars::JsonSchema for ProxySelector {
+        fn schema_name() -> ::std::string::String {
+            "ProxySelector".into()
+        }
+        fn schema_id() -> ::std::borrow::Cow<'static, str> {
+            ::std::borrow::Cow::Borrowed("webshare_api::types::ProxySelector")
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            crate::open::object_schema(
+                "ProxySelector: an object whose `type` is one of ip_range, ip_address, asn, country, or a later one.",
+            )
+        }
     }
     impl ::std::convert::From<IpRangeSelector> for ProxySelector {
         fn from(value: IpRangeSelector) -> Self {
@@ -3923,49 +4032,49 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyStat {
         ///Requests in flight, on average over the hour.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub average_concurrency: ::std::option::Option<f64>,
         ///Requests per second, on average over the hour.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub average_rps: ::std::option::Option<f64>,
         ///Bytes per request, on average.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_average: ::std::option::Option<i64>,
         ///Bytes used in the hour.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_total: ::std::option::Option<i64>,
         ///Requests by proxy country (ISO 3166-1 alpha-2).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub countries_used: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The failures by reason.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub error_reasons: ::std::option::Option<::std::vec::Vec<ErrorReason>>,
         ///Whether the hour is in the future (projected from past use).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_projected: ::std::option::Option<bool>,
         ///When the hour's last request was sent.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub last_request_sent_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Distinct proxies used.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub number_of_proxies_used: ::std::option::Option<i64>,
         ///Requests by protocol (`http`, `socks`).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub protocols_used: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///Requests that failed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub requests_failed: ::std::option::Option<i64>,
         ///Requests that succeeded.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub requests_successful: ::std::option::Option<i64>,
         ///Requests made.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub requests_total: ::std::option::Option<i64>,
         ///The start of the hour.
         pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -3982,56 +4091,56 @@ its discount; the account earns a commission on their paid transactions.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ReferralChannel {
         ///The coupon code other users apply; matched case-insensitively.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub code: ::std::option::Option<::std::string::String>,
         ///When the channel was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///A description of the channel; may be empty.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
         ///When the code stops being applicable; null if it does not expire.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The channel's ID.
         pub id: i64,
         ///The commission rate (0 to 1) of a referred user's transactions in the initial period.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub initial_rate: ::std::option::Option<::webshare_api::Decimal>,
         ///The length of the initial commission period, in days from a referred user's first transaction.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub initial_rate_period_days: ::std::option::Option<i64>,
         ///Whether new users may still apply the code.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_active: ::std::option::Option<bool>,
         ///Whether the discount applies to every renewal of the redeemer's plan, or only to the first purchase.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_recurring: ::std::option::Option<bool>,
         ///The most USD of commission one referred user can earn through the channel.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub max_earnings_per_referred: ::std::option::Option<::webshare_api::Decimal>,
         ///The commission rate (0 to 1) of a referred user's transactions after the initial period.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ongoing_rate: ::std::option::Option<::webshare_api::Decimal>,
         ///`percent_off` or `value_off`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_type: ::std::option::Option<::std::string::String>,
         ///The discount: a fraction for `percent_off` (`0.20` is 20% off), USD for `value_off`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_value: ::std::option::Option<::webshare_api::Decimal>,
         ///When the code becomes applicable.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///USD of commission earned through the channel, in all.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub total_commission: ::std::option::Option<::webshare_api::Amount>,
         /**USD paid by the channel's redeemers (paid transactions net of refunds), in all; transactions of
 users referred by another affiliate's link are left out, as for `total_uses`.
 */
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub total_revenue: ::std::option::Option<::webshare_api::Amount>,
         ///How many distinct redemptions the channel had, over all users.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub total_uses: ::std::option::Option<i64>,
     }
     impl ReferralChannel {
@@ -4044,13 +4153,13 @@ users referred by another affiliate's link are left out, as for `total_uses`.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ReferralCodeInfo {
         ///The promotion a referred user gets: `first_time_value_off`, `first_time_percent_off`, `always_value_off` or `always_percent_off`; null for none.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_type: ::std::option::Option<::std::string::String>,
         ///The promotion's value, 10 or 20; null when `promo_type` is null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_value: ::std::option::Option<i64>,
         ///The referral code.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub referral_code: ::std::option::Option<::std::string::String>,
     }
     impl ReferralCodeInfo {
@@ -4063,18 +4172,18 @@ users referred by another affiliate's link are left out, as for `total_uses`.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ReferralConfig {
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///USD earned, pending, to become account credits (`free_credits` of the subscription) at the next earn-out; then back to 0.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub credits_earned: ::std::option::Option<::webshare_api::Amount>,
         ///How often earn-outs happen, as `[DD] [HH:MM:SS]`, e.g. `7 00:00:00`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub earn_out_frequency: ::std::option::Option<::std::string::String>,
         ///The config's ID; it does not change for the account.
         pub id: i64,
         ///Whether ID verification must be completed before a payout; only once the payout conditions are met.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub id_verification_required: ::std::option::Option<bool>,
         ///The affiliate commission rate (0 to 1) of a referred user's transactions in the initial period (seen on the live API, undocumented).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4086,60 +4195,60 @@ users referred by another affiliate's link are left out, as for `total_uses`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_earnings_per_referred: ::std::option::Option<::webshare_api::Amount>,
         ///The least USD pending for an earn-out to happen; below it, nothing is earned out.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub minimum_earn_out_amount: ::std::option::Option<::webshare_api::Amount>,
         ///`credits` (earnings become account credits) or `payout` (earnings are paid to the PayPal account).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub mode: ::std::option::Option<::std::string::String>,
         ///When the next earn-out happens (the pending `credits_earned` and `payouts_earned` are earned out).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next_earn_out_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///How many distinct users were referred.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub number_of_users_referred: ::std::option::Option<i64>,
         ///How many distinct referred users upgraded.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub number_of_users_upgraded: ::std::option::Option<i64>,
         ///The affiliate commission rate (0 to 1) after the initial period (seen on the live API, undocumented).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ongoing_rate: ::std::option::Option<f64>,
         ///USD earned, pending, to be paid to the PayPal account at the next earn-out; then back to 0.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub payouts_earned: ::std::option::Option<::webshare_api::Amount>,
         ///The PayPal account that receives payouts; set in `payout` mode, may be null in `credits` mode.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub paypal_payout_email: ::std::option::Option<::std::string::String>,
         ///The promotion referred users get: `first_time_value_off`, `first_time_percent_off`, `always_value_off` or `always_percent_off`; null for none.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_type: ::std::option::Option<::std::string::String>,
         ///The promotion's value, 10 or 20; null when `promo_type` is null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_value: ::std::option::Option<i64>,
         ///The account's own referral code; any Webshare public page visited with `?referral_code=<code>` sets it.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub referral_code: ::std::option::Option<::std::string::String>,
         ///The share of a referred user's spending earned, e.g. 0.25 earns $25 of $100 spent.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub referral_credit_ratio: ::std::option::Option<f64>,
         ///The most USD of credits or payouts one referred user can earn the account.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub referral_maximum_credits: ::std::option::Option<::webshare_api::Amount>,
         ///How long a new credit stays pending (reverted if the payment is reversed meanwhile), as `[DD] [HH:MM:SS]`, e.g. `30 00:00:00`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub referral_payment_pending_days: ::std::option::Option<::std::string::String>,
         ///An example referral URL, to the Webshare home page.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub referral_url: ::std::option::Option<::std::string::String>,
         ///USD of credits earned so far, in all.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub total_credits_earned: ::std::option::Option<::webshare_api::Amount>,
         ///USD of payouts earned so far, in all.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub total_payouts_earned: ::std::option::Option<::webshare_api::Amount>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ReferralConfig {
@@ -4227,19 +4336,19 @@ users referred by another affiliate's link are left out, as for `total_uses`.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ReferralCouponCode {
         ///The coupon code, as configured on its referral channel.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub code: ::std::option::Option<::std::string::String>,
         ///The channel's description; may be empty.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Whether the discount applies to every renewal while the code stays applied, or only to the first purchase.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_recurring: ::std::option::Option<bool>,
         ///`percent_off` or `value_off`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_type: ::std::option::Option<::std::string::String>,
         ///The discount: a fraction for `percent_off` (`0.20` is 20% off), USD for `value_off`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_value: ::std::option::Option<::webshare_api::Decimal>,
     }
     impl ReferralCouponCode {
@@ -4320,35 +4429,35 @@ users referred by another affiliate's link are left out, as for `total_uses`.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ReferralCredit {
         ///The USD earned.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub amount: ::std::option::Option<::webshare_api::Amount>,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The credit's ID.
         pub id: i64,
         ///`credits` or `payout`, the config's mode when the credit was earned; it does not change.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub mode: ::std::option::Option<::std::string::String>,
         ///The ID of the referral channel (coupon code) that produced the credit; null if it came from a referral link.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub referral_channel: ::std::option::Option<i64>,
         ///The code of that referral channel; null if the credit came from a referral link.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub referral_channel_code: ::std::option::Option<::std::string::String>,
         ///When it was reverted; null unless `status` is `reverted`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub reverted_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///`pending`, `available` (after the config's `referral_payment_pending_days`) or `reverted`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub status: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The ID of the referred user who spent the money.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub user_id: ::std::option::Option<i64>,
     }
     impl ReferralCredit {
@@ -4363,10 +4472,10 @@ users referred by another affiliate's link are left out, as for `total_uses`.
         ///How many referral credits match, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<ReferralCredit>,
     }
@@ -4440,27 +4549,27 @@ users referred by another affiliate's link are left out, as for `total_uses`.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ReferralEarnout {
         ///The USD earned out.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub amount: ::std::option::Option<::webshare_api::Amount>,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Why it failed, if `status` is `failed`; null otherwise.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub error_reason: ::std::option::Option<::std::string::String>,
         ///The earn-out's ID.
         pub id: i64,
         ///`credits` (account credits) or `payout` (paid to PayPal).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub mode: ::std::option::Option<::std::string::String>,
         ///In `payout` mode, the PayPal account that received the funds; null otherwise.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub paypal_payout_email: ::std::option::Option<::std::string::String>,
         ///`processing`, `completed` or `failed`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub status: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ReferralEarnout {
@@ -4475,10 +4584,10 @@ users referred by another affiliate's link are left out, as for `total_uses`.
         ///How many earn-outs there are, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<ReferralEarnout>,
     }
@@ -4585,34 +4694,34 @@ used password.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ReplacedProxy {
         ///When it was replaced.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The replaced proxy's ID.
         pub id: i64,
         ///The replaced proxy's IP address.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy: ::std::option::Option<::std::string::String>,
         ///The replaced proxy's country (ISO 3166-1 alpha-2).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_country_code: ::std::option::Option<::std::string::String>,
         ///The replaced proxy's port.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_port: ::std::option::Option<i64>,
         /**Why it was replaced: `list_updated` (the subscription changed), `proxy_replaced` (a replacement
 made by the user), `auto_invalidated` (failed status checks for 15 minutes), `auto_out_of_rotation`
 (taken out of rotation by Webshare), `auto_low_country_confidence` (its country changed),
 `auto_deleted` (removed from the system), `auto_site_check` (failed the site checks).
 */
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub reason: ::std::option::Option<::std::string::String>,
         ///The new proxy's IP address.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub replaced_with: ::std::option::Option<::std::string::String>,
         ///The new proxy's country (ISO 3166-1 alpha-2).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub replaced_with_country_code: ::std::option::Option<::std::string::String>,
         ///The new proxy's port.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub replaced_with_port: ::std::option::Option<i64>,
     }
     impl ReplacedProxy {
@@ -4627,10 +4736,10 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
         ///How many replaced proxies match, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<ReplacedProxy>,
     }
@@ -4640,14 +4749,68 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
         }
     }
     ///Where replacement proxies come from, chosen by `type`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(untagged)]
-    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    ///
+    /// Open: an object whose `type` this release does not know decodes to [`Self::Unknown`], which keeps it.
+    #[derive(Clone, Debug, PartialEq)]
     pub enum ReplacementSource {
+        #[allow(missing_docs)]
         IpRangeSelector(IpRangeSelector),
+        #[allow(missing_docs)]
         AsnSelector(AsnSelector),
+        #[allow(missing_docs)]
         CountrySelector(CountrySelector),
+        #[allow(missing_docs)]
         AnySelector(AnySelector),
+        /// A kind this release does not know: the object as the API sent it.
+        Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    }
+    impl ::serde::Serialize for ReplacementSource {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::IpRangeSelector(value) => value.serialize(serializer),
+                Self::AsnSelector(value) => value.serialize(serializer),
+                Self::CountrySelector(value) => value.serialize(serializer),
+                Self::AnySelector(value) => value.serialize(serializer),
+                Self::Unknown(object) => object.serialize(serializer),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReplacementSource {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let (tag, object) = crate::open::TaggedObject::deserialize(
+                    deserializer,
+                    "type",
+                )?
+                .into_parts();
+            match tag.as_str() {
+                "ip_range" => crate::open::decode(object).map(Self::IpRangeSelector),
+                "asn" => crate::open::decode(object).map(Self::AsnSelector),
+                "country" => crate::open::decode(object).map(Self::CountrySelector),
+                "any" => crate::open::decode(object).map(Self::AnySelector),
+                _ => Ok(Self::Unknown(object)),
+            }
+        }
+    }
+    #[cfg(feature = "json-schema")]
+    impl ::schemars::JsonSchema for ReplacementSource {
+        fn schema_name() -> ::std::string::String {
+            "ReplacementSource".into()
+        }
+        fn schema_id() -> ::std::borrow::Cow<'static, str> {
+            ::std::borrow::Cow::Borrowed("webshare_api::types::ReplacementSource")
+        }
+        fn json_schema(
+            _: &mut ::schemars::r#gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            crate::open::object_schema(
+                "ReplacementSource: an object whose `type` is one of ip_range, asn, country, any, or a later one.",
+            )
+        }
     }
     impl ::std::convert::From<IpRangeSelector> for ReplacementSource {
         fn from(value: IpRangeSelector) -> Self {
@@ -4711,70 +4874,70 @@ made each time the subscription is re-customized, and `plan` names the active on
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct Subscription {
         ///The account's discount, in percent.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub account_discount_percentage: ::std::option::Option<i64>,
         ///When the subscription was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether the plan can be customized; usually false for VIP accounts, whose plans Webshare's support team customizes.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub customizable: ::std::option::Option<bool>,
         ///When the current renewal period ends; periods are 30 days, even with a yearly term.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///How many automatic renewal payments failed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub failed_payment_times: ::std::option::Option<i64>,
         ///Free credits of the account, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub free_credits: ::std::option::Option<::webshare_api::Amount>,
         ///The subscription's ID.
         pub id: i64,
         ///Whether the subscription is paused.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub paused: ::std::option::Option<bool>,
         ///The ID of the payment method on file; null when there is none (e.g. after auto-renewal is cancelled).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub payment_method: ::std::option::Option<i64>,
         ///The active plan's ID; it changes each time the plan is re-customized.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub plan: ::std::option::Option<i64>,
         /**The promotion the account gets: `first_time_value_off`, `first_time_percent_off`, `always_value_off`
 or `always_percent_off`; null for none.
 */
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_type: ::std::option::Option<::std::string::String>,
         ///The promotion's value (e.g. 10 or 20; USD or percent as `promo_type` says); null without a promotion.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_value: ::std::option::Option<i64>,
         ///Whether the 25% discount on the first renewal is available.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promotion_available_first_time_renewal_25_off: ::std::option::Option<bool>,
         ///When a paused subscription resumes; null when not paused.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub reactivation_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///The period that was left in the subscription when it was paused; null when not paused.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub reactivation_period_left: ::std::option::Option<::std::string::String>,
         ///Whether the subscription renews automatically at the end of the period (see the auto-renewal operations).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub renewals_enabled: ::std::option::Option<bool>,
         ///30-day renewals paid in advance; a yearly term pays 12 at once, a monthly term 1.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub renewals_paid: ::std::option::Option<i64>,
         ///When the current renewal period started; periods are 30 days, even with a yearly term.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The term charged at the next renewal: `monthly` or `yearly`.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub term: ::std::option::Option<::std::string::String>,
         ///Whether the subscription is throttled, mostly for high bandwidth use with few proxies.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub throttled: ::std::option::Option<bool>,
         ///When the subscription last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether the subscription will renew at the end of the period (in Webshare's SDK models, seen on the live API; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4790,7 +4953,7 @@ or `always_percent_off`; null for none.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct SubscriptionPricing {
         ///The price tiers by bandwidth.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_discount_tiers: ::std::option::Option<
             ::std::vec::Vec<BandwidthDiscountTier>,
         >,
@@ -4800,31 +4963,31 @@ or `always_percent_off`; null for none.
         /**Credits added to make the change, in USD: what is left of the current plan, e.g. about $50 when going
 from a $50 plan to a $100 plan (less deductions).
 */
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub credits_added: ::std::option::Option<::webshare_api::Amount>,
         ///Credits used for the change, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub credits_used: ::std::option::Option<::webshare_api::Amount>,
         ///The discount applied to the final price, in percent.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub discount_percentage: ::std::option::Option<i64>,
         ///The features and their prices.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub features: ::std::option::Option<::std::vec::Vec<FeaturePrice>>,
         ///The price for the term before any discount, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub non_discounted_price: ::std::option::Option<::webshare_api::Amount>,
         ///What must be paid today, in USD, credits applied.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub paid_today: ::std::option::Option<::webshare_api::Amount>,
         ///The price for the term after discounts, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub price: ::std::option::Option<::webshare_api::Amount>,
         ///The promotion's discount, in USD (in Webshare's SDK models; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub promo_discount: ::std::option::Option<::webshare_api::Amount>,
         ///The discount tiers by proxy count.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_count_discount_tiers: ::std::option::Option<
             ::std::vec::Vec<ProxyCountDiscountTier>,
         >,
@@ -5285,38 +5448,38 @@ saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
     pub struct Subuser {
         pub aggregate_stats: AggregateStats,
         ///When the bandwidth count resets.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_use_end_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the bandwidth count started (settable).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_use_start_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The sub-user's ID (for `X-Subuser`); never reused.
         pub id: i64,
         ///A label to identify the sub-user.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub label: ::std::option::Option<::std::string::String>,
         ///The most proxy requests the sub-user may have in flight.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub max_thread_count: ::std::option::Option<i64>,
         /**The custom proxy list: how many proxies from each country (ISO 3166-1 alpha-2; `ZZ` is any
 country). Null: no custom list, the sub-user uses the account's.
 */
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_countries: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The bandwidth limit in GB; 0 is unlimited.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_limit: ::std::option::Option<f64>,
         ///When it was last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Subuser {
@@ -5411,10 +5574,10 @@ country). Null: no custom list, the sub-user uses the account's.
         ///How many sub-users there are, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<Subuser>,
     }
@@ -5515,13 +5678,13 @@ country). Null: no custom list, the sub-user uses the account's.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct Suspension {
         ///When the account was suspended.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /**Why: `acceptable_use_violation` (the acceptable use policy was violated), `abuse_report` (the user
 was reported for abuse) or `fraudulent_payment` (fraudulent payments were used). Kept a string:
 more reasons may come.
 */
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub reason: ::std::option::Option<::std::string::String>,
     }
     impl Suspension {
@@ -5534,13 +5697,13 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct TaxBreakdownEntry {
         ///The tax, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub amount: ::std::option::Option<::webshare_api::Decimal>,
         ///The tax rate.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub tax_rate_details: ::std::option::Option<TaxBreakdownEntryTaxRateDetails>,
         ///The amount the tax is computed on, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub taxable_amount: ::std::option::Option<::webshare_api::Decimal>,
     }
     impl TaxBreakdownEntry {
@@ -5581,16 +5744,16 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct Transaction {
         ///The amount paid, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub amount: ::std::option::Option<::webshare_api::Amount>,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The credits gained (e.g. when downgrading), in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub credits_gained: ::std::option::Option<::webshare_api::Amount>,
         ///The credits used, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub credits_used: ::std::option::Option<::webshare_api::Amount>,
         ///The transaction's ID.
         pub id: i64,
@@ -5602,24 +5765,24 @@ more reasons may come.
             >,
         >,
         ///The card paid with; null when none was used.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub payment_method: ::std::option::Option<TransactionPaymentMethod>,
         ///What the transaction was for, e.g. `Upgraded from Free Plan to 100 Proxies with 250 GB bandwidth.`
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub reason: ::std::option::Option<::std::string::String>,
         ///The amount refunded, in USD.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub refund_amount: ::std::option::Option<::webshare_api::Amount>,
         ///When the last refund was made; null without a refund.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub refund_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///`completed` or `refunded` (partial refunds too).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub status: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Transaction {
@@ -5634,10 +5797,10 @@ more reasons may come.
         ///How many transactions match, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<Transaction>,
     }
@@ -5724,10 +5887,10 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct TwoFactorMethod {
         ///Whether this is the account's active method (one is).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub active: ::std::option::Option<bool>,
         ///When it was created.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The method's ID.
         pub id: i64,
@@ -5735,13 +5898,10 @@ more reasons may come.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret_key: ::std::option::Option<::webshare_api::Secret>,
         ///`email_code` or `device_totp` (one of the pages' examples shows `device`).
-        #[serde(
-            rename = "type",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl TwoFactorMethod {
@@ -5822,18 +5982,18 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct VerificationAnswer {
         ///The answer's text.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub answer: ::std::option::Option<::std::string::String>,
         ///When it was submitted.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The files attached to it.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub files: ::std::option::Option<::std::vec::Vec<VerificationFile>>,
         ///The answer's ID.
         pub id: i64,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl VerificationAnswer {
@@ -5846,18 +6006,18 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct VerificationAppeal {
         ///The appeal's text.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub appeal: ::std::option::Option<::std::string::String>,
         ///When it was submitted.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The appeal's ID.
         pub id: i64,
         ///`submitted` (waiting for a decision), `approved` or `rejected`. Kept a string: more states may come.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub state: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl VerificationAppeal {
@@ -5872,10 +6032,10 @@ more reasons may come.
         ///How many appeals match, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<VerificationAppeal>,
     }
@@ -6056,16 +6216,16 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct VerificationCategory {
         ///What the category is; may be shown to the user.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Whether a verification of this category requires an ID verification when triggered.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub id_verification_required: ::std::option::Option<bool>,
         ///Whether completing an ID verification restores proxy access for this category.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub id_verification_restores_access: ::std::option::Option<bool>,
         ///Formerly the number of requests that triggered a verification for this category; now always null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_threshold: ::std::option::Option<i64>,
     }
     impl VerificationCategory {
@@ -6090,18 +6250,18 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct VerificationEvidence {
         ///When it was submitted.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The user's explanation (e.g. what the proxies are used for).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub explanation: ::std::option::Option<::std::string::String>,
         ///The files submitted with it.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub files: ::std::option::Option<::std::vec::Vec<VerificationFile>>,
         ///The evidence's ID.
         pub id: i64,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl VerificationEvidence {
@@ -6114,10 +6274,10 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct VerificationFile {
         ///When it was uploaded.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Where the file is stored, as the API names it (e.g. `verificationevidence/file1`).
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub file: ::std::option::Option<::std::string::String>,
         ///The file's ID.
         pub id: i64,
@@ -6133,37 +6293,34 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct VerificationFlow {
         ///The evidence submitted; null while none is.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub evidence: ::std::option::Option<VerificationEvidence>,
         ///The verification's ID.
         pub id: i64,
         ///Whether an ID verification (see ID Verification) is required to pass it.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub id_verification_required: ::std::option::Option<bool>,
         ///Whether completing an ID verification (see ID Verification) restores proxy access.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub id_verification_restores_access: ::std::option::Option<bool>,
         ///Whether the user must submit evidence for it.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub needs_evidence: ::std::option::Option<bool>,
         ///When the verification started. (The page's field table calls it `created_at`; its examples and Webshare's SDK say `started_at`.)
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /**`inflow` (open), `successful_verification` or `failed_verification`. Kept a string: more states
 may come.
 */
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub state: ::std::option::Option<::std::string::String>,
         /**Why it was opened: `acceptable_use_violation`, `abuse_report` or `fraudulent_payment`. Kept a
 string: more types may come.
 */
-        #[serde(
-            rename = "type",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl VerificationFlow {
@@ -6178,10 +6335,10 @@ string: more types may come.
         ///How many verifications there are, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<VerificationFlow>,
     }
@@ -6322,7 +6479,7 @@ fraudulent).
         /**`active`, `limited` (proxies are slower than usual and may give errors) or `paused` (proxies are
 not working). Kept a string: more states may come.
 */
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_state: ::std::option::Option<::std::string::String>,
     }
     impl VerificationLimits {
@@ -6335,21 +6492,21 @@ not working). Kept a string: more states may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct VerificationQuestion {
         ///The user's answer; null until one is submitted.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub answer: ::std::option::Option<VerificationAnswer>,
         ///When it was asked.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The ID of the verification it is about.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub flow: ::std::option::Option<i64>,
         ///The question's ID.
         pub id: i64,
         ///The question's text.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub question: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl VerificationQuestion {
@@ -6364,10 +6521,10 @@ not working). Kept a string: more states may come.
         ///How many questions match, over all pages.
         pub count: i64,
         ///The URL of the next page; null on the last.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub next: ::std::option::Option<::std::string::String>,
         ///The URL of the previous page; null on the first.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub previous: ::std::option::Option<::std::string::String>,
         pub results: ::std::vec::Vec<VerificationQuestion>,
     }
@@ -6384,22 +6541,22 @@ verification.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct VerificationThreshold {
         ///What triggers it; may be shown to the user.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Whether it requires an ID verification when triggered.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub id_verification_required: ::std::option::Option<bool>,
         ///Whether completing an ID verification restores proxy access when it is triggered.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub id_verification_restores_access: ::std::option::Option<bool>,
         ///How many proxy requests matched this category.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_count: ::std::option::Option<i64>,
         ///Formerly the number of proxy requests that triggered it; now always null.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_threshold: ::std::option::Option<i64>,
         ///Whether it has been triggered.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub triggered: ::std::option::Option<bool>,
     }
     impl VerificationThreshold {
@@ -6450,7 +6607,7 @@ verification.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct WhatsMyIp {
         ///The address the request came from.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_address: ::std::option::Option<::std::string::String>,
     }
     impl WhatsMyIp {

@@ -27,6 +27,8 @@ mod generated;
 pub mod operations;
 mod amount;
 pub mod endpoint;
+#[doc(hidden)]
+pub mod open;
 mod provider;
 mod secret;
 mod selectors;

@@ -67,6 +67,7 @@ impl ProxySelector {
             Self::IpAddressSelector(s) => s.count,
             Self::AsnSelector(s) => s.count,
             Self::CountrySelector(s) => s.count,
+            Self::Unknown(object) => unknown_count(object),
         }
     }
 
@@ -77,6 +78,7 @@ impl ProxySelector {
             Self::IpAddressSelector(s) => s.count = Some(n),
             Self::AsnSelector(s) => s.count = Some(n),
             Self::CountrySelector(s) => s.count = Some(n),
+            Self::Unknown(object) => set_unknown_count(object, n),
         }
         self
     }
@@ -113,6 +115,7 @@ impl ReplacementSource {
             Self::AsnSelector(s) => s.count,
             Self::CountrySelector(s) => s.count,
             Self::AnySelector(s) => Some(s.count),
+            Self::Unknown(object) => unknown_count(object),
         }
     }
 
@@ -123,9 +126,20 @@ impl ReplacementSource {
             Self::AsnSelector(s) => s.count = Some(n),
             Self::CountrySelector(s) => s.count = Some(n),
             Self::AnySelector(s) => s.count = n,
+            Self::Unknown(object) => set_unknown_count(object, n),
         }
         self
     }
+}
+
+/// The `count` of a selector of a kind this release does not know, when it has an integer one.
+fn unknown_count(object: &serde_json::Map<String, serde_json::Value>) -> Option<i64> {
+    object.get("count").and_then(serde_json::Value::as_i64)
+}
+
+/// Sets the `count` of a selector of a kind this release does not know (every known kind has one).
+fn set_unknown_count(object: &mut serde_json::Map<String, serde_json::Value>, n: i64) {
+    object.insert("count".to_owned(), n.into());
 }
 
 #[cfg(test)]

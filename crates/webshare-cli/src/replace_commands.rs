@@ -95,10 +95,10 @@ pub async fn replace(client: &Client, args: &ReplaceArgs, json: bool) -> Result<
     let terminal = std::io::stderr().is_terminal() && !json;
     let mut last = None;
     let progress = |r: &ProxyReplacement| {
-        if last == Some(r.state) {
+        if last.as_ref() == Some(&r.state) {
             return;
         }
-        last = Some(r.state);
+        last = Some(r.state.clone());
         let line = format!("replacement {}: {}", r.id, r.state);
         if terminal {
             eprint!("\r\x1b[2K{line}");

@@ -114,10 +114,10 @@ impl DownloadTokens {
     }
 
     /// Whether `key` is the current token of `scope`.
-    pub fn is(&self, scope: types::DownloadTokenScope, key: &str) -> bool {
+    pub fn is(&self, scope: &types::DownloadTokenScope, key: &str) -> bool {
         self.tokens
             .iter()
-            .any(|(s, _, k, _)| *s == scope && k == key)
+            .any(|(s, _, k, _)| s == scope && k == key)
     }
 
     /// The proxy list's token.

@@ -88,7 +88,7 @@ impl Replacement {
             Err(_) if counted => Some(0),
             _ => None,
         };
-        let failure = match (&self.outcome, state) {
+        let failure = match (&self.outcome, &state) {
             (Err(failure), State::Failed) => Some(*failure),
             _ => None,
         };
@@ -98,7 +98,7 @@ impl Replacement {
             to_replace: self.request.to_replace.clone(),
             replace_with: self.request.replace_with.clone(),
             dry_run: Some(self.dry_run()),
-            state,
+            state: state.clone(),
             proxies_removed: count,
             proxies_added: count,
             reason: Some(if counted { "proxy_replaced" } else { "" }.to_owned()),
@@ -190,6 +190,8 @@ fn picks(selector: &ProxySelector, proxy: &MockProxy) -> bool {
         ProxySelector::CountrySelector(s) => {
             proxy.country_code.eq_ignore_ascii_case(&s.country_code)
         }
+        // Refused by validation before it gets here: the mock knows every kind it serves.
+        ProxySelector::Unknown(_) => false,
     }
 }
 

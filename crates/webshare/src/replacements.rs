@@ -85,8 +85,9 @@ impl Polling {
     }
 }
 
-/// Whether a replacement in `state` will not change any more.
-pub fn is_finished(state: State) -> bool {
+/// Whether a replacement in `state` will not change any more. A state this release does not know is taken
+/// as work in progress, so [`Replacements::wait`] goes on polling until its deadline.
+pub fn is_finished(state: &State) -> bool {
     matches!(state, State::Validated | State::Completed | State::Failed)
 }
 
@@ -158,7 +159,7 @@ impl Replacements<'_> {
         loop {
             let replacement = self.get(id).await?;
             on_progress(&replacement);
-            let state = replacement.state;
+            let state = replacement.state.clone();
             if let Some(done) = finished(replacement)? {
                 return Ok(done);
             }
@@ -235,7 +236,7 @@ fn finished(replacement: ProxyReplacement) -> Result<Option<ProxyReplacement>, E
             code: replacement.error_code,
             message: replacement.error,
         }),
-        state if is_finished(state) => Ok(Some(replacement)),
+        ref state if is_finished(state) => Ok(Some(replacement)),
         _ => Ok(None),
     }
 }

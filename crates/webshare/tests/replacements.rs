@@ -75,7 +75,7 @@ async fn a_replacement_moves_through_its_states_and_then_changes_the_list() {
     let mut seen = Vec::new();
     let done = client
         .replacements()
-        .wait(created.id, quick_polling(), |r| seen.push(r.state))
+        .wait(created.id, quick_polling(), |r| seen.push(r.state.clone()))
         .await
         .unwrap();
     assert_eq!(done.state, State::Completed);

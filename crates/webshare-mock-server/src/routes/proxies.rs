@@ -298,12 +298,12 @@ pub(super) fn download_owner<'a>(
     let (owner, owner_plan) = data
         .users
         .values()
-        .find(|u| u.proxy.download_tokens.is(scope, token) && !u.deleted)
+        .find(|u| u.proxy.download_tokens.is(&scope, token) && !u.deleted)
         .map(|u| (&u.proxy, Some(u.plan_id)))
         .or_else(|| {
             data.subusers
                 .values()
-                .find(|s| s.proxy.download_tokens.is(scope, token))
+                .find(|s| s.proxy.download_tokens.is(&scope, token))
                 .map(|s| (&s.proxy, data.users.get(&s.owner).map(|u| u.plan_id)))
         })
         .ok_or_else(not_found)?;

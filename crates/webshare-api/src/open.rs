@@ -1,0 +1,101 @@
+//! What the generated open enums share: a string enum that keeps an unknown value, and a tagged union that
+//! keeps an object of an unknown kind. The generator writes each enum; the mechanism is here once.
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, Unexpected};
+use serde_json::{Map, Value};
+
+/// Decodes a string into an open string enum without allocating for a value it knows.
+#[doc(hidden)]
+pub fn deserialize_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct Visitor<T>(std::marker::PhantomData<T>);
+    impl<T: for<'a> From<&'a str>> de::Visitor<'_> for Visitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+    deserializer.deserialize_str(Visitor(std::marker::PhantomData))
+}
+
+/// A `type`-tagged object, read whole so that its tag can choose the member that decodes it.
+#[doc(hidden)]
+pub struct TaggedObject {
+    tag: String,
+    object: Map<String, Value>,
+}
+
+impl TaggedObject {
+    /// Reads an object whose `tag` property is a string.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        tag: &'static str,
+    ) -> Result<Self, D::Error> {
+        let object = Map::<String, Value>::deserialize(deserializer)?;
+        let tag = match object.get(tag) {
+            Some(Value::String(value)) => value.clone(),
+            Some(other) => {
+                return Err(de::Error::invalid_type(unexpected(other), &"a string tag"));
+            }
+            None => return Err(de::Error::missing_field(tag)),
+        };
+        Ok(Self { tag, object })
+    }
+
+    /// The tag and the object.
+    pub fn into_parts(self) -> (String, Map<String, Value>) {
+        (self.tag, self.object)
+    }
+}
+
+/// Decodes the object as the member its tag names; the member's own error stands.
+#[doc(hidden)]
+pub fn decode<T: DeserializeOwned, E: de::Error>(object: Map<String, Value>) -> Result<T, E> {
+    T::deserialize(Value::Object(object)).map_err(E::custom)
+}
+
+/// The kind of a JSON value, for serde's messages (never the value: it is only named by kind).
+fn unexpected(value: &Value) -> Unexpected<'static> {
+    match value {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(_) => Unexpected::Other("a boolean"),
+        Value::Number(_) => Unexpected::Other("a number"),
+        Value::String(_) => Unexpected::Other("a string"),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
+
+/// The JSON Schema of an open string enum: any string, the known ones in the description.
+#[cfg(feature = "json-schema")]
+#[doc(hidden)]
+pub fn string_schema(description: &str) -> schemars::schema::Schema {
+    described(schemars::schema::InstanceType::String, description)
+}
+
+/// The JSON Schema of an open tagged union: any object, the known kinds in the description.
+#[cfg(feature = "json-schema")]
+#[doc(hidden)]
+pub fn object_schema(description: &str) -> schemars::schema::Schema {
+    described(schemars::schema::InstanceType::Object, description)
+}
+
+#[cfg(feature = "json-schema")]
+fn described(kind: schemars::schema::InstanceType, description: &str) -> schemars::schema::Schema {
+    schemars::schema::SchemaObject {
+        instance_type: Some(kind.into()),
+        metadata: Some(Box::new(schemars::schema::Metadata {
+            description: Some(description.to_owned()),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+    .into()
+}
