@@ -166,10 +166,10 @@ fn get_activation_sends_the_token_and_decodes_a_null_timestamp() {
     assert_eq!(
         status,
         types::ActivationStatus {
-            email_is_verified: false,
+            email_is_verified: Some(false),
             last_time_email_verification_email_sent: None,
-            created_at: utc("2019-05-10T06:34:00.095501Z"),
-            updated_at: utc("2019-05-10T06:34:00.095501Z"),
+            created_at: Some(utc("2019-05-10T06:34:00.095501Z")),
+            updated_at: Some(utc("2019-05-10T06:34:00.095501Z")),
         }
     );
 }
@@ -338,10 +338,10 @@ fn logout_posts_no_body_with_the_token() {
 #[test]
 fn the_typed_answer_helpers_give_what_the_client_decodes() {
     let status = types::ActivationStatus {
-        email_is_verified: true,
+        email_is_verified: Some(true),
         last_time_email_verification_email_sent: None,
-        created_at: utc("2024-01-02T03:04:05Z"),
-        updated_at: utc("2024-01-02T03:04:06.5Z"),
+        created_at: Some(utc("2024-01-02T03:04:05Z")),
+        updated_at: Some(utc("2024-01-02T03:04:06.5Z")),
     };
     let server = MockServer::start();
     let mock = server.get_activation(|_, then| {
@@ -483,7 +483,7 @@ fn request_types_do_not_print_secrets() {
         activation_token: Secret::new("activation-abc"),
     };
     let token = types::TokenResponse {
-        token: Secret::new(TOKEN),
+        token: Some(Secret::new(TOKEN)),
     };
     let registration = webshare::Registration::new(
         "user@webshare.io",

@@ -113,7 +113,7 @@ async fn the_whole_account_flow() {
 
     // Activation status of a fresh account.
     let status = authed(&server, &first).activation().status().await.unwrap();
-    assert!(!status.email_is_verified);
+    assert_eq!(status.email_is_verified, Some(false));
     assert_eq!(status.last_time_email_verification_email_sent, None);
     assert_eq!(status.created_at, status.updated_at);
 
@@ -158,7 +158,7 @@ async fn the_whole_account_flow() {
     assert_ne!(activated, first);
     for token in [&first, &activated] {
         let status = authed(&server, token).activation().status().await.unwrap();
-        assert!(status.email_is_verified);
+        assert_eq!(status.email_is_verified, Some(true));
         assert!(status.updated_at > status.created_at);
     }
 

@@ -793,6 +793,11 @@ fn pagination(
     }
     let schema = match (response, schema) {
         (ResponseKind::Json, Some(s)) => s,
+        // A download answers everything at once: `starting_after` there is a filter (the activity CSV
+        // takes it to resume where an earlier download stopped), not a page cursor.
+        (ResponseKind::Csv | ResponseKind::Text | ResponseKind::Binary, _) => {
+            return Ok(Pagination::None);
+        }
         _ => return Err("a paginated list must answer JSON.".into()),
     };
     let page = component(spec, schema)?;

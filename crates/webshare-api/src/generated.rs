@@ -64,16 +64,19 @@ pub mod types {
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ActivationStatus {
         ///When this activation status was created.
-        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether the email address is verified.
-        pub email_is_verified: bool,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub email_is_verified: ::std::option::Option<bool>,
         ///When the activation email was last sent; null if it never was.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub last_time_email_verification_email_sent: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When this activation status last changed.
-        pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ActivationStatus {
         pub fn builder() -> builder::ActivationStatus {
@@ -139,8 +142,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct AllocateCountriesRequest {
-        ///Proxies by country (ISO 3166-1 alpha-2), each at least 1; as many in all as are unallocated.
-        pub new_countries: ::std::collections::HashMap<::std::string::String, i64>,
+        ///Proxies by country (ISO 3166-1 alpha-2, upper case), each at least 1 (the page says greater than 0); as many in all as are unallocated.
+        pub new_countries: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::num::NonZeroU64,
+        >,
     }
     impl AllocateCountriesRequest {
         pub fn builder() -> builder::AllocateCountriesRequest {
@@ -256,12 +262,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///An API key's label.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    /**An API key's label. No field is required: the pages mark none, and Webshare's SDK sends `label` only
+when given (an empty object otherwise).
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ApiKeyRequest {
         ///The label (labels may repeat).
-        pub label: ApiKeyRequestLabel,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<ApiKeyRequestLabel>,
     }
     impl ApiKeyRequest {
         pub fn builder() -> builder::ApiKeyRequest {
@@ -351,8 +360,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct AsnSelector {
-        ///ASN numbers, as strings, e.g. `7631`.
-        pub asn_numbers: ::std::vec::Vec<::std::string::String>,
+        /**ASN numbers, e.g. `7631`, each a string or an integer: the field table says strings (`['7631',
+'11964']`), while the create page's examples send and return integers (`[2914]`); Webshare's SDK
+does not type them.
+*/
+        pub asn_numbers: ::std::vec::Vec<AsnSelectorAsnNumbersItem>,
         ///How many proxies; all that match when absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
@@ -362,6 +374,27 @@ pub mod types {
     impl AsnSelector {
         pub fn builder() -> builder::AsnSelector {
             Default::default()
+        }
+    }
+    ///An ASN number, as a string or an integer.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
+    pub enum AsnSelectorAsnNumbersItem {
+        String(::std::string::String),
+        Int64(i64),
+    }
+    impl ::std::fmt::Display for AsnSelectorAsnNumbersItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Int64(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<i64> for AsnSelectorAsnNumbersItem {
+        fn from(value: i64) -> Self {
+            Self::Int64(value)
         }
     }
     ///`AsnSelectorType`
@@ -619,12 +652,14 @@ and not a commonly used password.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct CheckoutResponse {
         ///Whether a payment must still be confirmed with Stripe; if false, the change is done.
-        pub payment_required: bool,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub payment_required: ::std::option::Option<bool>,
         ///The pending payment's ID; only when a payment is required.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pending_payment: ::std::option::Option<i64>,
         ///The new plan's ID.
-        pub plan: i64,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub plan: ::std::option::Option<i64>,
         ///The Stripe PaymentIntent's client secret; only when a payment is required.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stripe_client_secret: ::std::option::Option<::webshare_api::Secret>,
@@ -900,7 +935,8 @@ and not a commonly used password.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct CustomizationOptionsAvailableFeaturesItem {
         ///The feature, named as the plan's flag, e.g. `is_high_concurrency`.
-        pub feature: ::std::string::String,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub feature: ::std::option::Option<::std::string::String>,
         ///A flag whose meaning is not documented, presumably whether the feature is mandatory (in Webshare's SDK models; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required: ::std::option::Option<bool>,
@@ -915,7 +951,8 @@ and not a commonly used password.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct CustomizationOptionsAvailableSiteChecksItem {
         ///The site check, e.g. `google_search_without_captcha`.
-        pub name: ::std::string::String,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl CustomizationOptionsAvailableSiteChecksItem {
         pub fn builder() -> builder::CustomizationOptionsAvailableSiteChecksItem {
@@ -927,9 +964,11 @@ and not a commonly used password.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct CustomizationOptionsTermsItem {
         ///How many 30-day renewals the term pays for (1 monthly, 12 yearly).
-        pub renewals_paid: i64,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub renewals_paid: ::std::option::Option<i64>,
         ///`monthly` or `yearly`.
-        pub term: ::std::string::String,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub term: ::std::option::Option<::std::string::String>,
     }
     impl CustomizationOptionsTermsItem {
         pub fn builder() -> builder::CustomizationOptionsTermsItem {
@@ -1184,9 +1223,12 @@ and not a commonly used password.
         pub expire_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The token's ID.
         pub id: i64,
-        ///The token, as it goes in the download URL.
-        pub key: ::webshare_api::Secret,
-        pub scope: DownloadTokenScope,
+        ///The token, as it goes in the download URL. (Shown on the page; Webshare's SDK types it optional, so it may be null or absent.)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::webshare_api::Secret>,
+        ///The kind of download the token authorises. (Shown on the page; Webshare's SDK types it optional, so it may be null or absent.)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<DownloadTokenScope>,
     }
     impl DownloadToken {
         pub fn builder() -> builder::DownloadToken {
@@ -1419,7 +1461,8 @@ message and a machine-readable code.
 and `client_secret`), `processing` (completed, being checked), `failed` (may be restarted while
 failures are below the maximum) or `verified`. Kept a string: more states may come.
 */
-        pub state: ::std::string::String,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub state: ::std::option::Option<::std::string::String>,
         ///When it last changed.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -2111,7 +2154,8 @@ kinds that do not have them.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct PlanCancelResponse {
         ///Whether the plan was cancelled.
-        pub success: bool,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub success: ::std::option::Option<bool>,
         ///The ID of the transaction that credited the subscription.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub transaction: ::std::option::Option<i64>,
@@ -2140,12 +2184,17 @@ kinds that do not have them.
             Default::default()
         }
     }
-    ///The one field of a plan that can be changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    /**The one field of a plan that can be changed. Optional: the page does not say, and Webshare's SDK sends
+it only when given.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct PlanUpdateRequest {
         ///When the proxy list should next be refreshed automatically.
-        pub automatic_refresh_next_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub automatic_refresh_next_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
     }
     impl PlanUpdateRequest {
         pub fn builder() -> builder::PlanUpdateRequest {
@@ -2162,6 +2211,12 @@ kinds that do not have them.
         ///Bandwidth limit in GB; 0 for unlimited.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_limit: ::std::option::Option<f64>,
+        ///Use only high-quality addresses (sent by Webshare's SDK; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub high_quality_ips_only: ::std::option::Option<bool>,
+        ///Turn on doubled concurrency (sent by Webshare's SDK; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_2x_concurrency: ::std::option::Option<bool>,
         ///Turn on high proxy concurrency.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_high_concurrency: ::std::option::Option<bool>,
@@ -2174,9 +2229,9 @@ kinds that do not have them.
         ///On-demand refreshes to buy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub on_demand_refreshes_total: ::std::option::Option<i64>,
-        /**How to pay when credits do not suffice: absent for the payment method on file (the page says null;
-OpenAPI 3.0 cannot make a `oneOf` nullable without a type, and absent means the same), the ID of a
-saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
+        /**How to pay when credits do not suffice: null (or absent) for the payment method on file, the ID of a
+saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`). Webshare's SDK
+always sends the field, null when no payment method is given.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method: ::std::option::Option<PlanUpgradeRequestPaymentMethod>,
@@ -2213,10 +2268,7 @@ saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
             Default::default()
         }
     }
-    /**How to pay when credits do not suffice: absent for the payment method on file (the page says null;
-OpenAPI 3.0 cannot make a `oneOf` nullable without a type, and absent means the same), the ID of a
-saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
-*/
+    ///`PlanUpgradeRequestPaymentMethod`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -2441,6 +2493,12 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub behavior: ::std::option::Option<PricingQueryBehavior>,
+        ///Use only high-quality addresses (sent by Webshare's SDK; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub high_quality_ips_only: ::std::option::Option<bool>,
+        ///Turn on doubled concurrency (sent by Webshare's SDK; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_2x_concurrency: ::std::option::Option<bool>,
         ///Turn on high proxy concurrency.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_high_concurrency: ::std::option::Option<bool>,
@@ -3167,7 +3225,10 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         ///The whole request's duration, in seconds.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_duration: ::std::option::Option<f64>,
-        ///When the request was made; the cursor of the next page.
+        /**When the request was made; the cursor of the next page (`starting_after`). Webshare's SDK types it
+optional; it stays required and not null here because the page shows it on every activity and the
+cursor needs it.
+*/
         pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
         ///How long the connection stayed open after the handshake, in seconds.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -3307,11 +3368,23 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The config's ID.
         pub id: i64,
+        ///ASN targeting for IP-authorized backbone requests (in Webshare's SDK models; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_authorization_asn: ::std::option::Option<::std::string::String>,
+        ///City targeting for IP-authorized backbone requests (in Webshare's SDK models; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_authorization_city: ::std::option::Option<::std::string::String>,
         ///Countries IP-authorized backbone requests use; null for every country.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_authorization_country_codes: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
+        ///Postal code targeting for IP-authorized backbone requests (in Webshare's SDK models, seen on the live API; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_authorization_postalcode: ::std::option::Option<::std::string::String>,
+        ///State targeting for IP-authorized backbone requests (in Webshare's SDK models, seen on the live API; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_authorization_state: ::std::option::Option<::std::string::String>,
         ///The list's proxies by /16 range.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_ranges_16: ::std::option::Option<
@@ -3333,8 +3406,9 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         ///The proxy password.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub password: ::std::option::Option<::webshare_api::Secret>,
-        ///The token of the proxy list download URL.
-        pub proxy_list_download_token: ::webshare_api::Secret,
+        ///The token of the proxy list download URL. (Shown on the page; Webshare's SDK types it optional, so it may be null or absent.)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_list_download_token: ::std::option::Option<::webshare_api::Secret>,
         ///The longest a proxy connection may stay idle, in seconds.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_idle_timeout: ::std::option::Option<i64>,
@@ -3377,11 +3451,23 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         ///Replace proxies that perform slower than usual.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auto_replace_out_of_rotation_proxies: ::std::option::Option<bool>,
-        ///Countries IP-authorized backbone requests use (ISO 3166-1 alpha-2 codes).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub ip_authorization_country_codes: ::std::vec::Vec<
-            ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem,
+        ///ASN targeting for IP-authorized backbone requests (sent by Webshare's SDK; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_authorization_asn: ::std::option::Option<::std::string::String>,
+        ///City targeting for IP-authorized backbone requests (sent by Webshare's SDK; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_authorization_city: ::std::option::Option<::std::string::String>,
+        ///Countries IP-authorized backbone requests use (ISO 3166-1 alpha-2 codes); null for every country (as the section page says).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_authorization_country_codes: ::std::option::Option<
+            ::std::vec::Vec<ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem>,
         >,
+        ///Postal code targeting for IP-authorized backbone requests (sent by Webshare's SDK; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_authorization_postalcode: ::std::option::Option<::std::string::String>,
+        ///State targeting for IP-authorized backbone requests (sent by Webshare's SDK; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_authorization_state: ::std::option::Option<::std::string::String>,
         ///A new proxy password, 8 to 32 letters and digits, not common, not like the username.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::webshare_api::Secret>,
@@ -3565,25 +3651,26 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
         ///Replace proxies taken out of rotation automatically.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub auto_replace_out_of_rotation_proxies: ::std::option::Option<bool>,
-        ///ASN targeting for IP-authorized backbone requests (seen on the live API; not on the page).
+        ///ASN targeting for IP-authorized backbone requests (in Webshare's SDK models; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_authorization_asn: ::std::option::Option<::std::string::String>,
-        ///City targeting for IP-authorized backbone requests (seen on the live API; not on the page).
+        ///City targeting for IP-authorized backbone requests (in Webshare's SDK models; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_authorization_city: ::std::option::Option<::std::string::String>,
-        ///Countries of the proxies that IP-authorized requests through the backbone use.
+        ///Countries of the proxies that IP-authorized requests through the backbone use; null for every country (as the section page says).
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_authorization_country_codes: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Postal code targeting for IP-authorized backbone requests (seen on the live API; not on the page).
+        ///Postal code targeting for IP-authorized backbone requests (in Webshare's SDK models, seen on the live API; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_authorization_postalcode: ::std::option::Option<::std::string::String>,
-        ///State targeting for IP-authorized backbone requests (seen on the live API; not on the page).
+        ///State targeting for IP-authorized backbone requests (in Webshare's SDK models, seen on the live API; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_authorization_state: ::std::option::Option<::std::string::String>,
-        ///The token of the proxy list download URL.
-        pub proxy_list_download_token: ::webshare_api::Secret,
+        ///The token of the proxy list download URL. (Shown on the page; Webshare's SDK types it optional, so it may be null or absent.)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_list_download_token: ::std::option::Option<::webshare_api::Secret>,
         ///The longest a proxy connection may stay idle, in seconds.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub request_idle_timeout: ::std::option::Option<i64>,
@@ -3795,10 +3882,15 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
         ///Why, as in a replaced proxy's `reason`; `proxy_replaced` for replacements made through the API; empty while validating.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub reason: ::std::option::Option<::std::string::String>,
-        ///Where the new proxies come from.
-        pub replace_with: ::std::vec::Vec<ReplacementSource>,
-        pub state: ProxyReplacementState,
-        pub to_replace: ProxySelector,
+        ///Where the new proxies come from. (Shown on the page; Webshare's SDK types it optional, so it may be null or absent.)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub replace_with: ::std::option::Option<::std::vec::Vec<ReplacementSource>>,
+        ///Where the replacement is. (Shown on the page; Webshare's SDK types it optional, so it may be null or absent.)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<ProxyReplacementState>,
+        ///Which proxies of the list it replaces. (Shown on the page; Webshare's SDK types it optional, so it may be null or absent.)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to_replace: ::std::option::Option<ProxySelector>,
     }
     impl ProxyReplacement {
         pub fn builder() -> builder::ProxyReplacement {
@@ -4076,8 +4168,9 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
         ///Requests made.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub requests_total: ::std::option::Option<i64>,
-        ///The start of the hour.
-        pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
+        ///The start of the hour. (Shown on the page; Webshare's SDK types it optional, so it may be null or absent.)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ProxyStat {
         pub fn builder() -> builder::ProxyStat {
@@ -4680,9 +4773,11 @@ used password.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct RegisterResponse {
         ///True when the email address was already registered and this signed in to that account.
-        pub logged_in_existing_user: bool,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub logged_in_existing_user: ::std::option::Option<bool>,
         ///API token for the `Authorization` header.
-        pub token: ::webshare_api::Secret,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub token: ::std::option::Option<::webshare_api::Secret>,
     }
     impl RegisterResponse {
         pub fn builder() -> builder::RegisterResponse {
@@ -5037,6 +5132,12 @@ only; `add`: the plan is added to the subscription.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub behavior: ::std::option::Option<SubscriptionPurchaseRequestBehavior>,
+        ///Use only high-quality addresses (sent by Webshare's SDK; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub high_quality_ips_only: ::std::option::Option<bool>,
+        ///Turn on doubled concurrency (sent by Webshare's SDK; not on the page).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_2x_concurrency: ::std::option::Option<bool>,
         ///Turn on high proxy concurrency.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_high_concurrency: ::std::option::Option<bool>,
@@ -5049,9 +5150,9 @@ only; `add`: the plan is added to the subscription.
         ///On-demand refreshes to buy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub on_demand_refreshes_total: ::std::option::Option<i64>,
-        /**How to pay when credits do not suffice: absent for the payment method on file (the page says null;
-OpenAPI 3.0 cannot make a `oneOf` nullable without a type, and absent means the same), the ID of a
-saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
+        /**How to pay when credits do not suffice: null (or absent) for the payment method on file, the ID of a
+saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`). Webshare's SDK
+always sends the field, null when no payment method is given.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method: ::std::option::Option<
@@ -5151,10 +5252,7 @@ only; `add`: the plan is added to the subscription.
             value.parse()
         }
     }
-    /**How to pay when credits do not suffice: absent for the payment method on file (the page says null;
-OpenAPI 3.0 cannot make a `oneOf` nullable without a type, and absent means the same), the ID of a
-saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
-*/
+    ///`SubscriptionPurchaseRequestPaymentMethod`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -5446,7 +5544,12 @@ saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct Subuser {
-        pub aggregate_stats: AggregateStats,
+        /**The sub-user's proxy usage, as the aggregate stats give it. (The page's examples show it; Webshare's
+SDK types it optional, so it may be null or absent. The section page's field table calls it
+`aggregate_stat`; its examples and the SDK say `aggregate_stats`.)
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aggregate_stats: ::std::option::Option<AggregateStats>,
         ///When the bandwidth count resets.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub bandwidth_use_end_date: ::std::option::Option<
@@ -5487,12 +5590,20 @@ country). Null: no custom list, the sub-user uses the account's.
             Default::default()
         }
     }
-    ///A new sub-user.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    /**A new sub-user. No field is required: no page says one is, and Webshare's SDK sends each only when
+given.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct SubuserCreateRequest {
+        ///When the bandwidth count starts (an editable field of the sub-user, as the section page says; sent by Webshare's SDK).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_use_start_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///A label to identify the sub-user.
-        pub label: SubuserCreateRequestLabel,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<SubuserCreateRequestLabel>,
         ///The most proxy requests the sub-user may have in flight (the plan's limit when absent); at least 1.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_thread_count: ::std::option::Option<i64>,
@@ -5502,7 +5613,8 @@ country). Null: no custom list, the sub-user uses the account's.
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///The bandwidth limit in GB; 0 is unlimited.
-        pub proxy_limit: f64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub proxy_limit: ::std::option::Option<f64>,
     }
     impl SubuserCreateRequest {
         pub fn builder() -> builder::SubuserCreateRequest {
@@ -5530,9 +5642,6 @@ country). Null: no custom list, the sub-user uses the account's.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 200usize {
-                return Err("longer than 200 characters".into());
-            }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -5636,9 +5745,6 @@ country). Null: no custom list, the sub-user uses the account's.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 200usize {
-                return Err("longer than 200 characters".into());
-            }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -5732,7 +5838,8 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct TokenResponse {
         ///API token for the `Authorization` header.
-        pub token: ::webshare_api::Secret,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub token: ::std::option::Option<::webshare_api::Secret>,
     }
     impl TokenResponse {
         pub fn builder() -> builder::TokenResponse {
@@ -5759,11 +5866,7 @@ more reasons may come.
         pub id: i64,
         ///The transaction's line items (in Webshare's SDK models, seen on the live API, only as null; their fields are not known).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub line_items: ::std::option::Option<
-            ::std::vec::Vec<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
+        pub line_items: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ///The card paid with; null when none was used.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub payment_method: ::std::option::Option<TransactionPaymentMethod>,
@@ -5875,7 +5978,8 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct TwoFactorEmailResend {
         ///Whether an email was sent.
-        pub email_sent: bool,
+        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        pub email_sent: ::std::option::Option<bool>,
     }
     impl TwoFactorEmailResend {
         pub fn builder() -> builder::TwoFactorEmailResend {
@@ -6890,16 +6994,19 @@ verification.
         #[derive(Clone, Debug)]
         pub struct ActivationStatus {
             created_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            email_is_verified: ::std::result::Result<bool, ::std::string::String>,
+            email_is_verified: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             last_time_email_verification_email_sent: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
         }
@@ -6921,7 +7028,9 @@ verification.
         impl ActivationStatus {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -6933,7 +7042,7 @@ verification.
             }
             pub fn email_is_verified<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email_is_verified = value
@@ -6963,7 +7072,9 @@ verification.
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -7338,7 +7449,10 @@ verification.
         #[derive(Clone, Debug)]
         pub struct AllocateCountriesRequest {
             new_countries: ::std::result::Result<
-                ::std::collections::HashMap<::std::string::String, i64>,
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::num::NonZeroU64,
+                >,
                 ::std::string::String,
             >,
         }
@@ -7353,7 +7467,10 @@ verification.
             pub fn new_countries<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<::std::string::String, i64>,
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::num::NonZeroU64,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7666,21 +7783,23 @@ verification.
         #[derive(Clone, Debug)]
         pub struct ApiKeyRequest {
             label: ::std::result::Result<
-                super::ApiKeyRequestLabel,
+                ::std::option::Option<super::ApiKeyRequestLabel>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ApiKeyRequest {
             fn default() -> Self {
                 Self {
-                    label: Err("no value supplied for label".to_string()),
+                    label: Ok(Default::default()),
                 }
             }
         }
         impl ApiKeyRequest {
             pub fn label<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ApiKeyRequestLabel>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ApiKeyRequestLabel>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.label = value
@@ -7707,7 +7826,7 @@ verification.
         #[derive(Clone, Debug)]
         pub struct AsnSelector {
             asn_numbers: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::vec::Vec<super::AsnSelectorAsnNumbersItem>,
                 ::std::string::String,
             >,
             count: ::std::result::Result<
@@ -7728,7 +7847,9 @@ verification.
         impl AsnSelector {
             pub fn asn_numbers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::AsnSelectorAsnNumbersItem>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.asn_numbers = value
@@ -8349,12 +8470,18 @@ verification.
         }
         #[derive(Clone, Debug)]
         pub struct CheckoutResponse {
-            payment_required: ::std::result::Result<bool, ::std::string::String>,
+            payment_required: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             pending_payment: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            plan: ::std::result::Result<i64, ::std::string::String>,
+            plan: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
             stripe_client_secret: ::std::result::Result<
                 ::std::option::Option<::webshare_api::Secret>,
                 ::std::string::String,
@@ -8385,7 +8512,7 @@ verification.
         impl CheckoutResponse {
             pub fn payment_required<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_required = value
@@ -8413,7 +8540,7 @@ verification.
             }
             pub fn plan<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.plan = value
@@ -9037,7 +9164,10 @@ verification.
         }
         #[derive(Clone, Debug)]
         pub struct CustomizationOptionsAvailableFeaturesItem {
-            feature: ::std::result::Result<::std::string::String, ::std::string::String>,
+            feature: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             required: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -9054,7 +9184,7 @@ verification.
         impl CustomizationOptionsAvailableFeaturesItem {
             pub fn feature<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.feature = value
@@ -9100,7 +9230,10 @@ verification.
         }
         #[derive(Clone, Debug)]
         pub struct CustomizationOptionsAvailableSiteChecksItem {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CustomizationOptionsAvailableSiteChecksItem {
             fn default() -> Self {
@@ -9112,7 +9245,7 @@ verification.
         impl CustomizationOptionsAvailableSiteChecksItem {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -9140,8 +9273,14 @@ verification.
         }
         #[derive(Clone, Debug)]
         pub struct CustomizationOptionsTermsItem {
-            renewals_paid: ::std::result::Result<i64, ::std::string::String>,
-            term: ::std::result::Result<::std::string::String, ::std::string::String>,
+            renewals_paid: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            term: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CustomizationOptionsTermsItem {
             fn default() -> Self {
@@ -9156,7 +9295,7 @@ verification.
         impl CustomizationOptionsTermsItem {
             pub fn renewals_paid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.renewals_paid = value
@@ -9168,7 +9307,7 @@ verification.
             }
             pub fn term<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.term = value
@@ -9272,9 +9411,12 @@ verification.
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
-            key: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            key: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
             scope: ::std::result::Result<
-                super::DownloadTokenScope,
+                ::std::option::Option<super::DownloadTokenScope>,
                 ::std::string::String,
             >,
         }
@@ -9283,8 +9425,8 @@ verification.
                 Self {
                     expire_at: Err("no value supplied for expire_at".to_string()),
                     id: Err("no value supplied for id".to_string()),
-                    key: Err("no value supplied for key".to_string()),
-                    scope: Err("no value supplied for scope".to_string()),
+                    key: Ok(Default::default()),
+                    scope: Ok(Default::default()),
                 }
             }
         }
@@ -9315,7 +9457,9 @@ verification.
             }
             pub fn key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.key = value
@@ -9327,7 +9471,9 @@ verification.
             }
             pub fn scope<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::DownloadTokenScope>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DownloadTokenScope>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.scope = value
@@ -9755,7 +9901,10 @@ verification.
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             updated_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -9845,7 +9994,7 @@ verification.
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -12595,7 +12744,10 @@ verification.
         }
         #[derive(Clone, Debug)]
         pub struct PlanCancelResponse {
-            success: ::std::result::Result<bool, ::std::string::String>,
+            success: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             transaction: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -12612,7 +12764,7 @@ verification.
         impl PlanCancelResponse {
             pub fn success<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.success = value
@@ -12756,23 +12908,23 @@ verification.
         #[derive(Clone, Debug)]
         pub struct PlanUpdateRequest {
             automatic_refresh_next_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for PlanUpdateRequest {
             fn default() -> Self {
                 Self {
-                    automatic_refresh_next_at: Err(
-                        "no value supplied for automatic_refresh_next_at".to_string(),
-                    ),
+                    automatic_refresh_next_at: Ok(Default::default()),
                 }
             }
         }
         impl PlanUpdateRequest {
             pub fn automatic_refresh_next_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.automatic_refresh_next_at = value
@@ -12810,6 +12962,14 @@ verification.
             >,
             bandwidth_limit: ::std::result::Result<
                 ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            high_quality_ips_only: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_2x_concurrency: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             is_high_concurrency: ::std::result::Result<
@@ -12870,6 +13030,8 @@ verification.
                 Self {
                     automatic_refresh_frequency: Ok(Default::default()),
                     bandwidth_limit: Ok(Default::default()),
+                    high_quality_ips_only: Ok(Default::default()),
+                    is_2x_concurrency: Ok(Default::default()),
                     is_high_concurrency: Ok(Default::default()),
                     is_high_priority_network: Ok(Default::default()),
                     is_unlimited_ip_authorizations: Ok(Default::default()),
@@ -12911,6 +13073,34 @@ verification.
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for bandwidth_limit: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn high_quality_ips_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.high_quality_ips_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for high_quality_ips_only: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_2x_concurrency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_2x_concurrency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_2x_concurrency: {e}"
                         )
                     });
                 self
@@ -13110,6 +13300,8 @@ verification.
                 Ok(Self {
                     automatic_refresh_frequency: value.automatic_refresh_frequency?,
                     bandwidth_limit: value.bandwidth_limit?,
+                    high_quality_ips_only: value.high_quality_ips_only?,
+                    is_2x_concurrency: value.is_2x_concurrency?,
                     is_high_concurrency: value.is_high_concurrency?,
                     is_high_priority_network: value.is_high_priority_network?,
                     is_unlimited_ip_authorizations: value
@@ -13132,6 +13324,8 @@ verification.
                 Self {
                     automatic_refresh_frequency: Ok(value.automatic_refresh_frequency),
                     bandwidth_limit: Ok(value.bandwidth_limit),
+                    high_quality_ips_only: Ok(value.high_quality_ips_only),
+                    is_2x_concurrency: Ok(value.is_2x_concurrency),
                     is_high_concurrency: Ok(value.is_high_concurrency),
                     is_high_priority_network: Ok(value.is_high_priority_network),
                     is_unlimited_ip_authorizations: Ok(
@@ -13162,6 +13356,14 @@ verification.
             >,
             behavior: ::std::result::Result<
                 ::std::option::Option<super::PricingQueryBehavior>,
+                ::std::string::String,
+            >,
+            high_quality_ips_only: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_2x_concurrency: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             is_high_concurrency: ::std::result::Result<
@@ -13219,6 +13421,8 @@ verification.
                     automatic_refresh_frequency: Ok(Default::default()),
                     bandwidth_limit: Ok(Default::default()),
                     behavior: Ok(Default::default()),
+                    high_quality_ips_only: Ok(Default::default()),
+                    is_2x_concurrency: Ok(Default::default()),
                     is_high_concurrency: Ok(Default::default()),
                     is_high_priority_network: Ok(Default::default()),
                     is_unlimited_ip_authorizations: Ok(Default::default()),
@@ -13274,6 +13478,34 @@ verification.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for behavior: {e}")
+                    });
+                self
+            }
+            pub fn high_quality_ips_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.high_quality_ips_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for high_quality_ips_only: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_2x_concurrency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_2x_concurrency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_2x_concurrency: {e}"
+                        )
                     });
                 self
             }
@@ -13455,6 +13687,8 @@ verification.
                     automatic_refresh_frequency: value.automatic_refresh_frequency?,
                     bandwidth_limit: value.bandwidth_limit?,
                     behavior: value.behavior?,
+                    high_quality_ips_only: value.high_quality_ips_only?,
+                    is_2x_concurrency: value.is_2x_concurrency?,
                     is_high_concurrency: value.is_high_concurrency?,
                     is_high_priority_network: value.is_high_priority_network?,
                     is_unlimited_ip_authorizations: value
@@ -13477,6 +13711,8 @@ verification.
                     automatic_refresh_frequency: Ok(value.automatic_refresh_frequency),
                     bandwidth_limit: Ok(value.bandwidth_limit),
                     behavior: Ok(value.behavior),
+                    high_quality_ips_only: Ok(value.high_quality_ips_only),
+                    is_2x_concurrency: Ok(value.is_2x_concurrency),
                     is_high_concurrency: Ok(value.is_high_concurrency),
                     is_high_priority_network: Ok(value.is_high_priority_network),
                     is_unlimited_ip_authorizations: Ok(
@@ -15286,8 +15522,24 @@ verification.
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
+            ip_authorization_asn: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ip_authorization_city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             ip_authorization_country_codes: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            ip_authorization_postalcode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ip_authorization_state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             ip_ranges_16: ::std::result::Result<
@@ -15317,7 +15569,7 @@ verification.
                 ::std::string::String,
             >,
             proxy_list_download_token: ::std::result::Result<
-                ::webshare_api::Secret,
+                ::std::option::Option<::webshare_api::Secret>,
                 ::std::string::String,
             >,
             request_idle_timeout: ::std::result::Result<
@@ -15384,10 +15636,14 @@ verification.
                     countries: Err("no value supplied for countries".to_string()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     id: Err("no value supplied for id".to_string()),
+                    ip_authorization_asn: Ok(Default::default()),
+                    ip_authorization_city: Ok(Default::default()),
                     ip_authorization_country_codes: Err(
                         "no value supplied for ip_authorization_country_codes"
                             .to_string(),
                     ),
+                    ip_authorization_postalcode: Ok(Default::default()),
+                    ip_authorization_state: Ok(Default::default()),
                     ip_ranges_16: Err("no value supplied for ip_ranges_16".to_string()),
                     ip_ranges_24: Err("no value supplied for ip_ranges_24".to_string()),
                     ip_ranges_8: Err("no value supplied for ip_ranges_8".to_string()),
@@ -15395,9 +15651,7 @@ verification.
                         "no value supplied for is_proxy_used".to_string(),
                     ),
                     password: Err("no value supplied for password".to_string()),
-                    proxy_list_download_token: Err(
-                        "no value supplied for proxy_list_download_token".to_string(),
-                    ),
+                    proxy_list_download_token: Ok(Default::default()),
                     request_idle_timeout: Err(
                         "no value supplied for request_idle_timeout".to_string(),
                     ),
@@ -15625,6 +15879,34 @@ verification.
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            pub fn ip_authorization_asn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_authorization_asn = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_authorization_asn: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ip_authorization_city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_authorization_city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_authorization_city: {e}"
+                        )
+                    });
+                self
+            }
             pub fn ip_authorization_country_codes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -15637,6 +15919,34 @@ verification.
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for ip_authorization_country_codes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ip_authorization_postalcode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_authorization_postalcode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_authorization_postalcode: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ip_authorization_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_authorization_state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_authorization_state: {e}"
                         )
                     });
                 self
@@ -15717,7 +16027,9 @@ verification.
             }
             pub fn proxy_list_download_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.proxy_list_download_token = value
@@ -15836,8 +16148,12 @@ verification.
                     countries: value.countries?,
                     created_at: value.created_at?,
                     id: value.id?,
+                    ip_authorization_asn: value.ip_authorization_asn?,
+                    ip_authorization_city: value.ip_authorization_city?,
                     ip_authorization_country_codes: value
                         .ip_authorization_country_codes?,
+                    ip_authorization_postalcode: value.ip_authorization_postalcode?,
+                    ip_authorization_state: value.ip_authorization_state?,
                     ip_ranges_16: value.ip_ranges_16?,
                     ip_ranges_24: value.ip_ranges_24?,
                     ip_ranges_8: value.ip_ranges_8?,
@@ -15875,9 +16191,13 @@ verification.
                     countries: Ok(value.countries),
                     created_at: Ok(value.created_at),
                     id: Ok(value.id),
+                    ip_authorization_asn: Ok(value.ip_authorization_asn),
+                    ip_authorization_city: Ok(value.ip_authorization_city),
                     ip_authorization_country_codes: Ok(
                         value.ip_authorization_country_codes,
                     ),
+                    ip_authorization_postalcode: Ok(value.ip_authorization_postalcode),
+                    ip_authorization_state: Ok(value.ip_authorization_state),
                     ip_ranges_16: Ok(value.ip_ranges_16),
                     ip_ranges_24: Ok(value.ip_ranges_24),
                     ip_ranges_8: Ok(value.ip_ranges_8),
@@ -15911,10 +16231,28 @@ verification.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            ip_authorization_asn: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ip_authorization_city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             ip_authorization_country_codes: ::std::result::Result<
-                ::std::vec::Vec<
-                    super::ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem,
+                ::std::option::Option<
+                    ::std::vec::Vec<
+                        super::ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem,
+                    >,
                 >,
+                ::std::string::String,
+            >,
+            ip_authorization_postalcode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ip_authorization_state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             password: ::std::result::Result<
@@ -15941,7 +16279,11 @@ verification.
                     auto_replace_invalid_proxies: Ok(Default::default()),
                     auto_replace_low_country_confidence_proxies: Ok(Default::default()),
                     auto_replace_out_of_rotation_proxies: Ok(Default::default()),
+                    ip_authorization_asn: Ok(Default::default()),
+                    ip_authorization_city: Ok(Default::default()),
                     ip_authorization_country_codes: Ok(Default::default()),
+                    ip_authorization_postalcode: Ok(Default::default()),
+                    ip_authorization_state: Ok(Default::default()),
                     password: Ok(Default::default()),
                     request_idle_timeout: Ok(Default::default()),
                     request_timeout: Ok(Default::default()),
@@ -16009,11 +16351,41 @@ verification.
                     });
                 self
             }
+            pub fn ip_authorization_asn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_authorization_asn = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_authorization_asn: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ip_authorization_city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_authorization_city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_authorization_city: {e}"
+                        )
+                    });
+                self
+            }
             pub fn ip_authorization_country_codes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<
-                        super::ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem,
+                    ::std::option::Option<
+                        ::std::vec::Vec<
+                            super::ProxyConfigUpdateRequestIpAuthorizationCountryCodesItem,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -16023,6 +16395,34 @@ verification.
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for ip_authorization_country_codes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ip_authorization_postalcode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_authorization_postalcode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_authorization_postalcode: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ip_authorization_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_authorization_state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_authorization_state: {e}"
                         )
                     });
                 self
@@ -16098,8 +16498,12 @@ verification.
                         .auto_replace_low_country_confidence_proxies?,
                     auto_replace_out_of_rotation_proxies: value
                         .auto_replace_out_of_rotation_proxies?,
+                    ip_authorization_asn: value.ip_authorization_asn?,
+                    ip_authorization_city: value.ip_authorization_city?,
                     ip_authorization_country_codes: value
                         .ip_authorization_country_codes?,
+                    ip_authorization_postalcode: value.ip_authorization_postalcode?,
+                    ip_authorization_state: value.ip_authorization_state?,
                     password: value.password?,
                     request_idle_timeout: value.request_idle_timeout?,
                     request_timeout: value.request_timeout?,
@@ -16121,9 +16525,13 @@ verification.
                     auto_replace_out_of_rotation_proxies: Ok(
                         value.auto_replace_out_of_rotation_proxies,
                     ),
+                    ip_authorization_asn: Ok(value.ip_authorization_asn),
+                    ip_authorization_city: Ok(value.ip_authorization_city),
                     ip_authorization_country_codes: Ok(
                         value.ip_authorization_country_codes,
                     ),
+                    ip_authorization_postalcode: Ok(value.ip_authorization_postalcode),
+                    ip_authorization_state: Ok(value.ip_authorization_state),
                     password: Ok(value.password),
                     request_idle_timeout: Ok(value.request_idle_timeout),
                     request_timeout: Ok(value.request_timeout),
@@ -16279,7 +16687,7 @@ verification.
                 ::std::string::String,
             >,
             proxy_list_download_token: ::std::result::Result<
-                ::webshare_api::Secret,
+                ::std::option::Option<::webshare_api::Secret>,
                 ::std::string::String,
             >,
             request_idle_timeout: ::std::result::Result<
@@ -16317,9 +16725,7 @@ verification.
                     ),
                     ip_authorization_postalcode: Ok(Default::default()),
                     ip_authorization_state: Ok(Default::default()),
-                    proxy_list_download_token: Err(
-                        "no value supplied for proxy_list_download_token".to_string(),
-                    ),
+                    proxy_list_download_token: Ok(Default::default()),
                     request_idle_timeout: Err(
                         "no value supplied for request_idle_timeout".to_string(),
                     ),
@@ -16463,7 +16869,9 @@ verification.
             }
             pub fn proxy_list_download_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.proxy_list_download_token = value
@@ -17137,15 +17545,15 @@ verification.
                 ::std::string::String,
             >,
             replace_with: ::std::result::Result<
-                ::std::vec::Vec<super::ReplacementSource>,
+                ::std::option::Option<::std::vec::Vec<super::ReplacementSource>>,
                 ::std::string::String,
             >,
             state: ::std::result::Result<
-                super::ProxyReplacementState,
+                ::std::option::Option<super::ProxyReplacementState>,
                 ::std::string::String,
             >,
             to_replace: ::std::result::Result<
-                super::ProxySelector,
+                ::std::option::Option<super::ProxySelector>,
                 ::std::string::String,
             >,
         }
@@ -17168,9 +17576,9 @@ verification.
                         "no value supplied for proxies_removed".to_string(),
                     ),
                     reason: Err("no value supplied for reason".to_string()),
-                    replace_with: Err("no value supplied for replace_with".to_string()),
-                    state: Err("no value supplied for state".to_string()),
-                    to_replace: Err("no value supplied for to_replace".to_string()),
+                    replace_with: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    to_replace: Ok(Default::default()),
                 }
             }
         }
@@ -17305,7 +17713,9 @@ verification.
             }
             pub fn replace_with<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ReplacementSource>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ReplacementSource>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.replace_with = value
@@ -17317,7 +17727,9 @@ verification.
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ProxyReplacementState>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProxyReplacementState>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -17329,7 +17741,7 @@ verification.
             }
             pub fn to_replace<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ProxySelector>,
+                T: ::std::convert::TryInto<::std::option::Option<super::ProxySelector>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.to_replace = value
@@ -17625,7 +18037,7 @@ verification.
                 ::std::string::String,
             >,
             timestamp: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
         }
@@ -17667,7 +18079,7 @@ verification.
                     requests_total: Err(
                         "no value supplied for requests_total".to_string(),
                     ),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    timestamp: Ok(Default::default()),
                 }
             }
         }
@@ -17862,7 +18274,9 @@ verification.
             }
             pub fn timestamp<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.timestamp = value
@@ -19939,8 +20353,14 @@ verification.
         }
         #[derive(Clone, Debug)]
         pub struct RegisterResponse {
-            logged_in_existing_user: ::std::result::Result<bool, ::std::string::String>,
-            token: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            logged_in_existing_user: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            token: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for RegisterResponse {
             fn default() -> Self {
@@ -19955,7 +20375,7 @@ verification.
         impl RegisterResponse {
             pub fn logged_in_existing_user<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.logged_in_existing_user = value
@@ -19969,7 +20389,9 @@ verification.
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -21407,6 +21829,14 @@ verification.
                 ::std::option::Option<super::SubscriptionPurchaseRequestBehavior>,
                 ::std::string::String,
             >,
+            high_quality_ips_only: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            is_2x_concurrency: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             is_high_concurrency: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -21466,6 +21896,8 @@ verification.
                     automatic_refresh_frequency: Ok(Default::default()),
                     bandwidth_limit: Ok(Default::default()),
                     behavior: Ok(Default::default()),
+                    high_quality_ips_only: Ok(Default::default()),
+                    is_2x_concurrency: Ok(Default::default()),
                     is_high_concurrency: Ok(Default::default()),
                     is_high_priority_network: Ok(Default::default()),
                     is_unlimited_ip_authorizations: Ok(Default::default()),
@@ -21522,6 +21954,34 @@ verification.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for behavior: {e}")
+                    });
+                self
+            }
+            pub fn high_quality_ips_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.high_quality_ips_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for high_quality_ips_only: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_2x_concurrency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_2x_concurrency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_2x_concurrency: {e}"
+                        )
                     });
                 self
             }
@@ -21724,6 +22184,8 @@ verification.
                     automatic_refresh_frequency: value.automatic_refresh_frequency?,
                     bandwidth_limit: value.bandwidth_limit?,
                     behavior: value.behavior?,
+                    high_quality_ips_only: value.high_quality_ips_only?,
+                    is_2x_concurrency: value.is_2x_concurrency?,
                     is_high_concurrency: value.is_high_concurrency?,
                     is_high_priority_network: value.is_high_priority_network?,
                     is_unlimited_ip_authorizations: value
@@ -21748,6 +22210,8 @@ verification.
                     automatic_refresh_frequency: Ok(value.automatic_refresh_frequency),
                     bandwidth_limit: Ok(value.bandwidth_limit),
                     behavior: Ok(value.behavior),
+                    high_quality_ips_only: Ok(value.high_quality_ips_only),
+                    is_2x_concurrency: Ok(value.is_2x_concurrency),
                     is_high_concurrency: Ok(value.is_high_concurrency),
                     is_high_priority_network: Ok(value.is_high_priority_network),
                     is_unlimited_ip_authorizations: Ok(
@@ -21860,7 +22324,7 @@ verification.
         #[derive(Clone, Debug)]
         pub struct Subuser {
             aggregate_stats: ::std::result::Result<
-                super::AggregateStats,
+                ::std::option::Option<super::AggregateStats>,
                 ::std::string::String,
             >,
             bandwidth_use_end_date: ::std::result::Result<
@@ -21902,9 +22366,7 @@ verification.
         impl ::std::default::Default for Subuser {
             fn default() -> Self {
                 Self {
-                    aggregate_stats: Err(
-                        "no value supplied for aggregate_stats".to_string(),
-                    ),
+                    aggregate_stats: Ok(Default::default()),
                     bandwidth_use_end_date: Err(
                         "no value supplied for bandwidth_use_end_date".to_string(),
                     ),
@@ -21928,7 +22390,7 @@ verification.
         impl Subuser {
             pub fn aggregate_stats<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AggregateStats>,
+                T: ::std::convert::TryInto<::std::option::Option<super::AggregateStats>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.aggregate_stats = value
@@ -22104,8 +22566,12 @@ verification.
         }
         #[derive(Clone, Debug)]
         pub struct SubuserCreateRequest {
+            bandwidth_use_start_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             label: ::std::result::Result<
-                super::SubuserCreateRequestLabel,
+                ::std::option::Option<super::SubuserCreateRequestLabel>,
                 ::std::string::String,
             >,
             max_thread_count: ::std::result::Result<
@@ -22118,22 +22584,44 @@ verification.
                 >,
                 ::std::string::String,
             >,
-            proxy_limit: ::std::result::Result<f64, ::std::string::String>,
+            proxy_limit: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SubuserCreateRequest {
             fn default() -> Self {
                 Self {
-                    label: Err("no value supplied for label".to_string()),
+                    bandwidth_use_start_date: Ok(Default::default()),
+                    label: Ok(Default::default()),
                     max_thread_count: Ok(Default::default()),
                     proxy_countries: Ok(Default::default()),
-                    proxy_limit: Err("no value supplied for proxy_limit".to_string()),
+                    proxy_limit: Ok(Default::default()),
                 }
             }
         }
         impl SubuserCreateRequest {
+            pub fn bandwidth_use_start_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_use_start_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_use_start_date: {e}"
+                        )
+                    });
+                self
+            }
             pub fn label<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::SubuserCreateRequestLabel>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SubuserCreateRequestLabel>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.label = value
@@ -22177,7 +22665,7 @@ verification.
             }
             pub fn proxy_limit<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.proxy_limit = value
@@ -22195,6 +22683,7 @@ verification.
                 value: SubuserCreateRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    bandwidth_use_start_date: value.bandwidth_use_start_date?,
                     label: value.label?,
                     max_thread_count: value.max_thread_count?,
                     proxy_countries: value.proxy_countries?,
@@ -22205,6 +22694,7 @@ verification.
         impl ::std::convert::From<super::SubuserCreateRequest> for SubuserCreateRequest {
             fn from(value: super::SubuserCreateRequest) -> Self {
                 Self {
+                    bandwidth_use_start_date: Ok(value.bandwidth_use_start_date),
                     label: Ok(value.label),
                     max_thread_count: Ok(value.max_thread_count),
                     proxy_countries: Ok(value.proxy_countries),
@@ -22682,7 +23172,10 @@ verification.
         }
         #[derive(Clone, Debug)]
         pub struct TokenResponse {
-            token: ::std::result::Result<::webshare_api::Secret, ::std::string::String>,
+            token: ::std::result::Result<
+                ::std::option::Option<::webshare_api::Secret>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for TokenResponse {
             fn default() -> Self {
@@ -22694,7 +23187,9 @@ verification.
         impl TokenResponse {
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::webshare_api::Secret>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::webshare_api::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
@@ -22738,11 +23233,7 @@ verification.
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
             line_items: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             payment_method: ::std::result::Result<
@@ -22866,11 +23357,7 @@ verification.
             pub fn line_items<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<
-                            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                        >,
-                    >,
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -23409,7 +23896,10 @@ verification.
         }
         #[derive(Clone, Debug)]
         pub struct TwoFactorEmailResend {
-            email_sent: ::std::result::Result<bool, ::std::string::String>,
+            email_sent: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for TwoFactorEmailResend {
             fn default() -> Self {
@@ -23421,7 +23911,7 @@ verification.
         impl TwoFactorEmailResend {
             pub fn email_sent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email_sent = value

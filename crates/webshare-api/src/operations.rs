@@ -1096,7 +1096,7 @@ pub static ALLOCATE_UNALLOCATED_COUNTRIES: Operation = Operation {
     pagination: Pagination::None,
     rate_limit: RateLimitClass::General,
     plan_scoped: true,
-    subuser: false,
+    subuser: true,
     path_params: &[],
     query_params: &["plan_id"],
 };
@@ -1184,7 +1184,7 @@ pub static REFRESH_PROXY_LIST: Operation = Operation {
     pagination: Pagination::None,
     rate_limit: RateLimitClass::ProxyList,
     plan_scoped: true,
-    subuser: false,
+    subuser: true,
     path_params: &[],
     query_params: &["plan_id"],
 };
@@ -1303,6 +1303,7 @@ pub static DOWNLOAD_REPLACED_PROXIES: Operation = Operation {
         "mode",
         "search",
         "proxy_list_replacement",
+        "proxy_protocol",
         "plan_id",
     ],
 };
@@ -1530,6 +1531,7 @@ pub static DOWNLOAD_PROXY_ACTIVITY: Operation = Operation {
         "timestamp__gte",
         "search",
         "error_reason",
+        "starting_after",
         "bytes__gte",
         "bytes__lte",
         "plan_id",
@@ -3588,8 +3590,8 @@ pub struct ListProxies {
     pub proxy_address_in: ::std::vec::Vec<::std::string::String>,
     /// Only proxies that are (or are not) working. Not in `backbone` mode. (`valid`, query)
     pub valid: ::std::option::Option<bool>,
-    /// Only proxies of this ASN number. Not in `backbone` mode. (`asn_number`, query)
-    pub asn_number: ::std::option::Option<i64>,
+    /// Only proxies of this ASN number. Not in `backbone` mode. A string, as the page and Webshare's SDK type it (a proxy's `asn_number` is an integer). (`asn_number`, query)
+    pub asn_number: ::std::option::Option<::std::string::String>,
     /// Only proxies of this ASN name. Not in `backbone` mode. (`asn_name`, query)
     pub asn_name: ::std::option::Option<::std::string::String>,
     /// The page to return, from 1 (default 1). (`page`, query)
@@ -3670,7 +3672,7 @@ impl ListProxies {
         self
     }
     /// Sets `asn_number`.
-    pub fn asn_number(mut self, value: impl Into<i64>) -> Self {
+    pub fn asn_number(mut self, value: impl Into<::std::string::String>) -> Self {
         self.asn_number = Some(value.into());
         self
     }
@@ -3812,7 +3814,7 @@ impl Endpoint for ListProxies {
                 .transpose()?,
             asn_number: raw
                 .query("asn_number")
-                .map(|v| (crate::endpoint::parse::int)("asn_number", v))
+                .map(|v| (crate::endpoint::parse::text)("asn_number", v))
                 .transpose()?,
             asn_name: raw
                 .query("asn_name")
@@ -4110,6 +4112,8 @@ impl Endpoint for UpdateProxyConfig {
 pub struct AllocateUnallocatedCountries {
     /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
     pub plan_id: ::std::option::Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
 }
 impl AllocateUnallocatedCountries {
     /// The parameters, with every required one given and the others unset.
@@ -4117,11 +4121,17 @@ impl AllocateUnallocatedCountries {
     pub fn new() -> Self {
         Self {
             plan_id: Default::default(),
+            subuser: Default::default(),
         }
     }
     /// Sets `plan_id`.
     pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
         self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
         self
     }
 }
@@ -4138,13 +4148,18 @@ impl Endpoint for AllocateUnallocatedCountries {
         }
     }
     fn subuser(&self) -> ::std::option::Option<i64> {
-        None
+        self.subuser
     }
     fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
         Ok(Self {
             plan_id: raw
                 .query("plan_id")
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
                 .transpose()?,
         })
     }
@@ -4316,6 +4331,8 @@ impl Endpoint for GetProxyListStatus {
 pub struct RefreshProxyList {
     /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
     pub plan_id: ::std::option::Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading). (`X-Subuser`, header)
+    pub subuser: ::std::option::Option<i64>,
 }
 impl RefreshProxyList {
     /// The parameters, with every required one given and the others unset.
@@ -4323,11 +4340,17 @@ impl RefreshProxyList {
     pub fn new() -> Self {
         Self {
             plan_id: Default::default(),
+            subuser: Default::default(),
         }
     }
     /// Sets `plan_id`.
     pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
         self.plan_id = Some(value.into());
+        self
+    }
+    /// Sets `X-Subuser`.
+    pub fn subuser(mut self, value: impl Into<i64>) -> Self {
+        self.subuser = Some(value.into());
         self
     }
 }
@@ -4344,13 +4367,18 @@ impl Endpoint for RefreshProxyList {
         }
     }
     fn subuser(&self) -> ::std::option::Option<i64> {
-        None
+        self.subuser
     }
     fn parse(raw: &RawParams) -> ::std::result::Result<Self, ParamError> {
         Ok(Self {
             plan_id: raw
                 .query("plan_id")
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
+                .transpose()?,
+            subuser: raw
+                .subuser
+                .as_deref()
+                .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
                 .transpose()?,
         })
     }
@@ -4732,6 +4760,9 @@ pub struct DownloadReplacedProxies {
     pub search: ::std::option::Option<::std::string::String>,
     /// Only the proxies replaced by this proxy replacement. (`proxy_list_replacement`, query)
     pub proxy_list_replacement: ::std::option::Option<i64>,
+    /// The proxy protocol of the list. Not in the page's parameter table; its example sends `any`, and
+    /// Webshare's SDK sends it (`any` unless told otherwise). (`proxy_protocol`, query)
+    pub proxy_protocol: ::std::option::Option<::std::string::String>,
     /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
     pub plan_id: ::std::option::Option<i64>,
 }
@@ -4746,6 +4777,7 @@ impl DownloadReplacedProxies {
             mode: Default::default(),
             search: Default::default(),
             proxy_list_replacement: Default::default(),
+            proxy_protocol: Default::default(),
             plan_id: Default::default(),
         }
     }
@@ -4780,6 +4812,11 @@ impl DownloadReplacedProxies {
         self.proxy_list_replacement = Some(value.into());
         self
     }
+    /// Sets `proxy_protocol`.
+    pub fn proxy_protocol(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.proxy_protocol = Some(value.into());
+        self
+    }
     /// Sets `plan_id`.
     pub fn plan_id(mut self, value: impl Into<i64>) -> Self {
         self.plan_id = Some(value.into());
@@ -4807,6 +4844,9 @@ impl Endpoint for DownloadReplacedProxies {
         }
         if let Some(v) = &self.proxy_list_replacement {
             query.pair("proxy_list_replacement", v);
+        }
+        if let Some(v) = &self.proxy_protocol {
+            query.pair("proxy_protocol", v);
         }
         if let Some(v) = self.plan_id.or(plan_id) {
             query.pair("plan_id", v);
@@ -4856,6 +4896,10 @@ impl Endpoint for DownloadReplacedProxies {
             proxy_list_replacement: raw
                 .query("proxy_list_replacement")
                 .map(|v| (crate::endpoint::parse::int)("proxy_list_replacement", v))
+                .transpose()?,
+            proxy_protocol: raw
+                .query("proxy_protocol")
+                .map(|v| (crate::endpoint::parse::text)("proxy_protocol", v))
                 .transpose()?,
             plan_id: raw
                 .query("plan_id")
@@ -5455,18 +5499,20 @@ impl Endpoint for GetAggregateStats {
 pub struct DownloadProxyActivity {
     /// A download token of scope `activity`. (`download_token`, query, required)
     pub download_token: crate::Secret,
-    /// Only activity at or before this time (default now). (`timestamp__lte`, query)
+    /// Only activity at or before this time (default now). (The page gives the two defaults the other way round, `timestamp__lte` six days ago and `timestamp__gte` now, which contradicts its own rule that `timestamp__gte` is before `timestamp__lte`.) (`timestamp__lte`, query)
     pub timestamp_lte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Only activity at or after this time (default six days ago); not older than 90 days. (`timestamp__gte`, query)
+    /// Only activity at or after this time (default six days ago); not older than 90 days. (The page gives the two defaults the other way round, `timestamp__lte` six days ago and `timestamp__gte` now, which contradicts its own rule that `timestamp__gte` is before `timestamp__lte`.) (`timestamp__gte`, query)
     pub timestamp_gte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// A search phrase. (`search`, query)
     pub search: ::std::option::Option<::std::string::String>,
     /// Only requests that failed with this reason; `*` for every failed request. (`error_reason`, query)
     pub error_reason: ::std::option::Option<::std::string::String>,
-    /// Only requests of at least this many bytes. (`bytes__gte`, query)
-    pub bytes_gte: ::std::option::Option<i64>,
-    /// Only requests of at most this many bytes. (`bytes__lte`, query)
-    pub bytes_lte: ::std::option::Option<i64>,
+    /// The `timestamp` of the last activity of the previous download, to continue from it (the page's "next page"; Webshare's SDK sends it too). (`starting_after`, query)
+    pub starting_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Only requests of at least this many bytes. A string, as the page types it (Webshare's SDK sends a string or an integer); the value is a byte count. (`bytes__gte`, query)
+    pub bytes_gte: ::std::option::Option<::std::string::String>,
+    /// Only requests of at most this many bytes. A string, as the page types it (Webshare's SDK sends a string or an integer); the value is a byte count. (`bytes__lte`, query)
+    pub bytes_lte: ::std::option::Option<::std::string::String>,
     /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
     pub plan_id: ::std::option::Option<i64>,
 }
@@ -5480,6 +5526,7 @@ impl DownloadProxyActivity {
             timestamp_gte: Default::default(),
             search: Default::default(),
             error_reason: Default::default(),
+            starting_after: Default::default(),
             bytes_gte: Default::default(),
             bytes_lte: Default::default(),
             plan_id: Default::default(),
@@ -5511,13 +5558,21 @@ impl DownloadProxyActivity {
         self.error_reason = Some(value.into());
         self
     }
+    /// Sets `starting_after`.
+    pub fn starting_after(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
     /// Sets `bytes__gte`.
-    pub fn bytes_gte(mut self, value: impl Into<i64>) -> Self {
+    pub fn bytes_gte(mut self, value: impl Into<::std::string::String>) -> Self {
         self.bytes_gte = Some(value.into());
         self
     }
     /// Sets `bytes__lte`.
-    pub fn bytes_lte(mut self, value: impl Into<i64>) -> Self {
+    pub fn bytes_lte(mut self, value: impl Into<::std::string::String>) -> Self {
         self.bytes_lte = Some(value.into());
         self
     }
@@ -5547,6 +5602,9 @@ impl Endpoint for DownloadProxyActivity {
         }
         if let Some(v) = &self.error_reason {
             query.pair("error_reason", v);
+        }
+        if let Some(v) = &self.starting_after {
+            query.pair("starting_after", crate::endpoint::date_time(v));
         }
         if let Some(v) = &self.bytes_gte {
             query.pair("bytes__gte", v);
@@ -5588,21 +5646,17 @@ impl Endpoint for DownloadProxyActivity {
                 .query("error_reason")
                 .map(|v| (crate::endpoint::parse::text)("error_reason", v))
                 .transpose()?,
+            starting_after: raw
+                .query("starting_after")
+                .map(|v| (crate::endpoint::parse::date_time)("starting_after", v))
+                .transpose()?,
             bytes_gte: raw
                 .query("bytes__gte")
-                .map(|v| (|field: &str, text: &str| {
-                    let value = (crate::endpoint::parse::int)(field, text)?;
-                    crate::endpoint::parse::at_least(field, &value, 0i64)?;
-                    Ok(value)
-                })("bytes__gte", v))
+                .map(|v| (crate::endpoint::parse::text)("bytes__gte", v))
                 .transpose()?,
             bytes_lte: raw
                 .query("bytes__lte")
-                .map(|v| (|field: &str, text: &str| {
-                    let value = (crate::endpoint::parse::int)(field, text)?;
-                    crate::endpoint::parse::at_least(field, &value, 0i64)?;
-                    Ok(value)
-                })("bytes__lte", v))
+                .map(|v| (crate::endpoint::parse::text)("bytes__lte", v))
                 .transpose()?,
             plan_id: raw
                 .query("plan_id")
@@ -5614,9 +5668,9 @@ impl Endpoint for DownloadProxyActivity {
 /// The parameters of `list_proxy_activity` (`GET /v2/proxy/activity/`): List proxy activity
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProxyActivity {
-    /// Only activity at or before this time (default now). Cannot be after the subscription's end date. (`timestamp__lte`, query)
+    /// Only activity at or before this time (default now). Cannot be after the subscription's end date. (The page gives the two defaults the other way round, `timestamp__lte` six days ago and `timestamp__gte` now, which contradicts its own rule that `timestamp__gte` is before `timestamp__lte`.) (`timestamp__lte`, query)
     pub timestamp_lte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Only activity at or after this time (default six days ago); not older than 90 days. (`timestamp__gte`, query)
+    /// Only activity at or after this time (default six days ago); not older than 90 days. (The page gives the two defaults the other way round, `timestamp__lte` six days ago and `timestamp__gte` now, which contradicts its own rule that `timestamp__gte` is before `timestamp__lte`.) (`timestamp__gte`, query)
     pub timestamp_gte: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// A search phrase. (`search`, query)
     pub search: ::std::option::Option<::std::string::String>,
@@ -5624,10 +5678,10 @@ pub struct ListProxyActivity {
     pub error_reason: ::std::option::Option<::std::string::String>,
     /// The `timestamp` of the last activity of the previous page. (`starting_after`, query)
     pub starting_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// Only requests of at least this many bytes. (The page types it as a string; it is a count.) (`bytes__gte`, query)
-    pub bytes_gte: ::std::option::Option<i64>,
-    /// Only requests of at most this many bytes. (The page types it as a string; it is a count.) (`bytes__lte`, query)
-    pub bytes_lte: ::std::option::Option<i64>,
+    /// Only requests of at least this many bytes. A string, as the page types it (Webshare's SDK sends a string or an integer); the value is a byte count. (`bytes__gte`, query)
+    pub bytes_gte: ::std::option::Option<::std::string::String>,
+    /// Only requests of at most this many bytes. A string, as the page types it (Webshare's SDK sends a string or an integer); the value is a byte count. (`bytes__lte`, query)
+    pub bytes_lte: ::std::option::Option<::std::string::String>,
     /// Only requests of this account verification category. (`verification_category`, query)
     pub verification_category: ::std::option::Option<::std::string::String>,
     /// Items per page (default 25). (`page_size`, query)
@@ -5690,12 +5744,12 @@ impl ListProxyActivity {
         self
     }
     /// Sets `bytes__gte`.
-    pub fn bytes_gte(mut self, value: impl Into<i64>) -> Self {
+    pub fn bytes_gte(mut self, value: impl Into<::std::string::String>) -> Self {
         self.bytes_gte = Some(value.into());
         self
     }
     /// Sets `bytes__lte`.
-    pub fn bytes_lte(mut self, value: impl Into<i64>) -> Self {
+    pub fn bytes_lte(mut self, value: impl Into<::std::string::String>) -> Self {
         self.bytes_lte = Some(value.into());
         self
     }
@@ -5789,19 +5843,11 @@ impl Endpoint for ListProxyActivity {
                 .transpose()?,
             bytes_gte: raw
                 .query("bytes__gte")
-                .map(|v| (|field: &str, text: &str| {
-                    let value = (crate::endpoint::parse::int)(field, text)?;
-                    crate::endpoint::parse::at_least(field, &value, 0i64)?;
-                    Ok(value)
-                })("bytes__gte", v))
+                .map(|v| (crate::endpoint::parse::text)("bytes__gte", v))
                 .transpose()?,
             bytes_lte: raw
                 .query("bytes__lte")
-                .map(|v| (|field: &str, text: &str| {
-                    let value = (crate::endpoint::parse::int)(field, text)?;
-                    crate::endpoint::parse::at_least(field, &value, 0i64)?;
-                    Ok(value)
-                })("bytes__lte", v))
+                .map(|v| (crate::endpoint::parse::text)("bytes__lte", v))
                 .transpose()?,
             verification_category: raw
                 .query("verification_category")
@@ -7203,8 +7249,9 @@ impl Endpoint for GetAvailableAssets {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCustomizationOptions {
     /// The plan configuration, as JSON text: of its fields, `proxy_type`, `proxy_subtype`,
-    /// `proxy_countries` and `required_site_checks` matter here. (The page lists those four; the document
-    /// uses one `PricingQuery` schema for this parameter and the pricing's.) (`query`, query, required)
+    /// `proxy_countries`, `required_site_checks` and `high_quality_ips_only` matter here. (The page lists
+    /// the first four; Webshare's SDK also sends `high_quality_ips_only`. The document uses one
+    /// `PricingQuery` schema for this parameter and the pricing's.) (`query`, query, required)
     pub query: crate::types::PricingQuery,
     /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
     pub plan_id: ::std::option::Option<i64>,
@@ -7260,8 +7307,8 @@ impl Endpoint for GetCustomizationOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetSubscriptionPricing {
     /// The plan configuration to price, as JSON text (`PricingQuery`). The page does not say which fields
-    /// are required. Webshare's SDK also sends `is_2x_concurrency` and `high_quality_ips_only`, not on the
-    /// page and not described here. (`query`, query, required)
+    /// are required. `is_2x_concurrency` and `high_quality_ips_only` are not on the page; Webshare's SDK
+    /// sends them. (`query`, query, required)
     pub query: crate::types::PricingQuery,
     /// The plan to act on; the account's default plan when absent. (`plan_id`, query)
     pub plan_id: ::std::option::Option<i64>,

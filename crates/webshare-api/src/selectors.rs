@@ -2,9 +2,9 @@
 //! `ProxySelector::ip_ranges(["10.0.0.0/24"]).count(5)` instead of a struct literal with `type_`.
 
 use crate::types::{
-    AnySelector, AnySelectorType, AsnSelector, AsnSelectorType, CountrySelector,
-    CountrySelectorType, IpAddressSelector, IpAddressSelectorType, IpRangeSelector,
-    IpRangeSelectorType, ProxySelector, ReplacementSource, error::ConversionError,
+    AnySelector, AnySelectorType, AsnSelector, AsnSelectorAsnNumbersItem, AsnSelectorType,
+    CountrySelector, CountrySelectorType, IpAddressSelector, IpAddressSelectorType,
+    IpRangeSelector, IpRangeSelectorType, ProxySelector, ReplacementSource, error::ConversionError,
 };
 
 fn strings<I: IntoIterator<Item = S>, S: Into<String>>(items: I) -> Vec<String> {
@@ -22,7 +22,11 @@ fn ip_range(ranges: Vec<String>) -> IpRangeSelector {
 fn asn(numbers: Vec<String>) -> AsnSelector {
     AsnSelector {
         count: None,
-        asn_numbers: numbers,
+        // Sent as strings, as the page's table writes them (answers may carry integers).
+        asn_numbers: numbers
+            .into_iter()
+            .map(AsnSelectorAsnNumbersItem::String)
+            .collect(),
         type_: AsnSelectorType::Asn,
     }
 }

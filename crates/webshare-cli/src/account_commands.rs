@@ -90,11 +90,11 @@ pub struct SubuserExtras {
     pub proxy_countries: Vec<(String, i64)>,
 }
 
-/// A `--label` as the generated request type takes it: trimmed, 1 to 200 characters.
+/// A `--label` as the generated request type takes it: trimmed, not empty.
 fn label_arg<T: std::str::FromStr>(text: &str) -> Result<T, Failure> {
     text.trim()
         .parse()
-        .map_err(|_| Failure::Usage("--label must be 1 to 200 characters".into()))
+        .map_err(|_| Failure::Usage("--label must not be empty".into()))
 }
 
 pub(crate) fn country_count(text: &str) -> Result<(String, i64), String> {
@@ -167,8 +167,9 @@ pub async fn subusers(
         }
         SubusersCommand::Create(args) => {
             let request = SubuserCreateRequest {
-                label: label_arg(&args.label)?,
-                proxy_limit: args.proxy_limit,
+                label: Some(label_arg(&args.label)?),
+                proxy_limit: Some(args.proxy_limit),
+                bandwidth_use_start_date: None,
                 max_thread_count: args.extra.max_thread_count,
                 proxy_countries: args.extra.countries(),
             };

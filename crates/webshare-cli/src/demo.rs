@@ -48,7 +48,8 @@ pub async fn run() -> Result<(), Error> {
     let status = user.activation().status().await?;
     println!(
         "   -> email verified: {}, last activation email: {:?}",
-        status.email_is_verified, status.last_time_email_verification_email_sent
+        verified(status.email_is_verified),
+        status.last_time_email_verification_email_sent
     );
 
     step(3, "resend activation", &call(&ops::RESEND_ACTIVATION));
@@ -81,7 +82,7 @@ pub async fn run() -> Result<(), Error> {
         .await?;
     println!(
         "   -> new token {activated}; email verified: {}",
-        status.email_is_verified
+        verified(status.email_is_verified)
     );
 
     step(5, "login", &call(&ops::LOGIN));
@@ -125,4 +126,13 @@ fn step(number: u32, name: &str, what: &str) {
 /// How a step's request goes out, from the generated facts: `POST /v2/register/`.
 fn call(operation: &webshare::Operation) -> String {
     format!("{} {}", operation.method, operation.path)
+}
+
+/// Whether the email is verified, as the answer said (`null` is possible).
+fn verified(flag: Option<bool>) -> &'static str {
+    match flag {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "not said",
+    }
 }

@@ -68,9 +68,9 @@ pub struct ListProxiesArgs {
     #[arg(
         long = "asn-number",
         value_name = "ASN_NUMBER",
-        help = "Only proxies of this ASN number. Not in `backbone` mode."
+        help = "Only proxies of this ASN number. Not in `backbone` mode. A string, as the page and Webshare's SDK type it (a proxy's `asn_number` is an integer)."
     )]
-    pub asn_number: Option<i64>,
+    pub asn_number: Option<::std::string::String>,
     #[arg(
         long = "asn-name",
         value_name = "ASN_NAME",
@@ -242,12 +242,20 @@ pub struct AllocateUnallocatedCountriesArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
+    #[arg(
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
+    )]
+    pub subuser: Option<i64>,
 }
 impl AllocateUnallocatedCountriesArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::AllocateUnallocatedCountries {
         let mut params = ::webshare::operations::AllocateUnallocatedCountries::new();
         params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
         params
     }
 }
@@ -329,12 +337,20 @@ pub struct RefreshProxyListArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
+    #[arg(
+        long = "as-subuser",
+        value_name = "ID",
+        help = "Act on the resources of this sub-user of the account (masquerading).",
+        alias = "subuser"
+    )]
+    pub subuser: Option<i64>,
 }
 impl RefreshProxyListArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::RefreshProxyList {
         let mut params = ::webshare::operations::RefreshProxyList::new();
         params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
         params
     }
 }
@@ -525,6 +541,12 @@ pub struct DownloadReplacedProxiesArgs {
     )]
     pub proxy_list_replacement: Option<i64>,
     #[arg(
+        long = "proxy-protocol",
+        value_name = "PROXY_PROTOCOL",
+        help = "The proxy protocol of the list. Not in the page's parameter table; its example sends `any`, and"
+    )]
+    pub proxy_protocol: Option<::std::string::String>,
+    #[arg(
         long = "plan",
         value_name = "ID",
         help = "The plan to act on; the account's default plan when absent.",
@@ -546,6 +568,7 @@ impl DownloadReplacedProxiesArgs {
         params.mode = self.mode;
         params.search = self.search;
         params.proxy_list_replacement = self.proxy_list_replacement;
+        params.proxy_protocol = self.proxy_protocol;
         params.plan_id = self.plan_id;
         params
     }
@@ -816,14 +839,14 @@ pub struct DownloadProxyActivityArgs {
     #[arg(
         long = "timestamp-lte",
         value_name = "TIMESTAMP_LTE",
-        help = "Only activity at or before this time (default now).",
+        help = "Only activity at or before this time (default now). (The page gives the two defaults the other way round, `timestamp__lte` six days ago and `timestamp__gte` now, which contradicts its own rule that `timestamp__gte` is before `timestamp__lte`.)",
         value_parser = crate::args::date_time
     )]
     pub timestamp_lte: Option<::chrono::DateTime<::chrono::Utc>>,
     #[arg(
         long = "timestamp-gte",
         value_name = "TIMESTAMP_GTE",
-        help = "Only activity at or after this time (default six days ago); not older than 90 days.",
+        help = "Only activity at or after this time (default six days ago); not older than 90 days. (The page gives the two defaults the other way round, `timestamp__lte` six days ago and `timestamp__gte` now, which contradicts its own rule that `timestamp__gte` is before `timestamp__lte`.)",
         value_parser = crate::args::date_time
     )]
     pub timestamp_gte: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -836,17 +859,24 @@ pub struct DownloadProxyActivityArgs {
     )]
     pub error_reason: Option<::std::string::String>,
     #[arg(
+        long = "starting-after",
+        value_name = "STARTING_AFTER",
+        help = "The `timestamp` of the last activity of the previous download, to continue from it (the page's \"next page\"; Webshare's SDK sends it too).",
+        value_parser = crate::args::date_time
+    )]
+    pub starting_after: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[arg(
         long = "bytes-gte",
         value_name = "BYTES_GTE",
-        help = "Only requests of at least this many bytes."
+        help = "Only requests of at least this many bytes. A string, as the page types it (Webshare's SDK sends a string or an integer); the value is a byte count."
     )]
-    pub bytes_gte: Option<i64>,
+    pub bytes_gte: Option<::std::string::String>,
     #[arg(
         long = "bytes-lte",
         value_name = "BYTES_LTE",
-        help = "Only requests of at most this many bytes."
+        help = "Only requests of at most this many bytes. A string, as the page types it (Webshare's SDK sends a string or an integer); the value is a byte count."
     )]
-    pub bytes_lte: Option<i64>,
+    pub bytes_lte: Option<::std::string::String>,
     #[arg(
         long = "plan",
         value_name = "ID",
@@ -868,6 +898,7 @@ impl DownloadProxyActivityArgs {
         params.timestamp_gte = self.timestamp_gte;
         params.search = self.search;
         params.error_reason = self.error_reason;
+        params.starting_after = self.starting_after;
         params.bytes_gte = self.bytes_gte;
         params.bytes_lte = self.bytes_lte;
         params.plan_id = self.plan_id;
@@ -880,14 +911,14 @@ pub struct ListProxyActivityArgs {
     #[arg(
         long = "timestamp-lte",
         value_name = "TIMESTAMP_LTE",
-        help = "Only activity at or before this time (default now). Cannot be after the subscription's end date.",
+        help = "Only activity at or before this time (default now). Cannot be after the subscription's end date. (The page gives the two defaults the other way round, `timestamp__lte` six days ago and `timestamp__gte` now, which contradicts its own rule that `timestamp__gte` is before `timestamp__lte`.)",
         value_parser = crate::args::date_time
     )]
     pub timestamp_lte: Option<::chrono::DateTime<::chrono::Utc>>,
     #[arg(
         long = "timestamp-gte",
         value_name = "TIMESTAMP_GTE",
-        help = "Only activity at or after this time (default six days ago); not older than 90 days.",
+        help = "Only activity at or after this time (default six days ago); not older than 90 days. (The page gives the two defaults the other way round, `timestamp__lte` six days ago and `timestamp__gte` now, which contradicts its own rule that `timestamp__gte` is before `timestamp__lte`.)",
         value_parser = crate::args::date_time
     )]
     pub timestamp_gte: Option<::chrono::DateTime<::chrono::Utc>>,
@@ -909,15 +940,15 @@ pub struct ListProxyActivityArgs {
     #[arg(
         long = "bytes-gte",
         value_name = "BYTES_GTE",
-        help = "Only requests of at least this many bytes. (The page types it as a string; it is a count.)"
+        help = "Only requests of at least this many bytes. A string, as the page types it (Webshare's SDK sends a string or an integer); the value is a byte count."
     )]
-    pub bytes_gte: Option<i64>,
+    pub bytes_gte: Option<::std::string::String>,
     #[arg(
         long = "bytes-lte",
         value_name = "BYTES_LTE",
-        help = "Only requests of at most this many bytes. (The page types it as a string; it is a count.)"
+        help = "Only requests of at most this many bytes. A string, as the page types it (Webshare's SDK sends a string or an integer); the value is a byte count."
     )]
-    pub bytes_lte: Option<i64>,
+    pub bytes_lte: Option<::std::string::String>,
     #[arg(
         long = "verification-category",
         value_name = "VERIFICATION_CATEGORY",

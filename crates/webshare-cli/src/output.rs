@@ -147,10 +147,10 @@ impl Printer {
         let mut lines: Vec<String> = heading.map(str::to_owned).into_iter().collect();
         lines.push(format!(
             "Email verified:        {}",
-            if status.email_is_verified {
-                "yes"
-            } else {
-                "no"
+            match status.email_is_verified {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "not said",
             }
         ));
         lines.push(format!(
@@ -161,11 +161,15 @@ impl Printer {
         ));
         lines.push(format!(
             "Created:               {}",
-            status.created_at.to_rfc3339()
+            status
+                .created_at
+                .map_or_else(|| "not said".to_owned(), |t| t.to_rfc3339())
         ));
         lines.push(format!(
             "Updated:               {}",
-            status.updated_at.to_rfc3339()
+            status
+                .updated_at
+                .map_or_else(|| "not said".to_owned(), |t| t.to_rfc3339())
         ));
         self.emit(lines, serde_json::to_value(status).unwrap_or(Value::Null));
     }

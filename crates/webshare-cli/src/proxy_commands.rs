@@ -179,6 +179,9 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
             .get(args.plan_id)
             .await?
             .proxy_list_download_token
+            .ok_or_else(|| {
+                webshare::Error::absent_in_answer("get_proxy_config", "proxy_list_download_token")
+            })?
     };
     let mut params = DownloadProxyList::new(token, args.authentication_method, args.mode)
         .country_codes(args.country_codes.clone());
@@ -348,6 +351,7 @@ pub async fn proxy_config(
             for code in &args.ip_authorization_countries {
                 changes
                     .ip_authorization_country_codes
+                    .get_or_insert_with(Vec::new)
                     .push(code.parse().map_err(|_| {
                         Failure::Usage(format!("`{code}` is not a two-letter country code"))
                     })?);
@@ -511,8 +515,17 @@ pub async fn download_token(
             "New download token (links with the old one stopped working)",
         ),
     };
+    let scope = token
+        .scope
+        .as_ref()
+        .map_or_else(|| "(no scope)".to_owned(), ToString::to_string);
     let key = if show {
-        token.key.expose().to_owned()
+        token
+            .key
+            .as_ref()
+            .ok_or_else(|| webshare::Error::absent_in_answer("get_download_token", "key"))?
+            .expose()
+            .to_owned()
     } else {
         "[redacted]".to_owned()
     };
@@ -523,11 +536,11 @@ pub async fn download_token(
         println!(
             "{}",
             json_line(
-                &json!({"id": token.id, "scope": token.scope.to_string(), "key": key, "expire_at": token.expire_at})
+                &json!({"id": token.id, "scope": scope, "key": key, "expire_at": token.expire_at})
             )
         );
     } else {
-        println!("{what} for {}: {key} (expires {expires})", token.scope);
+        println!("{what} for {scope}: {key} (expires {expires})");
         if !show {
             eprintln!("Token not shown: add --show-token to print it.");
         }
@@ -588,7 +601,8 @@ async fn activity_download(
         .download_tokens()
         .get(webshare::types::DownloadTokenScope::Activity)
         .await?
-        .key;
+        .key
+        .ok_or_else(|| webshare::Error::absent_in_answer("get_download_token", "key"))?;
     let params = args.params.clone().into_params(token);
     if let Some(path) = &args.output {
         return save(path, client.activity().download_bytes(&params).await?).await;
@@ -638,7 +652,7 @@ pub async fn stats(client: &Client, command: &StatsCommand, json: bool) -> Resul
             for hour in &hours {
                 println!(
                     "{:<25} {:>12} {:>9} {:>7}",
-                    hour.timestamp.to_rfc3339(),
+                    hour.timestamp.map_or_else(String::new, |t| t.to_rfc3339()),
                     hour.bandwidth_total.unwrap_or(0),
                     hour.requests_total.unwrap_or(0),
                     hour.requests_failed.unwrap_or(0),

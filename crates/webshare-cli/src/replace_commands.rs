@@ -99,7 +99,7 @@ pub async fn replace(client: &Client, args: &ReplaceArgs, json: bool) -> Result<
             return;
         }
         last = Some(r.state.clone());
-        let line = format!("replacement {}: {}", r.id, r.state);
+        let line = format!("replacement {}: {}", r.id, state_text(&r.state));
         if terminal {
             eprint!("\r\x1b[2K{line}");
         } else if !json {
@@ -124,7 +124,7 @@ fn show_replacement(r: &ProxyReplacement, json: bool) -> Result<(), Failure> {
     println!(
         "Replacement {} is {}{}: {} proxies removed, {} added.",
         r.id,
-        r.state,
+        state_text(&r.state),
         if r.dry_run == Some(true) {
             " (dry run)"
         } else {
@@ -207,6 +207,7 @@ pub async fn replacements(
                     .get(DownloadTokenScope::ReplacedProxy)
                     .await?
                     .key
+                    .ok_or_else(|| webshare::Error::absent_in_answer("get_download_token", "key"))?
             };
             let mut params =
                 DownloadReplacedProxies::new(token).country_codes(args.country_codes.clone());
@@ -293,4 +294,11 @@ pub async fn plans(client: &Client, args: &PlansArgs, json: bool) -> Result<(), 
             Ok(())
         }
     }
+}
+
+/// A replacement's state as shown: the API's word, or a note when the answer had none.
+fn state_text(state: &Option<webshare::types::ProxyReplacementState>) -> String {
+    state
+        .as_ref()
+        .map_or_else(|| "(no state)".to_owned(), ToString::to_string)
 }

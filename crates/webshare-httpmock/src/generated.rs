@@ -1258,9 +1258,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("asn_name"))
             }
         }
-        pub fn asn_number<T>(self, value: T) -> Self
+        pub fn asn_number<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("asn_number", value.to_string()))
@@ -1845,6 +1845,16 @@ pub mod operations {
                 Self(self.0.query_param_missing("plan_id"))
             }
         }
+        pub fn x_subuser<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("X-Subuser", value.to_string()))
+            } else {
+                Self(self.0.header_missing("X-Subuser"))
+            }
+        }
         pub fn body(self, value: &types::AllocateCountriesRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
@@ -2250,6 +2260,16 @@ pub mod operations {
                 Self(self.0.query_param("plan_id", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("plan_id"))
+            }
+        }
+        pub fn x_subuser<T>(self, value: T) -> Self
+        where
+            T: Into<Option<i64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.header("X-Subuser", value.to_string()))
+            } else {
+                Self(self.0.header_missing("X-Subuser"))
             }
         }
     }
@@ -2872,6 +2892,16 @@ pub mod operations {
                 Self(self.0.query_param("proxy_list_replacement", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("proxy_list_replacement"))
+            }
+        }
+        pub fn proxy_protocol<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("proxy_protocol", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("proxy_protocol"))
             }
         }
         pub fn search<'a, T>(self, value: T) -> Self
@@ -3957,9 +3987,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn bytes_gte<T>(self, value: T) -> Self
+        pub fn bytes_gte<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("bytes__gte", value.to_string()))
@@ -3967,9 +3997,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("bytes__gte"))
             }
         }
-        pub fn bytes_lte<T>(self, value: T) -> Self
+        pub fn bytes_lte<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("bytes__lte", value.to_string()))
@@ -4008,6 +4038,16 @@ pub mod operations {
                 Self(self.0.query_param("search", value.to_string()))
             } else {
                 Self(self.0.query_param_missing("search"))
+            }
+        }
+        pub fn starting_after<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::chrono::DateTime<::chrono::offset::Utc>>>,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("starting_after", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("starting_after"))
             }
         }
         pub fn timestamp_gte<'a, T>(self, value: T) -> Self
@@ -4098,9 +4138,9 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn bytes_gte<T>(self, value: T) -> Self
+        pub fn bytes_gte<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("bytes__gte", value.to_string()))
@@ -4108,9 +4148,9 @@ pub mod operations {
                 Self(self.0.query_param_missing("bytes__gte"))
             }
         }
-        pub fn bytes_lte<T>(self, value: T) -> Self
+        pub fn bytes_lte<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<i64>>,
+            T: Into<Option<&'a str>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("bytes__lte", value.to_string()))

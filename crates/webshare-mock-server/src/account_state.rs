@@ -256,7 +256,7 @@ impl IdVerification {
     pub fn to_type(&self, id: i64) -> types::IdVerification {
         types::IdVerification {
             id,
-            state: self.state.as_str().to_owned(),
+            state: Some(self.state.as_str().to_owned()),
             client_secret: self.client_secret.clone(),
             verification_failure_times: Some(self.failures),
             max_verification_failure_times: Some(MAX_ID_FAILURES),

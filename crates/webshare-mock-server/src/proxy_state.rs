@@ -97,8 +97,8 @@ impl DownloadTokens {
             .unwrap_or((scope, 0, String::new(), Utc::now()));
         types::DownloadToken {
             id,
-            key: webshare_api::Secret::new(key),
-            scope,
+            key: Some(webshare_api::Secret::new(key)),
+            scope: Some(scope),
             expire_at: Some(expire_at),
         }
     }
@@ -124,8 +124,8 @@ impl DownloadTokens {
     pub fn proxy_list(&self) -> String {
         self.get(types::DownloadTokenScope::ProxyList)
             .key
-            .expose()
-            .to_owned()
+            .map(|key| key.expose().to_owned())
+            .unwrap_or_default()
     }
 }
 
@@ -193,11 +193,21 @@ impl ReplacedRecord {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Settings {
     pub ip_authorization_country_codes: Option<Vec<String>>,
+    /// `ip_authorization_city`, `_state`, `_postalcode`, `_asn`, in that order ([`GEO_FIELDS`]).
+    pub ip_authorization_geo: [Option<String>; 4],
     pub auto_replace_invalid_proxies: bool,
     pub auto_replace_low_country_confidence_proxies: bool,
     pub auto_replace_out_of_rotation_proxies: bool,
     pub auto_replace_failed_site_check_proxies: bool,
 }
+
+/// The IP authorization's location settings, in the order of [`Settings::ip_authorization_geo`].
+pub(crate) const GEO_FIELDS: [&str; 4] = [
+    "ip_authorization_city",
+    "ip_authorization_state",
+    "ip_authorization_postalcode",
+    "ip_authorization_asn",
+];
 
 /// The codes of the countries the mock's proxies come from.
 pub(crate) fn country_codes() -> impl Iterator<Item = &'static str> {
@@ -335,10 +345,10 @@ impl ProxyScope {
             request_timeout: Some(self.request_timeout),
             request_idle_timeout: Some(self.request_idle_timeout),
             ip_authorization_country_codes: self.settings.ip_authorization_country_codes.clone(),
-            ip_authorization_city: None,
-            ip_authorization_state: None,
-            ip_authorization_postalcode: None,
-            ip_authorization_asn: None,
+            ip_authorization_city: self.settings.ip_authorization_geo[0].clone(),
+            ip_authorization_state: self.settings.ip_authorization_geo[1].clone(),
+            ip_authorization_postalcode: self.settings.ip_authorization_geo[2].clone(),
+            ip_authorization_asn: self.settings.ip_authorization_geo[3].clone(),
             auto_replace_invalid_proxies: Some(self.settings.auto_replace_invalid_proxies),
             auto_replace_low_country_confidence_proxies: Some(
                 self.settings.auto_replace_low_country_confidence_proxies,
@@ -349,7 +359,9 @@ impl ProxyScope {
             auto_replace_failed_site_check_proxies: Some(
                 self.settings.auto_replace_failed_site_check_proxies,
             ),
-            proxy_list_download_token: webshare_api::Secret::new(self.download_tokens.proxy_list()),
+            proxy_list_download_token: Some(webshare_api::Secret::new(
+                self.download_tokens.proxy_list(),
+            )),
         }
     }
 }
@@ -437,6 +449,10 @@ impl ProxyScope {
             request_timeout: config.request_timeout,
             request_idle_timeout: config.request_idle_timeout,
             ip_authorization_country_codes: config.ip_authorization_country_codes,
+            ip_authorization_city: config.ip_authorization_city,
+            ip_authorization_state: config.ip_authorization_state,
+            ip_authorization_postalcode: config.ip_authorization_postalcode,
+            ip_authorization_asn: config.ip_authorization_asn,
             auto_replace_invalid_proxies: config.auto_replace_invalid_proxies,
             auto_replace_low_country_confidence_proxies: config
                 .auto_replace_low_country_confidence_proxies,
@@ -522,7 +538,10 @@ impl ProxyScope {
                 let known: Vec<i64> = s
                     .asn_numbers
                     .iter()
-                    .filter_map(|n| n.parse().ok())
+                    .filter_map(|n| match n {
+                        types::AsnSelectorAsnNumbersItem::String(s) => s.trim().parse().ok(),
+                        types::AsnSelectorAsnNumbersItem::Int64(n) => Some(*n),
+                    })
                     .filter(|n| (64_500..64_500 + ASN_NAMES.len() as i64).contains(n))
                     .collect();
                 let number = *known.get(k as usize % known.len().max(1))?;

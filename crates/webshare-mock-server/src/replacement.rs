@@ -95,10 +95,10 @@ impl Replacement {
         let validated_at = self.created_at + self.step;
         types::ProxyReplacement {
             id: self.id,
-            to_replace: self.request.to_replace.clone(),
-            replace_with: self.request.replace_with.clone(),
+            to_replace: Some(self.request.to_replace.clone()),
+            replace_with: Some(self.request.replace_with.clone()),
             dry_run: Some(self.dry_run()),
-            state: state.clone(),
+            state: Some(state.clone()),
             proxies_removed: count,
             proxies_added: count,
             reason: Some(if counted { "proxy_replaced" } else { "" }.to_owned()),
@@ -186,7 +186,7 @@ fn picks(selector: &ProxySelector, proxy: &MockProxy) -> bool {
         ProxySelector::AsnSelector(s) => s
             .asn_numbers
             .iter()
-            .any(|n| *n == proxy.asn_number.to_string()),
+            .any(|n| n.to_string().trim() == proxy.asn_number.to_string()),
         ProxySelector::CountrySelector(s) => {
             proxy.country_code.eq_ignore_ascii_case(&s.country_code)
         }

@@ -127,7 +127,8 @@ async fn params(client: &Client, plan_id: i64) -> DownloadProxyList {
         .get(Some(plan_id))
         .await
         .unwrap()
-        .proxy_list_download_token;
+        .proxy_list_download_token
+        .expect("the mock server's config has a download token");
     DownloadProxyList::new(
         token,
         ProxyAuthenticationMethod::Username,

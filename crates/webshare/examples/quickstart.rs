@@ -29,7 +29,9 @@ async fn main() -> Result<(), Error> {
     let status = jane.activation().status().await?;
     println!(
         "2. activation status: verified = {}",
-        status.email_is_verified
+        status
+            .email_is_verified
+            .map_or_else(|| "not said".to_owned(), |v| v.to_string())
     );
 
     let status = jane.activation().resend().await?;
@@ -50,7 +52,9 @@ async fn main() -> Result<(), Error> {
         .await?;
     println!(
         "4. activated with the emailed code: verified = {}",
-        status.email_is_verified
+        status
+            .email_is_verified
+            .map_or_else(|| "not said".to_owned(), |v| v.to_string())
     );
 
     let token = anonymous

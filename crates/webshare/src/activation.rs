@@ -43,6 +43,6 @@ impl Activation<'_> {
         validate::present("activation_token", &body.activation_token)?;
         let response: types::TokenResponse =
             self.client.call(&CompleteActivation, Some(&body)).await?;
-        Ok(response.token.into())
+        crate::token::answered::<CompleteActivation>(response.token)
     }
 }

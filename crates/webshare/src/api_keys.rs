@@ -23,7 +23,7 @@ impl Client {
 
 fn request(label: &str) -> Result<ApiKeyRequest, Error> {
     Ok(ApiKeyRequest {
-        label: validate::label(label)?,
+        label: Some(validate::label(label)?),
     })
 }
 

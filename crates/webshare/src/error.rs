@@ -158,6 +158,18 @@ pub enum Error {
         /// The start of the body; withheld for successful responses, which may carry a token.
         body_snippet: String,
     },
+    /// A successful answer that is JSON but not as the spec describes it: a field of another type, a
+    /// required field absent, a `null` where the spec says never null. Names the operation and the first
+    /// differing field by path and kind, never its value (it may be a token). Paste it into a bug report.
+    #[error("the answer to `{operation}` (HTTP {status}) differs from the spec {difference}")]
+    SpecMismatch {
+        /// The operation's id, e.g. `list_proxies`.
+        operation: &'static str,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// Where and how it differs.
+        difference: crate::Difference,
+    },
     /// A line of a download that is not in the documented format. The line itself is never quoted: it
     /// may hold a proxy password.
     #[error("line {line} of the download is malformed: `{field}` {message}")]
@@ -255,6 +267,7 @@ impl Error {
             Self::RateLimited { .. } => Some(429),
             Self::Server { status, .. } | Self::Api { status, .. } => Some(*status),
             Self::Decode { status, .. } => *status,
+            Self::SpecMismatch { status, .. } => Some(*status),
             Self::Redirect { status, .. } => Some(*status),
             Self::Timeout { .. }
             | Self::Connection { .. }

@@ -62,9 +62,9 @@ pub enum IdVerificationState {
 }
 
 impl IdVerificationState {
-    /// The state of `verification`.
+    /// The state of `verification`; `null` (the SDK's models allow it) is an empty [`Self::Other`].
     pub fn of(verification: &IdVerification) -> Self {
-        Self::from(verification.state.as_str())
+        Self::from(verification.state.as_deref().unwrap_or_default())
     }
 
     /// As the API writes it (`not-required`, ...).

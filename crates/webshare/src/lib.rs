@@ -72,6 +72,7 @@ mod api_keys;
 mod auth;
 mod billing;
 mod client;
+mod difference;
 mod download;
 mod download_tokens;
 mod email;
@@ -121,6 +122,7 @@ pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+pub use difference::{Difference, ValueKind};
 pub use download::{MAX_LINE_BYTES, ProxyLine};
 pub use download_tokens::DownloadTokens;
 pub use email::Email;

@@ -92,8 +92,8 @@ impl Client {
         };
         let response: types::RegisterResponse = self.call(&Register, Some(&body)).await?;
         Ok(Registered {
-            token: response.token.into(),
-            logged_in_existing_user: response.logged_in_existing_user,
+            token: crate::token::answered::<Register>(response.token)?,
+            logged_in_existing_user: response.logged_in_existing_user.unwrap_or(false),
         })
     }
 
@@ -116,6 +116,6 @@ impl Client {
             recaptcha,
         };
         let response: types::TokenResponse = self.call(&Login, Some(&body)).await?;
-        Ok(response.token.into())
+        crate::token::answered::<Login>(response.token)
     }
 }

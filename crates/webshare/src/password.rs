@@ -57,7 +57,7 @@ impl Password<'_> {
             .client
             .call(&CompletePasswordReset, Some(&body))
             .await?;
-        Ok(response.token.into())
+        crate::token::answered::<CompletePasswordReset>(response.token)
     }
 
     /// Replaces the password. Every other token of the account stops working; this client's stays valid.

@@ -42,7 +42,7 @@ impl Plans<'_> {
     /// change). Retried by default: setting the same time twice gives the same plan.
     pub async fn set_next_refresh(&self, id: i64, at: DateTime<Utc>) -> Result<Plan, Error> {
         let body = PlanUpdateRequest {
-            automatic_refresh_next_at: at,
+            automatic_refresh_next_at: Some(at),
         };
         self.client.call(&UpdatePlan::new(id), Some(&body)).await
     }

@@ -76,12 +76,9 @@ impl ProxyConfig<'_> {
     ) -> Result<FullProxyConfig, Error> {
         let mut countries = HashMap::new();
         for (country, count) in new_countries {
-            let count = i64::try_from(*count)
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| {
-                    Error::invalid_input("new_countries", "counts must be at least 1")
-                })?;
+            let count = std::num::NonZeroU64::new(*count).ok_or_else(|| {
+                Error::invalid_input("new_countries", "counts must be at least 1")
+            })?;
             countries.insert((*country).to_owned(), count);
         }
         let body = AllocateCountriesRequest {

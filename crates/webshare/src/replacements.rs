@@ -167,7 +167,7 @@ impl Replacements<'_> {
             if now >= deadline {
                 return Err(Error::WaitTimedOut {
                     id,
-                    state: state.to_string(),
+                    state: state.map_or_else(|| "(no state)".to_owned(), |s| s.to_string()),
                     waited: now - started,
                 });
             }
@@ -231,12 +231,12 @@ impl Replacements<'_> {
 /// `Some` when done; a failed replacement as its error.
 fn finished(replacement: ProxyReplacement) -> Result<Option<ProxyReplacement>, Error> {
     match replacement.state {
-        State::Failed => Err(Error::ReplacementFailed {
+        Some(State::Failed) => Err(Error::ReplacementFailed {
             id: replacement.id,
             code: replacement.error_code,
             message: replacement.error,
         }),
-        ref state if is_finished(state) => Ok(Some(replacement)),
+        Some(ref state) if is_finished(state) => Ok(Some(replacement)),
         _ => Ok(None),
     }
 }

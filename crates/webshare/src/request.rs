@@ -356,8 +356,18 @@ pub(crate) fn decode<T: DeserializeOwned>(
     } else {
         bytes
     };
-    serde_json::from_slice(json).map_err(|_| Error::Decode {
-        status: Some(status.as_u16()),
-        body_snippet: withheld(bytes),
+    serde_json::from_slice(json).map_err(|_| {
+        // Decoded again, tracking the path, only now that it failed.
+        match crate::difference::find::<T>(json) {
+            Some(difference) => Error::SpecMismatch {
+                operation: operation.name,
+                status: status.as_u16(),
+                difference,
+            },
+            None => Error::Decode {
+                status: Some(status.as_u16()),
+                body_snippet: withheld(bytes),
+            },
+        }
     })
 }

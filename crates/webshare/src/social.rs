@@ -115,8 +115,8 @@ impl Social<'_> {
         let response: types::RegisterResponse =
             self.client.call(&SocialRegister, Some(&body)).await?;
         Ok(Registered {
-            token: response.token.into(),
-            logged_in_existing_user: response.logged_in_existing_user,
+            token: crate::token::answered::<SocialRegister>(response.token)?,
+            logged_in_existing_user: response.logged_in_existing_user.unwrap_or(false),
         })
     }
 
@@ -130,6 +130,6 @@ impl Social<'_> {
     ) -> Result<Token, Error> {
         let body = social_identity(&provider, &code.into(), redirect_uri)?;
         let response: types::TokenResponse = self.client.call(&SocialLogin, Some(&body)).await?;
-        Ok(response.token.into())
+        crate::token::answered::<SocialLogin>(response.token)
     }
 }

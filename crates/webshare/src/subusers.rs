@@ -40,8 +40,9 @@ impl Subusers<'_> {
     /// retried by default: each call is a sub-user.
     pub async fn create(&self, label_text: &str, proxy_limit_gb: f64) -> Result<Subuser, Error> {
         let request = SubuserCreateRequest {
-            label: label(label_text)?,
-            proxy_limit: proxy_limit_gb,
+            label: Some(label(label_text)?),
+            proxy_limit: Some(proxy_limit_gb),
+            bandwidth_use_start_date: None,
             max_thread_count: None,
             proxy_countries: None,
         };
@@ -49,9 +50,12 @@ impl Subusers<'_> {
     }
 
     /// A new sub-user as `request` describes it, in one request. Its `proxy_limit` is checked before
-    /// sending (0 or more).
+    /// sending (0 or more, when set).
     pub async fn create_with(&self, request: &SubuserCreateRequest) -> Result<Subuser, Error> {
-        if !(request.proxy_limit.is_finite() && request.proxy_limit >= 0.0) {
+        if request
+            .proxy_limit
+            .is_some_and(|limit| !(limit.is_finite() && limit >= 0.0))
+        {
             return Err(Error::invalid_input(
                 "proxy_limit",
                 "must be 0 (unlimited) or more",

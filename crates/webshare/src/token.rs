@@ -53,3 +53,13 @@ impl From<&Token> for Secret {
         token.0.clone()
     }
 }
+
+/// The token of `E`'s answer, which the spec lets be `null` (the SDK's models say it may be absent): a
+/// sign-in without one cannot go on, so its absence is [`Error::SpecMismatch`](crate::Error::SpecMismatch).
+pub(crate) fn answered<E: webshare_api::Endpoint>(
+    token: Option<webshare_api::Secret>,
+) -> Result<Token, crate::Error> {
+    token
+        .map(Token::from)
+        .ok_or_else(|| crate::Error::absent_in_answer(E::OPERATION.name, "token"))
+}

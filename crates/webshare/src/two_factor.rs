@@ -146,6 +146,7 @@ impl TwoFactor<'_> {
     /// Emails a new code for this client's login token (email method only); whether one was sent.
     pub async fn resend_email(&self) -> Result<bool, Error> {
         let answer = self.client.call(&ResendTwoFactorEmail, None).await?;
-        Ok(answer.email_sent)
+        // `null` (the SDK's models allow it) says nothing was confirmed sent.
+        Ok(answer.email_sent.unwrap_or(false))
     }
 }

@@ -56,7 +56,7 @@ async fn a_purchase_charges_what_pricing_said_and_a_confirmed_payment_changes_th
         .purchase(&purchase_of(1000))
         .await
         .unwrap();
-    assert!(checkout.payment_required);
+    assert_eq!(checkout.payment_required, Some(true));
     let pending_id = checkout.pending_payment.unwrap();
     assert!(
         format!("{checkout:?}").contains("[redacted]"),
@@ -80,7 +80,7 @@ async fn a_purchase_charges_what_pricing_said_and_a_confirmed_payment_changes_th
         "the bigger plan gives a longer list"
     );
     let subscription = client.subscription().get().await.unwrap();
-    assert_eq!(subscription.plan, Some(checkout.plan));
+    assert_eq!(subscription.plan, checkout.plan);
     assert_eq!(subscription.free_credits.unwrap().value(), Decimal::ZERO);
 
     // One transaction, for what was paid beyond the credits; its invoice is a PDF.
@@ -120,7 +120,7 @@ async fn credits_pay_small_purchases_at_once_and_a_declined_payment_changes_noth
         .purchase(&purchase_of(50))
         .await
         .unwrap();
-    assert!(!checkout.payment_required && checkout.pending_payment.is_none());
+    assert!(checkout.payment_required == Some(false) && checkout.pending_payment.is_none());
     assert_eq!(proxy_count(&client).await, 50);
     let price = client.subscription().pricing(plan_of(50)).await.unwrap();
     let left = client
@@ -138,7 +138,7 @@ async fn credits_pay_small_purchases_at_once_and_a_declined_payment_changes_noth
         .renew(&serde_json::from_value(json!({"term": "yearly"})).unwrap())
         .await
         .unwrap();
-    assert!(renewal.payment_required);
+    assert_eq!(renewal.payment_required, Some(true));
     assert!(server.confirm_payment(EMAIL, renewal.pending_payment.unwrap(), false));
     let pending = client
         .billing()

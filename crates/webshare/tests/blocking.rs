@@ -38,7 +38,7 @@ fn calls_streams_and_errors_without_an_async_runtime() {
     let status = client
         .call(async |c| c.activation().status().await)
         .unwrap();
-    assert!(status.email_is_verified);
+    assert_eq!(status.email_is_verified, Some(true));
     // Every page of the list, one request per page, as an iterator.
     let params = ListProxies::new(ProxyMode::Direct).page_size(10i64);
     let proxies: Vec<_> = client
@@ -50,7 +50,12 @@ fn calls_streams_and_errors_without_an_async_runtime() {
     let plan = server.plan_id("jane@example.com");
     let lines = client
         .call(async |c| {
-            let token = c.proxy_config().get(plan).await?.proxy_list_download_token;
+            let token = c
+                .proxy_config()
+                .get(plan)
+                .await?
+                .proxy_list_download_token
+                .expect("the mock's config has a download token");
             let params = webshare::operations::DownloadProxyList::new(
                 token,
                 webshare::types::ProxyAuthenticationMethod::Username,

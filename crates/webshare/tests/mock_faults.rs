@@ -33,6 +33,7 @@ async fn a_seeded_account_is_verified_and_its_token_works() {
             .await
             .unwrap()
             .email_is_verified
+            == Some(true)
     );
     // Taken: no second account, the first untouched.
     assert!(server.seed_account("SEED@example.com", "other").is_none());

@@ -122,7 +122,7 @@ async fn download_is_streamed_into_records_without_the_authorization_header() {
         .await
         .unwrap();
     let params = DownloadProxyList::new(
-        config.proxy_list_download_token.clone(),
+        config.proxy_list_download_token.clone().unwrap(),
         ProxyAuthenticationMethod::Username,
         ProxyMode::Direct,
     )
@@ -143,7 +143,7 @@ async fn download_is_streamed_into_records_without_the_authorization_header() {
     );
 
     let sourceip = DownloadProxyList::new(
-        config.proxy_list_download_token.clone(),
+        config.proxy_list_download_token.clone().unwrap(),
         ProxyAuthenticationMethod::Sourceip,
         ProxyMode::Backbone,
     );
@@ -244,7 +244,7 @@ async fn v3_config_needs_a_plan_and_honours_the_clients() {
         .await
         .unwrap();
     assert_eq!(config.request_timeout, Some(86_400));
-    assert!(!format!("{config:?}").contains(config.proxy_list_download_token.expose()));
+    assert!(!format!("{config:?}").contains(config.proxy_list_download_token.unwrap().expose()));
     let err = client.proxy_config().get(Some(plan + 1)).await.unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
 }
@@ -452,8 +452,8 @@ async fn a_download_token_reset_kills_the_old_links() {
         .get(DownloadTokenScope::ProxyList)
         .await
         .unwrap();
-    assert_eq!(old.scope, DownloadTokenScope::ProxyList);
-    assert!(!format!("{old:?}").contains(old.key.expose()));
+    assert_eq!(old.scope, Some(DownloadTokenScope::ProxyList));
+    assert!(!format!("{old:?}").contains(old.key.as_ref().unwrap().expose()));
     // The proxy config shows the same token.
     let config = client.proxy_config().get(Some(plan)).await.unwrap();
     assert_eq!(config.proxy_list_download_token, old.key);
@@ -464,7 +464,13 @@ async fn a_download_token_reset_kills_the_old_links() {
             ProxyMode::Direct,
         )
     };
-    assert!(client.proxies().download(&params(&old.key)).await.is_ok());
+    assert!(
+        client
+            .proxies()
+            .download(&params(old.key.as_ref().unwrap()))
+            .await
+            .is_ok()
+    );
 
     let new = client
         .download_tokens()
@@ -473,12 +479,16 @@ async fn a_download_token_reset_kills_the_old_links() {
         .unwrap();
     assert_ne!(new.key, old.key);
     assert!(matches!(
-        client.proxies().download(&params(&old.key)).await.err(),
+        client
+            .proxies()
+            .download(&params(old.key.as_ref().unwrap()))
+            .await
+            .err(),
         Some(Error::NotFound { .. })
     ));
     let lines: Vec<_> = client
         .proxies()
-        .download(&params(&new.key))
+        .download(&params(new.key.as_ref().unwrap()))
         .await
         .unwrap()
         .try_collect()
@@ -532,7 +542,8 @@ async fn hourly_stats_the_aggregate_and_the_csv_agree_with_the_activity() {
         .get(DownloadTokenScope::Activity)
         .await
         .unwrap()
-        .key;
+        .key
+        .unwrap();
     let rows: Vec<_> = client
         .activity()
         .download(&DownloadProxyActivity::new(token.clone()))
@@ -562,7 +573,8 @@ async fn hourly_stats_the_aggregate_and_the_csv_agree_with_the_activity() {
         .get(DownloadTokenScope::ProxyList)
         .await
         .unwrap()
-        .key;
+        .key
+        .unwrap();
     assert!(matches!(
         client
             .activity()
@@ -666,7 +678,7 @@ async fn a_config_update_changes_what_the_list_and_download_return() {
     let v3 = client.proxy_config().get(Some(plan)).await.unwrap();
     assert_eq!(v3.request_timeout, Some(600));
     let download = DownloadProxyList::new(
-        v3.proxy_list_download_token,
+        v3.proxy_list_download_token.unwrap(),
         ProxyAuthenticationMethod::Username,
         ProxyMode::Direct,
     );

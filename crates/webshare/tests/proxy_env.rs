@@ -30,7 +30,10 @@ async fn loopback_bypasses_the_proxy_other_hosts_use_it() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    assert!(local.activation().status().await.unwrap().email_is_verified);
+    assert_eq!(
+        local.activation().status().await.unwrap().email_is_verified,
+        Some(true)
+    );
     assert_eq!(server.request_count(), 1);
     assert_eq!(
         proxy.request_count(),

@@ -64,7 +64,7 @@ async fn a_replacement_moves_through_its_states_and_then_changes_the_list() {
         ))
         .await
         .unwrap();
-    assert_eq!(created.state, State::Validating);
+    assert_eq!(created.state, Some(State::Validating));
     assert_eq!(created.proxies_removed, None, "unknown while validating");
     assert_eq!(
         addresses(&client).await,
@@ -78,17 +78,17 @@ async fn a_replacement_moves_through_its_states_and_then_changes_the_list() {
         .wait(created.id, quick_polling(), |r| seen.push(r.state.clone()))
         .await
         .unwrap();
-    assert_eq!(done.state, State::Completed);
+    assert_eq!(done.state, Some(State::Completed));
     assert_eq!(
         (done.proxies_removed, done.proxies_added),
         (Some(2), Some(2))
     );
     assert!(done.completed_at.is_some());
     assert!(
-        seen.contains(&State::Processing),
+        seen.contains(&Some(State::Processing)),
         "polled through processing: {seen:?}"
     );
-    assert_eq!(seen.last(), Some(&State::Completed));
+    assert_eq!(seen.last(), Some(&Some(State::Completed)));
 
     let after = addresses(&client).await;
     assert_eq!(after.len(), before.len());
@@ -122,7 +122,8 @@ async fn a_replacement_moves_through_its_states_and_then_changes_the_list() {
         .get(DownloadTokenScope::ReplacedProxy)
         .await
         .unwrap()
-        .key;
+        .key
+        .unwrap();
     let lines: Vec<_> = client
         .replacements()
         .download_replaced(&DownloadReplacedProxies::new(token).proxy_list_replacement(created.id))
@@ -170,7 +171,7 @@ async fn a_dry_run_counts_and_changes_nothing() {
         )
         .await
         .unwrap();
-    assert_eq!(done.state, State::Validated);
+    assert_eq!(done.state, Some(State::Validated));
     assert_eq!(done.proxies_removed, Some(3));
     assert!(done.dry_run_completed_at.is_some());
     assert_eq!(done.completed_at, None);
@@ -338,11 +339,12 @@ async fn plans_are_listed_updated_upgraded_and_cancelled() {
     };
     let checkout = client.plans().upgrade(plan.id, &upgrade).await.unwrap();
     assert!(
-        !checkout.payment_required,
+        checkout.payment_required == Some(false),
         "the mock's accounts pay from credits"
     );
-    assert_ne!(checkout.plan, plan.id);
-    let new_plan = client.plans().get(checkout.plan).await.unwrap();
+    assert_ne!(checkout.plan, Some(plan.id));
+    let checkout_plan = checkout.plan.unwrap();
+    let new_plan = client.plans().get(checkout.plan.unwrap()).await.unwrap();
     assert_eq!(new_plan.proxy_count, Some(8));
     assert_eq!(new_plan.proxy_replacements_available, Some(10));
     assert_eq!(
@@ -360,10 +362,14 @@ async fn plans_are_listed_updated_upgraded_and_cancelled() {
     assert!(fr.count >= 5, "{}", fr.count);
     assert_eq!(addresses(&client).await.len(), 8);
 
-    let cancelled = client.plans().cancel(checkout.plan).await.unwrap();
-    assert!(cancelled.success);
+    let cancelled = client.plans().cancel(checkout.plan.unwrap()).await.unwrap();
+    assert_eq!(cancelled.success, Some(true));
     assert!(cancelled.transaction.is_some());
-    let again = client.plans().cancel(checkout.plan).await.unwrap_err();
+    let again = client
+        .plans()
+        .cancel(checkout.plan.unwrap())
+        .await
+        .unwrap_err();
     assert_eq!(again.status(), Some(400));
     assert!(matches!(
         client.plans().get(123_456).await,

@@ -128,7 +128,7 @@ fn the_whole_flow_logs_no_secret() {
                 .unwrap();
             secrets.push(page.results[0].password.as_ref().unwrap().expose().to_owned());
             let config = current.proxy_config().get(Some(plan)).await.unwrap();
-            let download_token = config.proxy_list_download_token.clone();
+            let download_token = config.proxy_list_download_token.clone().unwrap();
             secrets.push(download_token.expose().to_owned());
             let download = webshare::operations::DownloadProxyList::new(
                 download_token,

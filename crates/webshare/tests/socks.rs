@@ -88,6 +88,7 @@ async fn requests_go_through_the_configured_socks5_proxy() {
             .await
             .unwrap()
             .email_is_verified
+            == Some(true)
     );
     let seen = seen.lock().unwrap();
     assert_eq!(seen.targets, [server.addr()]);

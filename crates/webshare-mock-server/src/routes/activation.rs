@@ -14,10 +14,10 @@ use crate::validate::{Fields, JsonObject};
 fn activation_status(data: &Data, user: UserId) -> Result<types::ActivationStatus, ApiError> {
     let account = data.account(user)?;
     Ok(types::ActivationStatus {
-        email_is_verified: account.email_is_verified,
+        email_is_verified: Some(account.email_is_verified),
         last_time_email_verification_email_sent: account.last_activation_email,
-        created_at: account.created_at,
-        updated_at: account.updated_at,
+        created_at: Some(account.created_at),
+        updated_at: Some(account.updated_at),
     })
 }
 
@@ -78,6 +78,6 @@ pub(super) async fn complete(
     account.updated_at = now();
     data.activation_codes.retain(|_, owner| *owner != user);
     Ok(Json(types::TokenResponse {
-        token: data.issue_token(user),
+        token: Some(data.issue_token(user)),
     }))
 }

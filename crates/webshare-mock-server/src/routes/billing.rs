@@ -62,8 +62,8 @@ pub(super) fn checkout(
     if amount.is_zero() {
         settle_payment(data, user, id, true, now);
         return Ok(types::CheckoutResponse {
-            payment_required: false,
-            plan,
+            payment_required: Some(false),
+            plan: Some(plan),
             pending_payment: None,
             stripe_client_secret: None,
             stripe_payment_intent: None,
@@ -71,8 +71,8 @@ pub(super) fn checkout(
         });
     }
     Ok(types::CheckoutResponse {
-        payment_required: true,
-        plan,
+        payment_required: Some(true),
+        plan: Some(plan),
         pending_payment: Some(id),
         stripe_client_secret: Some(Secret::new(format!("pi_{id}_secret_{}", random_token()))),
         stripe_payment_intent: Some(format!("pi_{id}")),

@@ -67,7 +67,7 @@ pub(super) async fn complete_reset(
     account.updated_at = now();
     data.revoke_tokens(user, None);
     Ok(Json(types::TokenResponse {
-        token: data.issue_token(user),
+        token: Some(data.issue_token(user)),
     }))
 }
 

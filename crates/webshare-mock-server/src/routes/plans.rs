@@ -269,8 +269,8 @@ pub(super) async fn upgrade(
     let terms = read_terms(&body, &old.terms)?;
     replace_plan(account, new_id, terms, now);
     Ok(Json(types::CheckoutResponse {
-        payment_required: false,
-        plan: new_id,
+        payment_required: Some(false),
+        plan: Some(new_id),
         pending_payment: None,
         stripe_client_secret: None,
         stripe_payment_intent: None,
@@ -309,7 +309,7 @@ pub(super) async fn cancel(
         account.proxy.proxies.clear();
     }
     Ok(Json(types::PlanCancelResponse {
-        success: true,
+        success: Some(true),
         transaction: Some(transaction),
     }))
 }

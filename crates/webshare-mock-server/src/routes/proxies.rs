@@ -256,7 +256,9 @@ pub(super) async fn list_proxies(
             q.valid.is_none_or(|v| p.valid == v)
                 && q.proxy_address.as_deref().is_none_or(|a| p.address == a)
                 && (q.proxy_address_in.is_empty() || q.proxy_address_in.contains(&p.address))
-                && q.asn_number.is_none_or(|n| p.asn_number == n)
+                && q.asn_number
+                    .as_deref()
+                    .is_none_or(|n| p.asn_number.to_string() == n.trim())
                 && q.asn_name
                     .as_deref()
                     .is_none_or(|n| p.asn_name.eq_ignore_ascii_case(n))
@@ -411,6 +413,17 @@ pub(super) struct ActivityFilter<'a> {
     pub search: Option<&'a str>,
 }
 
+/// A byte bound of the activity filters: the page types it a string; a non-integer is a 400.
+pub(super) fn bytes_bound(field: &str, value: Option<&str>) -> Result<Option<i64>, ApiError> {
+    value
+        .map(|v| {
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| ApiError::field(field, "A valid integer is required.", "invalid"))
+        })
+        .transpose()
+}
+
 impl ActivityFilter<'_> {
     /// A period that ends before it starts is a 400.
     pub fn check(&self) -> Result<(), ApiError> {
@@ -466,8 +479,8 @@ pub(super) async fn list_proxy_activity(
         lte: q.timestamp_lte,
         gte: q.timestamp_gte,
         error_reason: q.error_reason.as_deref(),
-        bytes_gte: q.bytes_gte,
-        bytes_lte: q.bytes_lte,
+        bytes_gte: bytes_bound("bytes__gte", q.bytes_gte.as_deref())?,
+        bytes_lte: bytes_bound("bytes__lte", q.bytes_lte.as_deref())?,
         search: q.search.as_deref(),
     };
     filter.check()?;

@@ -135,6 +135,20 @@ pub(super) async fn update(
             None
         }
     };
+    // Each a string, or null to clear it; bounded like the other free-text settings.
+    let geo = crate::proxy_state::GEO_FIELDS.map(|name| match body.get(name) {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(s)) if s.chars().count() <= 100 => Some(Some(s.clone())),
+        Some(_) => {
+            fields.error(
+                name,
+                "Must be a string of at most 100 characters, or null.",
+                "invalid",
+            );
+            None
+        }
+    });
     let flags = [
         "auto_replace_invalid_proxies",
         "auto_replace_low_country_confidence_proxies",
@@ -160,6 +174,11 @@ pub(super) async fn update(
     }
     if let Some(countries) = countries {
         plan.settings.ip_authorization_country_codes = countries;
+    }
+    for (slot, value) in plan.settings.ip_authorization_geo.iter_mut().zip(geo) {
+        if let Some(value) = value {
+            *slot = value;
+        }
     }
     let [invalid, low_confidence, out_of_rotation, failed_site_check] = flags;
     let settings = &mut plan.settings;

@@ -43,7 +43,7 @@ pub(super) async fn list(
         .iter()
         .map(|r| r.to_type(now))
         .filter(|r| q.dry_run.is_none_or(|d| r.dry_run == Some(d)))
-        .filter(|r| q.state.as_ref().is_none_or(|s| r.state == *s))
+        .filter(|r| q.state.as_ref().is_none_or(|s| r.state.as_ref() == Some(s)))
         .collect();
     sort_by_ordering(&mut shown, &q.ordering, |field, a, b| match field {
         "created_at" => a.created_at.cmp(&b.created_at),

@@ -71,8 +71,8 @@ pub(super) async fn register(
     data.account_mut(user)?.social_provider = Some(identity.provider);
     let token = data.issue_login_token(user, now());
     Ok(Json(types::RegisterResponse {
-        token,
-        logged_in_existing_user: existing.is_some(),
+        token: Some(token),
+        logged_in_existing_user: Some(existing.is_some()),
     }))
 }
 
@@ -99,7 +99,7 @@ pub(super) async fn login(
         })?;
     check_sign_in_allowed(&data, user)?;
     Ok(Json(types::TokenResponse {
-        token: data.issue_login_token(user, now()),
+        token: Some(data.issue_login_token(user, now())),
     }))
 }
 

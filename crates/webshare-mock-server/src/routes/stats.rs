@@ -115,7 +115,7 @@ pub(super) async fn list(
         hours
             .into_iter()
             .map(|(hour, t)| types::ProxyStat {
-                timestamp: hour,
+                timestamp: Some(hour),
                 is_projected: Some(false),
                 bandwidth_total: Some(t.bytes),
                 bandwidth_average: Some(t.bytes / t.requests.max(1)),
@@ -190,8 +190,8 @@ pub(super) async fn download_activity(
         lte: q.timestamp_lte,
         gte: q.timestamp_gte,
         error_reason: q.error_reason.as_deref(),
-        bytes_gte: q.bytes_gte,
-        bytes_lte: q.bytes_lte,
+        bytes_gte: super::proxies::bytes_bound("bytes__gte", q.bytes_gte.as_deref())?,
+        bytes_lte: super::proxies::bytes_bound("bytes__lte", q.bytes_lte.as_deref())?,
         search: q.search.as_deref(),
     };
     period.check()?;

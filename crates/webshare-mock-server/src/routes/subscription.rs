@@ -146,20 +146,20 @@ pub(super) async fn customize(
             ]
             .into_iter()
             .map(|f| types::CustomizationOptionsAvailableFeaturesItem {
-                feature: f.to_owned(),
+                feature: Some(f.to_owned()),
                 required: Some(false),
             })
             .collect(),
         ),
         available_site_checks: Some(vec![types::CustomizationOptionsAvailableSiteChecksItem {
-            name: "google_search_without_captcha".into(),
+            name: Some("google_search_without_captcha".into()),
         }]),
         terms: Some(
             [(Term::Monthly, 1), (Term::Yearly, 12)]
                 .into_iter()
                 .map(|(t, n)| types::CustomizationOptionsTermsItem {
-                    term: t.as_str().to_owned(),
-                    renewals_paid: n,
+                    term: Some(t.as_str().to_owned()),
+                    renewals_paid: Some(n),
                 })
                 .collect(),
         ),

@@ -39,7 +39,7 @@ impl Subuser {
                 .map(|c| c.iter().map(|(k, v)| (k.clone(), *v)).collect()),
             proxy_limit: Some(self.proxy_limit),
             max_thread_count: Some(self.max_thread_count),
-            aggregate_stats: aggregate_of(&self.proxy, &activity),
+            aggregate_stats: Some(aggregate_of(&self.proxy, &activity)),
             created_at: Some(self.created_at),
             updated_at: Some(self.updated_at),
             bandwidth_use_start_date: Some(self.bandwidth_use_start_date),

@@ -159,5 +159,7 @@ pub(super) async fn resend_email(
         ));
     }
     data.email_two_factor_code(caller.user, &caller.token, now());
-    Ok(Json(types::TwoFactorEmailResend { email_sent: true }))
+    Ok(Json(types::TwoFactorEmailResend {
+        email_sent: Some(true),
+    }))
 }
