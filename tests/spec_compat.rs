@@ -43,8 +43,8 @@ fn the_committed_document_breaks_no_client_of_the_baseline() {
 #[test]
 fn a_removed_response_field_is_caught() {
     let current = edited(
-        "      required: [token, logged_in_existing_user]\n      properties:\n        token:\n          type: string\n          format: password\n          description: API token for the `Authorization` header.\n        logged_in_existing_user:\n          type: boolean\n          description: True when the email address was already registered and this signed in to that account.\n",
-        "      required: [token]\n      properties:\n        token:\n          type: string\n          format: password\n          description: API token for the `Authorization` header.\n",
+        "      required: [token, logged_in_existing_user]\n      properties:\n        token:\n          type: string\n          format: password\n          nullable: true\n          description: API token for the `Authorization` header.\n        logged_in_existing_user:\n          type: boolean\n          nullable: true\n          description: True when the email address was already registered and this signed in to that account.\n",
+        "      required: [token]\n      properties:\n        token:\n          type: string\n          format: password\n          nullable: true\n          description: API token for the `Authorization` header.\n",
     );
     let changes = breaking_changes(&baseline(), &current);
     assert_eq!(
@@ -77,8 +77,8 @@ fn removed_operations_and_changed_types_are_caught() {
     );
 
     let current = edited(
-        "        email_is_verified:\n          type: boolean\n",
-        "        email_is_verified:\n          type: string\n",
+        "        email_is_verified:\n          type: boolean\n          nullable: true\n",
+        "        email_is_verified:\n          type: string\n          nullable: true\n",
     );
     let changes = breaking_changes(&baseline(), &current);
     assert_eq!(changes.len(), 2, "{changes:#?}");

@@ -128,7 +128,7 @@ use crate::endpoint::{
 pub const SERVER_URL: &str = "https://proxy.webshare.io/api";
 /// The version (`info.version`) of the OpenAPI document these facts were generated from. The
 /// crates' own versions follow semver of their Rust API, independently of it.
-pub const SPEC_VERSION: &str = "2.0.0";
+pub const SPEC_VERSION: &str = "3.0.0";
 /// The header that makes a request act as a sub-user of the account.
 pub const SUBUSER_HEADER: &str = "X-Subuser";
 /// Every operation of the document, in document order.

@@ -185,10 +185,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(read, ProxySelector::ip_addresses(["1.2.3.4"]));
-        // `any` is only a source: as a selector of proxies to replace it is refused.
+        // `any` is only a source: as a selector of proxies to replace it is a kind this type does not
+        // know, kept whole (the server refuses it), and it serializes back unchanged.
+        let any = serde_json::json!({"type": "any", "count": 1});
+        let read: ProxySelector = serde_json::from_value(any.clone()).unwrap();
+        assert!(matches!(&read, ProxySelector::Unknown(object) if object["type"] == "any"));
+        assert_eq!(read.limit(), Some(1));
+        assert_eq!(serde_json::to_value(&read).unwrap(), any);
+        // A known kind whose body differs from the spec is an error, not an unknown kind.
         assert!(
-            serde_json::from_value::<ProxySelector>(serde_json::json!({"type": "any", "count": 1}))
+            serde_json::from_value::<ProxySelector>(serde_json::json!({"type": "asn", "count": 1}))
                 .is_err()
         );
+        assert!(serde_json::from_value::<ProxySelector>(serde_json::json!({"count": 1})).is_err());
     }
 }

@@ -358,7 +358,8 @@ pub(crate) fn decode<T: DeserializeOwned>(
     };
     serde_json::from_slice(json).map_err(|_| {
         // Decoded again, tracking the path, only now that it failed.
-        match crate::difference::find::<T>(json) {
+        // An empty body is no JSON at all (`Decode`), not a `null` that differs from the spec.
+        match crate::difference::find::<T>(bytes) {
             Some(difference) => Error::SpecMismatch {
                 operation: operation.name,
                 status: status.as_u16(),
