@@ -627,7 +627,13 @@ fn shape(schema: &Value) -> Value {
         // A string decimal is `rust_decimal::Decimal`, whose schemars impl writes no format.
         .filter(|f| !(*f == "decimal" && ty == "string"))
     {
-        out["format"] = json!(format);
+        // typify makes an int64 with a minimum of 1 a `NonZeroU64`, which schemars writes `uint64`.
+        let positive = schema["minimum"] == 1 && schema["maximum"].is_null();
+        out["format"] = json!(if format == "int64" && positive {
+            "uint64"
+        } else {
+            format
+        });
     }
     if ty == "array" {
         out["items"] = shape(&schema["items"]);
@@ -642,6 +648,11 @@ fn shape(schema: &Value) -> Value {
             .flatten()
             .map(|(name, prop)| {
                 let mut prop_shape = shape(prop);
+                // A required nullable field reads an absent key as null (the generator's tolerant
+                // reading), so it is as optional as a field not required; schemars derives it so.
+                if prop_shape["nullable"] == true {
+                    required.retain(|r| r != name);
+                }
                 if !required.contains(&json!(name)) {
                     prop_shape.as_object_mut().unwrap().remove("nullable");
                 }
@@ -663,6 +674,7 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
     let spec = spec_json();
     let components = spec["components"]["schemas"].as_object().unwrap();
     let derived = derived_schemas();
+    let mut differing = Vec::new();
     assert_eq!(
         components.keys().map(String::as_str).collect::<Vec<_>>(),
         derived.keys().copied().collect::<Vec<_>>(),
@@ -671,19 +683,6 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
     for (name, schema) in &derived {
         let schema = &inline_unnamed(schema, &schema["definitions"], components);
         let mut derived_shape = shape(schema);
-        for field in required_nullable(&components[*name]) {
-            let field = &field;
-            let required = derived_shape["required"].as_array_mut().unwrap();
-            assert!(
-                !required.contains(&json!(field)),
-                "schemars now marks {name}.{field} required: drop the required_nullable() exception"
-            );
-            required.push(json!(field));
-            required.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-            // shape() dropped its nullability while it counted as optional; restore it.
-            derived_shape["properties"][field.as_str()]["nullable"] =
-                shape(&schema["properties"][field.as_str()])["nullable"].clone();
-        }
         let mut spec_shape = shape(&inline_maps(&components[*name], components));
         if FLATTENED_MAPS.contains(name) {
             assert!(
@@ -699,24 +698,13 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
                 .unwrap()
                 .remove("additional_properties");
         }
-        assert_eq!(derived_shape, spec_shape, "component {name}");
+        if derived_shape != spec_shape {
+            differing.push(format!(
+                "component {name}:\n  derived: {derived_shape}\n  spec:    {spec_shape}"
+            ));
+        }
     }
-}
-
-/// The fields a component declares required and nullable. typify makes them `Option<T>` with
-/// `deserialize_with = "Option::deserialize"`, so serde does require them (see the test below), but
-/// schemars 0.8 lists every `Option` field as not required: the one known divergence, for every such field.
-fn required_nullable(component: &Value) -> Vec<String> {
-    let required = component["required"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    required
-        .iter()
-        .filter_map(Value::as_str)
-        .filter(|field| component["properties"][*field]["nullable"] == json!(true))
-        .map(str::to_owned)
-        .collect()
+    assert!(differing.is_empty(), "{}", differing.join("\n"));
 }
 
 /// Formats typify maps to a plain `String`, so schemars derives no format for them. (The `webshare`
@@ -729,18 +717,21 @@ const FORMATS_WITHOUT_A_RUST_TYPE: &[&str] = &["email", "uri"];
 const FLATTENED_MAPS: &[&str] = &["Error"];
 
 #[test]
-fn required_nullable_fields_are_required_when_decoding() {
+fn an_absent_nullable_field_decodes_as_none_and_an_absent_required_one_fails() {
     let without = json!({
         "email_is_verified": false,
         "created_at": "2019-05-09T23:34:00.095501-07:00",
         "updated_at": "2019-05-09T23:34:00.095501-07:00"
     });
-    let err = serde_json::from_value::<types::ActivationStatus>(without).unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("last_time_email_verification_email_sent"),
-        "{err}"
-    );
+    let status = serde_json::from_value::<types::ActivationStatus>(without).unwrap();
+    assert_eq!(status.last_time_email_verification_email_sent, None);
+    // `IpAuthorization.id` is required and never null: its absence is an error naming it.
+    let err = serde_json::from_value::<types::IpAuthorization>(json!({
+        "ip_address": "10.0.0.1",
+        "created_at": "2019-05-09T23:34:00.095501-07:00"
+    }))
+    .unwrap_err();
+    assert!(err.to_string().contains("missing field `id`"), "{err}");
     let mut with_null = json!({ "last_time_email_verification_email_sent": null });
     with_null.as_object_mut().unwrap().extend(
         json!({

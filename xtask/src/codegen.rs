@@ -26,6 +26,9 @@ pub const CLI_ARGS_PATH: &str = "crates/webshare-cli/src/generated.rs";
 pub const HTTPMOCK_PATH: &str = "crates/webshare-httpmock/src/generated.rs";
 /// The document as JSON.
 pub const JSON_PATH: &str = "openapi/webshare.json";
+/// The same JSON inside the types crate, embedded by its `spec` feature (a published crate cannot reach
+/// `openapi/`).
+pub const EMBEDDED_JSON_PATH: &str = "crates/webshare-api/openapi.json";
 
 /// The Rust type every `format: password` string becomes, so that generated types never print secrets.
 const SECRET_TYPE: &str = "::webshare_api::Secret";
@@ -132,6 +135,10 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
         },
         GeneratedFile {
             path: JSON_PATH.into(),
+            contents: to_json(text)?,
+        },
+        GeneratedFile {
+            path: EMBEDDED_JSON_PATH.into(),
             contents: to_json(text)?,
         },
     ])

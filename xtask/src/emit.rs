@@ -156,6 +156,7 @@ pub fn operations_module(facts: &Facts) -> Result<TokenStream> {
     let mut structs = Vec::new();
     let mut ids = Vec::new();
     let mut id_arms = Vec::new();
+    let mut visit_arms = Vec::new();
     let mut all = Vec::new();
     for op in &facts.operations {
         let name = pascal(&op.id);
@@ -164,6 +165,7 @@ pub fn operations_module(facts: &Facts) -> Result<TokenStream> {
         let id_doc = format!(" [`{constant}`]");
         ids.push(quote! { #[doc = #id_doc] #id });
         id_arms.push(quote! { Self::#id => &#constant });
+        visit_arms.push(quote! { Self::#id => visitor.visit::<#id>() });
         all.push(quote! { &#constant });
         statics.push(operation_static(op, &constant, &id)?);
         structs.push(parameter_struct(op, &id, &constant)?);
@@ -220,6 +222,20 @@ pub fn operations_module(facts: &Facts) -> Result<TokenStream> {
             pub fn operation(self) -> &'static Operation {
                 match self { #(#id_arms),* }
             }
+
+            /// Runs `visitor` with this operation's parameter type: generic code over every operation,
+            /// chosen at run time (a health check, a test over the whole API).
+            pub fn visit<V: OperationVisitor>(self, visitor: V) -> V::Output {
+                match self { #(#visit_arms),* }
+            }
+        }
+
+        /// What to do with an operation's types; see [`OperationId::visit`].
+        pub trait OperationVisitor {
+            /// What the visit gives.
+            type Output;
+            /// Called with the operation's parameter type.
+            fn visit<E: Endpoint>(self) -> Self::Output;
         }
 
         /// The documented rate-limit classes (`x-webshare-rate-limits`).

@@ -148,10 +148,11 @@ fn default_absent_nullables(items: &mut [syn::Item]) {
                             && text.contains("deserialize_with")
                             && text.contains("Option::deserialize")
                             && !text.contains("default")
+                            && let syn::Meta::List(list) = &attr.meta
                         {
-                            *attr = syn::parse_quote! {
-                                #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
-                            };
+                            // Keeps the attribute's other arguments (a `rename`, say).
+                            let arguments = &list.tokens;
+                            *attr = syn::parse_quote! { #[serde(default, #arguments)] };
                         }
                     }
                 }
@@ -455,8 +456,11 @@ fn open_union(e: &syn::ItemEnum, union: &Union) -> anyhow::Result<TokenStream> {
             fn schema_id() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed(#schema_id)
             }
-            fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
-                crate::open::object_schema(#description)
+            fn json_schema(generator: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                crate::open::union_schema(
+                    #description,
+                    ::std::vec![#(generator.subschema_for::<#types>()),*],
+                )
             }
         }
     })

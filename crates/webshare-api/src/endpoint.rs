@@ -151,13 +151,13 @@ pub enum Pagination {
 
 /// One operation's parameters; `webshare_api::operations` has one implementation an operation. The
 /// transport builds the request from it and from [`Endpoint::OPERATION`].
-pub trait Endpoint: Sized {
+pub trait Endpoint: Sized + Send + Sync + 'static {
     /// The operation's facts.
     const OPERATION: &'static Operation;
     /// The JSON request body (`()` when there is none).
-    type Body: Serialize;
+    type Body: Serialize + Send + Sync;
     /// The JSON success body (`()` for 204 and non-JSON answers).
-    type Response: DeserializeOwned;
+    type Response: DeserializeOwned + Send + 'static;
     /// Appends the path, parameters filled in and encoded, e.g. `/v2/proxy/ipauthorization/5/`.
     fn write_path(&self, out: &mut String);
     /// Writes the query parameters; `plan_id` fills an absent optional `plan_id`.

@@ -1385,7 +1385,11 @@ key holds that field's errors instead, like any other field.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub reason: ::std::option::Option<::std::string::String>,
         ///Its kind, e.g. `configuration`.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(
+            default,
+            rename = "type",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
     }
     impl ErrorReason {
@@ -1775,7 +1779,11 @@ others may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_dismissable: ::std::option::Option<bool>,
         ///What the notification is about (see above).
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(
+            default,
+            rename = "type",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -1880,7 +1888,11 @@ kinds that do not have them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
         ///The kind of payment method, e.g. `StripeCard` or `LinkPayment`.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(
+            default,
+            rename = "type",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -4092,10 +4104,15 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
             ::std::borrow::Cow::Borrowed("webshare_api::types::ProxySelector")
         }
         fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
         ) -> ::schemars::schema::Schema {
-            crate::open::object_schema(
+            crate::open::union_schema(
                 "ProxySelector: an object whose `type` is one of ip_range, ip_address, asn, country, or a later one.",
+                ::std::vec![
+                    generator.subschema_for:: < IpRangeSelector > (), generator
+                    .subschema_for:: < IpAddressSelector > (), generator.subschema_for::
+                    < AsnSelector > (), generator.subschema_for:: < CountrySelector > ()
+                ],
             )
         }
     }
@@ -4900,10 +4917,15 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
             ::std::borrow::Cow::Borrowed("webshare_api::types::ReplacementSource")
         }
         fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
         ) -> ::schemars::schema::Schema {
-            crate::open::object_schema(
+            crate::open::union_schema(
                 "ReplacementSource: an object whose `type` is one of ip_range, asn, country, any, or a later one.",
+                ::std::vec![
+                    generator.subschema_for:: < IpRangeSelector > (), generator
+                    .subschema_for:: < AsnSelector > (), generator.subschema_for:: <
+                    CountrySelector > (), generator.subschema_for:: < AnySelector > ()
+                ],
             )
         }
     }
@@ -6002,7 +6024,11 @@ more reasons may come.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub secret_key: ::std::option::Option<::webshare_api::Secret>,
         ///`email_code` or `device_totp` (one of the pages' examples shows `device`).
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(
+            default,
+            rename = "type",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -6421,7 +6447,11 @@ may come.
         /**Why it was opened: `acceptable_use_violation`, `abuse_report` or `fraudulent_payment`. Kept a
 string: more types may come.
 */
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(
+            default,
+            rename = "type",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]

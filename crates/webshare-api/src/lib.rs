@@ -32,6 +32,8 @@ pub mod open;
 mod provider;
 mod secret;
 mod selectors;
+#[cfg(feature = "spec")]
+pub mod spec;
 
 pub use amount::{Amount, Decimal};
 pub use endpoint::{

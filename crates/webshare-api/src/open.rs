@@ -80,11 +80,25 @@ pub fn string_schema(description: &str) -> schemars::schema::Schema {
     described(schemars::schema::InstanceType::String, description)
 }
 
-/// The JSON Schema of an open tagged union: any object, the known kinds in the description.
+/// The JSON Schema of an open tagged union: one of the known kinds; the description says more may come.
 #[cfg(feature = "json-schema")]
 #[doc(hidden)]
-pub fn object_schema(description: &str) -> schemars::schema::Schema {
-    described(schemars::schema::InstanceType::Object, description)
+pub fn union_schema(
+    description: &str,
+    members: Vec<schemars::schema::Schema>,
+) -> schemars::schema::Schema {
+    schemars::schema::SchemaObject {
+        metadata: Some(Box::new(schemars::schema::Metadata {
+            description: Some(description.to_owned()),
+            ..Default::default()
+        })),
+        subschemas: Some(Box::new(schemars::schema::SubschemaValidation {
+            one_of: Some(members),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+    .into()
 }
 
 #[cfg(feature = "json-schema")]

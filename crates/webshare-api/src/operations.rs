@@ -600,6 +600,147 @@ impl OperationId {
             Self::GetVerificationThresholds => &GET_VERIFICATION_THRESHOLDS,
         }
     }
+    /// Runs `visitor` with this operation's parameter type: generic code over every operation,
+    /// chosen at run time (a health check, a test over the whole API).
+    pub fn visit<V: OperationVisitor>(self, visitor: V) -> V::Output {
+        match self {
+            Self::Register => visitor.visit::<Register>(),
+            Self::Login => visitor.visit::<Login>(),
+            Self::ResetPassword => visitor.visit::<ResetPassword>(),
+            Self::CompletePasswordReset => visitor.visit::<CompletePasswordReset>(),
+            Self::GetActivation => visitor.visit::<GetActivation>(),
+            Self::ResendActivation => visitor.visit::<ResendActivation>(),
+            Self::CompleteActivation => visitor.visit::<CompleteActivation>(),
+            Self::SocialRegister => visitor.visit::<SocialRegister>(),
+            Self::SocialLogin => visitor.visit::<SocialLogin>(),
+            Self::ChangePassword => visitor.visit::<ChangePassword>(),
+            Self::ChangeEmail => visitor.visit::<ChangeEmail>(),
+            Self::CompleteEmailChange => visitor.visit::<CompleteEmailChange>(),
+            Self::DeleteAccount => visitor.visit::<DeleteAccount>(),
+            Self::DeleteSocialAccount => visitor.visit::<DeleteSocialAccount>(),
+            Self::Logout => visitor.visit::<Logout>(),
+            Self::ListProxies => visitor.visit::<ListProxies>(),
+            Self::DownloadProxyList => visitor.visit::<DownloadProxyList>(),
+            Self::GetProxyConfigV2 => visitor.visit::<GetProxyConfigV2>(),
+            Self::UpdateProxyConfig => visitor.visit::<UpdateProxyConfig>(),
+            Self::AllocateUnallocatedCountries => {
+                visitor.visit::<AllocateUnallocatedCountries>()
+            }
+            Self::GetProxyConfig => visitor.visit::<GetProxyConfig>(),
+            Self::GetProxyListStats => visitor.visit::<GetProxyListStats>(),
+            Self::GetProxyListStatus => visitor.visit::<GetProxyListStatus>(),
+            Self::RefreshProxyList => visitor.visit::<RefreshProxyList>(),
+            Self::ListProxyReplacements => visitor.visit::<ListProxyReplacements>(),
+            Self::CreateProxyReplacement => visitor.visit::<CreateProxyReplacement>(),
+            Self::GetProxyReplacement => visitor.visit::<GetProxyReplacement>(),
+            Self::ListReplacedProxies => visitor.visit::<ListReplacedProxies>(),
+            Self::DownloadReplacedProxies => visitor.visit::<DownloadReplacedProxies>(),
+            Self::ListIpAuthorizations => visitor.visit::<ListIpAuthorizations>(),
+            Self::CreateIpAuthorization => visitor.visit::<CreateIpAuthorization>(),
+            Self::WhatsMyIp => visitor.visit::<WhatsMyIp>(),
+            Self::GetIpAuthorization => visitor.visit::<GetIpAuthorization>(),
+            Self::DeleteIpAuthorization => visitor.visit::<DeleteIpAuthorization>(),
+            Self::GetDownloadToken => visitor.visit::<GetDownloadToken>(),
+            Self::ResetDownloadToken => visitor.visit::<ResetDownloadToken>(),
+            Self::ListStats => visitor.visit::<ListStats>(),
+            Self::GetAggregateStats => visitor.visit::<GetAggregateStats>(),
+            Self::DownloadProxyActivity => visitor.visit::<DownloadProxyActivity>(),
+            Self::ListProxyActivity => visitor.visit::<ListProxyActivity>(),
+            Self::ListPlans => visitor.visit::<ListPlans>(),
+            Self::GetPlan => visitor.visit::<GetPlan>(),
+            Self::UpdatePlan => visitor.visit::<UpdatePlan>(),
+            Self::UpgradePlan => visitor.visit::<UpgradePlan>(),
+            Self::CancelPlan => visitor.visit::<CancelPlan>(),
+            Self::ListApiKeys => visitor.visit::<ListApiKeys>(),
+            Self::CreateApiKey => visitor.visit::<CreateApiKey>(),
+            Self::GetApiKey => visitor.visit::<GetApiKey>(),
+            Self::DeleteApiKey => visitor.visit::<DeleteApiKey>(),
+            Self::UpdateApiKey => visitor.visit::<UpdateApiKey>(),
+            Self::ListSubusers => visitor.visit::<ListSubusers>(),
+            Self::CreateSubuser => visitor.visit::<CreateSubuser>(),
+            Self::GetSubuser => visitor.visit::<GetSubuser>(),
+            Self::DeleteSubuser => visitor.visit::<DeleteSubuser>(),
+            Self::UpdateSubuser => visitor.visit::<UpdateSubuser>(),
+            Self::RefreshSubuserProxyList => visitor.visit::<RefreshSubuserProxyList>(),
+            Self::GetProfile => visitor.visit::<GetProfile>(),
+            Self::UpdateProfile => visitor.visit::<UpdateProfile>(),
+            Self::GetProfilePreferences => visitor.visit::<GetProfilePreferences>(),
+            Self::UpdateProfilePreferences => visitor.visit::<UpdateProfilePreferences>(),
+            Self::ListNotifications => visitor.visit::<ListNotifications>(),
+            Self::GetNotification => visitor.visit::<GetNotification>(),
+            Self::DismissNotification => visitor.visit::<DismissNotification>(),
+            Self::RestoreNotification => visitor.visit::<RestoreNotification>(),
+            Self::GetTwoFactorMethod => visitor.visit::<GetTwoFactorMethod>(),
+            Self::ChangeTwoFactorMethod => visitor.visit::<ChangeTwoFactorMethod>(),
+            Self::ActivateTwoFactorMethod => visitor.visit::<ActivateTwoFactorMethod>(),
+            Self::SubmitTwoFactorCode => visitor.visit::<SubmitTwoFactorCode>(),
+            Self::ResendTwoFactorEmail => visitor.visit::<ResendTwoFactorEmail>(),
+            Self::GetIdVerification => visitor.visit::<GetIdVerification>(),
+            Self::StartIdVerification => visitor.visit::<StartIdVerification>(),
+            Self::CompleteIdVerification => visitor.visit::<CompleteIdVerification>(),
+            Self::GetSubscription => visitor.visit::<GetSubscription>(),
+            Self::GetAvailableAssets => visitor.visit::<GetAvailableAssets>(),
+            Self::GetCustomizationOptions => visitor.visit::<GetCustomizationOptions>(),
+            Self::GetSubscriptionPricing => visitor.visit::<GetSubscriptionPricing>(),
+            Self::PurchasePlan => visitor.visit::<PurchasePlan>(),
+            Self::RenewSubscription => visitor.visit::<RenewSubscription>(),
+            Self::EnableAutoRenewal => visitor.visit::<EnableAutoRenewal>(),
+            Self::CancelAutoRenewal => visitor.visit::<CancelAutoRenewal>(),
+            Self::GetBillingInfo => visitor.visit::<GetBillingInfo>(),
+            Self::UpdateBillingInfo => visitor.visit::<UpdateBillingInfo>(),
+            Self::ListPaymentMethods => visitor.visit::<ListPaymentMethods>(),
+            Self::CreatePaymentMethod => visitor.visit::<CreatePaymentMethod>(),
+            Self::GetPaymentMethod => visitor.visit::<GetPaymentMethod>(),
+            Self::ListPendingPayments => visitor.visit::<ListPendingPayments>(),
+            Self::GetPendingPayment => visitor.visit::<GetPendingPayment>(),
+            Self::ListTransactions => visitor.visit::<ListTransactions>(),
+            Self::GetTransaction => visitor.visit::<GetTransaction>(),
+            Self::DownloadInvoice => visitor.visit::<DownloadInvoice>(),
+            Self::GetReferralConfig => visitor.visit::<GetReferralConfig>(),
+            Self::UpdateReferralConfig => visitor.visit::<UpdateReferralConfig>(),
+            Self::GetReferralCouponCode => visitor.visit::<GetReferralCouponCode>(),
+            Self::ApplyReferralCouponCode => visitor.visit::<ApplyReferralCouponCode>(),
+            Self::RemoveReferralCouponCode => visitor.visit::<RemoveReferralCouponCode>(),
+            Self::ListReferralChannels => visitor.visit::<ListReferralChannels>(),
+            Self::ListReferralCredits => visitor.visit::<ListReferralCredits>(),
+            Self::GetReferralCredit => visitor.visit::<GetReferralCredit>(),
+            Self::ListReferralEarnouts => visitor.visit::<ListReferralEarnouts>(),
+            Self::GetReferralEarnout => visitor.visit::<GetReferralEarnout>(),
+            Self::GetReferralCodeInfo => visitor.visit::<GetReferralCodeInfo>(),
+            Self::ListVerificationFlows => visitor.visit::<ListVerificationFlows>(),
+            Self::GetVerificationFlow => visitor.visit::<GetVerificationFlow>(),
+            Self::SubmitVerificationEvidence => {
+                visitor.visit::<SubmitVerificationEvidence>()
+            }
+            Self::SubmitVerificationCode => visitor.visit::<SubmitVerificationCode>(),
+            Self::ListVerificationQuestions => {
+                visitor.visit::<ListVerificationQuestions>()
+            }
+            Self::AnswerVerificationQuestion => {
+                visitor.visit::<AnswerVerificationQuestion>()
+            }
+            Self::ListVerificationAppeals => visitor.visit::<ListVerificationAppeals>(),
+            Self::CreateVerificationAppeal => visitor.visit::<CreateVerificationAppeal>(),
+            Self::ListAbuseReports => visitor.visit::<ListAbuseReports>(),
+            Self::GetVerificationSuspension => {
+                visitor.visit::<GetVerificationSuspension>()
+            }
+            Self::GetVerificationCategories => {
+                visitor.visit::<GetVerificationCategories>()
+            }
+            Self::GetVerificationLimits => visitor.visit::<GetVerificationLimits>(),
+            Self::GetVerificationThresholds => {
+                visitor.visit::<GetVerificationThresholds>()
+            }
+        }
+    }
+}
+/// What to do with an operation's types; see [`OperationId::visit`].
+pub trait OperationVisitor {
+    /// What the visit gives.
+    type Output;
+    /// Called with the operation's parameter type.
+    fn visit<E: Endpoint>(self) -> Self::Output;
 }
 /// The documented rate-limit classes (`x-webshare-rate-limits`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -41,6 +41,7 @@ mod account_state;
 mod auth;
 mod capped;
 mod commerce;
+pub mod drift;
 mod error;
 mod faults;
 mod listen;
@@ -61,6 +62,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use drift::Drift;
 pub use error::FieldErrorStyle;
 pub use faults::FaultError;
 pub use serve::{ServeOptions, serve};
@@ -137,6 +139,9 @@ pub struct Config {
     /// address) with a 429 and `Retry-After` beyond them. Empty (the default) enforces none, so test suites
     /// run at full speed; [`Config::with_documented_rate_limits`] sets the documented ones.
     pub rate_limits: Vec<(RateLimitClass, u32)>,
+    /// Answers drift from the spec in this way (default `None`: they follow it); see [`Drift`] and
+    /// [`MockServer::set_drift`].
+    pub drift: Option<Drift>,
 }
 
 /// A consuming setter per field, documented by the field's own docs.
@@ -173,6 +178,7 @@ setters! {
     outbox_from_any_address: bool,
     replacement_step: Duration,
     rate_limits: Vec<(RateLimitClass, u32)>,
+    drift: Option<Drift>,
 }
 
 impl Config {
@@ -218,6 +224,7 @@ impl Default for Config {
             outbox_from_any_address: false,
             replacement_step: Duration::from_secs(1),
             rate_limits: Vec::new(),
+            drift: None,
         }
     }
 }
@@ -228,6 +235,7 @@ pub(crate) struct AppState {
     /// `None` unless [`Config::rate_limits`] limits something.
     limits: Option<rate_limit::Limits>,
     faults: faults::Faults,
+    drift: drift::DriftState,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -317,10 +325,12 @@ impl MockServer {
             .iter()
             .any(|(_, n)| *n > 0)
             .then(|| rate_limit::Limits::new(&config.rate_limits));
+        let drift = drift::DriftState::new(config.drift);
         let app = Arc::new(AppState {
             config,
             data: Mutex::new(data),
             limits,
+            drift,
             faults: faults::Faults::default(),
         });
         let router = routes::router(app.clone());
@@ -524,6 +534,18 @@ impl MockServer {
         retry_after: Option<Duration>,
     ) -> Result<(), FaultError> {
         self.app.faults.push(operation, status, retry_after)
+    }
+
+    /// Makes every successful JSON answer drift from the spec in this way from now on (`None` to stop);
+    /// see [`Drift`].
+    pub fn set_drift(&self, drift: Option<Drift>) {
+        self.app.drift.set(drift);
+    }
+
+    /// What drift planted, per answer, oldest first (the last 1,000): the operation and the JSON paths
+    /// it changed.
+    pub fn drifted(&self) -> Vec<(webshare_api::operations::OperationId, Vec<String>)> {
+        self.app.drift.log()
     }
 
     /// Delays every answer by `latency` from now on (zero, the default, for none).

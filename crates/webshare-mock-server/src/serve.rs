@@ -30,6 +30,11 @@ pub struct ServeOptions {
     /// Serve the outbox (its one-time codes included) to any caller, not only to loopback ones.
     #[cfg_attr(feature = "cli", arg(long))]
     pub outbox_from_any_address: bool,
+    /// Make every successful JSON answer drift from the spec, to test a client's tolerance:
+    /// unknown-enum-values, extra-fields, null-nullable, absent-nullable (harmless), wrong-type or
+    /// missing-required (one difference per answer).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "KIND"))]
+    pub drift: Option<crate::Drift>,
 }
 
 impl Default for ServeOptions {
@@ -42,6 +47,7 @@ impl Default for ServeOptions {
             resend_throttle_secs: 60,
             field_error_objects: false,
             outbox_from_any_address: false,
+            drift: None,
         }
     }
 }
@@ -58,6 +64,7 @@ impl ServeOptions {
                 FieldErrorStyle::Strings
             },
             outbox_from_any_address: self.outbox_from_any_address,
+            drift: self.drift,
             ..Config::default()
         }
     }

@@ -13,7 +13,7 @@
 //! fn main() -> Result<(), webshare::Error> {
 //!     let client = Client::from_env()?; // WEBSHARE_API_KEY, WEBSHARE_BASE_URL
 //!     let status = client.call(async |c| c.activation().status().await)?;
-//!     println!("verified: {}", status.email_is_verified);
+//!     println!("verified: {}", status.email_is_verified == Some(true));
 //!     // A stream (every page of a list, a download's lines) as an iterator.
 //!     for proxy in client.iter(|c| c.proxies().list_all(ListProxies::new(ProxyMode::Direct))) {
 //!         println!("{:?}", proxy?.proxy_address);

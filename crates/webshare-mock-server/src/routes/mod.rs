@@ -210,6 +210,11 @@ pub fn router(app: Shared) -> Router {
                 crate::rate_limit::limit,
             ));
         }
+        let gate = crate::drift::Gate {
+            app: app.clone(),
+            operation: operation.id,
+        };
+        route = route.layer(middleware::from_fn_with_state(gate, crate::drift::rewrite));
         // Outermost: a scripted fault answers before the rate limit, authentication or the handler.
         let gate = crate::faults::Gate {
             app: app.clone(),
@@ -431,6 +436,7 @@ mod tests {
             data: Mutex::new(Data::new(sizes, limits)),
             limits: None,
             faults: Default::default(),
+            drift: crate::drift::DriftState::new(None),
         });
         let mut request = Request::get(crate::OUTBOX_PATH)
             .body(Body::empty())
