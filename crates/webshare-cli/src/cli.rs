@@ -172,6 +172,9 @@ pub enum Command {
     /// Proxy usage: by hour, or in total.
     #[command(subcommand)]
     Stats(StatsCommand),
+    /// Check the spec against the live API with your key: every read-only operation's answer against its
+    /// schema (nothing that changes state or costs money is sent). Exit 0 only when nothing differs.
+    CheckApi(CheckApiArgs),
     /// Run the mock Webshare server in the foreground.
     MockServer(webshare_mock_server::ServeOptions),
     /// Start a mock server and walk the whole account flow against it, printing each step.
@@ -185,6 +188,17 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `webshare man > ~/.local/share/man/man1/webshare.1`.
     Man,
+}
+
+/// `check-api`.
+#[derive(Debug, clap::Args)]
+pub struct CheckApiArgs {
+    /// The plan to check; the account's default plan when absent.
+    #[arg(long = "plan", value_name = "ID")]
+    pub plan_id: Option<i64>,
+    /// Check as this sub-user (the `X-Subuser` header).
+    #[arg(long = "as-subuser", value_name = "ID")]
+    pub subuser: Option<i64>,
 }
 
 /// Proxy list subcommands.

@@ -411,6 +411,9 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Activity(command) => {
             crate::proxy_commands::activity(&settings.authenticated()?, command, cli.json).await?;
         }
+        Command::CheckApi(args) => {
+            crate::check_api::run(&settings.authenticated()?, args, cli.json).await?;
+        }
         Command::Stats(command) => {
             crate::proxy_commands::stats(&settings.authenticated()?, command, cli.json).await?;
         }

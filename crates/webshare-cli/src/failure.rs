@@ -15,6 +15,11 @@ pub enum Failure {
     NoCredentials,
     /// What the API client reported.
     Api(Error),
+    /// `check-api` found answers that differ from the spec (the report says where).
+    SpecDiffers {
+        /// How many operations' answers differ.
+        operations: usize,
+    },
 }
 
 impl From<Error> for Failure {
@@ -29,6 +34,7 @@ impl Failure {
         match self {
             Self::Usage(_) => exit::USAGE,
             Self::NoCredentials => exit::AUTH,
+            Self::SpecDiffers { .. } => exit::OTHER,
             Self::Api(error) => match error {
                 Error::Validation { .. } | Error::InvalidInput { .. } => exit::VALIDATION,
                 Error::Unauthorized { .. } | Error::Forbidden { .. } => exit::AUTH,
@@ -89,6 +95,9 @@ impl Failure {
                 lines.join("\n")
             }
             Self::Api(error) => clean(&error.to_string()),
+            Self::SpecDiffers { operations } => format!(
+                "the answers of {operations} operation(s) differ from the spec (see the report)"
+            ),
         }
     }
 
@@ -117,6 +126,14 @@ impl Failure {
                     body["retry_after_seconds"] = json!(retry_after.map(|d| d.as_secs()))
                 }
                 Error::InvalidInput { field, .. } => body["field"] = json!(field),
+                Error::SpecMismatch {
+                    operation,
+                    difference,
+                    ..
+                } => {
+                    body["operation"] = json!(operation);
+                    body["difference"] = json!(difference);
+                }
                 _ => {}
             }
         }

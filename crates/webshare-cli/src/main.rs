@@ -4,6 +4,7 @@ mod account_commands;
 mod api_keys;
 mod args;
 mod billing_commands;
+mod check_api;
 mod cli;
 mod commands;
 mod credentials;

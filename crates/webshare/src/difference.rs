@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// How an answer differs from the spec, at its first differing field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Difference {
     /// The JSON path of the field, e.g. `results[3].country_code`; `.` for the whole body.
@@ -32,8 +32,10 @@ impl fmt::Display for Difference {
     }
 }
 
-/// The kind of a JSON value, which an error may name (the value itself it may not).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The kind of a JSON value, which an error may name (the value itself it may not). Serialized in
+/// snake case (`null`, `string`, `missing`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ValueKind {
     /// `null`.

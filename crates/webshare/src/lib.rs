@@ -14,7 +14,7 @@
 //! // The token gives a client that shares the same connection pool.
 //! let jane = anonymous.with_token(&registered.token)?;
 //! let status = jane.activation().status().await?;
-//! println!("verified: {}", status.email_is_verified);
+//! println!("verified: {}", status.email_is_verified == Some(true));
 //!
 //! // Services usually hold an API key instead: `Client::new(key)` or `Client::from_env()`
 //! // (WEBSHARE_API_KEY).
@@ -57,9 +57,30 @@
 //! Register, login and account deletion need a recaptcha token and are meant for the Webshare dashboard;
 //! for tests, the `webshare-mock-server` crate implements the whole API locally.
 //!
+//! # When the live API differs from the spec
+//!
+//! Answers are read tolerantly: an enum value or a selector kind the spec does not list decodes to the
+//! enum's `Unknown` variant, which keeps it (every enum of an answer is open; enums only sent stay closed);
+//! a nullable field whose key is absent is `None`; unknown fields are ignored. Where an answer cannot be
+//! read as the spec describes it (a field of another type, a required field absent), the error is
+//! [`Error::SpecMismatch`], which names the operation, the JSON path of the field, what the spec expects
+//! and the kind of value found — never the value.
+//!
+//! # Checking the spec against the live API
+//!
+//! With the `check-api` feature, [`Client::check_api`] calls every read-only operation the key may call
+//! (lists, gets with ids from the lists, downloads, stats; nothing that changes state or costs money) and
+//! checks each raw answer against the spec's schema, embedded in the crate, with a JSON Schema validator.
+//! The [`Report`] lists each operation as ok, differing (every path, expected and found kind), not
+//! available to the key, or skipped, and serializes to JSON for a bug report. The `webshare check-api`
+//! command prints it.
+//!
+//! Any operation can also be sent directly from its generated parameters: [`Client::send`] and
+//! [`Client::send_with`].
+//!
 //! This crate's version follows semver for its Rust API, independently of the OpenAPI document's
 //! `info.version` it is generated from ([`operations::SPEC_VERSION`]; features: `rustls` (default),
-//! `native-tls`, `socks`, `blocking`, `json-schema`, see the README).
+//! `native-tls`, `socks`, `blocking`, `json-schema`, `check-api`, see the README).
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -71,6 +92,8 @@ mod activity_csv;
 mod api_keys;
 mod auth;
 mod billing;
+#[cfg(feature = "check-api")]
+mod check;
 mod client;
 mod difference;
 mod download;
@@ -96,6 +119,8 @@ mod replacements;
 mod request;
 mod retry;
 mod social;
+#[cfg(feature = "check-api")]
+mod spec_schema;
 mod stats;
 mod subscription;
 mod subusers;
@@ -115,6 +140,8 @@ pub use activity::Activity;
 pub use activity_csv::ActivityRecord;
 pub use api_keys::ApiKeys;
 pub use billing::Billing;
+#[cfg(feature = "check-api")]
+pub use check::{OperationReport, Outcome, ReadOnlyCall, Report};
 /// The `chrono` this crate's types use (timestamps are `chrono::DateTime<Utc>`), so a service names them
 /// without a dependency of its own that could drift to another version.
 pub use chrono;

@@ -29,6 +29,69 @@ struct Prepared {
 }
 
 impl Client {
+    /// Sends any operation without a request body, from its generated parameters, with the client's
+    /// retries, rate limits, time limits and redaction, and decodes its answer (JSON, or `()` for an empty
+    /// one). Operations with a JSON body take [`Client::send_with`]; a streamed answer (a download, a
+    /// PDF) has its own methods, and here is an [`Error::InvalidInput`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: &webshare::Client) -> Result<(), webshare::Error> {
+    /// use webshare::operations::ListProxies;
+    /// use webshare::types::ProxyMode;
+    /// let page = client.send(&ListProxies::new(ProxyMode::Direct).page_size(25)).await?;
+    /// println!("{} proxies", page.count);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send<E: Endpoint>(&self, params: &E) -> Result<E::Response, Error> {
+        if E::OPERATION.has_body {
+            return Err(Error::invalid_input(
+                "body",
+                format!(
+                    "`{}` takes a request body: use send_with",
+                    E::OPERATION.name
+                ),
+            ));
+        }
+        self.send_checked(params, None).await
+    }
+
+    /// As [`Client::send`], with the operation's JSON request body.
+    pub async fn send_with<E: Endpoint>(
+        &self,
+        params: &E,
+        body: &E::Body,
+    ) -> Result<E::Response, Error> {
+        if !E::OPERATION.has_body {
+            return Err(Error::invalid_input(
+                "body",
+                format!("`{}` takes no request body: use send", E::OPERATION.name),
+            ));
+        }
+        self.send_checked(params, Some(body)).await
+    }
+
+    async fn send_checked<E: Endpoint>(
+        &self,
+        params: &E,
+        body: Option<&E::Body>,
+    ) -> Result<E::Response, Error> {
+        if !matches!(
+            E::OPERATION.response,
+            ResponseKind::Json | ResponseKind::Empty
+        ) || !E::OPERATION.form.is_empty()
+        {
+            return Err(Error::invalid_input(
+                "operation",
+                format!(
+                    "`{}` streams its answer or uploads a form: use its own method",
+                    E::OPERATION.name
+                ),
+            ));
+        }
+        self.call(params, body).await
+    }
+
     /// Sends an operation that answers JSON (or nothing: `E::Response` is `()` for a 204) and decodes its
     /// answer.
     pub(crate) async fn call<E: Endpoint>(
@@ -281,7 +344,10 @@ impl Client {
 
 impl Client {
     /// The whole body, refused once it passes `max_response_bytes` (announced or as it arrives).
-    async fn read_capped(&self, mut response: reqwest::Response) -> Result<bytes::Bytes, Error> {
+    pub(crate) async fn read_capped(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<bytes::Bytes, Error> {
         let limit = self.shared.max_response_bytes;
         let too_large = Error::ResponseTooLarge { limit };
         if response.content_length().is_some_and(|n| n > limit as u64) {
@@ -297,6 +363,26 @@ impl Client {
                 return Err(too_large);
             }
             body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+
+    /// At most the first `limit` bytes of the body (a download's first lines); the rest is not read.
+    #[cfg(feature = "check-api")]
+    pub(crate) async fn read_prefix(
+        &self,
+        mut response: reqwest::Response,
+        limit: usize,
+    ) -> Result<bytes::Bytes, Error> {
+        let mut body = bytes::BytesMut::new();
+        while body.len() < limit
+            && let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|e| from_reqwest(e, self.shared.timeout))?
+        {
+            let room = limit - body.len();
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
         }
         Ok(body.freeze())
     }
