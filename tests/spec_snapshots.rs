@@ -682,7 +682,7 @@ fn generated_types_derive_the_schemas_the_spec_declares() {
     );
     for (name, schema) in &derived {
         let schema = &inline_unnamed(schema, &schema["definitions"], components);
-        let mut derived_shape = shape(schema);
+        let derived_shape = shape(schema);
         let mut spec_shape = shape(&inline_maps(&components[*name], components));
         if FLATTENED_MAPS.contains(name) {
             assert!(

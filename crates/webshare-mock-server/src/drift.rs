@@ -519,8 +519,9 @@ mod tests {
             Drift::WrongType,
             &mut value,
         );
-        assert_eq!(planted, ["id"]);
-        assert!(value["id"].is_object());
+        // The first scalar in the schema's order of properties.
+        assert_eq!(planted.len(), 1, "{planted:?}");
+        assert!(value[&planted[0]].is_object());
         let mut value = replacement();
         let planted = apply(
             OperationId::GetProxyReplacement,

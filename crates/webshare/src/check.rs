@@ -187,7 +187,8 @@ struct Planner<'a> {
 
 impl Planner<'_> {
     async fn check(&mut self, operation: &'static Operation) -> Outcome {
-        if operation.method != reqwest::Method::GET {
+        // Read-only: the methods HTTP defines as safe (the spec's reads are all `GET`s).
+        if !operation.method.is_safe() {
             let reason = if operation.charges {
                 format!("{}: it costs money", operation.method)
             } else {
@@ -324,14 +325,14 @@ impl Planner<'_> {
             "id" => self.first_id(operation),
             "plan_id" => match self.client.scope.plan_id {
                 Some(plan) => Ok(plan.to_string()),
-                None => self.first_id_of("/v2/subscription/plan/"),
+                None => self.first_id_of(operations::LIST_PLANS.path),
             },
             "download_token" | "token" => self.download_token(operation).await,
-            "subscription_transaction_id" => self.first_id_of("/v2/payment/transaction/"),
+            "subscription_transaction_id" => self.first_id_of(operations::LIST_TRANSACTIONS.path),
             // The account's own code, from its referral config.
             "referral_code" => self
                 .answers
-                .get("/v2/referral/config/")
+                .get(operations::GET_REFERRAL_CONFIG.path)
                 .and_then(|config| config["referral_code"].as_str())
                 .map(str::to_owned)
                 .ok_or_else(|| "needs a referral code: the referral config gave none".to_owned()),

@@ -343,8 +343,8 @@ async fn plans_are_listed_updated_upgraded_and_cancelled() {
         "the mock's accounts pay from credits"
     );
     assert_ne!(checkout.plan, Some(plan.id));
-    let checkout_plan = checkout.plan.unwrap();
-    let new_plan = client.plans().get(checkout.plan.unwrap()).await.unwrap();
+    let checkout_plan = checkout.plan.expect("a checkout names its plan");
+    let new_plan = client.plans().get(checkout_plan).await.unwrap();
     assert_eq!(new_plan.proxy_count, Some(8));
     assert_eq!(new_plan.proxy_replacements_available, Some(10));
     assert_eq!(
@@ -362,12 +362,12 @@ async fn plans_are_listed_updated_upgraded_and_cancelled() {
     assert!(fr.count >= 5, "{}", fr.count);
     assert_eq!(addresses(&client).await.len(), 8);
 
-    let cancelled = client.plans().cancel(checkout.plan.unwrap()).await.unwrap();
+    let cancelled = client.plans().cancel(checkout_plan).await.unwrap();
     assert_eq!(cancelled.success, Some(true));
     assert!(cancelled.transaction.is_some());
     let again = client
         .plans()
-        .cancel(checkout.plan.unwrap())
+        .cancel(checkout_plan)
         .await
         .unwrap_err();
     assert_eq!(again.status(), Some(400));
