@@ -365,11 +365,7 @@ async fn plans_are_listed_updated_upgraded_and_cancelled() {
     let cancelled = client.plans().cancel(checkout_plan).await.unwrap();
     assert_eq!(cancelled.success, Some(true));
     assert!(cancelled.transaction.is_some());
-    let again = client
-        .plans()
-        .cancel(checkout_plan)
-        .await
-        .unwrap_err();
+    let again = client.plans().cancel(checkout_plan).await.unwrap_err();
     assert_eq!(again.status(), Some(400));
     assert!(matches!(
         client.plans().get(123_456).await,
