@@ -465,3 +465,115 @@ fn open_union(e: &syn::ItemEnum, union: &Union) -> anyhow::Result<TokenStream> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: 1.0.0}
+paths:
+  /things/:
+    get:
+      operationId: get_things
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Page'}
+    post:
+      operationId: make_thing
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Request'}
+      responses:
+        '204': {description: done}
+components:
+  schemas:
+    Page:
+      type: object
+      properties:
+        state: {$ref: '#/components/schemas/State'}
+        selector: {$ref: '#/components/schemas/Selector'}
+    Request:
+      type: object
+      properties:
+        closed: {$ref: '#/components/schemas/Closed'}
+    State: {type: string, enum: [a]}
+    Closed: {type: string, enum: [c]}
+    Member:
+      type: object
+      properties:
+        type: {type: string, enum: [m]}
+    Selector:
+      oneOf: [{$ref: '#/components/schemas/Member'}]
+      discriminator: {propertyName: type, mapping: {m: '#/components/schemas/Member'}}
+"##;
+
+    /// What typify writes for `SPEC`, reduced to what the pass reads.
+    fn typify_output() -> TokenStream {
+        quote! {
+            pub struct Page {
+                #[serde(rename = "the-state", deserialize_with = "::std::option::Option::deserialize")]
+                pub state: ::std::option::Option<State>,
+                pub selector: Selector,
+            }
+            pub struct Request { pub closed: Closed }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy)]
+            pub enum State { #[serde(rename = "a")] A }
+            impl ::std::fmt::Display for State {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { f.write_str("a") }
+            }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy)]
+            pub enum Closed { #[serde(rename = "c")] C }
+            pub struct Member { #[serde(rename = "type")] pub type_: MemberType }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy)]
+            pub enum MemberType { #[serde(rename = "m")] M }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+            #[serde(untagged)]
+            pub enum Selector { Member(Member) }
+        }
+    }
+
+    #[test]
+    fn response_enums_open_and_the_rest_stay_closed() {
+        let spec: OpenAPI = serde_yaml::from_str(SPEC).unwrap();
+        let (tokens, opened) = apply(typify_output(), &facts(&spec)).unwrap();
+        assert_eq!(
+            opened,
+            Opened {
+                string_enums: ["State".to_owned()].into(),
+                unions: ["Selector".to_owned()].into(),
+            }
+        );
+        let file: syn::File = syn::parse2(tokens).unwrap();
+        let text = prettyplease::unparse(&file);
+        // The response enum keeps unknown values; typify's failing conversion is gone.
+        assert!(text.contains("pub enum State {"), "{text}");
+        assert!(text.contains("Unknown(::std::string::String)"), "{text}");
+        assert_eq!(
+            text.matches("impl ::std::fmt::Display for State").count(),
+            1
+        );
+        // The union keeps an unknown kind's object; request-only and tag enums stay as typify wrote them.
+        assert!(text.contains("Unknown(::serde_json::Map"), "{text}");
+        assert!(
+            text.contains("pub enum Closed {\n    #[serde(rename = \"c\")]\n    C,\n}"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub enum MemberType {\n    #[serde(rename = \"m\")]\n    M,\n}"),
+            "{text}"
+        );
+        // An absent nullable key reads as None, and the field keeps its other serde arguments.
+        assert!(
+            text.contains(
+                "#[serde(\n        default,\n        rename = \"the-state\",\n        deserialize_with = \"::std::option::Option::deserialize\"\n    )]"
+            ) || text.contains("#[serde(default, rename = \"the-state\""),
+            "{text}"
+        );
+    }
+}
