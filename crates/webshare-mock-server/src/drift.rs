@@ -11,12 +11,11 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{LazyLock, Mutex};
 
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::header;
-use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::{Map, Value};
 use webshare_api::operations::OperationId;
@@ -384,10 +383,11 @@ fn is_scalar(schema: &Value) -> bool {
     )
 }
 
-/// The drift in force and what it planted, per request.
+/// The drift in force (an atomic: every request reads it) and what it planted, per request.
 #[derive(Default)]
 pub(crate) struct DriftState {
-    drift: Mutex<Option<Drift>>,
+    /// 0 for none, else 1 + the kind's index in [`Drift::ALL`].
+    drift: AtomicU8,
     log: Mutex<Vec<(OperationId, Vec<String>)>>,
 }
 
@@ -396,14 +396,23 @@ const MAX_LOG: usize = 1_000;
 
 impl DriftState {
     pub(crate) fn new(drift: Option<Drift>) -> Self {
-        Self {
-            drift: Mutex::new(drift),
-            log: Mutex::default(),
-        }
+        let state = Self::default();
+        state.set(drift);
+        state
     }
 
     pub(crate) fn set(&self, drift: Option<Drift>) {
-        *crate::lock_unpoisoned(&self.drift) = drift;
+        let code = drift.map_or(0, |d| {
+            1 + Drift::ALL.iter().position(|k| *k == d).unwrap_or(0) as u8
+        });
+        self.drift.store(code, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> Option<Drift> {
+        match self.drift.load(Ordering::Relaxed) {
+            0 => None,
+            code => Drift::ALL.get(usize::from(code - 1)).copied(),
+        }
     }
 
     pub(crate) fn log(&self) -> Vec<(OperationId, Vec<String>)> {
@@ -411,22 +420,15 @@ impl DriftState {
     }
 }
 
-/// The layer around each operation's handler.
-#[derive(Clone)]
-pub(crate) struct Gate {
-    pub app: crate::Shared,
-    pub operation: OperationId,
-}
-
-/// Rewrites a successful JSON answer when a drift is in force. The mock's own answers are small, so the
-/// body is read whole (bounded all the same).
+/// Rewrites `response`, a successful JSON answer of `operation`, when a drift is in force (called by the
+/// fault layer, which wraps every operation already: no layer of its own, so no cost per request but an
+/// atomic read). The mock's own answers are small, so the body is read whole (bounded all the same).
 pub(crate) async fn rewrite(
-    State(gate): State<Gate>,
-    request: axum::extract::Request,
-    next: Next,
+    app: &crate::Shared,
+    operation: OperationId,
+    response: Response,
 ) -> Response {
-    let response = next.run(request).await;
-    let Some(drift) = *crate::lock_unpoisoned(&gate.app.drift.drift) else {
+    let Some(drift) = app.drift.get() else {
         return response;
     };
     let is_json = response
@@ -437,20 +439,20 @@ pub(crate) async fn rewrite(
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, gate.app.config.max_body_bytes.max(16 << 20)).await
+    let Ok(bytes) = axum::body::to_bytes(body, app.config.max_body_bytes.max(16 << 20)).await
     else {
         return Response::from_parts(parts, Body::empty());
     };
     let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    let planted = apply(gate.operation, drift, &mut value);
+    let planted = apply(operation, drift, &mut value);
     {
-        let mut log = crate::lock_unpoisoned(&gate.app.drift.log);
+        let mut log = crate::lock_unpoisoned(&app.drift.log);
         if log.len() >= MAX_LOG {
             log.remove(0);
         }
-        log.push((gate.operation, planted));
+        log.push((operation, planted));
     }
     let body = serde_json::to_vec(&value).unwrap_or_else(|_| bytes.to_vec());
     parts.headers.remove(header::CONTENT_LENGTH);

@@ -96,7 +96,8 @@ pub(crate) struct Gate {
 }
 
 /// Waits the latency, then answers the operation's next queued fault, if any, before anything else
-/// (rate limits, authentication, the handler): the request has no effect.
+/// (rate limits, authentication, the handler): the request has no effect. Otherwise the answer drifts
+/// from the spec if asked ([`crate::drift`]).
 pub(crate) async fn inject(State(gate): State<Gate>, request: Request, next: Next) -> Response {
     let latency = *crate::lock_unpoisoned(&gate.app.faults.latency);
     if !latency.is_zero() {
@@ -110,6 +111,9 @@ pub(crate) async fn inject(State(gate): State<Gate>, request: Request, next: Nex
             retry_after: fault.retry_after,
         }
         .into_response(),
-        None => next.run(request).await,
+        None => {
+            let response = next.run(request).await;
+            crate::drift::rewrite(&gate.app, gate.operation, response).await
+        }
     }
 }

@@ -210,11 +210,6 @@ pub fn router(app: Shared) -> Router {
                 crate::rate_limit::limit,
             ));
         }
-        let gate = crate::drift::Gate {
-            app: app.clone(),
-            operation: operation.id,
-        };
-        route = route.layer(middleware::from_fn_with_state(gate, crate::drift::rewrite));
         // Outermost: a scripted fault answers before the rate limit, authentication or the handler.
         let gate = crate::faults::Gate {
             app: app.clone(),
