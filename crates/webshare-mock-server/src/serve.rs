@@ -158,4 +158,26 @@ mod tests {
         assert!(!config(&["mock"]).outbox_from_any_address);
         assert!(config(&["mock", "--outbox-from-any-address"]).outbox_from_any_address);
     }
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn the_drift_flag_reaches_the_config_and_refuses_unknown_kinds() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Args {
+            #[command(flatten)]
+            serve: ServeOptions,
+        }
+        let parse = |args: &[&str]| Args::try_parse_from(args).map(|a| a.serve.config().drift);
+        assert_eq!(parse(&["mock"]).unwrap(), None);
+        assert_eq!(
+            parse(&["mock", "--drift", "absent-nullable"]).unwrap(),
+            Some(crate::Drift::AbsentNullable)
+        );
+        let refused = parse(&["mock", "--drift", "sideways"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(refused.contains("missing-required"), "{refused}");
+    }
 }
