@@ -310,8 +310,7 @@ fn open_string_enum(e: &syn::ItemEnum) -> anyhow::Result<TokenStream> {
     );
     let variant_docs = values.iter().map(|v| format!("`{v}`"));
     let description = format!("{name}: one of {}, or a later value.", values.join(", "));
-    let schema_id = format!("webshare_api::types::{name}");
-    let name_string = name.to_string();
+    let json_schema = json_schema_impl(name, quote! { crate::open::string_schema(#description) });
     Ok(quote! {
         #(#docs)*
         ///
@@ -372,6 +371,16 @@ fn open_string_enum(e: &syn::ItemEnum) -> anyhow::Result<TokenStream> {
                 crate::open::deserialize_str(deserializer)
             }
         }
+        #json_schema
+    })
+}
+
+/// `schemars::JsonSchema` for an open enum (behind the `json-schema` feature), its schema built by `body`
+/// with `generator` in scope.
+fn json_schema_impl(name: &syn::Ident, body: TokenStream) -> TokenStream {
+    let schema_id = format!("webshare_api::types::{name}");
+    let name_string = name.to_string();
+    quote! {
         #[cfg(feature = "json-schema")]
         impl ::schemars::JsonSchema for #name {
             fn schema_name() -> ::std::string::String {
@@ -380,11 +389,12 @@ fn open_string_enum(e: &syn::ItemEnum) -> anyhow::Result<TokenStream> {
             fn schema_id() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed(#schema_id)
             }
-            fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
-                crate::open::string_schema(#description)
+            fn json_schema(generator: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                let _ = &generator;
+                #body
             }
         }
-    })
+    }
 }
 
 /// A tagged union with `Unknown(Map)`: the tag picks the member (whose errors stand), an unknown tag keeps
@@ -419,8 +429,15 @@ fn open_union(e: &syn::ItemEnum, union: &Union) -> anyhow::Result<TokenStream> {
         "{name}: an object whose `{tag}` is one of {}, or a later one.",
         values.join(", ")
     );
-    let schema_id = format!("webshare_api::types::{name}");
-    let name_string = name.to_string();
+    let json_schema = json_schema_impl(
+        name,
+        quote! {
+            crate::open::union_schema(
+                #description,
+                ::std::vec![#(generator.subschema_for::<#types>()),*],
+            )
+        },
+    );
     Ok(quote! {
         #(#docs)*
         ///
@@ -448,21 +465,7 @@ fn open_union(e: &syn::ItemEnum, union: &Union) -> anyhow::Result<TokenStream> {
                 }
             }
         }
-        #[cfg(feature = "json-schema")]
-        impl ::schemars::JsonSchema for #name {
-            fn schema_name() -> ::std::string::String {
-                #name_string.into()
-            }
-            fn schema_id() -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed(#schema_id)
-            }
-            fn json_schema(generator: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
-                crate::open::union_schema(
-                    #description,
-                    ::std::vec![#(generator.subschema_for::<#types>()),*],
-                )
-            }
-        }
+        #json_schema
     })
 }
 

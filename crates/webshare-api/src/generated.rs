@@ -1319,8 +1319,9 @@ and not a commonly used password.
             ::std::borrow::Cow::Borrowed("webshare_api::types::DownloadTokenScope")
         }
         fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
         ) -> ::schemars::schema::Schema {
+            let _ = &generator;
             crate::open::string_schema(
                 "DownloadTokenScope: one of proxy_list, replaced_proxy, activity, or a later value.",
             )
@@ -2241,9 +2242,10 @@ it only when given.
         ///On-demand refreshes to buy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub on_demand_refreshes_total: ::std::option::Option<i64>,
-        /**How to pay when credits do not suffice: null (or absent) for the payment method on file, the ID of a
-saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`). Webshare's SDK
-always sends the field, null when no payment method is given.
+        /**How to pay when credits do not suffice: absent for the payment method on file, the ID of a saved
+payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`). The pages list `null` as
+an option and Webshare's SDK sends null when no payment method is given; OpenAPI 3.0 cannot mark a
+`oneOf` without a `type` nullable, so this document says "absent", which the API takes the same way.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method: ::std::option::Option<PlanUpgradeRequestPaymentMethod>,
@@ -2280,7 +2282,11 @@ always sends the field, null when no payment method is given.
             Default::default()
         }
     }
-    ///`PlanUpgradeRequestPaymentMethod`
+    /**How to pay when credits do not suffice: absent for the payment method on file, the ID of a saved
+payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`). The pages list `null` as
+an option and Webshare's SDK sends null when no payment method is given; OpenAPI 3.0 cannot mark a
+`oneOf` without a `type` nullable, so this document says "absent", which the API takes the same way.
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
@@ -4040,8 +4046,9 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
             ::std::borrow::Cow::Borrowed("webshare_api::types::ProxyReplacementState")
         }
         fn json_schema(
-            _: &mut ::schemars::r#gen::SchemaGenerator,
+            generator: &mut ::schemars::r#gen::SchemaGenerator,
         ) -> ::schemars::schema::Schema {
+            let _ = &generator;
             crate::open::string_schema(
                 "ProxyReplacementState: one of validating, validated, processing, completed, failed, or a later value.",
             )
@@ -4106,6 +4113,7 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
         fn json_schema(
             generator: &mut ::schemars::r#gen::SchemaGenerator,
         ) -> ::schemars::schema::Schema {
+            let _ = &generator;
             crate::open::union_schema(
                 "ProxySelector: an object whose `type` is one of ip_range, ip_address, asn, country, or a later one.",
                 ::std::vec![
@@ -4919,6 +4927,7 @@ made by the user), `auto_invalidated` (failed status checks for 15 minutes), `au
         fn json_schema(
             generator: &mut ::schemars::r#gen::SchemaGenerator,
         ) -> ::schemars::schema::Schema {
+            let _ = &generator;
             crate::open::union_schema(
                 "ReplacementSource: an object whose `type` is one of ip_range, asn, country, any, or a later one.",
                 ::std::vec![
@@ -5172,9 +5181,10 @@ only; `add`: the plan is added to the subscription.
         ///On-demand refreshes to buy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub on_demand_refreshes_total: ::std::option::Option<i64>,
-        /**How to pay when credits do not suffice: null (or absent) for the payment method on file, the ID of a
-saved payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`). Webshare's SDK
-always sends the field, null when no payment method is given.
+        /**How to pay when credits do not suffice: absent for the payment method on file, the ID of a saved
+payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`). The pages list `null` as
+an option and Webshare's SDK sends null when no payment method is given; OpenAPI 3.0 cannot mark a
+`oneOf` without a `type` nullable, so this document says "absent", which the API takes the same way.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub payment_method: ::std::option::Option<
@@ -5274,7 +5284,11 @@ only; `add`: the plan is added to the subscription.
             value.parse()
         }
     }
-    ///`SubscriptionPurchaseRequestPaymentMethod`
+    /**How to pay when credits do not suffice: absent for the payment method on file, the ID of a saved
+payment method (an integer), or a new Stripe PaymentMethod ID (`pm_...`). The pages list `null` as
+an option and Webshare's SDK sends null when no payment method is given; OpenAPI 3.0 cannot mark a
+`oneOf` without a `type` nullable, so this document says "absent", which the API takes the same way.
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
