@@ -395,3 +395,46 @@ fn the_visitor_reaches_every_operation() {
     }
     let _: OperationId = webshare::operations::ALL[0].id;
 }
+
+/// The client's open types can send what they keep; the server refuses kinds and values it does not serve.
+#[tokio::test]
+async fn the_server_refuses_unknown_values_in_requests() {
+    let (_server, client) = populated().await;
+    let mut object = serde_json::Map::new();
+    object.insert("type".into(), "by_moon_phase".into());
+    let refused = client
+        .replacements()
+        .create(&webshare::types::ProxyReplacementCreateRequest {
+            to_replace: webshare::types::ProxySelector::Unknown(object),
+            replace_with: vec![webshare::types::ReplacementSource::any(1)],
+            dry_run: Some(true),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        !refused.field_errors("to_replace").is_empty(),
+        "{refused:?}"
+    );
+    let unknown_scope = client
+        .download_tokens()
+        .get(webshare::types::DownloadTokenScope::Unknown(
+            "everything".into(),
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(unknown_scope, Error::NotFound { .. }),
+        "{unknown_scope:?}"
+    );
+    let unknown_state = client
+        .replacements()
+        .list(&webshare::operations::ListProxyReplacements::new().state(
+            webshare::types::ProxyReplacementState::Unknown("paused".into()),
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        !unknown_state.field_errors("state").is_empty(),
+        "{unknown_state:?}"
+    );
+}

@@ -17,6 +17,7 @@ pub(super) async fn get(
     User(user, _): User,
     Params(q): Params<GetDownloadToken>,
 ) -> Result<Json<types::DownloadToken>, ApiError> {
+    known_scope(&q.scope)?;
     let mut data = lock(&app);
     Ok(Json(
         scope(&mut data, user, None, None)?
@@ -30,10 +31,20 @@ pub(super) async fn reset(
     User(user, _): User,
     Params(q): Params<ResetDownloadToken>,
 ) -> Result<Json<types::DownloadToken>, ApiError> {
+    known_scope(&q.scope)?;
     let mut data = lock(&app);
     Ok(Json(
         scope(&mut data, user, None, None)?
             .download_tokens
             .reset(q.scope),
     ))
+}
+
+/// A scope the path names but the API does not have is a 404, as for any unknown path (the client's type
+/// keeps unknown scopes, which a server cannot serve).
+fn known_scope(scope: &types::DownloadTokenScope) -> Result<(), ApiError> {
+    if scope.is_unknown() {
+        return Err(super::proxies::not_found());
+    }
+    Ok(())
 }

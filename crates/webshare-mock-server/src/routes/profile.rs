@@ -128,11 +128,14 @@ pub(super) async fn update_preferences(
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::ProfilePreferences>, ApiError> {
     let mut fields = Fields::new(&body);
-    // Each present field is a timestamp, or null to clear it.
+    // Each present field is a timestamp (the spec has no null for them: the SDK never sends one).
     let changes: [Option<Option<DateTime<Utc>>>; 3] =
         PREFERENCES.map(|field| match body.get(field) {
             None => None,
-            Some(Value::Null) => Some(None),
+            Some(Value::Null) => {
+                fields.error(field, "This field may not be null.", "null");
+                None
+            }
             Some(_) => fields.typed(field, false).map(Some),
         });
     if changes.iter().all(Option::is_none) && fields.has_no_errors() {

@@ -35,6 +35,13 @@ pub(super) async fn list(
     Params(q): Params<ListProxyReplacements>,
 ) -> Result<Json<types::ProxyReplacementPage>, ApiError> {
     check_ordering(&q.ordering, ORDERING_FIELDS)?;
+    if q.state.as_ref().is_some_and(|s| s.is_unknown()) {
+        return Err(ApiError::field(
+            "state",
+            "Select a valid choice. That choice is not one of the available choices.",
+            "invalid_choice",
+        ));
+    }
     let now = now();
     let mut data = lock(&app);
     let scope = scope(&mut data, user, q.plan_id, None)?;
@@ -72,6 +79,17 @@ fn read_request(
         fields.error("replace_with", "This list may not be empty.", "empty");
     }
     let dry_run = fields.typed("dry_run", false);
+    // The client's types keep a kind they do not know; the server knows every kind it serves.
+    if matches!(to_replace, Some(types::ProxySelector::Unknown(_))) {
+        fields.error("to_replace", "Unknown selector type.", "invalid");
+    }
+    if replace_with
+        .iter()
+        .flatten()
+        .any(|s| matches!(s, types::ReplacementSource::Unknown(_)))
+    {
+        fields.error("replace_with", "Unknown source type.", "invalid");
+    }
     let (Some(to_replace), Some(replace_with)) = (to_replace, replace_with) else {
         return Err(fields.into_error());
     };
