@@ -25,7 +25,9 @@ async function main(baseUrl: string): Promise<void> {
     body: { email: EMAIL, password: PASSWORD, recaptcha: "ts", tos_accepted: true },
   });
   check(registered.response.status === 200 && registered.data !== undefined, "register");
-  const token: string = registered.data.token;
+  // Nullable in the spec (the SDK's models allow null): a client checks before using it.
+  const token = registered.data.token;
+  check(typeof token === "string", "register: a token");
   check(registered.data.logged_in_existing_user === false, "register: logged_in_existing_user");
 
   const authed = createClient<paths>({ baseUrl, headers: { Authorization: `Token ${token}` } });
@@ -35,7 +37,7 @@ async function main(baseUrl: string): Promise<void> {
   check(status.data.last_time_email_verification_email_sent === null, "activation status: null timestamp");
 
   const loggedIn = await anonymous.POST("/v2/login/", { body: { email: EMAIL, password: PASSWORD, recaptcha: "ts" } });
-  check(loggedIn.response.status === 200 && loggedIn.data?.token.length === 40, "login");
+  check(loggedIn.response.status === 200 && loggedIn.data?.token?.length === 40, "login");
 
   const rejected = await anonymous.POST("/v2/register/", {
     body: { email: "typescript-weak@example.com", password: "password", recaptcha: "ts", tos_accepted: true },
@@ -66,12 +68,14 @@ async function main(baseUrl: string): Promise<void> {
 
   const config = await authed.GET("/v3/proxy/config", { params: { query: { plan_id: planId } } });
   check(config.response.status === 200 && config.data !== undefined, "proxy config");
+  const downloadToken = config.data.proxy_list_download_token;
+  check(typeof downloadToken === "string", "proxy config: a download token");
   const download = await anonymous.GET(
     "/v2/proxy/list/download/{token}/{country_codes}/any/{authentication_method}/{endpoint_mode}/{search}/",
     {
       params: {
         path: {
-          token: config.data.proxy_list_download_token,
+          token: downloadToken,
           country_codes: "-",
           authentication_method: "username",
           endpoint_mode: "direct",
