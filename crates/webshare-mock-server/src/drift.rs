@@ -119,14 +119,7 @@ static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
         .expect("the embedded document is the generator's JSON");
     let mut schemas = HashMap::new();
     for operation in webshare_api::operations::ALL {
-        let method = operation.method.as_str().to_ascii_lowercase();
-        let responses = &root["paths"][operation.path][method.as_str()]["responses"];
-        let success = responses.as_object().and_then(|r| {
-            r.iter()
-                .find(|(status, _)| status.starts_with('2'))
-                .map(|(_, response)| response)
-        });
-        if let Some(schema) = success.and_then(|r| r["content"]["application/json"].get("schema")) {
+        if let Some(schema) = webshare_api::spec::success_schema(&root, operation) {
             schemas.insert(operation.id, schema.clone());
         }
     }

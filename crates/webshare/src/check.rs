@@ -122,7 +122,8 @@ impl Client {
         // Lists first (their answers hold the ids and the plan the others need), then what needs a plan
         // or a token, then what needs an id.
         let mut order: Vec<&Operation> = operations::ALL.to_vec();
-        order.sort_by_key(|o| {
+        // Cached: the key reads the operation's declared parameters.
+        order.sort_by_cached_key(|o| {
             let needs_answer = planner.declared(o).iter().any(|p| {
                 p["required"] == true
                     && matches!(

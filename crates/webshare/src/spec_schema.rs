@@ -40,7 +40,9 @@ impl SpecSchemas {
         to_json_schema(&mut components);
         let mut validators = HashMap::new();
         for operation in operations::ALL {
-            let Some(mut schema) = success_schema(&document, operation).cloned() else {
+            let Some(mut schema) =
+                webshare_api::spec::success_schema(&document, operation).cloned()
+            else {
                 continue;
             };
             to_json_schema(&mut schema);
@@ -83,19 +85,6 @@ impl SpecSchemas {
         out.dedup();
         out
     }
-}
-
-/// The success response's JSON schema of `operation` in `document`.
-pub(crate) fn success_schema<'a>(
-    document: &'a Value,
-    operation: &webshare_api::Operation,
-) -> Option<&'a Value> {
-    let method = operation.method.as_str().to_ascii_lowercase();
-    let responses = document["paths"][operation.path][method.as_str()]["responses"].as_object()?;
-    let (_, response) = responses
-        .iter()
-        .find(|(status, _)| status.starts_with('2'))?;
-    response["content"]["application/json"].get("schema")
 }
 
 /// OpenAPI 3.0's `nullable` as JSON Schema, everywhere in `value`.
