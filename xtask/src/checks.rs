@@ -6,9 +6,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::ci::{cargo, run_in};
 use crate::codegen;
 use crate::mock_process::MockServerProcess;
+use crate::process::{cargo, run_in};
 
 /// Builds the mock server binary and starts it with `args`.
 fn start_mock_server(root: &Path, args: &[&str]) -> Result<MockServerProcess> {
@@ -23,7 +23,7 @@ fn start_mock_server(root: &Path, args: &[&str]) -> Result<MockServerProcess> {
             "cli",
         ]),
     )?;
-    let binary = crate::ci::target_dir(root).join("debug/webshare-mock-server");
+    let binary = crate::process::target_dir(root).join("debug/webshare-mock-server");
     MockServerProcess::start(&binary, args)
 }
 

@@ -1,15 +1,17 @@
 //! `cargo xtask ci`: the project's whole test command, runnable on a fresh machine.
 //!
 //! It installs the tools it needs into the work tree (npm packages under `tools/node_modules`, Python
-//! tools in `.venv`; Debian's Chromium if the machine lacks it), then lints the spec, checks codegen and
+//! tools in `.venv`; outside it only Debian's Chromium, as root on Debian when no browser is found and
+//! `WEBSHARE_NO_INSTALL` does not forbid it: see [`tools`]), then lints the spec, checks codegen and
 //! compatibility, runs clippy and the tests, and checks the spec against the mock server, other
 //! languages' generators and a real browser.
 
 use std::path::Path;
 use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
+use crate::process::{cargo, run_in};
 use crate::{checks, codegen, compat, publish, tools};
 
 /// Runs every check in order; stops at the first failure.
@@ -135,28 +137,6 @@ pub fn publishing(root: &Path) -> Result<()> {
     publish::install(root)
 }
 
-/// Where cargo builds for this workspace: `CARGO_TARGET_DIR` (perhaps shared by worktrees), else
-/// `root/target`.
-pub(crate) fn target_dir(root: &Path) -> std::path::PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into)
-}
-
-pub(crate) fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-}
-
 fn step(name: &str) {
     println!("\n==> {name}");
-}
-
-pub(crate) fn run_in(root: &Path, command: &mut Command) -> Result<()> {
-    let shown = format!("{command:?}");
-    let status = command
-        .current_dir(root)
-        .status()
-        .with_context(|| format!("cannot start {shown}"))?;
-    if !status.success() {
-        bail!("{shown} failed ({status})");
-    }
-    Ok(())
 }

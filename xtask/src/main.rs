@@ -31,7 +31,9 @@ commands:
                       workspace, cargo install of the CLI
   ci                  the whole test command: install the tools locally, lint the spec, `test`,
                       cargo deny, `publish-check`, schemathesis, other languages' clients, the
-                      rendered reference in Chromium";
+                      rendered reference in Chromium (CHROMIUM, else one on PATH; else, as root
+                      on Debian, `apt-get install --no-install-recommends chromium`, which
+                      WEBSHARE_NO_INSTALL=1 forbids)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

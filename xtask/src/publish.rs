@@ -9,7 +9,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::ci::{cargo, run_in, target_dir};
+use crate::process::{cargo, run_in, target_dir};
 
 /// The crates that are published, in dependency order.
 pub const PUBLISHED: &[&str] = &[

@@ -16,7 +16,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::ci::{cargo, run_in};
+use crate::process::{cargo, run_in};
 
 /// The recorded surface of `krate`.
 pub fn baseline_path(root: &Path, krate: &str) -> std::path::PathBuf {
@@ -41,7 +41,8 @@ pub fn surface(root: &Path, krate: &str) -> Result<Vec<String>> {
             // rustdoc's JSON output is unstable; this toolchain's stable rustdoc writes it when asked.
             .env("RUSTC_BOOTSTRAP", "1"),
     )?;
-    let file = crate::ci::target_dir(root).join(format!("doc/{}.json", krate.replace('-', "_")));
+    let file =
+        crate::process::target_dir(root).join(format!("doc/{}.json", krate.replace('-', "_")));
     let json: Value = serde_json::from_slice(
         &std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?,
     )?;
