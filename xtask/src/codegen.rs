@@ -93,6 +93,7 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
     // keys and a token with the downloads). `generate_tokens` still runs, since it is what adds the
     // operations' inline types to the type space.
     let tolerant_facts = crate::tolerant::facts(&spec);
+    let cli_facts = crate::cli_facts::read(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     let spec = for_progenitor(&spec);
     let mut opened = None;
     run_progenitor(name, &spec, |g| {
@@ -115,7 +116,7 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
     let mock_spec = joined_arrays(&spec);
     let httpmock = run_progenitor(name, &mock_spec, |g| g.httpmock(&mock_spec, "webshare_api"))?;
     let operations = crate::emit::operations_module(&facts)?;
-    let cli_args = crate::emit_cli::cli_module(&facts);
+    let cli_args = crate::emit_cli::cli_module(&facts, &cli_facts);
     Ok(vec![
         GeneratedFile {
             path: CLIENT_PATH.into(),

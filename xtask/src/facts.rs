@@ -696,7 +696,7 @@ fn kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Result<Kind, String> {
     }
 }
 
-fn component<'a>(spec: &'a OpenAPI, name: &str) -> Result<&'a Schema, String> {
+pub(crate) fn component<'a>(spec: &'a OpenAPI, name: &str) -> Result<&'a Schema, String> {
     spec.components
         .as_ref()
         .and_then(|c| c.schemas.get(name))

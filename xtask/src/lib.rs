@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod ci;
+pub mod cli_facts;
 pub mod codegen;
 pub mod compat;
 pub mod cycles;

@@ -17,6 +17,7 @@ use crate::failure::Failure;
 use crate::input::SecretInput;
 use crate::output::{escape_controls, print_json, text_or_dash};
 use crate::proxy_commands::print_object;
+use crate::stdout::outln;
 
 /// `subusers ...`.
 #[derive(Debug, Subcommand)]
@@ -138,7 +139,7 @@ fn print_subuser(sub: &Subuser, json: bool) {
             escape_controls(&pairs.join(",")).into_owned()
         },
     );
-    println!(
+    outln!(
         "{}  {}  {limit}  {countries}",
         sub.id,
         text_or_dash(sub.label.as_deref())
@@ -188,9 +189,9 @@ pub async fn subusers(
         SubusersCommand::Delete { id } => {
             subusers.delete(*id).await?;
             if json {
-                println!("{}", json!({"deleted": id}));
+                outln!("{}", json!({"deleted": id}));
             } else {
-                println!("Sub-user {id} deleted.");
+                outln!("Sub-user {id} deleted.");
             }
         }
         SubusersCommand::Refresh { id } => {
@@ -327,7 +328,7 @@ fn print_notification(n: &Notification, json: bool) {
         .filter(|c| !c.is_empty())
         .map(|c| format!("  {}", crate::output::json_line(&Value::Object(c.clone()))))
         .unwrap_or_default();
-    println!(
+    outln!(
         "{}  {when}  {state}  {}{context}",
         n.id,
         text_or_dash(n.type_.as_deref())
@@ -405,7 +406,7 @@ fn print_method(method: &TwoFactorMethod, json: bool) {
         } else {
             "inactive"
         };
-        println!(
+        outln!(
             "{}  {}  {state}",
             method.id,
             text_or_dash(method.type_.as_deref())
@@ -434,12 +435,12 @@ pub async fn two_factor(
                 None
             };
             if json {
-                println!(
+                outln!(
                     "{}",
                     json!({"method_id": device.method_id, "secret_key": secret})
                 );
             } else if let Some(secret) = secret {
-                println!(
+                outln!(
                     "Enrol this secret in the app, then run `webshare 2fa verify {}`:\n{}",
                     device.method_id,
                     escape_controls(secret)
@@ -457,7 +458,7 @@ pub async fn two_factor(
             let method = two_factor.use_email().await?;
             print_method(&method, json);
             if !json {
-                println!("New logins now need the code emailed to the account.");
+                outln!("New logins now need the code emailed to the account.");
             }
         }
         TwoFactorCommand::Verify { id, codes_stdin } => {

@@ -9,6 +9,7 @@ use webshare::types::ApiKey;
 
 use crate::failure::Failure;
 use crate::output::{escape_controls, json_line, text_or_dash};
+use crate::stdout::outln;
 
 /// `api-keys ...`.
 #[derive(Debug, Subcommand)]
@@ -56,13 +57,13 @@ fn print_key(key: &ApiKey, json: bool, whole: bool) {
     if json {
         let mut value = serde_json::to_value(key).unwrap_or(Value::Null);
         value["key"] = json!(shown);
-        println!("{}", json_line(&value));
+        outln!("{}", json_line(&value));
         return;
     }
     let label = text_or_dash(key.label.as_deref());
     match (whole, shown) {
-        (true, Some(shown)) => println!("{}  {label}  {}", key.id, escape_controls(&shown)),
-        _ => println!("{}  {label}", key.id),
+        (true, Some(shown)) => outln!("{}  {label}  {}", key.id, escape_controls(&shown)),
+        _ => outln!("{}  {label}", key.id),
     }
 }
 
@@ -92,9 +93,9 @@ pub async fn run(client: &Client, command: &ApiKeysCommand, json: bool) -> Resul
         ApiKeysCommand::Revoke { id } => {
             client.api_keys().delete(*id).await?;
             if json {
-                println!("{}", json!({"revoked": id}));
+                outln!("{}", json!({"revoked": id}));
             } else {
-                println!("API key {id} revoked.");
+                outln!("API key {id} revoked.");
             }
         }
     }

@@ -15,6 +15,7 @@ use crate::account_commands::country_count;
 use crate::failure::Failure;
 use crate::input::SecretInput;
 use crate::proxy_commands::print_object;
+use crate::stdout::outln;
 
 /// Prints an answer, its secrets (Stripe client secrets) withheld.
 fn show(value: &impl serde::Serialize, json: bool) {
@@ -34,7 +35,7 @@ fn show_all<T: serde::Serialize>(items: &[T], json: bool) {
     for item in items {
         show(item, json);
         if !json {
-            println!();
+            outln!();
         }
     }
 }

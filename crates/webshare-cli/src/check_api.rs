@@ -2,9 +2,9 @@
 
 use webshare::{Client, Outcome, Report};
 
-use crate::cli::CheckApiArgs;
 use crate::failure::Failure;
 use crate::output::{escape_controls, json_line};
+use crate::stdout::outln;
 
 /// Runs the check with the account's key (as the plan and sub-user asked) and prints the report; fails
 /// when an answer differs.
@@ -18,12 +18,12 @@ pub async fn run(client: &Client, args: &CheckApiArgs, json: bool) -> Result<(),
     }
     let report = client.check_api().await?;
     if json {
-        println!(
+        outln!(
             "{}",
             json_line(&serde_json::to_value(&report).unwrap_or_default())
         );
     } else {
-        print!("{}", human(&report));
+        crate::stdout::write(&human(&report));
     }
     let [_, differs, ..] = report.counts();
     if differs > 0 {
@@ -65,4 +65,15 @@ fn human(report: &Report) -> String {
         "{ok} ok, {differs} differ, {unavailable} not available to this key, {skipped} skipped, {failed} failed\n"
     ));
     out
+}
+
+/// `check-api`.
+#[derive(Debug, clap::Args)]
+pub struct CheckApiArgs {
+    /// The plan to check; the account's default plan when absent.
+    #[arg(long = "plan", value_name = "ID")]
+    pub plan_id: Option<i64>,
+    /// Check as this sub-user (the `X-Subuser` header).
+    #[arg(long = "as-subuser", value_name = "ID")]
+    pub subuser: Option<i64>,
 }

@@ -2,32 +2,12 @@
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::generated::{
-    AllocateUnallocatedCountriesArgs, CreateIpAuthorizationArgs, DeleteIpAuthorizationArgs,
-    DownloadProxyActivityArgs, GetAggregateStatsArgs, GetDownloadTokenArgs, GetIpAuthorizationArgs,
-    GetProxyConfigArgs, GetProxyConfigV2Args, GetProxyListStatsArgs, GetProxyListStatusArgs,
-    ListIpAuthorizationsArgs, ListProxiesArgs, ListProxyActivityArgs, ListStatsArgs,
-    RefreshProxyListArgs, ResetDownloadTokenArgs, UpdateProxyConfigArgs,
+pub use crate::input::RecaptchaArgs;
+pub use crate::proxy_cli::{
+    ActivityCommand, DownloadTokenCommand, IpAuthCommand, ProxiesCommand, ProxyConfigCommand,
+    StatsCommand,
 };
 pub use crate::replace_cli::{PlansArgs, ReplaceArgs, ReplacementsCommand};
-
-/// Exit codes, also listed in `webshare --help`.
-pub mod exit {
-    /// Success.
-    pub const OK: u8 = 0;
-    /// Any other failure: a server error (5xx), a resource not found, an unreadable answer.
-    pub const OTHER: u8 = 1;
-    /// Usage: bad arguments or configuration (e.g. a bad base URL), no terminal for a prompt.
-    pub const USAGE: u8 = 2;
-    /// Validation: the request was rejected (HTTP 400) or failed the checks made before sending.
-    pub const VALIDATION: u8 = 3;
-    /// Authentication: no credentials, or rejected ones (HTTP 401 and 403).
-    pub const AUTH: u8 = 4;
-    /// Rate limited (HTTP 429).
-    pub const RATE_LIMITED: u8 = 5;
-    /// Transport: the server could not be reached, or did not answer in time.
-    pub const TRANSPORT: u8 = 6;
-}
 
 const AFTER_HELP: &str = "\
 Credentials: a key given explicitly (WEBSHARE_API_KEY, or --api-key) goes to --base-url /
@@ -45,15 +25,28 @@ with --show-token.
 
 Exit codes: 0 success, 1 other failure (5xx, not found, unreadable answer), 2 usage or configuration,
 3 validation (HTTP 400, or checks before sending), 4 authentication (no credentials, HTTP 401/403),
-5 rate limited (HTTP 429), 6 transport (unreachable, timed out).
+5 rate limited (HTTP 429), 6 transport (unreachable, timed out); 141 when standard output is closed
+by its reader (`| head`), as a program stopped by SIGPIPE.
 
 Try it with no account: `webshare demo`.";
 
-/// The Webshare API from the command line: your account (register, log in, reset a password, activate
-/// it) and your proxies (list, download, config, IP authorizations, activity).
+/// The Webshare API from the command line: every operation of the API (`webshare operations` lists them
+/// with their commands), your account and its proxies, the replacements, sub-users, billing and
+/// verification, and a mock server to try it all with no account (`webshare demo`).
 #[derive(Debug, Parser)]
 #[command(name = "webshare", version, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// The options every command takes.
+    #[command(flatten)]
+    pub globals: Globals,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The options every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct Globals {
     /// The API's base URL (e.g. a mock server's http://127.0.0.1:8080/api).
     #[arg(
         long,
@@ -63,8 +56,8 @@ pub struct Cli {
         value_name = "URL"
     )]
     pub base_url: Option<String>,
-    /// API key or token. On the command line it is visible to other local users in the process list,
-    /// and prints a warning: prefer WEBSHARE_API_KEY or `login --save`.
+    /// API key or token (else WEBSHARE_API_KEY, else the token `login --save` saved). On the command line
+    /// it is visible to other local users in the process list, and prints a warning.
     #[arg(
         long,
         global = true,
@@ -77,15 +70,32 @@ pub struct Cli {
     /// was saved for (refused otherwise).
     #[arg(long, global = true)]
     pub use_saved_key_for_other_url: bool,
-    /// Print the API's JSON instead of sentences (errors go to stderr as JSON).
+    /// Print the API's JSON instead of sentences (errors go to stderr as JSON); the same as `--format json`.
     #[arg(long, global = true)]
     pub json: bool,
+    /// How answers are printed: `table` (sentences and tables), `json`, or `csv` (lists).
+    #[arg(long, global = true, value_enum, default_value = "table")]
+    pub format: crate::render::Format,
+    /// Print the secrets in answers (proxy passwords, tokens, client secrets) instead of `[redacted]`.
+    #[arg(long, global = true)]
+    pub show_secrets: bool,
     /// Log each request and response line (never bodies, headers or secrets) to stderr.
     #[arg(long, short, global = true)]
     pub verbose: bool,
-    /// What to do.
-    #[command(subcommand)]
-    pub command: Command,
+}
+
+impl Globals {
+    /// How answers are printed.
+    pub fn output(&self) -> crate::render::Output {
+        crate::render::Output {
+            format: if self.json {
+                crate::render::Format::Json
+            } else {
+                self.format
+            },
+            show_secrets: self.show_secrets,
+        }
+    }
 }
 
 /// The subcommands, grouped as the API documentation groups the operations.
@@ -174,7 +184,12 @@ pub enum Command {
     Stats(StatsCommand),
     /// Check the spec against the live API with your key: every read-only operation's answer against its
     /// schema (nothing that changes state or costs money is sent). Exit 0 only when nothing differs.
-    CheckApi(CheckApiArgs),
+    CheckApi(crate::check_api::CheckApiArgs),
+    /// List every operation of the API with its method, path and command.
+    Operations,
+    /// Print a proxy's URL (a proxy of the list by ID or address, or the backbone), the password withheld
+    /// unless --show-passwords.
+    ProxyUrl(crate::proxy_url::ProxyUrlArgs),
     /// Run the mock Webshare server in the foreground.
     MockServer(webshare_mock_server::ServeOptions),
     /// Start a mock server and walk the whole account flow against it, printing each step.
@@ -188,250 +203,6 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `webshare man > ~/.local/share/man/man1/webshare.1`.
     Man,
-}
-
-/// `check-api`.
-#[derive(Debug, clap::Args)]
-pub struct CheckApiArgs {
-    /// The plan to check; the account's default plan when absent.
-    #[arg(long = "plan", value_name = "ID")]
-    pub plan_id: Option<i64>,
-    /// Check as this sub-user (the `X-Subuser` header).
-    #[arg(long = "as-subuser", value_name = "ID")]
-    pub subuser: Option<i64>,
-}
-
-/// Proxy list subcommands.
-#[derive(Debug, Subcommand)]
-pub enum ProxiesCommand {
-    /// List proxies: one page, or every page with --all (one line each; passwords withheld).
-    List(ListArgs),
-    /// Download the proxy list (one proxy a line), authorised by the plan's download token.
-    Download(DownloadArgs),
-    /// Replace the whole proxy list, using one of the plan's on-demand refreshes.
-    Refresh(RefreshProxyListArgs),
-}
-
-/// `proxies list`.
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// The list's filters and page.
-    #[command(flatten)]
-    pub params: ListProxiesArgs,
-    /// Every page, fetched one after another, instead of one.
-    #[arg(long)]
-    pub all: bool,
-    /// Print proxy passwords (withheld by default).
-    #[arg(long)]
-    pub show_passwords: bool,
-    /// How to print the proxies: an aligned `table` (the default), `json` (one object a line; the
-    /// default with --json), `txt` (`address:port:username:password`, as the download) or `csv` (with a
-    /// header line).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<ProxyFormat>,
-}
-
-/// The output formats of `proxies list`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ProxyFormat {
-    /// Aligned columns under a header.
-    Table,
-    /// One JSON object a line.
-    Json,
-    /// `address:port:username:password` lines.
-    Txt,
-    /// Comma-separated values under a header line.
-    Csv,
-}
-
-/// `proxies download`.
-#[derive(Debug, Args)]
-pub struct DownloadArgs {
-    /// The plan whose list to download; its download token is read from its proxy config.
-    #[arg(
-        long = "plan",
-        alias = "plan-id",
-        value_name = "ID",
-        required_unless_present = "token_stdin"
-    )]
-    pub plan_id: Option<i64>,
-    /// Read the download token from standard input instead of the proxy config.
-    #[arg(long)]
-    pub token_stdin: bool,
-    /// Only these countries (ISO 3166-1 alpha-2 codes, comma-separated); all when absent.
-    #[arg(long, value_name = "CODES", value_delimiter = ',')]
-    pub country_codes: Vec<String>,
-    /// How the proxies will be authenticated: `username` (lines with username and password) or
-    /// `sourceip` (address and port only).
-    #[arg(long, value_name = "METHOD", default_value = "username", value_parser = |s: &str| s.parse::<webshare::types::ProxyAuthenticationMethod>())]
-    pub authentication_method: webshare::types::ProxyAuthenticationMethod,
-    /// `direct` or `backbone`.
-    #[arg(long, value_name = "MODE", default_value = "direct", value_parser = |s: &str| s.parse::<webshare::types::ProxyMode>())]
-    pub mode: webshare::types::ProxyMode,
-    /// Only proxies matching this search phrase.
-    #[arg(long)]
-    pub search: Option<String>,
-    /// Write the list, as downloaded, to this file (created with mode 0600) instead of printing it.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<std::path::PathBuf>,
-    /// Print proxy passwords (withheld by default; a file written with --output has them).
-    #[arg(long)]
-    pub show_passwords: bool,
-}
-
-/// Proxy config subcommands.
-#[derive(Debug, Subcommand)]
-pub enum ProxyConfigCommand {
-    /// Show the proxy config of a plan (the download token is withheld).
-    Get(GetProxyConfigArgs),
-    /// Show the composition of a plan's list: by country, IP range and ASN.
-    Stats(GetProxyListStatsArgs),
-    /// Show whether a plan's list is ready, and its credentials (the password withheld).
-    Status(GetProxyListStatusArgs),
-    /// Show the whole config (the v2 endpoint; password and download token withheld).
-    Show(GetProxyConfigV2Args),
-    /// Change the proxy username, password (from standard input only), timeouts or countries.
-    Set(ConfigSetArgs),
-    /// Place the unallocated proxies, e.g. `FR=3,DE=2` (as many in all as are unallocated).
-    Allocate(ConfigAllocateArgs),
-}
-
-/// `proxy-config set`.
-#[derive(Debug, Args)]
-pub struct ConfigSetArgs {
-    /// The plan and sub-user.
-    #[command(flatten)]
-    pub params: UpdateProxyConfigArgs,
-    /// A new proxy username (8 to 32 letters and digits).
-    #[arg(long)]
-    pub username: Option<String>,
-    /// Read a new proxy password from standard input (never an argument: it would show in `ps`).
-    #[arg(long)]
-    pub password_stdin: bool,
-    /// The longest a proxy request may last, in seconds (15 to 604800).
-    #[arg(long, value_name = "SECONDS")]
-    pub request_timeout: Option<i64>,
-    /// The longest a connection may stay idle, in seconds (15 to 7200).
-    #[arg(long, value_name = "SECONDS")]
-    pub request_idle_timeout: Option<i64>,
-    /// Countries IP-authorized backbone requests use (comma-separated codes).
-    #[arg(long, value_name = "CODES", value_delimiter = ',')]
-    pub ip_authorization_countries: Vec<String>,
-}
-
-/// `proxy-config allocate`.
-#[derive(Debug, Args)]
-pub struct ConfigAllocateArgs {
-    /// The plan.
-    #[command(flatten)]
-    pub params: AllocateUnallocatedCountriesArgs,
-    /// Countries and counts, e.g. `FR=3,DE=2`.
-    #[arg(value_name = "COUNTRY=COUNT", value_delimiter = ',', required = true)]
-    pub countries: Vec<String>,
-}
-
-/// IP authorization subcommands.
-#[derive(Debug, Subcommand)]
-pub enum IpAuthCommand {
-    /// List the authorized IP addresses (one page, or every page with --all).
-    List(IpAuthListArgs),
-    /// Authorize an IP address, or this machine's public address with --this-machine (idempotent).
-    Add(IpAuthAddArgs),
-    /// Show one IP authorization.
-    Show(GetIpAuthorizationArgs),
-    /// Remove an authorized IP address.
-    Remove(DeleteIpAuthorizationArgs),
-    /// Show this machine's public IP address, as Webshare sees it.
-    WhatsMyIp,
-}
-
-/// `ip-auth list`.
-#[derive(Debug, Args)]
-pub struct IpAuthListArgs {
-    /// The page and plan.
-    #[command(flatten)]
-    pub params: ListIpAuthorizationsArgs,
-    /// Every page, fetched one after another.
-    #[arg(long)]
-    pub all: bool,
-}
-
-/// `ip-auth add`.
-#[derive(Debug, Args)]
-pub struct IpAuthAddArgs {
-    /// The IPv4 or IPv6 address to authorize.
-    #[arg(
-        value_name = "IP",
-        required_unless_present = "this_machine",
-        conflicts_with = "this_machine"
-    )]
-    pub ip: Option<String>,
-    /// Authorize this machine's public address (what's my IP), unless it already is.
-    #[arg(long)]
-    pub this_machine: bool,
-    /// The plan.
-    #[command(flatten)]
-    pub params: CreateIpAuthorizationArgs,
-}
-
-/// Download token subcommands.
-#[derive(Debug, Subcommand)]
-pub enum DownloadTokenCommand {
-    /// Show the token of one kind of download link.
-    Show(DownloadTokenArgs<GetDownloadTokenArgs>),
-    /// Replace the token of one kind of download link; links with the old one stop working.
-    Reset(DownloadTokenArgs<ResetDownloadTokenArgs>),
-}
-
-/// A download token command's scope, and whether to print the token.
-#[derive(Debug, Args)]
-pub struct DownloadTokenArgs<T: Args> {
-    /// The scope.
-    #[command(flatten)]
-    pub params: T,
-    /// Print the token itself (it grants the download: treat it as a secret).
-    #[arg(long)]
-    pub show_token: bool,
-}
-
-/// Activity subcommands.
-#[derive(Debug, Subcommand)]
-pub enum ActivityCommand {
-    /// List proxy activity, newest first: one page, or every page with --all.
-    List(ActivityListArgs),
-    /// Download the activity as CSV (authorised by the account's `activity` download token).
-    Download(ActivityDownloadArgs),
-}
-
-/// `activity download`.
-#[derive(Debug, Args)]
-pub struct ActivityDownloadArgs {
-    /// The download's filters.
-    #[command(flatten)]
-    pub params: DownloadProxyActivityArgs,
-    /// Write the CSV, as downloaded, to this file instead of printing its rows.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<std::path::PathBuf>,
-}
-
-/// Stats subcommands.
-#[derive(Debug, Subcommand)]
-pub enum StatsCommand {
-    /// Usage by hour: a table, and a bandwidth sparkline on a terminal.
-    Hourly(ListStatsArgs),
-    /// Usage summed over the period.
-    Total(GetAggregateStatsArgs),
-}
-
-/// `activity list`.
-#[derive(Debug, Args)]
-pub struct ActivityListArgs {
-    /// The list's filters and page size.
-    #[command(flatten)]
-    pub params: ListProxyActivityArgs,
-    /// Every page, each asked for after the previous one's last activity.
-    #[arg(long)]
-    pub all: bool,
 }
 
 /// Password reset subcommands.
@@ -492,18 +263,6 @@ pub struct TokenOutput {
     /// Print the token (it is withheld otherwise).
     #[arg(long)]
     pub show_token: bool,
-}
-
-/// Where a recaptcha token comes from: the argument, standard input, or else a prompt without echo.
-#[derive(Debug, Args)]
-pub struct RecaptchaArgs {
-    /// Recaptcha token (prompted for without echo when neither this nor --recaptcha-stdin is given).
-    #[arg(long, value_name = "TOKEN", conflicts_with = "recaptcha_stdin")]
-    pub recaptcha: Option<String>,
-    /// Read the recaptcha token from standard input (the line after any other secret read from it)
-    /// instead of a prompt.
-    #[arg(long)]
-    pub recaptcha_stdin: bool,
 }
 
 /// `webshare register`.

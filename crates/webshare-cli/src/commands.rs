@@ -8,8 +8,8 @@ use webshare::{
 };
 
 use crate::cli::{
-    AccountCommand, ActivationCommand, Cli, Command, EmailCommand, PasswordCommand, SocialCommand,
-    SocialIdentityArgs, TokenOutput,
+    AccountCommand, ActivationCommand, Cli, Command, EmailCommand, Globals, PasswordCommand,
+    SocialCommand, SocialIdentityArgs, TokenOutput,
 };
 use crate::credentials::{self, Saved};
 use crate::failure::Failure;
@@ -65,11 +65,11 @@ struct Settings {
 }
 
 impl Settings {
-    fn resolve(cli: &Cli) -> Self {
+    fn resolve(globals: &Globals) -> Self {
         let explicit = Explicit {
-            base_url: cli.base_url.as_deref(),
-            api_key: cli.api_key.as_deref(),
-            use_saved_key_for_other_url: cli.use_saved_key_for_other_url,
+            base_url: globals.base_url.as_deref(),
+            api_key: globals.api_key.as_deref(),
+            use_saved_key_for_other_url: globals.use_saved_key_for_other_url,
         };
         Self::from_sources(&explicit, credentials::load)
     }
@@ -182,10 +182,35 @@ impl Settings {
     }
 }
 
+/// Runs a generated command: the key as the hand-written commands resolve it (sent only where the
+/// operation takes one), the answer printed as the global options say.
+pub async fn run_generated(
+    globals: &Globals,
+    operation: webshare::operations::OperationId,
+    matches: &clap::ArgMatches,
+) -> Result<(), Failure> {
+    let settings = Settings::resolve(globals);
+    let client = match operation.operation().auth {
+        webshare::Auth::None => settings.anonymous()?,
+        webshare::Auth::Optional => match settings.optional_key() {
+            Some(key) => client_builder(&settings.base_url).api_key(key).build()?,
+            None => settings.anonymous()?,
+        },
+        _ => settings.authenticated()?,
+    };
+    let context = crate::generic::Context {
+        client,
+        output: globals.output(),
+    };
+    crate::generated::run(operation, matches, &context).await
+}
+
 /// Runs an API subcommand (`mock-server` and `demo` are handled by the caller).
 pub async fn run(cli: &Cli) -> Result<(), Failure> {
-    let settings = Settings::resolve(cli);
-    let printer = Printer { json: cli.json };
+    let settings = Settings::resolve(&cli.globals);
+    let printer = Printer {
+        json: cli.globals.json,
+    };
     let mut secrets = SecretInput::new();
     match &cli.command {
         Command::Register(args) => {
@@ -395,62 +420,98 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             }
         }
         Command::Proxies(command) => {
-            crate::proxy_commands::proxies(&settings.authenticated()?, command, cli.json).await?;
+            crate::proxy_commands::proxies(&settings.authenticated()?, command, cli.globals.json)
+                .await?;
         }
         Command::ProxyConfig(command) => {
-            crate::proxy_commands::proxy_config(&settings.authenticated()?, command, cli.json)
-                .await?;
+            crate::proxy_commands::proxy_config(
+                &settings.authenticated()?,
+                command,
+                cli.globals.json,
+            )
+            .await?;
         }
         Command::IpAuth(command) => {
-            crate::proxy_commands::ip_auth(&settings.authenticated()?, command, cli.json).await?;
+            crate::proxy_commands::ip_auth(&settings.authenticated()?, command, cli.globals.json)
+                .await?;
         }
         Command::DownloadToken(command) => {
-            crate::proxy_commands::download_token(&settings.authenticated()?, command, cli.json)
-                .await?;
+            crate::proxy_commands::download_token(
+                &settings.authenticated()?,
+                command,
+                cli.globals.json,
+            )
+            .await?;
         }
         Command::Activity(command) => {
-            crate::proxy_commands::activity(&settings.authenticated()?, command, cli.json).await?;
+            crate::proxy_commands::activity(&settings.authenticated()?, command, cli.globals.json)
+                .await?;
         }
         Command::CheckApi(args) => {
-            crate::check_api::run(&settings.authenticated()?, args, cli.json).await?;
+            crate::check_api::run(&settings.authenticated()?, args, cli.globals.json).await?;
         }
         Command::Stats(command) => {
-            crate::proxy_commands::stats(&settings.authenticated()?, command, cli.json).await?;
+            crate::proxy_commands::stats(&settings.authenticated()?, command, cli.globals.json)
+                .await?;
         }
         Command::Replace(args) => {
-            crate::replace_commands::replace(&settings.authenticated()?, args, cli.json).await?;
+            crate::replace_commands::replace(&settings.authenticated()?, args, cli.globals.json)
+                .await?;
         }
         Command::Replacements(command) => {
-            crate::replace_commands::replacements(&settings.authenticated()?, command, cli.json)
-                .await?;
+            crate::replace_commands::replacements(
+                &settings.authenticated()?,
+                command,
+                cli.globals.json,
+            )
+            .await?;
         }
         Command::Plans(args) => {
-            crate::replace_commands::plans(&settings.authenticated()?, args, cli.json).await?;
+            crate::replace_commands::plans(&settings.authenticated()?, args, cli.globals.json)
+                .await?;
         }
         Command::ApiKeys(command) => {
-            crate::api_keys::run(&settings.authenticated()?, command, cli.json).await?;
+            crate::api_keys::run(&settings.authenticated()?, command, cli.globals.json).await?;
         }
         Command::Subusers(command) => {
-            crate::account_commands::subusers(&settings.authenticated()?, command, cli.json)
-                .await?;
+            crate::account_commands::subusers(
+                &settings.authenticated()?,
+                command,
+                cli.globals.json,
+            )
+            .await?;
         }
         Command::Profile(args) => {
-            crate::account_commands::profile(&settings.authenticated()?, args, cli.json).await?;
+            crate::account_commands::profile(&settings.authenticated()?, args, cli.globals.json)
+                .await?;
         }
         Command::Subscription(command) => {
-            crate::billing_commands::subscription(&settings.authenticated()?, command, cli.json)
-                .await?;
+            crate::billing_commands::subscription(
+                &settings.authenticated()?,
+                command,
+                cli.globals.json,
+            )
+            .await?;
         }
         Command::Billing(command) => {
-            crate::billing_commands::billing(&settings.authenticated()?, command, cli.json).await?;
+            crate::billing_commands::billing(&settings.authenticated()?, command, cli.globals.json)
+                .await?;
         }
         Command::Payments(command) => {
-            crate::billing_commands::payments(&settings.authenticated()?, command, cli.json)
-                .await?;
+            crate::billing_commands::payments(
+                &settings.authenticated()?,
+                command,
+                cli.globals.json,
+            )
+            .await?;
         }
         Command::Invoices(command) => {
-            crate::billing_commands::invoices(&settings.authenticated()?, command, cli.json)
-                .await?;
+            crate::billing_commands::invoices(
+                &settings.authenticated()?,
+                command,
+                cli.globals.json,
+            )
+            .await?;
         }
         Command::Referral(command) => {
             let client = match command {
@@ -459,25 +520,45 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
                 }
                 _ => settings.authenticated()?,
             };
-            crate::billing_commands::referral(&client, command, cli.json).await?;
+            crate::billing_commands::referral(&client, command, cli.globals.json).await?;
         }
         Command::IdVerification(command) => {
-            crate::billing_commands::id_verification(&settings.authenticated()?, command, cli.json)
-                .await?;
+            crate::billing_commands::id_verification(
+                &settings.authenticated()?,
+                command,
+                cli.globals.json,
+            )
+            .await?;
         }
         Command::Verification(command) => {
-            crate::billing_commands::verification(&settings.authenticated()?, command, cli.json)
-                .await?;
+            crate::billing_commands::verification(
+                &settings.authenticated()?,
+                command,
+                cli.globals.json,
+            )
+            .await?;
         }
         Command::Notifications(command) => {
-            crate::account_commands::notifications(&settings.authenticated()?, command, cli.json)
-                .await?;
+            crate::account_commands::notifications(
+                &settings.authenticated()?,
+                command,
+                cli.globals.json,
+            )
+            .await?;
         }
         Command::TwoFactor(command) => {
             let client = settings.authenticated()?;
-            crate::account_commands::two_factor(&client, command, &mut secrets, cli.json).await?;
+            crate::account_commands::two_factor(&client, command, &mut secrets, cli.globals.json)
+                .await?;
         }
-        Command::MockServer(_) | Command::Demo | Command::Completions { .. } | Command::Man => {
+        Command::ProxyUrl(args) => {
+            crate::proxy_url::run(&settings.authenticated()?, args).await?;
+        }
+        Command::MockServer(_)
+        | Command::Demo
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Operations => {
             unreachable!("handled in main")
         }
     }
@@ -617,7 +698,7 @@ mod tests {
         };
         assert!(message.contains("127.0.0.1:8080") && message.contains("other.example"));
         assert!(!message.contains(SAVED_KEY), "{message}");
-        assert_eq!(Failure::Usage(message).exit_code(), crate::cli::exit::USAGE);
+        assert_eq!(Failure::Usage(message).exit_code(), crate::exit::USAGE);
         // ... unless the user says so.
         let s = settings(
             Some("https://other.example/base"),

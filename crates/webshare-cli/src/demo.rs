@@ -1,5 +1,6 @@
 //! `webshare demo`: the whole account flow against an embedded mock server, each step printed.
 
+use crate::stdout::outln;
 use webshare::operations as ops;
 use webshare::{Error, Registration};
 use webshare_mock_server::{EmailKind, MockServer};
@@ -12,7 +13,7 @@ const RECAPTCHA: &str = "demo-recaptcha";
 /// Runs the demo; every line goes to stdout. Tokens and codes print as `[redacted]`.
 pub async fn run() -> Result<(), Error> {
     let server = MockServer::start().await;
-    println!(
+    outln!(
         "Started a mock Webshare API at {} (in memory, no account needed).\n",
         server.base_url()
     );
@@ -34,9 +35,10 @@ pub async fn run() -> Result<(), Error> {
     let registered = anonymous
         .register(&Registration::new(EMAIL, PASSWORD, RECAPTCHA).accept_terms_of_service())
         .await?;
-    println!(
+    outln!(
         "   -> token {} (existing user: {})",
-        registered.token, registered.logged_in_existing_user
+        registered.token,
+        registered.logged_in_existing_user
     );
     let user = anonymous.with_token(&registered.token)?;
 
@@ -46,7 +48,7 @@ pub async fn run() -> Result<(), Error> {
         &format!("{} with that token", call(&ops::GET_ACTIVATION)),
     );
     let status = user.activation().status().await?;
-    println!(
+    outln!(
         "   -> email verified: {}, last activation email: {:?}",
         verified(status.email_is_verified),
         status.last_time_email_verification_email_sent
@@ -54,13 +56,13 @@ pub async fn run() -> Result<(), Error> {
 
     step(3, "resend activation", &call(&ops::RESEND_ACTIVATION));
     let status = user.activation().resend().await?;
-    println!(
+    outln!(
         "   -> activation email sent at {:?}",
         status.last_time_email_verification_email_sent
     );
     match user.activation().resend().await {
-        Err(e @ Error::RateLimited { .. }) => println!("   -> resending again at once: {e}"),
-        other => println!("   -> resending again at once: {other:?}"),
+        Err(e @ Error::RateLimited { .. }) => outln!("   -> resending again at once: {e}"),
+        other => outln!("   -> resending again at once: {other:?}"),
     }
 
     step(
@@ -80,18 +82,18 @@ pub async fn run() -> Result<(), Error> {
         .activation()
         .status()
         .await?;
-    println!(
+    outln!(
         "   -> new token {activated}; email verified: {}",
         verified(status.email_is_verified)
     );
 
     step(5, "login", &call(&ops::LOGIN));
     let token = anonymous.login(EMAIL, PASSWORD, RECAPTCHA).await?;
-    println!("   -> token {token}");
+    outln!("   -> token {token}");
 
     step(6, "request a password reset", &call(&ops::RESET_PASSWORD));
     anonymous.password().request_reset(EMAIL, RECAPTCHA).await?;
-    println!("   -> 204 No Content; a reset email is in the outbox");
+    outln!("   -> 204 No Content; a reset email is in the outbox");
 
     step(
         7,
@@ -105,22 +107,22 @@ pub async fn run() -> Result<(), Error> {
         .password()
         .complete_reset(code_of(EmailKind::PasswordReset)?, NEW_PASSWORD, RECAPTCHA)
         .await?;
-    println!("   -> new token {after_reset}");
+    outln!("   -> new token {after_reset}");
     match user.activation().status().await {
         Err(e @ Error::Unauthorized { .. }) => {
-            println!("   -> the first token no longer works: {e}")
+            outln!("   -> the first token no longer works: {e}")
         }
-        other => println!("   -> the first token: {other:?}"),
+        other => outln!("   -> the first token: {other:?}"),
     }
     anonymous.login(EMAIL, NEW_PASSWORD, RECAPTCHA).await?;
-    println!("   -> logging in with the new password works");
+    outln!("   -> logging in with the new password works");
 
-    println!("\nDone: every step of the account flow answered as the Webshare API does.");
+    outln!("\nDone: every step of the account flow answered as the Webshare API does.");
     Ok(())
 }
 
 fn step(number: u32, name: &str, what: &str) {
-    println!("{number}. {name}: {what}");
+    outln!("{number}. {name}: {what}");
 }
 
 /// How a step's request goes out, from the generated facts: `POST /v2/register/`.

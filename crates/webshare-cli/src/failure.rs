@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 use webshare::Error;
 
-use crate::cli::exit;
+use crate::exit;
 use crate::output::escape_controls;
 
 /// A failed command.
@@ -15,6 +15,20 @@ pub enum Failure {
     NoCredentials,
     /// What the API client reported.
     Api(Error),
+    /// A 404, saying what was asked for (the resource and the ids given).
+    NotFound {
+        /// `no ip authorization with id 42, plan 7`.
+        what: String,
+    },
+    /// A value given fails the checks made before sending (a body field of the wrong type).
+    Invalid {
+        /// Where, e.g. `countries.US`.
+        field: String,
+        /// What is wrong, the value itself not quoted.
+        message: String,
+    },
+    /// The user answered no to a confirmation.
+    Declined,
     /// `check-api` found answers that differ from the spec (the report says where).
     SpecDiffers {
         /// How many operations' answers differ.
@@ -34,7 +48,8 @@ impl Failure {
         match self {
             Self::Usage(_) => exit::USAGE,
             Self::NoCredentials => exit::AUTH,
-            Self::SpecDiffers { .. } => exit::OTHER,
+            Self::SpecDiffers { .. } | Self::NotFound { .. } | Self::Declined => exit::OTHER,
+            Self::Invalid { .. } => exit::VALIDATION,
             Self::Api(error) => match error {
                 Error::Validation { .. } | Error::InvalidInput { .. } => exit::VALIDATION,
                 Error::Unauthorized { .. } | Error::Forbidden { .. } => exit::AUTH,
@@ -95,6 +110,9 @@ impl Failure {
                 lines.join("\n")
             }
             Self::Api(error) => clean(&error.to_string()),
+            Self::NotFound { what } => format!("not found: {}", clean(what)),
+            Self::Invalid { field, message } => format!("`{}`: {}", clean(field), clean(message)),
+            Self::Declined => "not sent: the confirmation was declined".to_owned(),
             Self::SpecDiffers { operations } => format!(
                 "the answers of {operations} operation(s) differ from the spec (see the report)"
             ),
@@ -136,6 +154,11 @@ impl Failure {
                 }
                 _ => {}
             }
+        }
+        match self {
+            Self::Invalid { field, .. } => body["field"] = json!(field),
+            Self::NotFound { .. } => body["status"] = json!(404),
+            _ => {}
         }
         json!({ "error": body })
     }

@@ -7,8 +7,6 @@ use std::io::{BufRead, IsTerminal};
 
 use webshare::Secret;
 
-use crate::cli::RecaptchaArgs;
-
 /// Secret values of one command, read in a fixed order from standard input or prompts.
 pub struct SecretInput {
     stdin_lines: Option<std::io::Lines<std::io::StdinLock<'static>>>,
@@ -58,4 +56,16 @@ impl SecretInput {
             None => self.read("recaptcha token", args.recaptcha_stdin),
         }
     }
+}
+
+/// Where a recaptcha token comes from: the argument, standard input, or else a prompt without echo.
+#[derive(Debug, clap::Args)]
+pub struct RecaptchaArgs {
+    /// Recaptcha token (prompted for without echo when neither this nor --recaptcha-stdin is given).
+    #[arg(long, value_name = "TOKEN", conflicts_with = "recaptcha_stdin")]
+    pub recaptcha: Option<String>,
+    /// Read the recaptcha token from standard input (the line after any other secret read from it)
+    /// instead of a prompt.
+    #[arg(long)]
+    pub recaptcha_stdin: bool,
 }

@@ -9,44 +9,57 @@ mod cli;
 mod commands;
 mod credentials;
 mod demo;
+mod exit;
 mod failure;
-// Not every generated argument set has a command yet (the long tail lands section by section).
+// Generated: some argument sets serve only the hand-written flows' conversions.
 #[allow(clippy::all, missing_docs, dead_code)]
 #[rustfmt::skip]
 mod generated;
+mod generic;
 mod input;
 mod output;
+mod placement;
+mod proxy_cli;
 mod proxy_commands;
+mod proxy_url;
+mod render;
 mod replace_cli;
 mod replace_commands;
+mod stdout;
+mod tree;
 
 use std::process::ExitCode;
 
+use clap::FromArgMatches;
 use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::{Cli, Command, exit};
+use crate::cli::{Cli, Command, Globals};
 use crate::failure::Failure;
 
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
-    let cli =
-        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut Cli::command()).exit());
+    let matches = tree::command().get_matches();
+    let globals = Globals::from_arg_matches(&matches)
+        .unwrap_or_else(|e| e.format(&mut tree::command()).exit());
     if matches.value_source("api_key") == Some(ValueSource::CommandLine) {
-        warn_api_key_argument(cli.json);
+        warn_api_key_argument(globals.json);
     }
+    if let Some((operation, leaf)) = tree::generated(&matches) {
+        return run(&globals, commands::run_generated(&globals, operation, leaf));
+    }
+    let cli =
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut tree::command()).exit());
     // Generated from the argument definitions, offline: no runtime, no credentials. Into a buffer
     // first: clap_complete panics on a failed write (a closed pipe), the buffer cannot fail.
     let generated = match &cli.command {
         Command::Completions { shell } => {
             let mut script = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "webshare", &mut script);
+            clap_complete::generate(*shell, &mut tree::command(), "webshare", &mut script);
             Some(script)
         }
         Command::Man => {
             let mut page = Vec::new();
             // Writing into a Vec cannot fail.
-            let _ = clap_mangen::Man::new(Cli::command()).render(&mut page);
+            let _ = clap_mangen::Man::new(tree::command()).render(&mut page);
             Some(page)
         }
         _ => None,
@@ -57,14 +70,38 @@ fn main() -> ExitCode {
         return match stdout.write_all(&text).and_then(|()| stdout.flush()) {
             Ok(()) => ExitCode::from(exit::OK),
             // A closed pipe (`| head`) is the reader's choice, not a failure worth a message.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::OK),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                std::process::exit(i32::from(exit::CLOSED))
+            }
             Err(e) => {
                 eprintln!("error: cannot write to standard output: {e}");
                 ExitCode::from(exit::OTHER)
             }
         };
     }
-    if cli.verbose {
+    if let Command::Operations = &cli.command {
+        tree::print_operations(cli.globals.json);
+        stdout::flush();
+        return ExitCode::from(exit::OK);
+    }
+    let globals = cli.globals.clone();
+    run(&globals, async {
+        match &cli.command {
+            Command::MockServer(options) => webshare_mock_server::serve(options)
+                .await
+                .map_err(|e| Failure::Usage(e.to_string())),
+            Command::Demo => demo::run().await.map_err(Failure::from),
+            _ => commands::run(&cli).await,
+        }
+    })
+}
+
+/// Runs a command on a runtime and turns its outcome into the exit code, the failure printed.
+fn run(
+    globals: &Globals,
+    command: impl std::future::Future<Output = Result<(), Failure>>,
+) -> ExitCode {
+    if globals.verbose {
         init_request_log();
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -77,19 +114,12 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::OTHER);
         }
     };
-    let result = runtime.block_on(async {
-        match &cli.command {
-            Command::MockServer(options) => webshare_mock_server::serve(options)
-                .await
-                .map_err(|e| Failure::Usage(e.to_string())),
-            Command::Demo => demo::run().await.map_err(Failure::from),
-            _ => commands::run(&cli).await,
-        }
-    });
+    let result = runtime.block_on(command);
+    stdout::flush();
     match result {
         Ok(()) => ExitCode::from(exit::OK),
         Err(failure) => {
-            if cli.json {
+            if globals.json {
                 eprintln!("{}", output::json_line(&failure.json()));
             } else {
                 eprintln!("{}", failure.human());

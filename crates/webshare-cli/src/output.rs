@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use crate::stdout::outln;
 use serde_json::{Value, json};
 use webshare::{ActivationStatus, Token};
 
@@ -38,7 +39,7 @@ pub fn json_line(value: &Value) -> String {
 
 /// Prints an API value as one JSON line ([`json_line`]).
 pub fn print_json(value: &impl serde::Serialize) {
-    println!(
+    outln!(
         "{}",
         json_line(&serde_json::to_value(value).unwrap_or(Value::Null))
     );
@@ -114,9 +115,9 @@ pub struct Printer {
 impl Printer {
     fn emit(&self, sentences: Vec<String>, json: Value) {
         if self.json {
-            println!("{}", json_line(&json));
+            outln!("{}", json_line(&json));
         } else {
-            println!("{}", sentences.join("\n"));
+            outln!("{}", sentences.join("\n"));
         }
     }
 

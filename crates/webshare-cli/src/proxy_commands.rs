@@ -8,13 +8,14 @@ use webshare::operations::DownloadProxyList;
 use webshare::types::{IpAuthorization, Proxy, ProxyActivity};
 use webshare::{Client, ProxyLine, Secret};
 
-use crate::cli::{
-    ActivityCommand, ActivityDownloadArgs, ActivityListArgs, DownloadArgs, DownloadTokenCommand,
-    IpAuthCommand, ListArgs, ProxiesCommand, ProxyConfigCommand, ProxyFormat, StatsCommand,
-};
 use crate::failure::Failure;
 use crate::input::SecretInput;
 use crate::output::{escape_controls, json_line, print_json, text_or_dash};
+use crate::proxy_cli::{
+    ActivityCommand, ActivityDownloadArgs, ActivityListArgs, DownloadArgs, DownloadTokenCommand,
+    IpAuthCommand, ListArgs, ProxiesCommand, ProxyConfigCommand, ProxyFormat, StatsCommand,
+};
+use crate::stdout::outln;
 
 /// Runs a proxy subcommand with an authenticated client.
 pub async fn proxies(client: &Client, command: &ProxiesCommand, json: bool) -> Result<(), Failure> {
@@ -26,9 +27,9 @@ pub async fn proxies(client: &Client, command: &ProxiesCommand, json: bool) -> R
             let client = planned(client, params.plan_id);
             client.proxies().refresh().await?;
             if json {
-                println!("{}", json!({"refreshed": true}));
+                outln!("{}", json!({"refreshed": true}));
             } else {
-                println!("The proxy list was replaced.");
+                outln!("The proxy list was replaced.");
             }
             Ok(())
         }
@@ -122,18 +123,18 @@ impl ProxyRows {
                 if !self.show_passwords && value.get("password").is_some_and(|p| !p.is_null()) {
                     value["password"] = json!("[redacted]");
                 }
-                println!("{}", json_line(&value));
+                outln!("{}", json_line(&value));
             }
             ProxyFormat::Txt => {
                 let [_, address, port, user, password, ..] = self.cells(proxy);
-                println!("{address}:{port}:{user}:{password}");
+                outln!("{address}:{port}:{user}:{password}");
             }
             ProxyFormat::Csv => {
                 if first {
-                    println!("{}", PROXY_COLUMNS.join(","));
+                    outln!("{}", PROXY_COLUMNS.join(","));
                 }
                 let cells = self.cells(proxy).map(|c| csv_field(&c));
-                println!("{}", cells.join(","));
+                outln!("{}", cells.join(","));
             }
             ProxyFormat::Table => {
                 // Widths fit the API's values (ids like `d-10513`, IPv4 addresses); a longer value
@@ -151,9 +152,9 @@ impl ProxyRows {
                     let header = [
                         "ID", "ADDRESS", "PORT", "USERNAME", "PASSWORD", "CC", "CITY", "STATE",
                     ];
-                    println!("{}", line(header.map(str::to_owned)));
+                    outln!("{}", line(header.map(str::to_owned)));
                 }
-                println!("{}", line(self.cells(proxy)));
+                outln!("{}", line(self.cells(proxy)));
             }
         }
     }
@@ -224,7 +225,7 @@ pub(crate) fn print_line(
         if let Some(replaced) = replaced {
             value["replaced_address"] = json!(replaced);
         }
-        println!("{}", json_line(&value));
+        outln!("{}", json_line(&value));
         return;
     }
     let mut text = format!("{}:{}", escape_controls(line.address()), line.port());
@@ -239,7 +240,7 @@ pub(crate) fn print_line(
         text.push(':');
         text.push_str(&escape_controls(replaced));
     }
-    println!("{text}");
+    outln!("{text}");
 }
 
 /// A proxy password as printed: itself only when asked for, `[redacted]` otherwise.
@@ -284,51 +285,13 @@ fn create_private(path: &std::path::Path) -> Result<std::fs::File, Failure> {
         .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", path.display())))
 }
 
-/// `proxy-config get`: the download token is withheld.
+/// `proxy-config set` and `proxy-config allocate`.
 pub async fn proxy_config(
     client: &Client,
     command: &ProxyConfigCommand,
     json: bool,
 ) -> Result<(), Failure> {
     let value = match command {
-        ProxyConfigCommand::Get(args) => {
-            let params = args.clone().into_params();
-            let config = scoped(client, params.subuser)
-                .proxy_config()
-                .get(Some(params.plan_id))
-                .await?;
-            let mut value = serde_json::to_value(&config).unwrap_or(Value::Null);
-            value["proxy_list_download_token"] = json!("[redacted]");
-            value
-        }
-        ProxyConfigCommand::Stats(args) => {
-            let params = args.clone().into_params();
-            let stats = scoped(client, params.subuser)
-                .proxy_config()
-                .stats(Some(params.plan_id))
-                .await?;
-            serde_json::to_value(&stats).unwrap_or(Value::Null)
-        }
-        ProxyConfigCommand::Status(args) => {
-            let params = args.clone().into_params();
-            let status = scoped(client, params.subuser)
-                .proxy_config()
-                .status(Some(params.plan_id))
-                .await?;
-            let mut value = serde_json::to_value(&status).unwrap_or(Value::Null);
-            if status.password.is_some() {
-                value["password"] = json!("[redacted]");
-            }
-            value
-        }
-        ProxyConfigCommand::Show(args) => {
-            let params = args.clone().into_params();
-            let config = planned(&scoped(client, params.subuser), params.plan_id)
-                .proxy_config()
-                .get_v2()
-                .await?;
-            withheld_config(&config)
-        }
         ProxyConfigCommand::Set(args) => {
             let params = args.params.clone().into_params();
             let mut changes = webshare::types::ProxyConfigUpdateRequest {
@@ -389,10 +352,10 @@ pub async fn proxy_config(
 /// escaped), keys are escaped as text.
 pub(crate) fn print_object(value: Value, json: bool) {
     if json {
-        println!("{}", json_line(&value));
+        outln!("{}", json_line(&value));
     } else if let Value::Object(fields) = value {
         for (key, value) in fields {
-            println!("{}: {}", escape_controls(&key), json_line(&value));
+            outln!("{}: {}", escape_controls(&key), json_line(&value));
         }
     }
 }
@@ -429,7 +392,7 @@ pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Re
         if json {
             print_json(a);
         } else {
-            println!(
+            outln!(
                 "{}  {}  authorized {}",
                 a.id,
                 escape_controls(a.ip_address.as_deref().unwrap_or("-")),
@@ -474,17 +437,17 @@ pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Re
             let client = planned(&scoped(client, params.subuser), params.plan_id);
             client.ip_authorizations().delete(params.id).await?;
             if json {
-                println!("{}", json!({"deleted": params.id}));
+                outln!("{}", json!({"deleted": params.id}));
             } else {
-                println!("IP authorization {} deleted.", params.id);
+                outln!("IP authorization {} deleted.", params.id);
             }
         }
         IpAuthCommand::WhatsMyIp => {
             let ip = client.ip_authorizations().whats_my_ip().await?;
             if json {
-                println!("{}", json_line(&json!({"ip_address": ip})));
+                outln!("{}", json_line(&json!({"ip_address": ip})));
             } else {
-                println!("{}", escape_controls(&ip));
+                outln!("{}", escape_controls(&ip));
             }
         }
     }
@@ -533,14 +496,14 @@ pub async fn download_token(
         .expire_at
         .map_or_else(|| "never".to_owned(), |t| t.to_rfc3339());
     if json {
-        println!(
+        outln!(
             "{}",
             json_line(
                 &json!({"id": token.id, "scope": scope, "key": key, "expire_at": token.expire_at})
             )
         );
     } else {
-        println!("{what} for {scope}: {key} (expires {expires})");
+        outln!("{what} for {scope}: {key} (expires {expires})");
         if !show {
             eprintln!("Token not shown: add --show-token to print it.");
         }
@@ -581,7 +544,7 @@ fn print_activity(activity: &ProxyActivity, json: bool) {
         print_json(activity);
         return;
     }
-    println!(
+    outln!(
         "{}  {}  {}  {} B  {}",
         activity.timestamp.to_rfc3339(),
         escape_controls(activity.protocol.as_deref().unwrap_or("-")),
@@ -610,7 +573,7 @@ async fn activity_download(
     let mut rows = std::pin::pin!(client.activity().download(&params).await?);
     while let Some(row) = rows.try_next().await? {
         if json {
-            println!(
+            outln!(
                 "{}",
                 json_line(&json!({
                     "time": row.time.to_rfc3339(), "hostname": row.hostname,
@@ -621,7 +584,7 @@ async fn activity_download(
                 }))
             );
         } else {
-            println!(
+            outln!(
                 "{}  {}  {}  {} B  {}",
                 row.time.to_rfc3339(),
                 escape_controls(row.protocol.as_deref().unwrap_or("-")),
@@ -645,12 +608,15 @@ pub async fn stats(client: &Client, command: &StatsCommand, json: bool) -> Resul
                 }
                 return Ok(());
             }
-            println!(
+            outln!(
                 "{:<25} {:>12} {:>9} {:>7}",
-                "hour", "bytes", "requests", "failed"
+                "hour",
+                "bytes",
+                "requests",
+                "failed"
             );
             for hour in &hours {
-                println!(
+                outln!(
                     "{:<25} {:>12} {:>9} {:>7}",
                     hour.timestamp.map_or_else(String::new, |t| t.to_rfc3339()),
                     hour.bandwidth_total.unwrap_or(0),
@@ -663,7 +629,7 @@ pub async fn stats(client: &Client, command: &StatsCommand, json: bool) -> Resul
                     .iter()
                     .map(|h| h.bandwidth_total.unwrap_or(0))
                     .collect();
-                println!("bandwidth by hour: {}", sparkline(&bytes));
+                outln!("bandwidth by hour: {}", sparkline(&bytes));
             }
         }
         StatsCommand::Total(args) => {

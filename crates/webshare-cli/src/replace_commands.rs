@@ -18,6 +18,7 @@ use crate::input::SecretInput;
 use crate::output::{print_json, text_or_dash};
 use crate::proxy_commands::{planned, print_line, print_object, save};
 use crate::replace_cli::{PlansArgs, PlansCommand, ReplaceArgs, ReplacementsCommand};
+use crate::stdout::outln;
 
 /// One `--with` source: `any=N`, `country:FR[=N]`, `range:CIDR[=N]`, `asn:NUMBER[=N]`.
 pub fn parse_source(text: &str) -> Result<ReplacementSource, String> {
@@ -121,7 +122,7 @@ fn show_replacement(r: &ProxyReplacement, json: bool) -> Result<(), Failure> {
         return Ok(());
     }
     let count = |n: Option<i64>| n.map_or_else(|| "?".into(), |n| n.to_string());
-    println!(
+    outln!(
         "Replacement {} is {}{}: {} proxies removed, {} added.",
         r.id,
         state_text(&r.state),
@@ -142,7 +143,7 @@ fn print_replaced(r: &ReplacedProxy, json: bool) {
         return;
     }
     let port = |p: Option<i64>| p.map_or_else(|| "-".into(), |p| p.to_string());
-    println!(
+    outln!(
         "{}:{} ({}) -> {}:{} ({})  {}",
         text_or_dash(r.proxy.as_deref()),
         port(r.proxy_port),
@@ -243,7 +244,7 @@ fn print_plan(plan: &Plan, json: bool) {
         return;
     }
     let n = |v: Option<i64>| v.map_or_else(|| "-".into(), |n| n.to_string());
-    println!(
+    outln!(
         "{}  {}  {}/{}  {} proxies  refreshes {} of {} left  replacements {} of {} left",
         plan.id,
         text_or_dash(plan.status.as_deref()),
@@ -289,7 +290,7 @@ pub async fn plans(client: &Client, args: &PlansArgs, json: bool) -> Result<(), 
             if json {
                 print_json(&outcome);
             } else {
-                println!("Plan {} cancelled.", args.id);
+                outln!("Plan {} cancelled.", args.id);
             }
             Ok(())
         }

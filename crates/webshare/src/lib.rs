@@ -187,7 +187,10 @@ pub use webshare_api::operations::RateLimitClass;
 pub use webshare_api::types;
 /// Money: amounts that travel as JSON numbers are [`Amount`]s, as strings [`Decimal`]s (never `f64`).
 pub use webshare_api::{Amount, Decimal};
-pub use webshare_api::{Operation, OrderBy, ParamError};
+pub use webshare_api::{
+    Auth, CursorPaged, Endpoint, Operation, OrderBy, PageNumbered, ParamError, Pagination,
+    ResponseKind,
+};
 
 /// The README's Rust examples compile (`cargo test --doc`).
 #[cfg(doctest)]

@@ -62,3 +62,43 @@ where
     })
     .try_flatten()
 }
+
+impl Client {
+    /// Every item of any page-numbered list, as a lazy stream: one request per page, sent with the
+    /// client's retries, rate limits and time limits when the consumer gets to it, from the params'
+    /// `page` (or 1) to the last page.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &webshare::Client) -> Result<(), webshare::Error> {
+    /// use futures_util::TryStreamExt;
+    /// use webshare::operations::ListIpAuthorizations;
+    /// let all: Vec<_> = client.paginate(ListIpAuthorizations::new()).try_collect().await?;
+    /// println!("{} authorizations", all.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn paginate<E>(&self, params: E) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
+    where
+        E: PageNumbered + Send + Sync + 'static,
+        E::Item: Send + 'static,
+        E::Response: Send,
+        E::Body: Sync,
+    {
+        page_numbered(self.clone(), params)
+    }
+
+    /// Every item of any cursor-paged list (the proxy activity), as a lazy stream: each page asked for
+    /// after the previous page's last item.
+    pub fn paginate_cursor<E>(
+        &self,
+        params: E,
+    ) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
+    where
+        E: CursorPaged + Clone + PartialEq + Send + Sync + 'static,
+        E::Item: Send + 'static,
+        E::Response: Send,
+        E::Body: Sync,
+    {
+        cursor(self.clone(), params)
+    }
+}

@@ -1,0 +1,236 @@
+//! The command-line arguments of the proxy commands: list, download, config, IP authorizations, download
+//! tokens, activity and stats.
+
+use clap::{Args, Subcommand};
+
+use crate::generated::{
+    AllocateUnallocatedCountriesArgs, CreateIpAuthorizationArgs, DeleteIpAuthorizationArgs,
+    DownloadProxyActivityArgs, GetAggregateStatsArgs, GetDownloadTokenArgs, GetIpAuthorizationArgs,
+    ListIpAuthorizationsArgs, ListProxiesArgs, ListProxyActivityArgs, ListStatsArgs,
+    RefreshProxyListArgs, ResetDownloadTokenArgs, UpdateProxyConfigArgs,
+};
+
+/// Proxy list subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProxiesCommand {
+    /// List proxies: one page, or every page with --all (one line each; passwords withheld).
+    List(ListArgs),
+    /// Download the proxy list (one proxy a line), authorised by the plan's download token.
+    Download(DownloadArgs),
+    /// Replace the whole proxy list, using one of the plan's on-demand refreshes.
+    Refresh(RefreshProxyListArgs),
+}
+
+/// `proxies list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The list's filters and page.
+    #[command(flatten)]
+    pub params: ListProxiesArgs,
+    /// Every page, fetched one after another, instead of one.
+    #[arg(long)]
+    pub all: bool,
+    /// Print proxy passwords (withheld by default).
+    #[arg(long)]
+    pub show_passwords: bool,
+    /// How to print the proxies: an aligned `table` (the default), `json` (one object a line; the
+    /// default with --json), `txt` (`address:port:username:password`, as the download) or `csv` (with a
+    /// header line).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ProxyFormat>,
+}
+
+/// The output formats of `proxies list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProxyFormat {
+    /// Aligned columns under a header.
+    Table,
+    /// One JSON object a line.
+    Json,
+    /// `address:port:username:password` lines.
+    Txt,
+    /// Comma-separated values under a header line.
+    Csv,
+}
+
+/// `proxies download`.
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// The plan whose list to download; its download token is read from its proxy config.
+    #[arg(
+        long = "plan",
+        alias = "plan-id",
+        value_name = "ID",
+        required_unless_present = "token_stdin"
+    )]
+    pub plan_id: Option<i64>,
+    /// Read the download token from standard input instead of the proxy config.
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// Only these countries (ISO 3166-1 alpha-2 codes, comma-separated); all when absent.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub country_codes: Vec<String>,
+    /// How the proxies will be authenticated: `username` (lines with username and password) or
+    /// `sourceip` (address and port only).
+    #[arg(long, value_name = "METHOD", default_value = "username", value_parser = |s: &str| s.parse::<webshare::types::ProxyAuthenticationMethod>())]
+    pub authentication_method: webshare::types::ProxyAuthenticationMethod,
+    /// `direct` or `backbone`.
+    #[arg(long, value_name = "MODE", default_value = "direct", value_parser = |s: &str| s.parse::<webshare::types::ProxyMode>())]
+    pub mode: webshare::types::ProxyMode,
+    /// Only proxies matching this search phrase.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// Write the list, as downloaded, to this file (created with mode 0600) instead of printing it.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Print proxy passwords (withheld by default; a file written with --output has them).
+    #[arg(long)]
+    pub show_passwords: bool,
+}
+
+/// Proxy config subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProxyConfigCommand {
+    /// Change the proxy username, password (from standard input only), timeouts or countries.
+    Set(ConfigSetArgs),
+    /// Place the unallocated proxies, e.g. `FR=3,DE=2` (as many in all as are unallocated).
+    Allocate(ConfigAllocateArgs),
+}
+
+/// `proxy-config set`.
+#[derive(Debug, Args)]
+pub struct ConfigSetArgs {
+    /// The plan and sub-user.
+    #[command(flatten)]
+    pub params: UpdateProxyConfigArgs,
+    /// A new proxy username (8 to 32 letters and digits).
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Read a new proxy password from standard input (never an argument: it would show in `ps`).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The longest a proxy request may last, in seconds (15 to 604800).
+    #[arg(long, value_name = "SECONDS")]
+    pub request_timeout: Option<i64>,
+    /// The longest a connection may stay idle, in seconds (15 to 7200).
+    #[arg(long, value_name = "SECONDS")]
+    pub request_idle_timeout: Option<i64>,
+    /// Countries IP-authorized backbone requests use (comma-separated codes).
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub ip_authorization_countries: Vec<String>,
+}
+
+/// `proxy-config allocate`.
+#[derive(Debug, Args)]
+pub struct ConfigAllocateArgs {
+    /// The plan.
+    #[command(flatten)]
+    pub params: AllocateUnallocatedCountriesArgs,
+    /// Countries and counts, e.g. `FR=3,DE=2`.
+    #[arg(value_name = "COUNTRY=COUNT", value_delimiter = ',', required = true)]
+    pub countries: Vec<String>,
+}
+
+/// IP authorization subcommands.
+#[derive(Debug, Subcommand)]
+pub enum IpAuthCommand {
+    /// List the authorized IP addresses (one page, or every page with --all).
+    List(IpAuthListArgs),
+    /// Authorize an IP address, or this machine's public address with --this-machine (idempotent).
+    Add(IpAuthAddArgs),
+    /// Show one IP authorization.
+    Show(GetIpAuthorizationArgs),
+    /// Remove an authorized IP address.
+    Remove(DeleteIpAuthorizationArgs),
+    /// Show this machine's public IP address, as Webshare sees it.
+    WhatsMyIp,
+}
+
+/// `ip-auth list`.
+#[derive(Debug, Args)]
+pub struct IpAuthListArgs {
+    /// The page and plan.
+    #[command(flatten)]
+    pub params: ListIpAuthorizationsArgs,
+    /// Every page, fetched one after another.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// `ip-auth add`.
+#[derive(Debug, Args)]
+pub struct IpAuthAddArgs {
+    /// The IPv4 or IPv6 address to authorize.
+    #[arg(
+        value_name = "IP",
+        required_unless_present = "this_machine",
+        conflicts_with = "this_machine"
+    )]
+    pub ip: Option<String>,
+    /// Authorize this machine's public address (what's my IP), unless it already is.
+    #[arg(long)]
+    pub this_machine: bool,
+    /// The plan.
+    #[command(flatten)]
+    pub params: CreateIpAuthorizationArgs,
+}
+
+/// Download token subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DownloadTokenCommand {
+    /// Show the token of one kind of download link.
+    Show(DownloadTokenArgs<GetDownloadTokenArgs>),
+    /// Replace the token of one kind of download link; links with the old one stop working.
+    Reset(DownloadTokenArgs<ResetDownloadTokenArgs>),
+}
+
+/// A download token command's scope, and whether to print the token.
+#[derive(Debug, Args)]
+pub struct DownloadTokenArgs<T: Args> {
+    /// The scope.
+    #[command(flatten)]
+    pub params: T,
+    /// Print the token itself (it grants the download: treat it as a secret).
+    #[arg(long)]
+    pub show_token: bool,
+}
+
+/// Activity subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ActivityCommand {
+    /// List proxy activity, newest first: one page, or every page with --all.
+    List(ActivityListArgs),
+    /// Download the activity as CSV (authorised by the account's `activity` download token).
+    Download(ActivityDownloadArgs),
+}
+
+/// `activity download`.
+#[derive(Debug, Args)]
+pub struct ActivityDownloadArgs {
+    /// The download's filters.
+    #[command(flatten)]
+    pub params: DownloadProxyActivityArgs,
+    /// Write the CSV, as downloaded, to this file instead of printing its rows.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// Stats subcommands.
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// Usage by hour: a table, and a bandwidth sparkline on a terminal.
+    Hourly(ListStatsArgs),
+    /// Usage summed over the period.
+    Total(GetAggregateStatsArgs),
+}
+
+/// `activity list`.
+#[derive(Debug, Args)]
+pub struct ActivityListArgs {
+    /// The list's filters and page size.
+    #[command(flatten)]
+    pub params: ListProxyActivityArgs,
+    /// Every page, each asked for after the previous one's last activity.
+    #[arg(long)]
+    pub all: bool,
+}
