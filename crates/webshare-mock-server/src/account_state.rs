@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use webshare_api::{Secret, types};
 
+use crate::random::random_token;
 use crate::totp;
 
 /// The profile fields a user may change, and the read-only ones the service sets.
@@ -53,7 +54,7 @@ impl Profile {
             last_name: String::new(),
             timezone: "UTC".into(),
             subscriptions: [true; 6],
-            announce_kit_user_token: Secret::new(crate::state::random_token()),
+            announce_kit_user_token: Secret::new(random_token()),
             tracking_id,
             last_login: None,
             updated_at: now,

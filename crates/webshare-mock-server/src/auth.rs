@@ -3,10 +3,19 @@
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use webshare_api::Operation;
 
 use crate::Shared;
 use crate::error::ApiError;
 use crate::state::UserId;
+
+/// The operation a request is routed to, in its extensions (set by the router): what the suspension check
+/// reads.
+#[derive(Clone, Copy)]
+pub(crate) struct Served(pub &'static Operation);
+
+/// The documentation section a suspended account can still use.
+const VERIFICATION_TAG: &str = "Account Verification";
 
 /// The caller, if a token was sent. A token that is sent but unknown is a 401 even where authentication
 /// is optional, as in the real service.
@@ -80,17 +89,17 @@ where
                 .copied();
             match user.and_then(|user| data.users.get(&user).map(|account| (user, account))) {
                 // A deleted account's tokens still identify it, and get 403 account_deleted.
-                Some((_, account)) if account.deleted => Err(crate::routes::account_deleted()),
+                Some((_, account)) if account.deleted => Err(ApiError::account_deleted()),
                 // A suspended account can reach only the account verification section (to appeal, send
                 // evidence, answer questions).
                 Some((_, account))
                     if account.verification.is_suspended()
                         && parts
                             .extensions
-                            .get::<crate::routes::Served>()
-                            .is_none_or(|s| s.0.tag != crate::routes::VERIFICATION_TAG) =>
+                            .get::<Served>()
+                            .is_none_or(|s| s.0.tag != VERIFICATION_TAG) =>
                 {
-                    Err(crate::routes::account_suspended())
+                    Err(ApiError::account_suspended())
                 }
                 Some((user, _)) => Ok(Some(LoginToken {
                     user,

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use webshare_api::{Amount, Decimal, types};
 
-use crate::plan::Terms;
+use crate::terms::Terms;
 
 /// The base price of one proxy a month, USD (the pricing page's first tier).
 fn base_proxy_price() -> Decimal {

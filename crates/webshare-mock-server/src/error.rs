@@ -78,6 +78,24 @@ impl ApiError {
         )
     }
 
+    /// 403 to a deleted account (its tokens still identify it).
+    pub fn account_deleted() -> Self {
+        Self::detail(
+            StatusCode::FORBIDDEN,
+            "Your account is deleted.",
+            "account_deleted",
+        )
+    }
+
+    /// 403 to a suspended account, outside the account verification section.
+    pub fn account_suspended() -> Self {
+        Self::detail(
+            StatusCode::FORBIDDEN,
+            "Your account is suspended.",
+            "account_suspended",
+        )
+    }
+
     /// 429 with `Retry-After`.
     pub fn throttled(wait_seconds: u64) -> Self {
         Self::Detail {

@@ -45,15 +45,18 @@ pub mod drift;
 mod error;
 mod faults;
 mod listen;
+mod mock_proxy;
 mod params;
 mod plan;
 mod proxy_state;
+mod random;
 mod rate_limit;
 mod referral_state;
 mod replacement;
 mod routes;
 mod serve;
 mod state;
+mod terms;
 pub mod totp;
 mod validate;
 mod verification_state;
@@ -377,7 +380,7 @@ impl MockServer {
     /// An authorization code, as `provider` (e.g. `google`) would issue it after its user `email` signed
     /// in, for the social operations. Single-use.
     pub fn mint_social_code(&self, provider: &str, email: &str) -> String {
-        let code = state::random_token();
+        let code = random::random_token();
         let identity = state::SocialIdentity {
             provider: provider.to_owned(),
             email: email.to_owned(),

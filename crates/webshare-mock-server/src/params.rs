@@ -8,7 +8,9 @@ use webshare_api::{Endpoint, RawParams};
 
 use crate::error::ApiError;
 
-/// An operation's parameters, parsed.
+/// The parameters of operation `E`, parsed. Every handler takes the `Params` of its operation (even one
+/// without parameters), which is what binds it to that operation: routed to another, it does not compile
+/// (see `routes::binding`).
 pub(crate) struct Params<E>(pub E);
 
 impl<E: Endpoint, S: Send + Sync> FromRequestParts<S> for Params<E> {

@@ -1,62 +1,12 @@
 //! The plans of an account: the customization its proxy list is made from. One is active (the account's
 //! `plan_id`); an upgrade makes a new one and cancels the old, as the documentation describes.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use webshare_api::types;
 
+use crate::commerce::{self, Term};
 use crate::proxy_state::ProxyScope;
-
-/// What a plan was bought with.
-#[derive(Debug, Clone)]
-pub(crate) struct Terms {
-    pub proxy_type: String,
-    pub proxy_subtype: String,
-    pub proxy_countries: BTreeMap<String, i64>,
-    pub bandwidth_limit: f64,
-    pub on_demand_refreshes_total: i64,
-    pub automatic_refresh_frequency: i64,
-    pub proxy_replacements_total: i64,
-    pub subusers_total: i64,
-    pub is_unlimited_ip_authorizations: bool,
-    pub is_high_concurrency: bool,
-    pub is_high_priority_network: bool,
-    pub required_site_checks: Vec<String>,
-}
-
-impl Terms {
-    /// The terms of a new account's plan, as its generated list has them.
-    pub fn initial(scope: &ProxyScope) -> Self {
-        let mut proxy_countries = BTreeMap::new();
-        for proxy in &scope.proxies {
-            *proxy_countries
-                .entry(proxy.country_code.to_owned())
-                .or_insert(0) += 1;
-        }
-        Self {
-            proxy_type: "shared".into(),
-            proxy_subtype: "default".into(),
-            proxy_countries,
-            bandwidth_limit: 250.0,
-            on_demand_refreshes_total: i64::from(scope.on_demand_refreshes_available),
-            automatic_refresh_frequency: 0,
-            proxy_replacements_total: scope.replacements_available,
-            subusers_total: 3,
-            is_unlimited_ip_authorizations: true,
-            is_high_concurrency: false,
-            is_high_priority_network: false,
-            required_site_checks: Vec::new(),
-        }
-    }
-
-    /// The plan's proxies (saturating: a request's counts are checked after they are read).
-    pub fn proxy_count(&self) -> i64 {
-        self.proxy_countries
-            .values()
-            .fold(0i64, |sum, n| sum.saturating_add(*n))
-    }
-}
+use crate::terms::Terms;
 
 /// One plan of an account.
 #[derive(Debug, Clone)]
@@ -93,7 +43,7 @@ impl MockPlan {
     pub fn to_type(&self, scope: &ProxyScope, subusers: i64, detail: bool) -> types::Plan {
         let t = &self.terms;
         let (refreshes_used, replacements_used) = self.used(scope);
-        let price = |term| webshare_api::Amount(crate::commerce::price(t, term).price);
+        let price = |term| webshare_api::Amount(commerce::price(t, term).price);
         types::Plan {
             id: self.id,
             status: Some(
@@ -105,8 +55,8 @@ impl MockPlan {
                 .into(),
             ),
             bandwidth_limit: Some(t.bandwidth_limit),
-            monthly_price: Some(price(crate::commerce::Term::Monthly)),
-            yearly_price: Some(price(crate::commerce::Term::Yearly)),
+            monthly_price: Some(price(Term::Monthly)),
+            yearly_price: Some(price(Term::Yearly)),
             proxy_type: Some(t.proxy_type.clone()),
             proxy_subtype: Some(t.proxy_subtype.clone()),
             proxy_count: Some(t.proxy_count()),

@@ -1,11 +1,13 @@
 //! The proxy side of an account (and of each sub-user): its plan's proxies, download token, IP
-//! authorizations and activity log. Generated deterministically from a seed, so tests can predict it.
+//! authorizations and activity log, and the proxies its replacements bring. Generated deterministically
+//! from a seed, so tests can predict it.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use webshare_api::types;
 
-use crate::replacement::{Replacement, range_address};
-use crate::state::random_token;
+use crate::mock_proxy::MockProxy;
+use crate::random::random_token;
+use crate::replacement::{self, Failure, Replacement, range_address};
 
 const COUNTRIES: &[(&str, &str)] = &[
     ("US", "New York"),
@@ -27,20 +29,6 @@ const HOSTS: &[&str] = &[
     "api.example.org",
     "cdn.example.net",
 ];
-
-/// One proxy of a list.
-#[derive(Debug, Clone)]
-pub(crate) struct MockProxy {
-    pub id: String,
-    pub address: String,
-    pub port: i64,
-    pub valid: bool,
-    pub country_code: &'static str,
-    pub city_name: &'static str,
-    pub asn_number: i64,
-    pub asn_name: &'static str,
-    pub created_at: DateTime<Utc>,
-}
 
 /// An authorized IP address.
 #[derive(Debug, Clone)]
@@ -569,6 +557,40 @@ impl ProxyScope {
             asn_name,
             created_at: now,
         })
+    }
+
+    /// What a replacement `request` numbered `serial` makes of this list: the proxies it removes (as
+    /// [`replacement::select`] picks them) and what replaces them, taken from the sources in order, each up
+    /// to its `count` (the rest when it has none); fails when the sources cannot give as many as are
+    /// removed.
+    pub fn replacement_outcome(
+        &self,
+        request: &types::ProxyReplacementCreateRequest,
+        serial: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, MockProxy)>, Failure> {
+        let removed = replacement::select(&self.proxies, &request.to_replace);
+        if removed.is_empty() {
+            return Err(Failure::NothingToReplace);
+        }
+        let mut new = Vec::with_capacity(removed.len());
+        for source in &request.replace_with {
+            let wanted = removed.len() - new.len();
+            let take = source
+                .limit()
+                .map_or(wanted, |c| (c.max(0) as usize).min(wanted));
+            for k in 0..take {
+                let index = (serial as u64) * 1_000 + new.len() as u64;
+                let Some(proxy) = self.fresh_proxy(source, k as u64, index, now) else {
+                    break;
+                };
+                new.push(proxy);
+            }
+        }
+        if new.len() < removed.len() {
+            return Err(Failure::NotEnoughNewProxies);
+        }
+        Ok(removed.into_iter().map(|p| p.id.clone()).zip(new).collect())
     }
 
     /// Carries out the replacements that completed by `now` (the list changes when its replacement

@@ -185,60 +185,41 @@ impl Referral {
         }
         made
     }
-}
 
-/// A completed payment of `amount` by `user`: if the account applied another's code, that account earns
-/// a `pending` credit of [`credit_ratio`] of it (at most [`maximum_credits`] per referred account).
-pub(crate) fn credit_referrer(
-    data: &mut crate::state::Data,
-    user: crate::state::UserId,
-    amount: Decimal,
-    now: DateTime<Utc>,
-) {
-    let Some(code) = data
-        .users
-        .get(&user)
-        .and_then(|a| a.referral.applied.clone())
-    else {
-        return;
-    };
-    let Some(referrer) = data
-        .users
-        .iter()
-        .find(|(_, a)| a.referral.code == code)
-        .map(|(id, _)| *id)
-    else {
-        return;
-    };
-    data.next_record_id += 1;
-    let id = data.next_record_id;
-    let Some(account) = data.users.get_mut(&referrer) else {
-        return;
-    };
-    let earned: Decimal = account
-        .referral
-        .credits
-        .iter()
-        .filter(|c| c.user_id == Some(user as i64))
-        .filter_map(|c| c.amount.map(Amount::value))
-        .sum();
-    let credit = (amount * credit_ratio())
-        .round_dp(2)
-        .min(maximum_credits() - earned);
-    if credit <= Decimal::ZERO {
-        return;
+    /// Credits this account (`referrer`) for a completed payment of `amount` by `user`, an account that
+    /// applied its code: a `pending` credit (numbered `id`) of [`credit_ratio`] of it, at most
+    /// [`maximum_credits`] per referred account (nothing once that is reached).
+    pub fn credit_payment(
+        &mut self,
+        id: i64,
+        referrer: u64,
+        user: u64,
+        amount: Decimal,
+        now: DateTime<Utc>,
+    ) {
+        let earned: Decimal = self
+            .credits
+            .iter()
+            .filter(|c| c.user_id == Some(user as i64))
+            .filter_map(|c| c.amount.map(Amount::value))
+            .sum();
+        let credit = (amount * credit_ratio())
+            .round_dp(2)
+            .min(maximum_credits() - earned);
+        if credit <= Decimal::ZERO {
+            return;
+        }
+        self.credits.push(types::ReferralCredit {
+            id,
+            user_id: Some(user as i64),
+            mode: Some(self.mode.to_owned()),
+            amount: Some(Amount(credit)),
+            status: Some("pending".into()),
+            referral_channel: Some(referrer as i64),
+            referral_channel_code: Some(self.code.clone()),
+            created_at: Some(now),
+            updated_at: Some(now),
+            reverted_at: None,
+        });
     }
-    let mode = account.referral.mode;
-    account.referral.credits.push(types::ReferralCredit {
-        id,
-        user_id: Some(user as i64),
-        mode: Some(mode.to_owned()),
-        amount: Some(Amount(credit)),
-        status: Some("pending".into()),
-        referral_channel: Some(referrer as i64),
-        referral_channel_code: Some(code),
-        created_at: Some(now),
-        updated_at: Some(now),
-        reverted_at: None,
-    });
 }

@@ -1,11 +1,12 @@
-//! Proxy replacements of a plan: which proxies a request selects, what replaces them, and the states the
-//! request moves through on the mock's clock (`validating`, then `validated` for a dry run, or
-//! `processing` and `completed`/`failed`), one [`Replacement::step`] each.
+//! Proxy replacements of a plan: which proxies a request selects, and the states the request moves through
+//! on the mock's clock (`validating`, then `validated` for a dry run, or `processing` and
+//! `completed`/`failed`), one [`Replacement::step`] each. What replaces the selected proxies is made by
+//! the list they belong to (`ProxyScope::replacement_outcome`), as its other proxies are.
 
 use chrono::{DateTime, Duration, Utc};
 use webshare_api::types::{self, ProxyReplacementState as State, ProxySelector, ReplacementSource};
 
-use crate::proxy_state::{MockProxy, ProxyScope};
+use crate::mock_proxy::MockProxy;
 
 /// Why a replacement failed, as `error_code` and `error` show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,47 +196,14 @@ fn picks(selector: &ProxySelector, proxy: &MockProxy) -> bool {
     }
 }
 
-/// The proxies of the list that `selector` picks, at most its `count`.
-pub(crate) fn select<'a>(scope: &'a ProxyScope, selector: &ProxySelector) -> Vec<&'a MockProxy> {
+/// The proxies of a list that `selector` picks, at most its `count`.
+pub(crate) fn select<'a>(proxies: &'a [MockProxy], selector: &ProxySelector) -> Vec<&'a MockProxy> {
     let limit = selector.limit().map_or(usize::MAX, |c| c.max(0) as usize);
-    scope
-        .proxies
+    proxies
         .iter()
         .filter(|p| picks(selector, p))
         .take(limit)
         .collect()
-}
-
-/// What replaces `removed` proxies: taken from the sources in order, each up to its `count` (the rest
-/// when it has none); fails when the sources cannot give as many as are removed.
-pub(crate) fn plan_outcome(
-    scope: &ProxyScope,
-    request: &types::ProxyReplacementCreateRequest,
-    serial: i64,
-    now: DateTime<Utc>,
-) -> Result<Vec<(String, MockProxy)>, Failure> {
-    let removed = select(scope, &request.to_replace);
-    if removed.is_empty() {
-        return Err(Failure::NothingToReplace);
-    }
-    let mut new = Vec::with_capacity(removed.len());
-    for source in &request.replace_with {
-        let wanted = removed.len() - new.len();
-        let take = source
-            .limit()
-            .map_or(wanted, |c| (c.max(0) as usize).min(wanted));
-        for k in 0..take {
-            let index = (serial as u64) * 1_000 + new.len() as u64;
-            let Some(proxy) = scope.fresh_proxy(source, k as u64, index, now) else {
-                break;
-            };
-            new.push(proxy);
-        }
-    }
-    if new.len() < removed.len() {
-        return Err(Failure::NotEnoughNewProxies);
-    }
-    Ok(removed.into_iter().map(|p| p.id.clone()).zip(new).collect())
 }
 
 /// The `k`th address an IP-range source can give, if any: the usable addresses of its ranges, in order.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use webshare_api::Secret;
+use webshare_api::{Decimal, Secret};
 
 use crate::account_state::{
     IdVerification, MAX_NOTIFICATIONS, MAX_TWO_FACTOR_METHODS, Notification, PendingTwoFactor,
@@ -13,8 +13,10 @@ use crate::account_state::{
 };
 use crate::capped::Capped;
 use crate::error::ApiError;
-use crate::plan::{MockPlan, Terms};
+use crate::plan::MockPlan;
 use crate::proxy_state::{IpAuthorization, ProxyScope};
+use crate::random::{random_token, six_digits};
+use crate::terms::Terms;
 
 /// What an email sent by the service is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -82,7 +84,7 @@ pub(crate) struct User {
     /// The active plan's proxies, download token, IP authorizations, activity and replacements.
     pub proxy: ProxyScope,
     pub profile: Profile,
-    /// Oldest first (at most [`MAX_NOTIFICATIONS`](crate::account_state::MAX_NOTIFICATIONS)).
+    /// Oldest first (at most [`MAX_NOTIFICATIONS`]).
     pub notifications: Vec<Notification>,
     /// Two-factor methods, oldest first; at most one active. None to start with (a mock decision: the
     /// documentation says email codes are on by default, which would make every login need a code).
@@ -608,6 +610,34 @@ impl Data {
         });
     }
 
+    /// A completed payment of `amount` by `user`: if the account applied another's code, that account earns
+    /// a credit for it ([`Referral::credit_payment`](crate::referral_state::Referral::credit_payment)).
+    pub fn credit_referrer(&mut self, user: UserId, amount: Decimal, now: DateTime<Utc>) {
+        let Some(code) = self
+            .users
+            .get(&user)
+            .and_then(|a| a.referral.applied.clone())
+        else {
+            return;
+        };
+        let Some(referrer) = self
+            .users
+            .iter()
+            .find(|(_, a)| a.referral.code == code)
+            .map(|(id, _)| *id)
+        else {
+            return;
+        };
+        self.next_record_id += 1;
+        let id = self.next_record_id;
+        let Some(account) = self.users.get_mut(&referrer) else {
+            return;
+        };
+        account
+            .referral
+            .credit_payment(id, referrer, user, amount, now);
+    }
+
     /// Puts `email` in the outbox, dropping the oldest beyond its limit.
     fn post(&mut self, email: Email) {
         while self.outbox.len() >= self.limits.outbox {
@@ -625,26 +655,6 @@ pub(crate) fn now() -> DateTime<Utc> {
 /// Emails are case-insensitive for lookup, as the real service treats them.
 fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
-}
-
-/// A 6-digit code (as Webshare's 2FA emails carry) from the OS's random source.
-fn six_digits() -> String {
-    let mut bytes = [0u8; 4];
-    getrandom::fill(&mut bytes).expect("the OS random source is available");
-    format!("{:06}", u32::from_le_bytes(bytes) % 1_000_000)
-}
-
-/// 40 hex characters from the OS's random source, the shape of Webshare's tokens.
-pub(crate) fn random_token() -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut bytes = [0u8; 20];
-    getrandom::fill(&mut bytes).expect("the OS random source is available");
-    let mut token = String::with_capacity(40);
-    for b in bytes {
-        token.push(HEX[usize::from(b >> 4)] as char);
-        token.push(HEX[usize::from(b & 0xf)] as char);
-    }
-    token
 }
 
 /// Seconds left of `window` since `since`, rounded up; `None` when the window has passed.

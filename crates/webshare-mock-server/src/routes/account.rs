@@ -2,17 +2,20 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use webshare_api::operations::{ChangeEmail, CompleteEmailChange, DeleteAccount, Logout};
 
-use super::{check_current_password, check_recaptcha, lock};
+use super::common::{check_current_password, check_recaptcha, lock};
 use crate::Shared;
 use crate::auth::{LoginToken, User};
 use crate::error::ApiError;
+use crate::params::Params;
 use crate::state::{CodeFor, now};
 use crate::validate::{Fields, JsonObject};
 
 pub(super) async fn change_email(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<ChangeEmail>,
     JsonObject(body): JsonObject,
 ) -> Result<StatusCode, ApiError> {
     let mut fields = Fields::new(&body);
@@ -36,6 +39,7 @@ pub(super) async fn change_email(
 pub(super) async fn complete_email_change(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<CompleteEmailChange>,
     JsonObject(body): JsonObject,
 ) -> Result<StatusCode, ApiError> {
     let mut fields = Fields::new(&body);
@@ -71,6 +75,7 @@ pub(super) async fn complete_email_change(
 pub(super) async fn delete(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<DeleteAccount>,
     JsonObject(body): JsonObject,
 ) -> Result<StatusCode, ApiError> {
     let mut fields = Fields::new(&body);
@@ -88,7 +93,11 @@ pub(super) async fn delete(
 }
 
 /// Logs out any token, a login token still waiting for its two-factor code too.
-pub(super) async fn logout(State(app): State<Shared>, caller: LoginToken) -> StatusCode {
+pub(super) async fn logout(
+    State(app): State<Shared>,
+    caller: LoginToken,
+    _: Params<Logout>,
+) -> StatusCode {
     lock(&app).revoke_token(&caller.token);
     StatusCode::NO_CONTENT
 }

@@ -2,12 +2,14 @@
 
 use axum::Json;
 use axum::extract::State;
+use webshare_api::operations::{CompleteActivation, GetActivation, ResendActivation};
 use webshare_api::types;
 
-use super::lock;
+use super::common::lock;
 use crate::Shared;
 use crate::auth::{Caller, User};
 use crate::error::ApiError;
+use crate::params::Params;
 use crate::state::{CodeFor, Data, UserId, now, seconds_left};
 use crate::validate::{Fields, JsonObject};
 
@@ -24,6 +26,7 @@ fn activation_status(data: &Data, user: UserId) -> Result<types::ActivationStatu
 pub(super) async fn status(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<GetActivation>,
 ) -> Result<Json<types::ActivationStatus>, ApiError> {
     Ok(Json(activation_status(&lock(&app), user)?))
 }
@@ -31,6 +34,7 @@ pub(super) async fn status(
 pub(super) async fn resend(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<ResendActivation>,
 ) -> Result<Json<types::ActivationStatus>, ApiError> {
     let now = now();
     let mut data = lock(&app);
@@ -58,6 +62,7 @@ pub(super) async fn resend(
 pub(super) async fn complete(
     State(app): State<Shared>,
     _caller: Caller,
+    _: Params<CompleteActivation>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::TokenResponse>, ApiError> {
     let mut fields = Fields::new(&body);

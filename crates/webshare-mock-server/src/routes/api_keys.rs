@@ -7,13 +7,14 @@ use webshare_api::Secret;
 use webshare_api::operations::{CreateApiKey, DeleteApiKey, GetApiKey, ListApiKeys, UpdateApiKey};
 use webshare_api::types;
 
-use super::lock;
+use super::common::lock;
 use super::proxies::{PageWindow, not_found};
 use crate::Shared;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::state::{ApiKey, MAX_API_KEYS, now, random_token};
+use crate::random::random_token;
+use crate::state::{ApiKey, MAX_API_KEYS, now};
 use crate::validate::{Fields, JsonObject, MAX_LABEL};
 
 /// The `label` of a body: 1 to 200 characters.

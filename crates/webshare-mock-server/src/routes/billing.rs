@@ -8,19 +8,20 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use webshare_api::Decimal;
 use webshare_api::operations::{
-    DownloadInvoice, GetPaymentMethod, GetPendingPayment, GetTransaction, ListPaymentMethods,
-    ListPendingPayments, ListTransactions,
+    CreatePaymentMethod, DownloadInvoice, GetBillingInfo, GetPaymentMethod, GetPendingPayment,
+    GetTransaction, ListPaymentMethods, ListPendingPayments, ListTransactions, UpdateBillingInfo,
 };
 use webshare_api::{Secret, types};
 
-use super::lock;
+use super::common::lock;
 use super::proxies::{PageWindow, not_found};
 use crate::Shared;
 use crate::auth::User;
 use crate::commerce::{Pending, Purpose};
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::state::{Data, UserId, now, random_token};
+use crate::random::random_token;
+use crate::state::{Data, UserId, now};
 use crate::validate::{Fields, JsonObject};
 
 /// What a checkout charges, and for what.
@@ -160,13 +161,14 @@ pub(crate) fn settle_payment(
     );
     account.billing.pending[index].transaction = Some(recorded);
     data.next_transaction_id = transaction_id;
-    crate::referral_state::credit_referrer(data, user, pending.amount, now);
+    data.credit_referrer(user, pending.amount, now);
     true
 }
 
 pub(super) async fn get_info(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<GetBillingInfo>,
 ) -> Result<Json<types::BillingInfo>, ApiError> {
     let data = lock(&app);
     Ok(Json(data.account(user)?.billing.info_type(user as i64)))
@@ -175,6 +177,7 @@ pub(super) async fn get_info(
 pub(super) async fn update_info(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<UpdateBillingInfo>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::BillingInfo>, ApiError> {
     let mut fields = Fields::new(&body);
@@ -217,18 +220,19 @@ pub(super) async fn list_payment_methods(
     let data = lock(&app);
     let methods = &data.account(user)?.billing.payment_methods;
     let p = PageWindow::page(methods, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(super::page_of!(PaymentMethodPage, p)))
+    Ok(Json(super::proxies::page_of!(PaymentMethodPage, p)))
 }
 
 /// Starts saving a card: a Stripe SetupIntent, completed by `MockServer::confirm_payment`.
 pub(super) async fn create_payment_method(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<CreatePaymentMethod>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::PaymentMethodSetup>, ApiError> {
     let mut fields = Fields::new(&body);
     let recaptcha = fields.string("recaptcha");
-    super::check_recaptcha(&app, &mut fields, recaptcha);
+    super::common::check_recaptcha(&app, &mut fields, recaptcha);
     fields.finish()?;
     let now = now();
     let mut data = lock(&app);
@@ -288,7 +292,7 @@ pub(super) async fn list_pending(
 ) -> Result<Json<types::PendingPaymentPage>, ApiError> {
     let all = pending_types(&lock(&app), user)?;
     let p = PageWindow::page(&all, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(super::page_of!(PendingPaymentPage, p)))
+    Ok(Json(super::proxies::page_of!(PendingPaymentPage, p)))
 }
 
 pub(super) async fn get_pending(
@@ -356,7 +360,7 @@ pub(super) async fn list_transactions(
         _ => a.id.cmp(&b.id),
     });
     let p = PageWindow::page(&all, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(super::page_of!(TransactionPage, p)))
+    Ok(Json(super::proxies::page_of!(TransactionPage, p)))
 }
 
 pub(super) async fn get_transaction(

@@ -5,7 +5,7 @@ use axum::extract::State;
 use webshare_api::operations::{GetDownloadToken, ResetDownloadToken};
 use webshare_api::types;
 
-use super::lock;
+use super::common::lock;
 use super::proxies::scope;
 use crate::Shared;
 use crate::auth::User;

@@ -4,14 +4,17 @@
 
 use axum::Json;
 use axum::extract::State;
+use webshare_api::operations::{CompleteIdVerification, GetIdVerification, StartIdVerification};
 use webshare_api::{Secret, types};
 
-use super::lock;
+use super::common::lock;
 use crate::Shared;
 use crate::account_state::{IdState, MAX_ID_FAILURES};
 use crate::auth::User;
 use crate::error::ApiError;
-use crate::state::{now, random_token};
+use crate::params::Params;
+use crate::random::random_token;
+use crate::state::now;
 
 fn refuse(message: &str, code: &'static str) -> ApiError {
     ApiError::field("non_field_errors", message, code)
@@ -20,6 +23,7 @@ fn refuse(message: &str, code: &'static str) -> ApiError {
 pub(super) async fn get(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<GetIdVerification>,
 ) -> Result<Json<types::IdVerification>, ApiError> {
     let mut data = lock(&app);
     let verification = &mut data.account_mut(user)?.id_verification;
@@ -30,6 +34,7 @@ pub(super) async fn get(
 pub(super) async fn start(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<StartIdVerification>,
 ) -> Result<Json<types::IdVerification>, ApiError> {
     let now = now();
     let mut data = lock(&app);
@@ -68,6 +73,7 @@ pub(super) async fn start(
 pub(super) async fn complete(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<CompleteIdVerification>,
 ) -> Result<Json<types::IdVerification>, ApiError> {
     let now = now();
     let mut data = lock(&app);

@@ -7,10 +7,11 @@ use axum::extract::{ConnectInfo, OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
 use webshare_api::operations::{
     CreateIpAuthorization, DeleteIpAuthorization, GetIpAuthorization, ListIpAuthorizations,
+    WhatsMyIp,
 };
 use webshare_api::types;
 
-use super::lock;
+use super::common::lock;
 use super::proxies::{PageWindow, not_found, scope};
 use crate::Shared;
 use crate::auth::User;
@@ -119,6 +120,7 @@ pub(super) async fn delete(
 pub(super) async fn whats_my_ip(
     User(_, _): User,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    _: Params<WhatsMyIp>,
 ) -> Json<types::WhatsMyIp> {
     let ip = match peer.ip() {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),

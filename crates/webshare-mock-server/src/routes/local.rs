@@ -2,18 +2,21 @@
 
 use axum::Json;
 use axum::extract::State;
+use webshare_api::operations::{Login, Register};
 use webshare_api::types;
 
-use super::{check_new_password, check_recaptcha, check_sign_in_allowed, lock};
+use super::common::{check_new_password, check_recaptcha, check_sign_in_allowed, lock};
 use crate::Shared;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::params::Params;
 use crate::state::now;
 use crate::validate::{Fields, JsonObject};
 
 pub(super) async fn register(
     State(app): State<Shared>,
     _caller: Caller,
+    _: Params<Register>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::RegisterResponse>, ApiError> {
     let mut fields = Fields::new(&body);
@@ -57,6 +60,7 @@ pub(super) async fn register(
 pub(super) async fn login(
     State(app): State<Shared>,
     _caller: Caller,
+    _: Params<Login>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::TokenResponse>, ApiError> {
     let mut fields = Fields::new(&body);

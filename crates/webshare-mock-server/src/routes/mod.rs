@@ -3,12 +3,21 @@
 //!
 //! The route table is the generated one (`webshare_api::operations::ALL`: method and path of each
 //! operation); this module only says which handler implements which operation, in a `match` that the
-//! compiler checks covers every operation of the spec.
+//! compiler checks covers every operation of the spec, and binds each handler to its operation by type
+//! (see `bind_each!`): a handler takes the parameters of its operation, `Params<operations::X>`, and
+//! bound to any other operation it does not compile.
 
 mod account;
 mod activation;
 mod api_keys;
 mod billing;
+/// The binding of a handler to an operation, checked by the compiler as dropshot's endpoint attribute
+/// checks it: [`binding::bind`] accepts a handler for operation `X` only if one of its arguments is
+/// `Params<operations::X>` (the extractor that parses `X`'s parameters), wherever it stands among the
+/// handler's arguments, so that the order the extractors run in (and so which error a request gets
+/// first) stays the handler's own. Its doctests show a mismatched binding failing to compile.
+mod binding;
+mod common;
 mod download_tokens;
 mod id_verification;
 mod ip_authorizations;
@@ -36,151 +45,162 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
 use axum::http::{Extensions, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodFilter, MethodRouter, get, on};
+use axum::routing::{MethodFilter, MethodRouter, get};
 use axum::{Json, Router, middleware};
-use webshare_api::Operation;
 use webshare_api::operations::{self, OperationId};
+use webshare_api::{Endpoint, Operation};
 
+use self::common::lock;
 use crate::Shared;
+use crate::auth::Served;
 use crate::error::{ApiError, for_framework_status};
-use crate::state::{Data, UserId};
-use crate::validate::{Fields, password_problems};
+use crate::params::Params;
 
-/// The API's page object `types::$ty` (`count`, `results`, `next`, `previous`) from a
-/// [`proxies::Paged`] page.
-macro_rules! page_of {
-    ($ty:ident, $p:expr) => {{
-        let p: super::proxies::Paged<_> = $p;
-        webshare_api::types::$ty {
-            count: p.count,
-            results: p.results,
-            next: p.next,
-            previous: p.previous,
+/// The `match` on an [`OperationId`] of [`handler`], from a table of `Operation => handler` pairs.
+///
+/// `X => module::handler` is the arm `OperationId::X => bind::<Params<operations::X>, ..>(method,
+/// module::handler)`: the variant and the parameter type are named by the same `X`, and [`binding::bind`]
+/// accepts only a handler that takes `Params<operations::X>`, so routing an operation to the handler of
+/// another one does not compile (and a handler reads its own operation's parameters, or none, as every
+/// handler takes them even when the operation has none). The `match` stays exhaustive: a new operation of
+/// the spec does not compile until it has a handler. Each arm also checks, at compile time, that
+/// `operations::X` is the parameters of `OperationId::X` (`Endpoint::OPERATION`).
+macro_rules! bind_each {
+    ($id:expr, $method:expr, { $($op:ident => $handler:expr,)* }) => {
+        match $id {
+            $(OperationId::$op => {
+                const {
+                    assert!(matches!(
+                        <operations::$op as Endpoint>::OPERATION.id,
+                        OperationId::$op
+                    ));
+                }
+                binding::bind::<Params<operations::$op>, _, _, _, _>($method, $handler)
+            })*
         }
-    }};
+    };
 }
-pub(crate) use page_of;
 
-/// The handler of each operation of the spec.
+/// The handler of each operation of the spec, bound to it by `bind_each!`.
 fn handler(operation: &Operation) -> MethodRouter<Shared> {
     let method = MethodFilter::try_from(operation.method.clone())
         .expect("the spec's methods are standard HTTP methods");
-    match operation.id {
-        OperationId::Register => on(method, local::register),
-        OperationId::Login => on(method, local::login),
-        OperationId::ResetPassword => on(method, password::reset),
-        OperationId::CompletePasswordReset => on(method, password::complete_reset),
-        OperationId::ChangePassword => on(method, password::change),
-        OperationId::GetActivation => on(method, activation::status),
-        OperationId::ResendActivation => on(method, activation::resend),
-        OperationId::CompleteActivation => on(method, activation::complete),
-        OperationId::SocialRegister => on(method, social::register),
-        OperationId::SocialLogin => on(method, social::login),
-        OperationId::ChangeEmail => on(method, account::change_email),
-        OperationId::CompleteEmailChange => on(method, account::complete_email_change),
-        OperationId::DeleteAccount => on(method, account::delete),
-        OperationId::DeleteSocialAccount => on(method, social::delete_account),
-        OperationId::Logout => on(method, account::logout),
-        OperationId::ListProxies => on(method, proxies::list_proxies),
-        OperationId::DownloadProxyList => on(method, proxies::download_proxy_list),
-        OperationId::GetProxyConfig => on(method, proxies::get_proxy_config),
-        OperationId::GetProxyConfigV2 => on(method, proxy_config::get),
-        OperationId::UpdateProxyConfig => on(method, proxy_config::update),
-        OperationId::AllocateUnallocatedCountries => on(method, proxy_config::allocate),
-        OperationId::GetProxyListStats => on(method, proxies::get_proxy_list_stats),
-        OperationId::GetProxyListStatus => on(method, proxies::get_proxy_list_status),
-        OperationId::RefreshProxyList => on(method, proxies::refresh_proxy_list),
-        OperationId::ListIpAuthorizations => on(method, ip_authorizations::list),
-        OperationId::CreateIpAuthorization => on(method, ip_authorizations::create),
-        OperationId::WhatsMyIp => on(method, ip_authorizations::whats_my_ip),
-        OperationId::GetIpAuthorization => on(method, ip_authorizations::get),
-        OperationId::DeleteIpAuthorization => on(method, ip_authorizations::delete),
-        OperationId::GetDownloadToken => on(method, download_tokens::get),
-        OperationId::ResetDownloadToken => on(method, download_tokens::reset),
-        OperationId::ListProxyActivity => on(method, proxies::list_proxy_activity),
-        OperationId::ListStats => on(method, stats::list),
-        OperationId::GetAggregateStats => on(method, stats::aggregate),
-        OperationId::DownloadProxyActivity => on(method, stats::download_activity),
-        OperationId::ListProxyReplacements => on(method, replacements::list),
-        OperationId::CreateProxyReplacement => on(method, replacements::create),
-        OperationId::GetProxyReplacement => on(method, replacements::get),
-        OperationId::ListReplacedProxies => on(method, replacements::list_replaced),
-        OperationId::DownloadReplacedProxies => on(method, replacements::download_replaced),
-        OperationId::ListPlans => on(method, plans::list),
-        OperationId::GetPlan => on(method, plans::get),
-        OperationId::UpdatePlan => on(method, plans::update),
-        OperationId::UpgradePlan => on(method, plans::upgrade),
-        OperationId::CancelPlan => on(method, plans::cancel),
-        OperationId::ListApiKeys => on(method, api_keys::list),
-        OperationId::CreateApiKey => on(method, api_keys::create),
-        OperationId::GetApiKey => on(method, api_keys::get),
-        OperationId::UpdateApiKey => on(method, api_keys::update),
-        OperationId::DeleteApiKey => on(method, api_keys::delete),
-        OperationId::ListSubusers => on(method, subusers::list),
-        OperationId::CreateSubuser => on(method, subusers::create),
-        OperationId::GetSubuser => on(method, subusers::get),
-        OperationId::UpdateSubuser => on(method, subusers::update),
-        OperationId::DeleteSubuser => on(method, subusers::delete),
-        OperationId::RefreshSubuserProxyList => on(method, subusers::refresh),
-        OperationId::GetProfile => on(method, profile::get),
-        OperationId::UpdateProfile => on(method, profile::update),
-        OperationId::GetProfilePreferences => on(method, profile::get_preferences),
-        OperationId::UpdateProfilePreferences => on(method, profile::update_preferences),
-        OperationId::ListNotifications => on(method, notifications::list),
-        OperationId::GetNotification => on(method, notifications::get),
-        OperationId::DismissNotification => on(method, notifications::dismiss),
-        OperationId::RestoreNotification => on(method, notifications::restore),
-        OperationId::GetTwoFactorMethod => on(method, two_factor::current),
-        OperationId::ChangeTwoFactorMethod => on(method, two_factor::change),
-        OperationId::ActivateTwoFactorMethod => on(method, two_factor::activate),
-        OperationId::SubmitTwoFactorCode => on(method, two_factor::submit_code),
-        OperationId::ResendTwoFactorEmail => on(method, two_factor::resend_email),
-        OperationId::GetIdVerification => on(method, id_verification::get),
-        OperationId::StartIdVerification => on(method, id_verification::start),
-        OperationId::CompleteIdVerification => on(method, id_verification::complete),
-        OperationId::GetSubscription => on(method, subscription::get),
-        OperationId::GetAvailableAssets => on(method, subscription::available_assets),
-        OperationId::GetCustomizationOptions => on(method, subscription::customize),
-        OperationId::GetSubscriptionPricing => on(method, subscription::pricing),
-        OperationId::PurchasePlan => on(method, subscription::purchase),
-        OperationId::RenewSubscription => on(method, subscription::renew),
-        OperationId::EnableAutoRenewal => on(method, subscription::enable_renewal),
-        OperationId::CancelAutoRenewal => on(method, subscription::cancel_renewal),
-        OperationId::GetBillingInfo => on(method, billing::get_info),
-        OperationId::UpdateBillingInfo => on(method, billing::update_info),
-        OperationId::ListPaymentMethods => on(method, billing::list_payment_methods),
-        OperationId::CreatePaymentMethod => on(method, billing::create_payment_method),
-        OperationId::GetPaymentMethod => on(method, billing::get_payment_method),
-        OperationId::ListPendingPayments => on(method, billing::list_pending),
-        OperationId::GetPendingPayment => on(method, billing::get_pending),
-        OperationId::ListTransactions => on(method, billing::list_transactions),
-        OperationId::GetTransaction => on(method, billing::get_transaction),
-        OperationId::DownloadInvoice => on(method, billing::download_invoice),
-        OperationId::GetReferralConfig => on(method, referral::get_config),
-        OperationId::UpdateReferralConfig => on(method, referral::update_config),
-        OperationId::GetReferralCouponCode => on(method, referral::get_coupon),
-        OperationId::ApplyReferralCouponCode => on(method, referral::apply_coupon),
-        OperationId::RemoveReferralCouponCode => on(method, referral::remove_coupon),
-        OperationId::ListReferralChannels => on(method, referral::channels),
-        OperationId::ListReferralCredits => on(method, referral::list_credits),
-        OperationId::GetReferralCredit => on(method, referral::get_credit),
-        OperationId::ListReferralEarnouts => on(method, referral::list_earnouts),
-        OperationId::GetReferralEarnout => on(method, referral::get_earnout),
-        OperationId::GetReferralCodeInfo => on(method, referral::code_info),
-        OperationId::ListVerificationFlows => on(method, verification::list_flows),
-        OperationId::GetVerificationFlow => on(method, verification::get_flow),
-        OperationId::SubmitVerificationEvidence => on(method, verification::submit_evidence),
-        OperationId::SubmitVerificationCode => on(method, verification::submit_code),
-        OperationId::ListVerificationQuestions => on(method, verification::list_questions),
-        OperationId::AnswerVerificationQuestion => on(method, verification::answer),
-        OperationId::ListVerificationAppeals => on(method, verification::list_appeals),
-        OperationId::CreateVerificationAppeal => on(method, verification::create_appeal),
-        OperationId::ListAbuseReports => on(method, verification::abuse_reports),
-        OperationId::GetVerificationSuspension => on(method, verification::suspension),
-        OperationId::GetVerificationCategories => on(method, verification::categories),
-        OperationId::GetVerificationLimits => on(method, verification::limits),
-        OperationId::GetVerificationThresholds => on(method, verification::thresholds),
-    }
+    bind_each!(operation.id, method, {
+        Register => local::register,
+        Login => local::login,
+        ResetPassword => password::reset,
+        CompletePasswordReset => password::complete_reset,
+        ChangePassword => password::change,
+        GetActivation => activation::status,
+        ResendActivation => activation::resend,
+        CompleteActivation => activation::complete,
+        SocialRegister => social::register,
+        SocialLogin => social::login,
+        ChangeEmail => account::change_email,
+        CompleteEmailChange => account::complete_email_change,
+        DeleteAccount => account::delete,
+        DeleteSocialAccount => social::delete_account,
+        Logout => account::logout,
+        ListProxies => proxies::list_proxies,
+        DownloadProxyList => proxies::download_proxy_list,
+        GetProxyConfig => proxies::get_proxy_config,
+        GetProxyConfigV2 => proxy_config::get,
+        UpdateProxyConfig => proxy_config::update,
+        AllocateUnallocatedCountries => proxy_config::allocate,
+        GetProxyListStats => proxies::get_proxy_list_stats,
+        GetProxyListStatus => proxies::get_proxy_list_status,
+        RefreshProxyList => proxies::refresh_proxy_list,
+        ListIpAuthorizations => ip_authorizations::list,
+        CreateIpAuthorization => ip_authorizations::create,
+        WhatsMyIp => ip_authorizations::whats_my_ip,
+        GetIpAuthorization => ip_authorizations::get,
+        DeleteIpAuthorization => ip_authorizations::delete,
+        GetDownloadToken => download_tokens::get,
+        ResetDownloadToken => download_tokens::reset,
+        ListProxyActivity => proxies::list_proxy_activity,
+        ListStats => stats::list,
+        GetAggregateStats => stats::aggregate,
+        DownloadProxyActivity => stats::download_activity,
+        ListProxyReplacements => replacements::list,
+        CreateProxyReplacement => replacements::create,
+        GetProxyReplacement => replacements::get,
+        ListReplacedProxies => replacements::list_replaced,
+        DownloadReplacedProxies => replacements::download_replaced,
+        ListPlans => plans::list,
+        GetPlan => plans::get,
+        UpdatePlan => plans::update,
+        UpgradePlan => plans::upgrade,
+        CancelPlan => plans::cancel,
+        ListApiKeys => api_keys::list,
+        CreateApiKey => api_keys::create,
+        GetApiKey => api_keys::get,
+        UpdateApiKey => api_keys::update,
+        DeleteApiKey => api_keys::delete,
+        ListSubusers => subusers::list,
+        CreateSubuser => subusers::create,
+        GetSubuser => subusers::get,
+        UpdateSubuser => subusers::update,
+        DeleteSubuser => subusers::delete,
+        RefreshSubuserProxyList => subusers::refresh,
+        GetProfile => profile::get,
+        UpdateProfile => profile::update,
+        GetProfilePreferences => profile::get_preferences,
+        UpdateProfilePreferences => profile::update_preferences,
+        ListNotifications => notifications::list,
+        GetNotification => notifications::get,
+        DismissNotification => notifications::dismiss,
+        RestoreNotification => notifications::restore,
+        GetTwoFactorMethod => two_factor::current,
+        ChangeTwoFactorMethod => two_factor::change,
+        ActivateTwoFactorMethod => two_factor::activate,
+        SubmitTwoFactorCode => two_factor::submit_code,
+        ResendTwoFactorEmail => two_factor::resend_email,
+        GetIdVerification => id_verification::get,
+        StartIdVerification => id_verification::start,
+        CompleteIdVerification => id_verification::complete,
+        GetSubscription => subscription::get,
+        GetAvailableAssets => subscription::available_assets,
+        GetCustomizationOptions => subscription::customize,
+        GetSubscriptionPricing => subscription::pricing,
+        PurchasePlan => subscription::purchase,
+        RenewSubscription => subscription::renew,
+        EnableAutoRenewal => subscription::enable_renewal,
+        CancelAutoRenewal => subscription::cancel_renewal,
+        GetBillingInfo => billing::get_info,
+        UpdateBillingInfo => billing::update_info,
+        ListPaymentMethods => billing::list_payment_methods,
+        CreatePaymentMethod => billing::create_payment_method,
+        GetPaymentMethod => billing::get_payment_method,
+        ListPendingPayments => billing::list_pending,
+        GetPendingPayment => billing::get_pending,
+        ListTransactions => billing::list_transactions,
+        GetTransaction => billing::get_transaction,
+        DownloadInvoice => billing::download_invoice,
+        GetReferralConfig => referral::get_config,
+        UpdateReferralConfig => referral::update_config,
+        GetReferralCouponCode => referral::get_coupon,
+        ApplyReferralCouponCode => referral::apply_coupon,
+        RemoveReferralCouponCode => referral::remove_coupon,
+        ListReferralChannels => referral::channels,
+        ListReferralCredits => referral::list_credits,
+        GetReferralCredit => referral::get_credit,
+        ListReferralEarnouts => referral::list_earnouts,
+        GetReferralEarnout => referral::get_earnout,
+        GetReferralCodeInfo => referral::code_info,
+        ListVerificationFlows => verification::list_flows,
+        GetVerificationFlow => verification::get_flow,
+        SubmitVerificationEvidence => verification::submit_evidence,
+        SubmitVerificationCode => verification::submit_code,
+        ListVerificationQuestions => verification::list_questions,
+        AnswerVerificationQuestion => verification::answer,
+        ListVerificationAppeals => verification::list_appeals,
+        CreateVerificationAppeal => verification::create_appeal,
+        ListAbuseReports => verification::abuse_reports,
+        GetVerificationSuspension => verification::suspension,
+        GetVerificationCategories => verification::categories,
+        GetVerificationLimits => verification::limits,
+        GetVerificationThresholds => verification::thresholds,
+    })
 }
 
 /// The path of the spec's server URL (`/api`), under which every operation's path is served.
@@ -260,88 +280,6 @@ async fn render_errors(State(app): State<Shared>, response: Response) -> Respons
     response
 }
 
-fn check_recaptcha(app: &Shared, fields: &mut Fields, value: &str) {
-    if let Some(required) = &app.config.recaptcha
-        && !fields.has_error("recaptcha")
-        && value != required
-    {
-        fields.error(
-            "recaptcha",
-            "Invalid recaptcha. Please try again.",
-            "invalid",
-        );
-    }
-}
-
-fn check_new_password(fields: &mut Fields, field: &str, password: &str, email: &str) {
-    if !fields.has_error(field) {
-        for (message, code) in password_problems(password, email) {
-            fields.error(field, message, code);
-        }
-    }
-}
-
-/// The current password of a signed-in account, for the operations that ask for it again.
-fn check_current_password(data: &Data, user: UserId, fields: &mut Fields, password: &str) {
-    if fields.has_error("password") {
-        return;
-    }
-    if data
-        .users
-        .get(&user)
-        .is_some_and(|account| account.password.is_none())
-    {
-        fields.error(
-            "non_field_errors",
-            "This account has no password (it was registered through a social provider); set one with a password reset.",
-            "no_password",
-        );
-    } else if !data.password_matches(user, password) {
-        fields.error("password", "Wrong password.", "wrong_password");
-    }
-}
-
-/// The 403 of a sign-in to an account that is deleted. (Two-factor authentication does not refuse the
-/// sign-in: its token waits for the code, see `Data::issue_login_token`.)
-fn check_sign_in_allowed(data: &Data, user: UserId) -> Result<(), ApiError> {
-    if data.account(user)?.deleted {
-        return Err(account_deleted());
-    }
-    Ok(())
-}
-
-/// The operation a request is routed to, in its extensions (for the checks that depend on it).
-#[derive(Clone, Copy)]
-pub(crate) struct Served(pub &'static Operation);
-
-/// The documentation section a suspended account can still use.
-pub(crate) const VERIFICATION_TAG: &str = "Account Verification";
-
-/// The 403 of a suspended account.
-pub(crate) fn account_suspended() -> ApiError {
-    ApiError::detail(
-        StatusCode::FORBIDDEN,
-        "Your account is suspended.",
-        "account_suspended",
-    )
-}
-
-pub(crate) fn account_deleted() -> ApiError {
-    ApiError::detail(
-        StatusCode::FORBIDDEN,
-        "Your account is deleted.",
-        "account_deleted",
-    )
-}
-
-fn lock(app: &Shared) -> std::sync::MutexGuard<'_, Data> {
-    let mut data = crate::lock_unpoisoned(&app.data);
-    if !data.pending_replacements.is_empty() {
-        data.settle(crate::state::now());
-    }
-    data
-}
-
 #[derive(serde::Deserialize)]
 struct OutboxQuery {
     to: Option<String>,
@@ -390,6 +328,7 @@ mod tests {
     use tower_service::Service;
 
     use super::*;
+    use crate::state::Data;
     use crate::{AppState, Config};
 
     #[test]

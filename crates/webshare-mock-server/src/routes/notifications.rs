@@ -10,7 +10,7 @@ use webshare_api::operations::{
 };
 use webshare_api::types;
 
-use super::lock;
+use super::common::lock;
 use super::proxies::{PageWindow, check_ordering, not_found, sort_by_ordering};
 use crate::Shared;
 use crate::account_state::Notification;

@@ -3,18 +3,21 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use webshare_api::operations::{ChangePassword, CompletePasswordReset, ResetPassword};
 use webshare_api::types;
 
-use super::{check_current_password, check_new_password, check_recaptcha, lock};
+use super::common::{check_current_password, check_new_password, check_recaptcha, lock};
 use crate::Shared;
 use crate::auth::{Caller, User};
 use crate::error::ApiError;
+use crate::params::Params;
 use crate::state::{CodeFor, now};
 use crate::validate::{Fields, JsonObject};
 
 pub(super) async fn reset(
     State(app): State<Shared>,
     _caller: Caller,
+    _: Params<ResetPassword>,
     JsonObject(body): JsonObject,
 ) -> Result<StatusCode, ApiError> {
     let mut fields = Fields::new(&body);
@@ -36,6 +39,7 @@ pub(super) async fn reset(
 pub(super) async fn complete_reset(
     State(app): State<Shared>,
     _caller: Caller,
+    _: Params<CompletePasswordReset>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::TokenResponse>, ApiError> {
     let mut fields = Fields::new(&body);
@@ -74,6 +78,7 @@ pub(super) async fn complete_reset(
 pub(super) async fn change(
     State(app): State<Shared>,
     User(user, token): User,
+    _: Params<ChangePassword>,
     JsonObject(body): JsonObject,
 ) -> Result<StatusCode, ApiError> {
     let mut fields = Fields::new(&body);

@@ -9,15 +9,16 @@ use serde_json::Value;
 use webshare_api::operations::{CancelPlan, GetPlan, ListPlans, UpdatePlan, UpgradePlan};
 use webshare_api::types;
 
-use super::lock;
+use super::common::lock;
 use super::proxies::{PageWindow, not_found};
 use crate::Shared;
 use crate::auth::User;
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::plan::{MockPlan, Terms};
+use crate::plan::MockPlan;
 use crate::proxy_state::known_country;
 use crate::state::{Data, UserId, now};
+use crate::terms::Terms;
 use crate::validate::{Fields, JsonObject};
 
 /// How many sub-users `user` has.

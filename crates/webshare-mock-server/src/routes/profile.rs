@@ -4,13 +4,17 @@ use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use webshare_api::operations::{
+    GetProfile, GetProfilePreferences, UpdateProfile, UpdateProfilePreferences,
+};
 use webshare_api::types;
 
-use super::lock;
+use super::common::lock;
 use crate::Shared;
 use crate::account_state::{PREFERENCES, SUBSCRIPTIONS};
 use crate::auth::User;
 use crate::error::ApiError;
+use crate::params::Params;
 use crate::state::now;
 use crate::validate::{Fields, JsonObject};
 
@@ -32,6 +36,7 @@ fn is_timezone(name: &str) -> bool {
 pub(super) async fn get(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<GetProfile>,
 ) -> Result<Json<types::Profile>, ApiError> {
     let data = lock(&app);
     let account = data.account(user)?;
@@ -45,6 +50,7 @@ pub(super) async fn get(
 pub(super) async fn update(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<UpdateProfile>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::Profile>, ApiError> {
     let mut fields = Fields::new(&body);
@@ -112,6 +118,7 @@ pub(super) async fn update(
 pub(super) async fn get_preferences(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<GetProfilePreferences>,
 ) -> Result<Json<types::ProfilePreferences>, ApiError> {
     let data = lock(&app);
     let account = data.account(user)?;
@@ -125,6 +132,7 @@ pub(super) async fn get_preferences(
 pub(super) async fn update_preferences(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<UpdateProfilePreferences>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::ProfilePreferences>, ApiError> {
     let mut fields = Fields::new(&body);

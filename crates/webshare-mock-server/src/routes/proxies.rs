@@ -12,12 +12,13 @@ use webshare_api::operations::{
 };
 use webshare_api::types::{self, DownloadTokenScope, ProxyAuthenticationMethod, ProxyMode};
 
-use super::lock;
+use super::common::lock;
 use crate::Shared;
 use crate::auth::User;
 use crate::error::ApiError;
+use crate::mock_proxy::MockProxy;
 use crate::params::Params;
-use crate::proxy_state::{MockProxy, ProxyScope};
+use crate::proxy_state::ProxyScope;
 use crate::state::{Data, UserId};
 
 /// Items per page when `page_size` is absent, and the most a page holds.
@@ -73,6 +74,20 @@ pub(super) struct PageWindow {
     pub next: Option<String>,
     pub previous: Option<String>,
 }
+
+/// The API's page object `types::$ty` (`count`, `results`, `next`, `previous`) from a [`Paged`] page.
+macro_rules! page_of {
+    ($ty:ident, $p:expr) => {{
+        let p = $p;
+        webshare_api::types::$ty {
+            count: p.count,
+            results: p.results,
+            next: p.next,
+            previous: p.previous,
+        }
+    }};
+}
+pub(super) use page_of;
 
 /// One page of a list, ready to put in the API's page object.
 pub(super) struct Paged<T> {

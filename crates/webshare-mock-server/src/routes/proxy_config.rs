@@ -7,7 +7,7 @@ use serde_json::Value;
 use webshare_api::operations::{AllocateUnallocatedCountries, GetProxyConfigV2, UpdateProxyConfig};
 use webshare_api::types;
 
-use super::lock;
+use super::common::lock;
 use super::proxies::scope;
 use crate::Shared;
 use crate::auth::User;

@@ -1,17 +1,18 @@
 //! *Referral*: the program's config, coupon codes (another account's referral code, applied for a
 //! discount), the account's channel, the credits earned when referred accounts pay
-//! (`referral_state::credit_referrer`) and the earn-outs that pay them (`MockServer::earn_out`).
+//! (`Data::credit_referrer`) and the earn-outs that pay them (`MockServer::earn_out`).
 
 use axum::Json;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
 use webshare_api::operations::{
-    GetReferralCodeInfo, GetReferralCredit, GetReferralEarnout, ListReferralCredits,
-    ListReferralEarnouts,
+    ApplyReferralCouponCode, GetReferralCodeInfo, GetReferralConfig, GetReferralCouponCode,
+    GetReferralCredit, GetReferralEarnout, ListReferralChannels, ListReferralCredits,
+    ListReferralEarnouts, RemoveReferralCouponCode, UpdateReferralConfig,
 };
 use webshare_api::{Decimal, types};
 
-use super::lock;
+use super::common::lock;
 use super::proxies::{PageWindow, check_ordering, not_found, sort_by_ordering};
 use crate::Shared;
 use crate::auth::User;
@@ -40,6 +41,7 @@ fn config(data: &Data, user: UserId) -> Result<types::ReferralConfig, ApiError> 
 pub(super) async fn get_config(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<GetReferralConfig>,
 ) -> Result<Json<types::ReferralConfig>, ApiError> {
     Ok(Json(config(&lock(&app), user)?))
 }
@@ -47,6 +49,7 @@ pub(super) async fn get_config(
 pub(super) async fn update_config(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<UpdateReferralConfig>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::ReferralConfig>, ApiError> {
     let mut fields = Fields::new(&body);
@@ -101,6 +104,7 @@ fn coupon(code: Option<&str>) -> types::ReferralCouponCode {
 pub(super) async fn get_coupon(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<GetReferralCouponCode>,
 ) -> Result<Json<types::ReferralCouponCode>, ApiError> {
     let data = lock(&app);
     Ok(Json(coupon(
@@ -115,6 +119,7 @@ fn refuse(message: &str, code: &'static str) -> ApiError {
 pub(super) async fn apply_coupon(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<ApplyReferralCouponCode>,
     JsonObject(body): JsonObject,
 ) -> Result<(StatusCode, Json<types::ReferralCouponCode>), ApiError> {
     let mut fields = Fields::new(&body);
@@ -147,6 +152,7 @@ pub(super) async fn apply_coupon(
 pub(super) async fn remove_coupon(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<RemoveReferralCouponCode>,
 ) -> Result<StatusCode, ApiError> {
     let mut data = lock(&app);
     data.account_mut(user)?.referral.applied = None;
@@ -156,6 +162,7 @@ pub(super) async fn remove_coupon(
 pub(super) async fn channels(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<ListReferralChannels>,
 ) -> Result<Json<Vec<types::ReferralChannel>>, ApiError> {
     let data = lock(&app);
     let referral = &data.account(user)?.referral;
@@ -203,7 +210,7 @@ pub(super) async fn list_credits(
         _ => a.id.cmp(&b.id),
     });
     let p = PageWindow::page(&credits, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(super::page_of!(ReferralCreditPage, p)))
+    Ok(Json(super::proxies::page_of!(ReferralCreditPage, p)))
 }
 
 pub(super) async fn get_credit(
@@ -238,7 +245,7 @@ pub(super) async fn list_earnouts(
         .cloned()
         .collect();
     let p = PageWindow::page(&earnouts, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(super::page_of!(ReferralEarnoutPage, p)))
+    Ok(Json(super::proxies::page_of!(ReferralEarnoutPage, p)))
 }
 
 pub(super) async fn get_earnout(

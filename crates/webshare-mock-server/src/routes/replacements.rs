@@ -13,7 +13,7 @@ use webshare_api::types::{
     self, DownloadTokenScope, ProxyAuthenticationMethod, ProxyMode, ProxyReplacementCreateRequest,
 };
 
-use super::lock;
+use super::common::lock;
 use super::proxies::{
     PageWindow, check_ordering, download_owner, not_found, scope, sort_by_ordering,
 };
@@ -21,7 +21,7 @@ use crate::Shared;
 use crate::auth::User;
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::replacement::{Replacement, check_ranges, plan_outcome};
+use crate::replacement::{Replacement, check_ranges};
 use crate::state::now;
 use crate::validate::{Fields, JsonObject};
 
@@ -131,7 +131,7 @@ pub(super) async fn create(
             "active_replacement",
         );
     }
-    let outcome = plan_outcome(scope, &request, id, now);
+    let outcome = scope.replacement_outcome(&request, id, now);
     if let Ok(pairs) = &outcome
         && !dry_run
     {

@@ -5,12 +5,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use webshare_api::operations::{DeleteSocialAccount, SocialLogin, SocialRegister};
 use webshare_api::types;
 
-use super::{check_sign_in_allowed, lock};
+use super::common::{check_sign_in_allowed, lock};
 use crate::Shared;
 use crate::auth::{Caller, User};
 use crate::error::ApiError;
+use crate::params::Params;
 use crate::state::{Data, SocialIdentity, now};
 use crate::validate::{Fields, JsonObject};
 
@@ -48,6 +50,7 @@ fn redeem(app: &Shared, data: &mut Data, mut fields: Fields) -> Result<SocialIde
 pub(super) async fn register(
     State(app): State<Shared>,
     _caller: Caller,
+    _: Params<SocialRegister>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::RegisterResponse>, ApiError> {
     let mut fields = Fields::new(&body);
@@ -79,6 +82,7 @@ pub(super) async fn register(
 pub(super) async fn login(
     State(app): State<Shared>,
     _caller: Caller,
+    _: Params<SocialLogin>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::TokenResponse>, ApiError> {
     let mut data = lock(&app);
@@ -106,6 +110,7 @@ pub(super) async fn login(
 pub(super) async fn delete_account(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<DeleteSocialAccount>,
     JsonObject(body): JsonObject,
 ) -> Result<StatusCode, ApiError> {
     let mut data = lock(&app);

@@ -11,7 +11,7 @@ use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use webshare_api::operations::{DownloadProxyActivity, GetAggregateStats, ListStats};
 use webshare_api::types::{self, DownloadTokenScope};
 
-use super::lock;
+use super::common::lock;
 use super::proxies::{ActivityFilter, download_owner, scope};
 use crate::Shared;
 use crate::auth::User;

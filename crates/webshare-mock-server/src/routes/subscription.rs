@@ -7,19 +7,22 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::State;
 use serde_json::Value;
-use webshare_api::operations::{GetCustomizationOptions, GetSubscriptionPricing};
+use webshare_api::operations::{
+    CancelAutoRenewal, EnableAutoRenewal, GetAvailableAssets, GetCustomizationOptions,
+    GetSubscription, GetSubscriptionPricing, PurchasePlan, RenewSubscription,
+};
 use webshare_api::types;
 
 use super::billing::{Charge, checkout};
-use super::lock;
+use super::common::lock;
 use super::plans::read_terms;
 use crate::Shared;
 use crate::auth::User;
 use crate::commerce::{Purpose, Term, pricing as price_of};
 use crate::error::ApiError;
 use crate::params::Params;
-use crate::plan::Terms;
 use crate::state::{Data, UserId, now};
+use crate::terms::Terms;
 use crate::validate::JsonObject;
 
 /// The most proxies a plan may have (the plans' own limit in this mock).
@@ -33,6 +36,7 @@ fn subscription(data: &Data, user: UserId) -> Result<types::Subscription, ApiErr
 pub(super) async fn get(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<GetSubscription>,
 ) -> Result<Json<types::Subscription>, ApiError> {
     Ok(Json(subscription(&lock(&app), user)?))
 }
@@ -44,7 +48,10 @@ fn countries() -> HashMap<String, i64> {
         .collect()
 }
 
-pub(super) async fn available_assets(User(..): User) -> Json<types::AvailableAssets> {
+pub(super) async fn available_assets(
+    User(..): User,
+    _: Params<GetAvailableAssets>,
+) -> Json<types::AvailableAssets> {
     let info = || types::AvailableAssetInfo {
         total_subnets: Some(1),
         available_countries: Some(countries()),
@@ -187,6 +194,7 @@ pub(super) async fn pricing(
 pub(super) async fn purchase(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<PurchasePlan>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::CheckoutResponse>, ApiError> {
     if body.is_empty() {
@@ -231,6 +239,7 @@ pub(super) async fn purchase(
 pub(super) async fn renew(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<RenewSubscription>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::CheckoutResponse>, ApiError> {
     let request: types::SubscriptionRenewRequest = typed(&body, &["payment_method"])?;
@@ -262,6 +271,7 @@ fn set_renewal(app: &Shared, user: UserId, enabled: bool) -> Result<types::Subsc
 pub(super) async fn enable_renewal(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<EnableAutoRenewal>,
 ) -> Result<Json<types::Subscription>, ApiError> {
     set_renewal(&app, user, true).map(Json)
 }
@@ -269,6 +279,7 @@ pub(super) async fn enable_renewal(
 pub(super) async fn cancel_renewal(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<CancelAutoRenewal>,
 ) -> Result<Json<types::Subscription>, ApiError> {
     set_renewal(&app, user, false).map(Json)
 }

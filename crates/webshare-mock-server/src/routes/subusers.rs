@@ -13,7 +13,7 @@ use webshare_api::operations::{
 };
 use webshare_api::types;
 
-use super::lock;
+use super::common::lock;
 use super::proxies::{PageWindow, check_plan, not_found};
 use super::stats::aggregate_of;
 use crate::Shared;

@@ -4,11 +4,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use webshare_api::operations::ActivateTwoFactorMethod;
+use webshare_api::operations::{
+    ActivateTwoFactorMethod, ChangeTwoFactorMethod, GetTwoFactorMethod, ResendTwoFactorEmail,
+    SubmitTwoFactorCode,
+};
 use webshare_api::types::{self, TwoFactorMethodType};
 
+use super::common::{check_recaptcha, lock};
 use super::proxies::not_found;
-use super::{check_recaptcha, lock};
 use crate::Shared;
 use crate::account_state::MAX_TWO_FACTOR_FAILURES;
 use crate::auth::{LoginToken, Session, User};
@@ -28,6 +31,7 @@ fn not_pending() -> ApiError {
 pub(super) async fn current(
     State(app): State<Shared>,
     Session(user): Session,
+    _: Params<GetTwoFactorMethod>,
 ) -> Result<Json<types::TwoFactorMethod>, ApiError> {
     let data = lock(&app);
     let method = data
@@ -40,6 +44,7 @@ pub(super) async fn current(
 pub(super) async fn change(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<ChangeTwoFactorMethod>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::TwoFactorMethod>, ApiError> {
     let mut fields = Fields::new(&body);
@@ -98,6 +103,7 @@ pub(super) async fn activate(
 pub(super) async fn submit_code(
     State(app): State<Shared>,
     caller: LoginToken,
+    _: Params<SubmitTwoFactorCode>,
     JsonObject(body): JsonObject,
 ) -> Result<StatusCode, ApiError> {
     let mut fields = Fields::new(&body);
@@ -142,6 +148,7 @@ pub(super) async fn submit_code(
 pub(super) async fn resend_email(
     State(app): State<Shared>,
     caller: LoginToken,
+    _: Params<ResendTwoFactorEmail>,
 ) -> Result<Json<types::TwoFactorEmailResend>, ApiError> {
     let mut data = lock(&app);
     if !caller.pending {

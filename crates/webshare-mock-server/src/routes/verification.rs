@@ -3,17 +3,18 @@
 //! categories, limits and thresholds. Open flows come from `MockServer::open_verification`.
 
 use axum::Json;
-use axum::extract::{Extension, Multipart, OriginalUri, State};
+use axum::extract::{Multipart, OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
 use webshare_api::operations::{
-    AnswerVerificationQuestion, GetVerificationFlow, ListAbuseReports, ListVerificationAppeals,
-    ListVerificationFlows, ListVerificationQuestions, SubmitVerificationCode,
-    SubmitVerificationEvidence,
+    AnswerVerificationQuestion, CreateVerificationAppeal, GetVerificationCategories,
+    GetVerificationFlow, GetVerificationLimits, GetVerificationSuspension,
+    GetVerificationThresholds, ListAbuseReports, ListVerificationAppeals, ListVerificationFlows,
+    ListVerificationQuestions, SubmitVerificationCode, SubmitVerificationEvidence,
 };
-use webshare_api::types;
+use webshare_api::{Endpoint, types};
 
+use super::common::lock;
 use super::proxies::{PageWindow, not_found};
-use super::{Served, lock};
 use crate::Shared;
 use crate::auth::User;
 use crate::error::ApiError;
@@ -42,7 +43,7 @@ pub(super) async fn list_flows(
         v.flows.iter().rev().cloned().collect::<Vec<_>>()
     })?;
     let p = PageWindow::page(&flows, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(super::page_of!(VerificationFlowPage, p)))
+    Ok(Json(super::proxies::page_of!(VerificationFlowPage, p)))
 }
 
 pub(super) async fn get_flow(
@@ -176,11 +177,10 @@ impl Form {
 pub(super) async fn submit_evidence(
     State(app): State<Shared>,
     User(user, _): User,
-    Extension(Served(operation)): Extension<Served>,
     Params(q): Params<SubmitVerificationEvidence>,
     form: Multipart,
 ) -> Result<Json<types::VerificationFlow>, ApiError> {
-    let form = read_form(operation, form).await?;
+    let form = read_form(SubmitVerificationEvidence::OPERATION, form).await?;
     let explanation = form
         .text("explanation")
         .map(str::trim)
@@ -318,17 +318,16 @@ pub(super) async fn list_questions(
             .collect::<Vec<_>>()
     })?;
     let p = PageWindow::page(&questions, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(super::page_of!(VerificationQuestionPage, p)))
+    Ok(Json(super::proxies::page_of!(VerificationQuestionPage, p)))
 }
 
 pub(super) async fn answer(
     State(app): State<Shared>,
     User(user, _): User,
-    Extension(Served(operation)): Extension<Served>,
     Params(q): Params<AnswerVerificationQuestion>,
     form: Multipart,
 ) -> Result<Json<types::VerificationAnswer>, ApiError> {
-    let form = read_form(operation, form).await?;
+    let form = read_form(AnswerVerificationQuestion::OPERATION, form).await?;
     let text = form
         .text("answer")
         .map(str::trim)
@@ -389,12 +388,13 @@ pub(super) async fn list_appeals(
             .collect::<Vec<_>>()
     })?;
     let p = PageWindow::page(&appeals, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(super::page_of!(VerificationAppealPage, p)))
+    Ok(Json(super::proxies::page_of!(VerificationAppealPage, p)))
 }
 
 pub(super) async fn create_appeal(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<CreateVerificationAppeal>,
     JsonObject(body): JsonObject,
 ) -> Result<(StatusCode, Json<types::VerificationAppeal>), ApiError> {
     let mut fields = Fields::new(&body);
@@ -445,7 +445,7 @@ pub(super) async fn abuse_reports(
         v.abuse_reports.iter().rev().cloned().collect::<Vec<_>>()
     })?;
     let p = PageWindow::page(&reports, q.page, q.page_size, &headers, &uri)?;
-    Ok(Json(super::page_of!(AbuseReportPage, p)))
+    Ok(Json(super::proxies::page_of!(AbuseReportPage, p)))
 }
 
 /// The suspension; a 404 when the account is not suspended (a mock decision: the page shows only a
@@ -453,13 +453,17 @@ pub(super) async fn abuse_reports(
 pub(super) async fn suspension(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<GetVerificationSuspension>,
 ) -> Result<Json<types::Suspension>, ApiError> {
     with(&app, user, |v| v.suspension.clone())?
         .map(Json)
         .ok_or_else(not_found)
 }
 
-pub(super) async fn categories(User(..): User) -> Json<types::VerificationCategories> {
+pub(super) async fn categories(
+    User(..): User,
+    _: Params<GetVerificationCategories>,
+) -> Json<types::VerificationCategories> {
     Json(types::VerificationCategories(
         CATEGORIES
             .iter()
@@ -481,6 +485,7 @@ pub(super) async fn categories(User(..): User) -> Json<types::VerificationCatego
 pub(super) async fn limits(
     State(app): State<Shared>,
     User(user, _): User,
+    _: Params<GetVerificationLimits>,
 ) -> Result<Json<types::VerificationLimits>, ApiError> {
     let state = with(&app, user, |v| v.proxy_state())?;
     Ok(Json(types::VerificationLimits {
@@ -488,7 +493,10 @@ pub(super) async fn limits(
     }))
 }
 
-pub(super) async fn thresholds(User(..): User) -> Json<types::VerificationThresholds> {
+pub(super) async fn thresholds(
+    User(..): User,
+    _: Params<GetVerificationThresholds>,
+) -> Json<types::VerificationThresholds> {
     Json(types::VerificationThresholds(
         CATEGORIES
             .iter()
