@@ -48,6 +48,8 @@ pub enum BodyKind {
     Enum(Vec<String>),
     StringList,
     IntList,
+    /// An object of counts by key (proxies by country): `US=5,FR=3`.
+    CountMap,
 }
 
 /// The command line's facts of every operation, by `operationId`.
@@ -175,6 +177,14 @@ fn flag_kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<BodyKind> {
         SchemaKind::Type(Type::Integer(_)) => Some(BodyKind::Int),
         SchemaKind::Type(Type::Number(_)) => Some(BodyKind::Number),
         SchemaKind::Type(Type::Boolean(_)) => Some(BodyKind::Bool),
+        SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
+            match o.additional_properties.as_ref()? {
+                openapiv3::AdditionalProperties::Schema(values) => {
+                    (flag_kind(spec, values)? == BodyKind::Int).then_some(BodyKind::CountMap)
+                }
+                openapiv3::AdditionalProperties::Any(_) => None,
+            }
+        }
         SchemaKind::Type(Type::Array(a)) => match flag_kind(spec, &unbox(a.items.as_ref()?))? {
             BodyKind::String | BodyKind::Enum(_) => Some(BodyKind::StringList),
             BodyKind::Int => Some(BodyKind::IntList),

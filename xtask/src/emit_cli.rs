@@ -26,7 +26,7 @@ pub fn cli_module(facts: &Facts, cli: &BTreeMap<String, OperationCli>) -> TokenS
     let variant = |op: &OperationFacts| format_ident!("{}", pascal(&op.id));
     let augment_arms = facts.operations.iter().map(|op| {
         let v = variant(op);
-        let args = format_ident!("{}Args", pascal(&op.id));
+        let args = format_ident!("{}Command", pascal(&op.id));
         quote! { OperationId::#v => <#args as ::clap::Args>::augment_args(command), }
     });
     let secret_arms = facts.operations.iter().map(|op| {
@@ -67,6 +67,11 @@ pub fn cli_module(facts: &Facts, cli: &BTreeMap<String, OperationCli>) -> TokenS
     }
 }
 
+/// Whether the answer is a list (paged or whole), printed as a table or CSV.
+fn is_list_answer(op: &OperationFacts) -> bool {
+    !matches!(op.pagination, Pagination::None)
+}
+
 /// Whether the command line resolves a required `plan_id` itself (the account's default plan).
 fn resolves_plan(param: &Param) -> bool {
     param.name == "plan_id" && param.location == Location::Query && param.required
@@ -102,6 +107,16 @@ fn args_struct(op: &OperationFacts, cli: &OperationCli) -> TokenStream {
         let ident = format_ident!("body_{}", f.name.to_ascii_lowercase());
         let key = &f.name;
         match f.kind {
+            BodyKind::CountMap => quote! {
+                if !self.#ident.is_empty() {
+                    let counts: ::serde_json::Map<String, ::serde_json::Value> = self
+                        .#ident
+                        .iter()
+                        .map(|(key, count)| (key.clone(), ::serde_json::json!(count)))
+                        .collect();
+                    fields.insert(#key.to_owned(), ::serde_json::Value::Object(counts));
+                }
+            },
             BodyKind::StringList | BodyKind::IntList => quote! {
                 if !self.#ident.is_empty() { fields.insert(#key.to_owned(), ::serde_json::json!(self.#ident)); }
             },
@@ -126,6 +141,13 @@ fn args_struct(op: &OperationFacts, cli: &OperationCli) -> TokenStream {
             /// Every item of the list, page after page (a `page` given is where it starts).
             #[arg(long = "all")]
             pub all: bool,
+        }
+    });
+    let format_arg = is_list_answer(op).then(|| {
+        quote! {
+            /// How the list is printed: `table`, `json` (as --json) or `csv`.
+            #[arg(long = "format", value_enum, value_name = "FORMAT")]
+            pub format: Option<crate::render::Format>,
         }
     });
     let yes_arg = cli.spends.as_ref().map(|what| {
@@ -186,15 +208,16 @@ fn args_struct(op: &OperationFacts, cli: &OperationCli) -> TokenStream {
     } else {
         quote! { let #mutability params = ::webshare::operations::#params::new(#(#constructor_args),*); }
     };
+    let command = format_ident!("{name}Command");
+    let command_doc = format!(
+        " The generated command of `{}`: its parameters, and the flags of the command itself.",
+        op.id
+    );
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, ::clap::Args)]
         pub struct #args {
             #(#fields,)*
-            #(#body_fields,)*
-            #body_arg
-            #all_arg
-            #yes_arg
         }
 
         impl #args {
@@ -204,6 +227,22 @@ fn args_struct(op: &OperationFacts, cli: &OperationCli) -> TokenStream {
                 #(#assignments)*
                 params
             }
+        }
+
+        #[doc = #command_doc]
+        #[derive(Debug, Clone, ::clap::Args)]
+        pub struct #command {
+            /// The operation's parameters.
+            #[command(flatten)]
+            pub params: #args,
+            #(#body_fields,)*
+            #body_arg
+            #all_arg
+            #format_arg
+            #yes_arg
+        }
+
+        impl #command {
             #body_method
         }
     }
@@ -248,6 +287,15 @@ fn body_arg_field(field: &BodyField, long: &str) -> TokenStream {
         ),
         BodyKind::StringList => (quote! { Vec<String> }, quote! { , value_delimiter = ',' }),
         BodyKind::IntList => (quote! { Vec<i64> }, quote! { , value_delimiter = ',' }),
+        BodyKind::CountMap => (
+            quote! { Vec<(String, i64)> },
+            quote! { , value_delimiter = ',', value_parser = crate::args::key_count },
+        ),
+    };
+    let value_name = if field.kind == BodyKind::CountMap {
+        "KEY=N,...".to_owned()
+    } else {
+        value_name
     };
     quote! {
         #[arg(long = #long, value_name = #value_name, help = #help #parser)]
@@ -259,7 +307,7 @@ fn body_arg_field(field: &BodyField, long: &str) -> TokenStream {
 fn run_arm(op: &OperationFacts, cli: &OperationCli) -> TokenStream {
     let name = pascal(&op.id);
     let variant = format_ident!("{name}");
-    let args = format_ident!("{name}Args");
+    let args = format_ident!("{name}Command");
     let params_ty = format_ident!("{name}");
     let streamed = !matches!(op.response, ResponseKind::Json | ResponseKind::Empty)
         || !op.form.is_empty()
@@ -269,8 +317,11 @@ fn run_arm(op: &OperationFacts, cli: &OperationCli) -> TokenStream {
             OperationId::#variant => Err(crate::generic::own_command(operation)),
         };
     }
+    let formatted = is_list_answer(op).then(|| {
+        quote! { let context = &context.formatted(args.format); }
+    });
     let confirm = cli.spends.as_ref().map(|what| {
-        quote! { crate::generic::confirm(context, #what, args.yes)?; }
+        quote! { crate::generic::ask(#what, args.yes)?; }
     });
     let asked: Vec<TokenStream> = op
         .params
@@ -289,15 +340,15 @@ fn run_arm(op: &OperationFacts, cli: &OperationCli) -> TokenStream {
             };
             let optional = !(is_list(p) || (p.required && p.empty.is_none())) || resolves_plan(p);
             if optional {
-                quote! { if let Some(v) = &args.#f { asked.push((#label, v.to_string())); } }
+                quote! { if let Some(v) = &args.params.#f { asked.push((#label, v.to_string())); } }
             } else {
-                quote! { asked.push((#label, args.#f.to_string())); }
+                quote! { asked.push((#label, args.params.#f.to_string())); }
             }
         })
         .collect();
     let plan = op.params.iter().find(|p| resolves_plan(p)).map(|p| {
         let f = format_ident!("{}", field_name(p));
-        quote! { let #f = context.plan_or_default(args.#f).await?; }
+        quote! { let #f = context.plan_or_default(args.params.#f).await?; }
     });
     let plan_arg = op
         .params
@@ -332,6 +383,7 @@ fn run_arm(op: &OperationFacts, cli: &OperationCli) -> TokenStream {
     quote! {
         OperationId::#variant => {
             let args: #args = crate::generic::args(matches)?;
+            #formatted
             #confirm
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
@@ -339,7 +391,7 @@ fn run_arm(op: &OperationFacts, cli: &OperationCli) -> TokenStream {
             let all = #all;
             #plan
             #body
-            let params = args.into_params(#plan_arg);
+            let params = args.params.into_params(#plan_arg);
             let _ = all;
             #send
         }

@@ -1,43 +1,29 @@
-//! `webshare subscription|billing|payments|invoices|referral|verification ...`: the money side of the
-//! account and its compliance. Stripe client secrets in the API's answers are withheld from the output;
-//! a checkout prints what it charged and, when a payment is needed, the pending payment to follow.
+//! `webshare subscription|payments|invoices|verification ...`: the flows of the money side and of
+//! compliance. A plan configuration written `US=100,FR=20` for pricing and checkouts, a reCAPTCHA value
+//! or an emailed code read from a prompt or standard input, an invoice streamed to a file, evidence
+//! uploaded from disk. The rest of these sections are generated commands.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
-use webshare::operations::{ListTransactions, ListVerificationQuestions};
+use webshare::operations::OperationId;
 use webshare::types::{PricingQuery, SubscriptionPurchaseRequest, SubscriptionRenewRequest};
 use webshare::{Client, Upload};
 
-use crate::account_commands::country_count;
 use crate::failure::Failure;
 use crate::input::SecretInput;
 use crate::proxy_commands::print_object;
-use crate::stdout::outln;
+use crate::render::{Format, Output};
 
-/// Prints an answer, its secrets (Stripe client secrets) withheld.
-fn show(value: &impl serde::Serialize, json: bool) {
-    let mut value = serde_json::to_value(value).unwrap_or(Value::Null);
-    if let Value::Object(fields) = &mut value {
-        for (key, field) in fields.iter_mut() {
-            if key.contains("secret") && !field.is_null() {
-                *field = json!("[withheld]");
-            }
-        }
-    }
-    print_object(value, json);
-}
-
-/// Prints each item of a list, one object after another (one JSON line each with --json).
-fn show_all<T: serde::Serialize>(items: &[T], json: bool) {
-    for item in items {
-        show(item, json);
-        if !json {
-            outln!();
-        }
-    }
+/// Prints an answer, its secrets (Stripe client secrets) withheld at the spec's paths.
+fn show(operation: OperationId, value: &impl serde::Serialize, json: bool) -> Result<(), Failure> {
+    let output = Output {
+        format: if json { Format::Json } else { Format::Table },
+        show_secrets: false,
+    };
+    output.answer(operation, value)
 }
 
 /// A term.
@@ -60,7 +46,7 @@ impl TermArg {
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// Proxies by country, e.g. `US=100,FR=20` (`ZZ` for any country).
-    #[arg(long, value_name = "CC=N,...", value_delimiter = ',', value_parser = country_count, required = true)]
+    #[arg(long, value_name = "CC=N,...", value_delimiter = ',', value_parser = crate::args::key_count, required = true)]
     proxies: Vec<(String, i64)>,
     /// Bandwidth in GB a month (0: unlimited).
     #[arg(long, value_name = "GB")]
@@ -99,31 +85,35 @@ impl PlanArgs {
     }
 }
 
-/// `subscription ...`.
+/// `subscription ...`: the flows; `show`, `assets` and auto-renewal are generated.
 #[derive(Debug, Subcommand)]
 pub enum SubscriptionCommand {
-    /// The subscription: plan, term, dates, credits, renewal.
-    Show,
-    /// What can be bought, by proxy type and sub-type.
-    Assets,
     /// The limits and options of a plan configuration.
     Options(PlanArgs),
     /// The price of a plan configuration (what `buy` would charge).
     Pricing(PlanArgs),
     /// Buy a plan (replaces the current one). Credits pay first; a payment is confirmed with Stripe.
-    Buy(PlanArgs),
+    Buy(BuyArgs),
     /// Renew the subscription for a term.
     Renew {
         /// The term to renew for (default: the current one).
         #[arg(long, value_enum)]
         term: Option<TermArg>,
+        /// Do not ask before spending money.
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
-    /// Turn automatic renewal on or off.
-    AutoRenew {
-        /// `on` or `off`.
-        #[arg(value_parser = ["on", "off"])]
-        state: String,
-    },
+}
+
+/// `subscription buy`.
+#[derive(Debug, Args)]
+pub struct BuyArgs {
+    /// The plan to buy.
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Do not ask before spending money.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 pub async fn subscription(
@@ -133,116 +123,49 @@ pub async fn subscription(
 ) -> Result<(), Failure> {
     let subscription = client.subscription();
     match command {
-        SubscriptionCommand::Show => show(&subscription.get().await?, json),
-        SubscriptionCommand::Assets => show(&subscription.available_assets().await?, json),
         SubscriptionCommand::Options(plan) => show(
+            OperationId::GetCustomizationOptions,
             &subscription
                 .customization_options(plan.typed::<PricingQuery>()?)
                 .await?,
             json,
         ),
         SubscriptionCommand::Pricing(plan) => show(
+            OperationId::GetSubscriptionPricing,
             &subscription.pricing(plan.typed::<PricingQuery>()?).await?,
             json,
         ),
-        SubscriptionCommand::Buy(plan) => {
-            let request: SubscriptionPurchaseRequest = plan.typed()?;
-            show(&subscription.purchase(&request).await?, json);
+        SubscriptionCommand::Buy(args) => {
+            crate::generic::ask("money (the plan is bought)", args.yes)?;
+            let request: SubscriptionPurchaseRequest = args.plan.typed()?;
+            show(
+                OperationId::PurchasePlan,
+                &subscription.purchase(&request).await?,
+                json,
+            )
         }
-        SubscriptionCommand::Renew { term } => {
+        SubscriptionCommand::Renew { term, yes } => {
+            crate::generic::ask("money (the subscription is renewed)", *yes)?;
             let request: SubscriptionRenewRequest =
                 serde_json::from_value(json!({ "term": term.map(TermArg::as_str) }))
                     .map_err(|e| Failure::Usage(e.to_string()))?;
-            show(&subscription.renew(&request).await?, json);
-        }
-        SubscriptionCommand::AutoRenew { state } => {
-            let answer = if state == "on" {
-                subscription.enable_auto_renewal().await?
-            } else {
-                subscription.cancel_auto_renewal().await?
-            };
-            show(&answer, json);
+            show(
+                OperationId::RenewSubscription,
+                &subscription.renew(&request).await?,
+                json,
+            )
         }
     }
-    Ok(())
 }
 
-/// `billing ...`.
-#[derive(Debug, Subcommand)]
-pub enum BillingCommand {
-    /// The billing information printed on invoices.
-    Show,
-    /// Change the billing information.
-    Set {
-        /// The name on invoices.
-        #[arg(long)]
-        name: Option<String>,
-        /// The postal address on invoices.
-        #[arg(long)]
-        address: Option<String>,
-        /// Where invoices are sent.
-        #[arg(long, value_name = "EMAIL")]
-        email: Option<String>,
-    },
-}
-
-pub async fn billing(client: &Client, command: &BillingCommand, json: bool) -> Result<(), Failure> {
-    match command {
-        BillingCommand::Show => show(&client.billing().info().await?, json),
-        BillingCommand::Set {
-            name,
-            address,
-            email,
-        } => {
-            let mut body = serde_json::Map::new();
-            for (key, value) in [
-                ("name", name),
-                ("address", address),
-                ("billing_email", email),
-            ] {
-                if let Some(value) = value {
-                    body.insert(key.into(), json!(value));
-                }
-            }
-            if body.is_empty() {
-                return Err(Failure::Usage("give --name, --address or --email".into()));
-            }
-            let request = serde_json::from_value(Value::Object(body))
-                .map_err(|e| Failure::Usage(e.to_string()))?;
-            show(&client.billing().update_info(&request).await?, json);
-        }
-    }
-    Ok(())
-}
-
-/// `payments ...`.
+/// `payments ...`: adding a card (a reCAPTCHA value); the lists are generated.
 #[derive(Debug, Subcommand)]
 pub enum PaymentsCommand {
-    /// The saved payment methods.
-    Methods,
-    /// One payment method.
-    Method {
-        #[arg(value_name = "ID")]
-        id: i64,
-    },
     /// Start saving a card (a Stripe SetupIntent, confirmed in a browser); needs a reCAPTCHA value.
     AddCard {
         /// Read the reCAPTCHA value from standard input (else a prompt).
         #[arg(long)]
         recaptcha_stdin: bool,
-    },
-    /// The pending payments, or one of them.
-    Pending {
-        #[arg(value_name = "ID")]
-        id: Option<i64>,
-    },
-    /// The transactions (every page), or one of them.
-    Transactions {
-        #[arg(value_name = "ID")]
-        id: Option<i64>,
-        /// Only transactions of this status, e.g. `completed`.
-        #[arg(long)]
-        status: Option<String>,
     },
 }
 
@@ -251,37 +174,15 @@ pub async fn payments(
     command: &PaymentsCommand,
     json: bool,
 ) -> Result<(), Failure> {
-    let billing = client.billing();
-    match command {
-        PaymentsCommand::Methods => show_all(
-            &billing.payment_methods(&Default::default()).await?.results,
-            json,
-        ),
-        PaymentsCommand::Method { id } => show(&billing.payment_method(*id).await?, json),
-        PaymentsCommand::AddCard { recaptcha_stdin } => {
-            let recaptcha = SecretInput::new()
-                .read("reCAPTCHA value", *recaptcha_stdin)
-                .map_err(Failure::Usage)?;
-            show(&billing.add_payment_method(recaptcha).await?, json);
-        }
-        PaymentsCommand::Pending { id: Some(id) } => {
-            show(&billing.pending_payment(*id).await?, json)
-        }
-        PaymentsCommand::Pending { id: None } => show_all(
-            &billing.pending_payments(&Default::default()).await?.results,
-            json,
-        ),
-        PaymentsCommand::Transactions { id: Some(id), .. } => {
-            show(&billing.transaction(*id).await?, json)
-        }
-        PaymentsCommand::Transactions { id: None, status } => {
-            let mut params = ListTransactions::new();
-            params.status = status.clone();
-            let all: Vec<_> = billing.all_transactions(params).try_collect().await?;
-            show_all(&all, json);
-        }
-    }
-    Ok(())
+    let PaymentsCommand::AddCard { recaptcha_stdin } = command;
+    let recaptcha = SecretInput::new()
+        .read("reCAPTCHA value", *recaptcha_stdin)
+        .map_err(Failure::Usage)?;
+    show(
+        OperationId::CreatePaymentMethod,
+        &client.billing().add_payment_method(recaptcha).await?,
+        json,
+    )
 }
 
 /// `invoices ...`.
@@ -337,91 +238,9 @@ pub async fn invoices(
     }
 }
 
-/// `referral ...`.
-#[derive(Debug, Subcommand)]
-pub enum ReferralCommand {
-    /// The program's config: mode, earnings, the account's referral code.
-    Show,
-    /// Change the mode or the PayPal address for payouts.
-    Set {
-        /// `credits` or `payout`.
-        #[arg(long, value_parser = ["credits", "payout"])]
-        mode: Option<String>,
-        /// The PayPal address payouts go to.
-        #[arg(long, value_name = "EMAIL")]
-        paypal_email: Option<String>,
-    },
-    /// The applied coupon code; `--apply CODE` applies one, `--remove` removes it.
-    Coupon {
-        #[arg(long, value_name = "CODE", conflicts_with = "remove")]
-        apply: Option<String>,
-        #[arg(long)]
-        remove: bool,
-    },
-    /// The account's referral channels.
-    Channels,
-    /// The credits earned (or one of them).
-    Credits {
-        #[arg(value_name = "ID")]
-        id: Option<i64>,
-    },
-    /// The earn-outs (or one of them).
-    Earnouts {
-        #[arg(value_name = "ID")]
-        id: Option<i64>,
-    },
-    /// What a referral code gives (no login needed).
-    CodeInfo {
-        #[arg(value_name = "CODE")]
-        code: String,
-    },
-}
-
-pub async fn referral(
-    client: &Client,
-    command: &ReferralCommand,
-    json: bool,
-) -> Result<(), Failure> {
-    let referral = client.referral();
-    match command {
-        ReferralCommand::Show => show(&referral.config().await?, json),
-        ReferralCommand::Set { mode, paypal_email } => {
-            let request = serde_json::from_value(
-                json!({ "mode": mode, "paypal_payout_email": paypal_email }),
-            )
-            .map_err(|e| Failure::Usage(e.to_string()))?;
-            show(&referral.update_config(&request).await?, json);
-        }
-        ReferralCommand::Coupon {
-            apply: Some(code), ..
-        } => show(&referral.apply_coupon_code(code).await?, json),
-        ReferralCommand::Coupon { remove: true, .. } => {
-            referral.remove_coupon_code().await?;
-            print_object(json!({ "removed": true }), json);
-        }
-        ReferralCommand::Coupon { .. } => show(&referral.coupon_code().await?, json),
-        ReferralCommand::Channels => show_all(&referral.channels().await?, json),
-        ReferralCommand::Credits { id: Some(id) } => show(&referral.credit(*id).await?, json),
-        ReferralCommand::Credits { id: None } => {
-            show_all(&referral.credits(&Default::default()).await?.results, json)
-        }
-        ReferralCommand::Earnouts { id: Some(id) } => show(&referral.earnout(*id).await?, json),
-        ReferralCommand::Earnouts { id: None } => {
-            show_all(&referral.earnouts(&Default::default()).await?.results, json)
-        }
-        ReferralCommand::CodeInfo { code } => show(&referral.code_info(code).await?, json),
-    }
-    Ok(())
-}
-
-/// `verification ...`.
+/// `verification ...`: uploads and the emailed code; the lists are generated.
 #[derive(Debug, Subcommand)]
 pub enum VerificationCommand {
-    /// The verification flows (or one of them).
-    Flows {
-        #[arg(value_name = "ID")]
-        id: Option<i64>,
-    },
     /// Send evidence for a flow: an explanation and files (streamed from disk).
     Evidence {
         #[arg(value_name = "FLOW_ID")]
@@ -440,12 +259,6 @@ pub enum VerificationCommand {
         #[arg(long)]
         code_stdin: bool,
     },
-    /// The compliance team's questions.
-    Questions {
-        /// Only those not answered yet.
-        #[arg(long)]
-        open: bool,
-    },
     /// Answer a question, with files if any.
     Answer {
         #[arg(value_name = "QUESTION_ID")]
@@ -455,21 +268,6 @@ pub enum VerificationCommand {
         #[arg(long = "file", value_name = "PATH")]
         files: Vec<PathBuf>,
     },
-    /// The appeals; `--submit TEXT` appeals the suspension.
-    Appeals {
-        #[arg(long, value_name = "TEXT")]
-        submit: Option<String>,
-    },
-    /// The abuse reports about the account.
-    Reports,
-    /// The suspension, if the account is suspended.
-    Suspension,
-    /// The verification categories.
-    Categories,
-    /// Whether the account's proxies are limited.
-    Limits,
-    /// The thresholds and how near the account is to each.
-    Thresholds,
 }
 
 fn with_files(mut upload: Upload, files: &[PathBuf]) -> Result<Upload, Failure> {
@@ -488,10 +286,6 @@ pub async fn verification(
 ) -> Result<(), Failure> {
     let v = client.verification();
     match command {
-        VerificationCommand::Flows { id: Some(id) } => show(&v.flow(*id).await?, json),
-        VerificationCommand::Flows { id: None } => {
-            show_all(&v.flows(&Default::default()).await?.results, json)
-        }
         VerificationCommand::Evidence {
             id,
             explanation,
@@ -502,64 +296,28 @@ pub async fn verification(
                 upload = upload.text("explanation", text.clone());
             }
             show(
+                OperationId::SubmitVerificationEvidence,
                 &v.submit_evidence(*id, &with_files(upload, files)?).await?,
                 json,
-            );
+            )
         }
         VerificationCommand::Code { id, code_stdin } => {
             let code = SecretInput::new()
                 .read("security code", *code_stdin)
                 .map_err(Failure::Usage)?;
-            show(&v.submit_code(*id, code).await?, json);
-        }
-        VerificationCommand::Questions { open } => {
-            let mut params = ListVerificationQuestions::new();
-            if *open {
-                params.answer_isnull = Some(true);
-            }
-            show_all(&v.questions(&params).await?.results, json);
+            show(
+                OperationId::SubmitVerificationCode,
+                &v.submit_code(*id, code).await?,
+                json,
+            )
         }
         VerificationCommand::Answer { id, text, files } => {
             let upload = with_files(Upload::new().text("answer", text.clone()), files)?;
-            show(&v.answer(*id, &upload).await?, json);
+            show(
+                OperationId::AnswerVerificationQuestion,
+                &v.answer(*id, &upload).await?,
+                json,
+            )
         }
-        VerificationCommand::Appeals { submit: Some(text) } => show(&v.appeal(text).await?, json),
-        VerificationCommand::Appeals { submit: None } => {
-            show_all(&v.appeals(&Default::default()).await?.results, json)
-        }
-        VerificationCommand::Reports => {
-            show_all(&v.abuse_reports(&Default::default()).await?.results, json)
-        }
-        VerificationCommand::Suspension => show(&v.suspension().await?, json),
-        VerificationCommand::Categories => show(&v.categories().await?, json),
-        VerificationCommand::Limits => show(&v.limits().await?, json),
-        VerificationCommand::Thresholds => show(&v.thresholds().await?, json),
     }
-    Ok(())
-}
-
-/// `id-verification ...`.
-#[derive(Debug, Subcommand)]
-pub enum IdVerificationCommand {
-    /// The ID verification and its state.
-    Status,
-    /// Start one (its Stripe client secret, for the browser flow, is withheld from the output).
-    Start,
-    /// Tell Webshare the Stripe flow is done.
-    Complete,
-}
-
-pub async fn id_verification(
-    client: &Client,
-    command: &IdVerificationCommand,
-    json: bool,
-) -> Result<(), Failure> {
-    let v = client.id_verification();
-    let answer = match command {
-        IdVerificationCommand::Status => v.get().await?,
-        IdVerificationCommand::Start => v.start().await?,
-        IdVerificationCommand::Complete => v.complete().await?,
-    };
-    show(&answer, json);
-    Ok(())
 }

@@ -3,11 +3,8 @@
 use clap::{Args, Parser, Subcommand};
 
 pub use crate::input::RecaptchaArgs;
-pub use crate::proxy_cli::{
-    ActivityCommand, DownloadTokenCommand, IpAuthCommand, ProxiesCommand, ProxyConfigCommand,
-    StatsCommand,
-};
-pub use crate::replace_cli::{PlansArgs, ReplaceArgs, ReplacementsCommand};
+pub use crate::proxy_cli::{ActivityCommand, IpAuthCommand, ProxiesCommand, ProxyConfigCommand};
+pub use crate::replace_cli::{ReplaceArgs, ReplacementsCommand};
 
 const AFTER_HELP: &str = "\
 Credentials: a key given explicitly (WEBSHARE_API_KEY, or --api-key) goes to --base-url /
@@ -73,9 +70,6 @@ pub struct Globals {
     /// Print the API's JSON instead of sentences (errors go to stderr as JSON); the same as `--format json`.
     #[arg(long, global = true)]
     pub json: bool,
-    /// How answers are printed: `table` (sentences and tables), `json`, or `csv` (lists).
-    #[arg(long, global = true, value_enum, default_value = "table")]
-    pub format: crate::render::Format,
     /// Print the secrets in answers (proxy passwords, tokens, client secrets) instead of `[redacted]`.
     #[arg(long, global = true)]
     pub show_secrets: bool,
@@ -91,7 +85,7 @@ impl Globals {
             format: if self.json {
                 crate::render::Format::Json
             } else {
-                self.format
+                crate::render::Format::Table
             },
             show_secrets: self.show_secrets,
         }
@@ -122,7 +116,7 @@ pub enum Command {
     Account(AccountCommand),
     /// Revoke the token in use (and forget it, if it was the saved one).
     Logout,
-    /// The proxy list: list the proxies, download them.
+    /// The proxy list: list the proxies, download them, refresh the list.
     #[command(subcommand)]
     Proxies(ProxiesCommand),
     /// The proxy configuration of a plan.
@@ -133,55 +127,27 @@ pub enum Command {
     /// The proxy replacements made, and the proxies they replaced.
     #[command(subcommand)]
     Replacements(ReplacementsCommand),
-    /// The subscription's plans: list them, or show, re-time or cancel one.
-    Plans(PlansArgs),
-    /// The account's API keys (needs a session token: an API key may not manage keys).
-    #[command(subcommand)]
-    ApiKeys(crate::api_keys::ApiKeysCommand),
-    /// Sub-users with limits and proxy lists of their own (act as one with --as-subuser).
-    #[command(subcommand)]
-    Subusers(crate::account_commands::SubusersCommand),
-    /// The account's profile: show it, or `set` the name or timezone.
-    Profile(crate::account_commands::ProfileArgs),
-    /// The account's notifications: list, dismiss, restore.
-    #[command(subcommand)]
-    Notifications(crate::account_commands::NotificationsCommand),
-    /// Two-factor authentication of logins: status, enable, verify an authenticator app.
+    /// Two-factor authentication of logins: status, enable, verify an authenticator app, submit a code.
     #[command(subcommand, name = "2fa")]
-    TwoFactor(crate::account_commands::TwoFactorCommand),
+    TwoFactor(crate::two_factor::TwoFactorCommand),
     /// The subscription: show it, price or buy a plan, renew, auto-renewal.
     #[command(subcommand)]
     Subscription(crate::billing_commands::SubscriptionCommand),
-    /// Billing information printed on invoices.
-    #[command(subcommand)]
-    Billing(crate::billing_commands::BillingCommand),
     /// Payment methods, pending payments and transactions.
     #[command(subcommand)]
     Payments(crate::billing_commands::PaymentsCommand),
     /// Invoices of transactions, as PDF files.
     #[command(subcommand)]
     Invoices(crate::billing_commands::InvoicesCommand),
-    /// The referral program and coupon codes.
-    #[command(subcommand)]
-    Referral(crate::billing_commands::ReferralCommand),
-    /// ID verification (Stripe Identity): status, start, complete.
-    #[command(subcommand)]
-    IdVerification(crate::billing_commands::IdVerificationCommand),
     /// Account verification: flows, evidence, questions, appeals, suspension.
     #[command(subcommand)]
     Verification(crate::billing_commands::VerificationCommand),
     /// IP addresses authorized to use the proxies without a password.
     #[command(subcommand)]
     IpAuth(IpAuthCommand),
-    /// The tokens of the download links (withheld unless --show-token).
-    #[command(subcommand)]
-    DownloadToken(DownloadTokenCommand),
     /// The proxy activity log.
     #[command(subcommand)]
     Activity(ActivityCommand),
-    /// Proxy usage: by hour, or in total.
-    #[command(subcommand)]
-    Stats(StatsCommand),
     /// Check the spec against the live API with your key: every read-only operation's answer against its
     /// schema (nothing that changes state or costs money is sent). Exit 0 only when nothing differs.
     CheckApi(crate::check_api::CheckApiArgs),
@@ -246,10 +212,6 @@ pub enum AccountCommand {
 /// Activation subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ActivationCommand {
-    /// Show whether the email is verified, and when the last activation email went out.
-    Status,
-    /// Send the activation email again (limited in frequency: too soon is exit code 5).
-    Resend,
     /// Verify the email with the code from the activation email.
     Complete(CompleteActivationArgs),
 }

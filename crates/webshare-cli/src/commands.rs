@@ -297,14 +297,6 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
                 &report,
             );
         }
-        Command::Activation(ActivationCommand::Status) => {
-            let status = settings.authenticated()?.activation().status().await?;
-            printer.activation(None, &status);
-        }
-        Command::Activation(ActivationCommand::Resend) => {
-            let status = settings.authenticated()?.activation().resend().await?;
-            printer.activation(Some("Activation email sent."), &status);
-        }
         Command::Activation(ActivationCommand::Complete(args)) => {
             let code = secrets
                 .read("activation code", args.code_stdin)
@@ -435,24 +427,12 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             crate::proxy_commands::ip_auth(&settings.authenticated()?, command, cli.globals.json)
                 .await?;
         }
-        Command::DownloadToken(command) => {
-            crate::proxy_commands::download_token(
-                &settings.authenticated()?,
-                command,
-                cli.globals.json,
-            )
-            .await?;
-        }
         Command::Activity(command) => {
             crate::proxy_commands::activity(&settings.authenticated()?, command, cli.globals.json)
                 .await?;
         }
         Command::CheckApi(args) => {
             crate::check_api::run(&settings.authenticated()?, args, cli.globals.json).await?;
-        }
-        Command::Stats(command) => {
-            crate::proxy_commands::stats(&settings.authenticated()?, command, cli.globals.json)
-                .await?;
         }
         Command::Replace(args) => {
             crate::replace_commands::replace(&settings.authenticated()?, args, cli.globals.json)
@@ -466,25 +446,6 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             )
             .await?;
         }
-        Command::Plans(args) => {
-            crate::replace_commands::plans(&settings.authenticated()?, args, cli.globals.json)
-                .await?;
-        }
-        Command::ApiKeys(command) => {
-            crate::api_keys::run(&settings.authenticated()?, command, cli.globals.json).await?;
-        }
-        Command::Subusers(command) => {
-            crate::account_commands::subusers(
-                &settings.authenticated()?,
-                command,
-                cli.globals.json,
-            )
-            .await?;
-        }
-        Command::Profile(args) => {
-            crate::account_commands::profile(&settings.authenticated()?, args, cli.globals.json)
-                .await?;
-        }
         Command::Subscription(command) => {
             crate::billing_commands::subscription(
                 &settings.authenticated()?,
@@ -492,10 +453,6 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
                 cli.globals.json,
             )
             .await?;
-        }
-        Command::Billing(command) => {
-            crate::billing_commands::billing(&settings.authenticated()?, command, cli.globals.json)
-                .await?;
         }
         Command::Payments(command) => {
             crate::billing_commands::payments(
@@ -513,23 +470,6 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             )
             .await?;
         }
-        Command::Referral(command) => {
-            let client = match command {
-                crate::billing_commands::ReferralCommand::CodeInfo { .. } => {
-                    settings.anonymous()?
-                }
-                _ => settings.authenticated()?,
-            };
-            crate::billing_commands::referral(&client, command, cli.globals.json).await?;
-        }
-        Command::IdVerification(command) => {
-            crate::billing_commands::id_verification(
-                &settings.authenticated()?,
-                command,
-                cli.globals.json,
-            )
-            .await?;
-        }
         Command::Verification(command) => {
             crate::billing_commands::verification(
                 &settings.authenticated()?,
@@ -538,18 +478,9 @@ pub async fn run(cli: &Cli) -> Result<(), Failure> {
             )
             .await?;
         }
-        Command::Notifications(command) => {
-            crate::account_commands::notifications(
-                &settings.authenticated()?,
-                command,
-                cli.globals.json,
-            )
-            .await?;
-        }
         Command::TwoFactor(command) => {
             let client = settings.authenticated()?;
-            crate::account_commands::two_factor(&client, command, &mut secrets, cli.globals.json)
-                .await?;
+            crate::two_factor::two_factor(&client, command, &mut secrets, cli.globals.json).await?;
         }
         Command::ProxyUrl(args) => {
             crate::proxy_url::run(&settings.authenticated()?, args).await?;

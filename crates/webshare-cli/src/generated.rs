@@ -9,7 +9,20 @@
 use ::webshare::operations::OperationId;
 /// The arguments of `register` (POST /v2/register/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct RegisterArgs {
+pub struct RegisterArgs {}
+impl RegisterArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::Register {
+        let params = ::webshare::operations::Register;
+        params
+    }
+}
+/// The generated command of `register`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct RegisterCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: RegisterArgs,
     #[arg(
         long = "email",
         value_name = "EMAIL",
@@ -36,12 +49,7 @@ pub struct RegisterArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl RegisterArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::Register {
-        let params = ::webshare::operations::Register;
-        params
-    }
+impl RegisterCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -64,7 +72,20 @@ impl RegisterArgs {
 }
 /// The arguments of `login` (POST /v2/login/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct LoginArgs {
+pub struct LoginArgs {}
+impl LoginArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::Login {
+        let params = ::webshare::operations::Login;
+        params
+    }
+}
+/// The generated command of `login`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct LoginCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: LoginArgs,
     #[arg(
         long = "email",
         value_name = "EMAIL",
@@ -75,12 +96,7 @@ pub struct LoginArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl LoginArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::Login {
-        let params = ::webshare::operations::Login;
-        params
-    }
+impl LoginCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -93,7 +109,20 @@ impl LoginArgs {
 }
 /// The arguments of `reset_password` (POST /v2/resetpassword/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct ResetPasswordArgs {
+pub struct ResetPasswordArgs {}
+impl ResetPasswordArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ResetPassword {
+        let params = ::webshare::operations::ResetPassword;
+        params
+    }
+}
+/// The generated command of `reset_password`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ResetPasswordCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ResetPasswordArgs,
     #[arg(
         long = "email",
         value_name = "EMAIL",
@@ -104,12 +133,7 @@ pub struct ResetPasswordArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl ResetPasswordArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::ResetPassword {
-        let params = ::webshare::operations::ResetPassword;
-        params
-    }
+impl ResetPasswordCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -122,17 +146,25 @@ impl ResetPasswordArgs {
 }
 /// The arguments of `complete_password_reset` (POST /v2/resetpassword/complete/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct CompletePasswordResetArgs {
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
-}
+pub struct CompletePasswordResetArgs {}
 impl CompletePasswordResetArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::CompletePasswordReset {
         let params = ::webshare::operations::CompletePasswordReset;
         params
     }
+}
+/// The generated command of `complete_password_reset`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CompletePasswordResetCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CompletePasswordResetArgs,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl CompletePasswordResetCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -150,6 +182,14 @@ impl GetActivationArgs {
         params
     }
 }
+/// The generated command of `get_activation`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetActivationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetActivationArgs,
+}
+impl GetActivationCommand {}
 /// The arguments of `resend_activation` (POST /v2/activation/resend/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ResendActivationArgs {}
@@ -160,19 +200,35 @@ impl ResendActivationArgs {
         params
     }
 }
+/// The generated command of `resend_activation`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ResendActivationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ResendActivationArgs,
+}
+impl ResendActivationCommand {}
 /// The arguments of `complete_activation` (POST /v2/activation/complete/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct CompleteActivationArgs {
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
-}
+pub struct CompleteActivationArgs {}
 impl CompleteActivationArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::CompleteActivation {
         let params = ::webshare::operations::CompleteActivation;
         params
     }
+}
+/// The generated command of `complete_activation`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CompleteActivationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CompleteActivationArgs,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl CompleteActivationCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -182,7 +238,20 @@ impl CompleteActivationArgs {
 }
 /// The arguments of `social_register` (POST /v2/register/social/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct SocialRegisterArgs {
+pub struct SocialRegisterArgs {}
+impl SocialRegisterArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::SocialRegister {
+        let params = ::webshare::operations::SocialRegister;
+        params
+    }
+}
+/// The generated command of `social_register`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct SocialRegisterCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: SocialRegisterArgs,
     #[arg(
         long = "provider",
         value_name = "PROVIDER",
@@ -216,12 +285,7 @@ pub struct SocialRegisterArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl SocialRegisterArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::SocialRegister {
-        let params = ::webshare::operations::SocialRegister;
-        params
-    }
+impl SocialRegisterCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -247,7 +311,20 @@ impl SocialRegisterArgs {
 }
 /// The arguments of `social_login` (POST /v2/login/social/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct SocialLoginArgs {
+pub struct SocialLoginArgs {}
+impl SocialLoginArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::SocialLogin {
+        let params = ::webshare::operations::SocialLogin;
+        params
+    }
+}
+/// The generated command of `social_login`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct SocialLoginCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: SocialLoginArgs,
     #[arg(
         long = "provider",
         value_name = "PROVIDER",
@@ -265,12 +342,7 @@ pub struct SocialLoginArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl SocialLoginArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::SocialLogin {
-        let params = ::webshare::operations::SocialLogin;
-        params
-    }
+impl SocialLoginCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -286,17 +358,25 @@ impl SocialLoginArgs {
 }
 /// The arguments of `change_password` (POST /v2/changepassword/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct ChangePasswordArgs {
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
-}
+pub struct ChangePasswordArgs {}
 impl ChangePasswordArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::ChangePassword {
         let params = ::webshare::operations::ChangePassword;
         params
     }
+}
+/// The generated command of `change_password`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ChangePasswordCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ChangePasswordArgs,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl ChangePasswordCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -306,7 +386,20 @@ impl ChangePasswordArgs {
 }
 /// The arguments of `change_email` (POST /v2/changeemail/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct ChangeEmailArgs {
+pub struct ChangeEmailArgs {}
+impl ChangeEmailArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ChangeEmail {
+        let params = ::webshare::operations::ChangeEmail;
+        params
+    }
+}
+/// The generated command of `change_email`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ChangeEmailCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ChangeEmailArgs,
     #[arg(
         long = "new-email",
         value_name = "NEW_EMAIL",
@@ -317,12 +410,7 @@ pub struct ChangeEmailArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl ChangeEmailArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::ChangeEmail {
-        let params = ::webshare::operations::ChangeEmail;
-        params
-    }
+impl ChangeEmailCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -335,17 +423,25 @@ impl ChangeEmailArgs {
 }
 /// The arguments of `complete_email_change` (POST /v2/changeemail/complete/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct CompleteEmailChangeArgs {
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
-}
+pub struct CompleteEmailChangeArgs {}
 impl CompleteEmailChangeArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::CompleteEmailChange {
         let params = ::webshare::operations::CompleteEmailChange;
         params
     }
+}
+/// The generated command of `complete_email_change`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CompleteEmailChangeCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CompleteEmailChangeArgs,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl CompleteEmailChangeCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -355,17 +451,25 @@ impl CompleteEmailChangeArgs {
 }
 /// The arguments of `delete_account` (POST /v2/deleteaccount/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct DeleteAccountArgs {
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
-}
+pub struct DeleteAccountArgs {}
 impl DeleteAccountArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::DeleteAccount {
         let params = ::webshare::operations::DeleteAccount;
         params
     }
+}
+/// The generated command of `delete_account`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DeleteAccountCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: DeleteAccountArgs,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl DeleteAccountCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -375,7 +479,20 @@ impl DeleteAccountArgs {
 }
 /// The arguments of `delete_social_account` (POST /v2/deleteaccount/social/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct DeleteSocialAccountArgs {
+pub struct DeleteSocialAccountArgs {}
+impl DeleteSocialAccountArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::DeleteSocialAccount {
+        let params = ::webshare::operations::DeleteSocialAccount;
+        params
+    }
+}
+/// The generated command of `delete_social_account`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DeleteSocialAccountCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: DeleteSocialAccountArgs,
     #[arg(
         long = "provider",
         value_name = "PROVIDER",
@@ -393,12 +510,7 @@ pub struct DeleteSocialAccountArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl DeleteSocialAccountArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::DeleteSocialAccount {
-        let params = ::webshare::operations::DeleteSocialAccount;
-        params
-    }
+impl DeleteSocialAccountCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -422,6 +534,14 @@ impl LogoutArgs {
         params
     }
 }
+/// The generated command of `logout`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct LogoutCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: LogoutArgs,
+}
+impl LogoutCommand {}
 /// The arguments of `list_proxies` (GET /v2/proxy/list/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListProxiesArgs {
@@ -523,9 +643,6 @@ pub struct ListProxiesArgs {
         alias = "subuser"
     )]
     pub subuser: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListProxiesArgs {
     /// The operation's parameters.
@@ -547,6 +664,20 @@ impl ListProxiesArgs {
         params
     }
 }
+/// The generated command of `list_proxies`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListProxiesCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListProxiesArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListProxiesCommand {}
 /// The arguments of `download_proxy_list` (GET /v2/proxy/list/download/{token}/{country_codes}/any/{authentication_method}/{endpoint_mode}/{search}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct DownloadProxyListArgs {
@@ -601,6 +732,14 @@ impl DownloadProxyListArgs {
         params
     }
 }
+/// The generated command of `download_proxy_list`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DownloadProxyListCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: DownloadProxyListArgs,
+}
+impl DownloadProxyListCommand {}
 /// The arguments of `get_proxy_config_v2` (GET /v2/proxy/config/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetProxyConfigV2Args {
@@ -628,6 +767,14 @@ impl GetProxyConfigV2Args {
         params
     }
 }
+/// The generated command of `get_proxy_config_v2`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProxyConfigV2Command {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetProxyConfigV2Args,
+}
+impl GetProxyConfigV2Command {}
 /// The arguments of `update_proxy_config` (PATCH /v2/proxy/config/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct UpdateProxyConfigArgs {
@@ -645,6 +792,22 @@ pub struct UpdateProxyConfigArgs {
         alias = "subuser"
     )]
     pub subuser: Option<i64>,
+}
+impl UpdateProxyConfigArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdateProxyConfig {
+        let mut params = ::webshare::operations::UpdateProxyConfig::new();
+        params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
+        params
+    }
+}
+/// The generated command of `update_proxy_config`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdateProxyConfigCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: UpdateProxyConfigArgs,
     #[arg(
         long = "username",
         value_name = "USERNAME",
@@ -730,14 +893,7 @@ pub struct UpdateProxyConfigArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl UpdateProxyConfigArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::UpdateProxyConfig {
-        let mut params = ::webshare::operations::UpdateProxyConfig::new();
-        params.plan_id = self.plan_id;
-        params.subuser = self.subuser;
-        params
-    }
+impl UpdateProxyConfigCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -824,9 +980,6 @@ pub struct AllocateUnallocatedCountriesArgs {
         alias = "subuser"
     )]
     pub subuser: Option<i64>,
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
 }
 impl AllocateUnallocatedCountriesArgs {
     /// The operation's parameters.
@@ -836,10 +989,39 @@ impl AllocateUnallocatedCountriesArgs {
         params.subuser = self.subuser;
         params
     }
+}
+/// The generated command of `allocate_unallocated_countries`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct AllocateUnallocatedCountriesCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: AllocateUnallocatedCountriesArgs,
+    #[arg(
+        long = "new-countries",
+        value_name = "KEY=N,...",
+        help = "Proxies by country (ISO 3166-1 alpha-2, upper case), each at least 1 (the page says greater than 0); as many in all as are unallocated.",
+        value_delimiter = ',',
+        value_parser = crate::args::key_count
+    )]
+    pub body_new_countries: Vec<(String, i64)>,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl AllocateUnallocatedCountriesCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
         let mut fields = ::serde_json::Map::new();
+        if !self.body_new_countries.is_empty() {
+            let counts: ::serde_json::Map<String, ::serde_json::Value> = self
+                .body_new_countries
+                .iter()
+                .map(|(key, count)| (key.clone(), ::serde_json::json!(count)))
+                .collect();
+            fields
+                .insert("new_countries".to_owned(), ::serde_json::Value::Object(counts));
+        }
         fields
     }
 }
@@ -869,6 +1051,14 @@ impl GetProxyConfigArgs {
         params
     }
 }
+/// The generated command of `get_proxy_config`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProxyConfigCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetProxyConfigArgs,
+}
+impl GetProxyConfigCommand {}
 /// The arguments of `get_proxy_list_stats` (GET /v3/proxy/list/stats).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetProxyListStatsArgs {
@@ -890,6 +1080,14 @@ impl GetProxyListStatsArgs {
         params
     }
 }
+/// The generated command of `get_proxy_list_stats`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProxyListStatsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetProxyListStatsArgs,
+}
+impl GetProxyListStatsCommand {}
 /// The arguments of `get_proxy_list_status` (GET /v3/proxy/list/status).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetProxyListStatusArgs {
@@ -914,6 +1112,14 @@ impl GetProxyListStatusArgs {
         params
     }
 }
+/// The generated command of `get_proxy_list_status`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProxyListStatusCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetProxyListStatusArgs,
+}
+impl GetProxyListStatusCommand {}
 /// The arguments of `refresh_proxy_list` (POST /v2/proxy/list/refresh/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct RefreshProxyListArgs {
@@ -931,12 +1137,6 @@ pub struct RefreshProxyListArgs {
         alias = "subuser"
     )]
     pub subuser: Option<i64>,
-    #[arg(
-        long = "yes",
-        short = 'y',
-        help = "Do not ask before spending one of the plan's on-demand proxy list refreshes."
-    )]
-    pub yes: bool,
 }
 impl RefreshProxyListArgs {
     /// The operation's parameters.
@@ -947,6 +1147,20 @@ impl RefreshProxyListArgs {
         params
     }
 }
+/// The generated command of `refresh_proxy_list`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct RefreshProxyListCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: RefreshProxyListArgs,
+    #[arg(
+        long = "yes",
+        short = 'y',
+        help = "Do not ask before spending one of the plan's on-demand proxy list refreshes."
+    )]
+    pub yes: bool,
+}
+impl RefreshProxyListCommand {}
 /// The arguments of `list_proxy_replacements` (GET /v3/proxy/replace/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListProxyReplacementsArgs {
@@ -1001,9 +1215,6 @@ pub struct ListProxyReplacementsArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListProxyReplacementsArgs {
     /// The operation's parameters.
@@ -1018,6 +1229,20 @@ impl ListProxyReplacementsArgs {
         params
     }
 }
+/// The generated command of `list_proxy_replacements`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListProxyReplacementsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListProxyReplacementsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListProxyReplacementsCommand {}
 /// The arguments of `create_proxy_replacement` (POST /v3/proxy/replace/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct CreateProxyReplacementArgs {
@@ -1028,6 +1253,21 @@ pub struct CreateProxyReplacementArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
+}
+impl CreateProxyReplacementArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::CreateProxyReplacement {
+        let mut params = ::webshare::operations::CreateProxyReplacement::new();
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The generated command of `create_proxy_replacement`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CreateProxyReplacementCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CreateProxyReplacementArgs,
     #[arg(
         long = "dry-run",
         value_name = "DRY_RUN",
@@ -1046,13 +1286,7 @@ pub struct CreateProxyReplacementArgs {
     )]
     pub yes: bool,
 }
-impl CreateProxyReplacementArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::CreateProxyReplacement {
-        let mut params = ::webshare::operations::CreateProxyReplacement::new();
-        params.plan_id = self.plan_id;
-        params
-    }
+impl CreateProxyReplacementCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -1084,6 +1318,14 @@ impl GetProxyReplacementArgs {
         params
     }
 }
+/// The generated command of `get_proxy_replacement`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProxyReplacementCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetProxyReplacementArgs,
+}
+impl GetProxyReplacementCommand {}
 /// The arguments of `list_replaced_proxies` (GET /v2/proxy/list/replaced/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListReplacedProxiesArgs {
@@ -1112,9 +1354,6 @@ pub struct ListReplacedProxiesArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListReplacedProxiesArgs {
     /// The operation's parameters.
@@ -1127,6 +1366,20 @@ impl ListReplacedProxiesArgs {
         params
     }
 }
+/// The generated command of `list_replaced_proxies`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListReplacedProxiesCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListReplacedProxiesArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListReplacedProxiesCommand {}
 /// The arguments of `download_replaced_proxies` (GET /v2/proxy/list/replaced/download/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct DownloadReplacedProxiesArgs {
@@ -1198,6 +1451,14 @@ impl DownloadReplacedProxiesArgs {
         params
     }
 }
+/// The generated command of `download_replaced_proxies`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DownloadReplacedProxiesCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: DownloadReplacedProxiesArgs,
+}
+impl DownloadReplacedProxiesCommand {}
 /// The arguments of `list_ip_authorizations` (GET /v2/proxy/ipauthorization/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListIpAuthorizationsArgs {
@@ -1227,9 +1488,6 @@ pub struct ListIpAuthorizationsArgs {
         alias = "subuser"
     )]
     pub subuser: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListIpAuthorizationsArgs {
     /// The operation's parameters.
@@ -1242,6 +1500,20 @@ impl ListIpAuthorizationsArgs {
         params
     }
 }
+/// The generated command of `list_ip_authorizations`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListIpAuthorizationsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListIpAuthorizationsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListIpAuthorizationsCommand {}
 /// The arguments of `create_ip_authorization` (POST /v2/proxy/ipauthorization/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct CreateIpAuthorizationArgs {
@@ -1259,6 +1531,22 @@ pub struct CreateIpAuthorizationArgs {
         alias = "subuser"
     )]
     pub subuser: Option<i64>,
+}
+impl CreateIpAuthorizationArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::CreateIpAuthorization {
+        let mut params = ::webshare::operations::CreateIpAuthorization::new();
+        params.plan_id = self.plan_id;
+        params.subuser = self.subuser;
+        params
+    }
+}
+/// The generated command of `create_ip_authorization`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CreateIpAuthorizationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CreateIpAuthorizationArgs,
     #[arg(
         long = "ip-address",
         value_name = "IP_ADDRESS",
@@ -1269,14 +1557,7 @@ pub struct CreateIpAuthorizationArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl CreateIpAuthorizationArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::CreateIpAuthorization {
-        let mut params = ::webshare::operations::CreateIpAuthorization::new();
-        params.plan_id = self.plan_id;
-        params.subuser = self.subuser;
-        params
-    }
+impl CreateIpAuthorizationCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -1297,6 +1578,14 @@ impl WhatsMyIpArgs {
         params
     }
 }
+/// The generated command of `whats_my_ip`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct WhatsMyIpCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: WhatsMyIpArgs,
+}
+impl WhatsMyIpCommand {}
 /// The arguments of `get_ip_authorization` (GET /v2/proxy/ipauthorization/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetIpAuthorizationArgs {
@@ -1326,6 +1615,14 @@ impl GetIpAuthorizationArgs {
         params
     }
 }
+/// The generated command of `get_ip_authorization`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetIpAuthorizationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetIpAuthorizationArgs,
+}
+impl GetIpAuthorizationCommand {}
 /// The arguments of `delete_ip_authorization` (DELETE /v2/proxy/ipauthorization/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct DeleteIpAuthorizationArgs {
@@ -1355,6 +1652,14 @@ impl DeleteIpAuthorizationArgs {
         params
     }
 }
+/// The generated command of `delete_ip_authorization`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DeleteIpAuthorizationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: DeleteIpAuthorizationArgs,
+}
+impl DeleteIpAuthorizationCommand {}
 /// The arguments of `get_download_token` (GET /v2/download_token/{scope}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetDownloadTokenArgs {
@@ -1379,6 +1684,14 @@ impl GetDownloadTokenArgs {
         params
     }
 }
+/// The generated command of `get_download_token`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetDownloadTokenCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetDownloadTokenArgs,
+}
+impl GetDownloadTokenCommand {}
 /// The arguments of `reset_download_token` (POST /v2/download_token/{scope}/reset/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ResetDownloadTokenArgs {
@@ -1403,6 +1716,14 @@ impl ResetDownloadTokenArgs {
         params
     }
 }
+/// The generated command of `reset_download_token`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ResetDownloadTokenCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ResetDownloadTokenArgs,
+}
+impl ResetDownloadTokenCommand {}
 /// The arguments of `list_stats` (GET /v2/stats/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListStatsArgs {
@@ -1446,6 +1767,17 @@ impl ListStatsArgs {
         params
     }
 }
+/// The generated command of `list_stats`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListStatsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListStatsArgs,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListStatsCommand {}
 /// The arguments of `get_aggregate_stats` (GET /v2/stats/aggregate/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetAggregateStatsArgs {
@@ -1489,6 +1821,14 @@ impl GetAggregateStatsArgs {
         params
     }
 }
+/// The generated command of `get_aggregate_stats`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetAggregateStatsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetAggregateStatsArgs,
+}
+impl GetAggregateStatsCommand {}
 /// The arguments of `download_proxy_activity` (GET /v2/proxy/activity/download/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct DownloadProxyActivityArgs {
@@ -1561,6 +1901,14 @@ impl DownloadProxyActivityArgs {
         params
     }
 }
+/// The generated command of `download_proxy_activity`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DownloadProxyActivityCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: DownloadProxyActivityArgs,
+}
+impl DownloadProxyActivityCommand {}
 /// The arguments of `list_proxy_activity` (GET /v2/proxy/activity/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListProxyActivityArgs {
@@ -1631,9 +1979,6 @@ pub struct ListProxyActivityArgs {
         alias = "subuser"
     )]
     pub subuser: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListProxyActivityArgs {
     /// The operation's parameters.
@@ -1653,6 +1998,20 @@ impl ListProxyActivityArgs {
         params
     }
 }
+/// The generated command of `list_proxy_activity`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListProxyActivityCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListProxyActivityArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListProxyActivityCommand {}
 /// The arguments of `list_plans` (GET /v2/subscription/plan/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListPlansArgs {
@@ -1668,9 +2027,6 @@ pub struct ListPlansArgs {
         help = "Items per page (default 25)."
     )]
     pub page_size: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListPlansArgs {
     /// The operation's parameters.
@@ -1681,6 +2037,20 @@ impl ListPlansArgs {
         params
     }
 }
+/// The generated command of `list_plans`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListPlansCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListPlansArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListPlansCommand {}
 /// The arguments of `get_plan` (GET /v2/subscription/plan/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetPlanArgs {
@@ -1694,11 +2064,33 @@ impl GetPlanArgs {
         params
     }
 }
+/// The generated command of `get_plan`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetPlanCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetPlanArgs,
+}
+impl GetPlanCommand {}
 /// The arguments of `update_plan` (PATCH /v2/subscription/plan/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct UpdatePlanArgs {
     #[arg(value_name = "ID", help = "The plan's ID.")]
     pub id: i64,
+}
+impl UpdatePlanArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdatePlan {
+        let params = ::webshare::operations::UpdatePlan::new(self.id);
+        params
+    }
+}
+/// The generated command of `update_plan`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdatePlanCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: UpdatePlanArgs,
     #[arg(
         long = "automatic-refresh-next-at",
         value_name = "AUTOMATIC_REFRESH_NEXT_AT",
@@ -1709,12 +2101,7 @@ pub struct UpdatePlanArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl UpdatePlanArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::UpdatePlan {
-        let params = ::webshare::operations::UpdatePlan::new(self.id);
-        params
-    }
+impl UpdatePlanCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -1734,6 +2121,20 @@ impl UpdatePlanArgs {
 pub struct UpgradePlanArgs {
     #[arg(value_name = "ID", help = "The plan's ID.")]
     pub id: i64,
+}
+impl UpgradePlanArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpgradePlan {
+        let params = ::webshare::operations::UpgradePlan::new(self.id);
+        params
+    }
+}
+/// The generated command of `upgrade_plan`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpgradePlanCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: UpgradePlanArgs,
     #[arg(
         long = "proxy-type",
         value_name = "PROXY_TYPE",
@@ -1759,6 +2160,14 @@ pub struct UpgradePlanArgs {
         )
     )]
     pub body_proxy_subtype: Option<String>,
+    #[arg(
+        long = "proxy-countries",
+        value_name = "KEY=N,...",
+        help = "Proxies by country (ISO 3166-1 alpha-2); `ZZ` for randomly allocated.",
+        value_delimiter = ',',
+        value_parser = crate::args::key_count
+    )]
+    pub body_proxy_countries: Vec<(String, i64)>,
     #[arg(
         long = "bandwidth-limit",
         value_name = "BANDWIDTH_LIMIT",
@@ -1853,12 +2262,7 @@ pub struct UpgradePlanArgs {
     )]
     pub yes: bool,
 }
-impl UpgradePlanArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::UpgradePlan {
-        let params = ::webshare::operations::UpgradePlan::new(self.id);
-        params
-    }
+impl UpgradePlanCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -1868,6 +2272,18 @@ impl UpgradePlanArgs {
         }
         if let Some(value) = &self.body_proxy_subtype {
             fields.insert("proxy_subtype".to_owned(), ::serde_json::json!(value));
+        }
+        if !self.body_proxy_countries.is_empty() {
+            let counts: ::serde_json::Map<String, ::serde_json::Value> = self
+                .body_proxy_countries
+                .iter()
+                .map(|(key, count)| (key.clone(), ::serde_json::json!(count)))
+                .collect();
+            fields
+                .insert(
+                    "proxy_countries".to_owned(),
+                    ::serde_json::Value::Object(counts),
+                );
         }
         if let Some(value) = &self.body_bandwidth_limit {
             fields.insert("bandwidth_limit".to_owned(), ::serde_json::json!(value));
@@ -1946,6 +2362,14 @@ impl CancelPlanArgs {
         params
     }
 }
+/// The generated command of `cancel_plan`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CancelPlanCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CancelPlanArgs,
+}
+impl CancelPlanCommand {}
 /// The arguments of `list_api_keys` (GET /v2/apikey/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListApiKeysArgs {
@@ -1961,9 +2385,6 @@ pub struct ListApiKeysArgs {
         help = "Items per page (default 25)."
     )]
     pub page_size: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListApiKeysArgs {
     /// The operation's parameters.
@@ -1974,21 +2395,43 @@ impl ListApiKeysArgs {
         params
     }
 }
+/// The generated command of `list_api_keys`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListApiKeysCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListApiKeysArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListApiKeysCommand {}
 /// The arguments of `create_api_key` (POST /v2/apikey/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct CreateApiKeyArgs {
-    #[arg(long = "label", value_name = "LABEL", help = "The label (labels may repeat).")]
-    pub body_label: Option<String>,
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
-}
+pub struct CreateApiKeyArgs {}
 impl CreateApiKeyArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::CreateApiKey {
         let params = ::webshare::operations::CreateApiKey;
         params
     }
+}
+/// The generated command of `create_api_key`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CreateApiKeyCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CreateApiKeyArgs,
+    #[arg(long = "label", value_name = "LABEL", help = "The label (labels may repeat).")]
+    pub body_label: Option<String>,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl CreateApiKeyCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -2012,6 +2455,14 @@ impl GetApiKeyArgs {
         params
     }
 }
+/// The generated command of `get_api_key`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetApiKeyCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetApiKeyArgs,
+}
+impl GetApiKeyCommand {}
 /// The arguments of `delete_api_key` (DELETE /v2/apikey/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct DeleteApiKeyArgs {
@@ -2025,16 +2476,19 @@ impl DeleteApiKeyArgs {
         params
     }
 }
+/// The generated command of `delete_api_key`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DeleteApiKeyCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: DeleteApiKeyArgs,
+}
+impl DeleteApiKeyCommand {}
 /// The arguments of `update_api_key` (PATCH /v2/apikey/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct UpdateApiKeyArgs {
     #[arg(value_name = "ID", help = "The API key's ID.")]
     pub id: i64,
-    #[arg(long = "label", value_name = "LABEL", help = "The label (labels may repeat).")]
-    pub body_label: Option<String>,
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
 }
 impl UpdateApiKeyArgs {
     /// The operation's parameters.
@@ -2042,6 +2496,20 @@ impl UpdateApiKeyArgs {
         let params = ::webshare::operations::UpdateApiKey::new(self.id);
         params
     }
+}
+/// The generated command of `update_api_key`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdateApiKeyCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: UpdateApiKeyArgs,
+    #[arg(long = "label", value_name = "LABEL", help = "The label (labels may repeat).")]
+    pub body_label: Option<String>,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl UpdateApiKeyCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -2074,9 +2542,6 @@ pub struct ListSubusersArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListSubusersArgs {
     /// The operation's parameters.
@@ -2088,6 +2553,20 @@ impl ListSubusersArgs {
         params
     }
 }
+/// The generated command of `list_subusers`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListSubusersCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListSubusersArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListSubusersCommand {}
 /// The arguments of `create_subuser` (POST /v2/subuser/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct CreateSubuserArgs {
@@ -2098,6 +2577,21 @@ pub struct CreateSubuserArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
+}
+impl CreateSubuserArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::CreateSubuser {
+        let mut params = ::webshare::operations::CreateSubuser::new();
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The generated command of `create_subuser`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CreateSubuserCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CreateSubuserArgs,
     #[arg(
         long = "label",
         value_name = "LABEL",
@@ -2117,6 +2611,14 @@ pub struct CreateSubuserArgs {
     )]
     pub body_max_thread_count: Option<i64>,
     #[arg(
+        long = "proxy-countries",
+        value_name = "KEY=N,...",
+        help = "A custom proxy list, proxies by country (`ZZ` is any country); absent or null for none.",
+        value_delimiter = ',',
+        value_parser = crate::args::key_count
+    )]
+    pub body_proxy_countries: Vec<(String, i64)>,
+    #[arg(
         long = "bandwidth-use-start-date",
         value_name = "BANDWIDTH_USE_START_DATE",
         help = "When the bandwidth count starts (an editable field of the sub-user, as the section page says; sent by Webshare's SDK)."
@@ -2126,13 +2628,7 @@ pub struct CreateSubuserArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl CreateSubuserArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::CreateSubuser {
-        let mut params = ::webshare::operations::CreateSubuser::new();
-        params.plan_id = self.plan_id;
-        params
-    }
+impl CreateSubuserCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -2145,6 +2641,18 @@ impl CreateSubuserArgs {
         }
         if let Some(value) = &self.body_max_thread_count {
             fields.insert("max_thread_count".to_owned(), ::serde_json::json!(value));
+        }
+        if !self.body_proxy_countries.is_empty() {
+            let counts: ::serde_json::Map<String, ::serde_json::Value> = self
+                .body_proxy_countries
+                .iter()
+                .map(|(key, count)| (key.clone(), ::serde_json::json!(count)))
+                .collect();
+            fields
+                .insert(
+                    "proxy_countries".to_owned(),
+                    ::serde_json::Value::Object(counts),
+                );
         }
         if let Some(value) = &self.body_bandwidth_use_start_date {
             fields
@@ -2177,6 +2685,14 @@ impl GetSubuserArgs {
         params
     }
 }
+/// The generated command of `get_subuser`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetSubuserCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetSubuserArgs,
+}
+impl GetSubuserCommand {}
 /// The arguments of `delete_subuser` (DELETE /v2/subuser/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct DeleteSubuserArgs {
@@ -2198,6 +2714,14 @@ impl DeleteSubuserArgs {
         params
     }
 }
+/// The generated command of `delete_subuser`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DeleteSubuserCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: DeleteSubuserArgs,
+}
+impl DeleteSubuserCommand {}
 /// The arguments of `update_subuser` (PATCH /v2/subuser/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct UpdateSubuserArgs {
@@ -2210,6 +2734,21 @@ pub struct UpdateSubuserArgs {
         alias = "plan-id"
     )]
     pub plan_id: Option<i64>,
+}
+impl UpdateSubuserArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdateSubuser {
+        let mut params = ::webshare::operations::UpdateSubuser::new(self.id);
+        params.plan_id = self.plan_id;
+        params
+    }
+}
+/// The generated command of `update_subuser`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdateSubuserCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: UpdateSubuserArgs,
     #[arg(
         long = "label",
         value_name = "LABEL",
@@ -2229,6 +2768,14 @@ pub struct UpdateSubuserArgs {
     )]
     pub body_max_thread_count: Option<i64>,
     #[arg(
+        long = "proxy-countries",
+        value_name = "KEY=N,...",
+        help = "A custom proxy list, proxies by country (`ZZ` is any country); null takes it away.",
+        value_delimiter = ',',
+        value_parser = crate::args::key_count
+    )]
+    pub body_proxy_countries: Vec<(String, i64)>,
+    #[arg(
         long = "bandwidth-use-start-date",
         value_name = "BANDWIDTH_USE_START_DATE",
         help = "When the bandwidth count starts."
@@ -2238,13 +2785,7 @@ pub struct UpdateSubuserArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl UpdateSubuserArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::UpdateSubuser {
-        let mut params = ::webshare::operations::UpdateSubuser::new(self.id);
-        params.plan_id = self.plan_id;
-        params
-    }
+impl UpdateSubuserCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -2257,6 +2798,18 @@ impl UpdateSubuserArgs {
         }
         if let Some(value) = &self.body_max_thread_count {
             fields.insert("max_thread_count".to_owned(), ::serde_json::json!(value));
+        }
+        if !self.body_proxy_countries.is_empty() {
+            let counts: ::serde_json::Map<String, ::serde_json::Value> = self
+                .body_proxy_countries
+                .iter()
+                .map(|(key, count)| (key.clone(), ::serde_json::json!(count)))
+                .collect();
+            fields
+                .insert(
+                    "proxy_countries".to_owned(),
+                    ::serde_json::Value::Object(counts),
+                );
         }
         if let Some(value) = &self.body_bandwidth_use_start_date {
             fields
@@ -2273,12 +2826,6 @@ impl UpdateSubuserArgs {
 pub struct RefreshSubuserProxyListArgs {
     #[arg(value_name = "ID", help = "The sub-user's ID.")]
     pub id: i64,
-    #[arg(
-        long = "yes",
-        short = 'y',
-        help = "Do not ask before spending one of the sub-user's proxy list refreshes."
-    )]
-    pub yes: bool,
 }
 impl RefreshSubuserProxyListArgs {
     /// The operation's parameters.
@@ -2287,6 +2834,20 @@ impl RefreshSubuserProxyListArgs {
         params
     }
 }
+/// The generated command of `refresh_subuser_proxy_list`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct RefreshSubuserProxyListCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: RefreshSubuserProxyListArgs,
+    #[arg(
+        long = "yes",
+        short = 'y',
+        help = "Do not ask before spending one of the sub-user's proxy list refreshes."
+    )]
+    pub yes: bool,
+}
+impl RefreshSubuserProxyListCommand {}
 /// The arguments of `get_profile` (GET /v2/profile/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetProfileArgs {}
@@ -2297,9 +2858,30 @@ impl GetProfileArgs {
         params
     }
 }
+/// The generated command of `get_profile`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProfileCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetProfileArgs,
+}
+impl GetProfileCommand {}
 /// The arguments of `update_profile` (PATCH /v2/profile/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct UpdateProfileArgs {
+pub struct UpdateProfileArgs {}
+impl UpdateProfileArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdateProfile {
+        let params = ::webshare::operations::UpdateProfile;
+        params
+    }
+}
+/// The generated command of `update_profile`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdateProfileCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: UpdateProfileArgs,
     #[arg(
         long = "first-name",
         value_name = "FIRST_NAME",
@@ -2370,12 +2952,7 @@ pub struct UpdateProfileArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl UpdateProfileArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::UpdateProfile {
-        let params = ::webshare::operations::UpdateProfile;
-        params
-    }
+impl UpdateProfileCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -2444,9 +3021,30 @@ impl GetProfilePreferencesArgs {
         params
     }
 }
+/// The generated command of `get_profile_preferences`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetProfilePreferencesCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetProfilePreferencesArgs,
+}
+impl GetProfilePreferencesCommand {}
 /// The arguments of `update_profile_preferences` (PATCH /v2/profile/preferences/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct UpdateProfilePreferencesArgs {
+pub struct UpdateProfilePreferencesArgs {}
+impl UpdateProfilePreferencesArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdateProfilePreferences {
+        let params = ::webshare::operations::UpdateProfilePreferences;
+        params
+    }
+}
+/// The generated command of `update_profile_preferences`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdateProfilePreferencesCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: UpdateProfilePreferencesArgs,
     #[arg(
         long = "customer-satisfaction-survey-last-dismissed-at",
         value_name = "CUSTOMER_SATISFACTION_SURVEY_LAST_DISMISSED_AT",
@@ -2469,12 +3067,7 @@ pub struct UpdateProfilePreferencesArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl UpdateProfilePreferencesArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::UpdateProfilePreferences {
-        let params = ::webshare::operations::UpdateProfilePreferences;
-        params
-    }
+impl UpdateProfilePreferencesCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -2540,9 +3133,6 @@ pub struct ListNotificationsArgs {
         allow_hyphen_values = true
     )]
     pub ordering: Vec<::webshare::OrderBy>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListNotificationsArgs {
     /// The operation's parameters.
@@ -2556,6 +3146,20 @@ impl ListNotificationsArgs {
         params
     }
 }
+/// The generated command of `list_notifications`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListNotificationsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListNotificationsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListNotificationsCommand {}
 /// The arguments of `get_notification` (GET /v2/notification/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetNotificationArgs {
@@ -2569,6 +3173,14 @@ impl GetNotificationArgs {
         params
     }
 }
+/// The generated command of `get_notification`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetNotificationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetNotificationArgs,
+}
+impl GetNotificationCommand {}
 /// The arguments of `dismiss_notification` (POST /v2/notification/{id}/dismiss/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct DismissNotificationArgs {
@@ -2582,6 +3194,14 @@ impl DismissNotificationArgs {
         params
     }
 }
+/// The generated command of `dismiss_notification`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DismissNotificationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: DismissNotificationArgs,
+}
+impl DismissNotificationCommand {}
 /// The arguments of `restore_notification` (POST /v2/notification/{id}/restore/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct RestoreNotificationArgs {
@@ -2595,6 +3215,14 @@ impl RestoreNotificationArgs {
         params
     }
 }
+/// The generated command of `restore_notification`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct RestoreNotificationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: RestoreNotificationArgs,
+}
+impl RestoreNotificationCommand {}
 /// The arguments of `get_two_factor_method` (GET /v2/twofactorauth/method/current/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetTwoFactorMethodArgs {}
@@ -2605,9 +3233,30 @@ impl GetTwoFactorMethodArgs {
         params
     }
 }
+/// The generated command of `get_two_factor_method`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetTwoFactorMethodCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetTwoFactorMethodArgs,
+}
+impl GetTwoFactorMethodCommand {}
 /// The arguments of `change_two_factor_method` (POST /v2/twofactorauth/method/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct ChangeTwoFactorMethodArgs {
+pub struct ChangeTwoFactorMethodArgs {}
+impl ChangeTwoFactorMethodArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ChangeTwoFactorMethod {
+        let params = ::webshare::operations::ChangeTwoFactorMethod;
+        params
+    }
+}
+/// The generated command of `change_two_factor_method`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ChangeTwoFactorMethodCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ChangeTwoFactorMethodArgs,
     #[arg(
         long = "type",
         value_name = "TYPE",
@@ -2622,12 +3271,7 @@ pub struct ChangeTwoFactorMethodArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl ChangeTwoFactorMethodArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::ChangeTwoFactorMethod {
-        let params = ::webshare::operations::ChangeTwoFactorMethod;
-        params
-    }
+impl ChangeTwoFactorMethodCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -2643,9 +3287,6 @@ impl ChangeTwoFactorMethodArgs {
 pub struct ActivateTwoFactorMethodArgs {
     #[arg(value_name = "ID", help = "The 2FA method's ID.")]
     pub id: i64,
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
 }
 impl ActivateTwoFactorMethodArgs {
     /// The operation's parameters.
@@ -2653,6 +3294,18 @@ impl ActivateTwoFactorMethodArgs {
         let params = ::webshare::operations::ActivateTwoFactorMethod::new(self.id);
         params
     }
+}
+/// The generated command of `activate_two_factor_method`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ActivateTwoFactorMethodCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ActivateTwoFactorMethodArgs,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl ActivateTwoFactorMethodCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -2662,17 +3315,25 @@ impl ActivateTwoFactorMethodArgs {
 }
 /// The arguments of `submit_two_factor_code` (POST /v2/twofactorauth/codeauth/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct SubmitTwoFactorCodeArgs {
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
-}
+pub struct SubmitTwoFactorCodeArgs {}
 impl SubmitTwoFactorCodeArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::SubmitTwoFactorCode {
         let params = ::webshare::operations::SubmitTwoFactorCode;
         params
     }
+}
+/// The generated command of `submit_two_factor_code`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct SubmitTwoFactorCodeCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: SubmitTwoFactorCodeArgs,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl SubmitTwoFactorCodeCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -2690,6 +3351,14 @@ impl ResendTwoFactorEmailArgs {
         params
     }
 }
+/// The generated command of `resend_two_factor_email`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ResendTwoFactorEmailCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ResendTwoFactorEmailArgs,
+}
+impl ResendTwoFactorEmailCommand {}
 /// The arguments of `get_id_verification` (GET /v2/idverification/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetIdVerificationArgs {}
@@ -2700,6 +3369,14 @@ impl GetIdVerificationArgs {
         params
     }
 }
+/// The generated command of `get_id_verification`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetIdVerificationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetIdVerificationArgs,
+}
+impl GetIdVerificationCommand {}
 /// The arguments of `start_id_verification` (POST /v2/idverification/start/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct StartIdVerificationArgs {}
@@ -2710,6 +3387,14 @@ impl StartIdVerificationArgs {
         params
     }
 }
+/// The generated command of `start_id_verification`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct StartIdVerificationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: StartIdVerificationArgs,
+}
+impl StartIdVerificationCommand {}
 /// The arguments of `complete_id_verification` (POST /v2/idverification/complete/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct CompleteIdVerificationArgs {}
@@ -2720,6 +3405,14 @@ impl CompleteIdVerificationArgs {
         params
     }
 }
+/// The generated command of `complete_id_verification`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CompleteIdVerificationCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CompleteIdVerificationArgs,
+}
+impl CompleteIdVerificationCommand {}
 /// The arguments of `get_subscription` (GET /v2/subscription/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetSubscriptionArgs {}
@@ -2730,6 +3423,14 @@ impl GetSubscriptionArgs {
         params
     }
 }
+/// The generated command of `get_subscription`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetSubscriptionCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetSubscriptionArgs,
+}
+impl GetSubscriptionCommand {}
 /// The arguments of `get_available_assets` (GET /v2/subscription/available_assets/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetAvailableAssetsArgs {}
@@ -2740,6 +3441,14 @@ impl GetAvailableAssetsArgs {
         params
     }
 }
+/// The generated command of `get_available_assets`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetAvailableAssetsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetAvailableAssetsArgs,
+}
+impl GetAvailableAssetsCommand {}
 /// The arguments of `get_customization_options` (GET /v2/subscription/customize/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetCustomizationOptionsArgs {
@@ -2770,6 +3479,14 @@ impl GetCustomizationOptionsArgs {
         params
     }
 }
+/// The generated command of `get_customization_options`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetCustomizationOptionsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetCustomizationOptionsArgs,
+}
+impl GetCustomizationOptionsCommand {}
 /// The arguments of `get_subscription_pricing` (GET /v2/subscription/pricing/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetSubscriptionPricingArgs {
@@ -2798,9 +3515,30 @@ impl GetSubscriptionPricingArgs {
         params
     }
 }
+/// The generated command of `get_subscription_pricing`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetSubscriptionPricingCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetSubscriptionPricingArgs,
+}
+impl GetSubscriptionPricingCommand {}
 /// The arguments of `purchase_plan` (POST /v2/subscription/checkout/purchase/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct PurchasePlanArgs {
+pub struct PurchasePlanArgs {}
+impl PurchasePlanArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::PurchasePlan {
+        let params = ::webshare::operations::PurchasePlan;
+        params
+    }
+}
+/// The generated command of `purchase_plan`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct PurchasePlanCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: PurchasePlanArgs,
     #[arg(
         long = "behavior",
         value_name = "BEHAVIOR",
@@ -2833,6 +3571,14 @@ pub struct PurchasePlanArgs {
         )
     )]
     pub body_proxy_subtype: Option<String>,
+    #[arg(
+        long = "proxy-countries",
+        value_name = "KEY=N,...",
+        help = "Proxies by country (ISO 3166-1 alpha-2); `ZZ` for randomly allocated.",
+        value_delimiter = ',',
+        value_parser = crate::args::key_count
+    )]
+    pub body_proxy_countries: Vec<(String, i64)>,
     #[arg(
         long = "bandwidth-limit",
         value_name = "BANDWIDTH_LIMIT",
@@ -2927,12 +3673,7 @@ pub struct PurchasePlanArgs {
     )]
     pub yes: bool,
 }
-impl PurchasePlanArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::PurchasePlan {
-        let params = ::webshare::operations::PurchasePlan;
-        params
-    }
+impl PurchasePlanCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -2945,6 +3686,18 @@ impl PurchasePlanArgs {
         }
         if let Some(value) = &self.body_proxy_subtype {
             fields.insert("proxy_subtype".to_owned(), ::serde_json::json!(value));
+        }
+        if !self.body_proxy_countries.is_empty() {
+            let counts: ::serde_json::Map<String, ::serde_json::Value> = self
+                .body_proxy_countries
+                .iter()
+                .map(|(key, count)| (key.clone(), ::serde_json::json!(count)))
+                .collect();
+            fields
+                .insert(
+                    "proxy_countries".to_owned(),
+                    ::serde_json::Value::Object(counts),
+                );
         }
         if let Some(value) = &self.body_bandwidth_limit {
             fields.insert("bandwidth_limit".to_owned(), ::serde_json::json!(value));
@@ -3012,7 +3765,20 @@ impl PurchasePlanArgs {
 }
 /// The arguments of `renew_subscription` (POST /v2/subscription/checkout/renew/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct RenewSubscriptionArgs {
+pub struct RenewSubscriptionArgs {}
+impl RenewSubscriptionArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::RenewSubscription {
+        let params = ::webshare::operations::RenewSubscription;
+        params
+    }
+}
+/// The generated command of `renew_subscription`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct RenewSubscriptionCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: RenewSubscriptionArgs,
     #[arg(
         long = "term",
         value_name = "TERM",
@@ -3036,12 +3802,7 @@ pub struct RenewSubscriptionArgs {
     )]
     pub yes: bool,
 }
-impl RenewSubscriptionArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::RenewSubscription {
-        let params = ::webshare::operations::RenewSubscription;
-        params
-    }
+impl RenewSubscriptionCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -3065,6 +3826,14 @@ impl EnableAutoRenewalArgs {
         params
     }
 }
+/// The generated command of `enable_auto_renewal`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct EnableAutoRenewalCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: EnableAutoRenewalArgs,
+}
+impl EnableAutoRenewalCommand {}
 /// The arguments of `cancel_auto_renewal` (DELETE /v2/subscription/renewal/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct CancelAutoRenewalArgs {}
@@ -3075,6 +3844,14 @@ impl CancelAutoRenewalArgs {
         params
     }
 }
+/// The generated command of `cancel_auto_renewal`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CancelAutoRenewalCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CancelAutoRenewalArgs,
+}
+impl CancelAutoRenewalCommand {}
 /// The arguments of `get_billing_info` (GET /v2/subscription/billing_info/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetBillingInfoArgs {}
@@ -3085,9 +3862,30 @@ impl GetBillingInfoArgs {
         params
     }
 }
+/// The generated command of `get_billing_info`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetBillingInfoCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetBillingInfoArgs,
+}
+impl GetBillingInfoCommand {}
 /// The arguments of `update_billing_info` (PATCH /v2/subscription/billing_info/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct UpdateBillingInfoArgs {
+pub struct UpdateBillingInfoArgs {}
+impl UpdateBillingInfoArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdateBillingInfo {
+        let params = ::webshare::operations::UpdateBillingInfo;
+        params
+    }
+}
+/// The generated command of `update_billing_info`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdateBillingInfoCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: UpdateBillingInfoArgs,
     #[arg(
         long = "name",
         value_name = "NAME",
@@ -3110,12 +3908,7 @@ pub struct UpdateBillingInfoArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl UpdateBillingInfoArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::UpdateBillingInfo {
-        let params = ::webshare::operations::UpdateBillingInfo;
-        params
-    }
+impl UpdateBillingInfoCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -3147,9 +3940,6 @@ pub struct ListPaymentMethodsArgs {
         help = "Items per page (default 25)."
     )]
     pub page_size: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListPaymentMethodsArgs {
     /// The operation's parameters.
@@ -3160,19 +3950,41 @@ impl ListPaymentMethodsArgs {
         params
     }
 }
+/// The generated command of `list_payment_methods`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListPaymentMethodsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListPaymentMethodsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListPaymentMethodsCommand {}
 /// The arguments of `create_payment_method` (POST /v2/payment/method/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct CreatePaymentMethodArgs {
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
-}
+pub struct CreatePaymentMethodArgs {}
 impl CreatePaymentMethodArgs {
     /// The operation's parameters.
     pub fn into_params(self) -> ::webshare::operations::CreatePaymentMethod {
         let params = ::webshare::operations::CreatePaymentMethod;
         params
     }
+}
+/// The generated command of `create_payment_method`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CreatePaymentMethodCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CreatePaymentMethodArgs,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl CreatePaymentMethodCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -3193,6 +4005,14 @@ impl GetPaymentMethodArgs {
         params
     }
 }
+/// The generated command of `get_payment_method`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetPaymentMethodCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetPaymentMethodArgs,
+}
+impl GetPaymentMethodCommand {}
 /// The arguments of `list_pending_payments` (GET /v2/payment/pending/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListPendingPaymentsArgs {
@@ -3208,9 +4028,6 @@ pub struct ListPendingPaymentsArgs {
         help = "Items per page (default 25)."
     )]
     pub page_size: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListPendingPaymentsArgs {
     /// The operation's parameters.
@@ -3221,6 +4038,20 @@ impl ListPendingPaymentsArgs {
         params
     }
 }
+/// The generated command of `list_pending_payments`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListPendingPaymentsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListPendingPaymentsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListPendingPaymentsCommand {}
 /// The arguments of `get_pending_payment` (GET /v2/payment/pending/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetPendingPaymentArgs {
@@ -3234,6 +4065,14 @@ impl GetPendingPaymentArgs {
         params
     }
 }
+/// The generated command of `get_pending_payment`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetPendingPaymentCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetPendingPaymentArgs,
+}
+impl GetPendingPaymentCommand {}
 /// The arguments of `list_transactions` (GET /v2/payment/transaction/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListTransactionsArgs {
@@ -3288,9 +4127,6 @@ pub struct ListTransactionsArgs {
         allow_hyphen_values = true
     )]
     pub ordering: Vec<::webshare::OrderBy>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListTransactionsArgs {
     /// The operation's parameters.
@@ -3307,6 +4143,20 @@ impl ListTransactionsArgs {
         params
     }
 }
+/// The generated command of `list_transactions`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListTransactionsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListTransactionsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListTransactionsCommand {}
 /// The arguments of `get_transaction` (GET /v2/payment/transaction/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetTransactionArgs {
@@ -3320,6 +4170,14 @@ impl GetTransactionArgs {
         params
     }
 }
+/// The generated command of `get_transaction`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetTransactionCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetTransactionArgs,
+}
+impl GetTransactionCommand {}
 /// The arguments of `download_invoice` (GET /v2/invoices/download).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct DownloadInvoiceArgs {
@@ -3339,6 +4197,14 @@ impl DownloadInvoiceArgs {
         params
     }
 }
+/// The generated command of `download_invoice`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct DownloadInvoiceCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: DownloadInvoiceArgs,
+}
+impl DownloadInvoiceCommand {}
 /// The arguments of `get_referral_config` (GET /v2/referral/config/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetReferralConfigArgs {}
@@ -3349,9 +4215,30 @@ impl GetReferralConfigArgs {
         params
     }
 }
+/// The generated command of `get_referral_config`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetReferralConfigCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetReferralConfigArgs,
+}
+impl GetReferralConfigCommand {}
 /// The arguments of `update_referral_config` (PATCH /v2/referral/config/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct UpdateReferralConfigArgs {
+pub struct UpdateReferralConfigArgs {}
+impl UpdateReferralConfigArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::UpdateReferralConfig {
+        let params = ::webshare::operations::UpdateReferralConfig;
+        params
+    }
+}
+/// The generated command of `update_referral_config`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct UpdateReferralConfigCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: UpdateReferralConfigArgs,
     #[arg(
         long = "mode",
         value_name = "MODE",
@@ -3369,12 +4256,7 @@ pub struct UpdateReferralConfigArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl UpdateReferralConfigArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::UpdateReferralConfig {
-        let params = ::webshare::operations::UpdateReferralConfig;
-        params
-    }
+impl UpdateReferralConfigCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -3398,9 +4280,30 @@ impl GetReferralCouponCodeArgs {
         params
     }
 }
+/// The generated command of `get_referral_coupon_code`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetReferralCouponCodeCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetReferralCouponCodeArgs,
+}
+impl GetReferralCouponCodeCommand {}
 /// The arguments of `apply_referral_coupon_code` (POST /v2/referral/coupon-code/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct ApplyReferralCouponCodeArgs {
+pub struct ApplyReferralCouponCodeArgs {}
+impl ApplyReferralCouponCodeArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::ApplyReferralCouponCode {
+        let params = ::webshare::operations::ApplyReferralCouponCode;
+        params
+    }
+}
+/// The generated command of `apply_referral_coupon_code`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ApplyReferralCouponCodeCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ApplyReferralCouponCodeArgs,
     #[arg(
         long = "code",
         value_name = "CODE",
@@ -3411,12 +4314,7 @@ pub struct ApplyReferralCouponCodeArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl ApplyReferralCouponCodeArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::ApplyReferralCouponCode {
-        let params = ::webshare::operations::ApplyReferralCouponCode;
-        params
-    }
+impl ApplyReferralCouponCodeCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -3437,6 +4335,14 @@ impl RemoveReferralCouponCodeArgs {
         params
     }
 }
+/// The generated command of `remove_referral_coupon_code`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct RemoveReferralCouponCodeCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: RemoveReferralCouponCodeArgs,
+}
+impl RemoveReferralCouponCodeCommand {}
 /// The arguments of `list_referral_channels` (GET /v2/referral/channel/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListReferralChannelsArgs {}
@@ -3447,6 +4353,17 @@ impl ListReferralChannelsArgs {
         params
     }
 }
+/// The generated command of `list_referral_channels`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListReferralChannelsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListReferralChannelsArgs,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListReferralChannelsCommand {}
 /// The arguments of `list_referral_credits` (GET /v2/referral/credit/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListReferralCreditsArgs {
@@ -3500,9 +4417,6 @@ pub struct ListReferralCreditsArgs {
         allow_hyphen_values = true
     )]
     pub ordering: Vec<::webshare::OrderBy>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListReferralCreditsArgs {
     /// The operation's parameters.
@@ -3517,6 +4431,20 @@ impl ListReferralCreditsArgs {
         params
     }
 }
+/// The generated command of `list_referral_credits`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListReferralCreditsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListReferralCreditsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListReferralCreditsCommand {}
 /// The arguments of `get_referral_credit` (GET /v2/referral/credit/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetReferralCreditArgs {
@@ -3530,6 +4458,14 @@ impl GetReferralCreditArgs {
         params
     }
 }
+/// The generated command of `get_referral_credit`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetReferralCreditCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetReferralCreditArgs,
+}
+impl GetReferralCreditCommand {}
 /// The arguments of `list_referral_earnouts` (GET /v2/referral/earnout).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListReferralEarnoutsArgs {
@@ -3545,9 +4481,6 @@ pub struct ListReferralEarnoutsArgs {
         help = "Items per page (default 25)."
     )]
     pub page_size: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListReferralEarnoutsArgs {
     /// The operation's parameters.
@@ -3558,6 +4491,20 @@ impl ListReferralEarnoutsArgs {
         params
     }
 }
+/// The generated command of `list_referral_earnouts`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListReferralEarnoutsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListReferralEarnoutsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListReferralEarnoutsCommand {}
 /// The arguments of `get_referral_earnout` (GET /v2/referral/earnout/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetReferralEarnoutArgs {
@@ -3571,6 +4518,14 @@ impl GetReferralEarnoutArgs {
         params
     }
 }
+/// The generated command of `get_referral_earnout`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetReferralEarnoutCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetReferralEarnoutArgs,
+}
+impl GetReferralEarnoutCommand {}
 /// The arguments of `get_referral_code_info` (GET /v2/referral/code/info/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetReferralCodeInfoArgs {
@@ -3590,6 +4545,14 @@ impl GetReferralCodeInfoArgs {
         params
     }
 }
+/// The generated command of `get_referral_code_info`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetReferralCodeInfoCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetReferralCodeInfoArgs,
+}
+impl GetReferralCodeInfoCommand {}
 /// The arguments of `list_verification_flows` (GET /v2/verification/flow/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListVerificationFlowsArgs {
@@ -3605,9 +4568,6 @@ pub struct ListVerificationFlowsArgs {
         help = "Items per page (default 25)."
     )]
     pub page_size: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListVerificationFlowsArgs {
     /// The operation's parameters.
@@ -3618,6 +4578,20 @@ impl ListVerificationFlowsArgs {
         params
     }
 }
+/// The generated command of `list_verification_flows`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListVerificationFlowsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListVerificationFlowsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListVerificationFlowsCommand {}
 /// The arguments of `get_verification_flow` (GET /v2/verification/flow/{id}/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetVerificationFlowArgs {
@@ -3631,6 +4605,14 @@ impl GetVerificationFlowArgs {
         params
     }
 }
+/// The generated command of `get_verification_flow`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetVerificationFlowCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetVerificationFlowArgs,
+}
+impl GetVerificationFlowCommand {}
 /// The arguments of `submit_verification_evidence` (POST /v2/verification/flow/{id}/submit_evidence/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct SubmitVerificationEvidenceArgs {
@@ -3644,14 +4626,19 @@ impl SubmitVerificationEvidenceArgs {
         params
     }
 }
+/// The generated command of `submit_verification_evidence`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct SubmitVerificationEvidenceCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: SubmitVerificationEvidenceArgs,
+}
+impl SubmitVerificationEvidenceCommand {}
 /// The arguments of `submit_verification_code` (POST /v2/verification/flow/{id}/submit_verification_code/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct SubmitVerificationCodeArgs {
     #[arg(value_name = "ID", help = "The verification's ID.")]
     pub id: i64,
-    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
-    #[arg(long = "body", value_name = "FILE|-")]
-    pub body: Option<::std::path::PathBuf>,
 }
 impl SubmitVerificationCodeArgs {
     /// The operation's parameters.
@@ -3659,6 +4646,18 @@ impl SubmitVerificationCodeArgs {
         let params = ::webshare::operations::SubmitVerificationCode::new(self.id);
         params
     }
+}
+/// The generated command of `submit_verification_code`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct SubmitVerificationCodeCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: SubmitVerificationCodeArgs,
+    /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
+    #[arg(long = "body", value_name = "FILE|-")]
+    pub body: Option<::std::path::PathBuf>,
+}
+impl SubmitVerificationCodeCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -3743,9 +4742,6 @@ pub struct ListVerificationQuestionsArgs {
         help = "Only questions answered with this text. (The page types it boolean; an answer is text, and Webshare's SDK sends a string.)"
     )]
     pub answer_answer: Option<::std::string::String>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListVerificationQuestionsArgs {
     /// The operation's parameters.
@@ -3763,6 +4759,20 @@ impl ListVerificationQuestionsArgs {
         params
     }
 }
+/// The generated command of `list_verification_questions`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListVerificationQuestionsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListVerificationQuestionsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListVerificationQuestionsCommand {}
 /// The arguments of `answer_verification_question` (POST /v2/verification/question/{id}/answer/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct AnswerVerificationQuestionArgs {
@@ -3776,6 +4786,14 @@ impl AnswerVerificationQuestionArgs {
         params
     }
 }
+/// The generated command of `answer_verification_question`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct AnswerVerificationQuestionCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: AnswerVerificationQuestionArgs,
+}
+impl AnswerVerificationQuestionCommand {}
 /// The arguments of `list_verification_appeals` (GET /v2/verification/appeal/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct ListVerificationAppealsArgs {
@@ -3805,9 +4823,6 @@ pub struct ListVerificationAppealsArgs {
         )
     )]
     pub state: Option<::webshare::types::VerificationAppealState>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListVerificationAppealsArgs {
     /// The operation's parameters.
@@ -3819,9 +4834,36 @@ impl ListVerificationAppealsArgs {
         params
     }
 }
+/// The generated command of `list_verification_appeals`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListVerificationAppealsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListVerificationAppealsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListVerificationAppealsCommand {}
 /// The arguments of `create_verification_appeal` (POST /v2/verification/appeal/).
 #[derive(Debug, Clone, ::clap::Args)]
-pub struct CreateVerificationAppealArgs {
+pub struct CreateVerificationAppealArgs {}
+impl CreateVerificationAppealArgs {
+    /// The operation's parameters.
+    pub fn into_params(self) -> ::webshare::operations::CreateVerificationAppeal {
+        let params = ::webshare::operations::CreateVerificationAppeal;
+        params
+    }
+}
+/// The generated command of `create_verification_appeal`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct CreateVerificationAppealCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: CreateVerificationAppealArgs,
     #[arg(
         long = "appeal",
         value_name = "APPEAL",
@@ -3832,12 +4874,7 @@ pub struct CreateVerificationAppealArgs {
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
 }
-impl CreateVerificationAppealArgs {
-    /// The operation's parameters.
-    pub fn into_params(self) -> ::webshare::operations::CreateVerificationAppeal {
-        let params = ::webshare::operations::CreateVerificationAppeal;
-        params
-    }
+impl CreateVerificationAppealCommand {
     /// The body's fields given as flags.
     pub fn body_flags(&self) -> ::serde_json::Map<String, ::serde_json::Value> {
         #[allow(unused_mut)]
@@ -3863,9 +4900,6 @@ pub struct ListAbuseReportsArgs {
         help = "Items per page (default 25)."
     )]
     pub page_size: Option<i64>,
-    /// Every item of the list, page after page (a `page` given is where it starts).
-    #[arg(long = "all")]
-    pub all: bool,
 }
 impl ListAbuseReportsArgs {
     /// The operation's parameters.
@@ -3876,6 +4910,20 @@ impl ListAbuseReportsArgs {
         params
     }
 }
+/// The generated command of `list_abuse_reports`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct ListAbuseReportsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: ListAbuseReportsArgs,
+    /// Every item of the list, page after page (a `page` given is where it starts).
+    #[arg(long = "all")]
+    pub all: bool,
+    /// How the list is printed: `table`, `json` (as --json) or `csv`.
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::render::Format>,
+}
+impl ListAbuseReportsCommand {}
 /// The arguments of `get_verification_suspension` (GET /v2/verification/suspension/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetVerificationSuspensionArgs {}
@@ -3886,6 +4934,14 @@ impl GetVerificationSuspensionArgs {
         params
     }
 }
+/// The generated command of `get_verification_suspension`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetVerificationSuspensionCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetVerificationSuspensionArgs,
+}
+impl GetVerificationSuspensionCommand {}
 /// The arguments of `get_verification_categories` (GET /v2/verification/categories/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetVerificationCategoriesArgs {}
@@ -3896,6 +4952,14 @@ impl GetVerificationCategoriesArgs {
         params
     }
 }
+/// The generated command of `get_verification_categories`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetVerificationCategoriesCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetVerificationCategoriesArgs,
+}
+impl GetVerificationCategoriesCommand {}
 /// The arguments of `get_verification_limits` (GET /v2/verification/limits/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetVerificationLimitsArgs {}
@@ -3906,6 +4970,14 @@ impl GetVerificationLimitsArgs {
         params
     }
 }
+/// The generated command of `get_verification_limits`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetVerificationLimitsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetVerificationLimitsArgs,
+}
+impl GetVerificationLimitsCommand {}
 /// The arguments of `get_verification_thresholds` (GET /v2/verification/thresholds/).
 #[derive(Debug, Clone, ::clap::Args)]
 pub struct GetVerificationThresholdsArgs {}
@@ -3916,334 +4988,350 @@ impl GetVerificationThresholdsArgs {
         params
     }
 }
+/// The generated command of `get_verification_thresholds`: its parameters, and the flags of the command itself.
+#[derive(Debug, Clone, ::clap::Args)]
+pub struct GetVerificationThresholdsCommand {
+    /// The operation's parameters.
+    #[command(flatten)]
+    pub params: GetVerificationThresholdsArgs,
+}
+impl GetVerificationThresholdsCommand {}
 /// Adds an operation's arguments to its command.
 pub fn augment(operation: OperationId, command: ::clap::Command) -> ::clap::Command {
     match operation {
-        OperationId::Register => <RegisterArgs as ::clap::Args>::augment_args(command),
-        OperationId::Login => <LoginArgs as ::clap::Args>::augment_args(command),
+        OperationId::Register => <RegisterCommand as ::clap::Args>::augment_args(command),
+        OperationId::Login => <LoginCommand as ::clap::Args>::augment_args(command),
         OperationId::ResetPassword => {
-            <ResetPasswordArgs as ::clap::Args>::augment_args(command)
+            <ResetPasswordCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CompletePasswordReset => {
-            <CompletePasswordResetArgs as ::clap::Args>::augment_args(command)
+            <CompletePasswordResetCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetActivation => {
-            <GetActivationArgs as ::clap::Args>::augment_args(command)
+            <GetActivationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ResendActivation => {
-            <ResendActivationArgs as ::clap::Args>::augment_args(command)
+            <ResendActivationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CompleteActivation => {
-            <CompleteActivationArgs as ::clap::Args>::augment_args(command)
+            <CompleteActivationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::SocialRegister => {
-            <SocialRegisterArgs as ::clap::Args>::augment_args(command)
+            <SocialRegisterCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::SocialLogin => {
-            <SocialLoginArgs as ::clap::Args>::augment_args(command)
+            <SocialLoginCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ChangePassword => {
-            <ChangePasswordArgs as ::clap::Args>::augment_args(command)
+            <ChangePasswordCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ChangeEmail => {
-            <ChangeEmailArgs as ::clap::Args>::augment_args(command)
+            <ChangeEmailCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CompleteEmailChange => {
-            <CompleteEmailChangeArgs as ::clap::Args>::augment_args(command)
+            <CompleteEmailChangeCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::DeleteAccount => {
-            <DeleteAccountArgs as ::clap::Args>::augment_args(command)
+            <DeleteAccountCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::DeleteSocialAccount => {
-            <DeleteSocialAccountArgs as ::clap::Args>::augment_args(command)
+            <DeleteSocialAccountCommand as ::clap::Args>::augment_args(command)
         }
-        OperationId::Logout => <LogoutArgs as ::clap::Args>::augment_args(command),
+        OperationId::Logout => <LogoutCommand as ::clap::Args>::augment_args(command),
         OperationId::ListProxies => {
-            <ListProxiesArgs as ::clap::Args>::augment_args(command)
+            <ListProxiesCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::DownloadProxyList => {
-            <DownloadProxyListArgs as ::clap::Args>::augment_args(command)
+            <DownloadProxyListCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetProxyConfigV2 => {
-            <GetProxyConfigV2Args as ::clap::Args>::augment_args(command)
+            <GetProxyConfigV2Command as ::clap::Args>::augment_args(command)
         }
         OperationId::UpdateProxyConfig => {
-            <UpdateProxyConfigArgs as ::clap::Args>::augment_args(command)
+            <UpdateProxyConfigCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::AllocateUnallocatedCountries => {
-            <AllocateUnallocatedCountriesArgs as ::clap::Args>::augment_args(command)
+            <AllocateUnallocatedCountriesCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetProxyConfig => {
-            <GetProxyConfigArgs as ::clap::Args>::augment_args(command)
+            <GetProxyConfigCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetProxyListStats => {
-            <GetProxyListStatsArgs as ::clap::Args>::augment_args(command)
+            <GetProxyListStatsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetProxyListStatus => {
-            <GetProxyListStatusArgs as ::clap::Args>::augment_args(command)
+            <GetProxyListStatusCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::RefreshProxyList => {
-            <RefreshProxyListArgs as ::clap::Args>::augment_args(command)
+            <RefreshProxyListCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListProxyReplacements => {
-            <ListProxyReplacementsArgs as ::clap::Args>::augment_args(command)
+            <ListProxyReplacementsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CreateProxyReplacement => {
-            <CreateProxyReplacementArgs as ::clap::Args>::augment_args(command)
+            <CreateProxyReplacementCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetProxyReplacement => {
-            <GetProxyReplacementArgs as ::clap::Args>::augment_args(command)
+            <GetProxyReplacementCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListReplacedProxies => {
-            <ListReplacedProxiesArgs as ::clap::Args>::augment_args(command)
+            <ListReplacedProxiesCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::DownloadReplacedProxies => {
-            <DownloadReplacedProxiesArgs as ::clap::Args>::augment_args(command)
+            <DownloadReplacedProxiesCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListIpAuthorizations => {
-            <ListIpAuthorizationsArgs as ::clap::Args>::augment_args(command)
+            <ListIpAuthorizationsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CreateIpAuthorization => {
-            <CreateIpAuthorizationArgs as ::clap::Args>::augment_args(command)
+            <CreateIpAuthorizationCommand as ::clap::Args>::augment_args(command)
         }
-        OperationId::WhatsMyIp => <WhatsMyIpArgs as ::clap::Args>::augment_args(command),
+        OperationId::WhatsMyIp => {
+            <WhatsMyIpCommand as ::clap::Args>::augment_args(command)
+        }
         OperationId::GetIpAuthorization => {
-            <GetIpAuthorizationArgs as ::clap::Args>::augment_args(command)
+            <GetIpAuthorizationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::DeleteIpAuthorization => {
-            <DeleteIpAuthorizationArgs as ::clap::Args>::augment_args(command)
+            <DeleteIpAuthorizationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetDownloadToken => {
-            <GetDownloadTokenArgs as ::clap::Args>::augment_args(command)
+            <GetDownloadTokenCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ResetDownloadToken => {
-            <ResetDownloadTokenArgs as ::clap::Args>::augment_args(command)
+            <ResetDownloadTokenCommand as ::clap::Args>::augment_args(command)
         }
-        OperationId::ListStats => <ListStatsArgs as ::clap::Args>::augment_args(command),
+        OperationId::ListStats => {
+            <ListStatsCommand as ::clap::Args>::augment_args(command)
+        }
         OperationId::GetAggregateStats => {
-            <GetAggregateStatsArgs as ::clap::Args>::augment_args(command)
+            <GetAggregateStatsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::DownloadProxyActivity => {
-            <DownloadProxyActivityArgs as ::clap::Args>::augment_args(command)
+            <DownloadProxyActivityCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListProxyActivity => {
-            <ListProxyActivityArgs as ::clap::Args>::augment_args(command)
+            <ListProxyActivityCommand as ::clap::Args>::augment_args(command)
         }
-        OperationId::ListPlans => <ListPlansArgs as ::clap::Args>::augment_args(command),
-        OperationId::GetPlan => <GetPlanArgs as ::clap::Args>::augment_args(command),
+        OperationId::ListPlans => {
+            <ListPlansCommand as ::clap::Args>::augment_args(command)
+        }
+        OperationId::GetPlan => <GetPlanCommand as ::clap::Args>::augment_args(command),
         OperationId::UpdatePlan => {
-            <UpdatePlanArgs as ::clap::Args>::augment_args(command)
+            <UpdatePlanCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::UpgradePlan => {
-            <UpgradePlanArgs as ::clap::Args>::augment_args(command)
+            <UpgradePlanCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CancelPlan => {
-            <CancelPlanArgs as ::clap::Args>::augment_args(command)
+            <CancelPlanCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListApiKeys => {
-            <ListApiKeysArgs as ::clap::Args>::augment_args(command)
+            <ListApiKeysCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CreateApiKey => {
-            <CreateApiKeyArgs as ::clap::Args>::augment_args(command)
+            <CreateApiKeyCommand as ::clap::Args>::augment_args(command)
         }
-        OperationId::GetApiKey => <GetApiKeyArgs as ::clap::Args>::augment_args(command),
+        OperationId::GetApiKey => {
+            <GetApiKeyCommand as ::clap::Args>::augment_args(command)
+        }
         OperationId::DeleteApiKey => {
-            <DeleteApiKeyArgs as ::clap::Args>::augment_args(command)
+            <DeleteApiKeyCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::UpdateApiKey => {
-            <UpdateApiKeyArgs as ::clap::Args>::augment_args(command)
+            <UpdateApiKeyCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListSubusers => {
-            <ListSubusersArgs as ::clap::Args>::augment_args(command)
+            <ListSubusersCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CreateSubuser => {
-            <CreateSubuserArgs as ::clap::Args>::augment_args(command)
+            <CreateSubuserCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetSubuser => {
-            <GetSubuserArgs as ::clap::Args>::augment_args(command)
+            <GetSubuserCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::DeleteSubuser => {
-            <DeleteSubuserArgs as ::clap::Args>::augment_args(command)
+            <DeleteSubuserCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::UpdateSubuser => {
-            <UpdateSubuserArgs as ::clap::Args>::augment_args(command)
+            <UpdateSubuserCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::RefreshSubuserProxyList => {
-            <RefreshSubuserProxyListArgs as ::clap::Args>::augment_args(command)
+            <RefreshSubuserProxyListCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetProfile => {
-            <GetProfileArgs as ::clap::Args>::augment_args(command)
+            <GetProfileCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::UpdateProfile => {
-            <UpdateProfileArgs as ::clap::Args>::augment_args(command)
+            <UpdateProfileCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetProfilePreferences => {
-            <GetProfilePreferencesArgs as ::clap::Args>::augment_args(command)
+            <GetProfilePreferencesCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::UpdateProfilePreferences => {
-            <UpdateProfilePreferencesArgs as ::clap::Args>::augment_args(command)
+            <UpdateProfilePreferencesCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListNotifications => {
-            <ListNotificationsArgs as ::clap::Args>::augment_args(command)
+            <ListNotificationsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetNotification => {
-            <GetNotificationArgs as ::clap::Args>::augment_args(command)
+            <GetNotificationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::DismissNotification => {
-            <DismissNotificationArgs as ::clap::Args>::augment_args(command)
+            <DismissNotificationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::RestoreNotification => {
-            <RestoreNotificationArgs as ::clap::Args>::augment_args(command)
+            <RestoreNotificationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetTwoFactorMethod => {
-            <GetTwoFactorMethodArgs as ::clap::Args>::augment_args(command)
+            <GetTwoFactorMethodCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ChangeTwoFactorMethod => {
-            <ChangeTwoFactorMethodArgs as ::clap::Args>::augment_args(command)
+            <ChangeTwoFactorMethodCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ActivateTwoFactorMethod => {
-            <ActivateTwoFactorMethodArgs as ::clap::Args>::augment_args(command)
+            <ActivateTwoFactorMethodCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::SubmitTwoFactorCode => {
-            <SubmitTwoFactorCodeArgs as ::clap::Args>::augment_args(command)
+            <SubmitTwoFactorCodeCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ResendTwoFactorEmail => {
-            <ResendTwoFactorEmailArgs as ::clap::Args>::augment_args(command)
+            <ResendTwoFactorEmailCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetIdVerification => {
-            <GetIdVerificationArgs as ::clap::Args>::augment_args(command)
+            <GetIdVerificationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::StartIdVerification => {
-            <StartIdVerificationArgs as ::clap::Args>::augment_args(command)
+            <StartIdVerificationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CompleteIdVerification => {
-            <CompleteIdVerificationArgs as ::clap::Args>::augment_args(command)
+            <CompleteIdVerificationCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetSubscription => {
-            <GetSubscriptionArgs as ::clap::Args>::augment_args(command)
+            <GetSubscriptionCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetAvailableAssets => {
-            <GetAvailableAssetsArgs as ::clap::Args>::augment_args(command)
+            <GetAvailableAssetsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetCustomizationOptions => {
-            <GetCustomizationOptionsArgs as ::clap::Args>::augment_args(command)
+            <GetCustomizationOptionsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetSubscriptionPricing => {
-            <GetSubscriptionPricingArgs as ::clap::Args>::augment_args(command)
+            <GetSubscriptionPricingCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::PurchasePlan => {
-            <PurchasePlanArgs as ::clap::Args>::augment_args(command)
+            <PurchasePlanCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::RenewSubscription => {
-            <RenewSubscriptionArgs as ::clap::Args>::augment_args(command)
+            <RenewSubscriptionCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::EnableAutoRenewal => {
-            <EnableAutoRenewalArgs as ::clap::Args>::augment_args(command)
+            <EnableAutoRenewalCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CancelAutoRenewal => {
-            <CancelAutoRenewalArgs as ::clap::Args>::augment_args(command)
+            <CancelAutoRenewalCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetBillingInfo => {
-            <GetBillingInfoArgs as ::clap::Args>::augment_args(command)
+            <GetBillingInfoCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::UpdateBillingInfo => {
-            <UpdateBillingInfoArgs as ::clap::Args>::augment_args(command)
+            <UpdateBillingInfoCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListPaymentMethods => {
-            <ListPaymentMethodsArgs as ::clap::Args>::augment_args(command)
+            <ListPaymentMethodsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CreatePaymentMethod => {
-            <CreatePaymentMethodArgs as ::clap::Args>::augment_args(command)
+            <CreatePaymentMethodCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetPaymentMethod => {
-            <GetPaymentMethodArgs as ::clap::Args>::augment_args(command)
+            <GetPaymentMethodCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListPendingPayments => {
-            <ListPendingPaymentsArgs as ::clap::Args>::augment_args(command)
+            <ListPendingPaymentsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetPendingPayment => {
-            <GetPendingPaymentArgs as ::clap::Args>::augment_args(command)
+            <GetPendingPaymentCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListTransactions => {
-            <ListTransactionsArgs as ::clap::Args>::augment_args(command)
+            <ListTransactionsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetTransaction => {
-            <GetTransactionArgs as ::clap::Args>::augment_args(command)
+            <GetTransactionCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::DownloadInvoice => {
-            <DownloadInvoiceArgs as ::clap::Args>::augment_args(command)
+            <DownloadInvoiceCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetReferralConfig => {
-            <GetReferralConfigArgs as ::clap::Args>::augment_args(command)
+            <GetReferralConfigCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::UpdateReferralConfig => {
-            <UpdateReferralConfigArgs as ::clap::Args>::augment_args(command)
+            <UpdateReferralConfigCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetReferralCouponCode => {
-            <GetReferralCouponCodeArgs as ::clap::Args>::augment_args(command)
+            <GetReferralCouponCodeCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ApplyReferralCouponCode => {
-            <ApplyReferralCouponCodeArgs as ::clap::Args>::augment_args(command)
+            <ApplyReferralCouponCodeCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::RemoveReferralCouponCode => {
-            <RemoveReferralCouponCodeArgs as ::clap::Args>::augment_args(command)
+            <RemoveReferralCouponCodeCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListReferralChannels => {
-            <ListReferralChannelsArgs as ::clap::Args>::augment_args(command)
+            <ListReferralChannelsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListReferralCredits => {
-            <ListReferralCreditsArgs as ::clap::Args>::augment_args(command)
+            <ListReferralCreditsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetReferralCredit => {
-            <GetReferralCreditArgs as ::clap::Args>::augment_args(command)
+            <GetReferralCreditCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListReferralEarnouts => {
-            <ListReferralEarnoutsArgs as ::clap::Args>::augment_args(command)
+            <ListReferralEarnoutsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetReferralEarnout => {
-            <GetReferralEarnoutArgs as ::clap::Args>::augment_args(command)
+            <GetReferralEarnoutCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetReferralCodeInfo => {
-            <GetReferralCodeInfoArgs as ::clap::Args>::augment_args(command)
+            <GetReferralCodeInfoCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListVerificationFlows => {
-            <ListVerificationFlowsArgs as ::clap::Args>::augment_args(command)
+            <ListVerificationFlowsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetVerificationFlow => {
-            <GetVerificationFlowArgs as ::clap::Args>::augment_args(command)
+            <GetVerificationFlowCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::SubmitVerificationEvidence => {
-            <SubmitVerificationEvidenceArgs as ::clap::Args>::augment_args(command)
+            <SubmitVerificationEvidenceCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::SubmitVerificationCode => {
-            <SubmitVerificationCodeArgs as ::clap::Args>::augment_args(command)
+            <SubmitVerificationCodeCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListVerificationQuestions => {
-            <ListVerificationQuestionsArgs as ::clap::Args>::augment_args(command)
+            <ListVerificationQuestionsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::AnswerVerificationQuestion => {
-            <AnswerVerificationQuestionArgs as ::clap::Args>::augment_args(command)
+            <AnswerVerificationQuestionCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListVerificationAppeals => {
-            <ListVerificationAppealsArgs as ::clap::Args>::augment_args(command)
+            <ListVerificationAppealsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::CreateVerificationAppeal => {
-            <CreateVerificationAppealArgs as ::clap::Args>::augment_args(command)
+            <CreateVerificationAppealCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::ListAbuseReports => {
-            <ListAbuseReportsArgs as ::clap::Args>::augment_args(command)
+            <ListAbuseReportsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetVerificationSuspension => {
-            <GetVerificationSuspensionArgs as ::clap::Args>::augment_args(command)
+            <GetVerificationSuspensionCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetVerificationCategories => {
-            <GetVerificationCategoriesArgs as ::clap::Args>::augment_args(command)
+            <GetVerificationCategoriesCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetVerificationLimits => {
-            <GetVerificationLimitsArgs as ::clap::Args>::augment_args(command)
+            <GetVerificationLimitsCommand as ::clap::Args>::augment_args(command)
         }
         OperationId::GetVerificationThresholds => {
-            <GetVerificationThresholdsArgs as ::clap::Args>::augment_args(command)
+            <GetVerificationThresholdsCommand as ::clap::Args>::augment_args(command)
         }
     }
 }
@@ -4389,7 +5477,7 @@ pub async fn run(
 ) -> Result<(), crate::failure::Failure> {
     match operation {
         OperationId::Register => {
-            let args: RegisterArgs = crate::generic::args(matches)?;
+            let args: RegisterCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4397,12 +5485,12 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::Login => {
-            let args: LoginArgs = crate::generic::args(matches)?;
+            let args: LoginCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4410,12 +5498,12 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::ResetPassword => {
-            let args: ResetPasswordArgs = crate::generic::args(matches)?;
+            let args: ResetPasswordCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4423,12 +5511,12 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::CompletePasswordReset => {
-            let args: CompletePasswordResetArgs = crate::generic::args(matches)?;
+            let args: CompletePasswordResetCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4436,30 +5524,30 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::GetActivation => {
-            let args: GetActivationArgs = crate::generic::args(matches)?;
+            let args: GetActivationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ResendActivation => {
-            let args: ResendActivationArgs = crate::generic::args(matches)?;
+            let args: ResendActivationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::CompleteActivation => {
-            let args: CompleteActivationArgs = crate::generic::args(matches)?;
+            let args: CompleteActivationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4467,12 +5555,12 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::SocialRegister => {
-            let args: SocialRegisterArgs = crate::generic::args(matches)?;
+            let args: SocialRegisterCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4480,12 +5568,12 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::SocialLogin => {
-            let args: SocialLoginArgs = crate::generic::args(matches)?;
+            let args: SocialLoginCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4493,12 +5581,12 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::ChangePassword => {
-            let args: ChangePasswordArgs = crate::generic::args(matches)?;
+            let args: ChangePasswordCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4506,12 +5594,12 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::ChangeEmail => {
-            let args: ChangeEmailArgs = crate::generic::args(matches)?;
+            let args: ChangeEmailCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4519,12 +5607,12 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::CompleteEmailChange => {
-            let args: CompleteEmailChangeArgs = crate::generic::args(matches)?;
+            let args: CompleteEmailChangeCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4532,12 +5620,12 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::DeleteAccount => {
-            let args: DeleteAccountArgs = crate::generic::args(matches)?;
+            let args: DeleteAccountCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4545,12 +5633,12 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::DeleteSocialAccount => {
-            let args: DeleteSocialAccountArgs = crate::generic::args(matches)?;
+            let args: DeleteSocialAccountCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -4558,31 +5646,32 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::Logout => {
-            let args: LogoutArgs = crate::generic::args(matches)?;
+            let args: LogoutCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListProxies => {
-            let args: ListProxiesArgs = crate::generic::args(matches)?;
+            let args: ListProxiesCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListProxies,
@@ -4591,28 +5680,28 @@ pub async fn run(
         }
         OperationId::DownloadProxyList => Err(crate::generic::own_command(operation)),
         OperationId::GetProxyConfigV2 => {
-            let args: GetProxyConfigV2Args = crate::generic::args(matches)?;
+            let args: GetProxyConfigV2Command = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::UpdateProxyConfig => {
-            let args: UpdateProxyConfigArgs = crate::generic::args(matches)?;
+            let args: UpdateProxyConfigCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
@@ -4620,18 +5709,20 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::AllocateUnallocatedCountries => {
-            let args: AllocateUnallocatedCountriesArgs = crate::generic::args(matches)?;
+            let args: AllocateUnallocatedCountriesCommand = crate::generic::args(
+                matches,
+            )?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
@@ -4639,87 +5730,87 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::GetProxyConfig => {
-            let args: GetProxyConfigArgs = crate::generic::args(matches)?;
+            let args: GetProxyConfigCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
-            let plan_id = context.plan_or_default(args.plan_id).await?;
-            let params = args.into_params(plan_id);
+            let plan_id = context.plan_or_default(args.params.plan_id).await?;
+            let params = args.params.into_params(plan_id);
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetProxyListStats => {
-            let args: GetProxyListStatsArgs = crate::generic::args(matches)?;
+            let args: GetProxyListStatsCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
-            let plan_id = context.plan_or_default(args.plan_id).await?;
-            let params = args.into_params(plan_id);
+            let plan_id = context.plan_or_default(args.params.plan_id).await?;
+            let params = args.params.into_params(plan_id);
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetProxyListStatus => {
-            let args: GetProxyListStatusArgs = crate::generic::args(matches)?;
+            let args: GetProxyListStatusCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
-            let plan_id = context.plan_or_default(args.plan_id).await?;
-            let params = args.into_params(plan_id);
+            let plan_id = context.plan_or_default(args.params.plan_id).await?;
+            let params = args.params.into_params(plan_id);
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::RefreshProxyList => {
-            let args: RefreshProxyListArgs = crate::generic::args(matches)?;
-            crate::generic::confirm(
-                context,
+            let args: RefreshProxyListCommand = crate::generic::args(matches)?;
+            crate::generic::ask(
                 "one of the plan's on-demand proxy list refreshes",
                 args.yes,
             )?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListProxyReplacements => {
-            let args: ListProxyReplacementsArgs = crate::generic::args(matches)?;
+            let args: ListProxyReplacementsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListProxyReplacements,
@@ -4727,15 +5818,11 @@ pub async fn run(
                 .await
         }
         OperationId::CreateProxyReplacement => {
-            let args: CreateProxyReplacementArgs = crate::generic::args(matches)?;
-            crate::generic::confirm(
-                context,
-                "proxy replacements of the plan",
-                args.yes,
-            )?;
+            let args: CreateProxyReplacementCommand = crate::generic::args(matches)?;
+            crate::generic::ask("proxy replacements of the plan", args.yes)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = false;
@@ -4743,32 +5830,33 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::GetProxyReplacement => {
-            let args: GetProxyReplacementArgs = crate::generic::args(matches)?;
+            let args: GetProxyReplacementCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
-            if let Some(v) = &args.plan_id {
+            asked.push(("id", args.params.id.to_string()));
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListReplacedProxies => {
-            let args: ListReplacedProxiesArgs = crate::generic::args(matches)?;
+            let args: ListReplacedProxiesCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListReplacedProxies,
@@ -4779,17 +5867,18 @@ pub async fn run(
             Err(crate::generic::own_command(operation))
         }
         OperationId::ListIpAuthorizations => {
-            let args: ListIpAuthorizationsArgs = crate::generic::args(matches)?;
+            let args: ListIpAuthorizationsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListIpAuthorizations,
@@ -4797,13 +5886,13 @@ pub async fn run(
                 .await
         }
         OperationId::CreateIpAuthorization => {
-            let args: CreateIpAuthorizationArgs = crate::generic::args(matches)?;
+            let args: CreateIpAuthorizationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
@@ -4811,114 +5900,116 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::WhatsMyIp => {
-            let args: WhatsMyIpArgs = crate::generic::args(matches)?;
+            let args: WhatsMyIpCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetIpAuthorization => {
-            let args: GetIpAuthorizationArgs = crate::generic::args(matches)?;
+            let args: GetIpAuthorizationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
-            if let Some(v) = &args.plan_id {
+            asked.push(("id", args.params.id.to_string()));
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::DeleteIpAuthorization => {
-            let args: DeleteIpAuthorizationArgs = crate::generic::args(matches)?;
+            let args: DeleteIpAuthorizationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
-            if let Some(v) = &args.plan_id {
+            asked.push(("id", args.params.id.to_string()));
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetDownloadToken => {
-            let args: GetDownloadTokenArgs = crate::generic::args(matches)?;
+            let args: GetDownloadTokenCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("scope", args.scope.to_string()));
+            asked.push(("scope", args.params.scope.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ResetDownloadToken => {
-            let args: ResetDownloadTokenArgs = crate::generic::args(matches)?;
+            let args: ResetDownloadTokenCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("scope", args.scope.to_string()));
+            asked.push(("scope", args.params.scope.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListStats => {
-            let args: ListStatsArgs = crate::generic::args(matches)?;
+            let args: ListStatsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetAggregateStats => {
-            let args: GetAggregateStatsArgs = crate::generic::args(matches)?;
+            let args: GetAggregateStatsCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::DownloadProxyActivity => Err(crate::generic::own_command(operation)),
         OperationId::ListProxyActivity => {
-            let args: ListProxyActivityArgs = crate::generic::args(matches)?;
+            let args: ListProxyActivityCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
-            if let Some(v) = &args.subuser {
+            if let Some(v) = &args.params.subuser {
                 asked.push(("sub-user", v.to_string()));
             }
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::cursor::<
                 ::webshare::operations::ListProxyActivity,
@@ -4926,11 +6017,12 @@ pub async fn run(
                 .await
         }
         OperationId::ListPlans => {
-            let args: ListPlansArgs = crate::generic::args(matches)?;
+            let args: ListPlansCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListPlans,
@@ -4938,64 +6030,61 @@ pub async fn run(
                 .await
         }
         OperationId::GetPlan => {
-            let args: GetPlanArgs = crate::generic::args(matches)?;
+            let args: GetPlanCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::UpdatePlan => {
-            let args: UpdatePlanArgs = crate::generic::args(matches)?;
+            let args: UpdatePlanCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
             let body: ::webshare::types::PlanUpdateRequest = crate::generic::body(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::UpgradePlan => {
-            let args: UpgradePlanArgs = crate::generic::args(matches)?;
-            crate::generic::confirm(
-                context,
-                "money (the plan's new price is charged)",
-                args.yes,
-            )?;
+            let args: UpgradePlanCommand = crate::generic::args(matches)?;
+            crate::generic::ask("money (the plan's new price is charged)", args.yes)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
             let body: ::webshare::types::PlanUpgradeRequest = crate::generic::body(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::CancelPlan => {
-            let args: CancelPlanArgs = crate::generic::args(matches)?;
+            let args: CancelPlanCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListApiKeys => {
-            let args: ListApiKeysArgs = crate::generic::args(matches)?;
+            let args: ListApiKeysCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListApiKeys,
@@ -5003,7 +6092,7 @@ pub async fn run(
                 .await
         }
         OperationId::CreateApiKey => {
-            let args: CreateApiKeyArgs = crate::generic::args(matches)?;
+            let args: CreateApiKeyCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5011,53 +6100,54 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::GetApiKey => {
-            let args: GetApiKeyArgs = crate::generic::args(matches)?;
+            let args: GetApiKeyCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::DeleteApiKey => {
-            let args: DeleteApiKeyArgs = crate::generic::args(matches)?;
+            let args: DeleteApiKeyCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::UpdateApiKey => {
-            let args: UpdateApiKeyArgs = crate::generic::args(matches)?;
+            let args: UpdateApiKeyCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
             let body: ::webshare::types::ApiKeyRequest = crate::generic::body(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::ListSubusers => {
-            let args: ListSubusersArgs = crate::generic::args(matches)?;
+            let args: ListSubusersCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListSubusers,
@@ -5065,10 +6155,10 @@ pub async fn run(
                 .await
         }
         OperationId::CreateSubuser => {
-            let args: CreateSubuserArgs = crate::generic::args(matches)?;
+            let args: CreateSubuserCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = false;
@@ -5076,42 +6166,42 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::GetSubuser => {
-            let args: GetSubuserArgs = crate::generic::args(matches)?;
+            let args: GetSubuserCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
-            if let Some(v) = &args.plan_id {
+            asked.push(("id", args.params.id.to_string()));
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::DeleteSubuser => {
-            let args: DeleteSubuserArgs = crate::generic::args(matches)?;
+            let args: DeleteSubuserCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
-            if let Some(v) = &args.plan_id {
+            asked.push(("id", args.params.id.to_string()));
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::UpdateSubuser => {
-            let args: UpdateSubuserArgs = crate::generic::args(matches)?;
+            let args: UpdateSubuserCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
-            if let Some(v) = &args.plan_id {
+            asked.push(("id", args.params.id.to_string()));
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = false;
@@ -5119,36 +6209,32 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::RefreshSubuserProxyList => {
-            let args: RefreshSubuserProxyListArgs = crate::generic::args(matches)?;
-            crate::generic::confirm(
-                context,
-                "one of the sub-user's proxy list refreshes",
-                args.yes,
-            )?;
+            let args: RefreshSubuserProxyListCommand = crate::generic::args(matches)?;
+            crate::generic::ask("one of the sub-user's proxy list refreshes", args.yes)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetProfile => {
-            let args: GetProfileArgs = crate::generic::args(matches)?;
+            let args: GetProfileCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::UpdateProfile => {
-            let args: UpdateProfileArgs = crate::generic::args(matches)?;
+            let args: UpdateProfileCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5156,21 +6242,21 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::GetProfilePreferences => {
-            let args: GetProfilePreferencesArgs = crate::generic::args(matches)?;
+            let args: GetProfilePreferencesCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::UpdateProfilePreferences => {
-            let args: UpdateProfilePreferencesArgs = crate::generic::args(matches)?;
+            let args: UpdateProfilePreferencesCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5178,16 +6264,17 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::ListNotifications => {
-            let args: ListNotificationsArgs = crate::generic::args(matches)?;
+            let args: ListNotificationsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListNotifications,
@@ -5195,46 +6282,46 @@ pub async fn run(
                 .await
         }
         OperationId::GetNotification => {
-            let args: GetNotificationArgs = crate::generic::args(matches)?;
+            let args: GetNotificationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::DismissNotification => {
-            let args: DismissNotificationArgs = crate::generic::args(matches)?;
+            let args: DismissNotificationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::RestoreNotification => {
-            let args: RestoreNotificationArgs = crate::generic::args(matches)?;
+            let args: RestoreNotificationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetTwoFactorMethod => {
-            let args: GetTwoFactorMethodArgs = crate::generic::args(matches)?;
+            let args: GetTwoFactorMethodCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ChangeTwoFactorMethod => {
-            let args: ChangeTwoFactorMethodArgs = crate::generic::args(matches)?;
+            let args: ChangeTwoFactorMethodCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5242,26 +6329,26 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::ActivateTwoFactorMethod => {
-            let args: ActivateTwoFactorMethodArgs = crate::generic::args(matches)?;
+            let args: ActivateTwoFactorMethodCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
             let body: ::webshare::types::TwoFactorActivateRequest = crate::generic::body(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::SubmitTwoFactorCode => {
-            let args: SubmitTwoFactorCodeArgs = crate::generic::args(matches)?;
+            let args: SubmitTwoFactorCodeCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5269,91 +6356,91 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::ResendTwoFactorEmail => {
-            let args: ResendTwoFactorEmailArgs = crate::generic::args(matches)?;
+            let args: ResendTwoFactorEmailCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetIdVerification => {
-            let args: GetIdVerificationArgs = crate::generic::args(matches)?;
+            let args: GetIdVerificationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::StartIdVerification => {
-            let args: StartIdVerificationArgs = crate::generic::args(matches)?;
+            let args: StartIdVerificationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::CompleteIdVerification => {
-            let args: CompleteIdVerificationArgs = crate::generic::args(matches)?;
+            let args: CompleteIdVerificationCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetSubscription => {
-            let args: GetSubscriptionArgs = crate::generic::args(matches)?;
+            let args: GetSubscriptionCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetAvailableAssets => {
-            let args: GetAvailableAssetsArgs = crate::generic::args(matches)?;
+            let args: GetAvailableAssetsCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetCustomizationOptions => {
-            let args: GetCustomizationOptionsArgs = crate::generic::args(matches)?;
+            let args: GetCustomizationOptionsCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetSubscriptionPricing => {
-            let args: GetSubscriptionPricingArgs = crate::generic::args(matches)?;
+            let args: GetSubscriptionPricingCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            if let Some(v) = &args.plan_id {
+            if let Some(v) = &args.params.plan_id {
                 asked.push(("plan", v.to_string()));
             }
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::PurchasePlan => {
-            let args: PurchasePlanArgs = crate::generic::args(matches)?;
-            crate::generic::confirm(context, "money (the plan is bought)", args.yes)?;
+            let args: PurchasePlanCommand = crate::generic::args(matches)?;
+            crate::generic::ask("money (the plan is bought)", args.yes)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5361,17 +6448,13 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::RenewSubscription => {
-            let args: RenewSubscriptionArgs = crate::generic::args(matches)?;
-            crate::generic::confirm(
-                context,
-                "money (the subscription is renewed)",
-                args.yes,
-            )?;
+            let args: RenewSubscriptionCommand = crate::generic::args(matches)?;
+            crate::generic::ask("money (the subscription is renewed)", args.yes)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5379,39 +6462,39 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::EnableAutoRenewal => {
-            let args: EnableAutoRenewalArgs = crate::generic::args(matches)?;
+            let args: EnableAutoRenewalCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::CancelAutoRenewal => {
-            let args: CancelAutoRenewalArgs = crate::generic::args(matches)?;
+            let args: CancelAutoRenewalCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetBillingInfo => {
-            let args: GetBillingInfoArgs = crate::generic::args(matches)?;
+            let args: GetBillingInfoCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::UpdateBillingInfo => {
-            let args: UpdateBillingInfoArgs = crate::generic::args(matches)?;
+            let args: UpdateBillingInfoCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5419,16 +6502,17 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::ListPaymentMethods => {
-            let args: ListPaymentMethodsArgs = crate::generic::args(matches)?;
+            let args: ListPaymentMethodsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListPaymentMethods,
@@ -5436,7 +6520,7 @@ pub async fn run(
                 .await
         }
         OperationId::CreatePaymentMethod => {
-            let args: CreatePaymentMethodArgs = crate::generic::args(matches)?;
+            let args: CreatePaymentMethodCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5444,26 +6528,27 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::GetPaymentMethod => {
-            let args: GetPaymentMethodArgs = crate::generic::args(matches)?;
+            let args: GetPaymentMethodCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListPendingPayments => {
-            let args: ListPendingPaymentsArgs = crate::generic::args(matches)?;
+            let args: ListPendingPaymentsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListPendingPayments,
@@ -5471,21 +6556,22 @@ pub async fn run(
                 .await
         }
         OperationId::GetPendingPayment => {
-            let args: GetPendingPaymentArgs = crate::generic::args(matches)?;
+            let args: GetPendingPaymentCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListTransactions => {
-            let args: ListTransactionsArgs = crate::generic::args(matches)?;
+            let args: ListTransactionsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListTransactions,
@@ -5493,27 +6579,27 @@ pub async fn run(
                 .await
         }
         OperationId::GetTransaction => {
-            let args: GetTransactionArgs = crate::generic::args(matches)?;
+            let args: GetTransactionCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::DownloadInvoice => Err(crate::generic::own_command(operation)),
         OperationId::GetReferralConfig => {
-            let args: GetReferralConfigArgs = crate::generic::args(matches)?;
+            let args: GetReferralConfigCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::UpdateReferralConfig => {
-            let args: UpdateReferralConfigArgs = crate::generic::args(matches)?;
+            let args: UpdateReferralConfigCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5521,21 +6607,21 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::GetReferralCouponCode => {
-            let args: GetReferralCouponCodeArgs = crate::generic::args(matches)?;
+            let args: GetReferralCouponCodeCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ApplyReferralCouponCode => {
-            let args: ApplyReferralCouponCodeArgs = crate::generic::args(matches)?;
+            let args: ApplyReferralCouponCodeCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5543,34 +6629,36 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::RemoveReferralCouponCode => {
-            let args: RemoveReferralCouponCodeArgs = crate::generic::args(matches)?;
+            let args: RemoveReferralCouponCodeCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListReferralChannels => {
-            let args: ListReferralChannelsArgs = crate::generic::args(matches)?;
+            let args: ListReferralChannelsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListReferralCredits => {
-            let args: ListReferralCreditsArgs = crate::generic::args(matches)?;
+            let args: ListReferralCreditsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListReferralCredits,
@@ -5578,21 +6666,22 @@ pub async fn run(
                 .await
         }
         OperationId::GetReferralCredit => {
-            let args: GetReferralCreditArgs = crate::generic::args(matches)?;
+            let args: GetReferralCreditCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListReferralEarnouts => {
-            let args: ListReferralEarnoutsArgs = crate::generic::args(matches)?;
+            let args: ListReferralEarnoutsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListReferralEarnouts,
@@ -5600,30 +6689,31 @@ pub async fn run(
                 .await
         }
         OperationId::GetReferralEarnout => {
-            let args: GetReferralEarnoutArgs = crate::generic::args(matches)?;
+            let args: GetReferralEarnoutCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetReferralCodeInfo => {
-            let args: GetReferralCodeInfoArgs = crate::generic::args(matches)?;
+            let args: GetReferralCodeInfoCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::ListVerificationFlows => {
-            let args: ListVerificationFlowsArgs = crate::generic::args(matches)?;
+            let args: ListVerificationFlowsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListVerificationFlows,
@@ -5631,12 +6721,12 @@ pub async fn run(
                 .await
         }
         OperationId::GetVerificationFlow => {
-            let args: GetVerificationFlowArgs = crate::generic::args(matches)?;
+            let args: GetVerificationFlowCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
@@ -5644,25 +6734,26 @@ pub async fn run(
             Err(crate::generic::own_command(operation))
         }
         OperationId::SubmitVerificationCode => {
-            let args: SubmitVerificationCodeArgs = crate::generic::args(matches)?;
+            let args: SubmitVerificationCodeCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
-            asked.push(("id", args.id.to_string()));
+            asked.push(("id", args.params.id.to_string()));
             let all = false;
             let body: ::webshare::types::VerificationCodeRequest = crate::generic::body(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::ListVerificationQuestions => {
-            let args: ListVerificationQuestionsArgs = crate::generic::args(matches)?;
+            let args: ListVerificationQuestionsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListVerificationQuestions,
@@ -5673,11 +6764,12 @@ pub async fn run(
             Err(crate::generic::own_command(operation))
         }
         OperationId::ListVerificationAppeals => {
-            let args: ListVerificationAppealsArgs = crate::generic::args(matches)?;
+            let args: ListVerificationAppealsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListVerificationAppeals,
@@ -5685,7 +6777,7 @@ pub async fn run(
                 .await
         }
         OperationId::CreateVerificationAppeal => {
-            let args: CreateVerificationAppealArgs = crate::generic::args(matches)?;
+            let args: CreateVerificationAppealCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
@@ -5693,16 +6785,17 @@ pub async fn run(
                 args.body.as_deref(),
                 args.body_flags(),
             )?;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send_with(context, &params, &body, &asked).await
         }
         OperationId::ListAbuseReports => {
-            let args: ListAbuseReportsArgs = crate::generic::args(matches)?;
+            let args: ListAbuseReportsCommand = crate::generic::args(matches)?;
+            let context = &context.formatted(args.format);
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = args.all;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::page_numbered::<
                 ::webshare::operations::ListAbuseReports,
@@ -5710,38 +6803,38 @@ pub async fn run(
                 .await
         }
         OperationId::GetVerificationSuspension => {
-            let args: GetVerificationSuspensionArgs = crate::generic::args(matches)?;
+            let args: GetVerificationSuspensionCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetVerificationCategories => {
-            let args: GetVerificationCategoriesArgs = crate::generic::args(matches)?;
+            let args: GetVerificationCategoriesCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetVerificationLimits => {
-            let args: GetVerificationLimitsArgs = crate::generic::args(matches)?;
+            let args: GetVerificationLimitsCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }
         OperationId::GetVerificationThresholds => {
-            let args: GetVerificationThresholdsArgs = crate::generic::args(matches)?;
+            let args: GetVerificationThresholdsCommand = crate::generic::args(matches)?;
             #[allow(unused_mut)]
             let mut asked: Vec<(&'static str, String)> = Vec::new();
             let all = false;
-            let params = args.into_params();
+            let params = args.params.into_params();
             let _ = all;
             crate::generic::send(context, &params, &asked).await
         }

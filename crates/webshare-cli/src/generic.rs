@@ -42,7 +42,7 @@ pub fn own_command(operation: OperationId) -> Failure {
 
 /// Asks before spending something when standard input is a terminal; `--yes` (or no terminal: a script)
 /// goes ahead.
-pub fn confirm(_context: &Context, what: &str, yes: bool) -> Result<(), Failure> {
+pub fn ask(what: &str, yes: bool) -> Result<(), Failure> {
     if yes || !std::io::stdin().is_terminal() {
         return Ok(());
     }
@@ -59,6 +59,18 @@ pub fn confirm(_context: &Context, what: &str, yes: bool) -> Result<(), Failure>
 }
 
 impl Context {
+    /// The context with a list's `--format`, when given.
+    pub fn formatted(&self, format: Option<crate::render::Format>) -> Self {
+        let mut output = self.output;
+        if let Some(format) = format {
+            output.format = format;
+        }
+        Self {
+            client: self.client.clone(),
+            output,
+        }
+    }
+
     /// The plan given, else the account's default plan: the subscription's active plan.
     pub async fn plan_or_default(&self, given: Option<i64>) -> Result<i64, Failure> {
         if let Some(plan) = given {
@@ -261,8 +273,8 @@ mod tests {
     fn bodies_merge_flags_over_the_file_and_name_bad_fields() {
         let mut flags = Map::new();
         flags.insert("label".into(), Value::String("key".into()));
-        let body: webshare::types::ApiKeyRequest = body(None, flags).unwrap();
-        assert_eq!(serde_json::to_value(&body).unwrap()["label"], "key");
+        let read: webshare::types::ApiKeyRequest = body(None, flags).unwrap();
+        assert_eq!(serde_json::to_value(&read).unwrap()["label"], "key");
         let mut flags = Map::new();
         flags.insert("label".into(), Value::from(5));
         let failure = body::<webshare::types::ApiKeyRequest>(None, flags).unwrap_err();

@@ -1,7 +1,5 @@
 //! `webshare`: the Webshare API from the command line. See `webshare --help`.
 
-mod account_commands;
-mod api_keys;
 mod args;
 mod billing_commands;
 mod check_api;
@@ -27,6 +25,7 @@ mod replace_cli;
 mod replace_commands;
 mod stdout;
 mod tree;
+mod two_factor;
 
 use std::process::ExitCode;
 

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use crate::stdout::outln;
 use serde_json::{Value, json};
-use webshare::{ActivationStatus, Token};
+use webshare::Token;
 
 /// `text` with every control character (`char::is_control`: C0, DEL, C1) written as a Rust escape such
 /// as `\u{1b}`, so that text from the server cannot move the cursor, recolour or retitle the terminal.
@@ -141,38 +141,6 @@ impl Printer {
     /// Commands that answer 204.
     pub fn done(&self, what: &str) {
         self.emit(vec![what.to_owned()], json!({}));
-    }
-
-    /// `activation status` and `activation resend`.
-    pub fn activation(&self, heading: Option<&str>, status: &ActivationStatus) {
-        let mut lines: Vec<String> = heading.map(str::to_owned).into_iter().collect();
-        lines.push(format!(
-            "Email verified:        {}",
-            match status.email_is_verified {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "not said",
-            }
-        ));
-        lines.push(format!(
-            "Last activation email: {}",
-            status
-                .last_time_email_verification_email_sent
-                .map_or_else(|| "never".to_owned(), |t| t.to_rfc3339())
-        ));
-        lines.push(format!(
-            "Created:               {}",
-            status
-                .created_at
-                .map_or_else(|| "not said".to_owned(), |t| t.to_rfc3339())
-        ));
-        lines.push(format!(
-            "Updated:               {}",
-            status
-                .updated_at
-                .map_or_else(|| "not said".to_owned(), |t| t.to_rfc3339())
-        ));
-        self.emit(lines, serde_json::to_value(status).unwrap_or(Value::Null));
     }
 }
 

@@ -4,10 +4,7 @@
 use clap::{Args, Subcommand};
 
 use crate::generated::{
-    AllocateUnallocatedCountriesArgs, CreateIpAuthorizationArgs, DeleteIpAuthorizationArgs,
-    DownloadProxyActivityArgs, GetAggregateStatsArgs, GetDownloadTokenArgs, GetIpAuthorizationArgs,
-    ListIpAuthorizationsArgs, ListProxiesArgs, ListProxyActivityArgs, ListStatsArgs,
-    RefreshProxyListArgs, ResetDownloadTokenArgs, UpdateProxyConfigArgs,
+    CreateIpAuthorizationArgs, DownloadProxyActivityArgs, ListProxiesArgs, UpdateProxyConfigArgs,
 };
 
 /// Proxy list subcommands.
@@ -17,8 +14,6 @@ pub enum ProxiesCommand {
     List(ListArgs),
     /// Download the proxy list (one proxy a line), authorised by the plan's download token.
     Download(DownloadArgs),
-    /// Replace the whole proxy list, using one of the plan's on-demand refreshes.
-    Refresh(RefreshProxyListArgs),
 }
 
 /// `proxies list`.
@@ -93,8 +88,6 @@ pub struct DownloadArgs {
 pub enum ProxyConfigCommand {
     /// Change the proxy username, password (from standard input only), timeouts or countries.
     Set(ConfigSetArgs),
-    /// Place the unallocated proxies, e.g. `FR=3,DE=2` (as many in all as are unallocated).
-    Allocate(ConfigAllocateArgs),
 }
 
 /// `proxy-config set`.
@@ -120,41 +113,13 @@ pub struct ConfigSetArgs {
     pub ip_authorization_countries: Vec<String>,
 }
 
-/// `proxy-config allocate`.
-#[derive(Debug, Args)]
-pub struct ConfigAllocateArgs {
-    /// The plan.
-    #[command(flatten)]
-    pub params: AllocateUnallocatedCountriesArgs,
-    /// Countries and counts, e.g. `FR=3,DE=2`.
-    #[arg(value_name = "COUNTRY=COUNT", value_delimiter = ',', required = true)]
-    pub countries: Vec<String>,
-}
-
 /// IP authorization subcommands.
 #[derive(Debug, Subcommand)]
 pub enum IpAuthCommand {
-    /// List the authorized IP addresses (one page, or every page with --all).
-    List(IpAuthListArgs),
     /// Authorize an IP address, or this machine's public address with --this-machine (idempotent).
     Add(IpAuthAddArgs),
-    /// Show one IP authorization.
-    Show(GetIpAuthorizationArgs),
-    /// Remove an authorized IP address.
-    Remove(DeleteIpAuthorizationArgs),
-    /// Show this machine's public IP address, as Webshare sees it.
-    WhatsMyIp,
-}
-
-/// `ip-auth list`.
-#[derive(Debug, Args)]
-pub struct IpAuthListArgs {
-    /// The page and plan.
-    #[command(flatten)]
-    pub params: ListIpAuthorizationsArgs,
-    /// Every page, fetched one after another.
-    #[arg(long)]
-    pub all: bool,
+    /// Remove an IP authorization, by its ID or by the address it authorizes.
+    Remove(IpAuthRemoveArgs),
 }
 
 /// `ip-auth add`.
@@ -175,31 +140,23 @@ pub struct IpAuthAddArgs {
     pub params: CreateIpAuthorizationArgs,
 }
 
-/// Download token subcommands.
-#[derive(Debug, Subcommand)]
-pub enum DownloadTokenCommand {
-    /// Show the token of one kind of download link.
-    Show(DownloadTokenArgs<GetDownloadTokenArgs>),
-    /// Replace the token of one kind of download link; links with the old one stop working.
-    Reset(DownloadTokenArgs<ResetDownloadTokenArgs>),
-}
-
-/// A download token command's scope, and whether to print the token.
+/// `ip-auth remove`.
 #[derive(Debug, Args)]
-pub struct DownloadTokenArgs<T: Args> {
-    /// The scope.
-    #[command(flatten)]
-    pub params: T,
-    /// Print the token itself (it grants the download: treat it as a secret).
-    #[arg(long)]
-    pub show_token: bool,
+pub struct IpAuthRemoveArgs {
+    /// The authorization's ID, or the IP address it authorizes.
+    #[arg(value_name = "ID|IP")]
+    pub target: String,
+    /// The plan; the account's default plan when absent.
+    #[arg(long = "plan", value_name = "ID")]
+    pub plan_id: Option<i64>,
+    /// Act on the resources of this sub-user of the account (masquerading).
+    #[arg(long = "as-subuser", value_name = "ID")]
+    pub subuser: Option<i64>,
 }
 
 /// Activity subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ActivityCommand {
-    /// List proxy activity, newest first: one page, or every page with --all.
-    List(ActivityListArgs),
     /// Download the activity as CSV (authorised by the account's `activity` download token).
     Download(ActivityDownloadArgs),
 }
@@ -213,24 +170,4 @@ pub struct ActivityDownloadArgs {
     /// Write the CSV, as downloaded, to this file instead of printing its rows.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
-}
-
-/// Stats subcommands.
-#[derive(Debug, Subcommand)]
-pub enum StatsCommand {
-    /// Usage by hour: a table, and a bandwidth sparkline on a terminal.
-    Hourly(ListStatsArgs),
-    /// Usage summed over the period.
-    Total(GetAggregateStatsArgs),
-}
-
-/// `activity list`.
-#[derive(Debug, Args)]
-pub struct ActivityListArgs {
-    /// The list's filters and page size.
-    #[command(flatten)]
-    pub params: ListProxyActivityArgs,
-    /// Every page, each asked for after the previous one's last activity.
-    #[arg(long)]
-    pub all: bool,
 }

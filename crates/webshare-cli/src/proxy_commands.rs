@@ -4,16 +4,17 @@ use std::io::Write as _;
 
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
-use webshare::operations::DownloadProxyList;
-use webshare::types::{IpAuthorization, Proxy, ProxyActivity};
+use webshare::Endpoint as _;
+use webshare::operations::{DeleteIpAuthorization, DownloadProxyList};
+use webshare::types::Proxy;
 use webshare::{Client, ProxyLine, Secret};
 
 use crate::failure::Failure;
 use crate::input::SecretInput;
-use crate::output::{escape_controls, json_line, print_json, text_or_dash};
+use crate::output::{escape_controls, json_line, text_or_dash};
 use crate::proxy_cli::{
-    ActivityCommand, ActivityDownloadArgs, ActivityListArgs, DownloadArgs, DownloadTokenCommand,
-    IpAuthCommand, ListArgs, ProxiesCommand, ProxyConfigCommand, ProxyFormat, StatsCommand,
+    ActivityCommand, ActivityDownloadArgs, DownloadArgs, IpAuthCommand, ListArgs, ProxiesCommand,
+    ProxyConfigCommand, ProxyFormat,
 };
 use crate::stdout::outln;
 
@@ -22,17 +23,6 @@ pub async fn proxies(client: &Client, command: &ProxiesCommand, json: bool) -> R
     match command {
         ProxiesCommand::List(args) => list(client, args, json).await,
         ProxiesCommand::Download(args) => download(client, args, json).await,
-        ProxiesCommand::Refresh(args) => {
-            let params = args.clone().into_params();
-            let client = planned(client, params.plan_id);
-            client.proxies().refresh().await?;
-            if json {
-                outln!("{}", json!({"refreshed": true}));
-            } else {
-                outln!("The proxy list was replaced.");
-            }
-            Ok(())
-        }
     }
 }
 
@@ -325,39 +315,14 @@ pub async fn proxy_config(
                 .await?;
             withheld_config(&config)
         }
-        ProxyConfigCommand::Allocate(args) => {
-            let params = args.params.clone().into_params();
-            let mut countries = Vec::new();
-            for pair in &args.countries {
-                let parsed = pair
-                    .split_once('=')
-                    .and_then(|(c, n)| Some((c, n.parse::<u64>().ok()?)));
-                let Some((country, count)) = parsed else {
-                    return Err(Failure::Usage(format!("`{pair}` is not COUNTRY=COUNT")));
-                };
-                countries.push((country, count));
-            }
-            let config = planned(client, params.plan_id)
-                .proxy_config()
-                .allocate_unallocated_countries(&countries)
-                .await?;
-            withheld_config(&config)
-        }
     };
     print_object(value, json);
     Ok(())
 }
 
-/// An object as one JSON line, or as `key: value` lines; values print as JSON (control characters
-/// escaped), keys are escaped as text.
+/// An object a flow built, as one JSON line or as `key: value` lines.
 pub(crate) fn print_object(value: Value, json: bool) {
-    if json {
-        outln!("{}", json_line(&value));
-    } else if let Value::Object(fields) = value {
-        for (key, value) in fields {
-            outln!("{}: {}", escape_controls(&key), json_line(&value));
-        }
-    }
+    crate::render::print_value(&value, json);
 }
 
 /// The client acting on plan `plan_id`, when given.
@@ -386,38 +351,9 @@ fn scoped(client: &Client, subuser: Option<i64>) -> Client {
     }
 }
 
-/// `ip-auth ...`.
+/// `ip-auth add` and `ip-auth remove`.
 pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Result<(), Failure> {
-    let print = |a: &IpAuthorization| {
-        if json {
-            print_json(a);
-        } else {
-            outln!(
-                "{}  {}  authorized {}",
-                a.id,
-                escape_controls(a.ip_address.as_deref().unwrap_or("-")),
-                a.created_at
-                    .map_or_else(|| "-".to_owned(), |t| t.to_rfc3339())
-            );
-        }
-    };
     match command {
-        IpAuthCommand::List(args) => {
-            let params = args.params.clone().into_params();
-            if args.all {
-                let client = planned(&scoped(client, params.subuser), params.plan_id);
-                let mut all = std::pin::pin!(client.ip_authorizations().list_all());
-                while let Some(a) = all.try_next().await? {
-                    print(&a);
-                }
-            } else {
-                let page = client.ip_authorizations().list(&params).await?;
-                page.results.iter().for_each(print);
-                if !json && page.next.is_some() {
-                    eprintln!("more with --page or --all");
-                }
-            }
-        }
         IpAuthCommand::Add(args) => {
             let params = args.params.clone().into_params();
             let client = planned(&scoped(client, params.subuser), params.plan_id);
@@ -425,133 +361,62 @@ pub async fn ip_auth(client: &Client, command: &IpAuthCommand, json: bool) -> Re
                 Some(ip) if !args.this_machine => client.ip_authorizations().create(ip).await?,
                 _ => client.ip_authorizations().authorize_this_machine().await?,
             };
-            print(&created);
-        }
-        IpAuthCommand::Show(args) => {
-            let params = args.clone().into_params();
-            let client = planned(&scoped(client, params.subuser), params.plan_id);
-            print(&client.ip_authorizations().get(params.id).await?);
+            print_object(serde_json::to_value(&created).unwrap_or(Value::Null), json);
         }
         IpAuthCommand::Remove(args) => {
-            let params = args.clone().into_params();
-            let client = planned(&scoped(client, params.subuser), params.plan_id);
-            client.ip_authorizations().delete(params.id).await?;
+            let client = planned(&scoped(client, args.subuser), args.plan_id);
+            let id = match args.target.parse::<i64>() {
+                Ok(id) => id,
+                Err(_) => authorization_of(&client, &args.target).await?,
+            };
+            client.ip_authorizations().delete(id).await.map_err(|e| {
+                crate::generic::named(
+                    e,
+                    DeleteIpAuthorization::OPERATION,
+                    &[("id", id.to_string())],
+                )
+            })?;
             if json {
-                outln!("{}", json!({"deleted": params.id}));
+                outln!("{}", json!({"deleted": id}));
             } else {
-                outln!("IP authorization {} deleted.", params.id);
-            }
-        }
-        IpAuthCommand::WhatsMyIp => {
-            let ip = client.ip_authorizations().whats_my_ip().await?;
-            if json {
-                outln!("{}", json_line(&json!({"ip_address": ip})));
-            } else {
-                outln!("{}", escape_controls(&ip));
+                outln!("IP authorization {id} removed.");
             }
         }
     }
     Ok(())
 }
 
-/// `download-token show|reset`: the key is withheld unless `--show-token`.
-pub async fn download_token(
-    client: &Client,
-    command: &DownloadTokenCommand,
-    json: bool,
-) -> Result<(), Failure> {
-    let (token, show, what) = match command {
-        DownloadTokenCommand::Show(args) => (
-            client
-                .download_tokens()
-                .get(args.params.clone().into_params().scope)
-                .await?,
-            args.show_token,
-            "Download token",
-        ),
-        DownloadTokenCommand::Reset(args) => (
-            client
-                .download_tokens()
-                .reset(args.params.clone().into_params().scope)
-                .await?,
-            args.show_token,
-            "New download token (links with the old one stopped working)",
-        ),
-    };
-    let scope = token
-        .scope
-        .as_ref()
-        .map_or_else(|| "(no scope)".to_owned(), ToString::to_string);
-    let key = if show {
-        token
-            .key
-            .as_ref()
-            .ok_or_else(|| webshare::Error::absent_in_answer("get_download_token", "key"))?
-            .expose()
-            .to_owned()
-    } else {
-        "[redacted]".to_owned()
-    };
-    let expires = token
-        .expire_at
-        .map_or_else(|| "never".to_owned(), |t| t.to_rfc3339());
-    if json {
-        outln!(
-            "{}",
-            json_line(
-                &json!({"id": token.id, "scope": scope, "key": key, "expire_at": token.expire_at})
-            )
-        );
-    } else {
-        outln!("{what} for {scope}: {key} (expires {expires})");
-        if !show {
-            eprintln!("Token not shown: add --show-token to print it.");
+/// The ID of the authorization of `address` (an IP address, as written or in any equal form).
+async fn authorization_of(client: &Client, address: &str) -> Result<i64, Failure> {
+    let wanted: std::net::IpAddr = address.parse().map_err(|_| {
+        Failure::Usage(format!(
+            "`{address}` is neither an authorization ID nor an IP address"
+        ))
+    })?;
+    let mut all = std::pin::pin!(client.ip_authorizations().list_all());
+    while let Some(authorization) = all.try_next().await? {
+        let same = authorization
+            .ip_address
+            .as_deref()
+            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+            == Some(wanted);
+        if same {
+            return Ok(authorization.id);
         }
     }
-    Ok(())
+    Err(Failure::NotFound {
+        what: format!("no IP authorization of {wanted}"),
+    })
 }
 
-/// `activity list`.
+/// `activity download`.
 pub async fn activity(
     client: &Client,
     command: &ActivityCommand,
     json: bool,
 ) -> Result<(), Failure> {
-    let (params, all) = match command {
-        ActivityCommand::List(ActivityListArgs { params, all }) => (params, all),
-        ActivityCommand::Download(args) => return activity_download(client, args, json).await,
-    };
-    let params = params.clone().into_params();
-    if *all {
-        let mut items = std::pin::pin!(client.activity().list_all(params));
-        while let Some(activity) = items.try_next().await? {
-            print_activity(&activity, json);
-        }
-    } else {
-        let page = client.activity().list(&params).await?;
-        for activity in &page.results {
-            print_activity(activity, json);
-        }
-        if !json && page.next.is_some() {
-            eprintln!("more with --all");
-        }
-    }
-    Ok(())
-}
-
-fn print_activity(activity: &ProxyActivity, json: bool) {
-    if json {
-        print_json(activity);
-        return;
-    }
-    outln!(
-        "{}  {}  {}  {} B  {}",
-        activity.timestamp.to_rfc3339(),
-        escape_controls(activity.protocol.as_deref().unwrap_or("-")),
-        escape_controls(activity.hostname.as_deref().unwrap_or("-")),
-        activity.bytes.unwrap_or(0.0),
-        escape_controls(activity.error_reason.as_deref().unwrap_or("ok")),
-    );
+    let ActivityCommand::Download(args) = command;
+    activity_download(client, args, json).await
 }
 
 /// `activity download`: the token is the account's `activity` download token, never a flag.
@@ -595,70 +460,4 @@ async fn activity_download(
         }
     }
     Ok(())
-}
-
-/// `stats hourly|total`.
-pub async fn stats(client: &Client, command: &StatsCommand, json: bool) -> Result<(), Failure> {
-    match command {
-        StatsCommand::Hourly(args) => {
-            let hours = client.stats().hourly(&args.clone().into_params()).await?;
-            if json {
-                for hour in &hours {
-                    print_json(hour);
-                }
-                return Ok(());
-            }
-            outln!(
-                "{:<25} {:>12} {:>9} {:>7}",
-                "hour",
-                "bytes",
-                "requests",
-                "failed"
-            );
-            for hour in &hours {
-                outln!(
-                    "{:<25} {:>12} {:>9} {:>7}",
-                    hour.timestamp.map_or_else(String::new, |t| t.to_rfc3339()),
-                    hour.bandwidth_total.unwrap_or(0),
-                    hour.requests_total.unwrap_or(0),
-                    hour.requests_failed.unwrap_or(0),
-                );
-            }
-            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-                let bytes: Vec<i64> = hours
-                    .iter()
-                    .map(|h| h.bandwidth_total.unwrap_or(0))
-                    .collect();
-                outln!("bandwidth by hour: {}", sparkline(&bytes));
-            }
-        }
-        StatsCommand::Total(args) => {
-            let total = client
-                .stats()
-                .aggregate(&args.clone().into_params())
-                .await?;
-            print_object(serde_json::to_value(&total).unwrap_or(Value::Null), json);
-        }
-    }
-    Ok(())
-}
-
-/// One block character a value, scaled to the largest.
-pub fn sparkline(values: &[i64]) -> String {
-    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let max = values.iter().copied().max().unwrap_or(0).max(1);
-    values
-        .iter()
-        .map(|&v| BLOCKS[((v.max(0) as f64 / max as f64) * 7.0).round() as usize])
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn sparklines_scale_to_the_largest_value() {
-        assert_eq!(super::sparkline(&[0, 50, 100]), "▁▅█");
-        assert_eq!(super::sparkline(&[]), "");
-        assert_eq!(super::sparkline(&[0, 0]), "▁▁");
-    }
 }

@@ -205,6 +205,27 @@ impl Output {
     }
 }
 
+/// Prints a value a hand-written flow built: one JSON line, or `key: value` lines (a table for a list).
+pub fn print_value(value: &Value, json: bool) {
+    match value {
+        _ if json => outln!("{}", json_line(value)),
+        Value::Array(items) => {
+            let columns = columns(items);
+            let rows: Vec<Vec<String>> = items
+                .iter()
+                .map(|item| {
+                    columns
+                        .iter()
+                        .map(|c| cell(item.get(c.as_str()).unwrap_or(&Value::Null)))
+                        .collect()
+                })
+                .collect();
+            table(&columns, &rows);
+        }
+        other => object(other),
+    }
+}
+
 /// Replaces the value at `path` (`[]`: every item) with [`WITHHELD`], unless it is null.
 pub fn redact(value: &mut Value, path: &[&str]) {
     let Some((first, rest)) = path.split_first() else {

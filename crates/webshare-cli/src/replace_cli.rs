@@ -1,11 +1,8 @@
-//! The command-line arguments of `replace`, `replacements` and `plans`.
+//! The command-line arguments of `replace` and `replacements download`.
 
 use clap::{Args, Subcommand};
 
-use crate::generated::{
-    CancelPlanArgs, CreateProxyReplacementArgs, GetPlanArgs, GetProxyReplacementArgs,
-    ListProxyReplacementsArgs, ListReplacedProxiesArgs,
-};
+use crate::generated::CreateProxyReplacementArgs;
 
 /// `replace`: which proxies, with what, and how long to wait.
 #[derive(Debug, Args)]
@@ -36,6 +33,9 @@ pub struct ReplaceArgs {
     /// Print the new replacement and return, without waiting for it.
     #[arg(long)]
     pub no_wait: bool,
+    /// Do not ask before spending the plan's replacements.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// The longest to wait, in seconds (default 300); the replacement goes on after it.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub deadline: u64,
@@ -47,36 +47,8 @@ pub struct ReplaceArgs {
 /// `replacements ...`.
 #[derive(Debug, Subcommand)]
 pub enum ReplacementsCommand {
-    /// List proxy replacements (one page, or every page with --all).
-    List(ReplacementListArgs),
-    /// Show one proxy replacement.
-    Show(GetProxyReplacementArgs),
-    /// List the replaced proxies, and what replaced each (one page, or every page with --all).
-    Replaced(ReplacedListArgs),
     /// Download the replaced proxies (`new_address:port:username:password:old_address` lines).
     Download(ReplacedDownloadArgs),
-}
-
-/// `replacements list`.
-#[derive(Debug, Args)]
-pub struct ReplacementListArgs {
-    /// The list's filters and page.
-    #[command(flatten)]
-    pub params: ListProxyReplacementsArgs,
-    /// Every page, fetched one after another.
-    #[arg(long)]
-    pub all: bool,
-}
-
-/// `replacements replaced`.
-#[derive(Debug, Args)]
-pub struct ReplacedListArgs {
-    /// The list's filter and page.
-    #[command(flatten)]
-    pub params: ListReplacedProxiesArgs,
-    /// Every page, fetched one after another.
-    #[arg(long)]
-    pub all: bool,
 }
 
 /// `replacements download`.
@@ -101,37 +73,4 @@ pub struct ReplacedDownloadArgs {
     /// The plan.
     #[arg(long = "plan", alias = "plan-id", value_name = "ID")]
     pub plan_id: Option<i64>,
-}
-
-/// `plans [...]`: without a subcommand, every plan.
-#[derive(Debug, Args)]
-pub struct PlansArgs {
-    /// What to do with a plan; every plan is listed without one.
-    #[command(subcommand)]
-    pub command: Option<PlansCommand>,
-}
-
-/// `plans ...`.
-#[derive(Debug, Subcommand)]
-pub enum PlansCommand {
-    /// Every plan, cancelled ones too.
-    List,
-    /// Show one plan.
-    Show(GetPlanArgs),
-    /// Set when a plan's proxy list is next refreshed automatically (RFC 3339, e.g.
-    /// 2026-12-01T00:00:00Z).
-    SetNextRefresh(SetNextRefreshArgs),
-    /// Cancel a plan (the subscription is credited for what is left of it).
-    Cancel(CancelPlanArgs),
-}
-
-/// `plans set-next-refresh`.
-#[derive(Debug, Args)]
-pub struct SetNextRefreshArgs {
-    /// The plan's ID.
-    #[arg(value_name = "ID")]
-    pub id: i64,
-    /// When, in RFC 3339.
-    #[arg(value_name = "TIME", value_parser = crate::args::date_time)]
-    pub at: chrono::DateTime<chrono::Utc>,
 }

@@ -5,19 +5,18 @@ use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use serde_json::Value;
 use webshare::operations::DownloadReplacedProxies;
 use webshare::types::{
-    DownloadTokenScope, Plan, ProxyReplacement, ProxyReplacementCreateRequest, ProxySelector,
-    ReplacedProxy, ReplacementSource,
+    DownloadTokenScope, ProxyReplacement, ProxyReplacementCreateRequest, ProxySelector,
+    ReplacementSource,
 };
 use webshare::{Client, Polling, Secret};
 
 use crate::failure::Failure;
 use crate::input::SecretInput;
-use crate::output::{print_json, text_or_dash};
-use crate::proxy_commands::{planned, print_line, print_object, save};
-use crate::replace_cli::{PlansArgs, PlansCommand, ReplaceArgs, ReplacementsCommand};
+use crate::output::print_json;
+use crate::proxy_commands::{planned, print_line, save};
+use crate::replace_cli::{ReplaceArgs, ReplacementsCommand};
 use crate::stdout::outln;
 
 /// One `--with` source: `any=N`, `country:FR[=N]`, `range:CIDR[=N]`, `asn:NUMBER[=N]`.
@@ -87,6 +86,9 @@ pub async fn replace(client: &Client, args: &ReplaceArgs, json: bool) -> Result<
         replace_with: sources,
         dry_run: Some(args.dry_run),
     };
+    if !args.dry_run {
+        crate::generic::ask("proxy replacements of the plan", args.yes)?;
+    }
     let client = planned(client, args.params.clone().into_params().plan_id);
     let replacements = client.replacements();
     let created = replacements.create(&request).await?;
@@ -137,24 +139,6 @@ fn show_replacement(r: &ProxyReplacement, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-fn print_replaced(r: &ReplacedProxy, json: bool) {
-    if json {
-        print_json(r);
-        return;
-    }
-    let port = |p: Option<i64>| p.map_or_else(|| "-".into(), |p| p.to_string());
-    outln!(
-        "{}:{} ({}) -> {}:{} ({})  {}",
-        text_or_dash(r.proxy.as_deref()),
-        port(r.proxy_port),
-        text_or_dash(r.proxy_country_code.as_deref()),
-        text_or_dash(r.replaced_with.as_deref()),
-        port(r.replaced_with_port),
-        text_or_dash(r.replaced_with_country_code.as_deref()),
-        text_or_dash(r.reason.as_deref())
-    );
-}
-
 /// `replacements ...`.
 pub async fn replacements(
     client: &Client,
@@ -162,41 +146,6 @@ pub async fn replacements(
     json: bool,
 ) -> Result<(), Failure> {
     match command {
-        ReplacementsCommand::List(args) => {
-            let params = args.params.clone().into_params();
-            if args.all {
-                let mut all = std::pin::pin!(client.replacements().list_all(params));
-                while let Some(r) = all.try_next().await? {
-                    show_replacement(&r, json)?;
-                }
-            } else {
-                let page = client.replacements().list(&params).await?;
-                for r in &page.results {
-                    show_replacement(r, json)?;
-                }
-            }
-            Ok(())
-        }
-        ReplacementsCommand::Show(args) => {
-            let params = args.clone().into_params();
-            let client = planned(client, params.plan_id);
-            show_replacement(&client.replacements().get(params.id).await?, json)
-        }
-        ReplacementsCommand::Replaced(args) => {
-            let params = args.params.clone().into_params();
-            if args.all {
-                let mut all = std::pin::pin!(client.replacements().replaced_all(params));
-                while let Some(r) = all.try_next().await? {
-                    print_replaced(&r, json);
-                }
-            } else {
-                let page = client.replacements().replaced(&params).await?;
-                for r in &page.results {
-                    print_replaced(r, json);
-                }
-            }
-            Ok(())
-        }
         ReplacementsCommand::Download(args) => {
             let token: Secret = if args.token_stdin {
                 SecretInput::new()
@@ -232,65 +181,6 @@ pub async fn replacements(
                     json,
                     Some(&line.replaced_address),
                 );
-            }
-            Ok(())
-        }
-    }
-}
-
-fn print_plan(plan: &Plan, json: bool) {
-    if json {
-        print_json(plan);
-        return;
-    }
-    let n = |v: Option<i64>| v.map_or_else(|| "-".into(), |n| n.to_string());
-    outln!(
-        "{}  {}  {}/{}  {} proxies  refreshes {} of {} left  replacements {} of {} left",
-        plan.id,
-        text_or_dash(plan.status.as_deref()),
-        text_or_dash(plan.proxy_type.as_deref()),
-        text_or_dash(plan.proxy_subtype.as_deref()),
-        n(plan.proxy_count),
-        n(plan.on_demand_refreshes_available),
-        n(plan.on_demand_refreshes_total),
-        n(plan.proxy_replacements_available),
-        n(plan.proxy_replacements_total),
-    );
-}
-
-/// `plans [...]`.
-pub async fn plans(client: &Client, args: &PlansArgs, json: bool) -> Result<(), Failure> {
-    match args.command.as_ref().unwrap_or(&PlansCommand::List) {
-        PlansCommand::List => {
-            let mut all = std::pin::pin!(client.plans().list_all());
-            let mut count = 0;
-            while let Some(plan) = all.try_next().await? {
-                print_plan(&plan, json);
-                count += 1;
-            }
-            if !json {
-                eprintln!("{count} plans");
-            }
-            Ok(())
-        }
-        PlansCommand::Show(args) => {
-            print_object(
-                serde_json::to_value(client.plans().get(args.id).await?).unwrap_or(Value::Null),
-                json,
-            );
-            Ok(())
-        }
-        PlansCommand::SetNextRefresh(args) => {
-            let plan = client.plans().set_next_refresh(args.id, args.at).await?;
-            print_plan(&plan, json);
-            Ok(())
-        }
-        PlansCommand::Cancel(args) => {
-            let outcome = client.plans().cancel(args.id).await?;
-            if json {
-                print_json(&outcome);
-            } else {
-                outln!("Plan {} cancelled.", args.id);
             }
             Ok(())
         }

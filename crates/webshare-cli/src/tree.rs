@@ -112,8 +112,8 @@ mod tests {
                 });
             }
             if let Place::Generated(_) = place(operation.id) {
-                let mut argv = vec!["webshare"];
-                argv.extend(path.split(' '));
+                let mut argv = vec!["webshare".to_owned()];
+                argv.extend(path.split(' ').map(str::to_owned));
                 argv.extend(required_values(node));
                 let matches = root
                     .clone()
@@ -130,13 +130,23 @@ mod tests {
         }
     }
 
-    /// Values for the required positional arguments of a command.
-    fn required_values(command: &clap::Command) -> Vec<&'static str> {
-        command
+    /// Arguments for the required arguments of a command: positionals, then `--flag value`.
+    fn required_values(command: &clap::Command) -> Vec<String> {
+        let value = |a: &clap::Arg| {
+            a.get_possible_values()
+                .first()
+                .map_or_else(|| "1".to_owned(), |v| v.get_name().to_owned())
+        };
+        let mut argv: Vec<String> = command
             .get_positionals()
             .filter(|a| a.is_required_set())
-            .map(|_| "1")
-            .collect()
+            .map(value)
+            .collect();
+        for arg in command.get_opts().filter(|a| a.is_required_set()) {
+            argv.push(format!("--{}", arg.get_long().unwrap_or_default()));
+            argv.push(value(arg));
+        }
+        argv
     }
 
     #[test]
