@@ -156,7 +156,7 @@ pub enum Command {
     /// Print a proxy's URL (a proxy of the list by ID or address, or the backbone), the password withheld
     /// unless --show-passwords.
     ProxyUrl(crate::proxy_url::ProxyUrlArgs),
-    /// Run the mock Webshare server in the foreground.
+    /// Run the mock Webshare server (the whole API in memory) in the foreground.
     MockServer(webshare_mock_server::ServeOptions),
     /// Start a mock server and walk the whole account flow against it, printing each step.
     Demo,

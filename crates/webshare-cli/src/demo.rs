@@ -23,7 +23,7 @@ pub async fn run() -> Result<(), Error> {
             .last_email(EMAIL, kind)
             .map(|email| email.token)
             .ok_or_else(|| Error::Config {
-                message: format!("the mock server sent no {kind:?} email"),
+                message: format!("the mock server sent no {} email", kind_name(kind)),
             })
     };
 
@@ -49,20 +49,21 @@ pub async fn run() -> Result<(), Error> {
     );
     let status = user.activation().status().await?;
     outln!(
-        "   -> email verified: {}, last activation email: {:?}",
+        "   -> email verified: {}, last activation email: {}",
         verified(status.email_is_verified),
-        status.last_time_email_verification_email_sent
+        when(status.last_time_email_verification_email_sent)
     );
 
     step(3, "resend activation", &call(&ops::RESEND_ACTIVATION));
     let status = user.activation().resend().await?;
     outln!(
-        "   -> activation email sent at {:?}",
-        status.last_time_email_verification_email_sent
+        "   -> activation email sent at {}",
+        when(status.last_time_email_verification_email_sent)
     );
     match user.activation().resend().await {
         Err(e @ Error::RateLimited { .. }) => outln!("   -> resending again at once: {e}"),
-        other => outln!("   -> resending again at once: {other:?}"),
+        Err(e) => outln!("   -> resending again at once: {e}"),
+        Ok(_) => outln!("   -> resending again at once: sent (no rate limit)"),
     }
 
     step(
@@ -112,7 +113,8 @@ pub async fn run() -> Result<(), Error> {
         Err(e @ Error::Unauthorized { .. }) => {
             outln!("   -> the first token no longer works: {e}")
         }
-        other => outln!("   -> the first token: {other:?}"),
+        Err(e) => outln!("   -> the first token: {e}"),
+        Ok(_) => outln!("   -> the first token: still works"),
     }
     anonymous.login(EMAIL, NEW_PASSWORD, RECAPTCHA).await?;
     outln!("   -> logging in with the new password works");
@@ -136,5 +138,20 @@ fn verified(flag: Option<bool>) -> &'static str {
         Some(true) => "yes",
         Some(false) => "no",
         None => "not said",
+    }
+}
+
+/// A time as printed: RFC 3339, or `never`.
+fn when(time: Option<webshare::chrono::DateTime<webshare::chrono::Utc>>) -> String {
+    time.map_or_else(|| "never".to_owned(), |t| t.to_rfc3339())
+}
+
+/// An email's kind in words.
+fn kind_name(kind: EmailKind) -> &'static str {
+    match kind {
+        EmailKind::Activation => "activation",
+        EmailKind::PasswordReset => "password reset",
+        EmailKind::EmailChange => "email change",
+        EmailKind::TwoFactor => "two-factor",
     }
 }

@@ -250,7 +250,7 @@ fn empty(operation: OperationId) {
     eprintln!("No {}.", resource(operation.operation().name));
 }
 
-/// The columns of a table: every field of the items, in the order first seen.
+/// The columns of a table: `id` first, then every field of the items in the order first seen.
 fn columns(items: &[Value]) -> Vec<String> {
     let mut columns: Vec<String> = Vec::new();
     for item in items {
@@ -268,6 +268,11 @@ fn columns(items: &[Value]) -> Vec<String> {
                 }
             }
         }
+    }
+    // What identifies a row comes first.
+    if let Some(at) = columns.iter().position(|c| c == "id") {
+        let id = columns.remove(at);
+        columns.insert(0, id);
     }
     columns
 }

@@ -1,11 +1,12 @@
-//! `webshare-mock-server`: the mock Webshare account API as a standalone process.
+//! `webshare-mock-server`: the mock Webshare API as a standalone process.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use webshare_mock_server::ServeOptions;
 
-/// An in-memory mock of the Webshare account API (Registration and Login), for tests and demos.
+/// An in-memory mock of the whole Webshare API v2 (every operation of the spec: account, proxies,
+/// replacements, sub-users, billing, verification), for tests and demos.
 ///
 /// Serves the API under /api and prints its base URL. The emails it would send (activation and
 /// password-reset codes) are listed as JSON at /_mock/outbox, a test-only route that is not part of the

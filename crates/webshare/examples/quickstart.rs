@@ -36,8 +36,10 @@ async fn main() -> Result<(), Error> {
 
     let status = jane.activation().resend().await?;
     println!(
-        "3. activation email sent at {:?}",
-        status.last_time_email_verification_email_sent
+        "3. activation email sent at {}",
+        status
+            .last_time_email_verification_email_sent
+            .map_or_else(|| "never".to_owned(), |t| t.to_rfc3339())
     );
 
     let code = server
@@ -80,7 +82,8 @@ async fn main() -> Result<(), Error> {
 
     match jane.activation().status().await {
         Err(e @ Error::Unauthorized { .. }) => println!("8. the old token no longer works: {e}"),
-        other => println!("8. unexpected: {other:?}"),
+        Err(e) => println!("8. unexpected: {e}"),
+        Ok(_) => println!("8. unexpected: the old token still works"),
     }
     Ok(())
 }
