@@ -153,5 +153,6 @@ fn kind_name(kind: EmailKind) -> &'static str {
         EmailKind::PasswordReset => "password reset",
         EmailKind::EmailChange => "email change",
         EmailKind::TwoFactor => "two-factor",
+        _ => "other",
     }
 }
