@@ -58,15 +58,14 @@ pub fn read(spec: &OpenAPI) -> Result<BTreeMap<String, OperationCli>, String> {
     for (path, method, op) in crate::spec::operations(spec) {
         let id = op.operation_id.clone().unwrap_or_default();
         let mut facts = OperationCli::default();
-        if let Some(ReferenceOr::Item(body)) = &op.request_body {
-            if let Some(schema) = body
+        if let Some(ReferenceOr::Item(body)) = &op.request_body
+            && let Some(schema) = body
                 .content
                 .get("application/json")
                 .and_then(|m| m.schema.as_ref())
-            {
-                facts.body_fields = body_fields(spec, schema)
-                    .map_err(|e| format!("`{id}` ({method} {path}): request body: {e}"))?;
-            }
+        {
+            facts.body_fields = body_fields(spec, schema)
+                .map_err(|e| format!("`{id}` ({method} {path}): request body: {e}"))?;
         }
         if let Some(schema) = success_schema(op) {
             let mut secrets = Vec::new();

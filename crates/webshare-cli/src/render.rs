@@ -396,7 +396,7 @@ pub fn without_quoted_values(message: &str) -> String {
         match c {
             '"' | '`' if !quoted => {
                 quoted = true;
-                out.push_str("…");
+                out.push('…');
             }
             '"' | '`' => quoted = false,
             _ if quoted => {}
