@@ -167,6 +167,14 @@ pub trait Endpoint: Sized + Send + Sync + 'static {
     /// Reads the parameters of a received request (what a server does): every missing, malformed or
     /// unknown value is a [`ParamError`] naming the parameter.
     fn parse(request: &RawParams) -> Result<Self, ParamError>;
+
+    /// Checks the parameters as a server reads them, before anything is sent: the request they make
+    /// ([`RawParams::of`]) read back by [`Endpoint::parse`]. A value outside the spec's bounds or
+    /// choices (a three-letter country code, a page of 0) is the [`ParamError`] naming the parameter,
+    /// by the same generated rules for every operation.
+    fn check(&self) -> Result<(), ParamError> {
+        Self::parse(&RawParams::of(self)).map(drop)
+    }
 }
 
 /// A list operation paged by `page`.
@@ -325,6 +333,37 @@ pub struct RawParams {
 }
 
 impl RawParams {
+    /// What a server reads from the request that `params` make: path segments matched against the
+    /// operation's template and decoded, query pairs decoded in order, and the sub-user header.
+    pub fn of<E: Endpoint>(params: &E) -> Self {
+        let mut path = String::new();
+        params.write_path(&mut path);
+        let mut query = Query::new();
+        params.write_query(&mut query, None);
+        let decode = |text: &str| {
+            percent_encoding::percent_decode_str(text)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let path = E::OPERATION
+            .path
+            .split('/')
+            .zip(path.split('/'))
+            .filter_map(|(template, value)| {
+                let name = template.strip_prefix('{')?.strip_suffix('}')?;
+                Some((name.to_owned(), decode(value)))
+            })
+            .collect();
+        let query = form_urlencoded::parse(query.as_str().trim_start_matches('?').as_bytes())
+            .into_owned()
+            .collect();
+        Self {
+            path,
+            query,
+            subuser: params.subuser().map(|id| id.to_string()),
+        }
+    }
+
     /// A path parameter (always present when the route matched).
     pub fn path(&self, name: &str) -> Result<&str, ParamError> {
         self.path
@@ -610,5 +649,35 @@ mod tests {
                 .field,
             "cc"
         );
+    }
+}
+
+#[cfg(test)]
+mod check_tests {
+    use super::Endpoint;
+    use crate::operations::{DownloadProxyList, GetIpAuthorization, ListProxies};
+    use crate::types::{ProxyAuthenticationMethod, ProxyMode};
+
+    #[test]
+    fn parameters_are_checked_as_a_server_reads_them() {
+        let download = |codes: &[&str]| {
+            DownloadProxyList::new(
+                "token",
+                ProxyAuthenticationMethod::Username,
+                ProxyMode::Direct,
+            )
+            .country_codes(codes.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>())
+        };
+        assert_eq!(download(&["US", "FR"]).check(), Ok(()));
+        assert_eq!(download(&[]).check(), Ok(()));
+        let error = download(&["US", "USA"]).check().unwrap_err();
+        assert_eq!(error.field, "country_codes");
+        assert_eq!(GetIpAuthorization::new(5).check(), Ok(()));
+        let mut page = ListProxies::new(ProxyMode::Direct);
+        page.page = Some(0);
+        assert_eq!(page.check().unwrap_err().field, "page");
+        let mut search = ListProxies::new(ProxyMode::Direct);
+        search.search = Some("../a b/%".into());
+        assert_eq!(search.check(), Ok(()));
     }
 }

@@ -4105,7 +4105,12 @@ impl Endpoint for DownloadProxyList {
                     Some("-"),
                     |field: &str, text: &str| {
                         let value = (crate::endpoint::parse::text)(field, text)?;
-                        crate::endpoint::parse::length(field, text, 1usize, None)?;
+                        crate::endpoint::parse::length(
+                            field,
+                            text,
+                            2usize,
+                            Some(2usize),
+                        )?;
                         Ok(value)
                     },
                 ))
@@ -5016,7 +5021,12 @@ impl Endpoint for DownloadReplacedProxies {
                     Some("-"),
                     |field: &str, text: &str| {
                         let value = (crate::endpoint::parse::text)(field, text)?;
-                        crate::endpoint::parse::length(field, text, 1usize, None)?;
+                        crate::endpoint::parse::length(
+                            field,
+                            text,
+                            2usize,
+                            Some(2usize),
+                        )?;
                         Ok(value)
                     },
                 ))

@@ -71,16 +71,21 @@ impl Context {
         }
     }
 
-    /// The plan given, else the account's default plan: the subscription's active plan.
+    /// The plan given, else the account's default plan ([`plan_or_default`]).
     pub async fn plan_or_default(&self, given: Option<i64>) -> Result<i64, Failure> {
-        if let Some(plan) = given {
-            return Ok(plan);
-        }
-        let subscription = self.client.send(&GetSubscription).await?;
-        subscription.plan.ok_or_else(|| {
-            Failure::Usage("the account has no active plan to default to: give --plan".into())
-        })
+        plan_or_default(&self.client, given).await
     }
+}
+
+/// The plan given, else the account's default plan: the subscription's active plan.
+pub async fn plan_or_default(client: &Client, given: Option<i64>) -> Result<i64, Failure> {
+    if let Some(plan) = given {
+        return Ok(plan);
+    }
+    let subscription = client.send(&GetSubscription).await?;
+    subscription.plan.ok_or_else(|| {
+        Failure::Usage("the account has no active plan to default to: give --plan".into())
+    })
 }
 
 /// The JSON body: `--body`'s object (a file, or `-` for standard input), the flags' fields over it, read
@@ -137,12 +142,22 @@ pub fn body<B: DeserializeOwned>(
     })
 }
 
+/// Checks the parameters before sending, by the spec's generated rules (the same for every command):
+/// a bad one is named, its value not quoted back.
+pub fn check<E: Endpoint>(params: &E) -> Result<(), Failure> {
+    params.check().map_err(|e| Failure::Invalid {
+        field: e.field,
+        message: crate::render::without_quoted_values(&e.message),
+    })
+}
+
 /// Sends an operation without a body and prints its answer.
 pub async fn send<E: Endpoint<Response: serde::Serialize>>(
     context: &Context,
     params: &E,
     asked: &[(&'static str, String)],
 ) -> Result<(), Failure> {
+    check(params)?;
     let answer = context
         .client
         .send(params)
@@ -158,6 +173,7 @@ pub async fn send_with<E: Endpoint<Response: serde::Serialize>>(
     body: &E::Body,
     asked: &[(&'static str, String)],
 ) -> Result<(), Failure> {
+    check(params)?;
     let answer = context
         .client
         .send_with(params, body)
@@ -180,6 +196,7 @@ where
     E::Body: Sync,
 {
     let operation = E::OPERATION;
+    check(&params)?;
     if all {
         let items = context
             .client
@@ -209,6 +226,7 @@ where
     E::Body: Sync,
 {
     let operation = E::OPERATION;
+    check(&params)?;
     if all {
         let items = context
             .client

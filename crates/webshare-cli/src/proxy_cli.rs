@@ -51,13 +51,9 @@ pub enum ProxyFormat {
 /// `proxies download`.
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
-    /// The plan whose list to download; its download token is read from its proxy config.
-    #[arg(
-        long = "plan",
-        alias = "plan-id",
-        value_name = "ID",
-        required_unless_present = "token_stdin"
-    )]
+    /// The plan whose list to download (the account's default plan when absent); its download token
+    /// is read from its proxy config.
+    #[arg(long = "plan", alias = "plan-id", value_name = "ID")]
     pub plan_id: Option<i64>,
     /// Read the download token from standard input instead of the proxy config.
     #[arg(long)]

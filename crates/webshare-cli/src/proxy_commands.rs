@@ -28,6 +28,7 @@ pub async fn proxies(client: &Client, command: &ProxiesCommand, json: bool) -> R
 
 async fn list(client: &Client, args: &ListArgs, json: bool) -> Result<(), Failure> {
     let params = args.params.clone().into_params();
+    crate::generic::check(&params)?;
     let format = args.format.unwrap_or(if json {
         ProxyFormat::Json
     } else {
@@ -165,9 +166,10 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
             .read("download token", true)
             .map_err(Failure::Usage)?
     } else {
+        let plan = crate::generic::plan_or_default(client, args.plan_id).await?;
         client
             .proxy_config()
-            .get(args.plan_id)
+            .get(Some(plan))
             .await?
             .proxy_list_download_token
             .ok_or_else(|| {
@@ -178,6 +180,7 @@ async fn download(client: &Client, args: &DownloadArgs, json: bool) -> Result<()
         .country_codes(args.country_codes.clone());
     params.search = args.search.clone();
     params.plan_id = args.plan_id;
+    crate::generic::check(&params)?;
     if let Some(path) = &args.output {
         return save(path, client.proxies().download_bytes(&params).await?).await;
     }
@@ -432,6 +435,7 @@ async fn activity_download(
         .key
         .ok_or_else(|| webshare::Error::absent_in_answer("get_download_token", "key"))?;
     let params = args.params.clone().into_params(token);
+    crate::generic::check(&params)?;
     if let Some(path) = &args.output {
         return save(path, client.activity().download_bytes(&params).await?).await;
     }
