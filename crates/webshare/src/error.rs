@@ -313,6 +313,7 @@ fn describe_fields(fields: &BTreeMap<String, Vec<FieldError>>, general: &[FieldE
 }
 
 fn forbidden_advice(code: Option<&str>, detail: Option<&str>) -> String {
+    // A known code says what the server's text says, and what to do: the text would repeat it.
     let advice = match code {
         Some("2fa_needed") => {
             "two-factor authentication is needed: submit the code sent for this login, or use an API key"
@@ -322,12 +323,14 @@ fn forbidden_advice(code: Option<&str>, detail: Option<&str>) -> String {
             "the account is suspended: only account verification (evidence, questions, appeals) still answers"
         }
         Some("api_key_not_allowed") => "API keys may not do this; use a login token",
-        _ => "this token may not do this",
+        _ => {
+            return match detail {
+                Some(detail) => format!("{detail} (this token may not do this)"),
+                None => "this token may not do this".to_owned(),
+            };
+        }
     };
-    match detail {
-        Some(detail) => format!("{detail} ({advice})"),
-        None => advice.to_owned(),
-    }
+    advice.to_owned()
 }
 
 fn field_error(entry: types::FieldError) -> FieldError {

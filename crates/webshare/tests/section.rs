@@ -357,7 +357,7 @@ async fn a_deleted_account_answers_403_account_deleted_everywhere() {
     assert!(err.is_account_deleted(), "{err:?}");
     assert_eq!(
         err.to_string(),
-        "forbidden (account_deleted): Your account is deleted. (the account is deleted)"
+        "forbidden (account_deleted): the account is deleted"
     );
 }
 
