@@ -547,7 +547,13 @@ fn two_factor_with_an_app_then_a_login_that_walks_it() {
     let run = |args: &[&str], stdin: Option<&str>, code: i32| {
         server.run_with_key(&session, args, stdin, code)
     };
-    run(&["2fa", "status"], None, 1);
+    // No active method yet: the generated `2fa status` says so (a 404, exit code 1).
+    let none = run(&["2fa", "status"], None, 1);
+    assert_eq!(
+        none.stderr, "error: not found: no two factor method\n",
+        "{}",
+        none.stderr
+    );
     let withheld = run(&["2fa", "enable", "--method", "app"], None, 0);
     assert!(
         withheld.stderr.contains("cannot be shown again"),
@@ -583,11 +589,28 @@ fn two_factor_with_an_app_then_a_login_that_walks_it() {
         "{}",
         verified.stdout
     );
-    assert!(
-        run(&["2fa", "status"], None, 0)
-            .stdout
-            .contains("device_totp")
+    // The generated `2fa status` prints the method as `key: value` lines; the secret is never in it.
+    let status = run(&["2fa", "status"], None, 0);
+    let field = |key: &str| {
+        status.stdout.lines().find_map(|line| {
+            let (k, v) = line.split_once(':')?;
+            (k == key).then(|| v.trim().to_owned())
+        })
+    };
+    assert_eq!(
+        field("id").as_deref(),
+        Some(id.as_str()),
+        "{}",
+        status.stdout
     );
+    assert_eq!(
+        field("type").as_deref(),
+        Some("device_totp"),
+        "{}",
+        status.stdout
+    );
+    assert_eq!(field("active").as_deref(), Some("yes"), "{}", status.stdout);
+    assert_no_secret(&status.all(), &[&secret]);
 
     // The login is held for a code of the app, read from stdin after the password.
     let login = TWO_FACTOR_LOGIN;
@@ -597,7 +620,16 @@ fn two_factor_with_an_app_then_a_login_that_walks_it() {
     let token: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
     let token = token["token"].as_str().unwrap().to_owned();
     assert_no_secret(&out.all(), &[PASSWORD, &secret]);
-    server.run_with_key(&token, &["profile"], None, 0);
+    // The token the login gave works, and is the account's.
+    let profile = server.run_with_key(&token, &["profile", "show"], None, 0);
+    assert!(
+        profile
+            .stdout
+            .lines()
+            .any(|line| line.starts_with("email:") && line.ends_with(&format!(" {EMAIL}"))),
+        "{}",
+        profile.stdout
+    );
 }
 
 #[test]

@@ -151,6 +151,24 @@ fn help(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The about line (the first line) of `webshare <args> --help`, and the subcommands it lists.
+fn about_and_subcommands(args: &[&str]) -> (String, Vec<String>) {
+    let mut with_help = args.to_vec();
+    with_help.push("--help");
+    let text = help(&with_help);
+    let about = text.lines().next().unwrap_or_default().to_owned();
+    let subcommands = text
+        .lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect();
+    (about, subcommands)
+}
+
 #[test]
 fn help_texts() {
     for args in [
@@ -175,19 +193,26 @@ fn help_texts() {
         &["account", "delete", "--help"],
         &["account", "delete-social", "--help"],
         &["logout", "--help"],
+        &["operations", "--help"],
+        &["proxy-url", "--help"],
         &["mock-server", "--help"],
         &["demo", "--help"],
         &["proxies", "--help"],
         &["proxies", "list", "--help"],
         &["proxies", "download", "--help"],
+        &["proxies", "refresh", "--help"],
+        &["proxy-config", "--help"],
         &["proxy-config", "get", "--help"],
+        &["proxy-config", "set", "--help"],
         &["ip-auth", "--help"],
         &["ip-auth", "add", "--help"],
         &["ip-auth", "remove", "--help"],
+        &["ip-auth", "show", "--help"],
+        &["download-token", "--help"],
         &["download-token", "reset", "--help"],
+        &["stats", "--help"],
         &["stats", "hourly", "--help"],
-        &["proxies", "refresh", "--help"],
-        &["proxy-config", "set", "--help"],
+        &["activity", "--help"],
         &["activity", "download", "--help"],
         &["activity", "list", "--help"],
         &["replace", "--help"],
@@ -199,17 +224,32 @@ fn help_texts() {
         &["subusers", "--help"],
         &["subusers", "create", "--help"],
         &["profile", "--help"],
+        &["profile", "show", "--help"],
+        &["profile", "update", "--help"],
+        &["notifications", "--help"],
         &["notifications", "list", "--help"],
         &["subscription", "--help"],
         &["subscription", "buy", "--help"],
+        &["billing", "--help"],
         &["payments", "--help"],
+        &["payments", "methods", "--help"],
+        &["payments", "pending", "--help"],
+        &["payments", "transactions", "--help"],
+        &["invoices", "--help"],
         &["invoices", "download", "--help"],
         &["referral", "--help"],
+        &["referral", "coupon", "--help"],
+        &["referral", "credits", "--help"],
+        &["referral", "earnouts", "--help"],
         &["verification", "--help"],
         &["verification", "evidence", "--help"],
+        &["verification", "flows", "--help"],
+        &["verification", "appeals", "--help"],
         &["id-verification", "--help"],
         &["2fa", "--help"],
+        &["2fa", "status", "--help"],
         &["2fa", "enable", "--help"],
+        &["2fa", "verify", "--help"],
     ] {
         let name =
             format!("help_{}", args[..args.len() - 1].join("_")).replace("help_$", "help_root");
@@ -220,6 +260,31 @@ fn help_texts() {
         };
         insta::assert_snapshot!(name, help(args));
     }
+
+    // Every group of the tree, generated or hand-written, says what it is for: none is left with the
+    // fallback of `placement::group_about`.
+    let mut groups = vec![Vec::<String>::new()];
+    let mut walked = 0;
+    while let Some(path) = groups.pop() {
+        let args: Vec<&str> = path.iter().map(String::as_str).collect();
+        let (about, subcommands) = about_and_subcommands(&args);
+        if subcommands.is_empty() {
+            continue;
+        }
+        walked += 1;
+        assert_ne!(
+            about,
+            "Operations of the API.",
+            "webshare {}",
+            path.join(" ")
+        );
+        for subcommand in subcommands {
+            let mut deeper = path.clone();
+            deeper.push(subcommand);
+            groups.push(deeper);
+        }
+    }
+    assert!(walked > 20, "only {walked} groups");
 }
 
 #[test]
@@ -687,9 +752,25 @@ fn text_from_the_server_cannot_drive_the_terminal() {
                     "created_at": null, "last_verification": null, "valid": true}}]}}"#
                 ),
             )
+        } else if path.starts_with("/api/v2/notification/") {
+            // A generated command's answer: text in values, and in keys (`context` is free-form).
+            let notification = format!(
+                r#"{{"id": 7, "type": "odd{NASTY}", "is_dismissable": true, "created_at": null,
+                "dismissed_at": null, "updated_at": null,
+                "context": {{"plan{NASTY}": "p{NASTY}", "nested": {{"key{NASTY}": ["v{NASTY}"]}}}}}}"#
+            );
+            let body = if path == "/api/v2/notification/7/" {
+                notification
+            } else {
+                format!(
+                    r#"{{"count": 1, "next": null, "previous": null, "results": [{notification}]}}"#
+                )
+            };
+            json("200 OK", body)
         } else {
-            // Not JSON: the raw text, with a raw escape byte, is the detail.
-            http_response("404 Not Found", "text/plain", "Nothing here.\u{1b}[2J\u{7}")
+            // Not JSON: the raw text, with a raw escape byte, is the detail. (A 409: the detail of a
+            // 404 is replaced by what was asked for.)
+            http_response("409 Conflict", "text/plain", "Nothing here.\u{1b}[2J\u{7}")
         }
     });
     let config_dir = tempfile::tempdir().unwrap();
@@ -743,6 +824,47 @@ fn text_from_the_server_cannot_drive_the_terminal() {
         "{}",
         out.stderr
     );
+    // The generated commands' output layer: `key: value` lines (keys of a free-form object too), an
+    // aligned table, CSV.
+    let out = webshare(&["notifications", "show", "7"], None, 0);
+    raw(&out);
+    for line in [
+        format!("type: odd{SHOWN}"),
+        format!("context.plan{SHOWN}: p{SHOWN}"),
+        format!("context.nested.key{SHOWN}: v{SHOWN}"),
+    ] {
+        let (key, value) = line.split_once(": ").unwrap();
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("{key}:")) && l.ends_with(&format!(" {value}"))),
+            "no `{line}` in:\n{}",
+            out.stdout
+        );
+    }
+    let out = webshare(&["notifications", "list"], None, 0);
+    raw(&out);
+    assert!(out.stdout.starts_with("ID "), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(&format!("odd{SHOWN}")),
+        "{}",
+        out.stdout
+    );
+    let out = webshare(&["notifications", "list", "--format", "csv"], None, 0);
+    raw(&out);
+    assert!(
+        out.stdout.contains(&format!(",odd{SHOWN},")),
+        "{}",
+        out.stdout
+    );
+    // A proxy's URL: the server's username is percent-encoded.
+    let out = webshare(&["proxy-url", "10.0.0.1"], None, 0);
+    raw(&out);
+    assert!(
+        out.stdout.starts_with("http://user%1B%5B2J"),
+        "{}",
+        out.stdout
+    );
     // Retried, and each retry logged with --verbose.
     let out = webshare(&["-v", "proxy-config", "get", "--plan-id", "1"], None, 1);
     raw(&out);
@@ -789,6 +911,13 @@ fn text_from_the_server_cannot_drive_the_terminal() {
     assert_eq!(
         proxy["city_name"],
         "Paris\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}31m"
+    );
+    let out = webshare(&["--json", "notifications", "show", "7"], None, 0);
+    raw(&out);
+    let notification: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        notification["context"]["plan\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}31m"],
+        "p\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}31m"
     );
 }
 
