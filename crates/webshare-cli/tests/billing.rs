@@ -1,5 +1,5 @@
 //! The billing commands of the `webshare` binary against a started mock server: `subscription` (show,
-//! pricing, auto-renew), `billing`, `payments`, `invoices`, `referral` and `verification`.
+//! pricing, buy, auto-renewal), `billing`, `payments`, `invoices`, `referral` and `verification`.
 //!
 //! Shared helpers: `common/mod.rs`.
 
@@ -33,7 +33,7 @@ fn subscription_billing_referral_and_verification_commands() {
     assert_eq!(pricing["discount_percentage"], 15);
     run(&["subscription", "pricing", "--proxies", "US"], 2);
 
-    // A purchase beyond the credits waits for Stripe; the client secret is withheld.
+    // A purchase beyond the credits waits for Stripe; the client secret is withheld unless asked for.
     let bought = run(
         &[
             "subscription",
@@ -49,7 +49,7 @@ fn subscription_billing_referral_and_verification_commands() {
     assert!(
         bought
             .stdout
-            .contains(r#""stripe_client_secret":"[withheld]""#),
+            .contains(r#""stripe_client_secret":"[redacted]""#),
         "{}",
         bought.stdout
     );
@@ -57,11 +57,20 @@ fn subscription_billing_referral_and_verification_commands() {
     let checkout: serde_json::Value = serde_json::from_str(bought.stdout.trim()).unwrap();
     let pending = checkout["pending_payment"].as_i64().unwrap();
     assert!(server.server.confirm_payment(EMAIL, pending, true));
-    let payment = run(&["payments", "pending", &pending.to_string()], 0);
-    assert!(
-        payment.stdout.contains(r#"status: "successful""#),
+    let payment = run(&["payments", "pending", "show", &pending.to_string()], 0);
+    assert_eq!(
+        object_field(&payment.stdout, "status"),
+        Some("successful"),
         "{}",
         payment.stdout
+    );
+    let unknown = run(&["payments", "pending", "show", "999999"], 1);
+    assert!(
+        unknown
+            .stderr
+            .contains("not found: no pending payment with id 999999"),
+        "{}",
+        unknown.stderr
     );
     assert_eq!(
         run(
@@ -74,7 +83,7 @@ fn subscription_billing_referral_and_verification_commands() {
         1000
     );
 
-    let transactions = run(&["payments", "transactions", "--json"], 0);
+    let transactions = run(&["payments", "transactions", "list", "--all", "--json"], 0);
     let transaction: serde_json::Value =
         serde_json::from_str(transactions.stdout.lines().next().unwrap()).unwrap();
     let id = transaction["id"].to_string();
@@ -103,14 +112,33 @@ fn subscription_billing_referral_and_verification_commands() {
     );
     assert!(!missing.exists());
 
-    let info = run(&["billing", "set", "--name", "Jane Doe"], 0);
-    assert!(info.stdout.contains("Jane Doe"), "{}", info.stdout);
-    run(&["billing", "set"], 2);
-    let off = run(&["subscription", "auto-renew", "off"], 0);
+    let info = run(&["billing", "update", "--name", "Jane Doe"], 0);
+    assert_eq!(
+        object_field(&info.stdout, "name"),
+        Some("Jane Doe"),
+        "{}",
+        info.stdout
+    );
+    // Nothing to update: the server refuses an empty body (exit 3), and says why.
+    let empty = run(&["billing", "update"], 3);
     assert!(
-        off.stdout.contains("renewals_enabled: false"),
+        empty.stderr.contains("at least one field"),
+        "{}",
+        empty.stderr
+    );
+    let off = run(&["subscription", "cancel-auto-renewal"], 0);
+    assert_eq!(
+        object_field(&off.stdout, "renewals_enabled"),
+        Some("no"),
         "{}",
         off.stdout
+    );
+    let on = run(&["subscription", "enable-auto-renewal"], 0);
+    assert_eq!(
+        object_field(&on.stdout, "renewals_enabled"),
+        Some("yes"),
+        "{}",
+        on.stdout
     );
 
     let referral = run(&["referral", "show", "--json"], 0);
@@ -119,10 +147,29 @@ fn subscription_billing_referral_and_verification_commands() {
             .as_str()
             .unwrap()
             .to_owned();
-    let info = server.run(&["referral", "code-info", &code], None, 0);
-    assert!(info.stdout.contains(&code), "{}", info.stdout);
-    run(&["referral", "coupon", "--apply", &code], 3);
-    assert!(run(&["referral", "channels"], 0).stdout.contains(&code));
+    // The code's public information needs no credentials.
+    let info = server.run(
+        &["referral", "code-info", "--referral-code", &code],
+        None,
+        0,
+    );
+    assert_eq!(
+        object_field(&info.stdout, "referral_code"),
+        Some(code.as_str()),
+        "{}",
+        info.stdout
+    );
+    let own = run(&["referral", "coupon", "apply", "--code", &code], 3);
+    assert!(
+        own.stderr.contains("cannot apply your own code"),
+        "{}",
+        own.stderr
+    );
+    let channels = run(&["referral", "channels"], 0).stdout;
+    assert!(
+        table_rows(&channels).iter().any(|row| row["CODE"] == code),
+        "{channels}"
+    );
 
     // Suspended: other commands fail with the API's reason; evidence from a file passes the flow.
     let flow = server

@@ -1,6 +1,6 @@
 //! The proxy commands of the `webshare` binary against a started mock server: `proxies` (list in every
 //! format, download, refresh), `proxy-config`, `ip-auth`, `download-token`, `stats`, `activity`,
-//! `replace` and `replacements`, and `plans` (list, show, set-next-refresh, cancel), with their human,
+//! `replace` and `replacements`, and `plans` (list, show, update, cancel), with their human,
 //! `--json` and list-format output and exit codes.
 //!
 //! Shared helpers: `common/mod.rs`.
@@ -86,11 +86,16 @@ fn proxy_commands_against_the_mock() {
     assert!(ports.windows(2).all(|w| w[0] > w[1]));
     assert!(!all.stdout.contains("\"password\":\"") || all.stdout.contains("[redacted]"));
 
-    // Bad input: named by clap (unknown value, missing required flag) or by the server's 400.
+    // Bad input: named by clap (unknown value) or by the server's 400. No --mode is `direct`.
     let bad = with_key(&["proxies", "list", "--mode", "sideways"], 2);
     assert!(bad.stderr.contains("--mode"), "{}", bad.stderr);
-    let missing = with_key(&["proxies", "list"], 2);
-    assert!(missing.stderr.contains("--mode"), "{}", missing.stderr);
+    let defaulted = with_key(&["proxies", "list", "--page-size", "5"], 0);
+    let direct = with_key(
+        &["proxies", "list", "--mode", "direct", "--page-size", "5"],
+        0,
+    );
+    assert_eq!(defaulted.stdout.lines().count(), 6, "{}", defaulted.stdout);
+    assert_eq!(defaulted.stdout, direct.stdout);
     let refused = with_key(
         &[
             "proxies",
@@ -105,16 +110,33 @@ fn proxy_commands_against_the_mock() {
     assert!(refused.stderr.contains("ordering"), "{}", refused.stderr);
 
     // The download: the token comes from the config and is never printed.
-    let config = with_key(&["--json", "proxy-config", "get", "--plan-id", &plan], 0);
+    let config = with_key(&["--json", "proxy-config", "get", "--plan", &plan], 0);
     let config: serde_json::Value = serde_json::from_str(&config.stdout).unwrap();
     assert_eq!(config["proxy_list_download_token"], "[redacted]");
-    let status = with_key(&["--json", "proxy-config", "status", "--plan-id", &plan], 0);
+    let revealed = with_key(
+        &[
+            "--json",
+            "proxy-config",
+            "get",
+            "--plan",
+            &plan,
+            "--show-secrets",
+        ],
+        0,
+    );
+    let revealed: serde_json::Value = serde_json::from_str(&revealed.stdout).unwrap();
+    let download_token = revealed["proxy_list_download_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(download_token, "[redacted]");
+    let status = with_key(&["--json", "proxy-config", "status", "--plan", &plan], 0);
     let status: serde_json::Value = serde_json::from_str(status.stdout.trim()).unwrap();
     assert_eq!(
         (status["state"].as_str(), status["password"].as_str()),
         (Some("completed"), Some("[redacted]"))
     );
-    let stats = with_key(&["--json", "proxy-config", "stats", "--plan-id", &plan], 0);
+    let stats = with_key(&["--json", "proxy-config", "stats", "--plan", &plan], 0);
     let stats: serde_json::Value = serde_json::from_str(stats.stdout.trim()).unwrap();
     let in_ranges: i64 = stats["ip_ranges_24"]
         .as_object()
@@ -136,6 +158,7 @@ fn proxy_commands_against_the_mock() {
     );
     assert_eq!(lines.stdout.lines().count(), 4, "{}", lines.stdout);
     assert!(lines.stdout.lines().all(|l| l.ends_with(":[redacted]")));
+    assert_no_secret(&lines.all(), &[&download_token]);
     let file = server.config_dir.path().join("proxies.txt");
     with_key(
         &[
@@ -202,8 +225,19 @@ fn proxy_commands_against_the_mock() {
         "{}",
         listed.stdout
     );
-    with_key(&["proxy-config", "set", "--request-timeout", "5"], 3);
-    with_key(&["proxy-config", "allocate", "FR=1"], 3);
+    let timeout = with_key(&["proxy-config", "set", "--request-timeout", "5"], 3);
+    assert!(
+        timeout.stderr.contains("request_timeout"),
+        "{}",
+        timeout.stderr
+    );
+    // Nothing is unallocated: the server refuses an allocation (exit 3).
+    let allocated = with_key(&["proxy-config", "allocate", "--new-countries", "FR=1"], 3);
+    assert!(
+        allocated.stderr.contains("new_countries"),
+        "{}",
+        allocated.stderr
+    );
 
     // A refresh replaces the list (three are allowed, the fourth is refused: exit 3).
     let before = with_key(
@@ -219,7 +253,7 @@ fn proxy_commands_against_the_mock() {
         0,
     );
     for _ in 0..3 {
-        with_key(&["proxies", "refresh"], 0);
+        with_key(&["proxies", "refresh", "--yes"], 0);
     }
     let after = with_key(
         &[
@@ -234,21 +268,42 @@ fn proxy_commands_against_the_mock() {
         0,
     );
     assert_ne!(before.stdout, after.stdout);
-    with_key(&["proxies", "refresh"], 3);
+    with_key(&["proxies", "refresh", "--yes"], 3);
 
-    // IP authorizations: 204, then 404 (exit 1).
+    // IP authorizations, by ID or by address: 204, then 404 (exit 1).
     let id = server
         .server
         .authorize_ip(EMAIL, "10.9.8.7")
         .unwrap()
         .to_string();
     let deleted = with_key(&["ip-auth", "remove", &id], 0);
-    assert!(
-        deleted
-            .stdout
-            .contains(&format!("IP authorization {id} deleted."))
+    assert_eq!(
+        deleted.stdout,
+        format!("IP authorization {id} removed.\n"),
+        "{}",
+        deleted.stdout
     );
-    with_key(&["ip-auth", "remove", &id], 1);
+    let gone = with_key(&["ip-auth", "remove", &id], 1);
+    assert!(
+        gone.stderr
+            .contains(&format!("not found: no ip authorization with id {id}")),
+        "{}",
+        gone.stderr
+    );
+    let by_address = server
+        .server
+        .authorize_ip(EMAIL, "10.9.8.6")
+        .unwrap()
+        .to_string();
+    let deleted = with_key(&["ip-auth", "remove", "10.9.8.6"], 0);
+    assert_eq!(
+        deleted.stdout,
+        format!("IP authorization {by_address} removed.\n"),
+        "{}",
+        deleted.stdout
+    );
+    let gone = with_key(&["ip-auth", "remove", "10.9.8.6"], 1);
+    assert!(gone.stderr.contains("10.9.8.6"), "{}", gone.stderr);
 
     // This machine, twice: one authorization. Then the list, and what's my IP.
     let added = with_key(&["--json", "ip-auth", "add", "--this-machine"], 0);
@@ -257,25 +312,36 @@ fn proxy_commands_against_the_mock() {
     let added: serde_json::Value = serde_json::from_str(added.stdout.trim()).unwrap();
     assert_eq!(added["ip_address"], "127.0.0.1");
     let listed = with_key(&["ip-auth", "list", "--all"], 0);
-    assert_eq!(listed.stdout.lines().count(), 1, "{}", listed.stdout);
-    assert!(listed.stdout.contains("127.0.0.1"));
+    let rows = table_rows(&listed.stdout);
+    assert_eq!(rows.len(), 1, "{}", listed.stdout);
+    assert_eq!(
+        (rows[0]["ID"].as_str(), rows[0]["IP_ADDRESS"].as_str()),
+        (added["id"].to_string().as_str(), "127.0.0.1"),
+        "{}",
+        listed.stdout
+    );
     assert_eq!(
         with_key(&["ip-auth", "whats-my-ip"], 0).stdout,
-        "127.0.0.1\n"
+        "ip_address: 127.0.0.1\n"
     );
     let bad = with_key(&["ip-auth", "add", "not-an-ip"], 3);
     assert!(bad.stderr.contains("ip_address"), "{}", bad.stderr);
 
     // Download tokens: withheld unless asked; a reset changes the key.
     let shown = with_key(&["download-token", "show", "proxy_list"], 0);
-    assert!(shown.stdout.contains("[redacted]"), "{}", shown.stdout);
+    assert_eq!(
+        object_field(&shown.stdout, "key"),
+        Some("[redacted]"),
+        "{}",
+        shown.stdout
+    );
     let before = with_key(
         &[
             "--json",
             "download-token",
             "show",
             "activity",
-            "--show-token",
+            "--show-secrets",
         ],
         0,
     );
@@ -285,36 +351,65 @@ fn proxy_commands_against_the_mock() {
             "download-token",
             "reset",
             "activity",
-            "--show-token",
+            "--show-secrets",
         ],
         0,
     );
     let key =
         |out: &str| serde_json::from_str::<serde_json::Value>(out.trim()).unwrap()["key"].clone();
     assert_ne!(key(&before.stdout), key(&after.stdout));
+    assert_ne!(key(&before.stdout), "[redacted]");
     assert_ne!(key(&after.stdout), "[redacted]");
+    // Without --show-secrets, a reset withholds the new key.
+    let withheld = with_key(&["download-token", "reset", "activity"], 0);
+    assert_eq!(
+        object_field(&withheld.stdout, "key"),
+        Some("[redacted]"),
+        "{}",
+        withheld.stdout
+    );
     with_key(&["download-token", "show", "everything"], 2);
 
     // Activity, through the cursor.
+    let page = with_key(&["activity", "list", "--page-size", "5"], 0);
+    assert_eq!(table_rows(&page.stdout).len(), 5, "{}", page.stdout);
+    assert!(
+        page.stderr.contains("--all for every one"),
+        "{}",
+        page.stderr
+    );
     let activity = with_key(&["activity", "list", "--all", "--page-size", "5"], 0);
-    assert_eq!(activity.stdout.lines().count(), 12, "{}", activity.stdout);
-    // Stats: the hourly table sums to the activity; the total agrees.
+    assert_eq!(
+        table_rows(&activity.stdout).len(),
+        12,
+        "{}",
+        activity.stdout
+    );
+    // Stats: the hourly list (one JSON array) sums to the activity; the total and the table agree.
     let hourly = with_key(&["--json", "stats", "hourly"], 0);
-    let requests: i64 = hourly
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["requests_total"]
-                .as_i64()
-                .unwrap()
-        })
+    assert_eq!(hourly.stdout.lines().count(), 1, "{}", hourly.stdout);
+    let hours: Vec<serde_json::Value> = serde_json::from_str(hourly.stdout.trim()).unwrap();
+    let requests: i64 = hours
+        .iter()
+        .map(|hour| hour["requests_total"].as_i64().unwrap())
         .sum();
     assert_eq!(requests, 12);
     let total = with_key(&["--json", "stats", "total"], 0);
     let total: serde_json::Value = serde_json::from_str(total.stdout.trim()).unwrap();
     assert_eq!(total["requests_total"], 12);
     let table = with_key(&["stats", "hourly"], 0);
-    assert!(table.stdout.starts_with("hour"), "{}", table.stdout);
+    let rows = table_rows(&table.stdout);
+    assert_eq!(rows.len(), hours.len(), "{}", table.stdout);
+    let in_table: i64 = rows
+        .iter()
+        .map(|row| row["REQUESTS_TOTAL"].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(in_table, 12, "{}", table.stdout);
+    assert!(
+        rows.iter().all(|row| row["TIMESTAMP"].ends_with('Z')),
+        "{}",
+        table.stdout
+    );
     // The activity as CSV: rows on stdout, or the file as downloaded.
     let rows = with_key(&["activity", "download"], 0);
     assert_eq!(rows.stdout.lines().count(), 12, "{}", rows.stdout);
@@ -395,6 +490,7 @@ fn list_formats_replacements_and_plans_against_the_mock() {
             "country:DE=1",
             "--with",
             "any=1",
+            "--yes",
         ],
         0,
     );
@@ -409,9 +505,16 @@ fn list_formats_replacements_and_plans_against_the_mock() {
     let after = list("txt");
     assert!(!after.contains(&format!("{}:", addresses[0])), "{after}");
     let replaced = run(&["replacements", "replaced"], 0).stdout;
-    assert_eq!(replaced.lines().count(), 2, "{replaced}");
+    let rows = table_rows(&replaced);
+    assert_eq!(rows.len(), 2, "{replaced}");
+    let mut removed: Vec<&str> = rows.iter().map(|row| row["PROXY"].as_str()).collect();
+    removed.sort_unstable();
+    let mut expected = vec![addresses[0].as_str(), addresses[1].as_str()];
+    expected.sort_unstable();
+    assert_eq!(removed, expected, "{replaced}");
     assert!(
-        replaced.contains(&addresses[0]) && replaced.contains("(DE)"),
+        rows.iter()
+            .any(|row| row["REPLACED_WITH_COUNTRY_CODE"] == "DE"),
         "{replaced}"
     );
     let downloaded = run(&["replacements", "download"], 0).stdout;
@@ -422,7 +525,8 @@ fn list_formats_replacements_and_plans_against_the_mock() {
     );
     let listed = run(&["--json", "replacements", "list"], 0).stdout;
     let listed: serde_json::Value = serde_json::from_str(listed.trim()).unwrap();
-    assert_eq!(listed["state"], "completed");
+    assert_eq!(listed["count"], 1, "{listed}");
+    assert_eq!(listed["results"][0]["state"], "completed", "{listed}");
 
     // A dry run changes nothing; nothing to replace fails with the server's code (exit 1).
     let dry = run(
@@ -455,34 +559,76 @@ fn list_formats_replacements_and_plans_against_the_mock() {
     run(&["replace", "--with", "any=1"], 2);
 
     // Plans: listed, one shown, re-timed, cancelled; an unknown one is exit 1.
-    let plans = run(&["plans"], 0);
-    assert!(
-        plans
-            .stdout
-            .starts_with(&format!("{plan}  active  shared/default  12 proxies")),
-        "{}",
-        plans.stdout
-    );
-    assert!(
-        plans.stdout.contains("replacements 10 of 12 left"),
-        "{}",
-        plans.stdout
-    );
+    let plans = run(&["plans", "list"], 0);
+    let rows = table_rows(&plans.stdout);
+    assert_eq!(rows.len(), 1, "{}", plans.stdout);
+    let row = &rows[0];
+    for (column, expected) in [
+        ("ID", plan.as_str()),
+        ("STATUS", "active"),
+        ("PROXY_TYPE", "shared"),
+        ("PROXY_SUBTYPE", "default"),
+        ("PROXY_COUNT", "12"),
+        ("PROXY_REPLACEMENTS_AVAILABLE", "10"),
+        ("PROXY_REPLACEMENTS_TOTAL", "12"),
+    ] {
+        assert_eq!(row[column], expected, "{column}:\n{}", plans.stdout);
+    }
     let shown = run(&["--json", "plans", "show", &plan], 0).stdout;
     let shown: serde_json::Value = serde_json::from_str(shown.trim()).unwrap();
     assert_eq!(shown["proxy_replacements_used"], 2);
-    run(
-        &["plans", "set-next-refresh", &plan, "2999-01-01T00:00:00Z"],
+    let retimed = run(
+        &[
+            "plans",
+            "update",
+            &plan,
+            "--automatic-refresh-next-at",
+            "2999-01-01T00:00:00Z",
+        ],
         0,
     );
-    run(&["plans", "set-next-refresh", &plan, "yesterday"], 2);
-    let cancelled = run(&["plans", "cancel", &plan], 0);
+    assert_eq!(
+        object_field(&retimed.stdout, "automatic_refresh_next_at"),
+        Some("2999-01-01T00:00:00Z"),
+        "{}",
+        retimed.stdout
+    );
+    // Not a time: refused before sending, the field named (exit 3).
+    let bad_time = run(
+        &[
+            "plans",
+            "update",
+            &plan,
+            "--automatic-refresh-next-at",
+            "yesterday",
+        ],
+        3,
+    );
     assert!(
-        cancelled.stdout.contains("cancelled"),
+        bad_time.stderr.contains("automatic_refresh_next_at"),
+        "{}",
+        bad_time.stderr
+    );
+    let cancelled = run(&["plans", "cancel", &plan], 0);
+    assert_eq!(
+        object_field(&cancelled.stdout, "success"),
+        Some("yes"),
         "{}",
         cancelled.stdout
     );
-    run(&["plans", "show", "99"], 1);
+    let after_cancel = run(&["plans", "show", &plan], 0);
+    assert_eq!(
+        object_field(&after_cancel.stdout, "status"),
+        Some("cancelled"),
+        "{}",
+        after_cancel.stdout
+    );
+    let unknown = run(&["plans", "show", "99"], 1);
+    assert!(
+        unknown.stderr.contains("not found: no plan with id 99"),
+        "{}",
+        unknown.stderr
+    );
 
     // --as-subuser (and its old name) acts on a sub-user's own list.
     let sub = server.server.add_subuser(EMAIL).unwrap().to_string();

@@ -204,3 +204,53 @@ macro_rules! snapshot {
         });
     }};
 }
+
+/// The value of `key` in the `key: value` lines a generated command prints for an object, its padding
+/// trimmed; `None` when no line has that key.
+pub fn object_field<'a>(stdout: &'a str, key: &str) -> Option<&'a str> {
+    stdout.lines().find_map(|line| {
+        let (k, v) = line.split_once(':')?;
+        (k == key).then(|| v.trim())
+    })
+}
+
+/// The rows of the aligned table a generated command prints for a list, each as (UPPERCASE header, cell)
+/// pairs, cut at the columns' starts in the header line. Panics when there is no header line.
+pub fn table_rows(stdout: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut lines = stdout.lines();
+    let header: Vec<char> = lines.next().expect("a header line").chars().collect();
+    let mut starts = Vec::new();
+    for (i, c) in header.iter().enumerate() {
+        if *c != ' ' && (i == 0 || header[i - 1] == ' ') {
+            starts.push(i);
+        }
+    }
+    let slice = |chars: &[char], from: usize, to: Option<usize>| -> String {
+        let to = to.unwrap_or(chars.len()).min(chars.len());
+        chars
+            .get(from.min(to)..to)
+            .unwrap_or_default()
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_owned()
+    };
+    let names: Vec<String> = (0..starts.len())
+        .map(|i| slice(&header, starts[i], starts.get(i + 1).copied()))
+        .collect();
+    lines
+        .map(|line| {
+            let chars: Vec<char> = line.chars().collect();
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    (
+                        name.clone(),
+                        slice(&chars, starts[i], starts.get(i + 1).copied()),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
