@@ -95,52 +95,68 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
     let tolerant_facts = crate::tolerant::facts(&spec);
     let cli_facts = crate::cli_facts::read(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     let spec = for_progenitor(&spec);
-    let mut opened = None;
-    run_progenitor(name, &spec, |g| {
-        g.generate_tokens(&spec)?;
-        opened = Some(crate::tolerant::apply(
-            g.get_type_space().to_stream(),
-            &tolerant_facts,
-        ));
-        Ok(proc_macro2::TokenStream::new())
-    })?;
-    let (types, _opened) = opened.context("progenitor generated no types")??;
-    let types = {
-        let types = json_schema_behind_a_feature(types);
-        quote::quote! {
-            /// Types used as operation parameters and responses.
-            #[allow(clippy::all)]
-            pub mod types { #types }
-        }
-    };
-    let mock_spec = joined_arrays(&spec);
-    let httpmock = run_progenitor(name, &mock_spec, |g| g.httpmock(&mock_spec, "webshare_api"))?;
-    let operations = crate::emit::operations_module(&facts)?;
-    let cli_args = crate::emit_cli::cli_module(&facts, &cli_facts);
+    // Two independent halves, one per thread (token streams are not `Send`, so each thread turns its own
+    // into text): the types, and the rest. On two cores this halves `codegen --check`'s wall time.
+    let (types, rest) = std::thread::scope(|scope| {
+        let types = scope.spawn(|| -> Result<String> {
+            let mut opened = None;
+            run_progenitor(name, &spec, |g| {
+                g.generate_tokens(&spec)?;
+                opened = Some(crate::tolerant::apply(
+                    g.get_type_space().to_stream(),
+                    &tolerant_facts,
+                ));
+                Ok(proc_macro2::TokenStream::new())
+            })?;
+            let (types, _opened) = opened.context("progenitor generated no types")??;
+            let types = json_schema_behind_a_feature(types);
+            format_rust(quote::quote! {
+                /// Types used as operation parameters and responses.
+                #[allow(clippy::all)]
+                pub mod types { #types }
+            })
+        });
+        let rest = (|| -> Result<[String; 3]> {
+            let mock_spec = joined_arrays(&spec);
+            let httpmock =
+                run_progenitor(name, &mock_spec, |g| g.httpmock(&mock_spec, "webshare_api"))?;
+            Ok([
+                format_rust(crate::emit::operations_module(&facts)?)?,
+                format_rust(crate::emit_cli::cli_module(&facts, &cli_facts))?,
+                format_rust(httpmock)?,
+            ])
+        })();
+        let types = types
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (types, rest)
+    });
+    let [operations, cli_args, httpmock] = rest?;
+    let json = to_json(text)?;
     Ok(vec![
         GeneratedFile {
             path: CLIENT_PATH.into(),
-            contents: format!("{RUST_HEADER}{}", format_rust(types)?),
+            contents: format!("{RUST_HEADER}{}", types?),
         },
         GeneratedFile {
             path: OPERATIONS_PATH.into(),
-            contents: format!("{RUST_HEADER}{}", format_rust(operations)?),
+            contents: format!("{RUST_HEADER}{operations}"),
         },
         GeneratedFile {
             path: CLI_ARGS_PATH.into(),
-            contents: format!("{RUST_HEADER}{}", format_rust(cli_args)?),
+            contents: format!("{RUST_HEADER}{cli_args}"),
         },
         GeneratedFile {
             path: HTTPMOCK_PATH.into(),
-            contents: format!("{RUST_HEADER}{}", format_rust(httpmock)?),
+            contents: format!("{RUST_HEADER}{httpmock}"),
         },
         GeneratedFile {
             path: JSON_PATH.into(),
-            contents: to_json(text)?,
+            contents: json.clone(),
         },
         GeneratedFile {
             path: EMBEDDED_JSON_PATH.into(),
-            contents: to_json(text)?,
+            contents: json,
         },
     ])
 }
