@@ -42,6 +42,8 @@ pub struct BodyField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BodyKind {
     String,
+    /// `format: date-time`: read as RFC 3339 on the command line, like a parameter.
+    DateTime,
     Int,
     Number,
     Bool,
@@ -165,6 +167,8 @@ fn flag_kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<BodyKind> {
         SchemaKind::Type(Type::String(s)) => {
             if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password) {
                 None
+            } else if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) {
+                Some(BodyKind::DateTime)
             } else if !s.enumeration.is_empty() {
                 Some(BodyKind::Enum(
                     s.enumeration.iter().flatten().cloned().collect(),
@@ -185,7 +189,7 @@ fn flag_kind(spec: &OpenAPI, schema: &ReferenceOr<Schema>) -> Option<BodyKind> {
             }
         }
         SchemaKind::Type(Type::Array(a)) => match flag_kind(spec, &unbox(a.items.as_ref()?))? {
-            BodyKind::String | BodyKind::Enum(_) => Some(BodyKind::StringList),
+            BodyKind::String | BodyKind::DateTime | BodyKind::Enum(_) => Some(BodyKind::StringList),
             BodyKind::Int => Some(BodyKind::IntList),
             _ => None,
         },

@@ -275,6 +275,10 @@ fn body_arg_field(field: &BodyField, long: &str) -> TokenStream {
     let value_name = field.name.to_ascii_uppercase();
     let (ty, parser) = match &field.kind {
         BodyKind::String => (quote! { Option<String> }, quote! {}),
+        BodyKind::DateTime => (
+            quote! { Option<::chrono::DateTime<::chrono::Utc>> },
+            quote! { , value_parser = crate::args::date_time },
+        ),
         BodyKind::Int => (quote! { Option<i64> }, quote! {}),
         BodyKind::Number => (quote! { Option<f64> }, quote! {}),
         BodyKind::Bool => (

@@ -67,7 +67,7 @@ pub struct Globals {
     /// was saved for (refused otherwise).
     #[arg(long, global = true)]
     pub use_saved_key_for_other_url: bool,
-    /// Print the API's JSON instead of sentences (errors go to stderr as JSON); the same as `--format json`.
+    /// Print the API's JSON instead of sentences (errors go to stderr as JSON).
     #[arg(long, global = true)]
     pub json: bool,
     /// Print the secrets in answers (proxy passwords, tokens, client secrets) instead of `[redacted]`.
@@ -389,4 +389,29 @@ pub struct DeleteSocialArgs {
     /// Confirm the deletion (required: it cannot be undone).
     #[arg(long)]
     pub yes: bool,
+}
+
+impl Command {
+    /// `--show-secrets` given: the flows' own flags that print a secret (`--show-token`,
+    /// `--show-passwords`, `--show-secret`) are set, so the global flag means the same everywhere.
+    pub fn reveal_secrets(&mut self) {
+        match self {
+            Self::Register(args) => args.token.show_token = true,
+            Self::Login(args) => args.token.show_token = true,
+            Self::Password(PasswordCommand::ResetComplete(args)) => args.token.show_token = true,
+            Self::Activation(ActivationCommand::Complete(args)) => args.token.show_token = true,
+            Self::Social(SocialCommand::Register(args)) => args.token.show_token = true,
+            Self::Social(SocialCommand::Login(args)) => args.token.show_token = true,
+            Self::Proxies(ProxiesCommand::List(args)) => args.show_passwords = true,
+            Self::Proxies(ProxiesCommand::Download(args)) => args.show_passwords = true,
+            Self::Replacements(ReplacementsCommand::Download(args)) => args.show_passwords = true,
+            Self::ProxyUrl(args) => args.show_passwords = true,
+            Self::TwoFactor(crate::two_factor::TwoFactorCommand::Enable {
+                show_secret, ..
+            }) => {
+                *show_secret = true;
+            }
+            _ => {}
+        }
+    }
 }

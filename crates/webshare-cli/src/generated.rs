@@ -2094,9 +2094,10 @@ pub struct UpdatePlanCommand {
     #[arg(
         long = "automatic-refresh-next-at",
         value_name = "AUTOMATIC_REFRESH_NEXT_AT",
-        help = "When the proxy list should next be refreshed automatically."
+        help = "When the proxy list should next be refreshed automatically.",
+        value_parser = crate::args::date_time
     )]
-    pub body_automatic_refresh_next_at: Option<String>,
+    pub body_automatic_refresh_next_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
@@ -2621,9 +2622,10 @@ pub struct CreateSubuserCommand {
     #[arg(
         long = "bandwidth-use-start-date",
         value_name = "BANDWIDTH_USE_START_DATE",
-        help = "When the bandwidth count starts (an editable field of the sub-user, as the section page says; sent by Webshare's SDK)."
+        help = "When the bandwidth count starts (an editable field of the sub-user, as the section page says; sent by Webshare's SDK).",
+        value_parser = crate::args::date_time
     )]
-    pub body_bandwidth_use_start_date: Option<String>,
+    pub body_bandwidth_use_start_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
@@ -2778,9 +2780,10 @@ pub struct UpdateSubuserCommand {
     #[arg(
         long = "bandwidth-use-start-date",
         value_name = "BANDWIDTH_USE_START_DATE",
-        help = "When the bandwidth count starts."
+        help = "When the bandwidth count starts.",
+        value_parser = crate::args::date_time
     )]
-    pub body_bandwidth_use_start_date: Option<String>,
+    pub body_bandwidth_use_start_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,
@@ -3048,21 +3051,30 @@ pub struct UpdateProfilePreferencesCommand {
     #[arg(
         long = "customer-satisfaction-survey-last-dismissed-at",
         value_name = "CUSTOMER_SATISFACTION_SURVEY_LAST_DISMISSED_AT",
-        help = "When the satisfaction survey was dismissed."
+        help = "When the satisfaction survey was dismissed.",
+        value_parser = crate::args::date_time
     )]
-    pub body_customer_satisfaction_survey_last_dismissed_at: Option<String>,
+    pub body_customer_satisfaction_survey_last_dismissed_at: Option<
+        ::chrono::DateTime<::chrono::Utc>,
+    >,
     #[arg(
         long = "customer-satisfaction-survey-last-completed-at",
         value_name = "CUSTOMER_SATISFACTION_SURVEY_LAST_COMPLETED_AT",
-        help = "When the satisfaction survey was completed."
+        help = "When the satisfaction survey was completed.",
+        value_parser = crate::args::date_time
     )]
-    pub body_customer_satisfaction_survey_last_completed_at: Option<String>,
+    pub body_customer_satisfaction_survey_last_completed_at: Option<
+        ::chrono::DateTime<::chrono::Utc>,
+    >,
     #[arg(
         long = "onboarding-activity-page-viewed-at",
         value_name = "ONBOARDING_ACTIVITY_PAGE_VIEWED_AT",
-        help = "When the onboarding activity page was viewed."
+        help = "When the onboarding activity page was viewed.",
+        value_parser = crate::args::date_time
     )]
-    pub body_onboarding_activity_page_viewed_at: Option<String>,
+    pub body_onboarding_activity_page_viewed_at: Option<
+        ::chrono::DateTime<::chrono::Utc>,
+    >,
     /// The JSON body, from a file or `-` (standard input); the flags above override its fields.
     #[arg(long = "body", value_name = "FILE|-")]
     pub body: Option<::std::path::PathBuf>,

@@ -45,8 +45,11 @@ fn main() -> ExitCode {
     if let Some((operation, leaf)) = tree::generated(&matches) {
         return run(&globals, commands::run_generated(&globals, operation, leaf));
     }
-    let cli =
+    let mut cli =
         Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut tree::command()).exit());
+    if cli.globals.show_secrets {
+        cli.command.reveal_secrets();
+    }
     // Generated from the argument definitions, offline: no runtime, no credentials. Into a buffer
     // first: clap_complete panics on a failed write (a closed pipe), the buffer cannot fail.
     let generated = match &cli.command {

@@ -155,32 +155,74 @@ pub fn place(operation: OperationId) -> Place {
     }
 }
 
+/// The top-level commands in the order `webshare --help` lists them: the account, the proxies, the
+/// money, then the tools.
+pub const ORDER: &[&str] = &[
+    "register",
+    "login",
+    "social",
+    "password",
+    "email",
+    "activation",
+    "2fa",
+    "profile",
+    "api-keys",
+    "notifications",
+    "account",
+    "logout",
+    "proxies",
+    "proxy-url",
+    "proxy-config",
+    "ip-auth",
+    "download-token",
+    "replace",
+    "replacements",
+    "subusers",
+    "activity",
+    "stats",
+    "plans",
+    "subscription",
+    "billing",
+    "payments",
+    "invoices",
+    "referral",
+    "verification",
+    "id-verification",
+    "operations",
+    "check-api",
+    "mock-server",
+    "demo",
+    "completions",
+    "man",
+    "help",
+];
+
 /// What a group of generated commands is for, in `--help`, when no hand-written command holds it.
 pub fn group_about(group: &str) -> &'static str {
     match group {
-        "stats" => "Proxy usage: by hour, or in total.",
-        "download-token" => "The tokens of the download links (withheld unless --show-secrets).",
-        "plans" => "The subscription's plans: list them, show, update, upgrade or cancel one.",
+        "stats" => "Proxy usage: by hour, or in total",
+        "download-token" => "The tokens of the download links (withheld unless --show-secrets)",
+        "plans" => "The subscription's plans: list them, show, update, upgrade or cancel one",
         "api-keys" => {
-            "The account's API keys (needs a session token: an API key may not manage keys)."
+            "The account's API keys (needs a session token: an API key may not manage keys)"
         }
         "subusers" => {
-            "Sub-users with limits and proxy lists of their own (act as one with --as-subuser)."
+            "Sub-users with limits and proxy lists of their own (act as one with --as-subuser)"
         }
-        "profile" => "The account's profile and preferences.",
-        "notifications" => "The account's notifications: list, show, dismiss, restore.",
-        "id-verification" => "ID verification (Stripe Identity): status, start, complete.",
-        "billing" => "Billing information printed on invoices.",
-        "methods" => "Saved payment methods.",
-        "pending" => "Pending payments.",
-        "transactions" => "Transactions.",
-        "referral" => "The referral program and coupon codes.",
-        "coupon" => "The coupon code applied to the account.",
-        "credits" => "Referral credits.",
-        "earnouts" => "Referral earnouts (payouts).",
-        "flows" => "Verification flows.",
-        "appeals" => "Appeals of a suspension.",
-        _ => "Operations of the API.",
+        "profile" => "The account's profile and preferences",
+        "notifications" => "The account's notifications: list, show, dismiss, restore",
+        "id-verification" => "ID verification (Stripe Identity): status, start, complete",
+        "billing" => "Billing information printed on invoices",
+        "methods" => "Saved payment methods",
+        "pending" => "Pending payments",
+        "transactions" => "Transactions",
+        "referral" => "The referral program and coupon codes",
+        "coupon" => "The coupon code applied to the account",
+        "credits" => "Referral credits",
+        "earnouts" => "Referral earnouts (payouts)",
+        "flows" => "Verification flows",
+        "appeals" => "Appeals of a suspension",
+        _ => "Operations of the API",
     }
 }
 

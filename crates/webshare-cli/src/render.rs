@@ -47,11 +47,16 @@ pub enum Page {
 impl Output {
     /// Prints an answer: an object, a list, or nothing (a 204).
     pub fn answer(&self, operation: OperationId, answer: &impl Serialize) -> Result<(), Failure> {
-        let value = self.redacted(
-            operation,
-            serde_json::to_value(answer).unwrap_or(Value::Null),
-            "",
-        );
+        let whole = serde_json::to_value(answer).unwrap_or(Value::Null);
+        let value = self.redacted(operation, whole.clone(), "");
+        // A secret an operation creates (a new API key, an authenticator's secret) may never be shown
+        // again: say so, rather than let it be lost in silence.
+        if value != whole && !operation.operation().method.is_safe() {
+            eprintln!(
+                "A secret in the answer was withheld ([redacted]); it may not be shown again: add \
+                 --show-secrets to print it."
+            );
+        }
         match (value, self.format) {
             (Value::Null, Format::Json) => outln!("{{}}"),
             (Value::Null, _) => outln!(
@@ -284,7 +289,11 @@ pub fn cell(value: &Value) -> String {
         Value::Null => "-".into(),
         Value::String(s) => escape_controls(s).into_owned(),
         Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
-        Value::Number(n) => n.to_string(),
+        // A whole number the API sends as a float (`443.0`) reads as the number it is.
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
         Value::Array(items) if items.is_empty() => "-".into(),
         Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
             items.iter().map(cell).collect::<Vec<_>>().join(", ")
@@ -336,7 +345,8 @@ fn object(value: &Value) {
         .unwrap_or(0);
     for (key, value) in lines {
         let pad = width - key.chars().count();
-        outln!("{key}:{} {value}", " ".repeat(pad));
+        let line = format!("{key}:{} {value}", " ".repeat(pad));
+        outln!("{}", line.trim_end());
     }
 }
 
@@ -444,6 +454,8 @@ mod tests {
         assert_eq!(cell(&json!(["US", "DE"])), "US, DE");
         assert_eq!(cell(&json!("a\u{1b}[2J")), "a\\u{1b}[2J");
         assert_eq!(cell(&json!({"a": 1})), r#"{"a":1}"#);
+        assert_eq!(cell(&json!(443.0)), "443");
+        assert_eq!(cell(&json!(2.5)), "2.5");
     }
 
     #[test]

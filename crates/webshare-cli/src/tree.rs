@@ -18,6 +18,12 @@ pub fn command() -> clap::Command {
             root = insert(root, &words, operation.id);
         }
     }
+    // Hand-written and generated groups side by side, in the order of `placement::ORDER`.
+    for (at, name) in crate::placement::ORDER.iter().enumerate() {
+        if root.find_subcommand(name).is_some() {
+            root = root.mut_subcommand(name, |group| group.display_order(at));
+        }
+    }
     root
 }
 
@@ -28,8 +34,11 @@ fn insert(command: clap::Command, words: &[&'static str], operation: OperationId
         return command;
     };
     if rest.is_empty() {
+        // After the arguments: clap's derive sets the command's about from the struct's doc.
         let about = operation.operation().summary;
-        let leaf = crate::generated::augment(operation, clap::Command::new(*first).about(about));
+        let leaf = crate::generated::augment(operation, clap::Command::new(*first))
+            .about(about)
+            .long_about(None);
         return command.subcommand(leaf);
     }
     if command.find_subcommand(first).is_some() {
@@ -152,5 +161,17 @@ mod tests {
     #[test]
     fn the_tree_is_consistent() {
         command().debug_assert();
+    }
+
+    /// Every command at the top is in the help's order, so none is listed apart from its neighbours.
+    #[test]
+    fn every_top_command_has_its_place_in_the_help() {
+        for sub in command().get_subcommands() {
+            let name = sub.get_name();
+            assert!(
+                crate::placement::ORDER.contains(&name),
+                "`webshare {name}` is not in placement::ORDER"
+            );
+        }
     }
 }

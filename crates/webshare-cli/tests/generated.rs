@@ -115,7 +115,11 @@ fn empty_lists_say_so_and_tables_line_up() {
     assert_eq!(csv.stdout.lines().count(), 3, "{}", csv.stdout);
     assert!(!csv.stdout.contains(&token));
     let missing = server.run_with_key(&token, &["api-keys", "show", "999999"], None, 1);
-    assert!(missing.stderr.contains("no api key with id 999999"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("no api key with id 999999"),
+        "{}",
+        missing.stderr
+    );
 }
 
 /// Standard output closed by its reader: the command ends quietly, with 141 (as a `SIGPIPE`).

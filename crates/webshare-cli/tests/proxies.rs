@@ -593,7 +593,7 @@ fn list_formats_replacements_and_plans_against_the_mock() {
         "{}",
         retimed.stdout
     );
-    // Not a time: refused before sending, the field named (exit 3).
+    // Not a time: refused by the flag's parser, as a parameter's is (usage, exit 2), the flag named.
     let bad_time = run(
         &[
             "plans",
@@ -602,10 +602,10 @@ fn list_formats_replacements_and_plans_against_the_mock() {
             "--automatic-refresh-next-at",
             "yesterday",
         ],
-        3,
+        2,
     );
     assert!(
-        bad_time.stderr.contains("automatic_refresh_next_at"),
+        bad_time.stderr.contains("--automatic-refresh-next-at"),
         "{}",
         bad_time.stderr
     );

@@ -17,6 +17,13 @@ fn api_keys_are_created_shown_once_on_request_and_revoked() {
 
     // Without --show-secrets the new key is withheld, as human output and as JSON.
     let withheld = run(&session, &["api-keys", "create", "--label", "ci"], 0);
+    // The key is shown only in this answer: withholding it says so, and how to see it.
+    assert!(
+        withheld.stderr.contains("may not be shown again")
+            && withheld.stderr.contains("--show-secrets"),
+        "{}",
+        withheld.stderr
+    );
     assert_eq!(
         object_field(&withheld.stdout, "label"),
         Some("ci"),
@@ -139,7 +146,7 @@ fn subusers_profile_and_notifications_against_the_mock() {
             rows[0]["PROXY_LIMIT"].as_str(),
             rows[0]["PROXY_COUNTRIES"].as_str()
         ),
-        (id.as_str(), "customer", "5.0", r#"{"DE":1,"FR":2}"#),
+        (id.as_str(), "customer", "5", r#"{"DE":1,"FR":2}"#),
         "{}",
         listed.stdout
     );
