@@ -553,3 +553,133 @@ async fn every_operation_is_sent_by_the_methods_its_arm_names() {
         failures.join("\n  ")
     );
 }
+
+/// The operations whose documentation section says they take money, derived from the pages (`charge…`,
+/// `purchas…`, `payment_required` in the section of a non-GET operation); checked against the pages when
+/// they are beside this checkout.
+const PAYING_TSV: &str = "tests/data/paying-operations.tsv";
+
+/// The operations of the pages in `dir` whose section says they take money, with the words that say so.
+fn paying_operations_of_the_pages(dir: &std::path::Path) -> String {
+    let spec = spec_json();
+    let mut by_route = std::collections::BTreeMap::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if let Some(id) = operation["operationId"].as_str() {
+                by_route.insert((method.to_uppercase(), route(path)), id.to_owned());
+            }
+        }
+    }
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .flat_map(|section| {
+            std::fs::read_dir(section.path())
+                .unwrap()
+                .filter_map(Result::ok)
+        })
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    pages.sort();
+    let mut paying: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for section in text.split("\n## ") {
+            for line in section.lines() {
+                let mut words = line.split_whitespace();
+                let (Some(method), Some(url)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let Some(path) = url.strip_prefix("https://proxy.webshare.io/api") else {
+                    continue;
+                };
+                let path = path.split('?').next().unwrap_or_default();
+                let Some(id) = by_route.get(&(method.to_owned(), route(path))) else {
+                    continue;
+                };
+                if method == "GET" {
+                    continue;
+                }
+                let lower = section.to_lowercase();
+                let found: BTreeSet<String> = lower
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .filter(|w| {
+                        w.starts_with("charg")
+                            || w.starts_with("purchas")
+                            || *w == "payment_required"
+                    })
+                    .map(str::to_owned)
+                    .collect();
+                if !found.is_empty() {
+                    paying.entry(id.clone()).or_default().extend(found);
+                }
+            }
+        }
+    }
+    let mut tsv =
+        String::from("operation\twords of its documentation section that say it takes money\n");
+    for (id, words) in paying {
+        tsv.push_str(&format!(
+            "{id}\t{}\n",
+            words.into_iter().collect::<Vec<_>>().join(",")
+        ));
+    }
+    tsv
+}
+
+/// A path with its parameters written `{}` and no trailing slash: `<ID>` (pages) and `{id}` (spec) alike.
+fn route(path: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '<' | '{' => {
+                inside = true;
+                out.push_str("{}");
+            }
+            '>' | '}' => inside = false,
+            _ if inside => {}
+            _ => out.push(c),
+        }
+    }
+    out.trim_end_matches('/').to_owned()
+}
+
+#[test]
+fn operations_that_take_money_are_marked_as_charging() {
+    let committed = std::fs::read_to_string(workspace_root().join(PAYING_TSV)).unwrap();
+    let pages = workspace_root().join("../shared/webshare-docs");
+    if pages.is_dir() {
+        assert_eq!(
+            paying_operations_of_the_pages(&pages),
+            committed,
+            "{PAYING_TSV} differs from what the pages in {} say",
+            pages.display()
+        );
+    }
+    let paying: BTreeSet<&str> = committed
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split('\t').next())
+        .collect();
+    assert!(paying.contains("upgrade_plan") && paying.contains("purchase_plan"));
+    let spec = spec_json();
+    let charging: BTreeSet<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter(|operation| operation["x-webshare-charges"] == true)
+        .filter_map(|operation| operation["operationId"].as_str())
+        .collect();
+    assert_eq!(
+        charging, paying,
+        "`x-webshare-charges` must mark exactly the operations whose pages say they take money"
+    );
+    for id in &paying {
+        let operation = ALL.iter().find(|o| o.name == *id).unwrap();
+        assert!(operation.charges && !operation.retry_safe, "{id}");
+    }
+}

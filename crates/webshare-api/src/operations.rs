@@ -1787,7 +1787,7 @@ pub static UPGRADE_PLAN: Operation = Operation {
     summary: "Upgrade a plan",
     auth: Auth::Required,
     retry_safe: false,
-    charges: false,
+    charges: true,
     carries_secrets: true,
     has_body: true,
     form: &[],

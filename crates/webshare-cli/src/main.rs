@@ -147,7 +147,8 @@ fn warn_api_key_argument(json: bool) {
 }
 
 /// `--verbose`: the `webshare.request` spans of the client, one line per request as it completes. They
-/// carry operation, method, path, attempt, status and duration; never bodies, headers or secrets.
+/// carry the operation, method, URL template, server, resend count, status, error type and duration (named as
+/// OpenTelemetry names them); never bodies, headers or secrets.
 fn init_request_log() {
     use tracing_subscriber::fmt::format::FmtSpan;
     // INFO: the span lines and retry warnings, not the debug events that repeat them.

@@ -115,7 +115,13 @@ fn verbose_logs_requests_without_secrets() {
     let saved = std::fs::read_to_string(server.config_dir.path().join("credentials.json")).unwrap();
     let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
     let out2 = server.run(&["-v", "activation", "resend"], None, 0);
-    assert!(out2.stderr.contains(r#"operation="resend_activation" method="POST" path="/v2/activation/resend/" attempt=1 status=200"#), "{}", out2.stderr);
+    assert!(
+        out2.stderr.contains(
+            r#"webshare.operation="resend_activation" http.request.method="POST" url.template="/v2/activation/resend/" server.address="127.0.0.1" http.response.status_code=200"#
+        ),
+        "{}",
+        out2.stderr
+    );
     assert_no_secret(
         &format!("{}{}", out.all(), out2.all()),
         &[

@@ -21,6 +21,8 @@ pub const API_KEY_ENV: &str = "WEBSHARE_API_KEY";
 pub const BASE_URL_ENV: &str = "WEBSHARE_BASE_URL";
 /// Time limit of one attempt, connection included (as in Webshare's own SDK).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default [`ClientBuilder::idle_timeout`]: a streamed answer may pause this long between bytes.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Time limit for opening a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest JSON body (success or error) read before giving up with
@@ -48,10 +50,11 @@ pub(crate) struct Scope {
 pub(crate) struct Shared {
     pub http: reqwest::Client,
     pub base_url: String,
+    /// The base URL's host, for the spans' `server.address`.
+    pub server_address: String,
     pub timeout: Duration,
-    /// Whether each attempt needs a timer of ours: a caller's `reqwest::Client` may have no timeout,
-    /// while ours has `timeout` built in (one timer per request, not two).
-    pub own_timer: bool,
+    /// The longest a streamed body may go without a chunk.
+    pub idle_timeout: Duration,
     pub retry: RetryPolicy,
     pub limits: Limiters,
     pub rate_limits: RateLimits,
@@ -200,6 +203,7 @@ pub struct ClientBuilder {
     base_url: String,
     api_key: Option<Secret>,
     timeout: Duration,
+    idle_timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
     user_agent: String,
@@ -218,6 +222,7 @@ impl Default for ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             api_key: None,
             timeout: DEFAULT_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             user_agent: format!("webshare-rs/{}", env!("CARGO_PKG_VERSION")),
@@ -271,10 +276,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Time limit of one attempt, from sending to the whole response read (default 60 s). Retries get
-    /// their own.
+    /// Time limit of one attempt, from sending to the whole response read (default 60 s); for a
+    /// streamed answer (a download, a CSV, a PDF), to its status and headers. Retries get their own.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The longest a streamed answer (a download, a CSV, a PDF) may go without a byte before it fails with
+    /// [`Error::Timeout`] (default 30 s), whoever built the `reqwest::Client`. There is no limit on the
+    /// whole body: a large list on a slow link takes as long as it takes, as long as it keeps coming (wrap
+    /// the stream in `tokio::time::timeout` for a deadline).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
         self
     }
 
@@ -380,6 +394,11 @@ impl ClientBuilder {
             });
         }
         auth::check_scheme(&url)?;
+        if self.idle_timeout.is_zero() {
+            return Err(Error::Config {
+                message: "the idle timeout must be longer than zero".into(),
+            });
+        }
         if self.timeout.is_zero() {
             return Err(Error::Config {
                 message: "the timeout must be longer than zero".into(),
@@ -398,7 +417,6 @@ impl ClientBuilder {
                 message: refusal.clone(),
             });
         }
-        let own_timer = custom_client;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -408,8 +426,7 @@ impl ClientBuilder {
                 let mut builder = tls_backend(reqwest::Client::builder())?
                     .redirect(reqwest::redirect::Policy::none())
                     .user_agent(&self.user_agent)
-                    .connect_timeout(self.connect_timeout)
-                    .timeout(self.timeout);
+                    .connect_timeout(self.connect_timeout);
                 if auth::is_loopback(&url) {
                     builder = builder.no_proxy();
                 }
@@ -438,8 +455,12 @@ impl ClientBuilder {
             shared: Arc::new(Shared {
                 http,
                 base_url: self.base_url.trim_end_matches('/').to_owned(),
+                server_address: reqwest::Url::parse(&self.base_url)
+                    .ok()
+                    .and_then(|url| url.host_str().map(str::to_owned))
+                    .unwrap_or_default(),
                 timeout: self.timeout,
-                own_timer,
+                idle_timeout: self.idle_timeout,
                 retry: self.retry,
                 limits: Limiters::new(&rate_limits),
                 rate_limits,

@@ -257,6 +257,31 @@ impl Error {
         }
     }
 
+    /// What kind of error this is, in a few fixed words: the HTTP status for an answer (`"404"`), else
+    /// `"timeout"`, `"connection"`, `"redirect"`… The spans' `error.type` (OpenTelemetry's convention:
+    /// low cardinality, no message).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Validation { .. } => "400",
+            Self::Unauthorized { .. } => "401",
+            Self::Forbidden { .. } => "403",
+            Self::NotFound { .. } => "404",
+            Self::RateLimited { .. } => "429",
+            Self::Server { .. } | Self::Api { .. } => "http_error",
+            Self::Timeout { .. } => "timeout",
+            Self::Connection { .. } => "connection",
+            Self::Redirect { .. } => "redirect",
+            Self::ResponseTooLarge { .. } => "response_too_large",
+            Self::Decode { .. } => "decode",
+            Self::SpecMismatch { .. } => "spec_mismatch",
+            Self::MalformedRecord { .. } => "malformed_record",
+            Self::InvalidInput { .. } => "invalid_input",
+            Self::ReplacementFailed { .. } => "replacement_failed",
+            Self::WaitTimedOut { .. } => "wait_timed_out",
+            Self::Config { .. } => "config",
+        }
+    }
+
     /// The HTTP status, for errors that come from a response.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -147,7 +147,7 @@ pub use check::{OperationReport, Outcome, ReadOnlyCall, Report};
 pub use chrono;
 pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use difference::{Difference, ValueKind};
 pub use download::{MAX_LINE_BYTES, ProxyLine};
@@ -188,7 +188,7 @@ pub use webshare_api::types;
 /// Money: amounts that travel as JSON numbers are [`Amount`]s, as strings [`Decimal`]s (never `f64`).
 pub use webshare_api::{Amount, Decimal};
 pub use webshare_api::{
-    Auth, CursorPaged, Endpoint, Operation, OrderBy, PageNumbered, ParamError, Pagination,
+    Auth, CursorPaged, Endpoint, Operation, OrderBy, PageNumbered, Pagination, ParamError,
     ResponseKind,
 };
 

@@ -77,7 +77,10 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn paginate<E>(&self, params: E) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
+    pub fn paginate<E>(
+        &self,
+        params: E,
+    ) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
     where
         E: PageNumbered + Send + Sync + 'static,
         E::Item: Send + 'static,

@@ -159,11 +159,14 @@ impl Client {
         Error,
     > {
         use futures_util::TryStreamExt;
-        let timeout = self.shared.timeout;
+        let idle = self.shared.idle_timeout;
         let response = self.open(params).await?;
-        Ok(response
-            .bytes_stream()
-            .map_err(move |e| from_reqwest(e, timeout)))
+        Ok(idle_bounded(
+            response
+                .bytes_stream()
+                .map_err(move |e| from_reqwest(e, idle)),
+            idle,
+        ))
     }
 
     /// The URL, body and headers of one call.
@@ -227,22 +230,32 @@ impl Client {
             if !self.shared.limits.is_empty() {
                 self.shared.limits.wait(operation.rate_limit).await;
             }
+            // Named as OpenTelemetry's HTTP client spans are (semantic conventions), so collectors read
+            // them as they are; no body, header value or secret is ever recorded.
             let span = tracing::info_span!(
                 "webshare.request",
-                operation = operation.name,
-                method = operation.method.as_str(),
-                path = operation.path,
-                attempt,
-                status = tracing::field::Empty,
+                "webshare.operation" = operation.name,
+                "http.request.method" = operation.method.as_str(),
+                "url.template" = operation.path,
+                "server.address" = self.shared.server_address.as_str(),
+                "http.request.resend_count" = tracing::field::Empty,
+                "http.response.status_code" = tracing::field::Empty,
+                "error.type" = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
+            if attempt > 1 {
+                span.record("http.request.resend_count", attempt - 1);
+            }
             let started = Instant::now();
             let result = self.attempt(prepared, &read).instrument(span.clone()).await;
             if let Some(status) = result
                 .as_ref()
                 .map_or_else(Error::status, |(status, _)| Some(status.as_u16()))
             {
-                span.record("status", status);
+                span.record("http.response.status_code", status);
+            }
+            if let Err(error) = &result {
+                span.record("error.type", error.kind());
             }
             span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
             match result {
@@ -328,17 +341,14 @@ impl Client {
             }
             read(response).await.map(|value| (status, value))
         };
-        if self.shared.own_timer {
-            tokio::time::timeout(timeout, exchange)
-                .await
-                .unwrap_or(Err(Error::Timeout {
-                    after: timeout,
-                    source: None,
-                }))
-        } else {
-            // reqwest enforces `timeout` itself, body included, and reports it as a timeout error.
-            exchange.await
-        }
+        // Our timer, whoever built the `reqwest::Client`: for a streamed answer it ends at the headers, and
+        // the body is bounded between chunks instead ([`idle_bounded`]).
+        tokio::time::timeout(timeout, exchange)
+            .await
+            .unwrap_or(Err(Error::Timeout {
+                after: timeout,
+                source: None,
+            }))
     }
 }
 
@@ -375,17 +385,47 @@ impl Client {
         limit: usize,
     ) -> Result<bytes::Bytes, Error> {
         let mut body = bytes::BytesMut::new();
+        let idle = self.shared.idle_timeout;
         while body.len() < limit
-            && let Some(chunk) = response
-                .chunk()
+            && let Some(chunk) = tokio::time::timeout(idle, response.chunk())
                 .await
-                .map_err(|e| from_reqwest(e, self.shared.timeout))?
+                .map_err(|_| Error::Timeout {
+                    after: idle,
+                    source: None,
+                })?
+                .map_err(|e| from_reqwest(e, idle))?
         {
             let room = limit - body.len();
             body.extend_from_slice(&chunk[..chunk.len().min(room)]);
         }
         Ok(body.freeze())
     }
+}
+
+/// `body`, failing with [`Error::Timeout`] when no chunk comes for `idle` (and ending there): a server
+/// that stops sending cannot hang a download, and a slow one that keeps sending is never cut off.
+fn idle_bounded<S>(
+    body: S,
+    idle: std::time::Duration,
+) -> impl futures_core::Stream<Item = Result<bytes::Bytes, Error>> + Send + 'static
+where
+    S: futures_core::Stream<Item = Result<bytes::Bytes, Error>> + Send + 'static,
+{
+    use futures_util::StreamExt;
+    futures_util::stream::unfold(Some(Box::pin(body)), move |state| async move {
+        let mut body = state?;
+        match tokio::time::timeout(idle, body.next()).await {
+            Ok(Some(chunk)) => Some((chunk, Some(body))),
+            Ok(None) => None,
+            Err(_) => Some((
+                Err(Error::Timeout {
+                    after: idle,
+                    source: None,
+                }),
+                None,
+            )),
+        }
+    })
 }
 
 /// A redirect answer (the crate's client follows none), or a response from another URL than the one
@@ -457,4 +497,48 @@ pub(crate) fn decode<T: DeserializeOwned>(
             },
         }
     })
+}
+
+#[cfg(test)]
+mod idle_tests {
+    use std::time::Duration;
+
+    use futures_util::{StreamExt, stream};
+
+    use super::idle_bounded;
+    use crate::Error;
+
+    fn chunk(text: &'static str) -> Result<bytes::Bytes, Error> {
+        Ok(bytes::Bytes::from_static(text.as_bytes()))
+    }
+
+    /// A body that stops sending fails after the idle time, and ends there.
+    #[tokio::test(start_paused = true)]
+    async fn a_stalled_body_fails_after_the_idle_time() {
+        let body = stream::iter([chunk("a")]).chain(stream::pending());
+        let mut bounded = std::pin::pin!(idle_bounded(body, Duration::from_secs(30)));
+        let started = tokio::time::Instant::now();
+        assert_eq!(bounded.next().await.unwrap().unwrap(), "a");
+        let stalled = bounded.next().await.unwrap().unwrap_err();
+        assert!(
+            matches!(stalled, Error::Timeout { after, .. } if after == Duration::from_secs(30))
+        );
+        assert_eq!(started.elapsed(), Duration::from_secs(30));
+        assert!(bounded.next().await.is_none());
+    }
+
+    /// A body that keeps coming is never cut off, however long it takes in all.
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_body_that_keeps_coming_is_read_whole() {
+        let body = stream::iter(0..10).then(|_| async {
+            tokio::time::sleep(Duration::from_secs(20)).await;
+            chunk("x")
+        });
+        let started = tokio::time::Instant::now();
+        let read: Vec<_> = idle_bounded(body, Duration::from_secs(30)).collect().await;
+        assert_eq!(read.len(), 10);
+        assert!(read.iter().all(Result::is_ok));
+        // 200 s in all: far past the 60 s attempt timeout, which ends at the headers.
+        assert_eq!(started.elapsed(), Duration::from_secs(200));
+    }
 }

@@ -551,7 +551,12 @@ async fn a_checkout_is_not_retried_even_by_a_policy_that_retries_everything() {
         .await
         .unwrap_err();
     assert_eq!(server.request_count(), 1);
+    // An upgrade charges the plan's new price: sent once too.
+    let upgrade: webshare::types::PlanUpgradeRequest =
+        serde_json::from_value(json!({"proxy_countries": {"US": 10}})).unwrap();
+    client.plans().upgrade(5, &upgrade).await.unwrap_err();
+    assert_eq!(server.request_count(), 2);
     // The same policy does retry another POST.
     client.billing().add_payment_method("r").await.unwrap_err();
-    assert!(server.request_count() > 2, "{}", server.request_count());
+    assert!(server.request_count() > 3, "{}", server.request_count());
 }
