@@ -152,7 +152,7 @@ pub fn check<E: Endpoint>(params: &E) -> Result<(), Failure> {
 }
 
 /// Sends an operation without a body and prints its answer.
-pub async fn send<E: Endpoint<Response: serde::Serialize>>(
+pub async fn send<E: Endpoint<Body = (), Response: serde::Serialize>>(
     context: &Context,
     params: &E,
     asked: &[(&'static str, String)],
@@ -190,10 +190,9 @@ pub async fn page_numbered<E>(
     asked: &[(&'static str, String)],
 ) -> Result<(), Failure>
 where
-    E: PageNumbered + Send + Sync + 'static,
+    E: PageNumbered<Body = ()> + Send + Sync + 'static,
     E::Item: serde::Serialize + Send + 'static,
     E::Response: serde::Serialize + Send,
-    E::Body: Sync,
 {
     let operation = E::OPERATION;
     check(&params)?;
@@ -220,10 +219,9 @@ pub async fn cursor<E>(
     asked: &[(&'static str, String)],
 ) -> Result<(), Failure>
 where
-    E: CursorPaged + Clone + PartialEq + Send + Sync + 'static,
+    E: CursorPaged<Body = ()> + Clone + PartialEq + Send + Sync + 'static,
     E::Item: serde::Serialize + Send + 'static,
     E::Response: serde::Serialize + Send,
-    E::Body: Sync,
 {
     let operation = E::OPERATION;
     check(&params)?;

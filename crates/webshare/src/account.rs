@@ -21,7 +21,7 @@ impl Client {
     /// Revokes this client's token: afterwards its calls are [`Error::Unauthorized`]. Never retried
     /// unless the retry policy opts in (a repeat would be refused with the revoked token).
     pub async fn logout(&self) -> Result<(), Error> {
-        self.call(&Logout, None).await
+        self.call(&Logout, &()).await
     }
 }
 
@@ -39,7 +39,7 @@ impl Account<'_> {
         };
         validate::present("password", &body.password)?;
         validate::present("recaptcha", &body.recaptcha)?;
-        self.client.call(&DeleteAccount, Some(&body)).await
+        self.client.call(&DeleteAccount, &body).await
     }
 
     /// Deletes an account registered through a social provider, proven by a fresh authorization code of
@@ -51,6 +51,6 @@ impl Account<'_> {
         redirect_uri: &str,
     ) -> Result<(), Error> {
         let body = social_identity(&provider, &code.into(), redirect_uri)?;
-        self.client.call(&DeleteSocialAccount, Some(&body)).await
+        self.client.call(&DeleteSocialAccount, &body).await
     }
 }

@@ -24,14 +24,14 @@ impl Activation<'_> {
     /// Whether the account's email is verified, and when the last activation email went out. Needs a
     /// token.
     pub async fn status(&self) -> Result<ActivationStatus, Error> {
-        self.client.call(&GetActivation, None).await
+        self.client.call(&GetActivation, &()).await
     }
 
     /// Sends the activation email again. The service limits how often: too soon is
     /// [`Error::RateLimited`] (the default retry policy waits out a `Retry-After` of up to 60 s). Needs a
     /// token.
     pub async fn resend(&self) -> Result<ActivationStatus, Error> {
-        self.client.call(&ResendActivation, None).await
+        self.client.call(&ResendActivation, &()).await
     }
 
     /// Verifies the email with the code from the activation email and returns a new token; earlier
@@ -41,8 +41,7 @@ impl Activation<'_> {
             activation_token: activation_token.into(),
         };
         validate::present("activation_token", &body.activation_token)?;
-        let response: types::TokenResponse =
-            self.client.call(&CompleteActivation, Some(&body)).await?;
+        let response: types::TokenResponse = self.client.call(&CompleteActivation, &body).await?;
         crate::token::answered::<CompleteActivation>(response.token)
     }
 }

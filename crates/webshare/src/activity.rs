@@ -25,7 +25,7 @@ impl Client {
 impl Activity<'_> {
     /// One page of activity, newest first.
     pub async fn list(&self, params: &ListProxyActivity) -> Result<ProxyActivityPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Every activity matching `params`, newest first; each page is asked for (after the previous page's

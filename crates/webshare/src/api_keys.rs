@@ -30,7 +30,7 @@ fn request(label: &str) -> Result<ApiKeyRequest, Error> {
 impl ApiKeys<'_> {
     /// One page of API keys; each `key` is shortened by the server.
     pub async fn list(&self, params: &ListApiKeys) -> Result<ApiKeyPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Every API key, page after page.
@@ -41,25 +41,23 @@ impl ApiKeys<'_> {
     /// A new API key labelled `label`, usable at once (`Client::new(key)`); this answer is the only one
     /// that holds the whole key (a [`Secret`](crate::Secret)). Never retried by default: each call is a key.
     pub async fn create(&self, label: &str) -> Result<ApiKey, Error> {
-        self.client
-            .call(&CreateApiKey, Some(&request(label)?))
-            .await
+        self.client.call(&CreateApiKey, &request(label)?).await
     }
 
     /// API key `id` (its `key` shortened).
     pub async fn get(&self, id: i64) -> Result<ApiKey, Error> {
-        self.client.call(&GetApiKey::new(id), None).await
+        self.client.call(&GetApiKey::new(id), &()).await
     }
 
     /// Relabels API key `id`.
     pub async fn rename(&self, id: i64, label: &str) -> Result<ApiKey, Error> {
         self.client
-            .call(&UpdateApiKey::new(id), Some(&request(label)?))
+            .call(&UpdateApiKey::new(id), &request(label)?)
             .await
     }
 
     /// Revokes API key `id`: requests with it are refused at once.
     pub async fn delete(&self, id: i64) -> Result<(), Error> {
-        self.client.call(&DeleteApiKey::new(id), None).await
+        self.client.call(&DeleteApiKey::new(id), &()).await
     }
 }

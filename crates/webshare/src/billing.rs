@@ -30,7 +30,7 @@ impl Client {
 impl Billing<'_> {
     /// The billing information printed on invoices.
     pub async fn info(&self) -> Result<BillingInfo, Error> {
-        self.client.call(&GetBillingInfo, None).await
+        self.client.call(&GetBillingInfo, &()).await
     }
 
     /// Changes the fields set in `request` (retried: it sets the same values again).
@@ -38,7 +38,7 @@ impl Billing<'_> {
         &self,
         request: &BillingInfoUpdateRequest,
     ) -> Result<BillingInfo, Error> {
-        self.client.call(&UpdateBillingInfo, Some(request)).await
+        self.client.call(&UpdateBillingInfo, request).await
     }
 
     /// One page of saved payment methods.
@@ -46,12 +46,12 @@ impl Billing<'_> {
         &self,
         params: &ListPaymentMethods,
     ) -> Result<PaymentMethodPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Payment method `id`.
     pub async fn payment_method(&self, id: i64) -> Result<PaymentMethod, Error> {
-        self.client.call(&GetPaymentMethod::new(id), None).await
+        self.client.call(&GetPaymentMethod::new(id), &()).await
     }
 
     /// Starts saving a card: a Stripe SetupIntent whose client secret Stripe.js confirms in a browser.
@@ -63,7 +63,7 @@ impl Billing<'_> {
         let request = PaymentMethodCreateRequest {
             recaptcha: recaptcha.into(),
         };
-        self.client.call(&CreatePaymentMethod, Some(&request)).await
+        self.client.call(&CreatePaymentMethod, &request).await
     }
 
     /// One page of pending payments, newest first.
@@ -71,17 +71,17 @@ impl Billing<'_> {
         &self,
         params: &ListPendingPayments,
     ) -> Result<PendingPaymentPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Pending payment `id`: poll it after confirming a checkout with Stripe (`successful` or `failed`).
     pub async fn pending_payment(&self, id: i64) -> Result<PendingPayment, Error> {
-        self.client.call(&GetPendingPayment::new(id), None).await
+        self.client.call(&GetPendingPayment::new(id), &()).await
     }
 
     /// One page of transactions, filtered as `params` says.
     pub async fn transactions(&self, params: &ListTransactions) -> Result<TransactionPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Every transaction `params` selects, page after page.
@@ -94,7 +94,7 @@ impl Billing<'_> {
 
     /// Transaction `id`.
     pub async fn transaction(&self, id: i64) -> Result<Transaction, Error> {
-        self.client.call(&GetTransaction::new(id), None).await
+        self.client.call(&GetTransaction::new(id), &()).await
     }
 
     /// The invoice of transaction `transaction_id`: the PDF's bytes as they arrive (nothing is held

@@ -21,14 +21,12 @@ impl Client {
 impl DownloadTokens<'_> {
     /// The current token of `scope`; its `key` is a [`Secret`](crate::Secret).
     pub async fn get(&self, scope: DownloadTokenScope) -> Result<DownloadToken, Error> {
-        self.client.call(&GetDownloadToken::new(scope), None).await
+        self.client.call(&GetDownloadToken::new(scope), &()).await
     }
 
     /// A new token for `scope`: download links with the old one stop working. Retried by default (a repeat
     /// only replaces a token nobody received).
     pub async fn reset(&self, scope: DownloadTokenScope) -> Result<DownloadToken, Error> {
-        self.client
-            .call(&ResetDownloadToken::new(scope), None)
-            .await
+        self.client.call(&ResetDownloadToken::new(scope), &()).await
     }
 }

@@ -29,7 +29,7 @@ impl Email<'_> {
             password,
             new_email: new_email.to_owned(),
         };
-        self.client.call(&ChangeEmail, Some(&body)).await
+        self.client.call(&ChangeEmail, &body).await
     }
 
     /// Confirms the new address with the code from the confirmation email.
@@ -38,6 +38,6 @@ impl Email<'_> {
             confirmation_code: confirmation_code.into(),
         };
         validate::present("confirmation_code", &body.confirmation_code)?;
-        self.client.call(&CompleteEmailChange, Some(&body)).await
+        self.client.call(&CompleteEmailChange, &body).await
     }
 }

@@ -24,19 +24,19 @@ impl Client {
 impl IdVerifications<'_> {
     /// The verification and its state ([`IdVerificationState::of`]).
     pub async fn get(&self) -> Result<IdVerification, Error> {
-        self.client.call(&GetIdVerification, None).await
+        self.client.call(&GetIdVerification, &()).await
     }
 
     /// Starts a verification (from `requested`, or `failed` with tries left): `pending`, with the
     /// `client_secret` for Stripe's JS library. Never retried by default.
     pub async fn start(&self) -> Result<IdVerification, Error> {
-        self.client.call(&StartIdVerification, None).await
+        self.client.call(&StartIdVerification, &()).await
     }
 
     /// Tells Webshare the Stripe flow is done: `pending` becomes `processing`. A 400 if the flow was not
     /// completed. Never retried by default.
     pub async fn complete(&self) -> Result<IdVerification, Error> {
-        self.client.call(&CompleteIdVerification, None).await
+        self.client.call(&CompleteIdVerification, &()).await
     }
 }
 

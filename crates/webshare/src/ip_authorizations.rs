@@ -27,7 +27,7 @@ impl Client {
 impl IpAuthorizations<'_> {
     /// One page of IP authorizations.
     pub async fn list(&self, params: &ListIpAuthorizations) -> Result<IpAuthorizationPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Every IP authorization, page after page, each fetched when the stream reaches it.
@@ -52,26 +52,22 @@ impl IpAuthorizations<'_> {
                 .parse()
                 .map_err(|_| Error::invalid_input("ip_address", "is empty"))?,
         };
-        self.client
-            .call(&CreateIpAuthorization::new(), Some(&body))
-            .await
+        self.client.call(&CreateIpAuthorization::new(), &body).await
     }
 
     /// IP authorization `id`.
     pub async fn get(&self, id: i64) -> Result<IpAuthorization, Error> {
-        self.client.call(&GetIpAuthorization::new(id), None).await
+        self.client.call(&GetIpAuthorization::new(id), &()).await
     }
 
     /// Removes IP authorization `id`.
     pub async fn delete(&self, id: i64) -> Result<(), Error> {
-        self.client
-            .call(&DeleteIpAuthorization::new(id), None)
-            .await
+        self.client.call(&DeleteIpAuthorization::new(id), &()).await
     }
 
     /// The public IP address this machine's requests come from, as Webshare sees it.
     pub async fn whats_my_ip(&self) -> Result<String, Error> {
-        let answer = self.client.call(&WhatsMyIp, None).await?;
+        let answer = self.client.call(&WhatsMyIp, &()).await?;
         answer.ip_address.ok_or_else(|| Error::Decode {
             status: Some(200),
             body_snippet: "the answer holds no ip_address".into(),

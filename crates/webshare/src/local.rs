@@ -90,7 +90,7 @@ impl Client {
             tos_accepted: true,
             marketing_email_accepted: registration.marketing_email_accepted,
         };
-        let response: types::RegisterResponse = self.call(&Register, Some(&body)).await?;
+        let response: types::RegisterResponse = self.call(&Register, &body).await?;
         Ok(Registered {
             token: crate::token::answered::<Register>(response.token)?,
             logged_in_existing_user: response.logged_in_existing_user.unwrap_or(false),
@@ -115,7 +115,7 @@ impl Client {
             password,
             recaptcha,
         };
-        let response: types::TokenResponse = self.call(&Login, Some(&body)).await?;
+        let response: types::TokenResponse = self.call(&Login, &body).await?;
         crate::token::answered::<Login>(response.token)
     }
 }

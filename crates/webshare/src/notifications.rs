@@ -25,7 +25,7 @@ impl Notifications<'_> {
     /// One page of notifications, filtered as `params` says: `dismissed_at_isnull: Some(true)` lists
     /// those not dismissed, `Some(false)` the dismissed ones; `type_` one type.
     pub async fn list(&self, params: &ListNotifications) -> Result<NotificationPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Every notification `params` selects (its page ignored), page after page.
@@ -38,16 +38,16 @@ impl Notifications<'_> {
 
     /// Notification `id`.
     pub async fn get(&self, id: i64) -> Result<Notification, Error> {
-        self.client.call(&GetNotification::new(id), None).await
+        self.client.call(&GetNotification::new(id), &()).await
     }
 
     /// Dismisses notification `id` (a dismissed one stays as it is); a 400 if it is not dismissable.
     pub async fn dismiss(&self, id: i64) -> Result<Notification, Error> {
-        self.client.call(&DismissNotification::new(id), None).await
+        self.client.call(&DismissNotification::new(id), &()).await
     }
 
     /// Restores notification `id` (undoes a dismissal; one not dismissed stays as it is).
     pub async fn restore(&self, id: i64) -> Result<Notification, Error> {
-        self.client.call(&RestoreNotification::new(id), None).await
+        self.client.call(&RestoreNotification::new(id), &()).await
     }
 }

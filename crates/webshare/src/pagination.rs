@@ -14,10 +14,9 @@ pub(crate) fn page_numbered<E>(
     params: E,
 ) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
 where
-    E: PageNumbered + Send + Sync + 'static,
+    E: PageNumbered<Body = ()> + Send + Sync + 'static,
     E::Item: Send + 'static,
     E::Response: Send,
-    E::Body: Sync,
 {
     let first = params.page().unwrap_or(1).max(1);
     stream::try_unfold(Some((client, params, first)), |state| async move {
@@ -25,7 +24,7 @@ where
             return Ok(None);
         };
         params.set_page(page);
-        let (items, more) = E::into_items(client.call(&params, None).await?);
+        let (items, more) = E::into_items(client.call(&params, &()).await?);
         // An empty page ends the list even if a server claims there is more.
         let next = (more && !items.is_empty()).then(|| (client, params, page + 1));
         Ok(Some((stream::iter(items.into_iter().map(Ok)), next)))
@@ -39,16 +38,15 @@ pub(crate) fn cursor<E>(
     params: E,
 ) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
 where
-    E: CursorPaged + Clone + PartialEq + Send + Sync + 'static,
+    E: CursorPaged<Body = ()> + Clone + PartialEq + Send + Sync + 'static,
     E::Item: Send + 'static,
     E::Response: Send,
-    E::Body: Sync,
 {
     stream::try_unfold(Some((client, params)), |state| async move {
         let Some((client, mut params)) = state else {
             return Ok(None);
         };
-        let (items, more) = E::into_items(client.call(&params, None).await?);
+        let (items, more) = E::into_items(client.call(&params, &()).await?);
         let next = match items.last() {
             Some(last) if more => {
                 let before = params.clone();
@@ -82,10 +80,9 @@ impl Client {
         params: E,
     ) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
     where
-        E: PageNumbered + Send + Sync + 'static,
+        E: PageNumbered<Body = ()> + Send + Sync + 'static,
         E::Item: Send + 'static,
         E::Response: Send,
-        E::Body: Sync,
     {
         page_numbered(self.clone(), params)
     }
@@ -97,10 +94,9 @@ impl Client {
         params: E,
     ) -> impl Stream<Item = Result<E::Item, Error>> + Send + 'static
     where
-        E: CursorPaged + Clone + PartialEq + Send + Sync + 'static,
+        E: CursorPaged<Body = ()> + Clone + PartialEq + Send + Sync + 'static,
         E::Item: Send + 'static,
         E::Response: Send,
-        E::Body: Sync,
     {
         cursor(self.clone(), params)
     }

@@ -34,7 +34,7 @@ impl Password<'_> {
             email: email.to_owned(),
             recaptcha,
         };
-        self.client.call(&ResetPassword, Some(&body)).await
+        self.client.call(&ResetPassword, &body).await
     }
 
     /// Sets `new_password` with the code from the reset email. Every earlier token of the account stops
@@ -53,10 +53,8 @@ impl Password<'_> {
         validate::present("password_reset_token", &body.password_reset_token)?;
         validate::new_password("password", &body.password)?;
         validate::present("recaptcha", &body.recaptcha)?;
-        let response: types::TokenResponse = self
-            .client
-            .call(&CompletePasswordReset, Some(&body))
-            .await?;
+        let response: types::TokenResponse =
+            self.client.call(&CompletePasswordReset, &body).await?;
         crate::token::answered::<CompletePasswordReset>(response.token)
     }
 
@@ -73,6 +71,6 @@ impl Password<'_> {
         };
         validate::present("password", &body.password)?;
         validate::new_password("new_password", &body.new_password)?;
-        self.client.call(&ChangePassword, Some(&body)).await
+        self.client.call(&ChangePassword, &body).await
     }
 }

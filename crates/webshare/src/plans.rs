@@ -25,7 +25,7 @@ impl Client {
 impl Plans<'_> {
     /// One page of plans, cancelled ones too.
     pub async fn list(&self, params: &ListPlans) -> Result<PlanPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Every plan, page after page.
@@ -35,7 +35,7 @@ impl Plans<'_> {
 
     /// Plan `id`.
     pub async fn get(&self, id: i64) -> Result<Plan, Error> {
-        self.client.call(&GetPlan::new(id), None).await
+        self.client.call(&GetPlan::new(id), &()).await
     }
 
     /// Sets when plan `id`'s proxy list is next refreshed automatically (the one field a plan lets
@@ -44,7 +44,7 @@ impl Plans<'_> {
         let body = PlanUpdateRequest {
             automatic_refresh_next_at: Some(at),
         };
-        self.client.call(&UpdatePlan::new(id), Some(&body)).await
+        self.client.call(&UpdatePlan::new(id), &body).await
     }
 
     /// Upgrades plan `id` to the customization in `request`. When the account's credits do not pay for
@@ -55,11 +55,11 @@ impl Plans<'_> {
         id: i64,
         request: &PlanUpgradeRequest,
     ) -> Result<CheckoutResponse, Error> {
-        self.client.call(&UpgradePlan::new(id), Some(request)).await
+        self.client.call(&UpgradePlan::new(id), request).await
     }
 
     /// Cancels plan `id`; the subscription is credited for what is left of it. Never retried by default.
     pub async fn cancel(&self, id: i64) -> Result<PlanCancelResponse, Error> {
-        self.client.call(&CancelPlan::new(id), None).await
+        self.client.call(&CancelPlan::new(id), &()).await
     }
 }

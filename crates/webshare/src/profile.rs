@@ -26,13 +26,13 @@ impl Client {
 impl Profile<'_> {
     /// The profile.
     pub async fn get(&self) -> Result<ProfileData, Error> {
-        self.client.call(&GetProfile, None).await
+        self.client.call(&GetProfile, &()).await
     }
 
     /// Changes the fields `changes` sets (e.g. `ProfileUpdateRequest { timezone: Some(..), ..Default::default() }`).
     /// Retried by default (a PATCH).
     pub async fn update(&self, changes: &ProfileUpdateRequest) -> Result<ProfileData, Error> {
-        self.client.call(&UpdateProfile, Some(changes)).await
+        self.client.call(&UpdateProfile, changes).await
     }
 
     /// Sets the preferred timezone (an IANA name such as `Europe/Paris`).
@@ -48,7 +48,7 @@ impl Profile<'_> {
 
     /// The dashboard preferences.
     pub async fn preferences(&self) -> Result<ProfilePreferences, Error> {
-        self.client.call(&GetProfilePreferences, None).await
+        self.client.call(&GetProfilePreferences, &()).await
     }
 
     /// Changes the preferences `changes` sets (one or more). Retried by default (a PATCH).
@@ -56,8 +56,6 @@ impl Profile<'_> {
         &self,
         changes: &ProfilePreferencesUpdateRequest,
     ) -> Result<ProfilePreferences, Error> {
-        self.client
-            .call(&UpdateProfilePreferences, Some(changes))
-            .await
+        self.client.call(&UpdateProfilePreferences, changes).await
     }
 }

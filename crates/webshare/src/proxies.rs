@@ -25,7 +25,7 @@ impl Proxies<'_> {
     /// One page of proxies (`count`, `next`, `results`). `mode` is required:
     /// `ListProxies::new(ProxyMode::Direct).country_code_in(["US", "FR"]).page_size(100)`.
     pub async fn list(&self, params: &ListProxies) -> Result<ProxyPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Every proxy matching `params`, page after page, each page fetched when the stream reaches it.
@@ -58,7 +58,7 @@ impl Proxies<'_> {
     /// plan's on-demand refreshes; none left is [`Error::Validation`]. Never retried by default: each call
     /// uses a refresh.
     pub async fn refresh(&self) -> Result<(), Error> {
-        self.client.call(&RefreshProxyList::new(), None).await
+        self.client.call(&RefreshProxyList::new(), &()).await
     }
 
     /// The download URL, for handing to another program. It holds the download token: treat it as a

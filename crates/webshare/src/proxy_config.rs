@@ -31,14 +31,14 @@ impl ProxyConfig<'_> {
     /// endpoint needs one of them.
     pub async fn get(&self, plan_id: Option<i64>) -> Result<ProxyListConfig, Error> {
         self.client
-            .call(&GetProxyConfig::new(self.plan(plan_id)?), None)
+            .call(&GetProxyConfig::new(self.plan(plan_id)?), &())
             .await
     }
 
     /// The composition of the plan's list (by country, IP range, ASN) and what is available to add.
     pub async fn stats(&self, plan_id: Option<i64>) -> Result<ProxyListStats, Error> {
         self.client
-            .call(&GetProxyListStats::new(self.plan(plan_id)?), None)
+            .call(&GetProxyListStats::new(self.plan(plan_id)?), &())
             .await
     }
 
@@ -46,14 +46,14 @@ impl ProxyConfig<'_> {
     /// is a [`Secret`](crate::Secret)).
     pub async fn status(&self, plan_id: Option<i64>) -> Result<ProxyListStatus, Error> {
         self.client
-            .call(&GetProxyListStatus::new(self.plan(plan_id)?), None)
+            .call(&GetProxyListStatus::new(self.plan(plan_id)?), &())
             .await
     }
 
     /// The whole config (the v2 endpoint): the list's composition and state, the credentials, the
     /// settings. Of the client's plan ([`Client::for_plan`]), or the account's default.
     pub async fn get_v2(&self) -> Result<FullProxyConfig, Error> {
-        self.client.call(&GetProxyConfigV2::new(), None).await
+        self.client.call(&GetProxyConfigV2::new(), &()).await
     }
 
     /// Changes the fields set in `changes` (`ProxyConfigUpdateRequest { request_timeout: Some(600),
@@ -63,9 +63,7 @@ impl ProxyConfig<'_> {
         &self,
         changes: &ProxyConfigUpdateRequest,
     ) -> Result<FullProxyConfig, Error> {
-        self.client
-            .call(&UpdateProxyConfig::new(), Some(changes))
-            .await
+        self.client.call(&UpdateProxyConfig::new(), changes).await
     }
 
     /// Places the proxies in `unallocated_countries`: `new_countries` must name as many in all, in
@@ -85,7 +83,7 @@ impl ProxyConfig<'_> {
             new_countries: countries,
         };
         self.client
-            .call(&AllocateUnallocatedCountries::new(), Some(&body))
+            .call(&AllocateUnallocatedCountries::new(), &body)
             .await
     }
 

@@ -30,7 +30,7 @@ impl Client {
 impl Referral<'_> {
     /// The program's config: mode, earnings, the account's referral code.
     pub async fn config(&self) -> Result<ReferralConfig, Error> {
-        self.client.call(&GetReferralConfig, None).await
+        self.client.call(&GetReferralConfig, &()).await
     }
 
     /// Changes the mode or the PayPal address (retried: it sets the same values again).
@@ -38,12 +38,12 @@ impl Referral<'_> {
         &self,
         request: &ReferralConfigUpdateRequest,
     ) -> Result<ReferralConfig, Error> {
-        self.client.call(&UpdateReferralConfig, Some(request)).await
+        self.client.call(&UpdateReferralConfig, request).await
     }
 
     /// The coupon code applied to the account (every field `None` when there is none).
     pub async fn coupon_code(&self) -> Result<ReferralCouponCode, Error> {
-        self.client.call(&GetReferralCouponCode, None).await
+        self.client.call(&GetReferralCouponCode, &()).await
     }
 
     /// Applies coupon code `code` (another account's referral code). Never retried.
@@ -53,29 +53,27 @@ impl Referral<'_> {
                 .parse()
                 .map_err(|e| Error::invalid_input("code", format!("{e}")))?,
         };
-        self.client
-            .call(&ApplyReferralCouponCode, Some(&request))
-            .await
+        self.client.call(&ApplyReferralCouponCode, &request).await
     }
 
     /// Removes the applied coupon code (idempotent).
     pub async fn remove_coupon_code(&self) -> Result<(), Error> {
-        self.client.call(&RemoveReferralCouponCode, None).await
+        self.client.call(&RemoveReferralCouponCode, &()).await
     }
 
     /// The account's referral channels.
     pub async fn channels(&self) -> Result<Vec<ReferralChannel>, Error> {
-        self.client.call(&ListReferralChannels, None).await
+        self.client.call(&ListReferralChannels, &()).await
     }
 
     /// One page of referral credits, filtered as `params` says.
     pub async fn credits(&self, params: &ListReferralCredits) -> Result<ReferralCreditPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Referral credit `id`.
     pub async fn credit(&self, id: i64) -> Result<ReferralCredit, Error> {
-        self.client.call(&GetReferralCredit::new(id), None).await
+        self.client.call(&GetReferralCredit::new(id), &()).await
     }
 
     /// One page of earn-outs.
@@ -83,18 +81,16 @@ impl Referral<'_> {
         &self,
         params: &ListReferralEarnouts,
     ) -> Result<ReferralEarnoutPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Earn-out `id`.
     pub async fn earnout(&self, id: i64) -> Result<ReferralEarnout, Error> {
-        self.client.call(&GetReferralEarnout::new(id), None).await
+        self.client.call(&GetReferralEarnout::new(id), &()).await
     }
 
     /// What referral code `code` gives a new account (public: no token is sent).
     pub async fn code_info(&self, code: &str) -> Result<ReferralCodeInfo, Error> {
-        self.client
-            .call(&GetReferralCodeInfo::new(code), None)
-            .await
+        self.client.call(&GetReferralCodeInfo::new(code), &()).await
     }
 }

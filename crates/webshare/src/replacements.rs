@@ -97,7 +97,7 @@ impl Replacements<'_> {
         &self,
         params: &ListProxyReplacements,
     ) -> Result<ProxyReplacementPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Every proxy replacement matching `params`, page after page, each fetched when the stream reaches it.
@@ -135,13 +135,13 @@ impl Replacements<'_> {
             ));
         }
         self.client
-            .call(&CreateProxyReplacement::new(), Some(request))
+            .call(&CreateProxyReplacement::new(), request)
             .await
     }
 
     /// Proxy replacement `id`.
     pub async fn get(&self, id: i64) -> Result<ProxyReplacement, Error> {
-        self.client.call(&GetProxyReplacement::new(id), None).await
+        self.client.call(&GetProxyReplacement::new(id), &()).await
     }
 
     /// Reads replacement `id` until it is `validated` (a dry run) or `completed`, and returns it; a `failed`
@@ -192,7 +192,7 @@ impl Replacements<'_> {
 
     /// One page of the proxies replaced in the list.
     pub async fn replaced(&self, params: &ListReplacedProxies) -> Result<ReplacedProxyPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Every replaced proxy matching `params`, page after page.

@@ -31,8 +31,8 @@ struct Prepared {
 impl Client {
     /// Sends any operation without a request body, from its generated parameters, with the client's
     /// retries, rate limits, time limits and redaction, and decodes its answer (JSON, or `()` for an empty
-    /// one). Operations with a JSON body take [`Client::send_with`]; a streamed answer (a download, a
-    /// PDF) has its own methods, and here is an [`Error::InvalidInput`].
+    /// one). An operation with a JSON body does not compile here: it takes [`Client::send_with`]. A
+    /// streamed answer (a download, a PDF) has its own methods, and here is an [`Error::InvalidInput`].
     ///
     /// ```no_run
     /// # async fn run(client: &webshare::Client) -> Result<(), webshare::Error> {
@@ -43,20 +43,20 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn send<E: Endpoint>(&self, params: &E) -> Result<E::Response, Error> {
-        if E::OPERATION.has_body {
-            return Err(Error::invalid_input(
-                "body",
-                format!(
-                    "`{}` takes a request body: use send_with",
-                    E::OPERATION.name
-                ),
-            ));
-        }
-        self.send_checked(params, None).await
+    ///
+    /// ```compile_fail
+    /// # async fn run(client: &webshare::Client) -> Result<(), webshare::Error> {
+    /// // `create_api_key` has a body: `send` does not take it.
+    /// client.send(&webshare::operations::CreateApiKey).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send<E: Endpoint<Body = ()>>(&self, params: &E) -> Result<E::Response, Error> {
+        self.send_checked(params, &()).await
     }
 
-    /// As [`Client::send`], with the operation's JSON request body.
+    /// As [`Client::send`], with the operation's JSON request body (its type is the operation's
+    /// [`Endpoint::Body`]).
     pub async fn send_with<E: Endpoint>(
         &self,
         params: &E,
@@ -68,13 +68,13 @@ impl Client {
                 format!("`{}` takes no request body: use send", E::OPERATION.name),
             ));
         }
-        self.send_checked(params, Some(body)).await
+        self.send_checked(params, body).await
     }
 
     async fn send_checked<E: Endpoint>(
         &self,
         params: &E,
-        body: Option<&E::Body>,
+        body: &E::Body,
     ) -> Result<E::Response, Error> {
         if !matches!(
             E::OPERATION.response,
@@ -97,9 +97,9 @@ impl Client {
     pub(crate) async fn call<E: Endpoint>(
         &self,
         params: &E,
-        body: Option<&E::Body>,
+        body: &E::Body,
     ) -> Result<E::Response, Error> {
-        let prepared = self.prepare(params, body)?;
+        let prepared = self.prepare(params, Some(body))?;
         self.run_decoded(&prepared).await
     }
 
@@ -170,6 +170,7 @@ impl Client {
     }
 
     /// The URL, body and headers of one call.
+    /// `body` is `None` only for the streamed and form operations, which have no JSON body.
     fn prepare<E: Endpoint>(&self, params: &E, body: Option<&E::Body>) -> Result<Prepared, Error> {
         let operation = E::OPERATION;
         if let Some(refusal) = &self.shared.secrets_refusal
@@ -199,12 +200,18 @@ impl Client {
             None
         };
         // Serialized once: every attempt sends the same bytes (`Bytes` clones share them).
+        // The body's type is the operation's (`()` for none, sent as nothing); never a made-up `{}`.
         let body = match (operation.has_body, body) {
             (true, Some(body)) => Some(bytes::Bytes::from(
                 serde_json::to_vec(body)
                     .map_err(|e| Error::invalid_input("request", e.to_string()))?,
             )),
-            (true, None) => Some(bytes::Bytes::from_static(b"{}")),
+            (true, None) => {
+                return Err(Error::invalid_input(
+                    "body",
+                    format!("`{}` needs its request body", operation.name),
+                ));
+            }
             (false, _) => None,
         };
         Ok(Prepared {

@@ -112,8 +112,7 @@ impl Social<'_> {
             tos_accepted: true,
             marketing_email_accepted: registration.marketing_email_accepted,
         };
-        let response: types::RegisterResponse =
-            self.client.call(&SocialRegister, Some(&body)).await?;
+        let response: types::RegisterResponse = self.client.call(&SocialRegister, &body).await?;
         Ok(Registered {
             token: crate::token::answered::<SocialRegister>(response.token)?,
             logged_in_existing_user: response.logged_in_existing_user.unwrap_or(false),
@@ -129,7 +128,7 @@ impl Social<'_> {
         redirect_uri: &str,
     ) -> Result<Token, Error> {
         let body = social_identity(&provider, &code.into(), redirect_uri)?;
-        let response: types::TokenResponse = self.client.call(&SocialLogin, Some(&body)).await?;
+        let response: types::TokenResponse = self.client.call(&SocialLogin, &body).await?;
         crate::token::answered::<SocialLogin>(response.token)
     }
 }

@@ -21,11 +21,11 @@ impl Client {
 impl Stats<'_> {
     /// Usage by hour over a period (`timestamp__gte`/`__lte`), oldest first; hours without use are absent.
     pub async fn hourly(&self, params: &ListStats) -> Result<Vec<ProxyStat>, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Usage summed over a period.
     pub async fn aggregate(&self, params: &GetAggregateStats) -> Result<AggregateStats, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 }

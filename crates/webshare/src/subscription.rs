@@ -30,12 +30,12 @@ impl Client {
 impl Subscriptions<'_> {
     /// The subscription: its plan, term, dates, credits and renewal state.
     pub async fn get(&self) -> Result<Subscription, Error> {
-        self.client.call(&GetSubscription, None).await
+        self.client.call(&GetSubscription, &()).await
     }
 
     /// What can be bought, by proxy type and sub-type.
     pub async fn available_assets(&self) -> Result<AvailableAssets, Error> {
-        self.client.call(&GetAvailableAssets, None).await
+        self.client.call(&GetAvailableAssets, &()).await
     }
 
     /// The limits and options for a plan of `query`'s type, sub-type and countries (of the client's
@@ -46,7 +46,7 @@ impl Subscriptions<'_> {
     ) -> Result<CustomizationOptions, Error> {
         let mut params = GetCustomizationOptions::new(query);
         params.plan_id = self.client.plan_id();
-        self.client.call(&params, None).await
+        self.client.call(&params, &()).await
     }
 
     /// The price of the plan `query` describes: before and after discounts, what credits cover and
@@ -54,7 +54,7 @@ impl Subscriptions<'_> {
     pub async fn pricing(&self, query: PricingQuery) -> Result<SubscriptionPricing, Error> {
         let mut params = GetSubscriptionPricing::new(query);
         params.plan_id = self.client.plan_id();
-        self.client.call(&params, None).await
+        self.client.call(&params, &()).await
     }
 
     /// Buys a plan. Credits pay first; when they do not suffice the answer has `payment_required` and a
@@ -64,7 +64,7 @@ impl Subscriptions<'_> {
         &self,
         request: &SubscriptionPurchaseRequest,
     ) -> Result<CheckoutResponse, Error> {
-        self.client.call(&PurchasePlan, Some(request)).await
+        self.client.call(&PurchasePlan, request).await
     }
 
     /// Renews the subscription for a term, paid as a purchase is. Never retried.
@@ -72,16 +72,16 @@ impl Subscriptions<'_> {
         &self,
         request: &SubscriptionRenewRequest,
     ) -> Result<CheckoutResponse, Error> {
-        self.client.call(&RenewSubscription, Some(request)).await
+        self.client.call(&RenewSubscription, request).await
     }
 
     /// Turns automatic renewal on (idempotent).
     pub async fn enable_auto_renewal(&self) -> Result<Subscription, Error> {
-        self.client.call(&EnableAutoRenewal, None).await
+        self.client.call(&EnableAutoRenewal, &()).await
     }
 
     /// Turns automatic renewal off (idempotent).
     pub async fn cancel_auto_renewal(&self) -> Result<Subscription, Error> {
-        self.client.call(&CancelAutoRenewal, None).await
+        self.client.call(&CancelAutoRenewal, &()).await
     }
 }

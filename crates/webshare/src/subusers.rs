@@ -27,7 +27,7 @@ impl Client {
 impl Subusers<'_> {
     /// One page of sub-users.
     pub async fn list(&self, params: &ListSubusers) -> Result<SubuserPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Every sub-user, page after page.
@@ -61,21 +61,19 @@ impl Subusers<'_> {
                 "must be 0 (unlimited) or more",
             ));
         }
-        self.client.call(&CreateSubuser::new(), Some(request)).await
+        self.client.call(&CreateSubuser::new(), request).await
     }
 
     /// Sub-user `id`.
     pub async fn get(&self, id: i64) -> Result<Subuser, Error> {
-        self.client.call(&GetSubuser::new(id), None).await
+        self.client.call(&GetSubuser::new(id), &()).await
     }
 
     /// Changes the fields of sub-user `id` that `changes` sets (build it with
     /// `SubuserUpdateRequest::default()` and set fields). Setting `proxy_countries` gives it a custom
     /// list of those counts. Retried by default (a PATCH).
     pub async fn update(&self, id: i64, changes: &SubuserUpdateRequest) -> Result<Subuser, Error> {
-        self.client
-            .call(&UpdateSubuser::new(id), Some(changes))
-            .await
+        self.client.call(&UpdateSubuser::new(id), changes).await
     }
 
     /// Relabels sub-user `id`.
@@ -89,14 +87,14 @@ impl Subusers<'_> {
 
     /// Deletes sub-user `id`; acting as it is a 404 from then on.
     pub async fn delete(&self, id: i64) -> Result<(), Error> {
-        self.client.call(&DeleteSubuser::new(id), None).await
+        self.client.call(&DeleteSubuser::new(id), &()).await
     }
 
     /// A new custom proxy list for sub-user `id` (same countries and counts); a 400 for a sub-user
     /// without a custom list. Never retried by default.
     pub async fn refresh_proxy_list(&self, id: i64) -> Result<Subuser, Error> {
         self.client
-            .call(&RefreshSubuserProxyList::new(id), None)
+            .call(&RefreshSubuserProxyList::new(id), &())
             .await
     }
 }

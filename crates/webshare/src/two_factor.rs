@@ -56,7 +56,7 @@ impl Client {
         let recaptcha = recaptcha.into();
         let token = self.login(email, password, recaptcha.clone()).await?;
         let client = self.with_token(&token)?;
-        match client.call(&GetProfile, None).await {
+        match client.call(&GetProfile, &()).await {
             Ok(_) => Ok((token, client)),
             Err(e) if e.is_two_factor_required() => {
                 let code = code().await?;
@@ -72,7 +72,7 @@ impl TwoFactor<'_> {
     /// The active method; a 404 when two-factor is off. Session tokens only
     /// ([`Error::is_api_key_not_allowed`] for an API key).
     pub async fn current_method(&self) -> Result<TwoFactorMethod, Error> {
-        self.client.call(&GetTwoFactorMethod, None).await
+        self.client.call(&GetTwoFactorMethod, &()).await
     }
 
     /// Makes email codes the active method, at once.
@@ -80,9 +80,7 @@ impl TwoFactor<'_> {
         let request = TwoFactorMethodRequest {
             type_: TwoFactorMethodType::EmailCode,
         };
-        self.client
-            .call(&ChangeTwoFactorMethod, Some(&request))
-            .await
+        self.client.call(&ChangeTwoFactorMethod, &request).await
     }
 
     /// A new authenticator-app method with its secret; the active method stays until
@@ -91,10 +89,7 @@ impl TwoFactor<'_> {
         let request = TwoFactorMethodRequest {
             type_: TwoFactorMethodType::DeviceTotp,
         };
-        let method = self
-            .client
-            .call(&ChangeTwoFactorMethod, Some(&request))
-            .await?;
+        let method = self.client.call(&ChangeTwoFactorMethod, &request).await?;
         let secret = method.secret_key.ok_or_else(|| Error::Decode {
             status: Some(200),
             body_snippet: "a new device_totp method without its secret_key".into(),
@@ -124,7 +119,7 @@ impl TwoFactor<'_> {
         }
         let request = TwoFactorActivateRequest { code_1, code_2 };
         self.client
-            .call(&ActivateTwoFactorMethod::new(id), Some(&request))
+            .call(&ActivateTwoFactorMethod::new(id), &request)
             .await
     }
 
@@ -140,12 +135,12 @@ impl TwoFactor<'_> {
         validate::present("code", &code)?;
         validate::present("recaptcha", &recaptcha)?;
         let request = TwoFactorCodeRequest { code, recaptcha };
-        self.client.call(&SubmitTwoFactorCode, Some(&request)).await
+        self.client.call(&SubmitTwoFactorCode, &request).await
     }
 
     /// Emails a new code for this client's login token (email method only); whether one was sent.
     pub async fn resend_email(&self) -> Result<bool, Error> {
-        let answer = self.client.call(&ResendTwoFactorEmail, None).await?;
+        let answer = self.client.call(&ResendTwoFactorEmail, &()).await?;
         // `null` (the SDK's models allow it) says nothing was confirmed sent.
         Ok(answer.email_sent.unwrap_or(false))
     }

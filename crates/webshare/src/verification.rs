@@ -36,12 +36,12 @@ impl Verification<'_> {
         &self,
         params: &ListVerificationFlows,
     ) -> Result<VerificationFlowPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Flow `id`.
     pub async fn flow(&self, id: i64) -> Result<VerificationFlow, Error> {
-        self.client.call(&GetVerificationFlow::new(id), None).await
+        self.client.call(&GetVerificationFlow::new(id), &()).await
     }
 
     /// Submits evidence for flow `id`: `explanation` and `files` fields
@@ -67,7 +67,7 @@ impl Verification<'_> {
             security_code: code.into(),
         };
         self.client
-            .call(&SubmitVerificationCode::new(id), Some(&request))
+            .call(&SubmitVerificationCode::new(id), &request)
             .await
     }
 
@@ -76,7 +76,7 @@ impl Verification<'_> {
         &self,
         params: &ListVerificationQuestions,
     ) -> Result<VerificationQuestionPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Answers question `id`: an `answer` field, and `files` if any. Never retried.
@@ -91,7 +91,7 @@ impl Verification<'_> {
         &self,
         params: &ListVerificationAppeals,
     ) -> Result<VerificationAppealPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// Appeals the suspension with `text`. Never retried.
@@ -101,33 +101,31 @@ impl Verification<'_> {
                 .parse()
                 .map_err(|e| Error::invalid_input("appeal", format!("{e}")))?,
         };
-        self.client
-            .call(&CreateVerificationAppeal, Some(&request))
-            .await
+        self.client.call(&CreateVerificationAppeal, &request).await
     }
 
     /// One page of abuse reports about the account.
     pub async fn abuse_reports(&self, params: &ListAbuseReports) -> Result<AbuseReportPage, Error> {
-        self.client.call(params, None).await
+        self.client.call(params, &()).await
     }
 
     /// The suspension (a 404 when the account is not suspended).
     pub async fn suspension(&self) -> Result<Suspension, Error> {
-        self.client.call(&GetVerificationSuspension, None).await
+        self.client.call(&GetVerificationSuspension, &()).await
     }
 
     /// The verification categories.
     pub async fn categories(&self) -> Result<VerificationCategories, Error> {
-        self.client.call(&GetVerificationCategories, None).await
+        self.client.call(&GetVerificationCategories, &()).await
     }
 
     /// Whether the account's proxies are limited.
     pub async fn limits(&self) -> Result<VerificationLimits, Error> {
-        self.client.call(&GetVerificationLimits, None).await
+        self.client.call(&GetVerificationLimits, &()).await
     }
 
     /// The account's thresholds and how near it is to each.
     pub async fn thresholds(&self) -> Result<VerificationThresholds, Error> {
-        self.client.call(&GetVerificationThresholds, None).await
+        self.client.call(&GetVerificationThresholds, &()).await
     }
 }

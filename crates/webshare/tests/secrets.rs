@@ -223,6 +223,9 @@ fn the_whole_flow_logs_no_secret() {
         "retrying".to_owned(),
         "duration_ms=".to_owned(),
     ] {
-        assert!(log.contains(expected), "missing {expected} in:\n{log}");
+        assert!(
+            log.contains(expected.as_str()),
+            "missing {expected} in:\n{log}"
+        );
     }
 }
