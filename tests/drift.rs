@@ -92,7 +92,7 @@ impl<'a> OperationVisitor for SendTyped<'a> {
     fn visit<E: Endpoint>(self) -> Self::Output {
         let params = E::parse(self.raw).expect("the planner's parameters parse");
         let client = self.client;
-        Box::pin(async move { client.send(&params).await.map(|_| ()) })
+        Box::pin(async move { client.request(&params).await.map(|_| ()) })
     }
 }
 

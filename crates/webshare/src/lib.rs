@@ -92,6 +92,7 @@ mod activity_csv;
 mod api_keys;
 mod auth;
 mod billing;
+mod call;
 #[cfg(feature = "check-api")]
 mod check;
 mod client;
@@ -140,6 +141,7 @@ pub use activity::Activity;
 pub use activity_csv::ActivityRecord;
 pub use api_keys::ApiKeys;
 pub use billing::Billing;
+pub use call::Request;
 #[cfg(feature = "check-api")]
 pub use check::{OperationReport, Outcome, ReadOnlyCall, Report};
 /// The `chrono` this crate's types use (timestamps are `chrono::DateTime<Utc>`), so a service names them

@@ -14,6 +14,7 @@ use tracing::Instrument;
 use webshare_api::operations::SUBUSER_HEADER;
 use webshare_api::{Auth, Endpoint, Operation, Query, ResponseKind, types};
 
+use crate::call::CallOptions;
 use crate::error::{from_reqwest, from_status, parse_retry_after, withheld};
 use crate::{Client, Error};
 
@@ -24,6 +25,12 @@ struct Prepared {
     body: Option<bytes::Bytes>,
     authorization: Option<HeaderValue>,
     subuser: Option<HeaderValue>,
+    /// This call's time limit per attempt.
+    timeout: std::time::Duration,
+    /// This call's retry policy, when not the client's.
+    retry: Option<crate::RetryPolicy>,
+    /// Extra headers of this call (none by default: an empty map does not allocate).
+    headers: reqwest::header::HeaderMap,
     /// A multipart form, built again (files reopened) for each attempt.
     form: Option<crate::upload::Upload>,
 }
@@ -99,7 +106,37 @@ impl Client {
         params: &E,
         body: &E::Body,
     ) -> Result<E::Response, Error> {
-        let prepared = self.prepare(params, Some(body))?;
+        let prepared = self.prepare(params, Some(body), &CallOptions::default())?;
+        self.run_decoded(&prepared).await
+    }
+
+    /// Sends an operation that answers JSON (or nothing) with one call's options
+    /// ([`Client::request`]); `body` must be there exactly when the operation has one.
+    pub(crate) async fn call_with<E: Endpoint>(
+        &self,
+        params: &E,
+        body: Option<&E::Body>,
+        options: &CallOptions,
+    ) -> Result<E::Response, Error> {
+        let operation = E::OPERATION;
+        if !matches!(operation.response, ResponseKind::Json | ResponseKind::Empty)
+            || !operation.form.is_empty()
+        {
+            return Err(Error::invalid_input(
+                "operation",
+                format!(
+                    "`{}` streams its answer or uploads a form: use its own method",
+                    operation.name
+                ),
+            ));
+        }
+        if body.is_some() && !operation.has_body {
+            return Err(Error::invalid_input(
+                "body",
+                format!("`{}` takes no request body", operation.name),
+            ));
+        }
+        let prepared = self.prepare(params, body, options)?;
         self.run_decoded(&prepared).await
     }
 
@@ -109,7 +146,7 @@ impl Client {
         params: &E,
         upload: &crate::upload::Upload,
     ) -> Result<E::Response, Error> {
-        let mut prepared = self.prepare(params, None)?;
+        let mut prepared = self.prepare(params, None, &CallOptions::default())?;
         prepared.form = Some(upload.clone());
         self.run_decoded(&prepared).await
     }
@@ -128,20 +165,25 @@ impl Client {
     /// Sends an operation whose answer is streamed (text, CSV, bytes) and returns the response once its
     /// status says success; the body is left unread.
     pub(crate) async fn open<E: Endpoint>(&self, params: &E) -> Result<reqwest::Response, Error> {
-        let prepared = self.prepare(params, None)?;
+        let prepared = self.prepare(params, None, &CallOptions::default())?;
         self.run(&prepared, |response| async move { Ok(response) })
             .await
     }
 
     /// The full URL of a call: base URL, path with its parameters, query (with the client's plan).
     pub(crate) fn url_of<E: Endpoint>(&self, params: &E) -> String {
+        self.url_for_plan(params, self.scope.plan_id)
+    }
+
+    /// As [`Client::url_of`], with `plan_id` filling an absent optional `plan_id`.
+    fn url_for_plan<E: Endpoint>(&self, params: &E, plan_id: Option<i64>) -> String {
         let mut url =
             String::with_capacity(self.shared.base_url.len() + E::OPERATION.path.len() + 16);
         url.push_str(&self.shared.base_url);
         params.write_path(&mut url);
         if !E::OPERATION.query_params.is_empty() {
             let mut query = Query::new();
-            params.write_query(&mut query, self.scope.plan_id);
+            params.write_query(&mut query, plan_id);
             if !query.as_str().is_empty() {
                 url.push('?');
                 url.push_str(query.as_str());
@@ -171,7 +213,12 @@ impl Client {
 
     /// The URL, body and headers of one call.
     /// `body` is `None` only for the streamed and form operations, which have no JSON body.
-    fn prepare<E: Endpoint>(&self, params: &E, body: Option<&E::Body>) -> Result<Prepared, Error> {
+    fn prepare<E: Endpoint>(
+        &self,
+        params: &E,
+        body: Option<&E::Body>,
+        options: &CallOptions,
+    ) -> Result<Prepared, Error> {
         let operation = E::OPERATION;
         if let Some(refusal) = &self.shared.secrets_refusal
             && (operation.carries_secrets
@@ -191,11 +238,16 @@ impl Client {
                 ),
             })?),
         };
-        let url = self.url_of(params);
+        let url = self.url_for_plan(params, options.plan_id.or(self.scope.plan_id));
         let subuser = if operation.subuser {
-            params.subuser().or(self.scope.subuser).map(|id| {
-                HeaderValue::from_str(&id.to_string()).expect("an integer is a valid header value")
-            })
+            params
+                .subuser()
+                .or(options.subuser)
+                .or(self.scope.subuser)
+                .map(|id| {
+                    HeaderValue::from_str(&id.to_string())
+                        .expect("an integer is a valid header value")
+                })
         } else {
             None
         };
@@ -220,6 +272,9 @@ impl Client {
             body,
             authorization,
             subuser,
+            timeout: options.timeout.unwrap_or(self.shared.timeout),
+            retry: options.retry.clone(),
+            headers: options.headers.clone(),
             form: None,
         })
     }
@@ -275,8 +330,10 @@ impl Client {
                     let delay = if operation.charges {
                         None
                     } else {
-                        self.shared
+                        prepared
                             .retry
+                            .as_ref()
+                            .unwrap_or(&self.shared.retry)
                             .delay_after(attempt, operation.retry_safe, &error)
                     };
                     match delay {
@@ -305,7 +362,7 @@ impl Client {
         F: Fn(reqwest::Response) -> Fut,
         Fut: std::future::Future<Output = Result<T, Error>>,
     {
-        let timeout = self.shared.timeout;
+        let timeout = prepared.timeout;
         let accept = match prepared.operation.response {
             ResponseKind::Json | ResponseKind::Empty => JSON,
             ResponseKind::Text => TEXT,
@@ -323,6 +380,9 @@ impl Client {
             }
             if let Some(subuser) = &prepared.subuser {
                 request = request.header(subuser_header(), subuser.clone());
+            }
+            if !prepared.headers.is_empty() {
+                request = request.headers(prepared.headers.clone());
             }
             if let Some(body) = &prepared.body {
                 request = request.header(CONTENT_TYPE, JSON).body(body.clone());

@@ -229,3 +229,137 @@ fn an_explicit_proxy_url_is_checked_and_never_printed() {
         assert!(error.contains("`socks` feature"), "{error}");
     }
 }
+
+/// One call's options: its own headers (never the client's own), sub-user, plan, retry policy and time
+/// limit, without a new client; the next call has the client's settings again.
+#[tokio::test]
+async fn one_call_takes_options_of_its_own() {
+    use support::{Fault, FaultServer};
+    use webshare::operations::{GetProxyConfigV2, ListIpAuthorizations};
+
+    let server = FaultServer::start(vec![Fault::json(
+        200,
+        serde_json::json!({"count": 0, "next": null, "previous": null, "results": []}),
+    )])
+    .await;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .api_key("k")
+        .build()
+        .unwrap();
+    let page = client
+        .request(&ListIpAuthorizations::new())
+        .header("x-trace-id", "trace-7")
+        .unwrap()
+        .subuser(42)
+        .plan(1001)
+        .await
+        .unwrap();
+    assert_eq!(page.count, 0);
+    let sent = server.last_request().to_ascii_lowercase();
+    assert!(sent.contains("x-trace-id: trace-7"), "{sent}");
+    assert!(sent.contains("x-subuser: 42"), "{sent}");
+    assert!(sent.contains("plan_id=1001"), "{sent}");
+    // The client's own settings again on the next call.
+    client.send(&ListIpAuthorizations::new()).await.unwrap();
+    let sent = server.last_request().to_ascii_lowercase();
+    assert!(
+        !sent.contains("x-trace-id") && !sent.contains("x-subuser") && !sent.contains("plan_id"),
+        "{sent}"
+    );
+    // The headers the client owns are refused, named.
+    for own in ["Authorization", "X-Subuser", "content-type"] {
+        let refused = client
+            .request(&GetProxyConfigV2::new())
+            .header(own, "x")
+            .err()
+            .unwrap();
+        assert!(
+            matches!(
+                refused,
+                Error::InvalidInput {
+                    field: "header",
+                    ..
+                }
+            ),
+            "{refused}"
+        );
+    }
+
+    // A retry policy for one call: the client's retries a 503 on a GET, this call's does not.
+    let failing = FaultServer::start(vec![Fault::json(
+        503,
+        serde_json::json!({"detail": "down"}),
+    )])
+    .await;
+    let client = Client::builder()
+        .base_url(&failing.base_url)
+        .api_key("k")
+        .retry_policy(webshare::RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    client
+        .request(&ListIpAuthorizations::new())
+        .retry_policy(webshare::RetryPolicy::none())
+        .await
+        .unwrap_err();
+    assert_eq!(failing.request_count(), 1);
+    client.send(&ListIpAuthorizations::new()).await.unwrap_err();
+    assert!(failing.request_count() > 2, "{}", failing.request_count());
+
+    // A time limit for one call.
+    let slow = FaultServer::start(vec![Fault::Slow(
+        Duration::from_secs(30),
+        Box::new(Fault::json(200, serde_json::json!({}))),
+    )])
+    .await;
+    let client = Client::builder()
+        .base_url(&slow.base_url)
+        .api_key("k")
+        .retry_policy(webshare::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let timed_out = client
+        .request(&GetProxyConfigV2::new())
+        .timeout(Duration::from_millis(100))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(timed_out, Error::Timeout { after, .. } if after == Duration::from_millis(100)),
+        "{timed_out}"
+    );
+}
+
+/// A JSON body travels with `Request::body`; a body for an operation without one is refused.
+#[tokio::test]
+async fn a_request_carries_its_typed_body() {
+    use support::{Fault, FaultServer};
+    use webshare::operations::CreateApiKey;
+
+    let server = FaultServer::start(vec![Fault::json(
+        201,
+        serde_json::json!({"id": 1, "key": "k", "label": "ci", "created_at": "2022-01-01T00:00:00Z", "updated_at": "2022-01-01T00:00:00Z"}),
+    )])
+    .await;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .api_key("k")
+        .build()
+        .unwrap();
+    let body: webshare::types::ApiKeyRequest =
+        serde_json::from_value(serde_json::json!({"label": "ci"})).unwrap();
+    client.request(&CreateApiKey).body(&body).await.unwrap();
+    assert!(
+        server.last_request().ends_with(r#"{"label":"ci"}"#),
+        "{}",
+        server.last_request()
+    );
+    // Without its body, an operation that has one is refused before sending.
+    let before = server.request_count();
+    let missing = client.request(&CreateApiKey).await.unwrap_err();
+    assert!(
+        matches!(missing, Error::InvalidInput { field: "body", .. }),
+        "{missing}"
+    );
+    assert_eq!(server.request_count(), before);
+}
