@@ -35,6 +35,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 2 * 1024 * 1024;
 pub struct Client {
     pub(crate) shared: Arc<Shared>,
     pub(crate) authorization: Option<HeaderValue>,
+    /// Asked for the key on every attempt, instead of a fixed `authorization`.
+    pub(crate) credentials: Option<Arc<dyn crate::CredentialsProvider>>,
     pub(crate) scope: Scope,
 }
 
@@ -121,6 +123,7 @@ impl Client {
         Ok(Self {
             shared: self.shared.clone(),
             authorization: Some(authorization),
+            credentials: None,
             scope: self.scope,
         })
     }
@@ -130,6 +133,7 @@ impl Client {
         Self {
             shared: self.shared.clone(),
             authorization: None,
+            credentials: None,
             scope: self.scope,
         }
     }
@@ -174,7 +178,7 @@ impl Client {
 
     /// Whether requests carry a token.
     pub fn is_authenticated(&self) -> bool {
-        self.authorization.is_some()
+        self.authorization.is_some() || self.credentials.is_some()
     }
 
     /// The API's base URL, e.g. `https://proxy.webshare.io/api`.
@@ -202,6 +206,7 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     base_url: String,
     api_key: Option<Secret>,
+    credentials: Option<Arc<dyn crate::CredentialsProvider>>,
     timeout: Duration,
     idle_timeout: Duration,
     connect_timeout: Duration,
@@ -221,6 +226,7 @@ impl Default for ClientBuilder {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
             api_key: None,
+            credentials: None,
             timeout: DEFAULT_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -241,6 +247,10 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|_| "a provider"),
+            )
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -267,12 +277,24 @@ impl ClientBuilder {
     /// Authenticate with an API key or token (`Authorization: Token <key>`).
     pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
         self.api_key = Some(key.into());
+        self.credentials = None;
         self
     }
 
     /// Send no token (the default).
     pub fn unauthenticated(mut self) -> Self {
         self.api_key = None;
+        self.credentials = None;
+        self
+    }
+
+    /// Ask `provider` for the key on every attempt, instead of a fixed one: a service rotates keys
+    /// without rebuilding its client. After a 401 the provider is asked once for a fresh key
+    /// ([`CredentialsProvider::refresh`](crate::CredentialsProvider::refresh)) and the call is sent again.
+    /// Replaces an [`ClientBuilder::api_key`].
+    pub fn credentials(mut self, provider: impl crate::CredentialsProvider) -> Self {
+        self.api_key = None;
+        self.credentials = Some(Arc::new(provider));
         self
     }
 
@@ -412,7 +434,10 @@ impl ClientBuilder {
         let custom_client = self.http.is_some();
         let secrets_refusal =
             auth::secrets_refusal(&url, custom_client, self.allow_plain_http_secrets);
-        if let (Some(refusal), Some(_)) = (&secrets_refusal, &authorization) {
+        if let Some(refusal) = secrets_refusal
+            .as_ref()
+            .filter(|_| authorization.is_some() || self.credentials.is_some())
+        {
             return Err(Error::Config {
                 message: refusal.clone(),
             });
@@ -468,6 +493,7 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
             }),
             authorization,
+            credentials: self.credentials,
             scope: self.scope,
         })
     }

@@ -96,6 +96,7 @@ mod call;
 #[cfg(feature = "check-api")]
 mod check;
 mod client;
+mod credentials;
 mod difference;
 mod download;
 mod download_tokens;
@@ -151,6 +152,7 @@ pub use client::{
     API_KEY_ENV, BASE_URL_ENV, Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+pub use credentials::{CredentialsProvider, KeyFuture};
 pub use difference::{Difference, ValueKind};
 pub use download::{MAX_LINE_BYTES, ProxyLine};
 pub use download_tokens::DownloadTokens;

@@ -12,7 +12,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderVal
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use webshare_api::operations::SUBUSER_HEADER;
-use webshare_api::{Auth, Endpoint, Operation, Query, ResponseKind, types};
+use webshare_api::{Auth, Endpoint, Operation, Query, ResponseKind, Secret, types};
 
 use crate::call::CallOptions;
 use crate::error::{from_reqwest, from_status, parse_retry_after, withheld};
@@ -31,6 +31,8 @@ struct Prepared {
     retry: Option<crate::RetryPolicy>,
     /// Extra headers of this call (none by default: an empty map does not allocate).
     headers: reqwest::header::HeaderMap,
+    /// The key comes from the client's credentials provider, asked before each attempt.
+    asks_provider: bool,
     /// A multipart form, built again (files reopened) for each attempt.
     form: Option<crate::upload::Upload>,
 }
@@ -228,8 +230,10 @@ impl Client {
                 message: format!("`{}` sends or returns secrets: {refusal}", operation.name),
             });
         }
+        let asks_provider = self.credentials.is_some() && operation.auth != Auth::None;
         let authorization = match operation.auth {
             Auth::None => None,
+            _ if asks_provider => None,
             Auth::Optional => self.authorization.clone(),
             Auth::Required => Some(self.authorization.clone().ok_or_else(|| Error::Config {
                 message: format!(
@@ -275,6 +279,7 @@ impl Client {
             timeout: options.timeout.unwrap_or(self.shared.timeout),
             retry: options.retry.clone(),
             headers: options.headers.clone(),
+            asks_provider,
             form: None,
         })
     }
@@ -288,10 +293,23 @@ impl Client {
     {
         let operation = prepared.operation;
         let mut attempt = 1;
+        // A key the server refused (401), for the provider's one refresh.
+        let mut refused: Option<Secret> = None;
+        let mut refreshed = false;
         loop {
             if !self.shared.limits.is_empty() {
                 self.shared.limits.wait(operation.rate_limit).await;
             }
+            let provided = match (&self.credentials, prepared.asks_provider) {
+                (Some(provider), true) => {
+                    let key = match refused.take() {
+                        Some(old) => provider.refresh(&old).await?,
+                        None => provider.key().await?,
+                    };
+                    Some((crate::auth::authorization_header(&key)?, key))
+                }
+                _ => None,
+            };
             // Named as OpenTelemetry's HTTP client spans are (semantic conventions), so collectors read
             // them as they are; no body, header value or secret is ever recorded.
             let span = tracing::info_span!(
@@ -309,7 +327,14 @@ impl Client {
                 span.record("http.request.resend_count", attempt - 1);
             }
             let started = Instant::now();
-            let result = self.attempt(prepared, &read).instrument(span.clone()).await;
+            let authorization = provided
+                .as_ref()
+                .map(|(header, _)| header)
+                .or(prepared.authorization.as_ref());
+            let result = self
+                .attempt(prepared, authorization, &read)
+                .instrument(span.clone())
+                .await;
             if let Some(status) = result
                 .as_ref()
                 .map_or_else(Error::status, |(status, _)| Some(status.as_u16()))
@@ -324,6 +349,13 @@ impl Client {
                 Ok((_, value)) => {
                     tracing::debug!(parent: &span, "succeeded");
                     return Ok(value);
+                }
+                Err(Error::Unauthorized { .. }) if !refreshed && provided.is_some() => {
+                    // The provider's key was refused: ask it once for a fresh one, and send again.
+                    tracing::debug!(parent: &span, "key refused; asking the credentials provider again");
+                    refreshed = true;
+                    refused = provided.map(|(_, key)| key);
+                    attempt += 1;
                 }
                 Err(error) => {
                     // A checkout is sent once, whatever the policy: a second one could charge twice.
@@ -356,6 +388,7 @@ impl Client {
     async fn attempt<T, F, Fut>(
         &self,
         prepared: &Prepared,
+        authorization: Option<&HeaderValue>,
         read: &F,
     ) -> Result<(StatusCode, T), Error>
     where
@@ -363,6 +396,10 @@ impl Client {
         Fut: std::future::Future<Output = Result<T, Error>>,
     {
         let timeout = prepared.timeout;
+        let streamed = !matches!(
+            prepared.operation.response,
+            ResponseKind::Json | ResponseKind::Empty
+        );
         let accept = match prepared.operation.response {
             ResponseKind::Json | ResponseKind::Empty => JSON,
             ResponseKind::Text => TEXT,
@@ -375,7 +412,11 @@ impl Client {
                 .http
                 .request(prepared.operation.method.clone(), &prepared.url)
                 .header(ACCEPT, accept);
-            if let Some(authorization) = &prepared.authorization {
+            if !streamed {
+                // reqwest's timer, whoever built the client: the whole exchange, body included.
+                request = request.timeout(timeout);
+            }
+            if let Some(authorization) = authorization {
                 request = request.header(AUTHORIZATION, authorization.clone());
             }
             if let Some(subuser) = &prepared.subuser {
@@ -408,8 +449,11 @@ impl Client {
             }
             read(response).await.map(|value| (status, value))
         };
-        // Our timer, whoever built the `reqwest::Client`: for a streamed answer it ends at the headers, and
-        // the body is bounded between chunks instead ([`idle_bounded`]).
+        if !streamed {
+            return exchange.await;
+        }
+        // A streamed answer: the timer ends at the status and headers; the body is bounded between chunks
+        // instead ([`idle_bounded`]), so a large download on a slow link is never cut off.
         tokio::time::timeout(timeout, exchange)
             .await
             .unwrap_or(Err(Error::Timeout {

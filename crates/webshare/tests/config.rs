@@ -363,3 +363,129 @@ async fn a_request_carries_its_typed_body() {
     );
     assert_eq!(server.request_count(), before);
 }
+
+/// A credentials provider is asked for the key on every attempt; after a 401 it is asked once for a
+/// fresh key and the call is sent again; a second 401 is the caller's.
+#[tokio::test]
+async fn a_credentials_provider_rotates_keys_and_refreshes_once_after_a_401() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use support::{Fault, FaultServer};
+    use webshare::operations::ListIpAuthorizations;
+    use webshare::{CredentialsProvider, KeyFuture, Secret};
+
+    /// Hands out `key-1`, `key-2`, … and counts refreshes.
+    struct Rotating {
+        issued: AtomicUsize,
+        refreshed: AtomicUsize,
+    }
+    impl CredentialsProvider for Rotating {
+        fn key(&self) -> KeyFuture<'_> {
+            let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+            Box::pin(async move { Ok(Secret::new(format!("key-{n}"))) })
+        }
+        fn refresh<'a>(&'a self, refused: &'a Secret) -> KeyFuture<'a> {
+            assert!(refused.expose().starts_with("key-"));
+            self.refreshed.fetch_add(1, Ordering::SeqCst);
+            self.key()
+        }
+    }
+
+    let page = serde_json::json!({"count": 0, "next": null, "previous": null, "results": []});
+    let server = FaultServer::start(vec![
+        Fault::json(200, page.clone()),
+        Fault::json(401, serde_json::json!({"detail": "Invalid token."})),
+        Fault::json(200, page.clone()),
+        Fault::json(401, serde_json::json!({"detail": "Invalid token."})),
+    ])
+    .await;
+    let provider = Arc::new(Rotating {
+        issued: AtomicUsize::new(0),
+        refreshed: AtomicUsize::new(0),
+    });
+    let shared = provider.clone();
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .credentials(move || {
+            let provider = shared.clone();
+            async move { provider.key().await }
+        })
+        .build()
+        .unwrap();
+    assert!(client.is_authenticated());
+    client.send(&ListIpAuthorizations::new()).await.unwrap();
+    assert!(
+        server.last_request().contains("Token key-1"),
+        "{}",
+        server.last_request()
+    );
+    // A 401: asked once more, sent again with the new key.
+    client.send(&ListIpAuthorizations::new()).await.unwrap();
+    assert_eq!(server.request_count(), 3);
+    assert!(
+        server.last_request().contains("Token key-3"),
+        "{}",
+        server.last_request()
+    );
+    // Refused twice: the 401 is the caller's, after one refresh only.
+    let refused = client.send(&ListIpAuthorizations::new()).await.unwrap_err();
+    assert!(matches!(refused, Error::Unauthorized { .. }), "{refused}");
+    assert_eq!(server.request_count(), 5);
+    // The closure's provider refreshes with `key`, the default: the counter of the inner one is not
+    // involved; the rotation above is what shows the fresh keys.
+    assert_eq!(provider.issued.load(Ordering::SeqCst), 5);
+    // The key never shows in the client's Debug.
+    assert!(!format!("{client:?}").contains("key-"));
+}
+
+/// A provider's `refresh` is what is asked after a 401 (not `key`).
+#[tokio::test]
+async fn a_provider_refresh_is_asked_after_a_401() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use support::{Fault, FaultServer};
+    use webshare::operations::ListIpAuthorizations;
+    use webshare::{CredentialsProvider, KeyFuture, Secret};
+
+    struct Counting(AtomicUsize);
+    impl CredentialsProvider for Counting {
+        fn key(&self) -> KeyFuture<'_> {
+            Box::pin(async { Ok(Secret::new("old")) })
+        }
+        fn refresh<'a>(&'a self, refused: &'a Secret) -> KeyFuture<'a> {
+            assert_eq!(refused.expose(), "old");
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async { Ok(Secret::new("new")) })
+        }
+    }
+    struct Shared(Arc<Counting>);
+    impl CredentialsProvider for Shared {
+        fn key(&self) -> KeyFuture<'_> {
+            self.0.key()
+        }
+        fn refresh<'a>(&'a self, refused: &'a Secret) -> KeyFuture<'a> {
+            self.0.refresh(refused)
+        }
+    }
+    let page = serde_json::json!({"count": 0, "next": null, "previous": null, "results": []});
+    let server = FaultServer::start(vec![
+        Fault::json(401, serde_json::json!({"detail": "Invalid token."})),
+        Fault::json(200, page),
+    ])
+    .await;
+    let counting = Arc::new(Counting(AtomicUsize::new(0)));
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .credentials(Shared(counting.clone()))
+        .build()
+        .unwrap();
+    client.send(&ListIpAuthorizations::new()).await.unwrap();
+    assert_eq!(counting.0.load(Ordering::SeqCst), 1);
+    assert!(
+        server.last_request().contains("Token new"),
+        "{}",
+        server.last_request()
+    );
+}
