@@ -425,6 +425,7 @@ fn a_429_keeps_its_retry_after_header() {
         Error::RateLimited {
             retry_after,
             detail: got,
+            ..
         } => {
             assert_eq!(retry_after, Some(Duration::from_secs(17)));
             assert_eq!(got.as_deref(), Some(detail));

@@ -19,6 +19,8 @@ pub enum Failure {
     NotFound {
         /// `no ip authorization with id 42, plan 7`.
         what: String,
+        /// The API's id of the request, when it sent one.
+        request_id: Option<String>,
     },
     /// A value given fails the checks made before sending (a body field of the wrong type).
     Invalid {
@@ -75,10 +77,25 @@ impl Failure {
     /// The message for stderr: sentences, with the server's messages one field per line, and every
     /// control character escaped (text from the server must not drive the terminal).
     pub fn human(&self) -> String {
-        format!(
+        let mut line = format!(
             "error: {}",
             self.message(|text| escape_controls(text).into_owned())
-        )
+        );
+        if let Some(id) = self.request_id() {
+            line.push_str(&format!(
+                "\n(request id {id}: quote it to Webshare's support)"
+            ));
+        }
+        line
+    }
+
+    /// The API's id of the request that failed, when it sent one.
+    fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(error) => error.request_id(),
+            Self::NotFound { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
     }
 
     /// The message without the `error: ` prefix; `clean` is applied to every piece of text, so that
@@ -93,6 +110,7 @@ impl Failure {
             Self::Api(Error::Validation {
                 field_errors,
                 non_field_errors,
+                ..
             }) => {
                 let mut lines = vec!["the server rejected the request".to_owned()];
                 lines.extend(
@@ -110,7 +128,7 @@ impl Failure {
                 lines.join("\n")
             }
             Self::Api(error) => clean(&error.to_string()),
-            Self::NotFound { what } => format!("not found: {}", clean(what)),
+            Self::NotFound { what, .. } => format!("not found: {}", clean(what)),
             Self::Invalid { field, message } => format!("`{}`: {}", clean(field), clean(message)),
             Self::Declined => "not sent: the confirmation was declined".to_owned(),
             Self::SpecDiffers { operations } => format!(
@@ -125,10 +143,14 @@ impl Failure {
         let mut body = json!({ "kind": self.kind(), "exit_code": self.exit_code(), "message": self.message(str::to_owned) });
         if let Self::Api(error) = self {
             body["status"] = json!(error.status());
+            if let Some(id) = error.request_id() {
+                body["request_id"] = json!(id);
+            }
             match error {
                 Error::Validation {
                     field_errors,
                     non_field_errors,
+                    ..
                 } => {
                     let messages = |errors: &[webshare::FieldError]| {
                         errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>()
@@ -157,9 +179,54 @@ impl Failure {
         }
         match self {
             Self::Invalid { field, .. } => body["field"] = json!(field),
-            Self::NotFound { .. } => body["status"] = json!(404),
+            Self::NotFound { request_id, .. } => {
+                body["status"] = json!(404);
+                if let Some(id) = request_id {
+                    body["request_id"] = json!(id);
+                }
+            }
             _ => {}
         }
         json!({ "error": body })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use webshare::Error;
+
+    use super::Failure;
+
+    /// The API's request id goes with the error, for a support ticket: a line of its own, and a field of
+    /// the JSON.
+    #[test]
+    fn a_request_id_is_printed_with_the_error() {
+        let failure = Failure::Api(Error::Server {
+            status: 503,
+            detail: None,
+            request_id: Some("req-42".into()),
+        });
+        assert!(
+            failure
+                .human()
+                .ends_with("(request id req-42: quote it to Webshare's support)")
+        );
+        assert_eq!(failure.json()["error"]["request_id"], "req-42");
+        let named = Failure::NotFound {
+            what: "no plan with id 5".into(),
+            request_id: Some("req-7".into()),
+        };
+        assert!(
+            named.human().contains("request id req-7"),
+            "{}",
+            named.human()
+        );
+        let without = Failure::Api(Error::Server {
+            status: 503,
+            detail: None,
+            request_id: None,
+        });
+        assert!(!without.human().contains("request id"));
+        assert!(without.json()["error"].get("request_id").is_none());
     }
 }

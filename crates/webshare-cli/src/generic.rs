@@ -246,9 +246,9 @@ pub fn named(
     operation: &webshare::Operation,
     asked: &[(&'static str, String)],
 ) -> Failure {
-    if !matches!(error, Error::NotFound { .. }) {
+    let Error::NotFound { request_id, .. } = error else {
         return error.into();
-    }
+    };
     let mut what = format!("no {}", crate::render::resource(operation.name));
     for (i, (label, value)) in asked.iter().enumerate() {
         what.push_str(if i == 0 { " with " } else { ", " });
@@ -256,7 +256,7 @@ pub fn named(
         what.push(' ');
         what.push_str(value);
     }
-    Failure::NotFound { what }
+    Failure::NotFound { what, request_id }
 }
 
 #[cfg(test)]
@@ -266,18 +266,22 @@ mod tests {
     #[test]
     fn a_not_found_names_the_resource_and_ids() {
         let failure = named(
-            Error::NotFound { detail: None },
+            Error::NotFound {
+                detail: None,
+                request_id: None,
+            },
             webshare::operations::GetIpAuthorization::OPERATION,
             &[("id", "42".into()), ("plan", "7".into())],
         );
         assert!(
-            matches!(&failure, Failure::NotFound { what } if what == "no ip authorization with id 42, plan 7"),
+            matches!(&failure, Failure::NotFound { what, .. } if what == "no ip authorization with id 42, plan 7"),
             "{failure:?}"
         );
         let other = named(
             Error::Server {
                 status: 500,
                 detail: None,
+                request_id: None,
             },
             webshare::operations::GetIpAuthorization::OPERATION,
             &[],

@@ -409,6 +409,7 @@ async fn authorization_of(client: &Client, address: &str) -> Result<i64, Failure
     }
     Err(Failure::NotFound {
         what: format!("no IP authorization of {wanted}"),
+        request_id: None,
     })
 }
 

@@ -85,6 +85,7 @@ async fn direct(client: &Client, args: &ProxyUrlArgs) -> Result<ProxyEndpoint, F
     }
     Err(Failure::NotFound {
         what: format!("no proxy with id or address {wanted} in the list"),
+        request_id: None,
     })
 }
 

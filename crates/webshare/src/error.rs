@@ -66,12 +66,18 @@ pub enum Error {
         field_errors: BTreeMap<String, Vec<FieldError>>,
         /// Messages about the request as a whole (e.g. wrong credentials).
         non_field_errors: Vec<FieldError>,
+        /// The API's id of this request (its `x-request-id`, `request-id` or `cf-ray` header), for a
+        /// support ticket.
+        request_id: Option<String>,
     },
     /// 401: no valid token was sent.
     #[error("not authenticated ({}): the API token is missing, wrong or revoked; log in again or check the API key", detail.as_deref().unwrap_or("no detail"))]
     Unauthorized {
         /// The server's explanation.
         detail: Option<String>,
+        /// The API's id of this request (its `x-request-id`, `request-id` or `cf-ray` header), for a
+        /// support ticket.
+        request_id: Option<String>,
     },
     /// 403: the token may not do this. See [`Error::is_two_factor_required`] and
     /// [`Error::is_account_deleted`].
@@ -81,12 +87,18 @@ pub enum Error {
         code: Option<String>,
         /// The server's explanation.
         detail: Option<String>,
+        /// The API's id of this request (its `x-request-id`, `request-id` or `cf-ray` header), for a
+        /// support ticket.
+        request_id: Option<String>,
     },
     /// 404.
     #[error("not found ({}): no such resource, plan or sub-user in this account (or a wrong base URL)", detail.as_deref().unwrap_or("no detail"))]
     NotFound {
         /// The server's explanation.
         detail: Option<String>,
+        /// The API's id of this request (its `x-request-id`, `request-id` or `cf-ray` header), for a
+        /// support ticket.
+        request_id: Option<String>,
     },
     /// 429: too many requests.
     #[error("rate limited: wait {} before trying again", retry_after.map_or_else(|| format!("{} s (the documented wait)", DEFAULT_RATE_LIMIT_WAIT.as_secs()), |d| format!("{} s", d.as_secs())))]
@@ -95,6 +107,9 @@ pub enum Error {
         retry_after: Option<Duration>,
         /// The server's explanation.
         detail: Option<String>,
+        /// The API's id of this request (its `x-request-id`, `request-id` or `cf-ray` header), for a
+        /// support ticket.
+        request_id: Option<String>,
     },
     /// 5xx: the server failed.
     #[error("the Webshare server failed with HTTP {status} ({}); try again later", detail.as_deref().unwrap_or("no detail"))]
@@ -103,6 +118,9 @@ pub enum Error {
         status: u16,
         /// The server's explanation, or the start of a body that was not JSON.
         detail: Option<String>,
+        /// The API's id of this request (its `x-request-id`, `request-id` or `cf-ray` header), for a
+        /// support ticket.
+        request_id: Option<String>,
     },
     /// Another error status (405, 406, 408, 413, 415, ...).
     #[error("the server answered HTTP {status} ({}): {}", code.as_deref().unwrap_or("no code"), detail.as_deref().unwrap_or("no detail"))]
@@ -113,6 +131,9 @@ pub enum Error {
         code: Option<String>,
         /// The server's explanation.
         detail: Option<String>,
+        /// The API's id of this request (its `x-request-id`, `request-id` or `cf-ray` header), for a
+        /// support ticket.
+        request_id: Option<String>,
     },
     /// No answer in time.
     #[error("no answer within {} s; the server may be slow or unreachable, try again or raise the timeout", after.as_secs_f64())]
@@ -253,6 +274,21 @@ impl Error {
     fn forbidden_code(&self) -> Option<&str> {
         match self {
             Self::Forbidden { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The API's id of the request that failed (from its `x-request-id`, `request-id` or `cf-ray` header),
+    /// for a support ticket; `None` for errors that had no answer, or an answer without one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Validation { request_id, .. }
+            | Self::Unauthorized { request_id, .. }
+            | Self::Forbidden { request_id, .. }
+            | Self::NotFound { request_id, .. }
+            | Self::RateLimited { request_id, .. }
+            | Self::Server { request_id, .. }
+            | Self::Api { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -417,11 +453,23 @@ pub(crate) fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration>
 }
 
 /// Maps an error status (with the decoded body, if it was one) onto [`Error`].
+/// The API's id of a request, from the first of `x-request-id`, `request-id` and `cf-ray` it answered
+/// with: visible ASCII, at most 128 characters (it is echoed in errors and logs, so nothing else is kept).
+pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    ["x-request-id", "request-id", "cf-ray"]
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|value| value.to_str().ok())
+        .filter(|id| !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_owned)
+}
+
 pub(crate) fn from_status(
     status: StatusCode,
     body: Option<types::Error>,
     retry_after: Option<Duration>,
     raw_text: Option<String>,
+    request_id: Option<String>,
 ) -> Error {
     let body = body.unwrap_or_else(|| types::Error {
         code: None,
@@ -455,23 +503,31 @@ pub(crate) fn from_status(
             Error::Validation {
                 field_errors,
                 non_field_errors,
+                request_id,
             }
         }
-        401 => Error::Unauthorized { detail },
-        403 => Error::Forbidden { code, detail },
-        404 => Error::NotFound { detail },
+        401 => Error::Unauthorized { detail, request_id },
+        403 => Error::Forbidden {
+            code,
+            detail,
+            request_id,
+        },
+        404 => Error::NotFound { detail, request_id },
         429 => Error::RateLimited {
             retry_after,
             detail,
+            request_id,
         },
         500..=599 => Error::Server {
             status: status.as_u16(),
             detail,
+            request_id,
         },
         other => Error::Api {
             status: other,
             code,
             detail,
+            request_id,
         },
     }
 }

@@ -129,6 +129,7 @@ fn decode_all(runtime: &tokio::runtime::Runtime, rng: &mut Rng, input: &[u8]) {
             body,
             None,
             Some(String::from_utf8_lossy(input).into_owned()),
+            None,
         );
         let _ = error.to_string();
     }

@@ -15,7 +15,7 @@ use webshare_api::operations::SUBUSER_HEADER;
 use webshare_api::{Auth, Endpoint, Operation, Query, ResponseKind, Secret, types};
 
 use crate::call::CallOptions;
-use crate::error::{from_reqwest, from_status, parse_retry_after, withheld};
+use crate::error::{from_reqwest, from_status, parse_retry_after, request_id_of, withheld};
 use crate::{Client, Error};
 
 /// A request ready to send, as often as the retry policy allows.
@@ -321,6 +321,7 @@ impl Client {
                 "http.request.resend_count" = tracing::field::Empty,
                 "http.response.status_code" = tracing::field::Empty,
                 "error.type" = tracing::field::Empty,
+                "webshare.request_id" = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
             if attempt > 1 {
@@ -436,6 +437,10 @@ impl Client {
             if let Some(redirect) = redirected(&prepared.url, &response) {
                 return Err(redirect);
             }
+            let request_id = request_id_of(response.headers());
+            if let Some(id) = &request_id {
+                tracing::Span::current().record("webshare.request_id", id.as_str());
+            }
             if !status.is_success() {
                 let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
                 let bytes = self.read_capped(response).await?;
@@ -445,6 +450,7 @@ impl Client {
                     body,
                     retry_after,
                     Some(String::from_utf8_lossy(&bytes).into_owned()),
+                    request_id,
                 ));
             }
             read(response).await.map(|value| (status, value))

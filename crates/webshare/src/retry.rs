@@ -136,6 +136,7 @@ mod tests {
         Error::Server {
             status,
             detail: None,
+            request_id: None,
         }
     }
 
@@ -178,7 +179,8 @@ mod tests {
                     &Error::Api {
                         status: 408,
                         code: None,
-                        detail: None
+                        detail: None,
+                        request_id: None
                     }
                 )
                 .is_some()
@@ -191,7 +193,8 @@ mod tests {
                     &Error::Api {
                         status: 405,
                         code: None,
-                        detail: None
+                        detail: None,
+                        request_id: None
                     }
                 )
                 .is_none()
@@ -222,7 +225,14 @@ mod tests {
         );
         assert!(
             policy
-                .delay_after(1, true, &Error::Unauthorized { detail: None })
+                .delay_after(
+                    1,
+                    true,
+                    &Error::Unauthorized {
+                        detail: None,
+                        request_id: None
+                    }
+                )
                 .is_none()
         );
         assert!(
@@ -256,6 +266,7 @@ mod tests {
         let limited = |s| Error::RateLimited {
             retry_after: s,
             detail: None,
+            request_id: None,
         };
         let secs = Duration::from_secs;
         let policy = RetryPolicy::default();

@@ -134,6 +134,7 @@ async fn server_validation_errors_are_per_field() {
         Error::Validation {
             non_field_errors,
             field_errors,
+            ..
         } => {
             assert!(field_errors.is_empty());
             assert_eq!(

@@ -46,7 +46,7 @@ async fn unauthorized() {
     ))
     .await;
     assert!(
-        matches!(&err, Error::Unauthorized { detail: Some(d) } if d == "Invalid token."),
+        matches!(&err, Error::Unauthorized { detail: Some(d), .. } if d == "Invalid token."),
         "{err:?}"
     );
     assert_eq!(
@@ -85,15 +85,23 @@ async fn forbidden_codes_have_helpers() {
 #[tokio::test]
 async fn not_found_and_other_statuses() {
     // 404 and 405 are not documented for this operation: they arrive as "unexpected" responses.
-    let err = status_error(Fault::json(
-        404,
-        json!({"detail": "Not found.", "code": "not_found"}),
-    ))
+    let err = status_error(
+        Fault::json(404, json!({"detail": "Not found.", "code": "not_found"}))
+            .with_header("x-request-id", "req-42")
+            .with_header("cf-ray", "ignored-when-x-request-id-is-there"),
+    )
     .await;
     assert!(
-        matches!(&err, Error::NotFound { detail: Some(d) } if d == "Not found."),
+        matches!(&err, Error::NotFound { detail: Some(d), .. } if d == "Not found."),
         "{err:?}"
     );
+    assert_eq!(err.request_id(), Some("req-42"));
+    // An id that is not a plain token is not kept (it is echoed in errors and logs).
+    let err = status_error(
+        Fault::json(404, json!({"detail": "Not found."})).with_header("x-request-id", "two words"),
+    )
+    .await;
+    assert_eq!(err.request_id(), None);
     let err = status_error(Fault::json(
         405,
         json!({"detail": "Method \"GET\" not allowed.", "code": "method_not_allowed"}),
@@ -133,19 +141,23 @@ async fn rate_limited_with_and_without_retry_after() {
 
 #[tokio::test]
 async fn server_error_with_an_html_body() {
-    let err = status_error(Fault::raw(
-        502,
-        "text/html",
-        "<html><body>Bad Gateway</body></html>",
-    ))
+    let err = status_error(
+        Fault::raw(502, "text/html", "<html><body>Bad Gateway</body></html>")
+            .with_header("cf-ray", "8f1c2d3e4a5b6c7d-FRA"),
+    )
     .await;
     match &err {
         Error::Server {
             status: 502,
             detail: Some(detail),
-        } => assert!(detail.contains("Bad Gateway")),
+            request_id: Some(id),
+        } => {
+            assert!(detail.contains("Bad Gateway"));
+            assert_eq!(id, "8f1c2d3e4a5b6c7d-FRA");
+        }
         other => panic!("{other:?}"),
     }
+    assert_eq!(err.request_id(), Some("8f1c2d3e4a5b6c7d-FRA"));
     assert!(
         err.to_string()
             .starts_with("the Webshare server failed with HTTP 502"),

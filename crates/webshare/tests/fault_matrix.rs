@@ -90,7 +90,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "502 with an HTML body",
             fault: html(502),
-            expect: |e| matches!(e, Error::Server { status: 502, detail: Some(d) } if d.contains("Bad gateway")),
+            expect: |e| matches!(e, Error::Server { status: 502, detail: Some(d), .. } if d.contains("Bad gateway")),
             transient: true,
         },
         Case {

@@ -51,7 +51,7 @@ async fn queued_faults_answer_in_order_then_the_operation_works_again() {
     // Another operation is not affected.
     assert!(client.activation().status().await.is_ok());
     match client.profile().get().await.unwrap_err() {
-        Error::Server { status, detail } => {
+        Error::Server { status, detail, .. } => {
             assert_eq!(status, 503);
             assert!(detail.unwrap().contains("injected"));
         }
