@@ -64,6 +64,8 @@ pub(crate) struct Shared {
     pub secrets_refusal: Option<String>,
     /// The largest JSON body read.
     pub max_response_bytes: usize,
+    /// Called on every attempt, when set.
+    pub hooks: Option<Arc<dyn crate::Hooks>>,
 }
 
 impl Client {
@@ -219,6 +221,7 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     /// A URL that may hold a proxy's password, so a secret.
     proxy: Option<Secret>,
+    hooks: Option<Arc<dyn crate::Hooks>>,
 }
 
 impl Default for ClientBuilder {
@@ -238,6 +241,7 @@ impl Default for ClientBuilder {
             allow_plain_http_secrets: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             proxy: None,
+            hooks: None,
         }
     }
 }
@@ -285,6 +289,13 @@ impl ClientBuilder {
     pub fn unauthenticated(mut self) -> Self {
         self.api_key = None;
         self.credentials = None;
+        self
+    }
+
+    /// Call `hooks` on every attempt of every call: before it is sent (to change its headers) and after
+    /// its answer or error (metrics). See [`Hooks`](crate::Hooks).
+    pub fn hooks(mut self, hooks: impl crate::Hooks) -> Self {
+        self.hooks = Some(Arc::new(hooks));
         self
     }
 
@@ -491,6 +502,7 @@ impl ClientBuilder {
                 rate_limits,
                 secrets_refusal,
                 max_response_bytes: self.max_response_bytes,
+                hooks: self.hooks,
             }),
             authorization,
             credentials: self.credentials,

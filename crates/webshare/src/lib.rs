@@ -104,6 +104,7 @@ mod email;
 mod error;
 #[cfg(test)]
 mod fuzz;
+mod hooks;
 mod id_verification;
 mod ip_authorizations;
 mod local;
@@ -158,6 +159,7 @@ pub use download::{MAX_LINE_BYTES, ProxyLine};
 pub use download_tokens::DownloadTokens;
 pub use email::Email;
 pub use error::{DEFAULT_RATE_LIMIT_WAIT, Error, FieldError, MAX_MESSAGE_CHARS};
+pub use hooks::Hooks;
 pub use id_verification::{IdVerificationState, IdVerifications};
 pub use ip_authorizations::IpAuthorizations;
 pub use local::{Registered, Registration};

@@ -345,7 +345,12 @@ impl Client {
             if let Err(error) = &result {
                 span.record("error.type", error.kind());
             }
-            span.record("duration_ms", started.elapsed().as_secs_f64() * 1000.0);
+            let elapsed = started.elapsed();
+            span.record("duration_ms", elapsed.as_secs_f64() * 1000.0);
+            if let Some(hooks) = &self.shared.hooks {
+                let outcome = result.as_ref().map(|(status, _)| status.as_u16());
+                hooks.after_attempt(operation, outcome, elapsed);
+            }
             match result {
                 Ok((_, value)) => {
                     tracing::debug!(parent: &span, "succeeded");
@@ -432,7 +437,15 @@ impl Client {
             if let Some(form) = &prepared.form {
                 request = request.multipart(form.to_form().await?);
             }
-            let response = request.send().await.map_err(|e| from_reqwest(e, timeout))?;
+            let response = match &self.shared.hooks {
+                None => request.send().await,
+                Some(hooks) => {
+                    let mut built = request.build().map_err(|e| from_reqwest(e, timeout))?;
+                    hooks.before_send(prepared.operation, &mut built);
+                    self.shared.http.execute(built).await
+                }
+            }
+            .map_err(|e| from_reqwest(e, timeout))?;
             let status = response.status();
             if let Some(redirect) = redirected(&prepared.url, &response) {
                 return Err(redirect);

@@ -489,3 +489,72 @@ async fn a_provider_refresh_is_asked_after_a_401() {
         server.last_request()
     );
 }
+
+/// Hooks see every attempt: the header a hook adds is sent, and each attempt's outcome is reported,
+/// retries included.
+#[tokio::test]
+async fn hooks_see_every_attempt() {
+    use std::sync::{Arc, Mutex};
+
+    use support::{Fault, FaultServer};
+    use webshare::operations::ListIpAuthorizations;
+    use webshare::{Hooks, Operation};
+
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+    struct Shared(Arc<Recorder>);
+    impl Hooks for Shared {
+        fn before_send(&self, operation: &Operation, request: &mut webshare::reqwest::Request) {
+            request.headers_mut().insert(
+                "x-trace-id",
+                webshare::reqwest::header::HeaderValue::from_static("trace-9"),
+            );
+            self.0
+                .0
+                .lock()
+                .unwrap()
+                .push(format!("send {}", operation.name));
+        }
+        fn after_attempt(&self, operation: &Operation, outcome: Result<u16, &Error>, _: Duration) {
+            let outcome = outcome.map_or_else(|e| e.kind().to_owned(), |s| s.to_string());
+            self.0
+                .0
+                .lock()
+                .unwrap()
+                .push(format!("{} {outcome}", operation.name));
+        }
+    }
+
+    let page = serde_json::json!({"count": 0, "next": null, "previous": null, "results": []});
+    let server = FaultServer::start(vec![
+        Fault::json(503, serde_json::json!({"detail": "down"})),
+        Fault::json(200, page),
+    ])
+    .await;
+    let recorder = Arc::new(Recorder::default());
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .api_key("k")
+        .retry_policy(webshare::RetryPolicy::default().base_delay(Duration::from_millis(1)))
+        .hooks(Shared(recorder.clone()))
+        .build()
+        .unwrap();
+    client.send(&ListIpAuthorizations::new()).await.unwrap();
+    assert!(
+        server
+            .last_request()
+            .to_ascii_lowercase()
+            .contains("x-trace-id: trace-9"),
+        "{}",
+        server.last_request()
+    );
+    assert_eq!(
+        *recorder.0.lock().unwrap(),
+        [
+            "send list_ip_authorizations",
+            "list_ip_authorizations http_error",
+            "send list_ip_authorizations",
+            "list_ip_authorizations 200",
+        ]
+    );
+}
