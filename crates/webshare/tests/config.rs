@@ -558,3 +558,47 @@ async fn hooks_see_every_attempt() {
         ]
     );
 }
+
+/// A download from a server that sends a little and then nothing fails after the idle time, with the
+/// crate's client and with a caller's `reqwest::Client` (which has no timeout of its own), once the first
+/// bytes came.
+#[tokio::test]
+async fn a_stalled_download_fails_after_the_idle_time_whoever_built_the_client() {
+    use futures_util::StreamExt;
+    use support::{Fault, FaultServer};
+    use webshare::operations::DownloadProxyList;
+    use webshare::types::{ProxyAuthenticationMethod, ProxyMode};
+
+    let server = FaultServer::start(vec![Fault::PartialBody {
+        announced: 1000,
+        sent: 10,
+        then: Duration::from_secs(60),
+    }])
+    .await;
+    let params = DownloadProxyList::new(
+        "token",
+        ProxyAuthenticationMethod::Username,
+        ProxyMode::Direct,
+    );
+    for caller_client in [false, true] {
+        let mut builder = Client::builder()
+            .base_url(&server.base_url)
+            .retry_policy(webshare::RetryPolicy::none())
+            .idle_timeout(Duration::from_millis(200));
+        if caller_client {
+            builder = builder
+                .http_client(webshare::reqwest::Client::new())
+                .danger_allow_plain_http_secrets(true);
+        }
+        let client = builder.build().unwrap();
+        let mut bytes = std::pin::pin!(client.proxies().download_bytes(&params).await.unwrap());
+        let first = bytes.next().await.unwrap().unwrap();
+        assert_eq!(first.len(), 10, "the first bytes arrive");
+        let stalled = bytes.next().await.unwrap().unwrap_err();
+        assert!(
+            matches!(stalled, Error::Timeout { after, .. } if after == Duration::from_millis(200)),
+            "caller's client: {caller_client}: {stalled}"
+        );
+        assert!(bytes.next().await.is_none());
+    }
+}

@@ -481,3 +481,71 @@ async fn token_operations_need_a_token() {
         assert!(matches!(result, Err(Error::Config { .. })), "{result:?}");
     }
 }
+
+/// `send` and `paginate` against the mock server, for each response kind: JSON, empty, paginated; a
+/// streamed answer (text, a PDF) is refused with the reason, before anything is sent.
+#[tokio::test]
+async fn any_operation_is_sent_typed_for_each_response_kind() {
+    use futures_util::TryStreamExt;
+    use webshare::operations::{
+        DownloadInvoice, DownloadProxyList, GetProfile, ListIpAuthorizations, ListNotifications,
+        RestoreNotification,
+    };
+    use webshare::types::{ProxyAuthenticationMethod, ProxyMode};
+
+    let (_server, client) = support::signed_in(Default::default()).await;
+    // JSON.
+    let profile = client.send(&GetProfile).await.unwrap();
+    assert_eq!(profile.email.as_deref(), Some(support::EMAIL));
+    // Paginated: one page, and every item as a stream.
+    let page = client.send(&ListNotifications::new()).await.unwrap();
+    let all: Vec<_> = client
+        .paginate(ListNotifications::new().page_size(1))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len() as i64, page.count);
+    let none: Vec<_> = client
+        .paginate(ListIpAuthorizations::new())
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    // Empty (a 204) or an answer without content: `()`.
+    if let Some(first) = all.first() {
+        client
+            .send(&RestoreNotification::new(first.id))
+            .await
+            .unwrap();
+    }
+    // Streamed answers have their own methods.
+    let text = client
+        .send(&DownloadProxyList::new(
+            "t",
+            ProxyAuthenticationMethod::Username,
+            ProxyMode::Direct,
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            text,
+            webshare::Error::InvalidInput {
+                field: "operation",
+                ..
+            }
+        ),
+        "{text}"
+    );
+    let pdf = client.send(&DownloadInvoice::new("1")).await.unwrap_err();
+    assert!(
+        matches!(
+            pdf,
+            webshare::Error::InvalidInput {
+                field: "operation",
+                ..
+            }
+        ),
+        "{pdf}"
+    );
+}
