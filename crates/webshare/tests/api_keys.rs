@@ -66,3 +66,62 @@ async fn a_key_works_at_once_may_not_manage_keys_and_stops_when_deleted() {
         Err(Error::InvalidInput { field: "label", .. })
     ));
 }
+
+/// A service's credentials provider: its key is revoked mid-run, the next call's 401 asks the provider
+/// once, which creates a new key, and the call goes through; the client was never rebuilt.
+#[tokio::test]
+async fn a_revoked_key_is_replaced_by_the_provider_mid_run() {
+    use std::sync::{Arc, Mutex};
+
+    use webshare::operations::GetProfile;
+    use webshare::{CredentialsProvider, KeyFuture, Secret};
+
+    /// The current key, and a session to make a new one when it is refused.
+    struct Rotating {
+        current: Mutex<Secret>,
+        session: Client,
+        refreshes: Mutex<u32>,
+    }
+    struct Shared(Arc<Rotating>);
+    impl CredentialsProvider for Shared {
+        fn key(&self) -> KeyFuture<'_> {
+            let key = self.0.current.lock().unwrap().clone();
+            Box::pin(async move { Ok(key) })
+        }
+        fn refresh<'a>(&'a self, _refused: &'a Secret) -> KeyFuture<'a> {
+            Box::pin(async move {
+                *self.0.refreshes.lock().unwrap() += 1;
+                let created = self.0.session.api_keys().create("rotated").await?;
+                let key = created.key.expect("a new key's answer holds it");
+                *self.0.current.lock().unwrap() = key.clone();
+                Ok(key)
+            })
+        }
+    }
+
+    let (server, session) = signed_in(Config::default()).await;
+    let first = session.api_keys().create("first").await.unwrap();
+    let rotating = Arc::new(Rotating {
+        current: Mutex::new(first.key.clone().unwrap()),
+        session: session.clone(),
+        refreshes: Mutex::new(0),
+    });
+    let service = Client::builder()
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::none())
+        .credentials(Shared(rotating.clone()))
+        .build()
+        .unwrap();
+    service.send(&GetProfile).await.unwrap();
+    assert_eq!(*rotating.refreshes.lock().unwrap(), 0);
+    // Revoked behind the service's back.
+    session.api_keys().delete(first.id).await.unwrap();
+    let profile = service.send(&GetProfile).await.unwrap();
+    assert_eq!(profile.email.as_deref(), Some(support::EMAIL));
+    assert_eq!(*rotating.refreshes.lock().unwrap(), 1);
+    let keys = session.api_keys().list(&ListApiKeys::new()).await.unwrap();
+    assert_eq!(
+        keys.count, 1,
+        "the first key is gone, the rotated one is there"
+    );
+}
