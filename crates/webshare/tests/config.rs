@@ -245,6 +245,8 @@ async fn one_call_takes_options_of_its_own() {
     let client = Client::builder()
         .base_url(&server.base_url)
         .api_key("k")
+        .subuser(7)
+        .plan_id(5)
         .build()
         .unwrap();
     let page = client
@@ -260,11 +262,17 @@ async fn one_call_takes_options_of_its_own() {
     assert!(sent.contains("x-trace-id: trace-7"), "{sent}");
     assert!(sent.contains("x-subuser: 42"), "{sent}");
     assert!(sent.contains("plan_id=1001"), "{sent}");
+    // This call's sub-user and plan win over the client's.
+    assert!(
+        !sent.contains("x-subuser: 7") && !sent.contains("plan_id=5"),
+        "{sent}"
+    );
     // The client's own settings again on the next call.
     client.send(&ListIpAuthorizations::new()).await.unwrap();
     let sent = server.last_request().to_ascii_lowercase();
+    assert!(!sent.contains("x-trace-id"), "{sent}");
     assert!(
-        !sent.contains("x-trace-id") && !sent.contains("x-subuser") && !sent.contains("plan_id"),
+        sent.contains("x-subuser: 7") && sent.contains("plan_id=5"),
         "{sent}"
     );
     // The headers the client owns are refused, named.
