@@ -456,9 +456,16 @@ pub(crate) fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration>
 /// The API's id of a request, from the first of `x-request-id`, `request-id` and `cf-ray` it answered
 /// with: visible ASCII, at most 128 characters (it is echoed in errors and logs, so nothing else is kept).
 pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    ["x-request-id", "request-id", "cf-ray"]
+    use reqwest::header::HeaderName;
+    // Names made at compile time: looking a `&str` up parses it on every answer.
+    const NAMES: [HeaderName; 3] = [
+        HeaderName::from_static("x-request-id"),
+        HeaderName::from_static("request-id"),
+        HeaderName::from_static("cf-ray"),
+    ];
+    NAMES
         .iter()
-        .find_map(|name| headers.get(*name))
+        .find_map(|name| headers.get(name))
         .and_then(|value| value.to_str().ok())
         .filter(|id| !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned)
