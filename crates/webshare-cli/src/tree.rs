@@ -67,40 +67,43 @@ pub fn generated(matches: &ArgMatches) -> Option<(OperationId, &ArgMatches)> {
         .map(|operation| (operation.id, leaf))
 }
 
-/// `webshare operations`: every operation with its method, path and command.
+/// `webshare operations`: every operation with its method, path and command; `--json` prints one JSON
+/// array of `{"operation", "method", "path", "command", "generated"}`.
 pub fn print_operations(json: bool) {
-    for operation in operations::ALL {
-        let command = format!("webshare {}", place(operation.id).path());
-        if json {
-            outln!(
-                "{}",
-                crate::output::json_line(&json!({
+    if json {
+        let all: Vec<_> = operations::ALL
+            .iter()
+            .map(|operation| {
+                json!({
                     "operation": operation.name,
                     "method": operation.method.as_str(),
                     "path": operation.path,
-                    "command": command,
+                    "command": format!("webshare {}", place(operation.id).path()),
                     "generated": matches!(place(operation.id), Place::Generated(_)),
-                }))
-            );
-        }
-    }
-    if !json {
-        let rows: Vec<[String; 4]> = operations::ALL
-            .iter()
-            .map(|o| {
-                [
-                    o.name.to_owned(),
-                    o.method.as_str().to_owned(),
-                    o.path.to_owned(),
-                    format!("webshare {}", place(o.id).path()),
-                ]
+                })
             })
             .collect();
-        let width = |i: usize| rows.iter().map(|r| r[i].len()).max().unwrap_or(0);
-        let (a, b, c) = (width(0), width(1), width(2));
-        for [name, method, path, command] in rows {
-            outln!("{name:a$}  {method:b$}  {path:c$}  {command}");
-        }
+        outln!(
+            "{}",
+            crate::output::json_line(&serde_json::Value::Array(all))
+        );
+        return;
+    }
+    let rows: Vec<[String; 4]> = operations::ALL
+        .iter()
+        .map(|o| {
+            [
+                o.name.to_owned(),
+                o.method.as_str().to_owned(),
+                o.path.to_owned(),
+                format!("webshare {}", place(o.id).path()),
+            ]
+        })
+        .collect();
+    let width = |i: usize| rows.iter().map(|r| r[i].len()).max().unwrap_or(0);
+    let (a, b, c) = (width(0), width(1), width(2));
+    for [name, method, path, command] in rows {
+        outln!("{name:a$}  {method:b$}  {path:c$}  {command}");
     }
 }
 

@@ -18,11 +18,8 @@ fn operations_lists_every_operation_with_its_command() {
         None,
         0,
     );
-    let lines: Vec<Value> = out
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let all: Value = serde_json::from_str(&out.stdout).unwrap();
+    let lines = all.as_array().expect("one JSON array");
     assert_eq!(lines.len(), webshare::operations::ALL.len());
     for (line, operation) in lines.iter().zip(webshare::operations::ALL) {
         assert_eq!(line["operation"], operation.name);
