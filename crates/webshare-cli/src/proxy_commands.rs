@@ -45,7 +45,7 @@ async fn list(client: &Client, args: &ListArgs, json: bool) -> Result<(), Failur
         for proxy in &page.results {
             out.row(proxy);
         }
-        if !json {
+        if !json && !page.results.is_empty() {
             let more = if page.next.is_some() {
                 "; more with --page or --all"
             } else {
@@ -54,6 +54,7 @@ async fn list(client: &Client, args: &ListArgs, json: bool) -> Result<(), Failur
             eprintln!("{} of {} proxies{more}", page.results.len(), page.count);
         }
     }
+    out.finish();
     Ok(())
 }
 
@@ -63,6 +64,8 @@ struct ProxyRows {
     format: ProxyFormat,
     show_passwords: bool,
     started: bool,
+    /// The table's rows, printed at the end with columns as wide as their content.
+    table: Vec<[String; 8]>,
 }
 
 /// The columns of `table` and `csv`.
@@ -83,6 +86,41 @@ impl ProxyRows {
             format,
             show_passwords,
             started: false,
+            table: Vec::new(),
+        }
+    }
+
+    /// Prints the table, if that is the format, its columns as wide as their widest cell; says on
+    /// standard error when there was no proxy at all.
+    fn finish(self) {
+        if !self.started {
+            eprintln!("No proxies.");
+            return;
+        }
+        if self.format != ProxyFormat::Table {
+            return;
+        }
+        let header = [
+            "ID", "ADDRESS", "PORT", "USERNAME", "PASSWORD", "CC", "CITY", "STATE",
+        ]
+        .map(str::to_owned);
+        let mut widths = header.clone().map(|h| h.chars().count());
+        for row in &self.table {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let line = |cells: &[String; 8]| {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            padded.join("  ").trim_end().to_owned()
+        };
+        outln!("{}", line(&header));
+        for row in &self.table {
+            outln!("{}", line(row));
         }
     }
 
@@ -128,24 +166,8 @@ impl ProxyRows {
                 outln!("{}", cells.join(","));
             }
             ProxyFormat::Table => {
-                // Widths fit the API's values (ids like `d-10513`, IPv4 addresses); a longer value
-                // pushes the rest of its row right rather than being cut.
-                const WIDTHS: [usize; 8] = [12, 15, 5, 12, 12, 2, 14, 9];
-                let line = |cells: [String; 8]| {
-                    let padded: Vec<String> = cells
-                        .iter()
-                        .zip(WIDTHS)
-                        .map(|(c, w)| format!("{c:<w$}"))
-                        .collect();
-                    padded.join("  ").trim_end().to_owned()
-                };
-                if first {
-                    let header = [
-                        "ID", "ADDRESS", "PORT", "USERNAME", "PASSWORD", "CC", "CITY", "STATE",
-                    ];
-                    outln!("{}", line(header.map(str::to_owned)));
-                }
-                outln!("{}", line(self.cells(proxy)));
+                let cells = self.cells(proxy);
+                self.table.push(cells);
             }
         }
     }

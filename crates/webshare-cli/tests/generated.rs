@@ -164,3 +164,26 @@ fn proxy_url_prints_a_proxy_of_the_list() {
     );
     assert!(shown.stdout.contains(&password), "{}", shown.stdout);
 }
+
+/// The proxy list's table is sized to its content, and an empty list says so.
+#[test]
+fn the_proxy_table_lines_up_and_an_empty_list_says_so() {
+    let server = Server::start();
+    let token = server.register();
+    let table = server.run_with_key(&token, &["proxies", "list", "--all"], None, 0);
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert!(lines.len() > 2, "{}", table.stdout);
+    let at = lines[0].find("ADDRESS").unwrap();
+    for line in &lines[1..] {
+        assert_eq!(line.chars().nth(at - 1), Some(' '), "{}", table.stdout);
+        assert_ne!(line.chars().nth(at), Some(' '), "{}", table.stdout);
+    }
+    let empty = server.run_with_key(
+        &token,
+        &["proxies", "list", "--country-code-in", "ZZ", "--all"],
+        None,
+        0,
+    );
+    assert_eq!(empty.stdout, "");
+    assert_eq!(empty.stderr.trim(), "No proxies.");
+}
