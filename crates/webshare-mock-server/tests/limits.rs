@@ -439,3 +439,33 @@ async fn connections_beyond_the_limit_wait_until_one_closes() {
     assert_eq!(answer.status, 200, "{answer:?}");
     drop(waiting.await.expect("the request task"));
 }
+
+/// Counts a caller sends are summed with checked arithmetic: two `i64::MAX` counts do not wrap into a sum
+/// that passes the limit (the server would then allocate until it died); they are a 400 naming the field.
+#[tokio::test]
+async fn counts_that_overflow_when_summed_are_refused() {
+    use webshare_api::operations::{ALLOCATE_UNALLOCATED_COUNTRIES, CREATE_SUBUSER};
+
+    let server = MockServer::start().await;
+    let token = register(&server, "sum@example.com").await;
+    let huge = i64::MAX;
+    let subuser = call(
+        &server,
+        &CREATE_SUBUSER,
+        Some(&token),
+        Some(json!({"label": "x", "proxy_limit": 1, "proxy_countries": {"US": huge, "DE": huge}})),
+    )
+    .await;
+    assert_eq!(subuser.status, 400, "{subuser:?}");
+    assert!(subuser.body["proxy_countries"].is_array(), "{subuser:?}");
+    let allocate = call(
+        &server,
+        &ALLOCATE_UNALLOCATED_COUNTRIES,
+        Some(&token),
+        Some(json!({"new_countries": {"US": huge, "DE": huge, "FR": 2}})),
+    )
+    .await;
+    assert_eq!(allocate.status, 400, "{allocate:?}");
+    // The server still answers.
+    assert_eq!(token_status(&server, &token).await, 200);
+}

@@ -238,8 +238,11 @@ pub(super) async fn allocate(
     let id = config_id(&data, user);
     let plan = scope(&mut data, user, q.plan_id, None)?;
     let unallocated: i64 = plan.unallocated.values().sum();
-    let total: i64 = requested.iter().map(|(_, n)| n).sum();
-    if unallocated == 0 || total != unallocated {
+    // Checked: counts come from the caller, and a wrapped sum could equal the unallocated count.
+    let total = requested
+        .iter()
+        .try_fold(0i64, |sum, (_, n)| sum.checked_add(*n));
+    if unallocated == 0 || total != Some(unallocated) {
         return Err(ApiError::field(
             "new_countries",
             format!("Must name {unallocated} proxies in all, as many as are unallocated."),

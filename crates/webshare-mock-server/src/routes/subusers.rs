@@ -109,7 +109,11 @@ fn changes(body: &Map<String, Value>, creating: bool, proxies: usize) -> Result<
                 let unknown = counts
                     .iter()
                     .find(|(c, n)| (c.as_str() != "ZZ" && !known_country(c)) || **n < 0);
-                let total: i64 = counts.values().filter(|n| **n > 0).sum();
+                // Checked: counts come from the caller, and a wrapped sum would pass the limit below.
+                let total = counts
+                    .values()
+                    .filter(|n| **n > 0)
+                    .try_fold(0i64, |sum, n| sum.checked_add(*n));
                 if let Some((country, _)) = unknown {
                     fields.error(
                         "proxy_countries",
@@ -118,7 +122,7 @@ fn changes(body: &Map<String, Value>, creating: bool, proxies: usize) -> Result<
                         ),
                         "invalid",
                     );
-                } else if total > proxies as i64 {
+                } else if total.is_none_or(|total| total > proxies as i64) {
                     fields.error(
                         "proxy_countries",
                         format!("The custom list may have at most {proxies} proxies (the account's list)."),
