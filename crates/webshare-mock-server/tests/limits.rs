@@ -469,3 +469,39 @@ async fn counts_that_overflow_when_summed_are_refused() {
     // The server still answers.
     assert_eq!(token_status(&server, &token).await, 200);
 }
+
+/// A date far in the future (`+262142-12-31`, which chrono's parser accepts) is refused on input, and
+/// every later read of the account's sub-users still answers.
+#[tokio::test]
+async fn dates_are_bounded_on_input() {
+    use webshare_api::operations::{CREATE_SUBUSER, LIST_SUBUSERS, UPDATE_SUBUSER};
+
+    let server = MockServer::start().await;
+    let token = register(&server, "dates@example.com").await;
+    let created = call(
+        &server,
+        &CREATE_SUBUSER,
+        Some(&token),
+        Some(json!({"label": "x", "proxy_limit": 1})),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let id = created.body["id"].as_i64().unwrap();
+    let update_path = path(&server, &UPDATE_SUBUSER).replace("{id}", &id.to_string());
+    let refused = Connection::open(&server)
+        .await
+        .request(
+            "PATCH",
+            &update_path,
+            Some(&token),
+            Some(&json!({"bandwidth_use_start_date": "+262142-12-31T00:00:00Z"})),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{refused:?}");
+    assert!(
+        refused.body["bandwidth_use_start_date"].is_array(),
+        "{refused:?}"
+    );
+    let listed = call(&server, &LIST_SUBUSERS, Some(&token), None).await;
+    assert_eq!(listed.status, 200, "{listed:?}");
+}

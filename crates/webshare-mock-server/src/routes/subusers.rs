@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike as _, Utc};
 use serde_json::{Map, Value};
 use webshare_api::operations::{
     CreateSubuser, DeleteSubuser, GetSubuser, ListSubusers, RefreshSubuserProxyList, UpdateSubuser,
@@ -43,9 +43,10 @@ impl Subuser {
             created_at: Some(self.created_at),
             updated_at: Some(self.updated_at),
             bandwidth_use_start_date: Some(self.bandwidth_use_start_date),
-            bandwidth_use_end_date: Some(
-                self.bandwidth_use_start_date + chrono::Duration::days(BANDWIDTH_PERIOD_DAYS),
-            ),
+            // Checked as well: a stored date is bounded on input, and a failure here must not panic.
+            bandwidth_use_end_date: self
+                .bandwidth_use_start_date
+                .checked_add_signed(chrono::Duration::days(BANDWIDTH_PERIOD_DAYS)),
         }
     }
 }
@@ -143,7 +144,17 @@ fn changes(body: &Map<String, Value>, creating: bool, proxies: usize) -> Result<
                 "required",
             );
         }
-        fields.typed("bandwidth_use_start_date", false)
+        let start: Option<DateTime<Utc>> = fields.typed("bandwidth_use_start_date", false);
+        // Bounded on input: the end of the period is computed from it on every read, and a year like
+        // +262142 (which chrono's parser accepts) would overflow there.
+        if start.is_some_and(|start| !(1970..=9999).contains(&start.year())) {
+            fields.error(
+                "bandwidth_use_start_date",
+                "Enter a date between the years 1970 and 9999.",
+                "invalid",
+            );
+        }
+        start
     };
     fields.finish()?;
     Ok(Changes {
