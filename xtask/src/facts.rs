@@ -560,7 +560,7 @@ fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, St
         }
     };
     let mut kind = kind(spec, schema).map_err(|m| format!("parameter `{}`: {m}", data.name))?;
-    let bounds = bounds(spec, schema);
+    let mut bounds = bounds(spec, schema);
     if let Kind::List { separator, .. } = &mut kind {
         if location == Location::Query && explode {
             return Err(format!(
@@ -591,6 +591,23 @@ fn parameter(spec: &OpenAPI, param: &ReferenceOr<Parameter>) -> Result<Param, St
         }
         let separator = list.get("separator").and_then(|v| v.as_str());
         let empty = list.get("empty").and_then(|v| v.as_str());
+        // `items`: a `$ref` to the schema of each item, whose bounds each item keeps (the string's own
+        // schema describes the joined value, e.g. `US-FR`).
+        if let Some(items) = list.get("items") {
+            let Some(reference) = items.get("$ref").and_then(|r| r.as_str()) else {
+                return Err(format!(
+                    "`{LIST}.items` of `{}` must be a `$ref` to a component schema.",
+                    data.name
+                ));
+            };
+            component(spec, reference.trim_start_matches("#/components/schemas/"))?;
+            bounds = self::bounds(
+                spec,
+                &ReferenceOr::Reference {
+                    reference: reference.to_owned(),
+                },
+            );
+        }
         let Some(separator) = separator else {
             return Err(format!("`{LIST}` of `{}` needs a `separator`.", data.name));
         };
