@@ -31,12 +31,44 @@ pub fn libraries() -> impl Iterator<Item = &'static str> {
 /// `cargo package` of every published crate, each packaged copy compiled (cargo verifies them against
 /// each other through a temporary local registry).
 pub fn package(root: &Path) -> Result<()> {
+    forget_packaged_sources(root)?;
     let mut command = cargo();
     command.args(["package", "--workspace", "--locked"]);
     for unpublished in ["xtask", "webshare-tests"] {
         command.args(["--exclude", unpublished]);
     }
     run_in(root, &mut command)
+}
+
+/// Removes the sources cargo extracted from an earlier `cargo package` of these crates. Its temporary
+/// local registry is named by the work tree's path, and cargo reuses an extracted copy of the same name and
+/// version without looking at its contents: a later run (a fresh clone at the same path) would verify the
+/// new packages against the old sources. Only our crates' copies under local-registry directories
+/// (`registry/src/-<hash>/`) are removed; crates.io's are never touched.
+fn forget_packaged_sources(root: &Path) -> Result<()> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
+    let Some(sources) = cargo_home.map(|home| home.join("registry/src")) else {
+        return Ok(());
+    };
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return Ok(());
+    };
+    let versions = versions(root)?;
+    for registry in registries.filter_map(Result::ok) {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for (name, version) in &versions {
+            let extracted = registry.path().join(format!("{name}-{version}"));
+            if extracted.is_dir() {
+                std::fs::remove_dir_all(&extracted)
+                    .with_context(|| format!("cannot remove {}", extracted.display()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The published crates' versions, from the manifests.
