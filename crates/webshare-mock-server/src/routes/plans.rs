@@ -74,6 +74,10 @@ pub(super) async fn update(
     Params(q): Params<UpdatePlan>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::Plan>, ApiError> {
+    // Another's plan is a 404 before the body is judged, as the service looks it up first.
+    if !lock(&app).account(user)?.plans.iter().any(|p| p.id == q.id) {
+        return Err(not_found());
+    }
     let mut fields = Fields::new(&body);
     let next_at: Option<chrono::DateTime<chrono::Utc>> =
         fields.typed("automatic_refresh_next_at", true);

@@ -553,7 +553,7 @@ pub(super) async fn refresh_proxy_list(
     Params(q): Params<RefreshProxyList>,
 ) -> Result<StatusCode, ApiError> {
     let mut data = lock(&app);
-    if scope(&mut data, user, q.plan_id, None)?.refresh(crate::state::now()) {
+    if scope(&mut data, user, q.plan_id, q.subuser)?.refresh(crate::state::now()) {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::field(

@@ -95,6 +95,8 @@ pub(super) async fn update(
     Params(q): Params<UpdateProxyConfig>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::ProxyConfig>, ApiError> {
+    // Another's plan or sub-user is a 404 before the body is judged, as the service looks it up first.
+    scope(&mut lock(&app), user, q.plan_id, q.subuser)?;
     let mut fields = Fields::new(&body);
     let username = credential(&mut fields, &body, "username");
     let password = credential(&mut fields, &body, "password");
@@ -211,6 +213,8 @@ pub(super) async fn allocate(
     Params(q): Params<AllocateUnallocatedCountries>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<types::ProxyConfig>, ApiError> {
+    // Another's plan or sub-user is a 404 before the body is judged, as the service looks it up first.
+    scope(&mut lock(&app), user, q.plan_id, q.subuser)?;
     let requested: Vec<(String, i64)> = match body.get("new_countries") {
         Some(Value::Object(map)) => map
             .iter()
@@ -236,7 +240,7 @@ pub(super) async fn allocate(
     }
     let mut data = lock(&app);
     let id = config_id(&data, user);
-    let plan = scope(&mut data, user, q.plan_id, None)?;
+    let plan = scope(&mut data, user, q.plan_id, q.subuser)?;
     let unallocated: i64 = plan.unallocated.values().sum();
     // Checked: counts come from the caller, and a wrapped sum could equal the unallocated count.
     let total = requested
