@@ -36,7 +36,7 @@ use webshare::{
 use webshare_mock_server::{DEFAULT_SOCIAL_REDIRECT_URI as REDIRECT, MockServer};
 use webshare_tests::{spec_json, workspace_root};
 
-/// The committed copy of `../shared/webshare-docs/operations.tsv` (checked against it when it is there).
+/// The committed copy of the documentation's `operations.tsv` (checked against it: [`documentation_dir`]).
 const OPERATIONS_TSV: &str = "tests/data/operations.tsv";
 
 /// `(METHOD, path)` with `{}` for every path parameter, as the file writes them.
@@ -83,21 +83,49 @@ fn in_spec() -> BTreeSet<(String, String)> {
     operations
 }
 
+/// The documentation this project is checked against (`webshare-docs`: every page, `operations.tsv`):
+/// `WEBSHARE_DOCS_DIR` when set, else `../shared/webshare-docs` beside this checkout, else beside the
+/// checkout this one was cloned from (a CI clone's `origin`). Missing, the tests that compare with it fail
+/// with this message rather than pass on the committed copies alone.
+fn documentation_dir() -> std::path::PathBuf {
+    const ASK: &str = "the Webshare documentation pages (`webshare-docs`) are not found: set \
+                       WEBSHARE_DOCS_DIR to their folder, or put `shared/webshare-docs` beside this checkout";
+    if let Some(dir) = std::env::var_os("WEBSHARE_DOCS_DIR") {
+        let dir = std::path::PathBuf::from(dir);
+        assert!(dir.is_dir(), "WEBSHARE_DOCS_DIR={} is not a folder", dir.display());
+        return dir;
+    }
+    let root = workspace_root();
+    let beside = |checkout: &std::path::Path| checkout.join("../shared/webshare-docs");
+    if beside(&root).is_dir() {
+        return beside(&root);
+    }
+    let origin = std::process::Command::new("git")
+        .args(["config", "--get", "remote.origin.url"])
+        .current_dir(&root)
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let origin = std::path::Path::new(origin.trim_start_matches("file://"));
+    if origin.is_absolute() && beside(origin).is_dir() {
+        return beside(origin);
+    }
+    panic!("{ASK}");
+}
+
 #[test]
 fn the_committed_list_is_the_documentations_list() {
-    let shared = workspace_root().join("../shared/webshare-docs/operations.tsv");
-    match std::fs::read_to_string(&shared) {
-        Ok(source) => assert_eq!(
-            std::fs::read_to_string(workspace_root().join(OPERATIONS_TSV)).unwrap(),
-            source,
-            "{OPERATIONS_TSV} differs from {}: copy it again",
-            shared.display()
-        ),
-        Err(_) => eprintln!(
-            "{} is not beside this checkout; using the committed copy",
-            shared.display()
-        ),
-    }
+    let shared = documentation_dir().join("operations.tsv");
+    let source = std::fs::read_to_string(&shared)
+        .unwrap_or_else(|e| panic!("{}: {e}", shared.display()));
+    assert_eq!(
+        std::fs::read_to_string(workspace_root().join(OPERATIONS_TSV)).unwrap(),
+        source,
+        "{OPERATIONS_TSV} differs from {}: copy it again",
+        shared.display()
+    );
 }
 
 #[test]
@@ -555,8 +583,8 @@ async fn every_operation_is_sent_by_the_methods_its_arm_names() {
 }
 
 /// The operations whose documentation section says they take money, derived from the pages (`charge…`,
-/// `purchas…`, `payment_required` in the section of a non-GET operation); checked against the pages when
-/// they are beside this checkout.
+/// `purchas…`, `payment_required` in the section of a non-GET operation); checked against the pages
+/// ([`documentation_dir`]).
 const PAYING_TSV: &str = "tests/data/paying-operations.tsv";
 
 /// The operations of the pages in `dir` whose section says they take money, with the words that say so.
@@ -650,15 +678,13 @@ fn route(path: &str) -> String {
 #[test]
 fn operations_that_take_money_are_marked_as_charging() {
     let committed = std::fs::read_to_string(workspace_root().join(PAYING_TSV)).unwrap();
-    let pages = workspace_root().join("../shared/webshare-docs");
-    if pages.is_dir() {
-        assert_eq!(
-            paying_operations_of_the_pages(&pages),
-            committed,
-            "{PAYING_TSV} differs from what the pages in {} say",
-            pages.display()
-        );
-    }
+    let pages = documentation_dir();
+    assert_eq!(
+        paying_operations_of_the_pages(&pages),
+        committed,
+        "{PAYING_TSV} differs from what the pages in {} say",
+        pages.display()
+    );
     let paying: BTreeSet<&str> = committed
         .lines()
         .skip(1)

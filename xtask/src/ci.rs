@@ -109,8 +109,8 @@ pub fn rust(root: &Path) -> Result<()> {
         ]),
     )?;
 
-    step("cargo test");
-    run_in(root, cargo().args(["test", "--workspace"]))?;
+    step("cargo test (the workspace, feature-gated test binaries with their features)");
+    run_in(root, &mut crate::gated_tests::test_command(root)?)?;
     Ok(())
 }
 

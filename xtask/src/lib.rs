@@ -9,6 +9,7 @@ pub mod cycles;
 pub mod emit;
 pub mod emit_cli;
 pub mod facts;
+pub mod gated_tests;
 pub mod literals;
 mod mock_process;
 mod process;

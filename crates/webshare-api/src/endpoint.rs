@@ -303,10 +303,32 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Appends one path segment, percent-encoded (a `/` in a value cannot leave its segment).
+/// Appends one path segment, percent-encoded: a `/` in a value cannot leave its segment, and a value of
+/// `.` or `..` is written `%2E` / `%2E%2E`, so it cannot be read as a dot-segment that changes the path.
 pub fn push_segment(out: &mut String, value: impl fmt::Display) {
     let value = value.to_string();
-    out.extend(utf8_percent_encode(&value, SEGMENT));
+    match value.as_str() {
+        "." => out.push_str("%2E"),
+        ".." => out.push_str("%2E%2E"),
+        _ => out.extend(utf8_percent_encode(&value, SEGMENT)),
+    }
+}
+
+/// The path parameter of `template` (an operation's path) that `path` (as [`Endpoint::write_path`] wrote
+/// it) holds as a dot-segment (`%2E` or `%2E%2E`), if any. URL parsers that follow the WHATWG URL standard
+/// (reqwest's among them) resolve a dot-segment even escaped, which would send the request to another
+/// path: a client refuses such a value instead of sending it.
+pub fn dot_segment_parameter(template: &'static str, path: &str) -> Option<&'static str> {
+    if !path.contains("%2E") {
+        return None;
+    }
+    template
+        .split('/')
+        .zip(path.split('/'))
+        .find_map(|(template, value)| {
+            let name = template.strip_prefix('{')?.strip_suffix('}')?;
+            matches!(value, "%2E" | "%2E%2E").then_some(name)
+        })
 }
 
 /// A JSON parameter's value: the JSON text of its schema's type.
@@ -654,7 +676,7 @@ mod tests {
 
 #[cfg(test)]
 mod check_tests {
-    use super::Endpoint;
+    use super::{Endpoint, dot_segment_parameter};
     use crate::operations::{DownloadProxyList, GetIpAuthorization, ListProxies};
     use crate::types::{ProxyAuthenticationMethod, ProxyMode};
 
@@ -679,5 +701,31 @@ mod check_tests {
         let mut search = ListProxies::new(ProxyMode::Direct);
         search.search = Some("../a b/%".into());
         assert_eq!(search.check(), Ok(()));
+    }
+
+    #[test]
+    fn dot_segments_are_escaped_and_named() {
+        let download = |search: &str| {
+            let params = DownloadProxyList::new(
+                "token",
+                ProxyAuthenticationMethod::Username,
+                ProxyMode::Direct,
+            )
+            .search(search.to_owned());
+            let mut path = String::new();
+            params.write_path(&mut path);
+            path
+        };
+        let template = DownloadProxyList::OPERATION.path;
+        for (search, written) in [("..", "%2E%2E"), (".", "%2E")] {
+            let path = download(search);
+            assert!(path.ends_with(&format!("/{written}/")), "{path}");
+            assert_eq!(dot_segment_parameter(template, &path), Some("search"));
+        }
+        // Dots inside a value, or a value that is itself an escape, are ordinary text.
+        for search in ["a..b", "...", "%2E%2E"] {
+            let path = download(search);
+            assert_eq!(dot_segment_parameter(template, &path), None, "{path}");
+        }
     }
 }

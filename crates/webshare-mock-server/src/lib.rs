@@ -53,6 +53,7 @@ mod random;
 mod rate_limit;
 mod referral_state;
 mod replacement;
+mod request_id;
 mod routes;
 mod serve;
 mod state;

@@ -473,7 +473,7 @@ impl ClientBuilder {
                     {
                         return Err(Error::Config { message });
                     }
-                    builder = builder.proxy(proxy_for(proxy)?);
+                    builder = builder.proxy(proxy_for(proxy, cfg!(feature = "socks"))?);
                 }
                 builder.build().map_err(|e| Error::Config {
                     message: format!("cannot build the HTTP client: {e}"),
@@ -511,12 +511,11 @@ impl ClientBuilder {
     }
 }
 
-/// The explicit proxy, with errors that never show its URL (it may hold a password).
-fn proxy_for(url: &Secret) -> Result<reqwest::Proxy, Error> {
+/// The explicit proxy, with errors that never show its URL (it may hold a password). `socks`: whether
+/// this build can speak SOCKS (the `socks` feature; a parameter so both answers are tested in one build).
+fn proxy_for(url: &Secret, socks: bool) -> Result<reqwest::Proxy, Error> {
     let scheme = url.expose().split_once("://").map(|(scheme, _)| scheme);
-    if matches!(scheme, Some("socks4" | "socks4a" | "socks5" | "socks5h"))
-        && !cfg!(feature = "socks")
-    {
+    if matches!(scheme, Some("socks4" | "socks4a" | "socks5" | "socks5h")) && !socks {
         return Err(Error::Config {
             message: "SOCKS proxies need the webshare crate's `socks` feature".into(),
         });
@@ -563,6 +562,26 @@ fn tls_config() -> Result<rustls::ClientConfig, Error> {
 
 #[cfg(all(test, feature = "rustls"))]
 mod tests {
+    use super::*;
+
+    /// Without the `socks` feature a SOCKS proxy is refused with the feature's name, and the URL (which
+    /// may hold a password) is never shown; with it the same URL is taken.
+    #[test]
+    fn a_socks_proxy_needs_the_socks_feature() {
+        let url = Secret::from("socks5://user:hunter2@127.0.0.1:1080");
+        match proxy_for(&url, false) {
+            Err(Error::Config { message }) => {
+                assert!(message.contains("`socks` feature"), "{message}");
+                assert!(!message.contains("hunter2"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(proxy_for(&Secret::from("http://127.0.0.1:3128"), false).is_ok());
+        if cfg!(feature = "socks") {
+            assert!(proxy_for(&url, true).is_ok());
+        }
+    }
+
     #[test]
     fn tls_uses_ring_with_the_platform_verifier() {
         let config = super::tls_config().unwrap();

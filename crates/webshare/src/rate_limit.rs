@@ -125,12 +125,22 @@ impl Limiters {
 mod tests {
     use super::*;
 
+    /// The limits the client applies are the spec's `x-webshare-rate-limits`, read from the document
+    /// itself (not from the generated constants the limiter is built from), for every class.
     #[test]
     fn documented_limits_come_from_the_spec() {
+        let spec: serde_json::Value =
+            serde_json::from_str(include_str!("../../../openapi/webshare.json")).unwrap();
+        let in_spec = spec["x-webshare-rate-limits"].as_object().unwrap();
+        assert_eq!(in_spec.len(), RateLimitClass::ALL.len(), "{in_spec:?}");
         let limits = RateLimits::documented();
         for class in RateLimitClass::ALL {
-            assert_eq!(limits.limit(*class), Some(class.per_minute()));
+            let documented = in_spec[class.name()].as_u64().map(|n| n as u32);
+            assert_eq!(limits.limit(*class), documented, "{}", class.name());
         }
+        // The Rate Limits page's figures, as a reader of the page would check them.
+        assert_eq!(limits.limit(RateLimitClass::General), Some(240));
+        assert_eq!(limits.limit(RateLimitClass::ProxyListDownload), Some(30));
         assert!(RateLimits::off().is_off());
         let custom = RateLimits::documented().per_minute(RateLimitClass::General, 0);
         assert_eq!(custom.limit(RateLimitClass::General), None);

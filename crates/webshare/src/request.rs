@@ -243,6 +243,17 @@ impl Client {
             })?),
         };
         let url = self.url_for_plan(params, options.plan_id.or(self.scope.plan_id));
+        if let Some(field) = webshare_api::endpoint::dot_segment_parameter(
+            operation.path,
+            &url[self.shared.base_url.len()..],
+        ) {
+            return Err(Error::InvalidInput {
+                field,
+                message: "`.` and `..` cannot be sent as a path segment: HTTP clients resolve them \
+                          (even escaped), which would send the request to another path"
+                    .into(),
+            });
+        }
         let subuser = if operation.subuser {
             params
                 .subuser()

@@ -50,7 +50,33 @@ async fn a_key_works_at_once_may_not_manage_keys_and_stops_when_deleted() {
     let refused = with_key.api_keys().get(created.id).await.unwrap_err();
     assert!(refused.is_api_key_not_allowed(), "{refused:?}");
 
-    // Deleted: refused at once; another account's key id is a 404.
+    // Another account's key id is a 404 on every method, and that key is untouched.
+    let other = server
+        .seed_account("other@example.com", "Other-Horse-Battery-9")
+        .unwrap();
+    let other = Client::builder()
+        .base_url(server.base_url())
+        .api_key(other.token)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let theirs = other.api_keys().create("theirs").await.unwrap();
+    assert!(matches!(
+        session.api_keys().get(theirs.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        session.api_keys().rename(theirs.id, "mine now").await,
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        session.api_keys().delete(theirs.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    let still = other.api_keys().get(theirs.id).await.unwrap();
+    assert_eq!(still.label.as_deref(), Some("theirs"));
+
+    // Deleted: refused at once, and gone (a 404) for its own account too.
     session.api_keys().delete(created.id).await.unwrap();
     assert!(matches!(
         with_key.activation().status().await,

@@ -353,3 +353,37 @@ async fn requests_carry_the_token_user_agent_and_method() {
         "{request}"
     );
 }
+
+/// A path parameter of `.` or `..` cannot move a request to another path: it is written escaped, and since
+/// reqwest's URL parser resolves dot-segments even escaped, the client refuses to send it (nothing reaches
+/// the server); dots inside a value are sent as they are.
+#[tokio::test]
+async fn dot_segments_in_path_parameters_cannot_change_the_path() {
+    use webshare::operations::DownloadProxyList;
+    use webshare::types::{ProxyAuthenticationMethod, ProxyMode};
+    let server = FaultServer::start(vec![Fault::raw(200, "text/plain", "")]).await;
+    let client = client(&server, RetryPolicy::none());
+    let download = |search: &str| {
+        DownloadProxyList::new("tok", ProxyAuthenticationMethod::Username, ProxyMode::Direct)
+            .search(search.to_owned())
+    };
+    for (search, segment) in [("..", "%2E%2E"), (".", "%2E")] {
+        let params = download(search);
+        let url = client.proxies().download_url(&params);
+        assert!(url.ends_with(&format!("/direct/{segment}/")), "{url}");
+        match client.proxies().download_bytes(&params).await {
+            Err(Error::InvalidInput { field: "search", message }) => {
+                assert!(message.contains("path segment"), "{message}")
+            }
+            Err(other) => panic!("{search}: {other:?}"),
+            Ok(_) => panic!("{search}: sent"),
+        }
+    }
+    assert_eq!(server.request_count(), 0);
+    drop(client.proxies().download_bytes(&download("a..b")).await.unwrap());
+    let request = server.last_request();
+    assert_eq!(
+        request.lines().next().unwrap_or_default(),
+        "GET /api/v2/proxy/list/download/tok/-/any/username/direct/a..b/ HTTP/1.1"
+    );
+}

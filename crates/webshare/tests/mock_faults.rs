@@ -120,3 +120,65 @@ async fn latency_delays_answers_past_a_clients_timeout() {
     server.set_latency(Duration::ZERO);
     assert!(client.profile().get().await.is_ok());
 }
+
+/// Every kind of error keeps the request id of the answer it came from (the mock server sends one with
+/// every answer, as the real service does), and each answer's id is its own.
+#[tokio::test]
+async fn every_kind_of_error_keeps_its_request_id() {
+    use webshare::operations::{GET_ACTIVATION, GET_API_KEY};
+    let server = MockServer::start().await;
+    let seeded = server
+        .seed_account("ids@example.com", "Correct-Horse-9")
+        .unwrap();
+    let client = client_for(&server, &seeded.token, RetryPolicy::none());
+    let mut errors = Vec::new();
+    // 401: a token the server does not know.
+    let stranger = client_for(&server, &"0".repeat(40), RetryPolicy::none());
+    errors.push(stranger.activation().status().await.unwrap_err());
+    // 403: an API key may not manage keys.
+    let key = client.api_keys().create("k").await.unwrap();
+    let with_key = client_for(&server, key.key.as_ref().unwrap().expose(), RetryPolicy::none());
+    errors.push(with_key.api_keys().get(key.id).await.unwrap_err());
+    // 404: no such key.
+    errors.push(client.api_keys().get(key.id + 1_000).await.unwrap_err());
+    // 429, 503 and a status of no other kind, scripted.
+    for status in [429, 503, 418] {
+        server.fail_next(&GET_ACTIVATION, status, None).unwrap();
+        errors.push(client.activation().status().await.unwrap_err());
+    }
+    // 400, scripted (the client checks what it can before sending).
+    server.fail_next(&GET_API_KEY, 400, None).unwrap();
+    errors.push(client.api_keys().get(key.id).await.unwrap_err());
+    let variant = |error: &Error| match error {
+        Error::Validation { .. } => "validation",
+        Error::Unauthorized { .. } => "unauthorized",
+        Error::Forbidden { .. } => "forbidden",
+        Error::NotFound { .. } => "not_found",
+        Error::RateLimited { .. } => "rate_limited",
+        Error::Server { .. } => "server",
+        Error::Api { .. } => "api",
+        _ => "other",
+    };
+    let kinds: Vec<&str> = errors.iter().map(variant).collect();
+    for (error, kind) in errors.iter().zip(&kinds) {
+        let id = error
+            .request_id()
+            .unwrap_or_else(|| panic!("{kind}: {error:?}"));
+        assert!(id.starts_with("mock-") && id.len() == 21, "{kind}: {id}");
+    }
+    let mut ids: Vec<&str> = errors.iter().filter_map(|e| e.request_id()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), errors.len(), "ids are per answer: {ids:?}");
+    for expected in [
+        "validation",
+        "unauthorized",
+        "forbidden",
+        "not_found",
+        "rate_limited",
+        "server",
+        "api",
+    ] {
+        assert!(kinds.contains(&expected), "no {expected} error among {kinds:?}");
+    }
+}

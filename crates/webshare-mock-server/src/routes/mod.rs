@@ -256,6 +256,7 @@ pub fn router(app: Shared) -> Router {
             app.clone(),
             render_errors,
         ))
+        .layer(middleware::map_response(crate::request_id::stamp))
         .with_state(app)
 }
 
