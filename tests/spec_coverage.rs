@@ -92,7 +92,11 @@ fn documentation_dir() -> std::path::PathBuf {
                        WEBSHARE_DOCS_DIR to their folder, or put `shared/webshare-docs` beside this checkout";
     if let Some(dir) = std::env::var_os("WEBSHARE_DOCS_DIR") {
         let dir = std::path::PathBuf::from(dir);
-        assert!(dir.is_dir(), "WEBSHARE_DOCS_DIR={} is not a folder", dir.display());
+        assert!(
+            dir.is_dir(),
+            "WEBSHARE_DOCS_DIR={} is not a folder",
+            dir.display()
+        );
         return dir;
     }
     let root = workspace_root();
@@ -118,8 +122,8 @@ fn documentation_dir() -> std::path::PathBuf {
 #[test]
 fn the_committed_list_is_the_documentations_list() {
     let shared = documentation_dir().join("operations.tsv");
-    let source = std::fs::read_to_string(&shared)
-        .unwrap_or_else(|e| panic!("{}: {e}", shared.display()));
+    let source =
+        std::fs::read_to_string(&shared).unwrap_or_else(|e| panic!("{}: {e}", shared.display()));
     assert_eq!(
         std::fs::read_to_string(workspace_root().join(OPERATIONS_TSV)).unwrap(),
         source,

@@ -141,6 +141,9 @@ mod tests {
             assert!(names.contains(&expected), "{expected:?} not in {names:?}");
         }
         let arg = features_arg(&gated);
-        assert!(arg.contains("webshare/socks") && arg.contains("webshare-mock-server/cli"), "{arg}");
+        assert!(
+            arg.contains("webshare/socks") && arg.contains("webshare-mock-server/cli"),
+            "{arg}"
+        );
     }
 }

@@ -364,15 +364,22 @@ async fn dot_segments_in_path_parameters_cannot_change_the_path() {
     let server = FaultServer::start(vec![Fault::raw(200, "text/plain", "")]).await;
     let client = client(&server, RetryPolicy::none());
     let download = |search: &str| {
-        DownloadProxyList::new("tok", ProxyAuthenticationMethod::Username, ProxyMode::Direct)
-            .search(search.to_owned())
+        DownloadProxyList::new(
+            "tok",
+            ProxyAuthenticationMethod::Username,
+            ProxyMode::Direct,
+        )
+        .search(search.to_owned())
     };
     for (search, segment) in [("..", "%2E%2E"), (".", "%2E")] {
         let params = download(search);
         let url = client.proxies().download_url(&params);
         assert!(url.ends_with(&format!("/direct/{segment}/")), "{url}");
         match client.proxies().download_bytes(&params).await {
-            Err(Error::InvalidInput { field: "search", message }) => {
+            Err(Error::InvalidInput {
+                field: "search",
+                message,
+            }) => {
                 assert!(message.contains("path segment"), "{message}")
             }
             Err(other) => panic!("{search}: {other:?}"),
@@ -380,7 +387,13 @@ async fn dot_segments_in_path_parameters_cannot_change_the_path() {
         }
     }
     assert_eq!(server.request_count(), 0);
-    drop(client.proxies().download_bytes(&download("a..b")).await.unwrap());
+    drop(
+        client
+            .proxies()
+            .download_bytes(&download("a..b"))
+            .await
+            .unwrap(),
+    );
     let request = server.last_request();
     assert_eq!(
         request.lines().next().unwrap_or_default(),

@@ -137,7 +137,11 @@ async fn every_kind_of_error_keeps_its_request_id() {
     errors.push(stranger.activation().status().await.unwrap_err());
     // 403: an API key may not manage keys.
     let key = client.api_keys().create("k").await.unwrap();
-    let with_key = client_for(&server, key.key.as_ref().unwrap().expose(), RetryPolicy::none());
+    let with_key = client_for(
+        &server,
+        key.key.as_ref().unwrap().expose(),
+        RetryPolicy::none(),
+    );
     errors.push(with_key.api_keys().get(key.id).await.unwrap_err());
     // 404: no such key.
     errors.push(client.api_keys().get(key.id + 1_000).await.unwrap_err());
@@ -179,6 +183,9 @@ async fn every_kind_of_error_keeps_its_request_id() {
         "server",
         "api",
     ] {
-        assert!(kinds.contains(&expected), "no {expected} error among {kinds:?}");
+        assert!(
+            kinds.contains(&expected),
+            "no {expected} error among {kinds:?}"
+        );
     }
 }
