@@ -116,7 +116,7 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
                 pub mod types { #types }
             })
         });
-        let rest = (|| -> Result<[String; 3]> {
+        let rest = (|| -> Result<[String; 4]> {
             let mock_spec = joined_arrays(&spec);
             let httpmock =
                 run_progenitor(name, &mock_spec, |g| g.httpmock(&mock_spec, "webshare_api"))?;
@@ -124,6 +124,7 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
                 format_rust(crate::emit::operations_module(&facts)?)?,
                 format_rust(crate::emit_cli::cli_module(&facts, &cli_facts))?,
                 format_rust(httpmock)?,
+                format_rust(crate::emit_proptest::roundtrip_tests(&facts)?)?,
             ])
         })();
         let types = types
@@ -131,7 +132,7 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (types, rest)
     });
-    let [operations, cli_args, httpmock] = rest?;
+    let [operations, cli_args, httpmock, roundtrip] = rest?;
     let json = to_json(text)?;
     Ok(vec![
         GeneratedFile {
@@ -149,6 +150,10 @@ pub fn generate_from_text(name: &Path, text: &str) -> Result<Vec<GeneratedFile>>
         GeneratedFile {
             path: HTTPMOCK_PATH.into(),
             contents: format!("{RUST_HEADER}{httpmock}"),
+        },
+        GeneratedFile {
+            path: crate::emit_proptest::PATH.into(),
+            contents: format!("{RUST_HEADER}{roundtrip}"),
         },
         GeneratedFile {
             path: JSON_PATH.into(),

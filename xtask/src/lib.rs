@@ -8,6 +8,7 @@ pub mod compat;
 pub mod cycles;
 pub mod emit;
 pub mod emit_cli;
+pub mod emit_proptest;
 pub mod facts;
 pub mod gated_tests;
 pub mod literals;
