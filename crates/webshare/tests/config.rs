@@ -615,3 +615,52 @@ async fn a_stalled_download_fails_after_the_idle_time_whoever_built_the_client()
         assert!(bytes.next().await.is_none());
     }
 }
+
+/// Dropping a call's future cancels it: the connection of the request in flight is closed (the server
+/// reads the end of the stream), with no answer ever given. The watchdog only bounds a failure; the
+/// assertion is the close itself.
+#[tokio::test]
+async fn dropping_a_call_cancels_the_request_in_flight() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use webshare::operations::GetActivation;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (received_tx, received) = tokio::sync::oneshot::channel();
+    let (closed_tx, closed) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the request ended early");
+            request.extend_from_slice(&buf[..n]);
+        }
+        received_tx.send(()).unwrap();
+        // No answer: wait for the client to go away.
+        let n = stream.read(&mut buf).await.unwrap_or(0);
+        closed_tx.send(n).unwrap();
+        let _ = stream.shutdown().await;
+    });
+    let client = Client::builder()
+        .base_url(format!("http://{addr}/api"))
+        .api_key("k")
+        .build()
+        .unwrap();
+    let params = GetActivation;
+    let call = client.request(&params).timeout(Duration::from_secs(3_600));
+    tokio::select! {
+        outcome = call => panic!("answered without a response: {outcome:?}"),
+        _ = received => {}
+    }
+    // The call's future is dropped here, with its request in flight.
+    let read_after_request = tokio::time::timeout(Duration::from_secs(30), closed)
+        .await
+        .expect("the connection was not closed when the call was dropped")
+        .unwrap();
+    assert_eq!(
+        read_after_request, 0,
+        "the server read the end of the stream"
+    );
+}
