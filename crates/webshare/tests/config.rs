@@ -664,3 +664,73 @@ async fn dropping_a_call_cancels_the_request_in_flight() {
         "the server read the end of the stream"
     );
 }
+
+/// A download that trickles (a chunk every 150 ms, 3 s in all) outlasts the client's 1 s request timeout
+/// and still completes: a streamed body is bounded by the idle time between chunks, not by a whole-body
+/// limit, with the crate's client and with a caller's. Time is tokio's paused clock.
+#[tokio::test(start_paused = true)]
+async fn a_trickling_download_outlasts_the_request_timeout() {
+    use futures_util::TryStreamExt;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use webshare::operations::DownloadProxyList;
+    use webshare::types::{ProxyAuthenticationMethod, ProxyMode};
+
+    const CHUNKS: usize = 20;
+    const LINE: &str = "192.0.2.1:8080:user:pass\n";
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    let n = stream.read(&mut buf).await.unwrap();
+                    request.extend_from_slice(&buf[..n]);
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\n\r\n",
+                    LINE.len() * CHUNKS
+                );
+                stream.write_all(head.as_bytes()).await.unwrap();
+                for _ in 0..CHUNKS {
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                    stream.write_all(LINE.as_bytes()).await.unwrap();
+                }
+            });
+        }
+    });
+    let params = DownloadProxyList::new(
+        "token",
+        ProxyAuthenticationMethod::Username,
+        ProxyMode::Direct,
+    );
+    for caller_client in [false, true] {
+        let mut builder = Client::builder()
+            .base_url(format!("http://{addr}/api"))
+            .retry_policy(webshare::RetryPolicy::none())
+            .timeout(Duration::from_secs(1))
+            .idle_timeout(Duration::from_secs(1));
+        if caller_client {
+            builder = builder
+                .http_client(webshare::reqwest::Client::new())
+                .danger_allow_plain_http_secrets(true);
+        }
+        let client = builder.build().unwrap();
+        let started = tokio::time::Instant::now();
+        let lines: Vec<_> = client
+            .proxies()
+            .download(&params)
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap_or_else(|e| panic!("caller's client: {caller_client}: {e}"));
+        assert_eq!(lines.len(), CHUNKS);
+        assert!(
+            started.elapsed() >= Duration::from_secs(3),
+            "the clock ran past the request timeout"
+        );
+    }
+}
