@@ -4,12 +4,14 @@
 //! never one of A's secrets, and A's every readable answer is the same afterwards.
 //!
 //! The operations and their parameters come from `webshare_api::operations::ALL` and the spec (see
-//! `isolation/world.rs` for how each parameter gets its value): an operation added to the spec joins the
+//! `isolation/request.rs` for how each parameter gets its value): an operation added to the spec joins the
 //! suite, and if the suite has no value of A's for one of its parameters it fails, naming it.
 //!
 //! Raw HTTP (reqwest) rather than the typed client: the suite is generic over operations, which the
 //! generated `Endpoint` (parse, then write the path and query) covers without a method per operation.
 
+#[path = "isolation/request.rs"]
+mod request;
 #[path = "isolation/spec.rs"]
 mod spec;
 #[path = "isolation/world.rs"]
@@ -18,11 +20,12 @@ mod world;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use request::{Answer, Fill, Owner, Scope, Slot, build, slots};
 use serde_json::Value;
 use webshare_api::Operation;
 use webshare_api::operations::{self, ALL};
 use webshare_mock_server::{Config, MockServer};
-use world::{Answer, Fill, Owner, Scope, Slot, World, build, slots};
+use world::World;
 
 /// Small plans, and replacements that complete at once, so that nothing changes by itself between two
 /// reads.

@@ -1,250 +1,13 @@
 //! The accounts of the isolation suite, over raw HTTP: an account with one record of every kind the
-//! API's IDs name, the IDs it got, and requests built from the facts with values chosen per parameter.
-
-use std::collections::HashMap;
+//! API's IDs name, and the IDs it got.
 
 use serde_json::{Value, json};
-use webshare_api::operations::{self, OperationVisitor};
-use webshare_api::{Auth, Endpoint, Operation, Pagination, Query, RawParams};
+use webshare_api::operations;
+use webshare_api::{Auth, Operation, Pagination};
 use webshare_mock_server::{MockServer, VerificationRequest};
 
-use crate::spec::{Body, Holds, Spec};
-
-/// Whose resources a request acts on: the account's own, or its sub-user's (`X-Subuser`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Scope {
-    Account,
-    Subuser,
-}
-
-/// A request's parameter that names something an account owns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Slot {
-    /// A record ID in the path.
-    Path(&'static str),
-    /// A record ID in the query (`plan_id`, `…_id`).
-    Query(&'static str),
-    /// The `X-Subuser` header.
-    Subuser,
-}
-
-/// The record kind a query `…_id` parameter names: the collection it is listed at. A new `…_id`
-/// parameter is not here, and the suite fails until it is.
-const QUERY_RECORDS: &[(&str, &str)] = &[
-    ("plan_id", "/v2/subscription/plan/"),
-    ("subscription_transaction_id", "/v2/payment/transaction/"),
-];
-
-/// The download token scope each credential parameter takes (its description says which). A new
-/// credential parameter is not here, and the suite fails until it is.
-const CREDENTIALS: &[(&str, &str, &str)] = &[
-    ("download_proxy_list", "token", "proxy_list"),
-    (
-        "download_replaced_proxies",
-        "download_token",
-        "replaced_proxy",
-    ),
-    ("download_proxy_activity", "download_token", "activity"),
-];
-
-/// The collection a slot's record is listed at (its path up to the ID), or `None` for the header.
-pub fn collection(op: &Operation, slot: Slot) -> Result<Option<String>, String> {
-    match slot {
-        Slot::Subuser => Ok(None),
-        Slot::Path(name) => {
-            let marker = format!("{{{name}}}");
-            let at = op
-                .path
-                .find(&marker)
-                .expect("a path parameter is in its path");
-            Ok(Some(op.path[..at].to_owned()))
-        }
-        Slot::Query(name) => QUERY_RECORDS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, c)| Some((*c).to_owned()))
-            .ok_or_else(|| format!("{}: no record kind known for query `{name}`", op.name)),
-    }
-}
-
-/// The slots of `op`, from its facts: path parameters holding record IDs, query `…_id` parameters, and
-/// `X-Subuser` where it is accepted.
-pub fn slots(spec: &Spec, op: &'static Operation) -> Vec<Slot> {
-    let mut slots: Vec<Slot> = op
-        .path_params
-        .iter()
-        .filter(|name| spec.holds(op, name) == Holds::Record)
-        .map(|name| Slot::Path(name))
-        .collect();
-    slots.extend(
-        op.query_params
-            .iter()
-            .filter(|name| spec.holds(op, name) == Holds::Record)
-            .map(|name| Slot::Query(name)),
-    );
-    if op.subuser {
-        slots.push(Slot::Subuser);
-    }
-    slots
-}
-
-/// An account of the suite, with the IDs of its records.
-pub struct Owner {
-    pub email: String,
-    pub token: String,
-    pub subuser: i64,
-    /// By scope and collection (`/v2/apikey/`): the first record listed there.
-    records: HashMap<(Scope, String), i64>,
-    /// By scope (`proxy_list`, …).
-    download_tokens: HashMap<String, String>,
-}
-
-impl Owner {
-    /// The ID of the owner's record in `collection`, as seen in `scope`.
-    pub fn record(&self, scope: Scope, collection: &str) -> Option<i64> {
-        self.records
-            .get(&(scope, collection.to_owned()))
-            .or_else(|| self.records.get(&(Scope::Account, collection.to_owned())))
-            .copied()
-    }
-
-    /// What must never reach another account.
-    pub fn secrets(&self) -> Vec<&str> {
-        let mut secrets = vec![self.token.as_str(), self.email.as_str()];
-        secrets.extend(self.download_tokens.values().map(String::as_str));
-        secrets
-    }
-
-    fn credential(&self, op: &Operation, name: &str) -> Result<String, String> {
-        let (_, _, scope) = CREDENTIALS
-            .iter()
-            .find(|(o, n, _)| *o == op.name && *n == name)
-            .ok_or_else(|| format!("{}: no download scope known for `{name}`", op.name))?;
-        self.download_tokens
-            .get(*scope)
-            .cloned()
-            .ok_or_else(|| format!("{}: no `{scope}` download token", op.name))
-    }
-}
-
-/// Where each slot's value comes from: slots in `from_a` take `a`'s, the others `b`'s, all as seen in
-/// `scope` (`X-Subuser` is sent only in the sub-user scope).
-pub struct Fill<'a> {
-    pub a: &'a Owner,
-    pub b: &'a Owner,
-    pub from_a: &'a [Slot],
-    pub scope: Scope,
-}
-
-impl Fill<'_> {
-    /// Every slot from `owner`.
-    pub fn own(owner: &Owner, scope: Scope) -> Fill<'_> {
-        Fill {
-            a: owner,
-            b: owner,
-            from_a: &[],
-            scope,
-        }
-    }
-
-    fn value(&self, op: &Operation, slot: Slot) -> Result<Option<String>, String> {
-        let owner = if self.from_a.contains(&slot) {
-            self.a
-        } else {
-            self.b
-        };
-        match collection(op, slot)? {
-            None => Ok((self.scope == Scope::Subuser).then(|| owner.subuser.to_string())),
-            Some(collection) => owner
-                .record(self.scope, &collection)
-                .map(|id| Some(id.to_string()))
-                .ok_or_else(|| {
-                    format!(
-                        "{}: {} has no record at {collection} to fill {slot:?}",
-                        op.name, owner.email
-                    )
-                }),
-        }
-    }
-}
-
-/// A request ready to send.
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub op: &'static Operation,
-    /// The path and query below the base URL.
-    pub target: String,
-    pub subuser: Option<String>,
-    pub body: Option<Body>,
-}
-
-/// What came back.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
-    pub status: u16,
-    /// JSON when the body is JSON, else its text.
-    pub body: Value,
-}
-
-/// The path and query that the generated `Endpoint` writes from parameters as a server reads them.
-struct Encode<'a>(&'a RawParams);
-
-impl OperationVisitor for Encode<'_> {
-    type Output = Result<(String, String, Option<i64>), String>;
-
-    fn visit<E: Endpoint>(self) -> Self::Output {
-        let params = E::parse(self.0).map_err(|e| format!("{}: {e}", E::OPERATION.name))?;
-        let mut path = String::new();
-        params.write_path(&mut path);
-        let mut query = Query::new();
-        params.write_query(&mut query, None);
-        Ok((path, query.as_str().to_owned(), params.subuser()))
-    }
-}
-
-/// `op`'s request with its slots filled by `fill`, its credentials `caller`'s, its other required
-/// parameters plain values, and its body the spec's example.
-pub fn build(
-    spec: &Spec,
-    op: &'static Operation,
-    fill: &Fill<'_>,
-    caller: &Owner,
-) -> Result<Request, String> {
-    let mut raw = RawParams::default();
-    for name in op.path_params {
-        let value = match spec.holds(op, name) {
-            Holds::Record => fill.value(op, Slot::Path(name))?.expect("a record ID"),
-            Holds::Credential => caller.credential(op, name)?,
-            Holds::Plain => spec.plain_value(op, name),
-        };
-        raw.path.push(((*name).to_owned(), value));
-    }
-    for name in op.query_params {
-        let value = match spec.holds(op, name) {
-            Holds::Record => fill.value(op, Slot::Query(name))?,
-            Holds::Credential => Some(caller.credential(op, name)?),
-            Holds::Plain => spec.required(op, name).then(|| spec.plain_value(op, name)),
-        };
-        if let Some(value) = value {
-            raw.query.push(((*name).to_owned(), value));
-        }
-    }
-    if op.subuser {
-        raw.subuser = fill.value(op, Slot::Subuser)?;
-    }
-    let (path, query, subuser) = op.id.visit(Encode(&raw))?;
-    let target = if query.is_empty() {
-        path
-    } else {
-        format!("{path}?{query}")
-    };
-    Ok(Request {
-        op,
-        target,
-        subuser: subuser.map(|id| id.to_string()),
-        body: spec.body(op),
-    })
-}
+use crate::request::{Answer, Fill, Owner, Request, Scope, build};
+use crate::spec::{Body, Spec};
 
 /// The suite's HTTP side: a server, and a client for it.
 pub struct World {
@@ -320,16 +83,7 @@ impl World {
             .seed_account(&email, "Correct-Horse-Battery-9")
             .expect("a new email");
         let subuser = self.server.add_subuser(&email).expect("the account exists");
-        let mut owner = Owner {
-            email: email.clone(),
-            token: seeded.token,
-            subuser,
-            records: HashMap::from([(
-                (Scope::Account, "/v2/subscription/plan/".to_owned()),
-                seeded.plan_id,
-            )]),
-            download_tokens: HashMap::new(),
-        };
+        let mut owner = Owner::new(email.clone(), seeded.token, seeded.plan_id, subuser);
         let ok = |answer: Answer, what: &str| {
             assert!(answer.status < 300, "setup: {what}: {answer:?}");
             answer.body
@@ -365,8 +119,9 @@ impl World {
             "a two-factor device",
         );
         // Not listed anywhere: the create answer holds its ID.
-        owner.records.insert(
-            (Scope::Account, "/v2/twofactorauth/method/".into()),
+        owner.add_record(
+            Scope::Account,
+            "/v2/twofactorauth/method/".into(),
             method["id"].as_i64().expect("a method ID"),
         );
         // A saved card (a payment method), then a card setup left pending (a pending payment).
@@ -430,7 +185,7 @@ impl World {
             request.target = request.target.replace("proxy_list", &scope);
             let token = ok(self.send(&request, &owner).await, "a download token");
             let key = token["key"].as_str().expect("a download token key");
-            owner.download_tokens.insert(scope, key.to_owned());
+            owner.add_download_token(scope, key.to_owned());
         }
         self.list_records(&mut owner).await;
         owner
@@ -443,16 +198,7 @@ impl World {
             .server
             .seed_account(&email, "Correct-Horse-Battery-9")
             .expect("a new email");
-        Owner {
-            email,
-            token: seeded.token,
-            subuser: 0,
-            records: HashMap::from([(
-                (Scope::Account, "/v2/subscription/plan/".to_owned()),
-                seeded.plan_id,
-            )]),
-            download_tokens: HashMap::new(),
-        }
+        Owner::new(email, seeded.token, seeded.plan_id, 0)
     }
 
     /// Renews `owner`'s subscription until a payment is charged (the starting credits pay the first),
@@ -495,7 +241,7 @@ impl World {
                 let items = answer.body.get("results").unwrap_or(&answer.body);
                 if let Some(id) = items.pointer("/0/id").and_then(Value::as_i64) {
                     let collection = format!("{}/", op.path.trim_end_matches('/'));
-                    owner.records.entry((scope, collection)).or_insert(id);
+                    owner.add_record(scope, collection, id);
                 }
             }
         }
