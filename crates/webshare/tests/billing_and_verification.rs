@@ -542,7 +542,7 @@ async fn a_checkout_is_not_retried_even_by_a_policy_that_retries_everything() {
     let client = Client::builder()
         .base_url(&server.base_url)
         .api_key("k")
-        .retry_policy(policy)
+        .retry_policy(policy.clone())
         .build()
         .unwrap();
     client
@@ -556,7 +556,25 @@ async fn a_checkout_is_not_retried_even_by_a_policy_that_retries_everything() {
         serde_json::from_value(json!({"proxy_countries": {"US": 10}})).unwrap();
     client.plans().upgrade(5, &upgrade).await.unwrap_err();
     assert_eq!(server.request_count(), 2);
+    // A policy given to one call does not change that either, for any charging operation.
+    let purchase = purchase_of(10);
+    client
+        .request(&webshare::operations::PurchasePlan)
+        .body(&purchase)
+        .retry_policy(policy.clone().max_retries(5))
+        .await
+        .unwrap_err();
+    assert_eq!(server.request_count(), 3);
+    let renewal: webshare::types::SubscriptionRenewRequest =
+        serde_json::from_value(json!({})).unwrap();
+    client
+        .request(&webshare::operations::RenewSubscription)
+        .body(&renewal)
+        .retry_policy(policy.clone().max_retries(5))
+        .await
+        .unwrap_err();
+    assert_eq!(server.request_count(), 4);
     // The same policy does retry another POST.
     client.billing().add_payment_method("r").await.unwrap_err();
-    assert!(server.request_count() > 3, "{}", server.request_count());
+    assert!(server.request_count() > 5, "{}", server.request_count());
 }
