@@ -113,6 +113,8 @@ mod pagination;
 mod password;
 mod plans;
 mod profile;
+#[cfg(test)]
+mod properties;
 mod proxies;
 mod proxy_config;
 mod proxy_url;
@@ -136,6 +138,9 @@ mod verification;
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
+#[cfg(feature = "pool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pool")))]
+pub mod pool;
 
 pub use account::Account;
 pub use activation::{Activation, ActivationStatus};
