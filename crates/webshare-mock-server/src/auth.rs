@@ -1,13 +1,14 @@
 //! `Authorization: Token <key>`, as the real service reads it.
 
 use axum::extract::{FromRef, FromRequestParts};
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use webshare_api::Operation;
 
 use crate::Shared;
 use crate::error::ApiError;
-use crate::state::UserId;
+use crate::state::{Data, UserId};
 
 /// The operation a request is routed to, in its extensions (set by the router): what the suspension check
 /// reads.
@@ -114,6 +115,24 @@ where
         }
         // Another scheme (e.g. `Bearer`) is not this API's: the request is simply unauthenticated.
         _ => Ok(None),
+    }
+}
+
+/// The account the `Authorization` token of a request authenticates, if any (a deleted or suspended
+/// account too: it is who is calling): whose budget its rate limits spend.
+pub(crate) fn identity(data: &Data, headers: &HeaderMap) -> Option<UserId> {
+    let header = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let mut words = header.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some(keyword), Some(token), None) if keyword.eq_ignore_ascii_case("token") => {
+            let user = data
+                .tokens
+                .get(token)
+                .or_else(|| data.api_keys.get(token))
+                .copied()?;
+            data.users.contains_key(&user).then_some(user)
+        }
+        _ => None,
     }
 }
 

@@ -96,6 +96,30 @@ impl ApiError {
         )
     }
 
+    /// 503 `mock_capacity`: a store of the whole server holds its most records (`what`, e.g. "accounts";
+    /// `setting`, the [`crate::Config`] field that sizes it). Nothing is removed to make room.
+    pub fn capacity(what: &str, setting: &str) -> Self {
+        Self::detail(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "The mock server holds its most {what} (Config::{setting}); nothing is removed to make room."
+            ),
+            "mock_capacity",
+        )
+    }
+
+    /// 400 `mock_limit_reached`: an account holds its most `what` (`max`, from `setting`, a
+    /// [`crate::Config`] field); it may delete some first where the API can.
+    pub fn limit_reached(what: &str, max: usize, setting: &str) -> Self {
+        Self::detail(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "An account may have at most {max} {what} on the mock server (Config::{setting})."
+            ),
+            "mock_limit_reached",
+        )
+    }
+
     /// 429 with `Retry-After`.
     pub fn throttled(wait_seconds: u64) -> Self {
         Self::Detail {

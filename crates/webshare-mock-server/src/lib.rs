@@ -15,17 +15,21 @@
 //! ```
 //!
 //! The binary (`webshare-mock-server --port 8080`) serves the same, and exposes the outbox at
-//! [`OUTBOX_PATH`], a test-only route outside `/api` that is not part of the Webshare API, to loopback
-//! callers only (unless [`Config::outbox_from_any_address`]).
+//! [`OUTBOX_PATH`], a test-only route outside `/api` that is not part of the Webshare API, to callers
+//! that send the server's control secret in [`CONTROL_SECRET_HEADER`] (printed at start; in-process,
+//! [`MockServer::control_secret`]), from loopback only (unless [`Config::outbox_from_any_address`]).
 //!
 //! # Limits
 //!
 //! Whatever its clients send, the server's memory and connections stay bounded (see [`Config`]):
 //!
-//! - it keeps at most [`Config::max_users`] accounts, [`Config::max_tokens`] tokens,
-//!   [`Config::max_codes`] one-time codes of each kind and [`Config::max_outbox`] emails; a full store
-//!   evicts its oldest record to make room (an evicted account takes its tokens, codes and sub-users
-//!   with it);
+//! - it keeps at most [`Config::max_users`] accounts, [`Config::max_tokens`] tokens and
+//!   [`Config::max_codes`] one-time codes of each kind: a full store refuses more with a 503
+//!   `mock_capacity`, and never removes a record to make room; the outbox, a log, keeps the newest
+//!   [`Config::max_outbox`] emails;
+//! - each account has at most so many of what it can grow (tokens, codes, plans, sub-users, IP
+//!   authorizations, pending payments, replacements, API keys, appeals; the `max_*` fields of
+//!   [`Config`]): beyond is a 400 `mock_limit_reached`;
 //! - a connection that has not sent a whole request head within [`Config::header_read_timeout`] (also
 //!   between the requests of a keep-alive connection) is closed; one whose request body has not arrived
 //!   within [`Config::request_timeout`] gets a 408 and is closed;
@@ -40,6 +44,7 @@
 mod account_state;
 mod auth;
 mod capped;
+mod clock;
 mod commerce;
 pub mod drift;
 mod error;
@@ -69,15 +74,21 @@ use std::time::Duration;
 pub use drift::Drift;
 pub use error::FieldErrorStyle;
 pub use faults::FaultError;
-pub use serve::{ServeOptions, serve};
+pub use serve::{CONTROL_SECRET_ENV, ServeOptions, serve};
 pub use state::{Email, EmailKind};
 pub use verification_state::VerificationRequest;
 use webshare_api::operations::RateLimitClass;
 
 /// The test-only route (outside `/api`, not in the spec) that lists the outbox as JSON; `?to=<email>`
-/// filters by recipient. It answers loopback callers only, unless [`Config::outbox_from_any_address`]:
-/// to any other caller it is a 404, as an unknown path is.
+/// filters by recipient. It answers requests that carry the server's control secret in
+/// [`CONTROL_SECRET_HEADER`], from loopback callers only unless [`Config::outbox_from_any_address`]: to
+/// any other it is a 404, as an unknown path is.
 pub const OUTBOX_PATH: &str = "/_mock/outbox";
+
+/// The header that carries the control secret ([`MockServer::control_secret`]) to the test-only
+/// routes under `/_mock/`. Behind a reverse proxy every caller is loopback: the secret is what a remote
+/// caller cannot have.
+pub const CONTROL_SECRET_HEADER: &str = "x-mock-secret";
 
 /// How the mock behaves where the real service has settings or secrets of its own.
 ///
@@ -105,21 +116,50 @@ pub struct Config {
     /// How many activity records a new account's plan starts with, one every 10 minutes back from its
     /// creation (default 60; a sub-user gets a tenth).
     pub activity_per_plan: usize,
-    /// The most accounts kept (default 1,000; at least 1). Registering one more evicts the oldest
-    /// account with everything that points to it: its tokens, one-time codes and sub-users. Each account
-    /// holds its generated plan, about 57 KB with the default plan sizes (measured), so the default
-    /// bounds accounts to about 60 MB.
+    /// The most accounts kept (default 1,000; at least 1). Each account holds its generated plan, about
+    /// 57 KB with the default plan sizes (measured), so the default bounds accounts to about 60 MB. With
+    /// that many, registering another (or a social sign-up) is a 503 `mock_capacity`: no account is ever
+    /// removed to make room.
     pub max_users: usize,
-    /// The most API tokens kept, all accounts together (default 100,000; at least 1). Issuing one more
-    /// (a login, a registration, ...) revokes the oldest-issued token.
+    /// The most API tokens kept, all accounts together (default 100,000; at least 1). With that many, a
+    /// sign-in is a 503 `mock_capacity` until tokens are revoked (logout, password change).
     pub max_tokens: usize,
+    /// The most tokens one account holds at once (default 100; at least 1): another sign-in is a 400
+    /// `mock_limit_reached` until one is revoked (logout). API keys are counted apart
+    /// ([`Config::max_api_keys`]).
+    pub max_tokens_per_account: usize,
     /// The most one-time codes kept of each kind: activation, password reset, email change and social
-    /// authorization codes (default 10,000 each; at least 1). Sending one more invalidates the oldest of
-    /// its kind.
+    /// authorization codes (default 10,000 each; at least 1). With that many, sending another is a 503
+    /// `mock_capacity`; a code is freed when used.
     pub max_codes: usize,
-    /// The most emails the outbox keeps (default 1,000; at least 1): the newest; older ones are dropped
-    /// (their codes stay valid, within [`Config::max_codes`]).
+    /// The most live one-time codes of each kind one account holds (default 10; at least 1): sending
+    /// another is a 400 `mock_limit_reached` until one is used.
+    pub max_codes_per_account: usize,
+    /// The most emails the outbox keeps (default 1,000; at least 1): the newest. The outbox is a log:
+    /// older emails are dropped (their codes stay valid, within [`Config::max_codes`]).
     pub max_outbox: usize,
+    /// The most plans an account keeps (default 100; at least 1): each upgrade adds one; beyond, an
+    /// upgrade is a 400 `mock_limit_reached`.
+    pub max_plans: usize,
+    /// The most sub-users an account has (default 100; at least 1), whatever its plan's
+    /// `subusers_total`; an upgrade asking for a larger `subusers_total` is a 400 on that field.
+    pub max_subusers: usize,
+    /// The most IP authorizations of an account, and of each sub-user (default 100; at least 1).
+    pub max_ip_authorizations: usize,
+    /// The most pending payments of an account (default 100; at least 1): each purchase, renewal or
+    /// payment-method call waiting for its confirmation adds one.
+    pub max_pending_payments: usize,
+    /// The most proxy replacements (dry runs included) kept per proxy list, the account's or a sub-user's
+    /// (default 1,000; at least 1).
+    pub max_replacements: usize,
+    /// The most API keys of an account (default 100; at least 1; a mock decision: the documentation names
+    /// no limit).
+    pub max_api_keys: usize,
+    /// The most verification appeals of an account (default 100; at least 1).
+    pub max_appeals: usize,
+    /// The most proxies a plan upgrade may ask for (default 10,000; at least 1): more is a 400 on the
+    /// count's field, checked before any proxy is made.
+    pub max_plan_proxies: usize,
     /// How long a connection may take to send a whole request head (default 10 s); also how long a
     /// keep-alive connection may stay idle between requests. The connection is then closed. Should be
     /// more than zero: zero closes every connection before its first request.
@@ -146,6 +186,14 @@ pub struct Config {
     /// Answers drift from the spec in this way (default `None`: they follow it); see [`Drift`] and
     /// [`MockServer::set_drift`].
     pub drift: Option<Drift>,
+    /// The control secret the test-only routes (under `/_mock/`) demand in [`CONTROL_SECRET_HEADER`]
+    /// (default `None`: a random one per server, [`MockServer::control_secret`]). Set it to share a
+    /// fixed one with a test suite that did not start the server (e.g. under docker-compose).
+    pub control_secret: Option<webshare_api::Secret>,
+    /// Whether the server's clock is a manual one (default `false`: the system's). A manual clock starts
+    /// at the server's start and moves only by [`MockServer::advance`]: replacement states, throttles,
+    /// rate limits and every date the server writes then follow the test's steps exactly.
+    pub manual_clock: bool,
 }
 
 /// A consuming setter per field, documented by the field's own docs.
@@ -174,8 +222,18 @@ setters! {
     activity_per_plan: usize,
     max_users: usize,
     max_tokens: usize,
+    max_tokens_per_account: usize,
     max_codes: usize,
+    max_codes_per_account: usize,
     max_outbox: usize,
+    max_plans: usize,
+    max_subusers: usize,
+    max_ip_authorizations: usize,
+    max_pending_payments: usize,
+    max_replacements: usize,
+    max_api_keys: usize,
+    max_appeals: usize,
+    max_plan_proxies: usize,
     header_read_timeout: Duration,
     request_timeout: Duration,
     max_connections: usize,
@@ -183,6 +241,7 @@ setters! {
     replacement_step: Duration,
     rate_limits: Vec<(RateLimitClass, u32)>,
     drift: Option<Drift>,
+    manual_clock: bool,
 }
 
 impl Config {
@@ -190,6 +249,13 @@ impl Config {
     #[must_use]
     pub fn recaptcha(mut self, only: impl Into<String>) -> Self {
         self.recaptcha = Some(only.into());
+        self
+    }
+
+    /// This config with a fixed control secret (see [`Config::control_secret`]).
+    #[must_use]
+    pub fn control_secret(mut self, secret: impl Into<String>) -> Self {
+        self.control_secret = Some(webshare_api::Secret::new(secret));
         self
     }
 
@@ -220,8 +286,18 @@ impl Default for Config {
             activity_per_plan: 60,
             max_users: 1_000,
             max_tokens: 100_000,
+            max_tokens_per_account: 100,
             max_codes: 10_000,
+            max_codes_per_account: 10,
             max_outbox: 1_000,
+            max_plans: 100,
+            max_subusers: 100,
+            max_ip_authorizations: 100,
+            max_pending_payments: 100,
+            max_replacements: 1_000,
+            max_api_keys: 100,
+            max_appeals: 100,
+            max_plan_proxies: 10_000,
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             max_connections: 1_024,
@@ -229,6 +305,8 @@ impl Default for Config {
             replacement_step: Duration::from_secs(1),
             rate_limits: Vec::new(),
             drift: None,
+            control_secret: None,
+            manual_clock: false,
         }
     }
 }
@@ -240,6 +318,10 @@ pub(crate) struct AppState {
     limits: Option<rate_limit::Limits>,
     faults: faults::Faults,
     drift: drift::DriftState,
+    /// What every handler reads the time from (see [`clock`]).
+    clock: Arc<clock::Clock>,
+    /// What the `/_mock/` routes demand in [`CONTROL_SECRET_HEADER`].
+    control_secret: webshare_api::Secret,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -312,30 +394,31 @@ impl MockServer {
                 proxies_per_plan: config.proxies_per_plan.max(1),
                 activity_per_plan: config.activity_per_plan,
             },
-            state::Limits {
-                users: config.max_users,
-                tokens: config.max_tokens,
-                codes: config.max_codes,
-                outbox: config.max_outbox,
-            },
+            state::Limits::of(&config),
         );
         let connections = listen::Connections {
             header_read_timeout: config.header_read_timeout,
             request_timeout: config.request_timeout,
             max: config.max_connections,
         };
-        let limits = config
-            .rate_limits
-            .iter()
-            .any(|(_, n)| *n > 0)
-            .then(|| rate_limit::Limits::new(&config.rate_limits));
+        let clock = Arc::new(clock::Clock::new(config.manual_clock));
+        let limits = config.rate_limits.iter().any(|(_, n)| *n > 0).then(|| {
+            rate_limit::Limits::new(&config.rate_limits, clock::LimiterClock(clock.clone()))
+        });
         let drift = drift::DriftState::new(config.drift);
+        let control_secret = config
+            .control_secret
+            .clone()
+            .filter(|s| !s.expose().is_empty())
+            .unwrap_or_else(|| webshare_api::Secret::new(random::random_token()));
         let app = Arc::new(AppState {
             config,
             data: Mutex::new(data),
             limits,
             drift,
             faults: faults::Faults::default(),
+            clock,
+            control_secret,
         });
         let router = routes::router(app.clone());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
@@ -360,7 +443,14 @@ impl MockServer {
         self.addr
     }
 
-    /// The URL of the test-only outbox route.
+    /// The secret the test-only routes under `/_mock/` (the outbox) demand in [`CONTROL_SECRET_HEADER`]:
+    /// [`Config::control_secret`], or one made for this server. In-process, [`MockServer::outbox`] needs
+    /// none.
+    pub fn control_secret(&self) -> &str {
+        self.app.control_secret.expose()
+    }
+
+    /// The URL of the test-only outbox route (send [`MockServer::control_secret`] with it).
     pub fn outbox_url(&self) -> String {
         format!("http://{}{OUTBOX_PATH}", self.addr)
     }
@@ -380,13 +470,20 @@ impl MockServer {
 
     /// An authorization code, as `provider` (e.g. `google`) would issue it after its user `email` signed
     /// in, for the social operations. Single-use.
+    ///
+    /// # Panics
+    /// If the server holds [`Config::max_codes`] unredeemed social codes (a test minted that many).
     pub fn mint_social_code(&self, provider: &str, email: &str) -> String {
         let code = random::random_token();
         let identity = state::SocialIdentity {
             provider: provider.to_owned(),
             email: email.to_owned(),
         };
-        self.lock().social_codes.insert(code.clone(), identity);
+        let stored = self.lock().social_codes.insert(code.clone(), identity);
+        assert!(
+            stored.is_ok(),
+            "the mock server holds its most social codes (Config::max_codes): redeem some first"
+        );
         code
     }
 
@@ -407,7 +504,7 @@ impl MockServer {
                 .add_two_factor_method(
                     user,
                     webshare_api::types::TwoFactorMethodType::EmailCode,
-                    state::now(),
+                    self.app.clock.now(),
                 )
                 .is_ok()
     }
@@ -423,7 +520,7 @@ impl MockServer {
     ) -> Option<i64> {
         let mut data = self.lock();
         let user = data.user_by_email(email)?;
-        data.notify(user, kind, context, is_dismissable, state::now())
+        data.notify(user, kind, context, is_dismissable, self.app.clock.now())
     }
 
     /// Asks the account of `email` for an ID verification (state `requested`), as reaching a payout
@@ -432,7 +529,7 @@ impl MockServer {
         self.with_id_verification(email, |v| {
             if v.state == account_state::IdState::NotRequired {
                 v.state = account_state::IdState::Requested;
-                v.updated_at = state::now();
+                v.updated_at = self.app.clock.now();
             }
             true
         })
@@ -460,7 +557,7 @@ impl MockServer {
         let Some(user) = data.user_by_email(email) else {
             return false;
         };
-        routes::settle_payment(&mut data, user, id, succeeds, state::now())
+        routes::settle_payment(&mut data, user, id, succeeds, self.app.clock.now())
     }
 
     /// Opens an account verification for the account of `email` (and suspends it if `request.suspends`);
@@ -470,7 +567,9 @@ impl MockServer {
         let user = data.user_by_email(email)?;
         let mut next = data.next_record_id;
         let account = data.users.get_mut(&user)?;
-        let id = account.verification.open(request, &mut next, state::now());
+        let id = account
+            .verification
+            .open(request, &mut next, self.app.clock.now());
         data.next_record_id = next;
         Some(id)
     }
@@ -481,7 +580,7 @@ impl MockServer {
         let mut data = self.lock();
         data.user_by_email(email)
             .and_then(|user| data.users.get_mut(&user))
-            .is_some_and(|a| a.verification.decide(id, passes, state::now()))
+            .is_some_and(|a| a.verification.decide(id, passes, self.app.clock.now()))
     }
 
     /// Approves (lifting the suspension) or rejects the submitted appeal of the account of `email`.
@@ -489,7 +588,7 @@ impl MockServer {
         let mut data = self.lock();
         data.user_by_email(email)
             .and_then(|user| data.users.get_mut(&user))
-            .is_some_and(|a| a.verification.decide_appeal(approve, state::now()))
+            .is_some_and(|a| a.verification.decide_appeal(approve, self.app.clock.now()))
     }
 
     /// Pays out the referral credits of the account of `email` (their pending period taken as over);
@@ -502,7 +601,7 @@ impl MockServer {
         let mut next = data.next_record_id;
         let made = data.users.get_mut(&user).map_or(0, |a| {
             a.referral
-                .earn_out(&mut next, &mut a.billing.free_credits, state::now())
+                .earn_out(&mut next, &mut a.billing.free_credits, self.app.clock.now())
         });
         data.next_record_id = next;
         made
@@ -552,6 +651,25 @@ impl MockServer {
         self.app.drift.log()
     }
 
+    /// Moves the server's clock forward by `by`: what a test calls to step replacement states, throttle
+    /// windows and rate limits exactly, with [`Config::manual_clock`] (on the system's clock it adds `by`
+    /// to it). The clock saturates at the latest date it can show.
+    ///
+    /// ```no_run
+    /// # async fn demo() {
+    /// use std::time::Duration;
+    /// use webshare_mock_server::{Config, MockServer};
+    /// let step = Duration::from_secs(1);
+    /// let server =
+    ///     MockServer::start_with(Config::default().manual_clock(true).replacement_step(step)).await;
+    /// // ... create a replacement: `validating` until the clock moves ...
+    /// server.advance(step); // ... now `processing` (or `validated` for a dry run)
+    /// # }
+    /// ```
+    pub fn advance(&self, by: Duration) {
+        self.app.clock.advance(by);
+    }
+
     /// Delays every answer by `latency` from now on (zero, the default, for none).
     pub fn set_latency(&self, latency: Duration) {
         self.app.faults.set_latency(latency);
@@ -559,17 +677,20 @@ impl MockServer {
 
     /// Creates an account with a verified email, as if registered and activated, and returns an API
     /// token for it with its plan's id: a test's starting point without the HTTP round trips. `None`
-    /// if the email is taken.
+    /// if the email is taken, or the server holds its most accounts or tokens ([`Config::max_users`],
+    /// [`Config::max_tokens`]).
     pub fn seed_account(&self, email: &str, password: &str) -> Option<SeededAccount> {
         let mut data = self.lock();
         if data.user_by_email(email).is_some() {
             return None;
         }
-        let user = data.create_user(email, Some(password), state::now());
+        let user = data
+            .create_user(email, Some(password), self.app.clock.now())
+            .ok()?;
         let account = data.users.get_mut(&user)?;
         account.email_is_verified = true;
         let plan_id = account.plan_id;
-        let token = data.issue_token(user);
+        let token = data.issue_token(user).ok()?;
         Some(SeededAccount {
             token: token.expose().to_owned(),
             plan_id,
@@ -585,18 +706,21 @@ impl MockServer {
     }
 
     /// Adds a sub-user to the account of `email`, with a proxy list, activity and download token of its
-    /// own; returns its id (for `X-Subuser`).
+    /// own; returns its id (for `X-Subuser`). `None` without such an account, or if it has
+    /// [`Config::max_subusers`].
     pub fn add_subuser(&self, email: &str) -> Option<i64> {
         let mut data = self.lock();
         let user = data.user_by_email(email)?;
-        Some(data.create_subuser(user, state::now()))
+        data.create_subuser(user, self.app.clock.now()).ok()
     }
 
     /// Authorizes `ip_address` on the plan of the account of `email`; returns the IP authorization's id.
+    /// `None` without such an account, or if it has [`Config::max_ip_authorizations`].
     pub fn authorize_ip(&self, email: &str, ip_address: &str) -> Option<i64> {
         let mut data = self.lock();
         let user = data.user_by_email(email)?;
-        Some(data.authorize_ip(user, ip_address, state::now()))
+        data.authorize_ip(user, ip_address, self.app.clock.now())
+            .ok()
     }
 
     /// Marks `counts` proxies of the account of `email` as unallocated (by country), as when a plan asked for

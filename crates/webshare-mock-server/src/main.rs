@@ -10,8 +10,9 @@ use webshare_mock_server::ServeOptions;
 ///
 /// Serves the API under /api and prints its base URL. The emails it would send (activation and
 /// password-reset codes) are listed as JSON at /_mock/outbox, a test-only route that is not part of the
-/// Webshare API and answers loopback callers only (see --outbox-from-any-address). All state is lost
-/// when it stops. Listening on a non-loopback address prints a warning: it serves secrets in clear.
+/// Webshare API: it answers requests with the header `x-mock-secret: SECRET` (a random secret printed at
+/// start, or $WEBSHARE_MOCK_CONTROL_SECRET), from loopback only (see --outbox-from-any-address). All
+/// state is lost when it stops. Listening on a non-loopback address prints a warning: it serves secrets in clear.
 #[derive(Parser)]
 #[command(version)]
 struct Args {

@@ -87,19 +87,40 @@ fn exposure_warning(host: IpAddr, outbox_from_any_address: bool) -> Option<Strin
     ))
 }
 
-/// Serves until Ctrl-C: prints the base URL on stdout (its first line, for scripts), the outbox URL and a
-/// hint on stderr, after a warning if the address is not a loopback one.
+/// The environment variable that sets the control secret of a served mock ([`Config::control_secret`]),
+/// for a test suite that does not start the server itself (e.g. under docker-compose). Unset or empty:
+/// a random one, printed at start.
+pub const CONTROL_SECRET_ENV: &str = "WEBSHARE_MOCK_CONTROL_SECRET";
+
+/// Serves until Ctrl-C: prints the base URL on stdout (its first line, for scripts), the outbox URL with
+/// the control secret it needs (unless [`CONTROL_SECRET_ENV`] set it) and a hint on stderr, after a
+/// warning if the address is not a loopback one.
 pub async fn serve(options: &ServeOptions) -> std::io::Result<()> {
     let addr = SocketAddr::new(options.host, options.port);
-    let server = MockServer::bind(addr, options.config())
+    let mut config = options.config();
+    let from_env = std::env::var(CONTROL_SECRET_ENV)
+        .ok()
+        .filter(|s| !s.is_empty());
+    let secret_given = from_env.is_some();
+    if let Some(secret) = from_env {
+        config = config.control_secret(secret);
+    }
+    let server = MockServer::bind(addr, config)
         .await
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}")))?;
     if let Some(warning) = exposure_warning(options.host, options.outbox_from_any_address) {
         eprintln!("{warning}");
     }
     println!("{}", server.base_url());
+    // The secret is printed on purpose: whoever started the server needs it to read the outbox.
+    let secret = if secret_given {
+        format!("${CONTROL_SECRET_ENV}")
+    } else {
+        server.control_secret().to_owned()
+    };
     eprintln!(
-        "outbox (test-only, not part of the Webshare API): {}",
+        "outbox (test-only, not part of the Webshare API): curl -H '{}: {secret}' {}",
+        crate::CONTROL_SECRET_HEADER,
         server.outbox_url()
     );
     eprintln!("press Ctrl-C to stop");

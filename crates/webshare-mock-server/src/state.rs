@@ -11,7 +11,7 @@ use crate::account_state::{
     IdVerification, MAX_NOTIFICATIONS, MAX_TWO_FACTOR_METHODS, Notification, PendingTwoFactor,
     Profile, TwoFactorMethod,
 };
-use crate::capped::Capped;
+use crate::capped::{Capped, Full};
 use crate::error::ApiError;
 use crate::plan::MockPlan;
 use crate::proxy_state::{IpAuthorization, ProxyScope};
@@ -79,7 +79,7 @@ pub(crate) struct User {
     pub plan_id: i64,
     /// Every plan of the account, the active one too, oldest first.
     pub plans: Vec<MockPlan>,
-    /// The account's API keys, oldest first (at most [`MAX_API_KEYS`]).
+    /// The account's API keys, oldest first (at most [`Limits::api_keys`]).
     pub api_keys: Vec<ApiKey>,
     /// The active plan's proxies, download token, IP authorizations, activity and replacements.
     pub proxy: ProxyScope,
@@ -95,9 +95,6 @@ pub(crate) struct User {
     pub referral: crate::referral_state::Referral,
     pub verification: crate::verification_state::Verification,
 }
-
-/// The most API keys an account keeps (a mock decision: the documentation names no limit).
-pub(crate) const MAX_API_KEYS: usize = 100;
 
 /// An API key: a token that never expires, until deleted, and may not manage API keys.
 #[derive(Debug, Clone)]
@@ -173,20 +170,52 @@ pub(crate) struct Sizes {
     pub activity_per_plan: usize,
 }
 
-/// How many of each kind of record the service keeps (see the `max_*` fields of [`crate::Config`]); each
-/// is at least 1.
+/// How many of each kind of record the service keeps, in all and per account (see the `max_*` fields of
+/// [`crate::Config`]); each is at least 1.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
     pub users: usize,
     pub tokens: usize,
+    pub tokens_per_account: usize,
     pub codes: usize,
+    pub codes_per_account: usize,
     pub outbox: usize,
+    pub plans: usize,
+    pub subusers: usize,
+    pub ip_authorizations: usize,
+    pub pending_payments: usize,
+    pub replacements: usize,
+    pub api_keys: usize,
+    pub appeals: usize,
+    pub plan_proxies: usize,
+}
+
+impl Limits {
+    /// The limits `config` sets, each at least 1.
+    pub fn of(config: &crate::Config) -> Self {
+        Self {
+            users: config.max_users.max(1),
+            tokens: config.max_tokens.max(1),
+            tokens_per_account: config.max_tokens_per_account.max(1),
+            codes: config.max_codes.max(1),
+            codes_per_account: config.max_codes_per_account.max(1),
+            outbox: config.max_outbox.max(1),
+            plans: config.max_plans.max(1),
+            subusers: config.max_subusers.max(1),
+            ip_authorizations: config.max_ip_authorizations.max(1),
+            pending_payments: config.max_pending_payments.max(1),
+            replacements: config.max_replacements.max(1),
+            api_keys: config.max_api_keys.max(1),
+            appeals: config.max_appeals.max(1),
+            plan_proxies: config.max_plan_proxies.max(1),
+        }
+    }
 }
 
 #[derive(Debug)]
 pub(crate) struct Data {
     pub sizes: Sizes,
-    limits: Limits,
+    pub limits: Limits,
     next_id: UserId,
     next_subuser_id: i64,
     next_ip_authorization_id: i64,
@@ -224,12 +253,6 @@ pub(crate) struct Data {
 
 impl Data {
     pub fn new(sizes: Sizes, limits: Limits) -> Self {
-        let limits = Limits {
-            users: limits.users.max(1),
-            tokens: limits.tokens.max(1),
-            codes: limits.codes.max(1),
-            outbox: limits.outbox.max(1),
-        };
         Self {
             sizes,
             limits,
@@ -251,10 +274,16 @@ impl Data {
             subusers: HashMap::new(),
             users: BTreeMap::new(),
             by_email: HashMap::new(),
-            tokens: Capped::new(limits.tokens),
-            activation_codes: Capped::new(limits.codes),
-            reset_codes: Capped::new(limits.codes),
-            email_change_codes: Capped::new(limits.codes),
+            tokens: Capped::with_owners(limits.tokens, limits.tokens_per_account, |user| *user),
+            activation_codes: Capped::with_owners(limits.codes, limits.codes_per_account, |user| {
+                *user
+            }),
+            reset_codes: Capped::with_owners(limits.codes, limits.codes_per_account, |user| *user),
+            email_change_codes: Capped::with_owners(
+                limits.codes,
+                limits.codes_per_account,
+                |(user, _)| *user,
+            ),
             social_codes: Capped::new(limits.codes),
             outbox: VecDeque::new(),
         }
@@ -273,39 +302,16 @@ impl Data {
             .ok_or_else(ApiError::invalid_token)
     }
 
-    /// Forgets `user` and everything that points to it: its email index, tokens, one-time codes and
-    /// sub-users. (Its sent emails stay in the outbox, which is a log.)
-    fn remove_user(&mut self, user: UserId) {
-        let Some(account) = self.users.remove(&user) else {
-            return;
-        };
-        let email = normalize_email(&account.email);
-        if self.by_email.get(&email) == Some(&user) {
-            self.by_email.remove(&email);
-        }
-        self.tokens.retain(|_, owner| *owner != user);
-        let tokens = &self.tokens;
-        self.two_factor_pending
-            .retain(|token, _| tokens.get(token).is_some());
-        self.api_keys.retain(|_, owner| *owner != user);
-        self.activation_codes.retain(|_, owner| *owner != user);
-        self.reset_codes.retain(|_, owner| *owner != user);
-        self.email_change_codes
-            .retain(|_, (owner, _)| *owner != user);
-        self.subusers.retain(|_, sub| sub.owner != user);
-    }
-
+    /// A new account; a 503 `mock_capacity` if the server holds its most accounts (none is removed to
+    /// make room).
     pub fn create_user(
         &mut self,
         email: &str,
         password: Option<&str>,
         now: DateTime<Utc>,
-    ) -> UserId {
-        while self.users.len() >= self.limits.users {
-            let Some(oldest) = self.users.keys().next().copied() else {
-                break;
-            };
-            self.remove_user(oldest);
+    ) -> Result<UserId, ApiError> {
+        if self.users.len() >= self.limits.users {
+            return Err(ApiError::capacity("accounts", "max_users"));
         }
         self.next_id += 1;
         let id = self.next_id;
@@ -366,7 +372,7 @@ impl Data {
             now,
         );
         self.by_email.insert(normalize_email(email), id);
-        id
+        Ok(id)
     }
 
     /// A new notification of `user` (nothing if `user` is gone); its id.
@@ -395,8 +401,13 @@ impl Data {
         Some(self.next_notification_id)
     }
 
-    /// A new sub-user of `owner`, with a proxy list of its own (a tenth of a plan's).
-    pub fn create_subuser(&mut self, owner: UserId, now: DateTime<Utc>) -> i64 {
+    /// A new sub-user of `owner`, with a proxy list of its own (a tenth of a plan's); a 400
+    /// `mock_limit_reached` if it has [`Limits::subusers`].
+    pub fn create_subuser(&mut self, owner: UserId, now: DateTime<Utc>) -> Result<i64, ApiError> {
+        let max = self.limits.subusers;
+        if self.subusers.values().filter(|s| s.owner == owner).count() >= max {
+            return Err(ApiError::limit_reached("sub-users", max, "max_subusers"));
+        }
         self.next_subuser_id += 1;
         let id = self.next_subuser_id;
         let proxy = ProxyScope::generate(
@@ -419,7 +430,7 @@ impl Data {
                 bandwidth_use_start_date: now,
             },
         );
-        id
+        Ok(id)
     }
 
     /// The id of a new IP authorization (of any account or sub-user).
@@ -428,17 +439,28 @@ impl Data {
         self.next_ip_authorization_id
     }
 
-    /// A new IP authorization of `user`'s plan.
-    pub fn authorize_ip(&mut self, user: UserId, ip_address: &str, now: DateTime<Utc>) -> i64 {
+    /// A new IP authorization of `user`'s plan; a 400 `mock_limit_reached` if it has
+    /// [`Limits::ip_authorizations`].
+    pub fn authorize_ip(
+        &mut self,
+        user: UserId,
+        ip_address: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, ApiError> {
+        let max = self.limits.ip_authorizations;
+        if self.account(user)?.proxy.ip_authorizations.len() >= max {
+            return Err(ip_authorizations_limit(max));
+        }
         let id = self.new_ip_authorization_id();
-        if let Some(account) = self.users.get_mut(&user) {
-            account.proxy.ip_authorizations.push(IpAuthorization {
+        self.account_mut(user)?
+            .proxy
+            .ip_authorizations
+            .push(IpAuthorization {
                 id,
                 ip_address: ip_address.to_owned(),
                 created_at: now,
             });
-        }
-        id
+        Ok(id)
     }
 
     /// Carries out the proxy replacements that have completed by `now`, so every operation sees the list
@@ -460,38 +482,52 @@ impl Data {
         self.by_email.get(&normalize_email(email)).copied()
     }
 
-    /// A new API token for `user`.
-    pub fn issue_token(&mut self, user: UserId) -> Secret {
+    /// A new API token for `user`; a 503 `mock_capacity` when the server holds its most tokens, a 400
+    /// `mock_limit_reached` when the account does.
+    pub fn issue_token(&mut self, user: UserId) -> Result<Secret, ApiError> {
         let token = random_token();
-        self.tokens.insert(token.clone(), user);
-        Secret::new(token)
+        match self.tokens.insert(token.clone(), user) {
+            Ok(()) => Ok(Secret::new(token)),
+            Err(Full::Store) => Err(ApiError::capacity("tokens", "max_tokens")),
+            Err(Full::Owner) => Err(ApiError::limit_reached(
+                "tokens",
+                self.limits.tokens_per_account,
+                "max_tokens_per_account",
+            )),
+        }
     }
 
     /// A new login token for `user`: with two-factor on, it waits for its code (emailed now, for the email
     /// method) and answers 403 `2fa_needed` until then.
-    pub fn issue_login_token(&mut self, user: UserId, now: DateTime<Utc>) -> Secret {
-        let token = self.issue_token(user);
+    pub fn issue_login_token(
+        &mut self,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Secret, ApiError> {
+        let token = self.issue_token(user)?;
         if let Some(account) = self.users.get_mut(&user) {
             account.profile.last_login = Some(now);
             if let Some(method) = account.active_two_factor() {
                 let email = method.kind == webshare_api::types::TwoFactorMethodType::EmailCode;
-                let evicted = self.two_factor_pending.insert(
-                    token.expose().to_owned(),
-                    PendingTwoFactor {
-                        emailed_code: None,
-                        failures: 0,
-                    },
-                );
-                // A token must never outlive its pending mark: that would skip its second factor.
-                for (stale, _) in evicted {
-                    self.tokens.remove(&stale);
+                let pending = PendingTwoFactor {
+                    emailed_code: None,
+                    failures: 0,
+                };
+                // A token must never exist without its pending mark: that would skip its second factor.
+                if self
+                    .two_factor_pending
+                    .insert(token.expose().to_owned(), pending)
+                    .is_err()
+                {
+                    self.tokens.remove(token.expose());
+                    return Err(ApiError::capacity("tokens", "max_tokens"));
                 }
                 if email {
-                    self.email_two_factor_code(user, token.expose(), now);
+                    self.email_two_factor_code(user, token.expose(), now)?;
                 }
             }
         }
-        token
+        Ok(token)
     }
 
     /// A new two-factor method of `user`, as the answer that creates it shows it (a device's secret
@@ -540,12 +576,17 @@ impl Data {
     }
 
     /// Emails a new two-factor code for the pending login `token` of `user`, replacing the last one.
-    pub fn email_two_factor_code(&mut self, user: UserId, token: &str, now: DateTime<Utc>) {
+    pub fn email_two_factor_code(
+        &mut self,
+        user: UserId,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
         let Some(to) = self.users.get(&user).map(|account| account.email.clone()) else {
-            return;
+            return Ok(());
         };
         let Some(pending) = self.two_factor_pending.get_mut(token) else {
-            return;
+            return Ok(());
         };
         let code = six_digits();
         pending.emailed_code = Some(Secret::new(code.clone()));
@@ -555,6 +596,7 @@ impl Data {
             token: Secret::new(code),
             sent_at: now,
         });
+        Ok(())
     }
 
     /// Revokes every API token of `user` except `keep`.
@@ -581,33 +623,55 @@ impl Data {
         self.by_email.insert(normalize_email(new_email), user);
     }
 
-    /// Mails a one-time code for `purpose` and remembers what it is for (nothing if `user` is gone).
-    pub fn send_code(&mut self, user: UserId, purpose: CodeFor<'_>, now: DateTime<Utc>) {
+    /// Mails a one-time code for `purpose` and remembers what it is for (nothing if `user` is gone); a
+    /// 503 `mock_capacity` when the server holds its most codes of that kind, a 400 `mock_limit_reached`
+    /// when the account does.
+    pub fn send_code(
+        &mut self,
+        user: UserId,
+        purpose: CodeFor<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
         let Some(account_email) = self.users.get(&user).map(|account| account.email.clone()) else {
-            return;
+            return Ok(());
         };
         let code = random_token();
-        let (to, kind) = match purpose {
-            CodeFor::Activation => {
-                self.activation_codes.insert(code.clone(), user);
-                (account_email, EmailKind::Activation)
-            }
-            CodeFor::PasswordReset => {
-                self.reset_codes.insert(code.clone(), user);
-                (account_email, EmailKind::PasswordReset)
-            }
-            CodeFor::EmailChange(new_email) => {
+        let (stored, to, kind) = match purpose {
+            CodeFor::Activation => (
+                self.activation_codes.insert(code.clone(), user),
+                account_email,
+                EmailKind::Activation,
+            ),
+            CodeFor::PasswordReset => (
+                self.reset_codes.insert(code.clone(), user),
+                account_email,
+                EmailKind::PasswordReset,
+            ),
+            CodeFor::EmailChange(new_email) => (
                 self.email_change_codes
-                    .insert(code.clone(), (user, new_email.to_owned()));
-                (new_email.to_owned(), EmailKind::EmailChange)
-            }
+                    .insert(code.clone(), (user, new_email.to_owned())),
+                new_email.to_owned(),
+                EmailKind::EmailChange,
+            ),
         };
+        match stored {
+            Ok(()) => {}
+            Err(Full::Store) => return Err(ApiError::capacity("one-time codes", "max_codes")),
+            Err(Full::Owner) => {
+                return Err(ApiError::limit_reached(
+                    "live one-time codes of a kind",
+                    self.limits.codes_per_account,
+                    "max_codes_per_account",
+                ));
+            }
+        }
         self.post(Email {
             to,
             kind,
             token: Secret::new(code),
             sent_at: now,
         });
+        Ok(())
     }
 
     /// A completed payment of `amount` by `user`: if the account applied another's code, that account earns
@@ -647,9 +711,14 @@ impl Data {
     }
 }
 
-/// The current time at the API's precision (microseconds).
+/// The 400 of an account, or sub-user, with `max` IP authorizations.
+pub(crate) fn ip_authorizations_limit(max: usize) -> ApiError {
+    ApiError::limit_reached("IP authorizations", max, "max_ip_authorizations")
+}
+
+/// The current time at the API's precision (microseconds), on the serving server's clock.
 pub(crate) fn now() -> DateTime<Utc> {
-    chrono::SubsecRound::trunc_subsecs(Utc::now(), 6)
+    crate::clock::now()
 }
 
 /// Emails are case-insensitive for lookup, as the real service treats them.

@@ -50,9 +50,12 @@ fn request(
     }
 }
 
+/// The states are stepped on the mock's manual clock, one `step` at a time: each is observed for sure,
+/// whatever the speed of the machine.
 #[tokio::test]
 async fn a_replacement_moves_through_its_states_and_then_changes_the_list() {
-    let (_server, client) = signed_in(stepping(Duration::from_millis(100))).await;
+    let step = Duration::from_secs(60);
+    let (server, client) = signed_in(stepping(step).manual_clock(true)).await;
     let before = addresses(&client).await;
     let old: Vec<String> = before[..2].to_vec();
     let created = client
@@ -66,12 +69,20 @@ async fn a_replacement_moves_through_its_states_and_then_changes_the_list() {
         .unwrap();
     assert_eq!(created.state, Some(State::Validating));
     assert_eq!(created.proxies_removed, None, "unknown while validating");
+    let state = async || client.replacements().get(created.id).await.unwrap();
+    assert_eq!(state().await.state, Some(State::Validating), "until the clock moves");
+
+    server.advance(step);
+    let processing = state().await;
+    assert_eq!(processing.state, Some(State::Processing));
+    assert_eq!(processing.completed_at, None);
     assert_eq!(
         addresses(&client).await,
         before,
         "nothing changes before completion"
     );
 
+    server.advance(step);
     let mut seen = Vec::new();
     let done = client
         .replacements()
@@ -83,12 +94,12 @@ async fn a_replacement_moves_through_its_states_and_then_changes_the_list() {
         (done.proxies_removed, done.proxies_added),
         (Some(2), Some(2))
     );
-    assert!(done.completed_at.is_some());
-    assert!(
-        seen.contains(&Some(State::Processing)),
-        "polled through processing: {seen:?}"
+    assert_eq!(
+        done.completed_at,
+        created.created_at.map(|at| at + step * 2),
+        "completed two steps after it was made"
     );
-    assert_eq!(seen.last(), Some(&Some(State::Completed)));
+    assert_eq!(seen, [Some(State::Completed)]);
 
     let after = addresses(&client).await;
     assert_eq!(after.len(), before.len());

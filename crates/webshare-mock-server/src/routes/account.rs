@@ -32,7 +32,7 @@ pub(super) async fn change_email(
         );
     }
     fields.finish()?;
-    data.send_code(user, CodeFor::EmailChange(new_email), now());
+    data.send_code(user, CodeFor::EmailChange(new_email), now())?;
     Ok(StatusCode::NO_CONTENT)
 }
 

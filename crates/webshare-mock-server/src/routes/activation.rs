@@ -52,7 +52,7 @@ pub(super) async fn resend(
     {
         return Err(ApiError::throttled(wait));
     }
-    data.send_code(user, CodeFor::Activation, now);
+    data.send_code(user, CodeFor::Activation, now)?;
     let account = data.account_mut(user)?;
     account.last_activation_email = Some(now);
     account.updated_at = now;
@@ -83,6 +83,6 @@ pub(super) async fn complete(
     account.updated_at = now();
     data.activation_codes.retain(|_, owner| *owner != user);
     Ok(Json(types::TokenResponse {
-        token: Some(data.issue_token(user)),
+        token: Some(data.issue_token(user)?),
     }))
 }

@@ -14,7 +14,7 @@ use crate::auth::Session;
 use crate::error::ApiError;
 use crate::params::Params;
 use crate::random::random_token;
-use crate::state::{ApiKey, MAX_API_KEYS, now};
+use crate::state::{ApiKey, now};
 use crate::validate::{Fields, JsonObject, MAX_LABEL};
 
 /// The `label` of a body: 1 to 200 characters.
@@ -55,12 +55,9 @@ pub(super) async fn create(
     let label = label(&body)?;
     let now = now();
     let mut data = lock(&app);
-    if data.account(user)?.api_keys.len() >= MAX_API_KEYS {
-        return Err(ApiError::field(
-            "non_field_errors",
-            format!("An account may have at most {MAX_API_KEYS} API keys; delete one first."),
-            "invalid",
-        ));
+    let max = data.limits.api_keys;
+    if data.account(user)?.api_keys.len() >= max {
+        return Err(ApiError::limit_reached("API keys", max, "max_api_keys"));
     }
     data.next_api_key_id += 1;
     let key = ApiKey {

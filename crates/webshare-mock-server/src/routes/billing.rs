@@ -41,7 +41,11 @@ pub(super) fn checkout(
 ) -> Result<types::CheckoutResponse, ApiError> {
     data.next_record_id += 1;
     let id = data.next_record_id;
+    let max = data.limits.pending_payments;
     let account = data.account_mut(user)?;
+    if account.billing.pending.len() >= max {
+        return Err(pending_payments_limit(max));
+    }
     let (credits_used, amount) =
         crate::commerce::pay_from_credits(charge.price, account.billing.free_credits);
     let plan = match &charge.purpose {
@@ -238,7 +242,12 @@ pub(super) async fn create_payment_method(
     let mut data = lock(&app);
     data.next_record_id += 1;
     let id = data.next_record_id;
-    data.account_mut(user)?.billing.pending.push(Pending {
+    let max = data.limits.pending_payments;
+    let account = data.account_mut(user)?;
+    if account.billing.pending.len() >= max {
+        return Err(pending_payments_limit(max));
+    }
+    account.billing.pending.push(Pending {
         id,
         purpose: Purpose::SaveCard,
         amount: Decimal::ZERO,
@@ -409,4 +418,9 @@ pub(super) async fn download_invoice(
         pdf,
     )
         .into_response())
+}
+
+/// The 400 of an account with `max` pending payments.
+fn pending_payments_limit(max: usize) -> ApiError {
+    ApiError::limit_reached("pending payments", max, "max_pending_payments")
 }

@@ -65,7 +65,11 @@ pub(super) async fn create(
         .unwrap_or(address);
     let mut data = lock(&app);
     let id = data.new_ip_authorization_id();
+    let max = data.limits.ip_authorizations;
     let plan = scope(&mut data, user, q.plan_id, q.subuser)?;
+    if plan.ip_authorizations.len() >= max {
+        return Err(crate::state::ip_authorizations_limit(max));
+    }
     if plan
         .ip_authorizations
         .iter()

@@ -41,7 +41,7 @@ pub(super) async fn register(
             ));
         }
         check_sign_in_allowed(&data, user)?;
-        let token = data.issue_login_token(user, now());
+        let token = data.issue_login_token(user, now())?;
         return Ok(Json(types::RegisterResponse {
             token: Some(token),
             logged_in_existing_user: Some(true),
@@ -49,8 +49,8 @@ pub(super) async fn register(
     }
     check_new_password(&mut fields, "password", password, email);
     fields.finish()?;
-    let user = data.create_user(email, Some(password), now());
-    let token = data.issue_token(user);
+    let user = data.create_user(email, Some(password), now())?;
+    let token = data.issue_token(user)?;
     Ok(Json(types::RegisterResponse {
         token: Some(token),
         logged_in_existing_user: Some(false),
@@ -83,6 +83,6 @@ pub(super) async fn login(
         })?;
     check_sign_in_allowed(&data, user)?;
     Ok(Json(types::TokenResponse {
-        token: Some(data.issue_login_token(user, now())),
+        token: Some(data.issue_login_token(user, now())?),
     }))
 }

@@ -43,7 +43,7 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Query, State};
-use axum::http::{Extensions, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, get};
 use axum::{Json, Router, middleware};
@@ -257,6 +257,11 @@ pub fn router(app: Shared) -> Router {
             render_errors,
         ))
         .layer(middleware::map_response(crate::request_id::stamp))
+        // Outermost: every handler reads the time from this server's clock.
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            crate::clock::scope,
+        ))
         .with_state(app)
 }
 
@@ -292,17 +297,30 @@ fn may_read_outbox(peer: Option<IpAddr>, from_any_address: bool) -> bool {
     from_any_address || peer.is_some_and(|ip| ip.to_canonical().is_loopback())
 }
 
-/// Test-only, not part of the Webshare API: the emails the service sent, codes included. Other than to
-/// loopback callers (unless configured), the route does not exist: the 404 of any unknown path.
+/// Whether `sent` (the request's [`crate::CONTROL_SECRET_HEADER`]) is the server's control secret. The
+/// SHA-256 digests are compared, not the values: how long a comparison takes then tells nothing about
+/// the secret (ring's constant-time comparison is deprecated; this needs no other crate).
+fn has_control_secret(sent: Option<&HeaderValue>, secret: &str) -> bool {
+    let digest = |bytes: &[u8]| ring::digest::digest(&ring::digest::SHA256, bytes);
+    sent.is_some_and(|sent| digest(sent.as_bytes()).as_ref() == digest(secret.as_bytes()).as_ref())
+}
+
+/// Test-only, not part of the Webshare API: the emails the service sent, codes included. Without the
+/// control secret, or other than to loopback callers (unless configured), the route does not exist: the
+/// 404 of any unknown path.
 async fn outbox(
     State(app): State<Shared>,
     extensions: Extensions,
+    headers: HeaderMap,
     Query(query): Query<OutboxQuery>,
 ) -> Response {
     let peer = extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
-    if !may_read_outbox(peer, app.config.outbox_from_any_address) {
+    let secret = headers.get(crate::CONTROL_SECRET_HEADER);
+    if !may_read_outbox(peer, app.config.outbox_from_any_address)
+        || !has_control_secret(secret, app.control_secret.expose())
+    {
         return StatusCode::NOT_FOUND.into_response();
     }
     let data = lock(&app);
@@ -354,28 +372,34 @@ mod tests {
         assert!(may_read_outbox(None, true));
     }
 
-    /// The outbox route's status for a request from `peer` (none: no `ConnectInfo`).
-    async fn outbox_status(config: Config, peer: Option<&str>) -> (StatusCode, serde_json::Value) {
+    /// The server's control secret in these tests.
+    const SECRET: &str = "s3cret";
+
+    /// The outbox route's status for a request from `peer` (none: no `ConnectInfo`) that sends `secret`.
+    async fn outbox_status(
+        config: Config,
+        peer: Option<&str>,
+        secret: Option<&str>,
+    ) -> (StatusCode, serde_json::Value) {
         let sizes = crate::state::Sizes {
             proxies_per_plan: 1,
             activity_per_plan: 0,
         };
-        let limits = crate::state::Limits {
-            users: 1,
-            tokens: 1,
-            codes: 1,
-            outbox: 1,
-        };
+        let limits = crate::state::Limits::of(&Config::default().max_users(1));
         let app = Arc::new(AppState {
             config,
             data: Mutex::new(Data::new(sizes, limits)),
             limits: None,
             faults: Default::default(),
             drift: crate::drift::DriftState::new(None),
+            clock: Default::default(),
+            control_secret: webshare_api::Secret::new(SECRET),
         });
-        let mut request = Request::get(crate::OUTBOX_PATH)
-            .body(Body::empty())
-            .unwrap();
+        let mut request = Request::get(crate::OUTBOX_PATH);
+        if let Some(secret) = secret {
+            request = request.header(crate::CONTROL_SECRET_HEADER, secret);
+        }
+        let mut request = request.body(Body::empty()).unwrap();
         if let Some(peer) = peer {
             let peer: SocketAddr = peer.parse().unwrap();
             request.extensions_mut().insert(ConnectInfo(peer));
@@ -390,27 +414,44 @@ mod tests {
 
     #[tokio::test]
     async fn the_outbox_route_does_not_exist_for_other_callers() {
-        let not_found = serde_json::json!({"code": "not_found", "detail": "Not found."});
+        let not_found = (
+            StatusCode::NOT_FOUND,
+            serde_json::json!({"code": "not_found", "detail": "Not found."}),
+        );
         for peer in [Some("192.0.2.7:4000"), Some("[2001:db8::1]:4000"), None] {
             assert_eq!(
-                outbox_status(Config::default(), peer).await,
-                (StatusCode::NOT_FOUND, not_found.clone()),
+                outbox_status(Config::default(), peer, Some(SECRET)).await,
+                not_found,
                 "{peer:?}"
             );
         }
         let empty = (StatusCode::OK, serde_json::json!([]));
-        assert_eq!(
-            outbox_status(Config::default(), Some("127.0.0.1:4000")).await,
-            empty
-        );
-        assert_eq!(
-            outbox_status(Config::default(), Some("[::1]:4000")).await,
-            empty
-        );
+        for loopback in ["127.0.0.1:4000", "[::1]:4000"] {
+            let peer = Some(loopback);
+            assert_eq!(
+                outbox_status(Config::default(), peer, Some(SECRET)).await,
+                empty
+            );
+            // Loopback is not enough (behind a reverse proxy every caller is): the secret is needed.
+            for wrong in [None, Some(""), Some("s3cre"), Some("s3cret2")] {
+                assert_eq!(
+                    outbox_status(Config::default(), peer, wrong).await,
+                    not_found,
+                    "{wrong:?}"
+                );
+            }
+        }
         let open = Config {
             outbox_from_any_address: true,
             ..Config::default()
         };
-        assert_eq!(outbox_status(open, Some("192.0.2.7:4000")).await, empty);
+        assert_eq!(
+            outbox_status(open.clone(), Some("192.0.2.7:4000"), Some(SECRET)).await,
+            empty
+        );
+        assert_eq!(
+            outbox_status(open, Some("192.0.2.7:4000"), None).await,
+            not_found
+        );
     }
 }

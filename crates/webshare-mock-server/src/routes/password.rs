@@ -31,7 +31,7 @@ pub(super) async fn reset(
         .user_by_email(email)
         .filter(|user| data.users.get(user).is_some_and(|account| !account.deleted))
     {
-        data.send_code(user, CodeFor::PasswordReset, now());
+        data.send_code(user, CodeFor::PasswordReset, now())?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -71,7 +71,7 @@ pub(super) async fn complete_reset(
     account.updated_at = now();
     data.revoke_tokens(user, None);
     Ok(Json(types::TokenResponse {
-        token: Some(data.issue_token(user)),
+        token: Some(data.issue_token(user)?),
     }))
 }
 

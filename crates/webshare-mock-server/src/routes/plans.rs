@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::params::Params;
 use crate::plan::MockPlan;
 use crate::proxy_state::known_country;
-use crate::state::{Data, UserId, now};
+use crate::state::{Data, Limits, UserId, now};
 use crate::terms::Terms;
 use crate::validate::{Fields, JsonObject};
 
@@ -144,6 +144,31 @@ pub(super) fn replace_plan(
     account.plan_id = new_id;
 }
 
+/// A plan the mock makes (an upgrade, a purchase) has at most [`Limits::plan_proxies`] proxies and a
+/// `subusers_total` of at most [`Limits::subusers`]: checked before any proxy is made.
+pub(super) fn check_plan_size(terms: &Terms, limits: &Limits) -> Result<(), ApiError> {
+    let mut errors = crate::error::FieldErrors::new();
+    if usize::try_from(terms.proxy_count()).map_or(true, |n| n > limits.plan_proxies) {
+        let message = format!(
+            "At most {} proxies on the mock server (Config::max_plan_proxies).",
+            limits.plan_proxies
+        );
+        errors.insert("proxy_countries".into(), vec![(message, "max_value")]);
+    }
+    if usize::try_from(terms.subusers_total).map_or(true, |n| n > limits.subusers) {
+        let message = format!(
+            "At most {} sub-users on the mock server (Config::max_subusers).",
+            limits.subusers
+        );
+        errors.insert("subusers_total".into(), vec![(message, "max_value")]);
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
 /// The new terms: the request's fields over the current plan's.
 pub(super) fn read_terms(
     body: &serde_json::Map<String, Value>,
@@ -258,7 +283,11 @@ pub(super) async fn upgrade(
     let mut data = lock(&app);
     data.next_plan_id += 1;
     let new_id = data.next_plan_id;
+    let limits = data.limits;
     let account = data.account_mut(user)?;
+    if account.plans.len() >= limits.plans {
+        return Err(ApiError::limit_reached("plans", limits.plans, "max_plans"));
+    }
     let old = account
         .plans
         .iter()
@@ -272,6 +301,7 @@ pub(super) async fn upgrade(
         ));
     }
     let terms = read_terms(&body, &old.terms)?;
+    check_plan_size(&terms, &limits)?;
     replace_plan(account, new_id, terms, now);
     Ok(Json(types::CheckoutResponse {
         payment_required: Some(false),

@@ -320,7 +320,11 @@ pub(super) fn download_owner<'a>(
         .or_else(|| {
             data.subusers
                 .values()
-                .find(|s| s.proxy.download_tokens.is(&scope, token))
+                // A deleted owner's sub-users' tokens go with it, as a reset token does.
+                .find(|s| {
+                    s.proxy.download_tokens.is(&scope, token)
+                        && data.users.get(&s.owner).is_some_and(|u| !u.deleted)
+                })
                 .map(|s| (&s.proxy, data.users.get(&s.owner).map(|u| u.plan_id)))
         })
         .ok_or_else(not_found)?;

@@ -120,7 +120,16 @@ pub(super) async fn create(
         .account(user)?
         .active_plan()
         .is_some_and(|p| p.cancelled);
+    let max = data.limits.replacements;
     let scope = scope(&mut data, user, q.plan_id, None)?;
+    // Each keeps its request body, dry runs too: the list is capped, never trimmed.
+    if scope.replacements.len() >= max {
+        return Err(ApiError::limit_reached(
+            "proxy replacements",
+            max,
+            "max_replacements",
+        ));
+    }
     let refuse = |message: String, code| Err(ApiError::field("non_field_errors", message, code));
     if cancelled {
         return refuse("Your proxy list is not editable.".into(), "invalid");

@@ -66,13 +66,13 @@ pub(super) async fn register(
         }
         // The provider vouches for the address, so it starts verified; there is no password yet.
         None => {
-            let user = data.create_user(&identity.email, None, now());
+            let user = data.create_user(&identity.email, None, now())?;
             data.account_mut(user)?.email_is_verified = true;
             user
         }
     };
     data.account_mut(user)?.social_provider = Some(identity.provider);
-    let token = data.issue_login_token(user, now());
+    let token = data.issue_login_token(user, now())?;
     Ok(Json(types::RegisterResponse {
         token: Some(token),
         logged_in_existing_user: Some(existing.is_some()),
@@ -103,7 +103,7 @@ pub(super) async fn login(
         })?;
     check_sign_in_allowed(&data, user)?;
     Ok(Json(types::TokenResponse {
-        token: Some(data.issue_login_token(user, now())),
+        token: Some(data.issue_login_token(user, now())?),
     }))
 }
 

@@ -220,6 +220,7 @@ pub(super) async fn purchase(
     let current = super::plans::active_terms(account, None)?;
     // The request's other keys (behavior, term, how to pay) are not plan fields; `read_terms` passes them by.
     let terms = read_terms(&body, current)?;
+    super::plans::check_plan_size(&terms, &data.limits)?;
     let term = term_of(request.term, account.billing.term);
     let price = crate::commerce::price(&terms, term).price;
     data.next_plan_id += 1;

@@ -233,7 +233,7 @@ pub(super) async fn create(
             "subuser_limit_reached",
         ));
     }
-    let id = data.create_subuser(user, now);
+    let id = data.create_subuser(user, now)?;
     let sub = own(&mut data, user, id)?;
     sub.apply(changes, now);
     Ok((StatusCode::CREATED, Json(sub.to_type(id))))

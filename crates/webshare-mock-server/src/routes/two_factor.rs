@@ -165,7 +165,7 @@ pub(super) async fn resend_email(
             "not_email_method",
         ));
     }
-    data.email_two_factor_code(caller.user, &caller.token, now());
+    data.email_two_factor_code(caller.user, &caller.token, now())?;
     Ok(Json(types::TwoFactorEmailResend {
         email_sent: Some(true),
     }))

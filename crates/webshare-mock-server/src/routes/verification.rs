@@ -404,6 +404,7 @@ pub(super) async fn create_appeal(
     let mut data = lock(&app);
     data.next_record_id += 1;
     let id = data.next_record_id;
+    let max = data.limits.appeals;
     let verification = &mut data.account_mut(user)?.verification;
     if !verification.is_suspended() {
         return Err(ApiError::field(
@@ -411,6 +412,9 @@ pub(super) async fn create_appeal(
             "The account is not suspended.",
             "invalid",
         ));
+    }
+    if verification.appeals.len() >= max {
+        return Err(ApiError::limit_reached("appeals", max, "max_appeals"));
     }
     if verification
         .appeals
