@@ -120,9 +120,9 @@ async fn run(world: &World, op: &'static Operation, n: usize, header: bool) -> O
     let mut outcome = Outcome::default();
     let a = world.owner(&format!("a{n}-{}", op.name)).await;
     let b = world.owner(&format!("b{n}-{}", op.name)).await;
-    let slots = slots(&world.spec, op);
+    let own_slots = slots(&world.spec, op);
     let variants: Vec<(Vec<Slot>, Scope)> = if header {
-        let mut from_a: Vec<Slot> = slots
+        let mut from_a: Vec<Slot> = own_slots
             .iter()
             .copied()
             .filter(|s| matches!(s, Slot::Path(_)))
@@ -130,7 +130,7 @@ async fn run(world: &World, op: &'static Operation, n: usize, header: bool) -> O
         from_a.push(Slot::Subuser);
         vec![(from_a, Scope::Subuser)]
     } else {
-        slots
+        own_slots
             .iter()
             .filter(|s| **s != Slot::Subuser)
             .map(|s| (vec![*s], Scope::Account))
@@ -141,6 +141,21 @@ async fn run(world: &World, op: &'static Operation, n: usize, header: bool) -> O
     let first = snapshot(world, &a).await;
     let before = snapshot(world, &a).await;
     let volatile = differences(&first, &before);
+    // A read of one of A's records by its ID that fails would make "unchanged" say nothing about it.
+    for read in ALL.iter().filter(|read| {
+        read.method.as_str() == "GET"
+            && slots(&world.spec, read)
+                .iter()
+                .any(|s| matches!(s, Slot::Path(_)))
+    }) {
+        match &before[&format!("{} ({:?})", read.name, Scope::Account)] {
+            Ok(answer) if answer.status == 200 => {}
+            other => outcome.problems.push(format!(
+                "setup: A cannot read its record: {}: {other:?}",
+                read.name
+            )),
+        }
+    }
     if !variants.is_empty() && !world.spec.documents(op, 404) {
         outcome
             .problems
