@@ -529,7 +529,16 @@ async fn the_outbox_route_lists_emails_with_their_codes() {
         .await
         .unwrap();
     authed(&server, &token).activation().resend().await.unwrap();
-    let emails: Value = reqwest::get(format!("{}?to={EMAIL}", server.outbox_url()))
+    let outbox = format!("{}?to={EMAIL}", server.outbox_url());
+    // Without the server's control secret, the route does not exist.
+    assert_eq!(reqwest::get(&outbox).await.unwrap().status(), 404);
+    let emails: Value = reqwest::Client::new()
+        .get(&outbox)
+        .header(
+            webshare_mock_server::CONTROL_SECRET_HEADER,
+            server.control_secret(),
+        )
+        .send()
         .await
         .unwrap()
         .json()

@@ -10,12 +10,14 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use webshare_mock_server::MockServer;
+use webshare_mock_server::{Config, MockServer};
 
 const EMAIL: &str = "bench@example.com";
 const PASSWORD: &str = "Bench-Password-42";
 const WARM_UP: Duration = Duration::from_secs(1);
 const MEASURE: Duration = Duration::from_secs(5);
+/// More tokens than a run issues (one per login).
+const TOKENS_KEPT: usize = 100_000_000;
 
 fn request(host: &str, path: &str, body: &str) -> Vec<u8> {
     format!(
@@ -103,7 +105,11 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let server = MockServer::start().await;
+        // Every login issues a token, and a full store refuses the next login: room for all of a run's.
+        let config = Config::default()
+            .max_tokens(TOKENS_KEPT)
+            .max_tokens_per_account(TOKENS_KEPT);
+        let server = MockServer::start_with(config).await;
         let host = server.addr().to_string();
         let base_path = server.base_url().trim_start_matches(&format!("http://{host}")).to_owned();
         let mut stream = TcpStream::connect(server.addr()).await.unwrap();
