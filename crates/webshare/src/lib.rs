@@ -138,6 +138,9 @@ mod verification;
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
+#[cfg(feature = "pool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pool")))]
+pub mod pool;
 
 pub use account::Account;
 pub use activation::{Activation, ActivationStatus};
