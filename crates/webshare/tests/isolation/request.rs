@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use serde_json::Value;
-use webshare_api::operations::OperationVisitor;
+use webshare_api::operations::{self, OperationVisitor};
 use webshare_api::{Endpoint, Operation, Query, RawParams};
 
 use crate::spec::{Body, Holds, Spec};
@@ -27,27 +27,37 @@ pub enum Slot {
     Subuser,
 }
 
-/// Where plans are listed; every account has one from the start.
-const PLANS: &str = "/v2/subscription/plan/";
-
-/// The record kind a query `…_id` parameter names: the collection it is listed at. A new `…_id`
-/// parameter is not here, and the suite fails until it is.
-const QUERY_RECORDS: &[(&str, &str)] = &[
-    ("plan_id", PLANS),
-    ("subscription_transaction_id", "/v2/payment/transaction/"),
+/// The record kind a query `…_id` parameter names: the list operation its records are listed by. A new
+/// `…_id` parameter is not here, and the suite fails until it is.
+static QUERY_RECORDS: &[(&str, &Operation)] = &[
+    ("plan_id", &operations::LIST_PLANS),
+    (
+        "subscription_transaction_id",
+        &operations::LIST_TRANSACTIONS,
+    ),
 ];
 
 /// The download token scope each credential parameter takes (its description says which). A new
 /// credential parameter is not here, and the suite fails until it is.
-const CREDENTIALS: &[(&str, &str, &str)] = &[
-    ("download_proxy_list", "token", "proxy_list"),
+static CREDENTIALS: &[(&Operation, &str, &str)] = &[
+    (&operations::DOWNLOAD_PROXY_LIST, "token", "proxy_list"),
     (
-        "download_replaced_proxies",
+        &operations::DOWNLOAD_REPLACED_PROXIES,
         "download_token",
         "replaced_proxy",
     ),
-    ("download_proxy_activity", "download_token", "activity"),
+    (
+        &operations::DOWNLOAD_PROXY_ACTIVITY,
+        "download_token",
+        "activity",
+    ),
 ];
+
+/// A collection's path, as the records of `path` (a list, or the path before an ID) are keyed: with
+/// one trailing `/`.
+pub fn collection_at(path: &str) -> String {
+    format!("{}/", path.trim_end_matches('/'))
+}
 
 /// The collection a slot's record is listed at (its path up to the ID), or `None` for the header.
 pub fn collection(op: &Operation, slot: Slot) -> Result<Option<String>, String> {
@@ -59,12 +69,12 @@ pub fn collection(op: &Operation, slot: Slot) -> Result<Option<String>, String> 
                 .path
                 .find(&marker)
                 .expect("a path parameter is in its path");
-            Ok(Some(op.path[..at].to_owned()))
+            Ok(Some(collection_at(&op.path[..at])))
         }
         Slot::Query(name) => QUERY_RECORDS
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, c)| Some((*c).to_owned()))
+            .map(|(_, list)| Some(collection_at(list.path)))
             .ok_or_else(|| format!("{}: no record kind known for query `{name}`", op.name)),
     }
 }
@@ -104,7 +114,7 @@ pub struct Owner {
 impl Owner {
     /// An account with its plan, and `subuser` (0 for none), before its other records are known.
     pub fn new(email: String, token: String, plan_id: i64, subuser: i64) -> Self {
-        let plan = (Scope::Account, PLANS.to_owned());
+        let plan = (Scope::Account, collection_at(operations::LIST_PLANS.path));
         Self {
             email,
             token,
@@ -142,7 +152,7 @@ impl Owner {
     fn credential(&self, op: &Operation, name: &str) -> Result<String, String> {
         let (_, _, scope) = CREDENTIALS
             .iter()
-            .find(|(o, n, _)| *o == op.name && *n == name)
+            .find(|(o, n, _)| o.id == op.id && *n == name)
             .ok_or_else(|| format!("{}: no download scope known for `{name}`", op.name))?;
         self.download_tokens
             .get(*scope)

@@ -3,10 +3,12 @@
 
 use serde_json::{Value, json};
 use webshare_api::operations;
-use webshare_api::{Auth, Operation, Pagination};
+use webshare_api::operations::GetDownloadToken;
+use webshare_api::types::DownloadTokenScope;
+use webshare_api::{Auth, Endpoint, Operation, Pagination};
 use webshare_mock_server::{MockServer, VerificationRequest};
 
-use crate::request::{Answer, Fill, Owner, Request, Scope, build};
+use crate::request::{Answer, Fill, Owner, Request, Scope, build, collection_at};
 use crate::spec::{Body, Spec};
 
 /// The suite's HTTP side: a server, and a client for it.
@@ -121,7 +123,7 @@ impl World {
         // Not listed anywhere: the create answer holds its ID.
         owner.add_record(
             Scope::Account,
-            "/v2/twofactorauth/method/".into(),
+            collection_at(operations::CHANGE_TWO_FACTOR_METHOD.path),
             method["id"].as_i64().expect("a method ID"),
         );
         // A saved card (a payment method), then a card setup left pending (a pending payment).
@@ -175,14 +177,15 @@ impl World {
                 .question("What do you use the proxies for?"),
         );
         for scope in self.spec.choices("DownloadTokenScope") {
-            let mut request = build(
-                &self.spec,
-                &operations::GET_DOWNLOAD_TOKEN,
-                &Fill::own(&owner, Scope::Account),
-                &owner,
-            )
-            .unwrap();
-            request.target = request.target.replace("proxy_list", &scope);
+            let params = GetDownloadToken::new(scope.parse::<DownloadTokenScope>().unwrap());
+            let mut target = String::new();
+            params.write_path(&mut target);
+            let request = Request {
+                op: &operations::GET_DOWNLOAD_TOKEN,
+                target,
+                subuser: None,
+                body: None,
+            };
             let token = ok(self.send(&request, &owner).await, "a download token");
             let key = token["key"].as_str().expect("a download token key");
             owner.add_download_token(scope, key.to_owned());
@@ -226,9 +229,7 @@ impl World {
     /// `X-Subuser`).
     async fn list_records(&self, owner: &mut Owner) {
         let lists = operations::ALL.iter().filter(|op| {
-            op.method.as_str() == "GET"
-                && op.pagination != Pagination::None
-                && op.path_params.is_empty()
+            op.method.is_safe() && op.pagination != Pagination::None && op.path_params.is_empty()
         });
         for op in lists {
             let scopes: &[Scope] = if op.subuser {
@@ -240,8 +241,7 @@ impl World {
                 let answer = self.call(owner, op, scope, Value::Null).await;
                 let items = answer.body.get("results").unwrap_or(&answer.body);
                 if let Some(id) = items.pointer("/0/id").and_then(Value::as_i64) {
-                    let collection = format!("{}/", op.path.trim_end_matches('/'));
-                    owner.add_record(scope, collection, id);
+                    owner.add_record(scope, collection_at(op.path), id);
                 }
             }
         }
