@@ -13,6 +13,7 @@ pub mod facts;
 pub mod gated_tests;
 pub mod literals;
 mod mock_process;
+pub mod peer;
 mod process;
 pub mod publish;
 pub mod semver;

@@ -24,6 +24,9 @@ commands:
   semver [--bless]    the public Rust API of each published library (from rustdoc's JSON)
                       against api/<crate>.txt, its last release: an item gone or changed
                       needs a breaking version bump; --bless records the current one
+  bench-peer [op..]   instructions per call (callgrind) of the client, a hand-written reqwest call
+                      and openapi-generator's Rust client (generated into target/peer/; needs
+                      java, pip, valgrind) for login, get_activation, list_proxies (or those named)
   test                the Rust-only checks, nothing else needed: codegen --check, compat,
                       cargo fmt --check, cargo clippy -D warnings, cargo test
   publish-check       the crates as others get them: MSRV against dependencies, feature
@@ -66,6 +69,9 @@ fn main() -> ExitCode {
             .map(|()| true),
         ["semver", "--bless"] => codegen::workspace_root()
             .and_then(|root| xtask::semver::run(&root, true))
+            .map(|()| true),
+        ["bench-peer", operations @ ..] => codegen::workspace_root()
+            .and_then(|root| xtask::peer::run(&root, operations))
             .map(|()| true),
         ["test"] => codegen::workspace_root()
             .and_then(|root| xtask::ci::rust(&root))

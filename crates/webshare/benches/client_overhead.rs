@@ -12,6 +12,10 @@
 //! (default 2,000) sequential calls of one variant and exits; run that under `valgrind --tool=callgrind`
 //! twice with different counts: the difference divided by the difference in calls is the instructions
 //! per call (client, server and runtime together), free of start-up costs.
+//!
+//! `cargo xtask bench-peer` compiles this file into a bench crate of its own, beside a third variant,
+//! the client openapi-generator makes from the same document, and prints the three side by side; hence
+//! [`hand_http`], [`Setup::new`] and [`profile`] are items of their own.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -22,8 +26,8 @@ use webshare::operations::ListProxies;
 use webshare::types::ProxyMode;
 use webshare_mock_server::MockServer;
 
-const EMAIL: &str = "bench@example.com";
-const PASSWORD: &str = "Bench-Password-42";
+pub(crate) const EMAIL: &str = "bench@example.com";
+pub(crate) const PASSWORD: &str = "Bench-Password-42";
 const ROUND: Duration = Duration::from_secs(2);
 const ROUNDS: usize = 7;
 const OPERATIONS: [&str; 3] = ["login", "get_activation", "list_proxies"];
@@ -50,16 +54,16 @@ struct ActivationBody {
     updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-type Call = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+pub(crate) type Call = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
 
 /// The clients, the base URL and the token: everything a variant needs.
 #[derive(Clone)]
-struct Setup {
-    base: String,
+pub(crate) struct Setup {
+    pub(crate) base: String,
     http: reqwest::Client,
     anonymous: webshare::Client,
     authed: webshare::Client,
-    auth_header: String,
+    pub(crate) auth_header: String,
 }
 
 impl Setup {
@@ -158,42 +162,84 @@ async fn rate(in_flight: usize, call: Call) -> f64 {
     total as f64 / start.elapsed().as_secs_f64()
 }
 
-#[tokio::main]
-async fn main() {
-    let server = MockServer::start().await;
-    let base = server.base_url().to_owned();
-    let http = reqwest::Client::builder()
+/// The crate's `User-Agent`, sent by the hand-written call too.
+pub(crate) const USER_AGENT: &str = concat!("webshare-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The hand-written call's client, with the crate's defaults: 60 s request and 10 s connect timeouts, the
+/// same `User-Agent`, and no proxy lookup (the crate's client skips it for a loopback base URL).
+fn hand_http() -> reqwest::Client {
+    reqwest::Client::builder()
         .timeout(webshare::DEFAULT_TIMEOUT)
         .connect_timeout(webshare::DEFAULT_CONNECT_TIMEOUT)
-        .user_agent(format!("webshare-rs/{}", env!("CARGO_PKG_VERSION")))
+        .user_agent(USER_AGENT)
+        .no_proxy()
         .build()
-        .unwrap();
-    let anonymous = webshare::Client::builder().base_url(&base).build().unwrap();
-    let token = anonymous
-        .register(&webshare::Registration::new(EMAIL, PASSWORD, "b").accept_terms_of_service())
-        .await
         .unwrap()
-        .token;
-    let setup = Setup {
-        base,
-        http,
-        authed: anonymous.with_token(&token).unwrap(),
-        anonymous,
-        auth_header: format!("Token {}", token.expose()),
-    };
+}
 
-    if let Ok(profile) = std::env::var("WEBSHARE_BENCH_PROFILE") {
-        let (variant, operation) = profile.split_once(':').expect("<variant>:<operation>");
-        let operation = OPERATIONS
-            .into_iter()
-            .find(|o| *o == operation)
-            .expect("login, get_activation or list_proxies");
-        let calls: usize =
-            std::env::var("WEBSHARE_BENCH_CALLS").map_or(2000, |n| n.parse().expect("a number"));
-        let call = setup.call(variant == "hand", operation);
-        for _ in 0..calls {
-            assert!(call().await);
+/// More tokens than any run of this bench issues.
+const TOKENS_KEPT: usize = 10_000_000;
+
+/// The mock server, keeping every token a login issues: the bench signs in far more often than an
+/// account (100 tokens) or the server (100,000) keeps by default.
+pub(crate) async fn server() -> MockServer {
+    let config = webshare_mock_server::Config::default()
+        .max_tokens(TOKENS_KEPT)
+        .max_tokens_per_account(TOKENS_KEPT);
+    MockServer::start_with(config).await
+}
+
+impl Setup {
+    /// The clients against `server`, with a registered account's token.
+    pub(crate) async fn new(server: &MockServer) -> Setup {
+        let base = server.base_url().to_owned();
+        let anonymous = webshare::Client::builder().base_url(&base).build().unwrap();
+        let token = anonymous
+            .register(&webshare::Registration::new(EMAIL, PASSWORD, "b").accept_terms_of_service())
+            .await
+            .unwrap()
+            .token;
+        Setup {
+            base,
+            http: hand_http(),
+            authed: anonymous.with_token(&token).unwrap(),
+            anonymous,
+            auth_header: format!("Token {}", token.expose()),
         }
+    }
+}
+
+/// With `WEBSHARE_BENCH_PROFILE=<variant>:<operation>`, makes `WEBSHARE_BENCH_CALLS` sequential calls of
+/// that variant (`hand`, `crate`, or one `other` knows) and returns true; without it, false.
+pub(crate) async fn profile(
+    setup: &Setup,
+    other: impl Fn(&str, &'static str) -> Option<Call>,
+) -> bool {
+    let Ok(profile) = std::env::var("WEBSHARE_BENCH_PROFILE") else {
+        return false;
+    };
+    let (variant, operation) = profile.split_once(':').expect("<variant>:<operation>");
+    let operation = OPERATIONS
+        .into_iter()
+        .find(|o| *o == operation)
+        .expect("login, get_activation or list_proxies");
+    let calls: usize =
+        std::env::var("WEBSHARE_BENCH_CALLS").map_or(2000, |n| n.parse().expect("a number"));
+    let call = match variant {
+        "hand" | "crate" => setup.call(variant == "hand", operation),
+        _ => other(variant, operation).expect("an unknown variant"),
+    };
+    for _ in 0..calls {
+        assert!(call().await, "a profiled call failed");
+    }
+    true
+}
+
+#[tokio::main]
+async fn main() {
+    let server = server().await;
+    let setup = Setup::new(&server).await;
+    if profile(&setup, |_, _| None).await {
         return;
     }
 
