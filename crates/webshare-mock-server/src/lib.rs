@@ -177,10 +177,12 @@ pub struct Config {
     /// the server take over its accounts.
     pub outbox_from_any_address: bool,
     /// How long each state of a proxy replacement lasts (default 1 s): `validating`, then `processing` for
-    /// a real one; the list changes when it completes.
+    /// a real one; the list changes when it completes. On the server's clock: see
+    /// [`Config::manual_clock`] to step it from a test.
     pub replacement_step: Duration,
-    /// Requests a minute per rate-limit class, enforced per caller (its `Authorization` header, or its
-    /// address) with a 429 and `Retry-After` beyond them. Empty (the default) enforces none, so test suites
+    /// Requests a minute per rate-limit class, enforced per caller (the account its token authenticates;
+    /// without a valid token, its address: a made-up token gets no budget of its own) with a 429 and
+    /// `Retry-After` beyond them. Empty (the default) enforces none, so test suites
     /// run at full speed; [`Config::with_documented_rate_limits`] sets the documented ones.
     pub rate_limits: Vec<(RateLimitClass, u32)>,
     /// Answers drift from the spec in this way (default `None`: they follow it); see [`Drift`] and
