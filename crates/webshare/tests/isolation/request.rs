@@ -134,12 +134,14 @@ impl Owner {
         self.download_tokens.insert(scope, key);
     }
 
-    /// The ID of the owner's record in `collection`, as seen in `scope`.
+    /// The ID of the owner's record in `collection`, as seen in `scope`: a sub-user sees the account's
+    /// records, but its own of the kinds listed with `X-Subuser`.
     pub fn record(&self, scope: Scope, collection: &str) -> Option<i64> {
-        self.records
-            .get(&(scope, collection.to_owned()))
-            .or_else(|| self.records.get(&(Scope::Account, collection.to_owned())))
-            .copied()
+        let own_kind = operations::ALL.iter().any(|list| {
+            list.subuser && list.method.is_safe() && collection_at(list.path) == collection
+        });
+        let seen_in = if own_kind { scope } else { Scope::Account };
+        self.records.get(&(seen_in, collection.to_owned())).copied()
     }
 
     /// What must never reach another account.
