@@ -237,7 +237,8 @@ pub(crate) struct Data {
     /// Accounts with a replacement still to carry out (see [`Data::settle`]).
     pub pending_replacements: BTreeSet<UserId>,
     pub subusers: HashMap<i64, Subuser>,
-    /// By id, which grows with each account: the first is the oldest, evicted to make room.
+    /// By id, which grows with each account. Never removed (a deleted account is marked `deleted`): a full
+    /// server refuses new accounts instead.
     pub users: BTreeMap<UserId, User>,
     pub by_email: HashMap<String, UserId>,
     pub tokens: Capped<String, UserId>,
@@ -289,8 +290,8 @@ impl Data {
         }
     }
 
-    /// The account of a caller authenticated as `user`; a 401 if it is gone (evicted since its token was
-    /// read), as its tokens are.
+    /// The account of a caller authenticated as `user`; a 401 if it is gone (accounts are never removed,
+    /// but a missing one must be an error, not a panic).
     pub fn account(&self, user: UserId) -> Result<&User, ApiError> {
         self.users.get(&user).ok_or_else(ApiError::invalid_token)
     }

@@ -47,6 +47,20 @@ fn the_binary_warns_when_it_listens_beyond_loopback() {
         on_loopback.iter().all(|line| !line.contains("warning")),
         "{on_loopback:#?}"
     );
+    // The outbox line carries the control secret the route demands: whoever started the server needs it.
+    let outbox = on_loopback
+        .iter()
+        .find(|line| line.starts_with("outbox"))
+        .expect("an outbox line");
+    let secret = outbox
+        .split("x-mock-secret: ")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_default();
+    assert!(
+        secret.len() >= 32 && secret.bytes().all(|b| b.is_ascii_alphanumeric()),
+        "{outbox}"
+    );
     assert_eq!(
         on_loopback.last().map(String::as_str),
         Some("press Ctrl-C to stop")

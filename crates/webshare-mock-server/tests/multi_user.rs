@@ -269,7 +269,7 @@ fn limited(per_minute: u32) -> Config {
 }
 
 #[tokio::test]
-async fn made_up_tokens_share_their_addresss_budget() {
+async fn made_up_tokens_spend_the_budget_of_their_address() {
     let server = MockServer::start_with(limited(2)).await;
     for made_up in ["a", "b"] {
         assert_eq!(token_status(&server, made_up).await, 401);

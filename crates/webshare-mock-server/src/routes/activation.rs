@@ -77,7 +77,7 @@ pub(super) async fn complete(
         )
     };
     let user = data.activation_codes.remove(code).ok_or_else(invalid)?;
-    // Codes go with their account when it is evicted; should one outlive it, it is as good as unknown.
+    // Accounts are never removed; should a code outlive its account, it is as good as unknown.
     let account = data.users.get_mut(&user).ok_or_else(invalid)?;
     account.email_is_verified = true;
     account.updated_at = now();

@@ -48,7 +48,7 @@ pub(super) async fn complete_reset(
     let recaptcha = fields.string("recaptcha");
     check_recaptcha(&app, &mut fields, recaptcha);
     let mut data = lock(&app);
-    // Codes go with their account when it is evicted; should one outlive it, it is as good as unknown.
+    // Accounts are never removed; should a code outlive its account, it is as good as unknown.
     let Some((user, email)) = data.reset_codes.get(code).and_then(|user| {
         data.users
             .get(user)
