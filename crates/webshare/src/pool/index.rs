@@ -123,7 +123,7 @@ impl Index {
     /// The slot the strategy picks, skipping those in `skip` while others remain (a retry's earlier
     /// proxies: at most `skip.len()` extra steps).
     pub(crate) fn choose(&mut self, skip: &[u32]) -> Option<u32> {
-        let chosen = match self {
+        match self {
             Self::RoundRobin { set, cursor } => {
                 let after = cursor.map_or(0, |c| c.saturating_add(1));
                 let mut walk = set.range(after..).chain(set.range(..after));
@@ -155,8 +155,7 @@ impl Index {
                 .find(|(_, s)| !skip.contains(s))
                 .or(set.first())
                 .map(|(_, s)| *s),
-        };
-        chosen
+        }
     }
 }
 

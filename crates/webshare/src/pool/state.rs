@@ -131,12 +131,12 @@ impl State {
 
     /// Takes the slot out of the index before a change to what orders it.
     fn unindex(&mut self, index: u32) {
-        if let Some(e) = self.slots.get_mut(index as usize).and_then(Option::as_mut) {
-            if e.indexed {
-                e.indexed = false;
-                let load = e.load();
-                self.index.remove(index, load);
-            }
+        if let Some(e) = self.slots.get_mut(index as usize).and_then(Option::as_mut)
+            && e.indexed
+        {
+            e.indexed = false;
+            let load = e.load();
+            self.index.remove(index, load);
         }
     }
 
@@ -188,17 +188,16 @@ impl State {
     /// else a new one by the strategy, remembered.
     pub(crate) fn pick_sticky(&mut self, key: &str, now: Instant) -> Result<Picked, PoolError> {
         self.advance(now);
-        if let Some(slot) = self.sticky.get(key).copied() {
-            if let Some(e) = self.entry(slot) {
-                if e.health.quarantined_until.is_none() {
-                    if !self.can_take(e) {
-                        return Err(PoolError::Busy {
-                            retry_in: e.next_use.map(|t| t.saturating_duration_since(now)),
-                        });
-                    }
-                    return Ok(self.acquire(slot.index, now));
-                }
+        if let Some(slot) = self.sticky.get(key).copied()
+            && let Some(e) = self.entry(slot)
+            && e.health.quarantined_until.is_none()
+        {
+            if !self.can_take(e) {
+                return Err(PoolError::Busy {
+                    retry_in: e.next_use.map(|t| t.saturating_duration_since(now)),
+                });
             }
+            return Ok(self.acquire(slot.index, now));
         }
         let picked = self.pick(now, &[])?;
         self.sticky.insert(key.to_owned(), picked.0);

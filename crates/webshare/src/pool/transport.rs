@@ -89,10 +89,10 @@ impl Clients {
 
     fn get(&self, slot: Slot, proxy: &Arc<PoolProxy>) -> Result<reqwest::Client, PoolError> {
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((p, client)) = cached.get(&slot) {
-            if Arc::ptr_eq(p, proxy) {
-                return Ok(client.clone());
-            }
+        if let Some((p, client)) = cached.get(&slot)
+            && Arc::ptr_eq(p, proxy)
+        {
+            return Ok(client.clone());
         }
         let client = (self.factory.0)(&proxy.endpoint())?;
         if self.capacity == 0 {

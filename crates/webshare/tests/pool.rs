@@ -1,0 +1,466 @@
+#![cfg(feature = "pool")]
+//! `webshare::pool` end to end: sending through in-process fake proxies (retry through another proxy,
+//! classification, credentials), the sources (the mock server's list and download, the backbone), and a
+//! property test of the pool's invariants under random picks, reports, refreshes and time.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use proptest::prelude::*;
+use support::{EMAIL, signed_in};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use webshare::Secret;
+use webshare::operations::{DownloadProxyList, ListProxies};
+use webshare::pool::{
+    self, HealthConfig, ManualClock, Outcome, Pool, PoolError, PoolProxy, SendError, SendOptions,
+    Status, Strategy as Pick, Verdict,
+};
+use webshare::types::{ProxyAuthenticationMethod, ProxyMode};
+use webshare_mock_server::Config;
+
+/// A fake HTTP proxy on loopback that answers every request itself with one status and body, and keeps
+/// each request's head.
+struct FakeProxy {
+    port: u16,
+    heads: Arc<Mutex<Vec<String>>>,
+}
+
+async fn fake_proxy(status: u16, content_type: &'static str, body: &'static str) -> FakeProxy {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&heads);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let seen = Arc::clone(&seen);
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut read = BufReader::new(read);
+                let mut head = String::new();
+                loop {
+                    let mut line = String::new();
+                    if read.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    head.push_str(&line);
+                }
+                seen.lock().unwrap().push(head);
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
+                     connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = write.write_all(response.as_bytes()).await;
+                let _ = write.shutdown().await;
+            });
+        }
+    });
+    FakeProxy { port, heads }
+}
+
+fn local(port: u16) -> PoolProxy {
+    PoolProxy::new("127.0.0.1", port, None, None).unwrap()
+}
+
+fn state(pool: &Pool, port: u16) -> pool::ProxyState {
+    pool.snapshot()
+        .proxies
+        .into_iter()
+        .find(|p| p.proxy.port() == port)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_blocked_answer_is_retried_through_another_proxy() {
+    let blocked = fake_proxy(403, "text/plain", "go away").await;
+    let good = fake_proxy(200, "text/plain", "hello").await;
+    let pool = Pool::builder()
+        .build(vec![local(blocked.port), local(good.port)])
+        .unwrap();
+    let response = pool
+        .send(
+            |http| http.get("http://example.test/page"),
+            SendOptions::attempts(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.attempts(), 2);
+    assert_eq!(response.proxy().port(), good.port);
+    // The response holds its lease until it is read.
+    assert_eq!(state(&pool, good.port).in_flight, 1);
+    assert_eq!(&response.bytes().await.unwrap()[..], b"hello");
+    let (b, g) = (state(&pool, blocked.port), state(&pool, good.port));
+    assert_eq!((b.failures, b.successes, b.in_flight), (1, 0, 0));
+    assert_eq!((g.failures, g.successes, g.in_flight), (0, 1, 0));
+    // Each proxy was asked once, in the absolute form a proxy is spoken to with.
+    for proxy in [&blocked, &good] {
+        let heads = proxy.heads.lock().unwrap();
+        assert_eq!(heads.len(), 1);
+        assert!(
+            heads[0].starts_with("GET http://example.test/page HTTP/1.1"),
+            "{heads:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_retries_the_failure_is_the_answer() {
+    let blocked = fake_proxy(429, "text/plain", "slow down").await;
+    let pool = Pool::builder().build(vec![local(blocked.port)]).unwrap();
+    let err = pool
+        .send(
+            |http| http.get("http://example.test/"),
+            SendOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SendError::Failed {
+                attempts: 1,
+                last: Outcome::Blocked { status: 429 },
+                source: None
+            }
+        ),
+        "{err:?}"
+    );
+    // More attempts than proxies: the one proxy is tried again, until its third failure quarantines
+    // it and the third attempt finds no proxy.
+    let err = pool
+        .send(
+            |http| http.get("http://example.test/"),
+            SendOptions::attempts(3),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SendError::Failed { attempts: 2, .. }),
+        "{err:?}"
+    );
+    assert!(matches!(
+        state(&pool, blocked.port).status,
+        Status::Quarantined { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_dead_proxy_is_a_connect_error_and_the_next_one_answers() {
+    let dead = {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let good = fake_proxy(200, "text/plain", "ok").await;
+    let pool = Pool::builder()
+        .build(vec![local(dead), local(good.port)])
+        .unwrap();
+    let response = pool
+        .send(
+            |http| http.get("http://example.test/"),
+            SendOptions::attempts(2),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.proxy().port(), good.port);
+    drop(response);
+    assert_eq!(state(&pool, dead).failures, 1);
+}
+
+#[tokio::test]
+async fn captcha_pages_are_blocks_and_the_classifier_can_be_replaced() {
+    let captcha = fake_proxy(200, "text/html", "<html><div class=\"h-captcha\"></div>").await;
+    let pool = Pool::builder().build(vec![local(captcha.port)]).unwrap();
+    let err = pool
+        .send(
+            |http| http.get("http://example.test/"),
+            SendOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        SendError::Failed {
+            last: Outcome::Blocked { status: 200 },
+            ..
+        }
+    ));
+    let lenient = Pool::builder()
+        .classifier(
+            |_: webshare::reqwest::StatusCode,
+             _: &webshare::reqwest::header::HeaderMap,
+             _: &[u8]| { Verdict::Success },
+        )
+        .build(vec![local(captcha.port)])
+        .unwrap();
+    let response = lenient
+        .send(
+            |http| http.get("http://example.test/"),
+            SendOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert!(response.bytes().await.unwrap().starts_with(b"<html>"));
+}
+
+#[tokio::test]
+async fn the_proxy_gets_its_credentials_and_errors_never_show_them() {
+    let proxy = fake_proxy(200, "text/plain", "ok").await;
+    let with_credentials = PoolProxy::new(
+        "127.0.0.1",
+        proxy.port,
+        Some("user"),
+        Some(&Secret::new("hunter2")),
+    )
+    .unwrap();
+    let pool = Pool::builder().build(vec![with_credentials]).unwrap();
+    let lease = pool.pick().unwrap();
+    let client = pool.client_for(&lease).unwrap();
+    client.get("http://example.test/").send().await.unwrap();
+    let head = proxy.heads.lock().unwrap()[0].to_ascii_lowercase();
+    // base64("user:hunter2")
+    assert!(
+        head.contains("proxy-authorization: basic dxnlcjpodw50zxiy"),
+        "{head}"
+    );
+    drop(lease);
+    let refused = fake_proxy(407, "text/plain", "").await;
+    let pool = Pool::builder()
+        .build(vec![
+            PoolProxy::new(
+                "127.0.0.1",
+                refused.port,
+                Some("user"),
+                Some(&Secret::new("hunter2")),
+            )
+            .unwrap(),
+        ])
+        .unwrap();
+    let err = pool
+        .send(
+            |http| http.get("http://example.test/"),
+            SendOptions::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        SendError::Failed {
+            last: Outcome::Status { status: 407 },
+            ..
+        }
+    ));
+    for shown in [format!("{err}"), format!("{err:?}"), format!("{pool:?}")] {
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+}
+
+#[tokio::test]
+async fn the_account_list_and_the_download_make_the_same_pool() {
+    let (server, client) = signed_in(Config::default()).await;
+    let listed = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    let all: Vec<_> = futures_util::TryStreamExt::try_collect::<Vec<_>>(
+        client
+            .proxies()
+            .list_all(ListProxies::new(ProxyMode::Direct)),
+    )
+    .await
+    .unwrap();
+    let valid = all.iter().filter(|p| p.valid != Some(false)).count();
+    assert!(
+        valid < all.len(),
+        "the mock server marks some proxies not valid"
+    );
+    assert_eq!(listed.len(), valid, "those are left out");
+    assert!(
+        listed
+            .iter()
+            .all(|p| p.id().is_some() && p.country_code().is_some())
+    );
+    let config = client
+        .proxy_config()
+        .get(server.plan_id(EMAIL))
+        .await
+        .unwrap();
+    let params = DownloadProxyList::new(
+        config.proxy_list_download_token.clone().unwrap(),
+        ProxyAuthenticationMethod::Username,
+        ProxyMode::Direct,
+    );
+    let lines = client.proxies().download(&params).await.unwrap();
+    let downloaded = pool::from_download(lines).await.unwrap();
+    let pool = Pool::builder().build(listed).unwrap();
+    // The same proxies: a refresh from the download keeps every listed one (and its state).
+    let report = pool.replace_list(downloaded).unwrap();
+    assert_eq!(
+        (report.kept, report.added, report.removed),
+        (valid, all.len() - valid, 0)
+    );
+}
+
+#[test]
+fn backbone_sessions_make_a_sticky_pool() {
+    let sessions = pool::backbone(
+        "me",
+        &Secret::new("pw"),
+        &pool::BackboneSessions::sticky(4).country("us"),
+    )
+    .unwrap();
+    let pool = Pool::builder().build(sessions).unwrap();
+    let user = pool
+        .pick_for("cart-17")
+        .unwrap()
+        .proxy()
+        .username()
+        .unwrap()
+        .to_owned();
+    assert!(user.starts_with("me-us-"), "{user}");
+    assert_eq!(
+        pool.pick_for("cart-17").unwrap().proxy().username(),
+        Some(user.as_str())
+    );
+}
+
+/// One step of the property test.
+#[derive(Debug, Clone)]
+enum Step {
+    Pick,
+    PickFor(u8),
+    Report(usize, u8),
+    Drop(usize),
+    Refresh(u8),
+    Advance(u64),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => Just(Step::Pick),
+        2 => (0u8..4).prop_map(Step::PickFor),
+        3 => (any::<usize>(), 0u8..4).prop_map(|(i, o)| Step::Report(i, o)),
+        3 => any::<usize>().prop_map(Step::Drop),
+        1 => any::<u8>().prop_map(Step::Refresh),
+        2 => (0u64..8).prop_map(Step::Advance),
+    ]
+}
+
+fn six(mask: u8) -> Vec<PoolProxy> {
+    (0..6)
+        .filter(|i| mask & (1 << i) != 0)
+        .map(|i| {
+            PoolProxy::new(
+                &format!("10.0.0.{i}"),
+                80,
+                Some("u"),
+                Some(&Secret::new("p")),
+            )
+            .unwrap()
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// In flight always equals the live leases of each proxy (never negative, nothing lost or counted
+    /// twice across refreshes), never above the limit, and a quarantined proxy is never handed out.
+    #[test]
+    fn invariants_hold_under_random_use(
+        strategy in prop_oneof![
+            Just(Pick::RoundRobin),
+            Just(Pick::Random),
+            Just(Pick::LeastInFlight)
+        ],
+        interval in 0u64..2,
+        steps in prop::collection::vec(step(), 1..120),
+    ) {
+        let clock = Arc::new(ManualClock::new());
+        let pool = Pool::builder()
+            .strategy(strategy)
+            .seed(1)
+            .max_in_flight(2)
+            .min_interval(Duration::from_secs(interval))
+            .clock(Arc::clone(&clock))
+            .health(HealthConfig {
+                failure_threshold: 2,
+                backoff_base: Duration::from_secs(3),
+                backoff_max: Duration::from_secs(12),
+                ..HealthConfig::default()
+            })
+            .build(six(0b11_1111))
+            .unwrap();
+        let mut leases = Vec::new();
+        for step in steps {
+            let picked = match step {
+                Step::Pick => Some(pool.pick()),
+                Step::PickFor(key) => Some(pool.pick_for(&key.to_string())),
+                Step::Report(i, kind) if !leases.is_empty() => {
+                    let n = leases.len();
+                    let lease: &mut pool::Lease = &mut leases[i % n];
+                    lease.report(match kind {
+                        0 => Outcome::Success { latency: Duration::from_millis(10) },
+                        1 => Outcome::ConnectError,
+                        2 => Outcome::Timeout,
+                        _ => Outcome::Blocked { status: 403 },
+                    });
+                    None
+                }
+                Step::Drop(i) if !leases.is_empty() => {
+                    let n = leases.len();
+                    leases.swap_remove(i % n);
+                    None
+                }
+                Step::Refresh(mask) => {
+                    pool.replace_list(six(mask)).unwrap();
+                    None
+                }
+                Step::Advance(secs) => {
+                    clock.advance(Duration::from_secs(secs));
+                    None
+                }
+                Step::Report(..) | Step::Drop(_) => None,
+            };
+            let snapshot = pool.snapshot();
+            match picked {
+                Some(Ok(lease)) => {
+                    let state = snapshot
+                        .proxies
+                        .iter()
+                        .find(|s| std::ptr::eq(&*s.proxy, lease.proxy()))
+                        .expect("a picked proxy is in the pool");
+                    let quarantined = matches!(state.status, Status::Quarantined { .. });
+                    prop_assert!(!quarantined, "a quarantined proxy was picked");
+                    leases.push(lease);
+                }
+                Some(Err(PoolError::Empty | PoolError::NoneAvailable { .. } | PoolError::Busy { .. })) | None => {}
+                Some(Err(e)) => prop_assert!(false, "unexpected {e}"),
+            }
+            let mut counted = 0;
+            for state in &snapshot.proxies {
+                let live = leases
+                    .iter()
+                    .filter(|l| std::ptr::eq(l.proxy(), &*state.proxy))
+                    .count();
+                prop_assert_eq!(state.in_flight as usize, live);
+                prop_assert!(state.in_flight <= 2);
+                counted += live;
+            }
+            prop_assert!(counted <= leases.len());
+            let eligible = snapshot
+                .proxies
+                .iter()
+                .filter(|s| !matches!(s.status, Status::Quarantined { .. }) && s.in_flight < 2)
+                .count();
+            prop_assert!(snapshot.available <= eligible);
+            if interval == 0 {
+                prop_assert_eq!(snapshot.available, eligible);
+            }
+        }
+        drop(leases);
+        prop_assert!(pool.snapshot().proxies.iter().all(|s| s.in_flight == 0));
+    }
+}
