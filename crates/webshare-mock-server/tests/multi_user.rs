@@ -252,6 +252,8 @@ async fn the_outbox_needs_the_control_secret_even_from_loopback() {
     assert_ne!(other.control_secret(), server.control_secret());
     let fixed = MockServer::start_with(Config::default().control_secret("shared-secret")).await;
     assert_eq!(fixed.control_secret(), "shared-secret");
+    let config = format!("{:?}", Config::default().control_secret("shared-secret"));
+    assert!(!config.contains("shared-secret"), "{config}");
     let answer = Connection::open(&fixed)
         .await
         .outbox(Some("shared-secret"))
