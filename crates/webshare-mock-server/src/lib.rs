@@ -149,8 +149,9 @@ pub struct Config {
     /// The most pending payments of an account (default 100; at least 1): each purchase, renewal or
     /// payment-method call waiting for its confirmation adds one.
     pub max_pending_payments: usize,
-    /// The most proxy replacements (dry runs included) kept per proxy list, the account's or a sub-user's
-    /// (default 1,000; at least 1).
+    /// The most proxy replacements (dry runs included) kept per proxy list (default 100; at least 1). Each
+    /// keeps its request, up to [`Config::max_body_bytes`]: with the defaults, at most 100 × 64 KiB of requests
+    /// per account.
     pub max_replacements: usize,
     /// The most API keys of an account (default 100; at least 1; a mock decision: the documentation names
     /// no limit).
@@ -296,7 +297,7 @@ impl Default for Config {
             max_subusers: 100,
             max_ip_authorizations: 100,
             max_pending_payments: 100,
-            max_replacements: 1_000,
+            max_replacements: 100,
             max_api_keys: 100,
             max_appeals: 100,
             max_plan_proxies: 10_000,
