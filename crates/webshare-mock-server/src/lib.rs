@@ -126,7 +126,8 @@ pub struct Config {
     pub max_tokens: usize,
     /// The most tokens one account holds at once (default 100; at least 1): another sign-in is a 400
     /// `mock_limit_reached` until one is revoked (logout). API keys are counted apart
-    /// ([`Config::max_api_keys`]).
+    /// ([`Config::max_api_keys`]). With the defaults, [`Config::max_users`] times this is
+    /// [`Config::max_tokens`]: no account can fill the store for the others.
     pub max_tokens_per_account: usize,
     /// The most one-time codes kept of each kind: activation, password reset, email change and social
     /// authorization codes (default 10,000 each; at least 1). With that many, sending another is a 503
