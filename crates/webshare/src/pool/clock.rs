@@ -63,3 +63,39 @@ impl<C: Clock> Clock for std::sync::Arc<C> {
         (**self).now()
     }
 }
+
+/// An instant stored in 8 bytes: nanoseconds since the pool's epoch, plus one, so `Option<Moment>` is 8
+/// bytes too (a `tokio::time::Instant` is 16; a pool keeps two per proxy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Moment(std::num::NonZeroU64);
+
+impl Moment {
+    /// `by` later, saturating (584 years after the epoch).
+    pub(crate) fn after(self, by: Duration) -> Self {
+        let nanos = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
+        Self(self.0.saturating_add(nanos))
+    }
+}
+
+/// The instant moments count from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Epoch(pub(crate) Instant);
+
+impl Epoch {
+    /// `t` as a moment (an instant before the epoch is the epoch).
+    pub(crate) fn moment(&self, t: Instant) -> Moment {
+        let nanos =
+            u64::try_from(t.saturating_duration_since(self.0).as_nanos()).unwrap_or(u64::MAX - 1);
+        Moment(std::num::NonZeroU64::MIN.saturating_add(nanos))
+    }
+
+    /// The instant of a moment.
+    pub(crate) fn instant(&self, m: Moment) -> Instant {
+        self.0 + Duration::from_nanos(m.0.get() - 1)
+    }
+
+    /// The time from `from` to `to` (zero if `to` is earlier).
+    pub(crate) fn between(from: Moment, to: Moment) -> Duration {
+        Duration::from_nanos(to.0.get().saturating_sub(from.0.get()))
+    }
+}

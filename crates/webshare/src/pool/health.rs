@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
+use super::clock::Moment;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
-use tokio::time::Instant;
 
 /// What one request through a proxy came to; [`Lease::report`](super::Lease::report) records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +134,7 @@ pub(crate) struct Health {
     pub(crate) consecutive_failures: u32,
     /// Quarantines in a row (the backoff's exponent); reset by a success.
     pub(crate) quarantines: u32,
-    pub(crate) quarantined_until: Option<Instant>,
+    pub(crate) quarantined_until: Option<Moment>,
     /// Out of quarantine, not yet proven: one failure sends it back.
     pub(crate) probation: bool,
     pub(crate) latency_ms: Option<f32>,
@@ -146,7 +146,7 @@ pub(crate) struct Health {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Change {
     None,
-    Quarantined { until: Instant, backoff: Duration },
+    Quarantined { until: Moment, backoff: Duration },
     Recovered,
 }
 
@@ -155,7 +155,7 @@ impl Health {
     pub(crate) fn record(
         &mut self,
         outcome: &Outcome,
-        now: Instant,
+        now: Moment,
         config: &HealthConfig,
     ) -> Change {
         if let Outcome::Success { latency } = outcome {
@@ -184,13 +184,13 @@ impl Health {
         let backoff = config.backoff(self.quarantines);
         self.quarantines = self.quarantines.saturating_add(1);
         self.probation = false;
-        let until = now + backoff;
+        let until = now.after(backoff);
         self.quarantined_until = Some(until);
         Change::Quarantined { until, backoff }
     }
 
     /// Ends a quarantine whose time has come: the proxy is on probation.
-    pub(crate) fn release_quarantine(&mut self, now: Instant) -> bool {
+    pub(crate) fn release_quarantine(&mut self, now: Moment) -> bool {
         match self.quarantined_until {
             Some(until) if until <= now => {
                 self.quarantined_until = None;
@@ -258,7 +258,8 @@ mod tests {
     #[test]
     fn latency_is_a_moving_average_and_failures_reach_quarantine() {
         let config = HealthConfig::default();
-        let now = Instant::now();
+        let epoch = crate::pool::clock::Epoch(tokio::time::Instant::now());
+        let now = epoch.moment(epoch.0);
         let mut h = Health::default();
         let ok = |ms| Outcome::Success {
             latency: Duration::from_millis(ms),
@@ -272,18 +273,18 @@ mod tests {
         assert_eq!(
             third,
             Change::Quarantined {
-                until: now + config.backoff_base,
+                until: now.after(config.backoff_base),
                 backoff: config.backoff_base
             }
         );
         assert!(!h.release_quarantine(now));
-        assert!(h.release_quarantine(now + config.backoff_base));
+        assert!(h.release_quarantine(now.after(config.backoff_base)));
         // On probation one failure is enough, and the backoff doubles.
         let again = h.record(&Outcome::Timeout, now, &config);
         assert!(
             matches!(again, Change::Quarantined { backoff, .. } if backoff == config.backoff_base * 2)
         );
-        assert!(h.release_quarantine(now + config.backoff_base * 2));
+        assert!(h.release_quarantine(now.after(config.backoff_base * 2)));
         assert_eq!(h.record(&ok(100), now, &config), Change::Recovered);
         assert_eq!((h.successes, h.failures, h.quarantines), (3, 4, 0));
     }

@@ -22,7 +22,7 @@ pub enum Strategy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Load {
     pub(crate) in_flight: u32,
-    pub(crate) last_pick: u64,
+    pub(crate) last_pick: u32,
 }
 
 const ABSENT: u32 = u32::MAX;
@@ -163,7 +163,7 @@ impl Index {
 mod tests {
     use super::*;
 
-    fn load(in_flight: u32, last_pick: u64) -> Load {
+    fn load(in_flight: u32, last_pick: u32) -> Load {
         Load {
             in_flight,
             last_pick,

@@ -199,7 +199,13 @@ impl PoolBuilder {
         let seed = self.seed.unwrap_or_else(|| fastrand::u64(..));
         let pool = Pool {
             inner: Arc::new(Inner {
-                state: Mutex::new(State::new(self.strategy, seed, limits, self.health)),
+                state: Mutex::new(State::new(
+                    self.strategy,
+                    seed,
+                    limits,
+                    self.health,
+                    self.clock.now(),
+                )),
                 clock: self.clock,
                 classifier: self.classifier,
                 clients: transport::Clients::new(self.factory, self.client_cache),

@@ -13,44 +13,52 @@ use super::PoolError;
 use crate::{ProxyEndpoint, ProxyLine, ProxyScheme};
 
 /// A proxy the pool can hand out. `Debug` withholds the password; [`PoolProxy::endpoint`] gives the
-/// [`ProxyEndpoint`] (and through it the URL, a [`Secret`]).
+/// [`ProxyEndpoint`] (and through it the URL, a [`Secret`]). The password is kept in the same allocation
+/// as the address rather than in a [`Secret`] of its own, to keep a pool of 100,000 proxies near 16 MiB;
+/// it leaves only through [`PoolProxy::password`] (a [`Secret`]) and the endpoint.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PoolProxy {
-    /// `address:port[:username:password]`, parsed: the download's line format, one allocation.
-    line: ProxyLine,
+    /// The API's id, then `address:port[:username:password]` (the download's line format).
+    text: Box<str>,
+    id_len: u16,
+    address_len: u16,
+    /// Where the username ends in the line (0: no credentials).
+    username_end: u16,
+    port: u16,
     scheme: ProxyScheme,
     country: Option<[u8; 2]>,
     asn: Option<NonZeroU32>,
-    id: Option<Box<str>>,
 }
 
 impl fmt::Debug for PoolProxy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PoolProxy")
-            .field("id", &self.id)
+            .field("id", &self.id())
             .field("address", &self.address())
             .field("port", &self.port())
             .field("username", &self.username())
-            .field(
-                "password",
-                &self.line.expose_password().map(|_| "[redacted]"),
-            )
+            .field("password", &self.username().map(|_| "[redacted]"))
             .field("country", &self.country_code())
             .field("asn", &self.asn)
             .finish()
     }
 }
 
+const TOO_LONG: PoolError = PoolError::InvalidProxy {
+    field: "proxy",
+    message: "is longer than 65,535 bytes (id, address and credentials)",
+};
+
 impl PoolProxy {
     /// A proxy of a downloaded list (no id, country or ASN: the download has none).
-    pub fn from_line(line: ProxyLine) -> Self {
-        Self {
-            line,
-            scheme: ProxyScheme::Http,
-            country: None,
-            asn: None,
-            id: None,
-        }
+    pub fn from_line(line: &ProxyLine) -> Result<Self, PoolError> {
+        let password = line.password();
+        Self::new(
+            line.address(),
+            line.port(),
+            line.username(),
+            password.as_ref(),
+        )
     }
 
     /// A proxy of the list API (direct mode: it needs an address and a port), with its id, country and
@@ -73,34 +81,85 @@ impl PoolProxy {
                 field: "port",
                 message: "is absent or not a port number",
             })?;
-        let line = compose(
+        let mut pool_proxy = Self::new(
             address,
             port,
             proxy.username.as_deref(),
             proxy.password.as_ref(),
-        )?;
-        let country = proxy.country_code.as_deref().and_then(country_code);
-        let asn = proxy
+        )?
+        .with_id(&proxy.id)?;
+        pool_proxy.country = proxy.country_code.as_deref().and_then(country_code);
+        pool_proxy.asn = proxy
             .asn_number
             .and_then(|n| u32::try_from(n).ok())
             .and_then(NonZeroU32::new);
-        Ok(Self {
-            line,
-            scheme: ProxyScheme::Http,
-            country,
-            asn,
-            id: Some(proxy.id.as_str().into()),
-        })
+        Ok(pool_proxy)
     }
 
     /// A proxy at `address:port` with these credentials (a backbone endpoint, a proxy from elsewhere).
+    /// An IPv6 address, a username with `:`, a username without a password (or the reverse), or more
+    /// than 65,535 bytes in all is [`PoolError::InvalidProxy`].
     pub fn new(
         address: &str,
         port: u16,
         username: Option<&str>,
         password: Option<&Secret>,
     ) -> Result<Self, PoolError> {
-        compose(address, port, username, password).map(Self::from_line)
+        if address.is_empty() || address.contains(':') {
+            return Err(PoolError::InvalidProxy {
+                field: "address",
+                message: "must be an IPv4 address or a host name",
+            });
+        }
+        if port == 0 {
+            return Err(PoolError::InvalidProxy {
+                field: "port",
+                message: "is not a port number",
+            });
+        }
+        if username.is_some_and(|u| u.contains(':')) {
+            return Err(PoolError::InvalidProxy {
+                field: "username",
+                message: "must not contain `:`",
+            });
+        }
+        let (text, username_end) = match (username, password) {
+            (Some(user), Some(password)) => {
+                let head = format!("{address}:{port}:{user}");
+                let end = head.len();
+                (format!("{head}:{}", password.expose()), end)
+            }
+            (None, None) => (format!("{address}:{port}"), 0),
+            _ => {
+                return Err(PoolError::InvalidProxy {
+                    field: "password",
+                    message: "a username and a password go together",
+                });
+            }
+        };
+        if text.len() > usize::from(u16::MAX) {
+            return Err(TOO_LONG);
+        }
+        Ok(Self {
+            text: text.into_boxed_str(),
+            id_len: 0,
+            // Both below the text's length, checked above.
+            address_len: address.len() as u16,
+            username_end: username_end as u16,
+            port,
+            scheme: ProxyScheme::Http,
+            country: None,
+            asn: None,
+        })
+    }
+
+    /// The same proxy with the API's id for it.
+    pub fn with_id(mut self, id: &str) -> Result<Self, PoolError> {
+        let line = self.line();
+        let id_len = u16::try_from(id.len()).map_err(|_| TOO_LONG)?;
+        self.text = format!("{id}{line}").into_boxed_str();
+        self.id_len = id_len;
+        Ok(self)
     }
 
     /// The same proxy with its country (ISO 3166-1 alpha-2; anything else is ignored).
@@ -115,36 +174,43 @@ impl PoolProxy {
         self
     }
 
-    /// The same proxy with the API's id for it.
-    pub fn with_id(mut self, id: &str) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-
     /// The same proxy spoken to with `scheme` (SOCKS5 needs the `socks` feature to send).
     pub fn with_scheme(mut self, scheme: ProxyScheme) -> Self {
         self.scheme = scheme;
         self
     }
 
+    /// `address:port[:username:password]`.
+    fn line(&self) -> &str {
+        &self.text[usize::from(self.id_len)..]
+    }
+
     /// The proxy's address.
     pub fn address(&self) -> &str {
-        self.line.address()
+        &self.line()[..usize::from(self.address_len)]
     }
 
     /// The proxy's port.
     pub fn port(&self) -> u16 {
-        self.line.port()
+        self.port
     }
 
     /// The proxy username, if it takes one.
     pub fn username(&self) -> Option<&str> {
-        self.line.username()
+        let end = usize::from(self.username_end);
+        if end == 0 {
+            return None;
+        }
+        let line = self.line();
+        let after_address = usize::from(self.address_len) + 1;
+        let start = after_address + line[after_address..].find(':')? + 1;
+        line.get(start..end)
     }
 
     /// The proxy password, as a [`Secret`].
     pub fn password(&self) -> Option<Secret> {
-        self.line.password()
+        let end = usize::from(self.username_end);
+        (end != 0).then(|| Secret::new(&self.line()[end + 1..]))
     }
 
     /// The country code (upper case), when known.
@@ -168,12 +234,18 @@ impl PoolProxy {
 
     /// The API's id for this proxy (`d-10513`), when it came from the list API.
     pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
+        let id = &self.text[..usize::from(self.id_len)];
+        (!id.is_empty()).then_some(id)
     }
 
-    /// How to connect through it (a [`ProxyEndpoint`], which gives the URL or a `reqwest::Proxy`).
-    pub fn endpoint(&self) -> ProxyEndpoint {
-        ProxyEndpoint::direct(&self.line).scheme(self.scheme)
+    /// How to connect through it (a [`ProxyEndpoint`], which gives the URL or a `reqwest::Proxy`). The
+    /// proxy was checked when it was made, so this does not fail in practice; the error stays typed.
+    pub fn endpoint(&self) -> Result<ProxyEndpoint, PoolError> {
+        let line = ProxyLine::parse(0, self.line()).map_err(|_| PoolError::InvalidProxy {
+            field: "proxy",
+            message: "cannot be read back as address:port:username:password",
+        })?;
+        Ok(ProxyEndpoint::direct(&line).scheme(self.scheme))
     }
 
     /// What identifies the proxy across refreshes: address, port and username (a password change keeps
@@ -196,41 +268,6 @@ fn country_code(code: &str) -> Option<[u8; 2]> {
         .then(|| bytes.map(|b| b.to_ascii_uppercase()))
 }
 
-fn compose(
-    address: &str,
-    port: u16,
-    username: Option<&str>,
-    password: Option<&Secret>,
-) -> Result<ProxyLine, PoolError> {
-    if address.is_empty() || address.contains(':') {
-        return Err(PoolError::InvalidProxy {
-            field: "address",
-            message: "must be an IPv4 address or a host name",
-        });
-    }
-    if username.is_some_and(|u| u.contains(':')) {
-        return Err(PoolError::InvalidProxy {
-            field: "username",
-            message: "must not contain `:`",
-        });
-    }
-    let text = match (username, password) {
-        (Some(user), Some(password)) => format!("{address}:{port}:{user}:{}", password.expose()),
-        (None, None) => format!("{address}:{port}"),
-        _ => {
-            return Err(PoolError::InvalidProxy {
-                field: "password",
-                message: "a username and a password go together",
-            });
-        }
-    };
-    // The line is built from checked parts, so parsing cannot fail; the error is kept typed regardless.
-    ProxyLine::parse(0, &text).map_err(|_| PoolError::InvalidProxy {
-        field: "port",
-        message: "is not a port number",
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,7 +286,7 @@ mod tests {
         assert_eq!(p.subnet24(), Some(Ipv4Addr::new(10, 1, 2, 0)));
         assert_eq!(p.password().unwrap().expose(), "hunter2:x");
         assert_eq!(
-            p.endpoint().url().expose(),
+            p.endpoint().unwrap().url().expose(),
             "http://user:hunter2%3Ax@10.1.2.3:8080"
         );
         assert!(!format!("{p:?}").contains("hunter2"), "{p:?}");

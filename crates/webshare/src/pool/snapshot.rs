@@ -65,7 +65,9 @@ impl Snapshot {
             .map(|e| ProxyState {
                 proxy: Arc::clone(&e.proxy),
                 status: match (e.health.quarantined_until, e.health.probation) {
-                    (Some(until), _) => Status::Quarantined { until },
+                    (Some(until), _) => Status::Quarantined {
+                        until: state.epoch.instant(until),
+                    },
                     (None, true) => Status::Probation,
                     (None, false) => Status::Healthy,
                 },

@@ -32,7 +32,7 @@ pub async fn from_download(
     let mut proxies = Vec::new();
     let mut lines = std::pin::pin!(lines);
     while let Some(line) = lines.next().await {
-        proxies.push(PoolProxy::from_line(line?));
+        proxies.push(PoolProxy::from_line(&line?)?);
     }
     Ok(proxies)
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::clock::{Epoch, Moment};
 use super::health::{Change, Health, HealthConfig, Outcome};
 use super::index::{Index, Load, Strategy};
 use super::{PoolError, PoolProxy, RefreshReport};
@@ -31,9 +32,9 @@ pub(crate) struct Entry {
     pub(crate) proxy: Arc<PoolProxy>,
     pub(crate) generation: u32,
     pub(crate) in_flight: u32,
-    pub(crate) last_pick: u64,
+    pub(crate) last_pick: u32,
     /// Not before this (the minimum interval since the last pick).
-    pub(crate) next_use: Option<Instant>,
+    pub(crate) next_use: Option<Moment>,
     pub(crate) indexed: bool,
     pub(crate) health: Health,
 }
@@ -54,19 +55,27 @@ pub(crate) struct State {
     len: usize,
     index: Index,
     /// (when, slot, generation): a quarantine or interval that ends then.
-    timers: BTreeSet<(Instant, u32, u32)>,
+    timers: BTreeSet<(Moment, u32, u32)>,
     sticky: HashMap<String, Slot>,
-    picks: u64,
+    /// Picks so far (wrapping: it only breaks ties between equally loaded proxies).
+    picks: u32,
     next_generation: u32,
     pub(crate) limits: Limits,
     pub(crate) health: HealthConfig,
+    pub(crate) epoch: Epoch,
 }
 
 /// A proxy handed out: where it is and what it is.
 pub(crate) type Picked = (Slot, Arc<PoolProxy>);
 
 impl State {
-    pub(crate) fn new(strategy: Strategy, seed: u64, limits: Limits, health: HealthConfig) -> Self {
+    pub(crate) fn new(
+        strategy: Strategy,
+        seed: u64,
+        limits: Limits,
+        health: HealthConfig,
+        epoch: Instant,
+    ) -> Self {
         Self {
             slots: Vec::new(),
             free: Vec::new(),
@@ -78,6 +87,7 @@ impl State {
             next_generation: 0,
             limits,
             health,
+            epoch: Epoch(epoch),
         }
     }
 
@@ -142,6 +152,11 @@ impl State {
 
     /// Applies every timer due by `now`: quarantines end (probation), intervals pass.
     pub(crate) fn advance(&mut self, now: Instant) {
+        let now = self.epoch.moment(now);
+        self.advance_to(now);
+    }
+
+    fn advance_to(&mut self, now: Moment) {
         while let Some(&(when, index, generation)) = self.timers.first() {
             if when > now {
                 break;
@@ -166,15 +181,20 @@ impl State {
     }
 
     /// How long until a timer may make a proxy available.
-    fn next_timer(&self, now: Instant) -> Option<Duration> {
+    fn next_timer(&self, now: Moment) -> Option<Duration> {
         self.timers
             .first()
-            .map(|(when, ..)| when.saturating_duration_since(now))
+            .map(|(when, ..)| Epoch::between(now, *when))
     }
 
     /// Picks a proxy by the strategy, avoiding `skip` while others are available.
     pub(crate) fn pick(&mut self, now: Instant, skip: &[u32]) -> Result<Picked, PoolError> {
-        self.advance(now);
+        let now = self.epoch.moment(now);
+        self.pick_at(now, skip)
+    }
+
+    fn pick_at(&mut self, now: Moment, skip: &[u32]) -> Result<Picked, PoolError> {
+        self.advance_to(now);
         match self.index.choose(skip) {
             Some(index) => Ok(self.acquire(index, now)),
             None if self.len == 0 => Err(PoolError::Empty),
@@ -187,19 +207,20 @@ impl State {
     /// The proxy of a sticky key: the one it had while that is not quarantined (and still in the pool),
     /// else a new one by the strategy, remembered.
     pub(crate) fn pick_sticky(&mut self, key: &str, now: Instant) -> Result<Picked, PoolError> {
-        self.advance(now);
+        let now = self.epoch.moment(now);
+        self.advance_to(now);
         if let Some(slot) = self.sticky.get(key).copied()
             && let Some(e) = self.entry(slot)
             && e.health.quarantined_until.is_none()
         {
             if !self.can_take(e) {
                 return Err(PoolError::Busy {
-                    retry_in: e.next_use.map(|t| t.saturating_duration_since(now)),
+                    retry_in: e.next_use.map(|t| Epoch::between(now, t)),
                 });
             }
             return Ok(self.acquire(slot.index, now));
         }
-        let picked = self.pick(now, &[])?;
+        let picked = self.pick_at(now, &[])?;
         self.sticky.insert(key.to_owned(), picked.0);
         Ok(picked)
     }
@@ -209,7 +230,7 @@ impl State {
         self.sticky.remove(key);
     }
 
-    fn acquire(&mut self, index: u32, now: Instant) -> Picked {
+    fn acquire(&mut self, index: u32, now: Moment) -> Picked {
         self.unindex(index);
         self.picks = self.picks.wrapping_add(1);
         let (picks, interval) = (self.picks, self.limits.min_interval);
@@ -221,7 +242,7 @@ impl State {
         e.last_pick = picks;
         let mut timer = None;
         if !interval.is_zero() {
-            let at = now + interval;
+            let at = now.after(interval);
             e.next_use = Some(at);
             timer = Some((at, index, e.generation));
         }
@@ -253,6 +274,7 @@ impl State {
 
     /// Records an outcome for `slot` (ignored if the proxy left the pool).
     pub(crate) fn report(&mut self, slot: Slot, outcome: &Outcome, now: Instant) {
+        let now = self.epoch.moment(now);
         let config = self.health;
         let Some(e) = self.entry_mut(slot) else {
             return;
@@ -330,6 +352,10 @@ impl State {
                 report.kept += 1;
             }
         }
+        // Exactly what the new proxies need: a doubling vector would leave a third of it unused.
+        let arriving = incoming.iter().flatten().count();
+        self.slots
+            .reserve_exact(arriving.saturating_sub(self.free.len()));
         for proxy in incoming.into_iter().flatten() {
             self.add(proxy);
             report.added += 1;

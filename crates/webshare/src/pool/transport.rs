@@ -94,7 +94,7 @@ impl Clients {
         {
             return Ok(client.clone());
         }
-        let client = (self.factory.0)(&proxy.endpoint())?;
+        let client = (self.factory.0)(&proxy.endpoint()?)?;
         if self.capacity == 0 {
             return Ok(client);
         }
