@@ -15,7 +15,7 @@ use super::state::Slot;
 pub struct Lease {
     pub(super) inner: Arc<Inner>,
     pub(super) slot: Slot,
-    pub(super) proxy: Arc<PoolProxy>,
+    pub(super) proxy: PoolProxy,
     pub(super) reported: bool,
 }
 

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use webshare_api::Secret;
 use webshare_api::types::Proxy;
@@ -13,13 +14,14 @@ use super::PoolError;
 use crate::{ProxyEndpoint, ProxyLine, ProxyScheme};
 
 /// A proxy the pool can hand out. `Debug` withholds the password; [`PoolProxy::endpoint`] gives the
-/// [`ProxyEndpoint`] (and through it the URL, a [`Secret`]). The password is kept in the same allocation
-/// as the address rather than in a [`Secret`] of its own, to keep a pool of 100,000 proxies near 16 MiB;
-/// it leaves only through [`PoolProxy::password`] (a [`Secret`]) and the endpoint.
+/// [`ProxyEndpoint`] (and through it the URL, a [`Secret`]). Cloning is cheap (the text is shared).
+/// The password is kept in the proxy's one allocation rather than in a [`Secret`] of its own, to keep a
+/// pool of 100,000 proxies under 20 MB; it leaves only through [`PoolProxy::password`] (a [`Secret`])
+/// and the endpoint.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PoolProxy {
     /// The API's id, then `address:port[:username:password]` (the download's line format).
-    text: Box<str>,
+    text: Arc<str>,
     id_len: u16,
     address_len: u16,
     /// Where the username ends in the line (0: no credentials).
@@ -141,7 +143,7 @@ impl PoolProxy {
             return Err(TOO_LONG);
         }
         Ok(Self {
-            text: text.into_boxed_str(),
+            text: Arc::from(text),
             id_len: 0,
             // Both below the text's length, checked above.
             address_len: address.len() as u16,
@@ -157,7 +159,7 @@ impl PoolProxy {
     pub fn with_id(mut self, id: &str) -> Result<Self, PoolError> {
         let line = self.line();
         let id_len = u16::try_from(id.len()).map_err(|_| TOO_LONG)?;
-        self.text = format!("{id}{line}").into_boxed_str();
+        self.text = Arc::from(format!("{id}{line}"));
         self.id_len = id_len;
         Ok(self)
     }

@@ -1,6 +1,5 @@
 //! A picture of every proxy's state, for dashboards and tests.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -41,7 +40,7 @@ pub enum Status {
 #[non_exhaustive]
 pub struct ProxyState {
     /// The proxy.
-    pub proxy: Arc<PoolProxy>,
+    pub proxy: PoolProxy,
     /// Healthy, on probation or quarantined.
     pub status: Status,
     /// Leases alive.
@@ -63,7 +62,7 @@ impl Snapshot {
             .iter()
             .flatten()
             .map(|e| ProxyState {
-                proxy: Arc::clone(&e.proxy),
+                proxy: e.proxy.clone(),
                 status: match (e.health.quarantined_until, e.health.probation) {
                     (Some(until), _) => Status::Quarantined {
                         until: state.epoch.instant(until),

@@ -3,7 +3,6 @@
 //! bring proxies back (quarantine's end, minimum interval), and the sticky keys.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -29,7 +28,7 @@ pub(crate) struct Limits {
 
 #[derive(Debug)]
 pub(crate) struct Entry {
-    pub(crate) proxy: Arc<PoolProxy>,
+    pub(crate) proxy: PoolProxy,
     pub(crate) generation: u32,
     pub(crate) in_flight: u32,
     pub(crate) last_pick: u32,
@@ -66,7 +65,7 @@ pub(crate) struct State {
 }
 
 /// A proxy handed out: where it is and what it is.
-pub(crate) type Picked = (Slot, Arc<PoolProxy>);
+pub(crate) type Picked = (Slot, PoolProxy);
 
 impl State {
     pub(crate) fn new(
@@ -251,7 +250,7 @@ impl State {
                 index,
                 generation: e.generation,
             },
-            Arc::clone(&e.proxy),
+            e.proxy.clone(),
         );
         if let Some(timer) = timer {
             self.timers.insert(timer);
@@ -346,8 +345,8 @@ impl State {
             if let (Some(Some(e)), Some(new)) =
                 (self.slots.get_mut(index as usize), incoming[i].take())
             {
-                if *e.proxy != new {
-                    e.proxy = Arc::new(new);
+                if e.proxy != new {
+                    e.proxy = new;
                 }
                 report.kept += 1;
             }
@@ -374,7 +373,7 @@ impl State {
         // Wraps after four billion additions; a lease would have to outlive all of them to be confused.
         self.next_generation = self.next_generation.wrapping_add(1);
         let entry = Entry {
-            proxy: Arc::new(proxy),
+            proxy,
             generation,
             in_flight: 0,
             last_pick: 0,

@@ -75,7 +75,7 @@ fn tls_backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder
 pub(crate) struct Clients {
     factory: ClientFactory,
     capacity: usize,
-    cached: Mutex<HashMap<Slot, (Arc<PoolProxy>, reqwest::Client)>>,
+    cached: Mutex<HashMap<Slot, (PoolProxy, reqwest::Client)>>,
 }
 
 impl Clients {
@@ -87,10 +87,10 @@ impl Clients {
         }
     }
 
-    fn get(&self, slot: Slot, proxy: &Arc<PoolProxy>) -> Result<reqwest::Client, PoolError> {
+    fn get(&self, slot: Slot, proxy: &PoolProxy) -> Result<reqwest::Client, PoolError> {
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((p, client)) = cached.get(&slot)
-            && Arc::ptr_eq(p, proxy)
+            && p == proxy
         {
             return Ok(client.clone());
         }
@@ -104,7 +104,7 @@ impl Clients {
                 cached.remove(&victim);
             }
         }
-        cached.insert(slot, (Arc::clone(proxy), client.clone()));
+        cached.insert(slot, (proxy.clone(), client.clone()));
         Ok(client)
     }
 
@@ -114,7 +114,7 @@ impl Clients {
         cached.retain(|slot, (proxy, _)| {
             state
                 .entry(*slot)
-                .is_some_and(|e| Arc::ptr_eq(&e.proxy, proxy))
+                .is_some_and(|e| e.proxy == *proxy)
         });
     }
 }
