@@ -326,6 +326,54 @@ fn backbone_sessions_make_a_sticky_pool() {
     );
 }
 
+#[test]
+fn every_state_change_is_traced_without_a_password() {
+    let captured = support::Captured::default();
+    let clock = Arc::new(ManualClock::new());
+    let pool = Pool::builder()
+        .clock(Arc::clone(&clock))
+        .health(HealthConfig {
+            failure_threshold: 1,
+            backoff_base: Duration::from_secs(5),
+            ..HealthConfig::default()
+        })
+        .build(vec![
+            PoolProxy::new(
+                "10.9.8.7",
+                3128,
+                Some("user"),
+                Some(&Secret::new("hunter2")),
+            )
+            .unwrap(),
+        ])
+        .unwrap();
+    tracing::subscriber::with_default(captured.subscriber(), || {
+        pool.pick().unwrap().report(Outcome::Timeout);
+        clock.advance(Duration::from_secs(5));
+        pool.pick().unwrap().report(Outcome::Success {
+            latency: Duration::from_millis(1),
+        });
+        pool.replace_list(vec![]).unwrap();
+    });
+    let text = captured.text();
+    let events = [
+        "proxy quarantined",
+        "proxy out of quarantine",
+        "proxy recovered",
+        "proxy list refreshed",
+    ];
+    let mut at = 0;
+    for event in events {
+        let found = text[at..]
+            .find(event)
+            .unwrap_or_else(|| panic!("{event} after byte {at}: {text}"));
+        at += found;
+    }
+    assert!(text.contains("10.9.8.7:3128"), "{text}");
+    assert!(text.contains("removed=1"), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+}
+
 /// One step of the property test.
 #[derive(Debug, Clone)]
 enum Step {
