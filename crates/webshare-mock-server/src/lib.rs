@@ -674,6 +674,12 @@ impl MockServer {
         self.app.clock.advance(by);
     }
 
+    /// The time on the server's clock: what a test computes time-based values for (a two-factor
+    /// device's code, [`totp::code`]) under [`Config::manual_clock`].
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.app.clock.now()
+    }
+
     /// Delays every answer by `latency` from now on (zero, the default, for none).
     pub fn set_latency(&self, latency: Duration) {
         self.app.faults.set_latency(latency);

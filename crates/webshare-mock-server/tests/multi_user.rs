@@ -283,7 +283,9 @@ async fn made_up_tokens_spend_the_budget_of_their_address() {
     // So is the budget of a request without a token from that address.
     assert_eq!(call(&server, &GET_ACTIVATION, None, None).await.status, 429);
     // The clock moves a minute: the budget is back.
+    let before = server.now();
     server.advance(Duration::from_secs(60));
+    assert_eq!(server.now() - before, chrono::Duration::seconds(60));
     assert_eq!(token_status(&server, "d").await, 401);
 }
 
