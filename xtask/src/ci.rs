@@ -12,7 +12,7 @@ use std::process::Command;
 use anyhow::{Result, bail};
 
 use crate::process::{cargo, run_in};
-use crate::{checks, codegen, compat, publish, tools};
+use crate::{checks, codegen, compat, fuzz, publish, tools};
 
 /// Runs every check in order; stops at the first failure.
 pub fn run(root: &Path) -> Result<()> {
@@ -111,6 +111,12 @@ pub fn rust(root: &Path) -> Result<()> {
 
     step("cargo test (the workspace, feature-gated test binaries with their features)");
     run_in(root, &mut crate::gated_tests::test_command(root)?)?;
+
+    step(&format!(
+        "the response decoders under the fuzzer: {} inputs (cargo xtask fuzz {0})",
+        fuzz::CI_INPUTS
+    ));
+    fuzz::run(root, Some(fuzz::CI_INPUTS))?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod emit;
 pub mod emit_cli;
 pub mod emit_proptest;
 pub mod facts;
+pub mod fuzz;
 pub mod gated_tests;
 pub mod literals;
 mod mock_process;

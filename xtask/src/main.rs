@@ -17,7 +17,8 @@ commands:
                       breaking change needs a new major version)
   docs                render the API reference (Redocly) to build/docs/webshare.html and check in
                       headless Chromium that it shows every operation
-  fuzz [inputs]       the response decoders under a fuzzer (default 1,000,000 inputs; release build)
+  fuzz [inputs]       the response decoders under a fuzzer (default 1,000,000 inputs; release
+                      build); `test` and `ci` run it on a fixed count (xtask/src/fuzz.rs)
   schemathesis        run schemathesis (every phase) against a started mock server, as `ci` does
   smoke               generate the Python and TypeScript clients and drive each against a started
                       mock server (tools/smoke/), as `ci` does
@@ -28,7 +29,8 @@ commands:
                       and openapi-generator's Rust client (generated into target/peer/; needs
                       java, pip, valgrind) for login, get_activation, list_proxies (or those named)
   test                the Rust-only checks, nothing else needed: codegen --check, compat,
-                      cargo fmt --check, cargo clippy -D warnings, cargo test
+                      cargo fmt --check, cargo clippy -D warnings, cargo test, the fuzzer's
+                      bounded run
   publish-check       the crates as others get them: MSRV against dependencies, feature
                       combinations, cargo package (verified), a consumer crate outside the
                       workspace, cargo install of the CLI
@@ -143,23 +145,14 @@ fn run_compat() -> anyhow::Result<bool> {
     Ok(changes.is_empty())
 }
 
-/// `cargo test --release -p webshare --lib fuzz_decoders -- --ignored`, with the count of inputs.
+/// The fuzzer's long run (`xtask::fuzz`); `inputs` must be a whole number.
 fn run_fuzz(inputs: Option<&str>) -> anyhow::Result<bool> {
-    let mut command =
-        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(codegen::workspace_root()?).args([
-        "test",
-        "--release",
-        "-p",
-        "webshare",
-        "--lib",
-        "fuzz_decoders",
-        "--",
-        "--ignored",
-        "--nocapture",
-    ]);
-    if let Some(n) = inputs {
-        command.env("WEBSHARE_FUZZ_INPUTS", n);
-    }
-    Ok(command.status()?.success())
+    let inputs = inputs
+        .map(|n| {
+            n.replace(['_', ','], "")
+                .parse::<u64>()
+                .map_err(|_| anyhow::anyhow!("`{n}` is not a number of inputs"))
+        })
+        .transpose()?;
+    xtask::fuzz::run(&codegen::workspace_root()?, inputs).map(|()| true)
 }
