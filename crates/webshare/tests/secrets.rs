@@ -197,12 +197,22 @@ fn the_whole_flow_logs_no_secret() {
             "secret {secret} leaked in the log:\n{log}"
         );
     }
-    // The spans say what happened, in OpenTelemetry's names.
+    // The spans say what happened, in OpenTelemetry's names, with the answer's request id (the mock
+    // server sends one with every answer) between the request's fields and the response's.
     let span = |operation: &str, method: &str, path: &str, status: u16| {
-        format!(
+        let request = format!(
             "webshare.request{{webshare.operation=\"{operation}\" http.request.method=\"{method}\" \
-             url.template=\"{path}\" server.address=\"127.0.0.1\" http.response.status_code={status}"
-        )
+             url.template=\"{path}\" server.address=\"127.0.0.1\" webshare.request_id=\"mock-"
+        );
+        let response = format!("\" http.response.status_code={status}");
+        log.lines()
+            .filter_map(|line| line.split_once(request.as_str()))
+            .find_map(|(_, rest)| {
+                let (id, rest) = rest.split_once('"')?;
+                (id.len() == 16 && rest.starts_with(&response[1..]))
+                    .then(|| format!("{request}{id}{response}"))
+            })
+            .unwrap_or_else(|| format!("{request}…{response} (no such span)"))
     };
     for expected in [
         span("register", "POST", "/v2/register/", 200),
