@@ -56,6 +56,7 @@ mod plan;
 mod proxy_state;
 mod random;
 mod rate_limit;
+mod real_proxy;
 mod referral_state;
 mod replacement;
 mod request_id;
@@ -74,6 +75,7 @@ use std::time::Duration;
 pub use drift::Drift;
 pub use error::FieldErrorStyle;
 pub use faults::FaultError;
+pub use real_proxy::{BlockPage, ProxyControlError};
 pub use serve::{CONTROL_SECRET_ENV, ServeOptions, serve};
 pub use state::{Email, EmailKind};
 pub use verification_state::VerificationRequest;
@@ -198,6 +200,20 @@ pub struct Config {
     /// at the server's start and moves only by [`MockServer::advance`]: replacement states, throttles,
     /// rate limits and every date the server writes then follow the test's steps exactly.
     pub manual_clock: bool,
+    /// Whether each proxy the list and the download serve is a real forward proxy on loopback
+    /// (default `false`: addresses nobody can connect to): HTTP (CONNECT and absolute-form) and SOCKS5
+    /// on `127.0.0.1` and a port of its own, with the list's credentials or an authorized address, to
+    /// loopback targets only. [`MockServer::block_proxy`] and its siblings are the test controls.
+    pub real_proxies: bool,
+    /// The most connections all real proxies serve at once, tunnels included (default 256; at least
+    /// 1): beyond, a connection is closed as soon as it is accepted.
+    pub max_proxy_connections: usize,
+    /// How long a real proxy's connection may take to send a request head or stay idle between
+    /// requests, and a tunnel may carry no byte either way, before it is closed (default 60 s).
+    pub proxy_idle_timeout: Duration,
+    /// The most real proxies listening at once (default 4,096; at least 1): a list that would need
+    /// more is a 503 `mock_capacity`. Each is one socket and one parked task.
+    pub max_real_proxies: usize,
 }
 
 /// A consuming setter per field, documented by the field's own docs.
@@ -246,6 +262,10 @@ setters! {
     rate_limits: Vec<(RateLimitClass, u32)>,
     drift: Option<Drift>,
     manual_clock: bool,
+    real_proxies: bool,
+    max_proxy_connections: usize,
+    proxy_idle_timeout: Duration,
+    max_real_proxies: usize,
 }
 
 impl Config {
@@ -311,6 +331,10 @@ impl Default for Config {
             drift: None,
             control_secret: None,
             manual_clock: false,
+            real_proxies: false,
+            max_proxy_connections: 256,
+            proxy_idle_timeout: Duration::from_secs(60),
+            max_real_proxies: 4_096,
         }
     }
 }
@@ -326,6 +350,8 @@ pub(crate) struct AppState {
     clock: Arc<clock::Clock>,
     /// What the `/_mock/` routes demand in [`CONTROL_SECRET_HEADER`].
     control_secret: webshare_api::Secret,
+    /// The real proxies ([`Config::real_proxies`]).
+    real_proxies: real_proxy::Registry,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -415,7 +441,9 @@ impl MockServer {
             .clone()
             .filter(|s| !s.expose().is_empty())
             .unwrap_or_else(|| webshare_api::Secret::new(random::random_token()));
+        let real_proxies = real_proxy::Registry::new(&config);
         let app = Arc::new(AppState {
+            real_proxies,
             config,
             data: Mutex::new(data),
             limits,
@@ -672,6 +700,7 @@ impl MockServer {
     /// ```
     pub fn advance(&self, by: Duration) {
         self.app.clock.advance(by);
+        self.app.real_proxies.clock_moved();
     }
 
     /// The time on the server's clock: what a test computes time-based values for (a two-factor

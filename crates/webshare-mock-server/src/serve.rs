@@ -35,6 +35,10 @@ pub struct ServeOptions {
     /// missing-required (one difference per answer).
     #[cfg_attr(feature = "cli", arg(long, value_name = "KIND"))]
     pub drift: Option<crate::Drift>,
+    /// Make each proxy the list serves a real forward proxy on loopback (HTTP and SOCKS5, to
+    /// loopback targets only), so clients can send through them.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub real_proxies: bool,
 }
 
 impl Default for ServeOptions {
@@ -48,6 +52,7 @@ impl Default for ServeOptions {
             field_error_objects: false,
             outbox_from_any_address: false,
             drift: None,
+            real_proxies: false,
         }
     }
 }
@@ -65,6 +70,7 @@ impl ServeOptions {
             },
             outbox_from_any_address: self.outbox_from_any_address,
             drift: self.drift,
+            real_proxies: self.real_proxies,
             ..Config::default()
         }
     }
@@ -200,5 +206,26 @@ mod tests {
             .unwrap()
             .to_string();
         assert!(refused.contains("missing-required"), "{refused}");
+    }
+}
+
+#[cfg(all(test, feature = "cli"))]
+mod cli_tests {
+    use clap::Parser;
+
+    use super::ServeOptions;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        options: ServeOptions,
+    }
+
+    #[test]
+    fn real_proxies_is_a_flag_off_by_default() {
+        let off = Cli::parse_from(["mock"]).options.config();
+        assert!(!off.real_proxies);
+        let on = Cli::parse_from(["mock", "--real-proxies"]).options.config();
+        assert!(on.real_proxies);
     }
 }

@@ -387,6 +387,7 @@ mod tests {
         };
         let limits = crate::state::Limits::of(&Config::default().max_users(1));
         let app = Arc::new(AppState {
+            real_proxies: crate::real_proxy::Registry::new(&config),
             config,
             data: Mutex::new(Data::new(sizes, limits)),
             limits: None,

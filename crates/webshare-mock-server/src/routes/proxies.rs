@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::mock_proxy::MockProxy;
 use crate::params::Params;
 use crate::proxy_state::ProxyScope;
+use crate::real_proxy::Owner;
 use crate::state::{Data, UserId};
 
 /// Items per page when `page_size` is absent, and the most a page holds.
@@ -285,16 +286,22 @@ pub(super) async fn list_proxies(
     }
     let count = proxies.len();
     let window = PageWindow::of(count, q.page, q.page_size, &headers, &uri)?;
+    let owner = Owner::of(user, q.subuser);
+    app.real_proxies.retire_unlisted(owner, &scope.proxies);
     let results = proxies[window.range.clone()]
         .iter()
         .map(|p| {
             let mut proxy = scope.to_type(p);
+            if let Some(port) = app.real_proxies.port(&app, owner, &p.id)? {
+                proxy.port = Some(port.into());
+                proxy.proxy_address = Some(REAL_PROXY_HOST.into());
+            }
             if !direct {
                 proxy.proxy_address = None;
             }
-            proxy
+            Ok(proxy)
         })
-        .collect();
+        .collect::<Result<_, ApiError>>()?;
     let PageWindow { next, previous, .. } = window;
     Ok(Json(types::ProxyPage {
         count: count as i64,
@@ -334,6 +341,44 @@ pub(super) fn download_owner<'a>(
     Ok(owner)
 }
 
+/// The address of every real proxy ([`crate::Config::real_proxies`]).
+const REAL_PROXY_HOST: &str = "127.0.0.1";
+
+/// With real proxies on, the owner of the download's list, its unlisted real proxies retired and the
+/// ones the download selects listening (so that running out of them is a 503 before the body starts).
+fn real_owner(
+    data: &Data,
+    app: &Shared,
+    scope: &ProxyScope,
+    q: &DownloadProxyList,
+) -> Result<Option<Owner>, ApiError> {
+    if !app.real_proxies.enabled() {
+        return Ok(None);
+    }
+    let token = q.token.expose();
+    let list = DownloadTokenScope::ProxyList;
+    let owner = data
+        .users
+        .iter()
+        .find(|(_, u)| !u.deleted && u.proxy.download_tokens.is(&list, token))
+        .map(|(id, _)| Owner::Account(*id))
+        .or_else(|| {
+            data.subusers
+                .iter()
+                .find(|(_, s)| s.proxy.download_tokens.is(&list, token))
+                .map(|(id, _)| Owner::Subuser(*id))
+        })
+        .ok_or_else(not_found)?;
+    app.real_proxies.retire_unlisted(owner, &scope.proxies);
+    let search = q.search.as_deref().map(str::to_lowercase);
+    for proxy in &scope.proxies {
+        if matches(proxy, &q.country_codes, search.as_deref()) {
+            app.real_proxies.port(app, owner, &proxy.id)?;
+        }
+    }
+    Ok(Some(owner))
+}
+
 /// Lines per chunk of a streamed download.
 const DOWNLOAD_CHUNK_LINES: usize = 1_000;
 
@@ -345,12 +390,16 @@ pub(super) async fn download_proxy_list(
     State(app): State<Shared>,
     Params(q): Params<DownloadProxyList>,
 ) -> Result<Response, ApiError> {
-    download_owner(
-        &lock(&app),
-        DownloadTokenScope::ProxyList,
-        q.token.expose(),
-        q.plan_id,
-    )?;
+    let owner = {
+        let data = lock(&app);
+        let scope = download_owner(
+            &data,
+            DownloadTokenScope::ProxyList,
+            q.token.expose(),
+            q.plan_id,
+        )?;
+        real_owner(&data, &app, scope, &q)?
+    };
     let q = std::sync::Arc::new(q);
     let chunks = futures_util::stream::unfold(Some(0usize), move |start| {
         let (app, q) = (app.clone(), q.clone());
@@ -363,7 +412,17 @@ pub(super) async fn download_proxy_list(
                 q.plan_id,
             )
             .ok()?;
-            let (text, next) = download_chunk(scope, &q, start?);
+            let port = |p: &MockProxy| match owner {
+                None => Some(p.port),
+                // Only a proxy added mid-download can fail here (the rest listen already): left out.
+                Some(owner) => app
+                    .real_proxies
+                    .port(&app, owner, &p.id)
+                    .ok()
+                    .flatten()
+                    .map(i64::from),
+            };
+            let (text, next) = download_chunk(scope, &q, start?, port);
             drop(data);
             (!text.is_empty() || next.is_some())
                 .then_some((Ok::<_, std::convert::Infallible>(text), next))
@@ -382,6 +441,7 @@ fn download_chunk(
     scope: &ProxyScope,
     q: &DownloadProxyList,
     start: usize,
+    port: impl Fn(&MockProxy) -> Option<i64>,
 ) -> (String, Option<usize>) {
     use std::fmt::Write as _;
     let search = q.search.as_deref().map(str::to_lowercase);
@@ -394,18 +454,22 @@ fn download_chunk(
         if !matches(proxy, &q.country_codes, search.as_deref()) {
             continue;
         }
+        let Some(proxy_port) = port(proxy) else {
+            continue;
+        };
         lines += 1;
         let address = match q.endpoint_mode {
             ProxyMode::Backbone => "p.webshare.io",
+            ProxyMode::Direct if proxy_port != proxy.port => REAL_PROXY_HOST,
             ProxyMode::Direct => proxy.address.as_str(),
         };
         let _ = match q.authentication_method {
             ProxyAuthenticationMethod::Username => write!(
                 text,
-                "{address}:{}:{}:{}\r\n",
-                proxy.port, scope.username, scope.password
+                "{address}:{proxy_port}:{}:{}\r\n",
+                scope.username, scope.password
             ),
-            ProxyAuthenticationMethod::Sourceip => write!(text, "{address}:{}\r\n", proxy.port),
+            ProxyAuthenticationMethod::Sourceip => write!(text, "{address}:{proxy_port}\r\n"),
         };
     }
     (text, (index < scope.proxies.len()).then_some(index))
