@@ -122,6 +122,22 @@ fn main() {
         );
         drop(pool);
     }
+    // The pick's cost does not grow with the pool: the same picks over a pool a hundred times smaller.
+    for strategy in [
+        Strategy::RoundRobin,
+        Strategy::Random,
+        Strategy::LeastInFlight,
+    ] {
+        let small = Pool::builder()
+            .strategy(strategy)
+            .build(proxies(PROXIES / 100))
+            .unwrap();
+        let pick = per_call(|| drop(black_box(small.pick().unwrap())));
+        println!(
+            "{strategy:?} over {} proxies: pick+release {pick:.0} ns",
+            PROXIES / 100
+        );
+    }
     let pool = Pool::builder().build(proxies(PROXIES)).unwrap();
     let keys: Vec<String> = (0..10_000).map(|i| format!("session-{i}")).collect();
     let mut k = 0;
