@@ -518,3 +518,78 @@ proptest! {
         prop_assert!(pool.snapshot().proxies.iter().all(|s| s.in_flight == 0));
     }
 }
+
+/// Over the mock server's real proxies (`Config::real_proxies`), counted by the proxies themselves:
+/// round robin gives each proxy its turn, and a proxy the mock blocks is quarantined and left alone
+/// while it is, then used again once its quarantine is over.
+#[tokio::test]
+async fn over_the_mocks_real_proxies_round_robin_spreads_and_a_blocked_proxy_rests() {
+    let (server, client) =
+        signed_in(Config::default().real_proxies(true).proxies_per_plan(4)).await;
+    // Any loopback HTTP server will do as the target: the real proxies forward to loopback only.
+    let target = fake_proxy(200, "text/plain", "hello").await;
+    let url = format!("http://127.0.0.1:{}/page", target.port);
+    let proxies = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    let ports: Vec<u16> = proxies.iter().map(PoolProxy::port).collect();
+    assert_eq!(ports.len(), 4);
+    let clock = Arc::new(ManualClock::new());
+    let backoff = Duration::from_secs(30);
+    let pool = Pool::builder()
+        .strategy(Pick::RoundRobin)
+        .clock(Arc::clone(&clock))
+        .health(HealthConfig {
+            failure_threshold: 1,
+            backoff_base: backoff,
+            ..HealthConfig::default()
+        })
+        .build(proxies)
+        .unwrap();
+    let counts = || -> Vec<u64> {
+        ports
+            .iter()
+            .map(|port| server.proxy_requests(*port).unwrap())
+            .collect()
+    };
+    let send = |n: usize| {
+        let (pool, url) = (&pool, url.clone());
+        async move {
+            for _ in 0..n {
+                let response = pool
+                    .send(|http| http.get(url.as_str()), SendOptions::attempts(2))
+                    .await
+                    .unwrap();
+                assert_eq!(&response.bytes().await.unwrap()[..], b"hello");
+            }
+        }
+    };
+
+    send(12).await;
+    assert_eq!(counts(), [3, 3, 3, 3]);
+
+    let blocked = ports[1];
+    server
+        .block_proxy(blocked, webshare_mock_server::BlockPage::Forbidden)
+        .unwrap();
+    // Its next turn is a 403: quarantined, and the request retried through the next proxy.
+    send(4).await;
+    assert!(matches!(
+        state(&pool, blocked).status,
+        Status::Quarantined { .. }
+    ));
+    assert_eq!(counts()[1], 4);
+    let before = counts();
+    send(9).await;
+    let after = counts();
+    assert_eq!(after[1], before[1], "a quarantined proxy gets no request");
+    let spread: Vec<u64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+    assert_eq!(spread, [3, 0, 3, 3]);
+
+    server.recover_proxy(blocked).unwrap();
+    clock.advance(backoff);
+    send(4).await;
+    assert_eq!(counts()[1], 5, "back in turn once its quarantine is over");
+    // Its success on probation made it healthy again.
+    assert_eq!(state(&pool, blocked).status, Status::Healthy);
+}
