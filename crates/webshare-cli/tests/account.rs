@@ -549,11 +549,16 @@ fn two_factor_with_an_app_then_a_login_that_walks_it() {
     };
     // No active method yet: the generated `2fa status` says so (a 404, exit code 1).
     let none = run(&["2fa", "status"], None, 1);
+    let (message, id) = none
+        .stderr
+        .split_once("\n(request id ")
+        .unwrap_or((&none.stderr, ""));
     assert_eq!(
-        none.stderr, "error: not found: no two factor method\n",
+        message, "error: not found: no two factor method",
         "{}",
         none.stderr
     );
+    assert!(id.starts_with("mock-"), "{}", none.stderr);
     let withheld = run(&["2fa", "enable", "--method", "app"], None, 0);
     assert!(
         withheld.stderr.contains("cannot be shown again"),

@@ -116,9 +116,9 @@ fn verbose_logs_requests_without_secrets() {
     let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
     let out2 = server.run(&["-v", "activation", "resend"], None, 0);
     assert!(
-        out2.stderr.contains(
-            r#"webshare.operation="resend_activation" http.request.method="POST" url.template="/v2/activation/resend/" server.address="127.0.0.1" http.response.status_code=200"#
-        ),
+        out2.stderr.lines().any(|line| line.contains(
+            r#"webshare.operation="resend_activation" http.request.method="POST" url.template="/v2/activation/resend/" server.address="127.0.0.1" webshare.request_id="mock-"#
+        ) && line.contains(r#"" http.response.status_code=200"#)),
         "{}",
         out2.stderr
     );

@@ -190,6 +190,8 @@ macro_rules! snapshot {
                 "[TIMESTAMP]",
             ),
             (r"duration_ms=[0-9.]+", "duration_ms=[MS]"),
+            // The mock server's request ids, one per answer.
+            (r"mock-[0-9a-f]{16}", "[REQUEST ID]"),
         ]
         .into_iter()
         .map(|(regex, replacement)| (regex.to_owned(), replacement.to_owned()))
