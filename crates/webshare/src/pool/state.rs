@@ -359,6 +359,15 @@ impl State {
             self.add(proxy);
             report.added += 1;
         }
+        // A list that shrank gives back its empty slots at the end (a lease of one finds no entry).
+        while let Some(None) = self.slots.last() {
+            self.slots.pop();
+        }
+        let slots = self.slots.len();
+        self.free.retain(|&index| (index as usize) < slots);
+        if self.slots.capacity() > slots.saturating_mul(2) {
+            self.slots.shrink_to_fit();
+        }
         self.sticky.retain(|_, slot| {
             self.slots
                 .get(slot.index as usize)

@@ -268,3 +268,20 @@ fn bad_settings_and_empty_pools_are_typed_errors() {
     assert_eq!((report.added, report.duplicates), (2, 1));
     assert_eq!(empty.len(), 2);
 }
+
+#[test]
+fn a_list_that_shrinks_gives_back_its_slots_and_old_leases_find_nothing() {
+    let pool = Pool::builder().build(proxies(200)).unwrap();
+    let mut last = None;
+    for _ in 0..200 {
+        last = Some(pool.pick().unwrap());
+    }
+    let last = last.unwrap();
+    assert_eq!(last.proxy().address(), "10.0.0.200");
+    pool.replace_list(proxies(2)).unwrap();
+    assert_eq!(pool.inner.lock().slots.len(), 2);
+    drop(last);
+    let grown = pool.replace_list(proxies(5)).unwrap();
+    assert_eq!((grown.kept, grown.added), (2, 3));
+    assert!(pool.snapshot().proxies.iter().all(|p| p.in_flight == 0));
+}

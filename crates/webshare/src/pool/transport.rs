@@ -99,7 +99,7 @@ impl Clients {
             return Ok(client);
         }
         if cached.len() >= self.capacity && !cached.contains_key(&slot) {
-            // Any one: the cache bounds memory, it does not rank proxies.
+            // Any one: the cache bounds memory, it does not rank proxies (so no LRU crate).
             if let Some(victim) = cached.keys().next().copied() {
                 cached.remove(&victim);
             }
@@ -111,11 +111,7 @@ impl Clients {
     /// Drops the clients of proxies that left or changed credentials (called with the state locked).
     pub(crate) fn retain(&self, state: &State) {
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        cached.retain(|slot, (proxy, _)| {
-            state
-                .entry(*slot)
-                .is_some_and(|e| e.proxy == *proxy)
-        });
+        cached.retain(|slot, (proxy, _)| state.entry(*slot).is_some_and(|e| e.proxy == *proxy));
     }
 }
 
