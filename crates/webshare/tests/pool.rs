@@ -326,6 +326,84 @@ fn backbone_sessions_make_a_sticky_pool() {
     );
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_proxy_that_never_answers_is_a_timeout() {
+    // Accepts and keeps the connection, never answering; the paused clock runs the time limit out.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            open.push(stream);
+        }
+    });
+    let pool = Pool::builder().build(vec![local(port)]).unwrap();
+    let options = SendOptions {
+        timeout: Some(Duration::from_secs(5)),
+        ..SendOptions::default()
+    };
+    let err = pool
+        .send(|http| http.get("http://example.test/"), options)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SendError::Failed {
+                last: Outcome::Timeout,
+                source: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(state(&pool, port).failures, 1);
+}
+
+#[test]
+fn clients_are_built_once_per_proxy_and_again_for_new_credentials() {
+    let built = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&built);
+    let factory = pool::ClientFactory::new(move |endpoint| {
+        seen.lock().unwrap().push(endpoint.to_string());
+        Ok(webshare::reqwest::Client::new())
+    });
+    let with = |password: &str| {
+        vec![
+            PoolProxy::new("10.0.0.1", 80, Some("u"), Some(&Secret::new(password))).unwrap(),
+            PoolProxy::new("10.0.0.2", 80, Some("u"), Some(&Secret::new(password))).unwrap(),
+        ]
+    };
+    let pool = Pool::builder()
+        .client_factory(factory)
+        .client_cache(2)
+        .build(with("old"))
+        .unwrap();
+    for _ in 0..4 {
+        let lease = pool.pick().unwrap();
+        pool.client_for(&lease).unwrap();
+    }
+    assert_eq!(
+        built.lock().unwrap().len(),
+        2,
+        "one client per proxy, reused"
+    );
+    // New credentials for the same proxies: a refresh keeps them, their clients are rebuilt.
+    assert_eq!(pool.replace_list(with("new")).unwrap().kept, 2);
+    let lease = pool.pick().unwrap();
+    pool.client_for(&lease).unwrap();
+    pool.client_for(&lease).unwrap();
+    let built = built.lock().unwrap();
+    assert_eq!(built.len(), 3);
+    // The factory sees the endpoint; its Display withholds the password.
+    assert!(
+        built
+            .iter()
+            .all(|b| b.contains("[redacted]") && !b.contains("old")),
+        "{built:?}"
+    );
+}
+
 #[test]
 fn every_state_change_is_traced_without_a_password() {
     let captured = support::Captured::default();

@@ -10,9 +10,9 @@ use reqwest::header::HeaderMap;
 use super::health::{Outcome, Verdict};
 use super::{Lease, Pool, PoolError, PoolProxy, SendError};
 
-/// How [`Pool::send`] sends.
+/// How [`Pool::send`] sends: `SendOptions { max_attempts: 3, ..SendOptions::default() }` (always with
+/// `..SendOptions::default()`: fields may be added).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct SendOptions {
     /// Attempts at most, each through a proxy not tried yet while there are others (1 by default: no
     /// retry; 0 counts as 1).
