@@ -619,3 +619,42 @@ async fn hostile_input_gets_an_error_never_a_crash() {
     assert_eq!(get(&through(&proxy, false), &hello).await.unwrap().0, 200);
     assert_eq!(list(&server, &token).await.len(), 1);
 }
+
+#[tokio::test]
+async fn connections_are_capped_and_a_silent_tunnel_is_closed() {
+    let config = Config::default()
+        .max_proxy_connections(1)
+        .proxy_idle_timeout(Duration::from_millis(200));
+    let (server, token) = server(config, 1).await;
+    let target = target().await;
+    let proxy = list(&server, &token).await.remove(0);
+    // An open tunnel holds the only connection slot.
+    let mut tunnel = TcpStream::connect(("127.0.0.1", proxy.port)).await.unwrap();
+    let connect = format!(
+        "CONNECT 127.0.0.1:{} HTTP/1.1\r\nproxy-authorization: {}\r\n\r\n",
+        target.port,
+        basic(&proxy)
+    );
+    tunnel.write_all(connect.as_bytes()).await.unwrap();
+    assert!(
+        read_until(&mut tunnel, "\r\n\r\n")
+            .await
+            .starts_with("HTTP/1.1 200")
+    );
+    // So another connection is closed unanswered.
+    let mut other = TcpStream::connect(("127.0.0.1", proxy.port)).await.unwrap();
+    let _ = other
+        .write_all(b"GET http://127.0.0.1/ HTTP/1.1\r\n\r\n")
+        .await;
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(GUARD, other.read_to_end(&mut answer))
+        .await
+        .unwrap();
+    assert!(read.is_err() || answer.is_empty(), "{answer:?}");
+    // A tunnel that carries nothing is closed by the idle timeout.
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(GUARD, tunnel.read_to_end(&mut rest))
+        .await
+        .unwrap();
+    assert!(read.is_err() || rest.is_empty(), "{rest:?}");
+}
