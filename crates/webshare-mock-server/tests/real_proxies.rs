@@ -658,3 +658,26 @@ async fn connections_are_capped_and_a_silent_tunnel_is_closed() {
         .unwrap();
     assert!(read.is_err() || rest.is_empty(), "{rest:?}");
 }
+
+#[tokio::test]
+async fn more_real_proxies_than_allowed_is_a_503_not_a_broken_list() {
+    let (server, token) = server(Config::default().max_real_proxies(2), 3).await;
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let answer = http
+        .get(format!("{}/v2/proxy/list/?mode=direct", server.base_url()))
+        .header("authorization", format!("Token {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 503);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["code"], "mock_capacity", "{body}");
+    let config = api(&server, &token, "GET", "/v2/proxy/config/", None).await;
+    let key = config["proxy_list_download_token"].as_str().unwrap();
+    let url = format!(
+        "{}/v2/proxy/list/download/{key}/-/any/username/direct/-/",
+        server.base_url()
+    );
+    assert_eq!(http.get(url).send().await.unwrap().status(), 503);
+    assert_eq!(server.real_proxy_ports().len(), 2);
+}
