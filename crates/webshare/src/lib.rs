@@ -80,7 +80,7 @@
 //!
 //! This crate's version follows semver for its Rust API, independently of the OpenAPI document's
 //! `info.version` it is generated from ([`operations::SPEC_VERSION`]; features: `rustls` (default),
-//! `native-tls`, `socks`, `blocking`, `json-schema`, `check-api`, see the README).
+//! `native-tls`, `socks`, `blocking`, `json-schema`, `check-api`, `pool`, see the README).
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
