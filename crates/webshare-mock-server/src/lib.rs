@@ -35,6 +35,9 @@
 //!   within [`Config::request_timeout`] gets a 408 and is closed;
 //! - at most [`Config::max_connections`] connections are served at once; further ones wait, unaccepted,
 //!   in the listen backlog until a served one closes.
+//! - with [`Config::real_proxies`], at most [`Config::max_real_proxies`] proxies listen, they serve at
+//!   most [`Config::max_proxy_connections`] connections at once (tunnels included), and close those idle
+//!   for [`Config::proxy_idle_timeout`].
 //!
 //! This crate's version follows semver for its Rust API, independently of the OpenAPI document's
 //! `info.version` it serves (`webshare_api::operations::SPEC_VERSION`). The binary needs the `cli` feature.

@@ -527,6 +527,10 @@ async fn replaced_proxies_stop_and_their_replacements_serve() {
     )
     .await;
     server.advance(step * 3);
+    // Completed: the replaced proxy stops at once, before any list is read again.
+    let old = get(&through(&before[0], false), &hello).await.unwrap();
+    assert_eq!(old.0, 503, "{old:?}");
+    assert_eq!(server.proxy_requests(before[0].port), None);
     let after = list(&server, &token).await;
     assert_eq!(after.len(), 4);
     assert!(!after.iter().any(|p| p.port == before[0].port));

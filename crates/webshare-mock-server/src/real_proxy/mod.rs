@@ -264,7 +264,11 @@ pub(crate) fn authorize(
     peer: IpAddr,
     credentials: Option<(&str, &str)>,
 ) -> Access {
-    let data = lock_unpoisoned(&app.data);
+    let mut data = lock_unpoisoned(&app.data);
+    // As the API's routes do: a replacement that completed by now has changed the list.
+    if !data.pending_replacements.is_empty() {
+        data.settle(app.clock.now());
+    }
     let Some(scope) = scope_of(&data, proxy.owner) else {
         return Access::Gone;
     };
