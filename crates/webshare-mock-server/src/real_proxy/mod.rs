@@ -4,8 +4,9 @@
 //! One listener per proxy: the list gives every proxy of a scope the same credentials and tells them
 //! apart by address and port only, and the address must be loopback, so the port is what a client's
 //! connection says about the proxy it wants. A listener costs one socket and one parked task (no
-//! thread, no buffer until a connection arrives), so 1,000 proxies are 1,000 descriptors and a few
-//! hundred KiB. Listeners are bound lazily, when the list or the download first serves the proxy.
+//! thread, no buffer until a connection arrives): 1,000 proxies measured 1,000 descriptors and about
+//! 1.7 MiB resident (`cargo bench -p webshare-mock-server --bench real_proxies_cost`). Listeners are
+//! bound lazily, when the list or the download first serves the proxy.
 
 mod connection;
 mod control;
