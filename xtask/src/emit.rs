@@ -592,6 +592,7 @@ fn parameter_struct(op: &OperationFacts, id: &Ident, constant: &Ident) -> Result
             }
         }
     };
+    let check = exact_check(op);
     let construct = if op.params.is_empty() {
         quote! { Self }
     } else {
@@ -614,10 +615,50 @@ fn parameter_struct(op: &OperationFacts, id: &Ident, constant: &Ident) -> Result
                 #unused_raw
                 Ok(#construct)
             }
+            #check
         }
 
         #pagination
     })
+}
+
+/// `Endpoint::check`, made exact: the parameters read back must equal them, or the first field that differs
+/// is the error. The encoding cannot tell some values apart (a list item holding the separator reads back
+/// as two items; the "none" placeholder as a value reads back as none): they are refused, never changed.
+fn exact_check(op: &OperationFacts) -> TokenStream {
+    if op.params.is_empty() {
+        return quote! {};
+    }
+    let fields = op.params.iter().map(|p| {
+        let f = ident(&field_name(p));
+        let key = &p.name;
+        // An empty "none"-able path value is written as none on purpose: that is not a change.
+        let given = match &p.empty {
+            Some(_) => quote! { self.#f.clone().filter(|v| !v.is_empty()) },
+            None => quote! { self.#f },
+        };
+        let message = match (&p.kind, &p.empty) {
+            (Kind::List { separator, .. }, _) => format!(
+                "an item holds the separator `{separator}`, so it would be read back as other items"
+            ),
+            (_, Some(empty)) => {
+                format!("`{empty}` is the placeholder for none: it would be read back as absent")
+            }
+            _ => "would be read back as another value".to_owned(),
+        };
+        quote! {
+            if read.#f != #given {
+                return Err(ParamError::new(#key, #message));
+            }
+        }
+    });
+    quote! {
+        fn check(&self) -> ::std::result::Result<(), ParamError> {
+            let read = Self::parse(&RawParams::of(self))?;
+            #(#fields)*
+            Ok(())
+        }
+    }
 }
 
 /// `out.push_str(literal)` and `push_segment(out, value)` for each piece of the template.

@@ -171,7 +171,9 @@ pub trait Endpoint: Sized + Send + Sync + 'static {
     /// Checks the parameters as a server reads them, before anything is sent: the request they make
     /// ([`RawParams::of`]) read back by [`Endpoint::parse`]. A value outside the spec's bounds or
     /// choices (a three-letter country code, a page of 0) is the [`ParamError`] naming the parameter,
-    /// by the same generated rules for every operation.
+    /// by the same generated rules for every operation. The generated implementations also refuse a
+    /// value that would be read back changed (a list item holding the list's separator, the "none"
+    /// placeholder as a value), which this default cannot compare.
     fn check(&self) -> Result<(), ParamError> {
         Self::parse(&RawParams::of(self)).map(drop)
     }

@@ -3988,6 +3988,78 @@ impl Endpoint for ListProxies {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.mode != self.mode {
+            return Err(ParamError::new("mode", "would be read back as another value"));
+        }
+        if read.country_code_in != self.country_code_in {
+            return Err(
+                ParamError::new(
+                    "country_code__in",
+                    "an item holds the separator `,`, so it would be read back as other items",
+                ),
+            );
+        }
+        if read.search != self.search {
+            return Err(ParamError::new("search", "would be read back as another value"));
+        }
+        if read.ordering != self.ordering {
+            return Err(
+                ParamError::new("ordering", "would be read back as another value"),
+            );
+        }
+        if read.created_at != self.created_at {
+            return Err(
+                ParamError::new("created_at", "would be read back as another value"),
+            );
+        }
+        if read.proxy_address != self.proxy_address {
+            return Err(
+                ParamError::new("proxy_address", "would be read back as another value"),
+            );
+        }
+        if read.proxy_address_in != self.proxy_address_in {
+            return Err(
+                ParamError::new(
+                    "proxy_address__in",
+                    "an item holds the separator `,`, so it would be read back as other items",
+                ),
+            );
+        }
+        if read.valid != self.valid {
+            return Err(ParamError::new("valid", "would be read back as another value"));
+        }
+        if read.asn_number != self.asn_number {
+            return Err(
+                ParamError::new("asn_number", "would be read back as another value"),
+            );
+        }
+        if read.asn_name != self.asn_name {
+            return Err(
+                ParamError::new("asn_name", "would be read back as another value"),
+            );
+        }
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListProxies {
     type Item = crate::types::Proxy;
@@ -4138,6 +4210,47 @@ impl Endpoint for DownloadProxyList {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.token != self.token {
+            return Err(ParamError::new("token", "would be read back as another value"));
+        }
+        if read.country_codes != self.country_codes {
+            return Err(
+                ParamError::new(
+                    "country_codes",
+                    "an item holds the separator `-`, so it would be read back as other items",
+                ),
+            );
+        }
+        if read.authentication_method != self.authentication_method {
+            return Err(
+                ParamError::new(
+                    "authentication_method",
+                    "would be read back as another value",
+                ),
+            );
+        }
+        if read.endpoint_mode != self.endpoint_mode {
+            return Err(
+                ParamError::new("endpoint_mode", "would be read back as another value"),
+            );
+        }
+        if read.search != self.search.clone().filter(|v| !v.is_empty()) {
+            return Err(
+                ParamError::new(
+                    "search",
+                    "`-` is the placeholder for none: it would be read back as absent",
+                ),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `get_proxy_config_v2` (`GET /v2/proxy/config/`): Get the proxy config (v2)
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4194,6 +4307,20 @@ impl Endpoint for GetProxyConfigV2 {
                 .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `update_proxy_config` (`PATCH /v2/proxy/config/`): Update the proxy config
@@ -4252,6 +4379,20 @@ impl Endpoint for UpdateProxyConfig {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `allocate_unallocated_countries` (`POST /v2/proxy/config/allocate_unallocated_countries/`): Allocate unallocated countries
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4309,6 +4450,20 @@ impl Endpoint for AllocateUnallocatedCountries {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `get_proxy_config` (`GET /v3/proxy/config`): Get the proxy config
 #[derive(Debug, Clone, PartialEq)]
@@ -4362,6 +4517,20 @@ impl Endpoint for GetProxyConfig {
                 .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `get_proxy_list_stats` (`GET /v3/proxy/list/stats`): Get proxy list stats
@@ -4417,6 +4586,20 @@ impl Endpoint for GetProxyListStats {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `get_proxy_list_status` (`GET /v3/proxy/list/status`): Get proxy list status
 #[derive(Debug, Clone, PartialEq)]
@@ -4470,6 +4653,20 @@ impl Endpoint for GetProxyListStatus {
                 .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `refresh_proxy_list` (`POST /v2/proxy/list/refresh/`): Refresh the proxy list
@@ -4527,6 +4724,20 @@ impl Endpoint for RefreshProxyList {
                 .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_proxy_replacements` (`GET /v3/proxy/replace/`): List proxy replacements
@@ -4666,6 +4877,36 @@ impl Endpoint for ListProxyReplacements {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.ordering != self.ordering {
+            return Err(
+                ParamError::new("ordering", "would be read back as another value"),
+            );
+        }
+        if read.dry_run != self.dry_run {
+            return Err(
+                ParamError::new("dry_run", "would be read back as another value"),
+            );
+        }
+        if read.state != self.state {
+            return Err(ParamError::new("state", "would be read back as another value"));
+        }
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListProxyReplacements {
     type Item = crate::types::ProxyReplacement;
@@ -4723,6 +4964,15 @@ impl Endpoint for CreateProxyReplacement {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `get_proxy_replacement` (`GET /v3/proxy/replace/{id}/`): Get a proxy replacement
 #[derive(Debug, Clone, PartialEq)]
@@ -4777,6 +5027,18 @@ impl Endpoint for GetProxyReplacement {
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_replaced_proxies` (`GET /v2/proxy/list/replaced/`): List replaced proxies
@@ -4874,6 +5136,31 @@ impl Endpoint for ListReplacedProxies {
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.proxy_list_replacement != self.proxy_list_replacement {
+            return Err(
+                ParamError::new(
+                    "proxy_list_replacement",
+                    "would be read back as another value",
+                ),
+            );
+        }
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 impl crate::endpoint::PageNumbered for ListReplacedProxies {
@@ -5058,6 +5345,55 @@ impl Endpoint for DownloadReplacedProxies {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.download_token != self.download_token {
+            return Err(
+                ParamError::new("download_token", "would be read back as another value"),
+            );
+        }
+        if read.country_codes != self.country_codes {
+            return Err(
+                ParamError::new(
+                    "country_codes",
+                    "an item holds the separator `-`, so it would be read back as other items",
+                ),
+            );
+        }
+        if read.authentication_type != self.authentication_type {
+            return Err(
+                ParamError::new(
+                    "authentication_type",
+                    "would be read back as another value",
+                ),
+            );
+        }
+        if read.mode != self.mode {
+            return Err(ParamError::new("mode", "would be read back as another value"));
+        }
+        if read.search != self.search {
+            return Err(ParamError::new("search", "would be read back as another value"));
+        }
+        if read.proxy_list_replacement != self.proxy_list_replacement {
+            return Err(
+                ParamError::new(
+                    "proxy_list_replacement",
+                    "would be read back as another value",
+                ),
+            );
+        }
+        if read.proxy_protocol != self.proxy_protocol {
+            return Err(
+                ParamError::new("proxy_protocol", "would be read back as another value"),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `list_ip_authorizations` (`GET /v2/proxy/ipauthorization/`): List IP authorizations
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5153,6 +5489,28 @@ impl Endpoint for ListIpAuthorizations {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListIpAuthorizations {
     type Item = crate::types::IpAuthorization;
@@ -5222,6 +5580,20 @@ impl Endpoint for CreateIpAuthorization {
                 .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `whats_my_ip` (`GET /v2/proxy/ipauthorization/whatsmyip/`): What's my IP
@@ -5312,6 +5684,23 @@ impl Endpoint for GetIpAuthorization {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `delete_ip_authorization` (`DELETE /v2/proxy/ipauthorization/{id}/`): Delete an IP authorization
 #[derive(Debug, Clone, PartialEq)]
@@ -5380,6 +5769,23 @@ impl Endpoint for DeleteIpAuthorization {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `get_download_token` (`GET /v2/download_token/{scope}/`): Get a download token
 #[derive(Debug, Clone, PartialEq)]
@@ -5419,6 +5825,13 @@ impl Endpoint for GetDownloadToken {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.scope != self.scope {
+            return Err(ParamError::new("scope", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `reset_download_token` (`POST /v2/download_token/{scope}/reset/`): Reset a download token
 #[derive(Debug, Clone, PartialEq)]
@@ -5457,6 +5870,13 @@ impl Endpoint for ResetDownloadToken {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.scope != self.scope {
+            return Err(ParamError::new("scope", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_stats` (`GET /v2/stats/`): List hourly stats
@@ -5551,6 +5971,30 @@ impl Endpoint for ListStats {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.timestamp_lte != self.timestamp_lte {
+            return Err(
+                ParamError::new("timestamp__lte", "would be read back as another value"),
+            );
+        }
+        if read.timestamp_gte != self.timestamp_gte {
+            return Err(
+                ParamError::new("timestamp__gte", "would be read back as another value"),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `get_aggregate_stats` (`GET /v2/stats/aggregate/`): Aggregate stats
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5643,6 +6087,30 @@ impl Endpoint for GetAggregateStats {
                 .map(|v| (crate::endpoint::parse::int)("X-Subuser", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.timestamp_lte != self.timestamp_lte {
+            return Err(
+                ParamError::new("timestamp__lte", "would be read back as another value"),
+            );
+        }
+        if read.timestamp_gte != self.timestamp_gte {
+            return Err(
+                ParamError::new("timestamp__gte", "would be read back as another value"),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `download_proxy_activity` (`GET /v2/proxy/activity/download/`): Download proxy activity
@@ -5814,6 +6282,53 @@ impl Endpoint for DownloadProxyActivity {
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.download_token != self.download_token {
+            return Err(
+                ParamError::new("download_token", "would be read back as another value"),
+            );
+        }
+        if read.timestamp_lte != self.timestamp_lte {
+            return Err(
+                ParamError::new("timestamp__lte", "would be read back as another value"),
+            );
+        }
+        if read.timestamp_gte != self.timestamp_gte {
+            return Err(
+                ParamError::new("timestamp__gte", "would be read back as another value"),
+            );
+        }
+        if read.search != self.search {
+            return Err(ParamError::new("search", "would be read back as another value"));
+        }
+        if read.error_reason != self.error_reason {
+            return Err(
+                ParamError::new("error_reason", "would be read back as another value"),
+            );
+        }
+        if read.starting_after != self.starting_after {
+            return Err(
+                ParamError::new("starting_after", "would be read back as another value"),
+            );
+        }
+        if read.bytes_gte != self.bytes_gte {
+            return Err(
+                ParamError::new("bytes__gte", "would be read back as another value"),
+            );
+        }
+        if read.bytes_lte != self.bytes_lte {
+            return Err(
+                ParamError::new("bytes__lte", "would be read back as another value"),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_proxy_activity` (`GET /v2/proxy/activity/`): List proxy activity
@@ -6023,6 +6538,66 @@ impl Endpoint for ListProxyActivity {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.timestamp_lte != self.timestamp_lte {
+            return Err(
+                ParamError::new("timestamp__lte", "would be read back as another value"),
+            );
+        }
+        if read.timestamp_gte != self.timestamp_gte {
+            return Err(
+                ParamError::new("timestamp__gte", "would be read back as another value"),
+            );
+        }
+        if read.search != self.search {
+            return Err(ParamError::new("search", "would be read back as another value"));
+        }
+        if read.error_reason != self.error_reason {
+            return Err(
+                ParamError::new("error_reason", "would be read back as another value"),
+            );
+        }
+        if read.starting_after != self.starting_after {
+            return Err(
+                ParamError::new("starting_after", "would be read back as another value"),
+            );
+        }
+        if read.bytes_gte != self.bytes_gte {
+            return Err(
+                ParamError::new("bytes__gte", "would be read back as another value"),
+            );
+        }
+        if read.bytes_lte != self.bytes_lte {
+            return Err(
+                ParamError::new("bytes__lte", "would be read back as another value"),
+            );
+        }
+        if read.verification_category != self.verification_category {
+            return Err(
+                ParamError::new(
+                    "verification_category",
+                    "would be read back as another value",
+                ),
+            );
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        if read.subuser != self.subuser {
+            return Err(
+                ParamError::new("X-Subuser", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::CursorPaged for ListProxyActivity {
     type Item = crate::types::ProxyActivity;
@@ -6101,6 +6676,18 @@ impl Endpoint for ListPlans {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListPlans {
     type Item = crate::types::Plan;
@@ -6153,6 +6740,13 @@ impl Endpoint for GetPlan {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `update_plan` (`PATCH /v2/subscription/plan/{id}/`): Update a plan
 #[derive(Debug, Clone, PartialEq)]
@@ -6191,6 +6785,13 @@ impl Endpoint for UpdatePlan {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `upgrade_plan` (`POST /v2/subscription/plan/{id}/upgrade/`): Upgrade a plan
@@ -6231,6 +6832,13 @@ impl Endpoint for UpgradePlan {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `cancel_plan` (`POST /v2/subscription/plan/{id}/cancel/`): Cancel a plan
 #[derive(Debug, Clone, PartialEq)]
@@ -6269,6 +6877,13 @@ impl Endpoint for CancelPlan {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_api_keys` (`GET /v2/apikey/`): List API keys
@@ -6337,6 +6952,18 @@ impl Endpoint for ListApiKeys {
                 })("page_size", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 impl crate::endpoint::PageNumbered for ListApiKeys {
@@ -6411,6 +7038,13 @@ impl Endpoint for GetApiKey {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `delete_api_key` (`DELETE /v2/apikey/{id}/`): Delete an API key
 #[derive(Debug, Clone, PartialEq)]
@@ -6450,6 +7084,13 @@ impl Endpoint for DeleteApiKey {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `update_api_key` (`PATCH /v2/apikey/{id}/`): Update an API key
 #[derive(Debug, Clone, PartialEq)]
@@ -6488,6 +7129,13 @@ impl Endpoint for UpdateApiKey {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_subusers` (`GET /v2/subuser/`): List sub-users
@@ -6571,6 +7219,23 @@ impl Endpoint for ListSubusers {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListSubusers {
     type Item = crate::types::Subuser;
@@ -6628,6 +7293,15 @@ impl Endpoint for CreateSubuser {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `get_subuser` (`GET /v2/subuser/{id}/`): Get a sub-user
 #[derive(Debug, Clone, PartialEq)]
@@ -6682,6 +7356,18 @@ impl Endpoint for GetSubuser {
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `delete_subuser` (`DELETE /v2/subuser/{id}/`): Delete a sub-user
@@ -6738,6 +7424,18 @@ impl Endpoint for DeleteSubuser {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `update_subuser` (`PATCH /v2/subuser/{id}/`): Update a sub-user
 #[derive(Debug, Clone, PartialEq)]
@@ -6793,6 +7491,18 @@ impl Endpoint for UpdateSubuser {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `refresh_subuser_proxy_list` (`POST /v2/subuser/{id}/refresh/`): Refresh a sub-user's proxy list
 #[derive(Debug, Clone, PartialEq)]
@@ -6831,6 +7541,13 @@ impl Endpoint for RefreshSubuserProxyList {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `get_profile` (`GET /v2/profile/`): Get the user profile
@@ -7037,6 +7754,34 @@ impl Endpoint for ListNotifications {
                 .unwrap_or_default(),
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.dismissed_at_isnull != self.dismissed_at_isnull {
+            return Err(
+                ParamError::new(
+                    "dismissed_at__isnull",
+                    "would be read back as another value",
+                ),
+            );
+        }
+        if read.type_ != self.type_ {
+            return Err(ParamError::new("type", "would be read back as another value"));
+        }
+        if read.ordering != self.ordering {
+            return Err(
+                ParamError::new("ordering", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListNotifications {
     type Item = crate::types::Notification;
@@ -7089,6 +7834,13 @@ impl Endpoint for GetNotification {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `dismiss_notification` (`POST /v2/notification/{id}/dismiss/`): Dismiss a notification
 #[derive(Debug, Clone, PartialEq)]
@@ -7128,6 +7880,13 @@ impl Endpoint for DismissNotification {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `restore_notification` (`POST /v2/notification/{id}/restore/`): Restore a notification
 #[derive(Debug, Clone, PartialEq)]
@@ -7166,6 +7925,13 @@ impl Endpoint for RestoreNotification {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `get_two_factor_method` (`GET /v2/twofactorauth/method/current/`): Get the active 2FA method
@@ -7247,6 +8013,13 @@ impl Endpoint for ActivateTwoFactorMethod {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `submit_two_factor_code` (`POST /v2/twofactorauth/codeauth/`): Enter the 2FA code
@@ -7453,6 +8226,18 @@ impl Endpoint for GetCustomizationOptions {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.query != self.query {
+            return Err(ParamError::new("query", "would be read back as another value"));
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 /// The parameters of `get_subscription_pricing` (`GET /v2/subscription/pricing/`): Get the pricing of a plan
 #[derive(Debug, Clone, PartialEq)]
@@ -7509,6 +8294,18 @@ impl Endpoint for GetSubscriptionPricing {
                 .map(|v| (crate::endpoint::parse::int)("plan_id", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.query != self.query {
+            return Err(ParamError::new("query", "would be read back as another value"));
+        }
+        if read.plan_id != self.plan_id {
+            return Err(
+                ParamError::new("plan_id", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `purchase_plan` (`POST /v2/subscription/checkout/purchase/`): Purchase a plan
@@ -7704,6 +8501,18 @@ impl Endpoint for ListPaymentMethods {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListPaymentMethods {
     type Item = crate::types::PaymentMethod;
@@ -7777,6 +8586,13 @@ impl Endpoint for GetPaymentMethod {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `list_pending_payments` (`GET /v2/payment/pending/`): List pending payments
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7845,6 +8661,18 @@ impl Endpoint for ListPendingPayments {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListPendingPayments {
     type Item = crate::types::PendingPayment;
@@ -7896,6 +8724,13 @@ impl Endpoint for GetPendingPayment {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_transactions` (`GET /v2/payment/transaction/`): List transactions
@@ -8071,6 +8906,47 @@ impl Endpoint for ListTransactions {
                 .unwrap_or_default(),
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.status != self.status {
+            return Err(ParamError::new("status", "would be read back as another value"));
+        }
+        if read.status_in != self.status_in {
+            return Err(
+                ParamError::new(
+                    "status__in",
+                    "an item holds the separator `,`, so it would be read back as other items",
+                ),
+            );
+        }
+        if read.amount_gt != self.amount_gt {
+            return Err(
+                ParamError::new("amount__gt", "would be read back as another value"),
+            );
+        }
+        if read.amount_lt != self.amount_lt {
+            return Err(
+                ParamError::new("amount__lt", "would be read back as another value"),
+            );
+        }
+        if read.search != self.search {
+            return Err(ParamError::new("search", "would be read back as another value"));
+        }
+        if read.ordering != self.ordering {
+            return Err(
+                ParamError::new("ordering", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListTransactions {
     type Item = crate::types::Transaction;
@@ -8123,6 +8999,13 @@ impl Endpoint for GetTransaction {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `download_invoice` (`GET /v2/invoices/download`): Download an invoice
 #[derive(Debug, Clone, PartialEq)]
@@ -8167,6 +9050,18 @@ impl Endpoint for DownloadInvoice {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.subscription_transaction_id != self.subscription_transaction_id {
+            return Err(
+                ParamError::new(
+                    "subscription_transaction_id",
+                    "would be read back as another value",
+                ),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `get_referral_config` (`GET /v2/referral/config/`): Get the referral config
@@ -8434,6 +9329,37 @@ impl Endpoint for ListReferralCredits {
                 .unwrap_or_default(),
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.mode != self.mode {
+            return Err(ParamError::new("mode", "would be read back as another value"));
+        }
+        if read.status != self.status {
+            return Err(ParamError::new("status", "would be read back as another value"));
+        }
+        if read.referral_channel != self.referral_channel {
+            return Err(
+                ParamError::new(
+                    "referral_channel",
+                    "would be read back as another value",
+                ),
+            );
+        }
+        if read.ordering != self.ordering {
+            return Err(
+                ParamError::new("ordering", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListReferralCredits {
     type Item = crate::types::ReferralCredit;
@@ -8485,6 +9411,13 @@ impl Endpoint for GetReferralCredit {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_referral_earnouts` (`GET /v2/referral/earnout`): List earn-outs
@@ -8554,6 +9487,18 @@ impl Endpoint for ListReferralEarnouts {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListReferralEarnouts {
     type Item = crate::types::ReferralEarnout;
@@ -8606,6 +9551,13 @@ impl Endpoint for GetReferralEarnout {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `get_referral_code_info` (`GET /v2/referral/code/info/`): Get a referral code's public info
 #[derive(Debug, Clone, PartialEq)]
@@ -8646,6 +9598,15 @@ impl Endpoint for GetReferralCodeInfo {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.referral_code != self.referral_code {
+            return Err(
+                ParamError::new("referral_code", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_verification_flows` (`GET /v2/verification/flow/`): List verifications
@@ -8715,6 +9676,18 @@ impl Endpoint for ListVerificationFlows {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListVerificationFlows {
     type Item = crate::types::VerificationFlow;
@@ -8767,6 +9740,13 @@ impl Endpoint for GetVerificationFlow {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `submit_verification_evidence` (`POST /v2/verification/flow/{id}/submit_evidence/`): Submit evidence for a verification
 #[derive(Debug, Clone, PartialEq)]
@@ -8806,6 +9786,13 @@ impl Endpoint for SubmitVerificationEvidence {
             )?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
+    }
 }
 /// The parameters of `submit_verification_code` (`POST /v2/verification/flow/{id}/submit_verification_code/`): Submit a verification's security code
 #[derive(Debug, Clone, PartialEq)]
@@ -8844,6 +9831,13 @@ impl Endpoint for SubmitVerificationCode {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_verification_questions` (`GET /v2/verification/question/`): List verification questions
@@ -9030,6 +10024,59 @@ impl Endpoint for ListVerificationQuestions {
                 .transpose()?,
         })
     }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.flow_type != self.flow_type {
+            return Err(
+                ParamError::new("flow__type", "would be read back as another value"),
+            );
+        }
+        if read.flow_state != self.flow_state {
+            return Err(
+                ParamError::new("flow__state", "would be read back as another value"),
+            );
+        }
+        if read.answer_isnull != self.answer_isnull {
+            return Err(
+                ParamError::new("answer__isnull", "would be read back as another value"),
+            );
+        }
+        if read.flow_started_at_gte != self.flow_started_at_gte {
+            return Err(
+                ParamError::new(
+                    "flow__started_at__gte",
+                    "would be read back as another value",
+                ),
+            );
+        }
+        if read.flow_started_at_lte != self.flow_started_at_lte {
+            return Err(
+                ParamError::new(
+                    "flow__started_at__lte",
+                    "would be read back as another value",
+                ),
+            );
+        }
+        if read.question != self.question {
+            return Err(
+                ParamError::new("question", "would be read back as another value"),
+            );
+        }
+        if read.answer_answer != self.answer_answer {
+            return Err(
+                ParamError::new("answer__answer", "would be read back as another value"),
+            );
+        }
+        Ok(())
+    }
 }
 impl crate::endpoint::PageNumbered for ListVerificationQuestions {
     type Item = crate::types::VerificationQuestion;
@@ -9081,6 +10128,13 @@ impl Endpoint for AnswerVerificationQuestion {
                     .transpose()?,
             )?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.id != self.id {
+            return Err(ParamError::new("id", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 /// The parameters of `list_verification_appeals` (`GET /v2/verification/appeal/`): List appeals
@@ -9167,6 +10221,21 @@ impl Endpoint for ListVerificationAppeals {
                 .map(|v| (crate::endpoint::parse::choice)("state", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        if read.state != self.state {
+            return Err(ParamError::new("state", "would be read back as another value"));
+        }
+        Ok(())
     }
 }
 impl crate::endpoint::PageNumbered for ListVerificationAppeals {
@@ -9269,6 +10338,18 @@ impl Endpoint for ListAbuseReports {
                 })("page_size", v))
                 .transpose()?,
         })
+    }
+    fn check(&self) -> ::std::result::Result<(), ParamError> {
+        let read = Self::parse(&RawParams::of(self))?;
+        if read.page != self.page {
+            return Err(ParamError::new("page", "would be read back as another value"));
+        }
+        if read.page_size != self.page_size {
+            return Err(
+                ParamError::new("page_size", "would be read back as another value"),
+            );
+        }
+        Ok(())
     }
 }
 impl crate::endpoint::PageNumbered for ListAbuseReports {
