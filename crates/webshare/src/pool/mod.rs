@@ -23,6 +23,7 @@
 //!
 //! See `docs/pool.md` for the strategies, health and what rotation means with pooled connections.
 
+mod check;
 mod clock;
 mod error;
 mod health;
@@ -39,6 +40,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use check::{CheckOptions, CheckReport, Group, GroupCount, Probe};
 pub use clock::{Clock, ManualClock, TokioClock};
 pub use error::{PoolError, SendError};
 pub use health::{Classifier, DefaultClassifier, HealthConfig, Outcome, Verdict};

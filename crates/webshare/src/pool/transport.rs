@@ -87,7 +87,7 @@ impl Clients {
         }
     }
 
-    fn get(&self, slot: Slot, proxy: &PoolProxy) -> Result<reqwest::Client, PoolError> {
+    pub(super) fn get(&self, slot: Slot, proxy: &PoolProxy) -> Result<reqwest::Client, PoolError> {
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((p, client)) = cached.get(&slot)
             && p == proxy
