@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use tokio::io::AsyncWriteExt;
+
 use super::{Behaviour, bind, listen};
 use crate::{MockServer, lock_unpoisoned};
 
@@ -134,4 +136,17 @@ impl MockServer {
             .get(port)
             .ok_or(ProxyControlError::UnknownPort(port))
     }
+}
+
+/// Writes the captcha page as a whole HTTP answer into a tunnel, then closes it.
+pub(super) async fn write_captcha(
+    mut tunnel: impl tokio::io::AsyncWrite + Unpin,
+) -> std::io::Result<()> {
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\n\
+         connection: close\r\n\r\n{CAPTCHA_PAGE}",
+        CAPTCHA_PAGE.len()
+    );
+    tunnel.write_all(answer.as_bytes()).await?;
+    tunnel.shutdown().await
 }

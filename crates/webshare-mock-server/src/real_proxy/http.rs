@@ -12,12 +12,11 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::sync::OwnedSemaphorePermit;
 
-use super::connection::delay;
-use super::control::CAPTCHA_PAGE;
+use super::control::{CAPTCHA_PAGE, write_captcha};
+use super::latency::delay;
 use super::tunnel::relay;
 use super::{Access, BlockPage, MAX_HEAD_BYTES, RealProxy, authorize, loopback_target};
 use crate::{AppState, lock_unpoisoned};
@@ -216,17 +215,4 @@ fn captcha() -> Response<Body> {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     response
-}
-
-/// Writes the captcha page as a whole HTTP answer into a tunnel, then closes it.
-pub(super) async fn write_captcha(
-    mut tunnel: impl tokio::io::AsyncWrite + Unpin,
-) -> std::io::Result<()> {
-    let answer = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\n\
-         connection: close\r\n\r\n{CAPTCHA_PAGE}",
-        CAPTCHA_PAGE.len()
-    );
-    tunnel.write_all(answer.as_bytes()).await?;
-    tunnel.shutdown().await
 }

@@ -11,6 +11,7 @@
 mod connection;
 mod control;
 mod http;
+mod latency;
 mod socks;
 mod tunnel;
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::connection::delay;
+use super::latency::delay;
 use super::tunnel::relay;
 use super::{Access, BlockPage, RealProxy, authorize, loopback_target};
 use crate::{AppState, lock_unpoisoned};
@@ -50,7 +50,7 @@ pub(super) async fn serve(
     };
     if behaviour.block == Some(BlockPage::Captcha) {
         if reply(&mut stream, SUCCEEDED, None).await.is_ok() {
-            let _ = super::http::write_captcha(&mut stream).await;
+            let _ = super::control::write_captcha(&mut stream).await;
         }
         return;
     }
