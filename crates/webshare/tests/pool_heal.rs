@@ -6,14 +6,26 @@ mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use support::signed_in;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
+use webshare::Polling;
 use webshare::Secret;
+use webshare::operations::{ListProxies, ListProxyReplacements};
 use webshare::pool::{
-    CheckOptions, Group, HealthConfig, Outcome, Pool, PoolError, PoolProxy, Status,
+    self, CheckOptions, Group, HealPolicy, HealReason, Healer, HealthConfig, ManualClock, Outcome,
+    Pool, PoolError, PoolProxy, SkipReason, Status, Strategy as Pick,
 };
+use webshare::types::{
+    ProxyMode, ProxyReplacementCreateRequest, ProxyReplacementState as ReplacementState,
+    ProxySelector, ReplacementSource,
+};
+use webshare_mock_server::Config;
 
 /// A fake HTTP proxy that answers every request with `status`, but only once the test lets it
 /// (`gate`): it counts the requests it holds at once (`holding`, and the most ever in `max`).
@@ -197,4 +209,205 @@ async fn a_check_url_that_does_not_parse_is_a_typed_error() {
         .await
         .unwrap_err();
     assert!(matches!(err, PoolError::InvalidConfig { .. }), "{err:?}");
+}
+
+/// A pool of the mock's list (its `10.x.y.z` addresses, which replacements select by), on a manual clock,
+/// where one failure quarantines; and the mock's replacements finish at their first read (a zero step on
+/// its manual clock), so no test waits.
+async fn mock_pool(
+    proxies: usize,
+) -> (
+    webshare_mock_server::MockServer,
+    webshare::Client,
+    Pool,
+    Arc<ManualClock>,
+) {
+    let config = Config::default()
+        .manual_clock(true)
+        .replacement_step(Duration::ZERO)
+        .proxies_per_plan(proxies);
+    let (server, client) = signed_in(config).await;
+    let clock = Arc::new(ManualClock::new());
+    let list = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    let pool = Pool::builder()
+        .strategy(Pick::RoundRobin)
+        .clock(Arc::clone(&clock))
+        .health(HealthConfig {
+            failure_threshold: 1,
+            ..HealthConfig::default()
+        })
+        .build(list)
+        .unwrap();
+    (server, client, pool, clock)
+}
+
+fn policy(budget: u32) -> HealPolicy {
+    let mut policy = HealPolicy::with_budget(budget);
+    policy.min_quarantines = 1;
+    policy.polling = Polling::default().first_interval(Duration::from_millis(1));
+    policy
+}
+
+/// Fails the next proxy picked, which quarantines it; returns its address.
+fn fail_one(pool: &Pool) -> String {
+    let mut lease = pool.pick().unwrap();
+    lease.report(Outcome::ConnectError);
+    lease.proxy().address().to_owned()
+}
+
+async fn replacements_seen(client: &webshare::Client) -> Vec<Option<bool>> {
+    client
+        .replacements()
+        .list(&ListProxyReplacements::new())
+        .await
+        .unwrap()
+        .results
+        .into_iter()
+        .map(|r| r.dry_run)
+        .collect()
+}
+
+fn addresses(pool: &Pool) -> Vec<String> {
+    pool.snapshot()
+        .proxies
+        .iter()
+        .map(|s| s.proxy.address().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_failing_proxy_is_replaced_after_a_dry_run_and_the_pool_uses_the_new_one() {
+    let (_server, client, pool, _clock) = mock_pool(4).await;
+    let before = addresses(&pool);
+    let failed = fail_one(&pool);
+    // A request in flight on a healthy proxy is not dropped by the swap.
+    let in_flight = pool.pick().unwrap();
+    let mut healer = Healer::new(policy(5));
+    let report = healer.heal(&pool, &client).await.unwrap();
+    assert_eq!(report.candidates.len(), 1);
+    assert_eq!(report.candidates[0].1, HealReason::Quarantines(1));
+    assert_eq!(report.replaced.len(), 1);
+    assert_eq!(report.replaced[0].address(), failed);
+    assert!(report.skipped.is_empty());
+    assert_eq!(report.dry_run.as_ref().unwrap().dry_run, Some(true));
+    let done = report.replacement.as_ref().unwrap();
+    assert_eq!(done.state, Some(ReplacementState::Completed));
+    assert_eq!(done.proxies_removed, Some(1));
+    let refresh = report.refresh.unwrap();
+    assert_eq!((refresh.kept, refresh.added, refresh.removed), (3, 1, 1));
+    // The mock saw a dry run, then the real one.
+    assert_eq!(replacements_seen(&client).await, [Some(true), Some(false)]);
+
+    let now = addresses(&pool);
+    assert_eq!(now.len(), 4);
+    assert!(!now.contains(&failed));
+    assert_eq!(
+        pool.snapshot()
+            .proxies
+            .iter()
+            .map(|s| s.in_flight)
+            .sum::<u32>(),
+        1,
+        "the lease in flight is still counted"
+    );
+    drop(in_flight);
+    // Every proxy can be picked again, the new one included, and none is the replaced one.
+    let picked: Vec<String> = (0..4)
+        .map(|_| pool.pick().unwrap().proxy().address().to_owned())
+        .collect();
+    assert!(!picked.contains(&failed));
+    let new = now.iter().find(|a| !before.contains(a)).unwrap();
+    assert!(picked.contains(new), "{picked:?} has the new {new}");
+}
+
+#[tokio::test]
+async fn a_budget_of_zero_replaces_nothing_and_says_why() {
+    let (_server, client, pool, _clock) = mock_pool(4).await;
+    let failed = fail_one(&pool);
+    let report = Healer::new(policy(0)).heal(&pool, &client).await.unwrap();
+    assert_eq!(report.candidates.len(), 1);
+    assert!(report.replaced.is_empty() && report.dry_run.is_none());
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.skipped[0].0.address(), failed);
+    assert_eq!(
+        report.skipped[0].1,
+        SkipReason::DailyBudget { used: 0, budget: 0 }
+    );
+    assert!(replacements_seen(&client).await.is_empty());
+    assert!(addresses(&pool).contains(&failed));
+}
+
+#[tokio::test]
+async fn the_daily_budget_is_spent_then_renewed_on_the_pools_clock() {
+    let (_server, client, pool, clock) = mock_pool(4).await;
+    let first = fail_one(&pool);
+    let second = fail_one(&pool);
+    let mut healer = Healer::new(policy(1));
+    let report = healer.heal(&pool, &client).await.unwrap();
+    assert_eq!(report.replaced.len(), 1);
+    assert_eq!(report.replaced[0].address(), first);
+    assert_eq!(report.skipped[0].0.address(), second);
+    assert_eq!(
+        report.skipped[0].1,
+        SkipReason::DailyBudget { used: 0, budget: 1 }
+    );
+    let report = healer.heal(&pool, &client).await.unwrap();
+    assert!(report.replaced.is_empty());
+    assert_eq!(
+        report.skipped[0].1,
+        SkipReason::DailyBudget { used: 1, budget: 1 }
+    );
+    clock.advance(Duration::from_secs(24 * 60 * 60));
+    let report = healer.heal(&pool, &client).await.unwrap();
+    assert_eq!(report.replaced.len(), 1);
+    assert_eq!(report.replaced[0].address(), second);
+}
+
+#[tokio::test]
+async fn an_exhausted_plan_replaces_nothing_and_says_why() {
+    let (_server, client, pool, _clock) = mock_pool(4).await;
+    // Spend every replacement of the plan first.
+    loop {
+        let plan = std::pin::pin!(client.plans().list_all())
+            .next()
+            .await
+            .unwrap()
+            .unwrap();
+        let available = plan.proxy_replacements_available.unwrap();
+        if available == 0 {
+            break;
+        }
+        let list = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
+            .await
+            .unwrap();
+        let take = usize::try_from(available).unwrap().min(list.len());
+        let request = ProxyReplacementCreateRequest {
+            dry_run: Some(false),
+            replace_with: vec![ReplacementSource::any(take as i64)],
+            to_replace: ProxySelector::ip_addresses(
+                list[..take].iter().map(|p| p.address().to_owned()),
+            ),
+        };
+        client
+            .replacements()
+            .create_and_wait(&request, policy(0).polling)
+            .await
+            .unwrap();
+    }
+    let list = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    pool.replace_list(list).unwrap();
+    let seen = replacements_seen(&client).await.len();
+    let failed = fail_one(&pool);
+    let report = Healer::new(policy(5)).heal(&pool, &client).await.unwrap();
+    assert!(report.replaced.is_empty() && report.dry_run.is_none());
+    assert_eq!(report.skipped[0].0.address(), failed);
+    assert_eq!(
+        report.skipped[0].1,
+        SkipReason::PlanReplacements { available: 0 }
+    );
+    assert_eq!(replacements_seen(&client).await.len(), seen);
 }

@@ -26,6 +26,7 @@
 mod check;
 mod clock;
 mod error;
+mod heal;
 mod health;
 mod index;
 mod lease;
@@ -43,6 +44,7 @@ use std::time::Duration;
 pub use check::{CheckOptions, CheckReport, Group, GroupCount, Probe};
 pub use clock::{Clock, ManualClock, TokioClock};
 pub use error::{PoolError, SendError};
+pub use heal::{HealPolicy, HealReason, HealReport, Healer, SkipReason};
 pub use health::{Classifier, DefaultClassifier, HealthConfig, Outcome, Verdict};
 pub use index::Strategy;
 pub use lease::Lease;

@@ -47,6 +47,8 @@ pub struct ProxyState {
     pub in_flight: u32,
     /// Failures since the last success.
     pub consecutive_failures: u32,
+    /// Quarantines in a row since the last success (what [`Healer`](super::Healer) counts).
+    pub quarantines: u32,
     /// The moving average of successful requests' latency (to the microsecond).
     pub latency: Option<Duration>,
     /// Successes recorded (saturating).
@@ -72,6 +74,7 @@ impl Snapshot {
                 },
                 in_flight: e.in_flight,
                 consecutive_failures: e.health.consecutive_failures,
+                quarantines: e.health.quarantines,
                 latency: e
                     .health
                     .latency_ms
