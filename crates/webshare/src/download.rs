@@ -285,17 +285,35 @@ where
     /// A line longer than [`MAX_LINE_BYTES`] is an error, not an unbounded buffer.
     fn check_length(&mut self) {
         if self.buffer.len() > MAX_LINE_BYTES {
-            let line = self.line + 1;
-            self.fail(Error::MalformedRecord {
-                line,
-                field: "line",
-                message: format!("is longer than {MAX_LINE_BYTES} bytes"),
-            });
+            self.fail_too_long();
         }
+    }
+
+    /// Whether a whole line (without its `\n`) is longer than [`MAX_LINE_BYTES`]; if so the stream fails
+    /// as [`Lines::check_length`] fails it for a line cut across chunks, so the answer does not depend on
+    /// where the chunks end.
+    fn too_long(&mut self, len: usize) -> bool {
+        if len > MAX_LINE_BYTES {
+            self.fail_too_long();
+            return true;
+        }
+        false
+    }
+
+    fn fail_too_long(&mut self) {
+        let line = self.line + 1;
+        self.fail(Error::MalformedRecord {
+            line,
+            field: "line",
+            message: format!("is longer than {MAX_LINE_BYTES} bytes"),
+        });
     }
 
     /// Parses one line (without its `\n`); blank lines are skipped.
     fn take_line(&mut self, line: &[u8]) {
+        if self.too_long(line.len()) {
+            return;
+        }
         match std::str::from_utf8(line) {
             Ok(text) => self.take_text(text),
             Err(_) => {
@@ -311,6 +329,9 @@ where
 
     /// [`Lines::take_line`] for a line known to be UTF-8.
     fn take_text(&mut self, text: &str) {
+        if self.too_long(text.len()) {
+            return;
+        }
         self.line += 1;
         let text = text.strip_suffix('\r').unwrap_or(text);
         if text.bytes().all(|b| b.is_ascii_whitespace()) {
@@ -412,6 +433,33 @@ mod tests {
             out[0],
             Err(Error::MalformedRecord { field: "line", .. })
         ));
+    }
+
+    #[tokio::test]
+    async fn a_line_too_long_fails_alike_whole_or_cut() {
+        use futures_util::StreamExt;
+        let long = format!("a{}\n", "b".repeat(MAX_LINE_BYTES));
+        let first = "192.0.2.1:8080:u:p\n";
+        let whole = format!("{first}{long}");
+        let whole: &'static str = Box::leak(whole.into_boxed_str());
+        let (head, tail) = whole.split_at(first.len() + 10);
+        for parts in [vec![whole], vec![head, tail]] {
+            let items: Vec<_> = records(chunks(&parts), ProxyLine::parse_line)
+                .collect()
+                .await;
+            assert_eq!(items.len(), 2, "{}", parts.len());
+            assert!(items[0].is_ok());
+            match &items[1] {
+                Err(Error::MalformedRecord {
+                    line: 2,
+                    field: "line",
+                    message,
+                }) => {
+                    assert!(message.contains("longer than"), "{message}")
+                }
+                other => panic!("{} chunk(s): {other:?}", parts.len()),
+            }
+        }
     }
 
     #[tokio::test]
