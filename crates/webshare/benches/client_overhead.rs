@@ -69,7 +69,8 @@ pub(crate) struct Setup {
 impl Setup {
     /// One call of `operation` made the hand-written way (`hand`) or through the crate.
     fn call(&self, hand: bool, operation: &'static str) -> Call {
-        let s = self.clone();
+        // Shared, not cloned per call: cloning the strings would add work that is no variant's.
+        let s = Arc::new(self.clone());
         Arc::new(move || {
             let s = s.clone();
             Box::pin(async move {

@@ -455,7 +455,8 @@ pub(crate) fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration>
 /// Maps an error status (with the decoded body, if it was one) onto [`Error`].
 /// The API's id of a request, from the first of `x-request-id`, `request-id` and `cf-ray` it answered
 /// with: visible ASCII, at most 128 characters (it is echoed in errors and logs, so nothing else is kept).
-pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
+/// Borrowed from the headers: a successful answer only records it.
+pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<&str> {
     use reqwest::header::HeaderName;
     // Names made at compile time: looking a `&str` up parses it on every answer.
     const NAMES: [HeaderName; 3] = [
@@ -468,7 +469,6 @@ pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap) -> Option<Stri
         .find_map(|name| headers.get(name))
         .and_then(|value| value.to_str().ok())
         .filter(|id| !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic()))
-        .map(str::to_owned)
 }
 
 pub(crate) fn from_status(

@@ -15,7 +15,7 @@ use webshare_api::operations::SUBUSER_HEADER;
 use webshare_api::{Auth, Endpoint, Operation, Query, ResponseKind, Secret, types};
 
 use crate::call::CallOptions;
-use crate::error::{from_reqwest, from_status, parse_retry_after, request_id_of, withheld};
+use crate::error::{from_reqwest, from_status, parse_retry_after, request_id, withheld};
 use crate::{Client, Error};
 
 /// A request ready to send, as often as the retry policy allows.
@@ -243,15 +243,22 @@ impl Client {
             })?),
         };
         let url = self.url_for_plan(params, options.plan_id.or(self.scope.plan_id));
-        if let Some(field) = webshare_api::endpoint::dot_segment_parameter(
-            operation.path,
-            &url[self.shared.base_url.len()..],
-        ) {
+        // Only a path with parameters can hold a dot-segment value: most have none, and are not scanned.
+        let dot_segment = if operation.path.contains('{') {
+            webshare_api::endpoint::dot_segment_parameter(
+                operation.path,
+                &url[self.shared.base_url.len()..],
+            )
+        } else {
+            None
+        };
+        if let Some(field) = dot_segment {
             return Err(Error::InvalidInput {
                 field,
-                message: "`.` and `..` cannot be sent as a path segment: HTTP clients resolve them \
+                message:
+                    "`.` and `..` cannot be sent as a path segment: HTTP clients resolve them \
                           (even escaped), which would send the request to another path"
-                    .into(),
+                        .into(),
             });
         }
         let subuser = if operation.subuser {
@@ -335,32 +342,41 @@ impl Client {
                 "webshare.request_id" = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
-            if attempt > 1 {
+            // Without a subscriber that wants the span (or hooks), its fields are not worked out: each
+            // `record` looks its field up by name, and the clock is read twice, for nothing.
+            let traced = !span.is_disabled();
+            if traced && attempt > 1 {
                 span.record("http.request.resend_count", attempt - 1);
             }
-            let started = Instant::now();
+            let started = (traced || self.shared.hooks.is_some()).then(Instant::now);
             let authorization = provided
                 .as_ref()
                 .map(|(header, _)| header)
                 .or(prepared.authorization.as_ref());
             let result = self
-                .attempt(prepared, authorization, &read)
+                .attempt(prepared, authorization, &read, &span)
                 .instrument(span.clone())
                 .await;
-            if let Some(status) = result
-                .as_ref()
-                .map_or_else(Error::status, |(status, _)| Some(status.as_u16()))
-            {
-                span.record("http.response.status_code", status);
+            if traced {
+                if let Some(status) = result
+                    .as_ref()
+                    .map_or_else(Error::status, |(status, _)| Some(status.as_u16()))
+                {
+                    span.record("http.response.status_code", status);
+                }
+                if let Err(error) = &result {
+                    span.record("error.type", error.kind());
+                }
             }
-            if let Err(error) = &result {
-                span.record("error.type", error.kind());
-            }
-            let elapsed = started.elapsed();
-            span.record("duration_ms", elapsed.as_secs_f64() * 1000.0);
-            if let Some(hooks) = &self.shared.hooks {
-                let outcome = result.as_ref().map(|(status, _)| status.as_u16());
-                hooks.after_attempt(operation, outcome, elapsed);
+            if let Some(started) = started {
+                let elapsed = started.elapsed();
+                if traced {
+                    span.record("duration_ms", elapsed.as_secs_f64() * 1000.0);
+                }
+                if let Some(hooks) = &self.shared.hooks {
+                    let outcome = result.as_ref().map(|(status, _)| status.as_u16());
+                    hooks.after_attempt(operation, outcome, elapsed);
+                }
             }
             match result {
                 Ok((_, value)) => {
@@ -401,12 +417,13 @@ impl Client {
         }
     }
 
-    /// One request and its response, within the time limit.
+    /// One request and its response, within the time limit; `span` is the attempt's.
     async fn attempt<T, F, Fut>(
         &self,
         prepared: &Prepared,
         authorization: Option<&HeaderValue>,
         read: &F,
+        span: &tracing::Span,
     ) -> Result<(StatusCode, T), Error>
     where
         F: Fn(reqwest::Response) -> Fut,
@@ -446,7 +463,8 @@ impl Client {
                 request = request.header(CONTENT_TYPE, JSON).body(body.clone());
             }
             if let Some(form) = &prepared.form {
-                request = request.multipart(form.to_form().await?);
+                // Boxed: a form is rare, and its future would otherwise widen every call's.
+                request = request.multipart(Box::pin(form.to_form()).await?);
             }
             let response = match &self.shared.hooks {
                 None => request.send().await,
@@ -461,11 +479,18 @@ impl Client {
             if let Some(redirect) = redirected(&prepared.url, &response) {
                 return Err(redirect);
             }
-            let request_id = request_id_of(response.headers());
-            if let Some(id) = &request_id {
-                tracing::Span::current().record("webshare.request_id", id.as_str());
+            // A success only records the request id, in a span someone listens to; an error keeps it.
+            let traced = !span.is_disabled();
+            let request_id = if traced || !status.is_success() {
+                request_id(response.headers())
+            } else {
+                None
+            };
+            if traced && let Some(id) = request_id {
+                span.record("webshare.request_id", id);
             }
             if !status.is_success() {
+                let request_id = request_id.map(str::to_owned);
                 let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
                 let bytes = self.read_capped(response).await?;
                 let body = serde_json::from_slice::<types::Error>(&bytes).ok();
@@ -495,27 +520,50 @@ impl Client {
 
 impl Client {
     /// The whole body, refused once it passes `max_response_bytes` (announced or as it arrives).
-    pub(crate) async fn read_capped(
+    ///
+    /// A future written out rather than an `async fn`, and the error made only when it happens: an
+    /// `async fn` keeps its moved-in response twice in its state, and every call's future (boxed by
+    /// the caller's task) carries that size.
+    #[allow(clippy::manual_async_fn)] // On purpose: see above.
+    pub(crate) fn read_capped(
         &self,
         mut response: reqwest::Response,
-    ) -> Result<bytes::Bytes, Error> {
-        let limit = self.shared.max_response_bytes;
-        let too_large = Error::ResponseTooLarge { limit };
-        if response.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(too_large);
-        }
-        let mut body = bytes::BytesMut::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| from_reqwest(e, self.shared.timeout))?
-        {
-            if body.len() + chunk.len() > limit {
-                return Err(too_large);
+    ) -> impl std::future::Future<Output = Result<bytes::Bytes, Error>> + Send + '_ {
+        async move {
+            let limit = self.shared.max_response_bytes;
+            let too_large = || Error::ResponseTooLarge { limit };
+            if response.content_length().is_some_and(|n| n > limit as u64) {
+                return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            // The first chunk is kept as it came (most answers are one): copied only when a second follows.
+            let mut first: Option<bytes::Bytes> = None;
+            let mut joined: Option<bytes::BytesMut> = None;
+            let mut read = 0usize;
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|e| from_reqwest(e, self.shared.timeout))?
+            {
+                read = match read.checked_add(chunk.len()) {
+                    Some(n) if n <= limit => n,
+                    _ => return Err(too_large()),
+                };
+                match (&first, &mut joined) {
+                    (None, _) => first = Some(chunk),
+                    (Some(_), Some(joined)) => joined.extend_from_slice(&chunk),
+                    (Some(first), None) => {
+                        let mut body = bytes::BytesMut::with_capacity(read);
+                        body.extend_from_slice(first);
+                        body.extend_from_slice(&chunk);
+                        joined = Some(body);
+                    }
+                }
+            }
+            Ok(match joined {
+                Some(joined) => joined.freeze(),
+                None => first.unwrap_or_default(),
+            })
         }
-        Ok(body.freeze())
     }
 
     /// At most the first `limit` bytes of the body (a download's first lines); the rest is not read.
@@ -623,7 +671,14 @@ pub(crate) fn decode<T: DeserializeOwned>(
     } else {
         bytes
     };
-    serde_json::from_slice(json).map_err(|_| {
+    // Checked as UTF-8 once, then read as text: reading bytes checks every string again, which costs
+    // more than the whole check. Bytes that are not UTF-8 are read as bytes, as before (an unknown
+    // field's string is skipped unchecked there).
+    let decoded = match std::str::from_utf8(json) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(json),
+    };
+    decoded.map_err(|_| {
         // Decoded again, tracking the path, only now that it failed.
         // An empty body is no JSON at all (`Decode`), not a `null` that differs from the spec.
         match crate::difference::find::<T>(bytes) {

@@ -10,20 +10,7 @@ use crate::Error;
 /// An email address of a plausible shape: `local@domain.tld`, no spaces. Cheap: it runs on every register,
 /// login and reset call.
 pub(crate) fn email(field: &'static str, value: &str) -> Result<(), Error> {
-    let plausible = value.len() <= 254
-        && value.split_once('@').is_some_and(|(local, domain)| {
-            let mut labels = 1;
-            let mut previous = b'.';
-            let domain_ok = domain.bytes().all(|b| {
-                let ok = b != b'@' && !(b == b'.' && previous == b'.');
-                labels += usize::from(b == b'.');
-                previous = b;
-                ok
-            });
-            !local.is_empty() && domain_ok && labels >= 2 && previous != b'.'
-        })
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control());
-    if plausible {
+    if plausible_email(value) {
         Ok(())
     } else {
         Err(Error::invalid_input(
@@ -31,6 +18,39 @@ pub(crate) fn email(field: &'static str, value: &str) -> Result<(), Error> {
             "is not an email address (expected name@example.com)",
         ))
     }
+}
+
+/// One `@` after a non-empty local part; a domain of two labels or more, without an empty one; no
+/// whitespace or control character anywhere. Written as passes the compiler keeps short (a folded scan it
+/// vectorizes, `memchr`); only a value with characters outside ASCII (rare) is read again as `char`s.
+fn plausible_email(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    if bytes.len() > 254 {
+        return false;
+    }
+    // ASCII whitespace and control characters are exactly the bytes up to the space, and DEL.
+    if bytes
+        .iter()
+        .fold(false, |found, &b| found | (b <= b' ') | (b == 0x7f))
+    {
+        return false;
+    }
+    let Some(at) = memchr::memchr(b'@', bytes) else {
+        return false;
+    };
+    let mut previous = b'.';
+    let mut dots = 0usize;
+    let mut bad = false;
+    for &b in &bytes[at + 1..] {
+        bad |= (b == b'@') | ((b == b'.') & (previous == b'.'));
+        dots += usize::from(b == b'.');
+        previous = b;
+    }
+    at > 0
+        && !bad
+        && dots >= 1
+        && previous != b'.'
+        && (value.is_ascii() || !value.chars().any(|c| c.is_whitespace() || c.is_control()))
 }
 
 /// The register page's password rules that need no server: 8 characters or more, not all digits.
@@ -93,6 +113,57 @@ mod tests {
                 "invalid email: is not an email address (expected name@example.com)"
             );
         }
+    }
+
+    /// The check as it was written first (split, then three scans): the one-pass version must judge
+    /// every value alike.
+    fn plausible_email_reference(value: &str) -> bool {
+        value.len() <= 254
+            && value.split_once('@').is_some_and(|(local, domain)| {
+                let mut labels = 1;
+                let mut previous = b'.';
+                let domain_ok = domain.bytes().all(|b| {
+                    let ok = b != b'@' && !(b == b'.' && previous == b'.');
+                    labels += usize::from(b == b'.');
+                    previous = b;
+                    ok
+                });
+                !local.is_empty() && domain_ok && labels >= 2 && previous != b'.'
+            })
+            && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+    }
+
+    /// Every string of up to five characters from an alphabet of the characters that matter (the
+    /// separators, ASCII and Unicode whitespace and control characters, a letter outside ASCII): 111,111
+    /// values, judged alike by both versions. Exhaustive over the shapes rather than sampled.
+    #[test]
+    fn the_one_pass_email_check_agrees_with_the_reference() {
+        const ALPHABET: [char; 10] = [
+            'a', '@', '.', ' ', '\t', '\u{7f}', '\u{85}', '\u{a0}', '\u{3000}', 'é',
+        ];
+        let mut value = String::new();
+        let mut agreed = 0u32;
+        for length in 0..=5u32 {
+            for mut n in 0..ALPHABET.len().pow(length) {
+                value.clear();
+                for _ in 0..length {
+                    value.push(ALPHABET[n % ALPHABET.len()]);
+                    n /= ALPHABET.len();
+                }
+                assert_eq!(
+                    plausible_email(&value),
+                    plausible_email_reference(&value),
+                    "{value:?}"
+                );
+                agreed += 1;
+            }
+        }
+        assert_eq!(agreed, 111_111);
+        let long = format!("{}@example.com", "a".repeat(242));
+        assert_eq!(long.len(), 254);
+        assert!(plausible_email(&long) && plausible_email_reference(&long));
+        let longer = format!("a{long}");
+        assert!(!plausible_email(&longer) && !plausible_email_reference(&longer));
     }
 
     #[test]
