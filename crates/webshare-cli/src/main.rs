@@ -3,6 +3,7 @@
 mod args;
 mod billing_commands;
 mod check_api;
+mod check_commands;
 mod cli;
 mod commands;
 mod credentials;

@@ -14,6 +14,36 @@ pub enum ProxiesCommand {
     List(ListArgs),
     /// Download the proxy list (one proxy a line), authorised by the plan's download token.
     Download(DownloadArgs),
+    /// Probe every proxy of the list against a URL: latency, status and failures per proxy, then the
+    /// failures by country, ASN and /24 subnet; --replace-failing replaces the failing ones.
+    Check(CheckArgs),
+}
+
+/// `proxies check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The list's filters, plan and sub-user.
+    #[command(flatten)]
+    pub params: ListProxiesArgs,
+    /// The URL each proxy fetches (Webshare's own address echo by default; the mock's proxies reach
+    /// loopback only).
+    #[arg(long, default_value = crate::check_commands::DEFAULT_URL)]
+    pub url: String,
+    /// Probes at once at most.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub concurrency: u16,
+    /// A time limit per probe, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Replace the failing proxies (one replacement, a dry run first; spends the plan's replacements).
+    #[arg(long)]
+    pub replace_failing: bool,
+    /// With --replace-failing: only the dry run, nothing replaced.
+    #[arg(long, requires = "replace_failing")]
+    pub dry_run: bool,
+    /// Do not ask before replacing.
+    #[arg(long, short)]
+    pub yes: bool,
 }
 
 /// `proxies list`.

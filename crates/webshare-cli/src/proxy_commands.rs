@@ -23,6 +23,7 @@ pub async fn proxies(client: &Client, command: &ProxiesCommand, json: bool) -> R
     match command {
         ProxiesCommand::List(args) => list(client, args, json).await,
         ProxiesCommand::Download(args) => download(client, args, json).await,
+        ProxiesCommand::Check(args) => crate::check_commands::check(client, args, json).await,
     }
 }
 

@@ -647,3 +647,153 @@ fn list_formats_replacements_and_plans_against_the_mock() {
         );
     }
 }
+
+/// `proxies check` over the mock's real proxies, one of them blocked: each proxy's line, the failures
+/// by group; `--replace-failing --dry-run` is the API's typed refusal here (the mock selects replaced
+/// proxies by their `10.x.y.z` addresses, which its real proxies do not list).
+#[test]
+fn proxies_check_probes_every_proxy_and_groups_the_failures() {
+    let server = Server::with(
+        Config::default()
+            .real_proxies(true)
+            .proxies_per_plan(3)
+            .replacement_step(std::time::Duration::ZERO),
+    );
+    let token = server.register();
+    let listed = server.run_with_key(&token, &["proxies", "list", "--json"], None, 0);
+    let ports: Vec<u16> = listed
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            u16::try_from(v["port"].as_u64().unwrap()).unwrap()
+        })
+        .collect();
+    assert_eq!(ports.len(), 3, "{}", listed.stdout);
+    server
+        .server
+        .block_proxy(ports[1], webshare_mock_server::BlockPage::Forbidden)
+        .unwrap();
+    // Any loopback URL will do: the mock's proxies reach loopback only; the mock API itself answers.
+    let url = server.server.base_url().to_owned();
+    let check = [
+        "proxies",
+        "check",
+        "--url",
+        url.as_str(),
+        "--concurrency",
+        "2",
+    ];
+
+    let mut json_args = check.to_vec();
+    json_args.push("--json");
+    let out = server.run_with_key(&token, &json_args, None, 0);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        4,
+        "a line per proxy and a summary: {}",
+        out.stdout
+    );
+    for line in &lines[..3] {
+        let blocked = line["proxy"] == format!("127.0.0.1:{}", ports[1]);
+        assert_eq!(line["ok"], !blocked, "{line}");
+        if blocked {
+            assert_eq!(line["outcome"], "blocked 403");
+            assert_eq!(line["status"], 403);
+        }
+    }
+    assert_eq!(lines[3]["probed"], 3);
+    assert_eq!(lines[3]["failed"], 1);
+    let subnet = serde_json::json!({"group": "subnet 127.0.0.0/24", "failed": 1, "probed": 3});
+    let groups = lines[3]["failing_groups"].as_array().unwrap();
+    assert!(groups.contains(&subnet), "{groups:?}");
+    // The blocked proxy's country and ASN are failing groups too.
+    assert_eq!(groups.len(), 3, "{groups:?}");
+    assert!(!out.stdout.contains("password"), "{}", out.stdout);
+
+    let out = server.run_with_key(&token, &check, None, 0);
+    assert!(
+        out.stdout.contains("1 of 3 proxies failed."),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("  subnet 127.0.0.0/24: 1 of 3 failed"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("blocked 403"), "{}", out.stdout);
+
+    let mut dry = check.to_vec();
+    dry.extend(["--replace-failing", "--dry-run"]);
+    let out = server.run_with_key(&token, &dry, None, 1);
+    assert!(
+        out.stderr.contains("(no_proxies_to_be_replaced)"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// `proxies check --replace-failing` over the mock's listed proxies (`10.x.y.z`, which a loopback test
+/// cannot reach, so every probe fails): a dry run shows the plan and replaces nothing; `--yes` replaces
+/// them all in one replacement.
+#[test]
+fn proxies_check_replaces_the_failing_proxies() {
+    let server = Server::with(
+        Config::default()
+            .proxies_per_plan(2)
+            .replacement_step(std::time::Duration::ZERO),
+    );
+    let token = server.register();
+    let url = server.server.base_url().to_owned();
+    let check = [
+        "proxies",
+        "check",
+        "--url",
+        url.as_str(),
+        "--timeout",
+        "1",
+        "--replace-failing",
+    ];
+    let before = server
+        .run_with_key(&token, &["proxies", "list", "--json"], None, 0)
+        .stdout;
+
+    let mut dry = check.to_vec();
+    dry.push("--dry-run");
+    let out = server.run_with_key(&token, &dry, None, 0);
+    assert!(
+        out.stdout.contains("2 of 2 proxies failed."),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("proxies would be removed"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.stdout.matches("(dry run)").count(), 2, "{}", out.stdout);
+    let same = server
+        .run_with_key(&token, &["proxies", "list", "--json"], None, 0)
+        .stdout;
+    assert_eq!(same, before, "a dry run changes nothing");
+
+    let mut real = check.to_vec();
+    real.push("--yes");
+    let out = server.run_with_key(&token, &real, None, 0);
+    assert!(
+        out.stdout.contains(": 2 proxies replaced."),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let after = server
+        .run_with_key(&token, &["proxies", "list", "--json"], None, 0)
+        .stdout;
+    assert_ne!(after, before);
+}
