@@ -142,6 +142,7 @@ fn skip_text(reason: &SkipReason) -> String {
             format!("the plan has {available} replacements left")
         }
         SkipReason::DryRunOnly => "dry run".into(),
+        SkipReason::NotAnAddress => "not an IPv4 address".into(),
         other => format!("{other:?}"),
     }
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use support::signed_in;
+use support::{Captured, signed_in};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -337,6 +337,47 @@ async fn a_budget_of_zero_replaces_nothing_and_says_why() {
     );
     assert!(replacements_seen(&client).await.is_empty());
     assert!(addresses(&pool).contains(&failed));
+}
+
+/// Every decision is a tracing event, and none shows a proxy password; a proxy known by a host name
+/// cannot be selected by address, and says so.
+#[tokio::test]
+async fn skipped_proxies_are_traced_and_a_host_name_is_not_replaced() {
+    let (_server, client, pool, _clock) = mock_pool(2).await;
+    let password = Secret::new("backbone-secret-pw");
+    let backbone =
+        PoolProxy::new("p.webshare.io", 80, Some("user-rotate"), Some(&password)).unwrap();
+    let mut list: Vec<PoolProxy> = pool
+        .snapshot()
+        .proxies
+        .into_iter()
+        .map(|s| s.proxy)
+        .collect();
+    list.push(backbone);
+    pool.replace_list(list).unwrap();
+    // Round robin reaches it within three picks; only its lease reports a failure.
+    for _ in 0..3 {
+        let mut lease = pool.pick().unwrap();
+        if lease.proxy().address() == "p.webshare.io" {
+            lease.report(Outcome::ConnectError);
+        }
+    }
+    let captured = Captured::default();
+    let report = {
+        let _guard = tracing::subscriber::set_default(captured.subscriber());
+        Healer::new(policy(5)).heal(&pool, &client).await.unwrap()
+    };
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.skipped[0].0.address(), "p.webshare.io");
+    assert_eq!(report.skipped[0].1, SkipReason::NotAnAddress);
+    assert!(report.dry_run.is_none() && report.replaced.is_empty());
+    assert!(replacements_seen(&client).await.is_empty());
+    let logs = captured.text();
+    assert!(logs.contains("self-healing candidate"), "{logs}");
+    assert!(logs.contains("self-healing skipped a proxy"), "{logs}");
+    assert!(logs.contains("NotAnAddress"), "{logs}");
+    assert!(!logs.contains("backbone-secret-pw"), "{logs}");
+    assert!(!format!("{report:?}").contains("backbone-secret-pw"));
 }
 
 #[tokio::test]

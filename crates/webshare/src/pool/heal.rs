@@ -86,6 +86,8 @@ pub enum SkipReason {
     },
     /// The policy asked for the dry run only.
     DryRunOnly,
+    /// Its address is no IPv4 address (a backbone host name): replacements select by address.
+    NotAnAddress,
 }
 
 /// What one [`Healer::heal`] did. `Debug` shows no password.
@@ -165,7 +167,23 @@ impl Healer {
             .unwrap_or(usize::MAX)
             .min(plan_left);
         let mut chosen: Vec<PoolProxy> = Vec::new();
-        for (i, (proxy, _)) in report.candidates.iter().enumerate() {
+        let mut addressed = Vec::new();
+        for (proxy, _) in &report.candidates {
+            if proxy.address().parse::<std::net::Ipv4Addr>().is_ok() {
+                addressed.push(proxy);
+            } else {
+                tracing::warn!(
+                    target: "webshare::pool",
+                    proxy = %proxy.display_address(),
+                    reason = ?SkipReason::NotAnAddress,
+                    "self-healing skipped a proxy"
+                );
+                report
+                    .skipped
+                    .push((proxy.clone(), SkipReason::NotAnAddress));
+            }
+        }
+        for (i, proxy) in addressed.into_iter().enumerate() {
             if i < allowed {
                 chosen.push(proxy.clone());
                 continue;
@@ -191,8 +209,11 @@ impl Healer {
         if chosen.is_empty() {
             return Ok(report);
         }
-        let addresses: Vec<String> = chosen.iter().map(|p| p.address().to_owned()).collect();
-        let count = i64::try_from(chosen.len()).unwrap_or(i64::MAX);
+        // Proxies that share an address (ports of one host) are one proxy to the API.
+        let mut addresses: Vec<String> = chosen.iter().map(|p| p.address().to_owned()).collect();
+        addresses.sort_unstable();
+        addresses.dedup();
+        let count = i64::try_from(addresses.len()).unwrap_or(i64::MAX);
         let mut request = ProxyReplacementCreateRequest {
             dry_run: Some(true),
             replace_with: vec![ReplacementSource::any(count)],
