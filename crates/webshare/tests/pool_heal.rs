@@ -201,6 +201,47 @@ async fn a_failing_proxy_is_quarantined_and_its_group_counted() {
     assert_eq!(pool.pick().unwrap().proxy().port(), good.port);
 }
 
+/// Over the mock server's real proxies: each proxy is probed once (counted by the proxy itself), and the
+/// one the mock blocks is quarantined.
+#[tokio::test]
+async fn the_check_over_the_mocks_real_proxies_quarantines_a_blocked_one() {
+    let (server, client) =
+        signed_in(Config::default().real_proxies(true).proxies_per_plan(4)).await;
+    let list = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    let ports: Vec<u16> = list.iter().map(PoolProxy::port).collect();
+    let pool = Pool::builder()
+        .health(HealthConfig {
+            failure_threshold: 1,
+            ..HealthConfig::default()
+        })
+        .build(list)
+        .unwrap();
+    server
+        .block_proxy(ports[2], webshare_mock_server::BlockPage::Captcha)
+        .unwrap();
+    // The real proxies reach loopback only: the mock API itself is the target.
+    let options = CheckOptions {
+        concurrency: 2,
+        ..CheckOptions::default()
+    };
+    let report = pool.check(server.base_url(), options).await.unwrap();
+    let counts: Vec<u64> = ports
+        .iter()
+        .map(|p| server.proxy_requests(*p).unwrap())
+        .collect();
+    assert_eq!(counts, [1, 1, 1, 1]);
+    assert_eq!(report.failures().count(), 1);
+    let failed = report.failures().next().unwrap();
+    assert_eq!(failed.proxy.port(), ports[2]);
+    assert_eq!(failed.outcome, Outcome::Blocked { status: 200 });
+    for s in pool.snapshot().proxies {
+        let quarantined = matches!(s.status, Status::Quarantined { .. });
+        assert_eq!(quarantined, s.proxy.port() == ports[2]);
+    }
+}
+
 #[tokio::test]
 async fn a_check_url_that_does_not_parse_is_a_typed_error() {
     let pool = Pool::builder().build(vec![user(1, 0)]).unwrap();
