@@ -70,7 +70,11 @@ async fn a_replacement_moves_through_its_states_and_then_changes_the_list() {
     assert_eq!(created.state, Some(State::Validating));
     assert_eq!(created.proxies_removed, None, "unknown while validating");
     let state = async || client.replacements().get(created.id).await.unwrap();
-    assert_eq!(state().await.state, Some(State::Validating), "until the clock moves");
+    assert_eq!(
+        state().await.state,
+        Some(State::Validating),
+        "until the clock moves"
+    );
 
     server.advance(step);
     let processing = state().await;
