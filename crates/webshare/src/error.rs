@@ -443,10 +443,19 @@ pub(crate) fn parse_retry_after(value: Option<&HeaderValue>) -> Option<Duration>
             seconds.ceil().min(RETRY_AFTER_CEILING.as_secs_f64()),
         ));
     }
-    let at = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+    if let Ok(at) = chrono::DateTime::parse_from_rfc2822(text) {
+        return Some(
+            (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
+                .to_std()
+                .unwrap_or_default()
+                .min(RETRY_AFTER_CEILING),
+        );
+    }
+    // The two obsolete HTTP-date forms a recipient must still read (RFC 9110, 5.6.7): RFC 850's
+    // `Sunday, 06-Nov-94 08:49:37 GMT` and asctime's `Sun Nov  6 08:49:37 1994`.
+    let at = httpdate::parse_http_date(text).ok()?;
     Some(
-        (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
-            .to_std()
+        at.duration_since(std::time::SystemTime::now())
             .unwrap_or_default()
             .min(RETRY_AFTER_CEILING),
     )
@@ -606,6 +615,21 @@ mod tests {
             "{wait:?}"
         );
         assert_eq!(parse("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        // The obsolete forms too: RFC 850's and asctime's.
+        assert_eq!(
+            parse("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse("Sun Nov  6 08:49:37 1994"), Some(Duration::ZERO));
+        let asctime = (chrono::Utc::now() + chrono::Duration::seconds(60))
+            .format("%a %b %e %H:%M:%S %Y")
+            .to_string();
+        let wait = parse(&asctime).unwrap();
+        assert!(
+            wait > Duration::from_secs(50) && wait <= Duration::from_secs(60),
+            "{asctime}: {wait:?}"
+        );
+        assert_eq!(parse("Sun Nov  6 08:49:37"), None, "not a date");
     }
 
     #[test]
