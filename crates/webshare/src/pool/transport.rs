@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::proxy::PoolProxy;
 use super::state::{Slot, State};
 use super::{Lease, Pool, PoolError};
+use crate::client::tls_backend;
 use crate::{Error, ProxyEndpoint};
 
 type Build = dyn Fn(&ProxyEndpoint) -> Result<reqwest::Client, Error> + Send + Sync;
@@ -46,29 +47,6 @@ impl ClientFactory {
     ) -> Self {
         Self(Arc::new(build))
     }
-}
-
-/// The TLS backend the crate's features choose. The same choice as the API client makes (rustls with
-/// `ring` and the platform's verifier, else native TLS), repeated here because the client's is private to
-/// a module another part of the crate owns.
-#[cfg(feature = "rustls")]
-fn tls_backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .and_then(|builder| builder.with_platform_verifier())
-        .map(|builder| builder.with_no_client_auth())
-        .map_err(|e| Error::Config {
-            message: format!("cannot set up TLS: {e}"),
-        })?;
-    Ok(builder.tls_backend_preconfigured(config))
-}
-
-/// The TLS backend the crate's features choose.
-#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-fn tls_backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
-    Ok(builder.tls_backend_native())
 }
 
 /// The cache: a client per proxy (per slot, for the proxy's current credentials), bounded.
