@@ -14,7 +14,6 @@ use webshare::pool::{
 use crate::failure::Failure;
 use crate::output::json_line;
 use crate::proxy_cli::CheckArgs;
-use crate::proxy_commands::planned;
 use crate::stdout::outln;
 
 /// What each proxy fetches by default: Webshare's own address echo, plain HTTP so a probe measures the
@@ -32,7 +31,10 @@ fn pool_failure(e: PoolError) -> Failure {
 pub async fn check(client: &Client, args: &CheckArgs, json: bool) -> Result<(), Failure> {
     let params = args.params.clone().into_params();
     crate::generic::check(&params)?;
-    let client = planned(client, params.plan_id);
+    let client = match params.plan_id {
+        Some(plan) => client.for_plan(plan),
+        None => client.clone(),
+    };
     let client = match params.subuser {
         Some(id) => client.as_subuser(id),
         None => client,
