@@ -534,13 +534,17 @@ compile_error!(
 
 /// The TLS backend the features choose: rustls when enabled (the default), else the platform's.
 #[cfg(feature = "rustls")]
-pub(crate) fn tls_backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+pub(crate) fn tls_backend(
+    builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, Error> {
     Ok(builder.tls_backend_preconfigured(tls_config()?))
 }
 
 /// The TLS backend the features choose: rustls when enabled (the default), else the platform's.
 #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-pub(crate) fn tls_backend(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+pub(crate) fn tls_backend(
+    builder: reqwest::ClientBuilder,
+) -> Result<reqwest::ClientBuilder, Error> {
     Ok(builder.tls_backend_native())
 }
 
