@@ -112,6 +112,7 @@ pub struct Opened {
 pub fn apply(tokens: TokenStream, facts: &Facts) -> anyhow::Result<(TokenStream, Opened)> {
     let mut file: syn::File = syn::parse2(tokens)?;
     default_absent_nullables(&mut file.items);
+    fast_date_times(&mut file.items);
     let opened = open_enums(&file.items, facts)?;
     let mut items = Vec::with_capacity(file.items.len());
     for item in std::mem::take(&mut file.items) {
@@ -160,6 +161,75 @@ fn default_absent_nullables(items: &mut [syn::Item]) {
             syn::Item::Mod(m) => {
                 if let Some((_, items)) = &mut m.content {
                     default_absent_nullables(items);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A date-time field (`DateTime<Utc>`, or an `Option` of one) of a decoded struct is read by
+/// `crate::open::date_time` (strict RFC 3339 first, then chrono's relaxed reading, which serde's own impl
+/// uses for every value and costs about 1,700 instructions a date-time).
+fn fast_date_times(items: &mut [syn::Item]) {
+    const DATE_TIME: &str = ":: chrono :: DateTime < :: chrono :: offset :: Utc >";
+    for item in items {
+        match item {
+            syn::Item::Struct(s)
+                if s.attrs.iter().any(|a| {
+                    a.path().is_ident("derive")
+                        && a.meta.to_token_stream().to_string().contains("Deserialize")
+                }) =>
+            {
+                for field in s.fields.iter_mut() {
+                    let ty = field.ty.to_token_stream().to_string();
+                    let with = if ty == DATE_TIME {
+                        "crate::open::date_time"
+                    } else if ty == format!(":: std :: option :: Option < {DATE_TIME} >") {
+                        "crate::open::option_date_time"
+                    } else {
+                        continue;
+                    };
+                    let serde = field.attrs.iter_mut().find(|a| a.path().is_ident("serde"));
+                    match serde {
+                        Some(attr) => {
+                            let syn::Meta::List(list) = &attr.meta else {
+                                continue;
+                            };
+                            // Typify's own `deserialize_with` (`Option::deserialize`) is replaced; the
+                            // other arguments (`default`, `rename`, `skip_serializing_if`) stay.
+                            let kept: Vec<TokenStream> = list
+                                .parse_args_with(
+                                    syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                                )
+                                .map(|args| {
+                                    args.into_iter()
+                                        .filter(|arg| !arg.path().is_ident("deserialize_with"))
+                                        .map(|arg| arg.to_token_stream())
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            // An absent key stays `None` (serde's own default for an `Option` goes
+                            // with its own deserializer).
+                            let default = (with == "crate::open::option_date_time"
+                                && !kept.iter().any(|arg| arg.to_string() == "default"))
+                            .then(|| quote! { default, });
+                            *attr = syn::parse_quote! {
+                                #[serde(#default #(#kept,)* deserialize_with = #with)]
+                            };
+                        }
+                        None if with == "crate::open::option_date_time" => field.attrs.push(
+                            syn::parse_quote! { #[serde(default, deserialize_with = #with)] },
+                        ),
+                        None => field
+                            .attrs
+                            .push(syn::parse_quote! { #[serde(deserialize_with = #with)] }),
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &mut m.content {
+                    fast_date_times(items);
                 }
             }
             _ => {}

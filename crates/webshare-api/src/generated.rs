@@ -12,7 +12,7 @@ pub mod types {
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub content: ::std::option::Option<::std::string::String>,
         ///When it was raised.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The ID of the account verification opened for it, which comes when the account is suspended.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -20,7 +20,7 @@ pub mod types {
         ///The report's ID.
         pub id: i64,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl AbuseReport {
@@ -64,18 +64,18 @@ pub mod types {
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ActivationStatus {
         ///When this activation status was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether the email address is verified.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub email_is_verified: ::std::option::Option<bool>,
         ///When the activation email was last sent; null if it never was.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub last_time_email_verification_email_sent: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When this activation status last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ActivationStatus {
@@ -111,7 +111,7 @@ pub mod types {
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub error_reasons: ::std::option::Option<::std::vec::Vec<ErrorReason>>,
         ///When the period's last request was sent.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub last_request_sent_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -224,7 +224,7 @@ pub mod types {
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ApiKey {
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The API key's ID.
         pub id: i64,
@@ -235,7 +235,7 @@ pub mod types {
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub label: ::std::option::Option<::std::string::String>,
         ///When it was last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ApiKey {
@@ -570,7 +570,7 @@ does not type them.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub billing_email: ::std::option::Option<::std::string::String>,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The billing information's ID.
         pub id: i64,
@@ -578,7 +578,7 @@ does not type them.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub name: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl BillingInfo {
@@ -1219,7 +1219,7 @@ and not a commonly used password.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct DownloadToken {
         ///When the token stops working; null if it does not expire.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub expire_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The token's ID.
         pub id: i64,
@@ -1455,7 +1455,7 @@ message and a machine-readable code.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub client_secret: ::std::option::Option<::webshare_api::Secret>,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The verification's ID.
         pub id: i64,
@@ -1469,13 +1469,13 @@ failures are below the maximum) or `verified`. Kept a string: more states may co
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub state: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///How many verifications failed.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub verification_failure_times: ::std::option::Option<i64>,
         ///When the account was verified; null until then.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub verified_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -1559,7 +1559,7 @@ failures are below the maximum) or `verified`. Kept a string: more states may co
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct IpAuthorization {
         ///When it was authorized.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The IP authorization's ID.
         pub id: i64,
@@ -1567,7 +1567,7 @@ failures are below the maximum) or `verified`. Kept a string: more states may co
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub ip_address: ::std::option::Option<::std::string::String>,
         ///When the address last used the proxies; null if never.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub last_used_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -1767,10 +1767,10 @@ others may come.
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///When it was dismissed; null if it is not.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub dismissed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -1787,7 +1787,7 @@ others may come.
         )]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Notification {
@@ -1863,7 +1863,7 @@ kinds that do not have them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The card's expiration month, 1 to 12 (`StripeCard`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1896,7 +1896,7 @@ kinds that do not have them.
         )]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PaymentMethod {
@@ -1962,12 +1962,12 @@ kinds that do not have them.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct PendingPayment {
         ///When its status last changed; null while pending.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Why it failed, for the user to read; null unless `failed`.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -1993,7 +1993,7 @@ kinds that do not have them.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub transaction: ::std::option::Option<i64>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl PendingPayment {
@@ -2028,12 +2028,12 @@ kinds that do not have them.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub automatic_refresh_frequency: ::std::option::Option<i64>,
         ///When the list was last refreshed automatically; null in the list of plans.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub automatic_refresh_last_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the list will next be refreshed automatically; null in the list of plans.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub automatic_refresh_next_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -2047,7 +2047,7 @@ kinds that do not have them.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bundle_info: ::std::option::Option<PlanBundleInfo>,
         ///When the plan was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether only high-quality addresses are used (in Webshare's SDK models; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2119,7 +2119,7 @@ kinds that do not have them.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub subusers_used: ::std::option::Option<i64>,
         ///When the plan was last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Price in USD for a year.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -2204,7 +2204,11 @@ it only when given.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct PlanUpdateRequest {
         ///When the proxy list should next be refreshed automatically.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub automatic_refresh_next_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -2820,7 +2824,7 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub announce_kit_user_token: ::std::option::Option<::webshare_api::Secret>,
         ///When the user registered.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The account's email address (read-only here).
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -2840,7 +2844,7 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_vip_customer: ::std::option::Option<bool>,
         ///When the user last logged in.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub last_login: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Last name; may be empty.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -2870,7 +2874,7 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub tracking_id: ::std::option::Option<::std::string::String>,
         ///When the profile last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Profile {
@@ -2883,27 +2887,35 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProfilePreferences {
         ///When they were created (seen on the live API, undocumented).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///When the satisfaction survey was last completed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub customer_satisfaction_survey_last_completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the satisfaction survey was last dismissed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub customer_satisfaction_survey_last_dismissed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///The preferences' ID.
         pub id: i64,
         ///When the onboarding activity page was viewed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub onboarding_activity_page_viewed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When they last changed (seen on the live API, undocumented).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ProfilePreferences {
@@ -2916,17 +2928,29 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProfilePreferencesUpdateRequest {
         ///When the satisfaction survey was completed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub customer_satisfaction_survey_last_completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the satisfaction survey was dismissed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub customer_satisfaction_survey_last_dismissed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the onboarding activity page was viewed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub onboarding_activity_page_viewed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -3158,7 +3182,7 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub country_code: ::std::option::Option<::std::string::String>,
         ///When the proxy was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether the proxy's country is known with high confidence (seen on the live API; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3166,7 +3190,7 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
         ///Unique identifier of the proxy, e.g. `d-10513`.
         pub id: ::std::string::String,
         ///When the proxy was last checked.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub last_verification: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -3247,6 +3271,7 @@ only; `add`: the plan is added to the subscription; `upgrade`: the plan is upgra
 optional; it stays required and not null here because the page shows it on every activity and the
 cursor needs it.
 */
+        #[serde(deserialize_with = "crate::open::date_time")]
         pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
         ///How long the connection stayed open after the handshake, in seconds.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -3382,7 +3407,7 @@ cursor needs it.
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///When the config was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The config's ID.
         pub id: i64,
@@ -3442,7 +3467,7 @@ cursor needs it.
             ::std::collections::HashMap<::std::string::String, i64>,
         >,
         ///When the config last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The proxy username.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -3868,18 +3893,18 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ProxyReplacement {
         ///When it became `completed`; null before.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether it only counts (the list is not changed).
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub dry_run: ::std::option::Option<bool>,
         ///When it became `validated`; null before.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub dry_run_completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -4172,7 +4197,7 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub is_projected: ::std::option::Option<bool>,
         ///When the hour's last request was sent.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub last_request_sent_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -4194,7 +4219,11 @@ e.g. 250 proxies are in the 0-250 tier and 251 in the next.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub requests_total: ::std::option::Option<i64>,
         ///The start of the hour. (Shown on the page; Webshare's SDK types it optional, so it may be null or absent.)
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ProxyStat {
@@ -4212,13 +4241,17 @@ its discount; the account earns a commission on their paid transactions.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub code: ::std::option::Option<::std::string::String>,
         ///When the channel was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///A description of the channel; may be empty.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
         ///When the code stops being applicable; null if it does not expire.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The channel's ID.
         pub id: i64,
@@ -4247,7 +4280,7 @@ its discount; the account earns a commission on their paid transactions.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promo_value: ::std::option::Option<::webshare_api::Decimal>,
         ///When the code becomes applicable.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///USD of commission earned through the channel, in all.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -4290,7 +4323,7 @@ users referred by another affiliate's link are left out, as for `total_uses`.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ReferralConfig {
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///USD earned, pending, to become account credits (`free_credits` of the subscription) at the next earn-out; then back to 0.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -4319,7 +4352,7 @@ users referred by another affiliate's link are left out, as for `total_uses`.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub mode: ::std::option::Option<::std::string::String>,
         ///When the next earn-out happens (the pending `credits_earned` and `payouts_earned` are earned out).
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub next_earn_out_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -4366,7 +4399,7 @@ users referred by another affiliate's link are left out, as for `total_uses`.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub total_payouts_earned: ::std::option::Option<::webshare_api::Amount>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ReferralConfig {
@@ -4550,7 +4583,7 @@ users referred by another affiliate's link are left out, as for `total_uses`.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub amount: ::std::option::Option<::webshare_api::Amount>,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The credit's ID.
         pub id: i64,
@@ -4564,7 +4597,7 @@ users referred by another affiliate's link are left out, as for `total_uses`.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub referral_channel_code: ::std::option::Option<::std::string::String>,
         ///When it was reverted; null unless `status` is `reverted`.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub reverted_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -4572,7 +4605,7 @@ users referred by another affiliate's link are left out, as for `total_uses`.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub status: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The ID of the referred user who spent the money.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -4670,7 +4703,7 @@ users referred by another affiliate's link are left out, as for `total_uses`.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub amount: ::std::option::Option<::webshare_api::Amount>,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Why it failed, if `status` is `failed`; null otherwise.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -4687,7 +4720,7 @@ users referred by another affiliate's link are left out, as for `total_uses`.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub status: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl ReferralEarnout {
@@ -4814,7 +4847,7 @@ used password.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct ReplacedProxy {
         ///When it was replaced.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The replaced proxy's ID.
         pub id: i64,
@@ -5003,13 +5036,13 @@ made each time the subscription is re-customized, and `plan` names the active on
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub account_discount_percentage: ::std::option::Option<i64>,
         ///When the subscription was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether the plan can be customized; usually false for VIP accounts, whose plans Webshare's support team customizes.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub customizable: ::std::option::Option<bool>,
         ///When the current renewal period ends; periods are 30 days, even with a yearly term.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///How many automatic renewal payments failed.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -5040,7 +5073,7 @@ or `always_percent_off`; null for none.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub promotion_available_first_time_renewal_25_off: ::std::option::Option<bool>,
         ///When a paused subscription resumes; null when not paused.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub reactivation_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -5054,7 +5087,7 @@ or `always_percent_off`; null for none.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub renewals_paid: ::std::option::Option<i64>,
         ///When the current renewal period started; periods are 30 days, even with a yearly term.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The term charged at the next renewal: `monthly` or `yearly`.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -5063,7 +5096,7 @@ or `always_percent_off`; null for none.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub throttled: ::std::option::Option<bool>,
         ///When the subscription last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether the subscription will renew at the end of the period (in Webshare's SDK models, seen on the live API; not on the page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5587,17 +5620,17 @@ SDK types it optional, so it may be null or absent. The section page's field tab
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aggregate_stats: ::std::option::Option<AggregateStats>,
         ///When the bandwidth count resets.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub bandwidth_use_end_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When the bandwidth count started (settable).
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub bandwidth_use_start_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The sub-user's ID (for `X-Subuser`); never reused.
         pub id: i64,
@@ -5618,7 +5651,7 @@ country). Null: no custom list, the sub-user uses the account's.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub proxy_limit: ::std::option::Option<f64>,
         ///When it was last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Subuser {
@@ -5633,7 +5666,11 @@ given.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct SubuserCreateRequest {
         ///When the bandwidth count starts (an editable field of the sub-user, as the section page says; sent by Webshare's SDK).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub bandwidth_use_start_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -5736,7 +5773,11 @@ given.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct SubuserUpdateRequest {
         ///When the bandwidth count starts.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub bandwidth_use_start_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -5820,7 +5861,7 @@ given.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct Suspension {
         ///When the account was suspended.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /**Why: `acceptable_use_violation` (the acceptable use policy was violated), `abuse_report` (the user
 was reported for abuse) or `fraudulent_payment` (fraudulent payments were used). Kept a string:
@@ -5890,7 +5931,7 @@ more reasons may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub amount: ::std::option::Option<::webshare_api::Amount>,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The credits gained (e.g. when downgrading), in USD.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -5913,7 +5954,7 @@ more reasons may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub refund_amount: ::std::option::Option<::webshare_api::Amount>,
         ///When the last refund was made; null without a refund.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub refund_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -5921,7 +5962,7 @@ more reasons may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub status: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl Transaction {
@@ -5956,7 +5997,11 @@ more reasons may come.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub brand: ::std::option::Option<::std::string::String>,
         ///When the payment method was created.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The card's expiration month, 1 to 12.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5973,7 +6018,11 @@ more reasons may come.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///When the payment method last changed.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "crate::open::option_date_time"
+        )]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl TransactionPaymentMethod {
@@ -6030,7 +6079,7 @@ more reasons may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub active: ::std::option::Option<bool>,
         ///When it was created.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The method's ID.
         pub id: i64,
@@ -6045,7 +6094,7 @@ more reasons may come.
         )]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl TwoFactorMethod {
@@ -6129,7 +6178,7 @@ more reasons may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub answer: ::std::option::Option<::std::string::String>,
         ///When it was submitted.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The files attached to it.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -6137,7 +6186,7 @@ more reasons may come.
         ///The answer's ID.
         pub id: i64,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl VerificationAnswer {
@@ -6153,7 +6202,7 @@ more reasons may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub appeal: ::std::option::Option<::std::string::String>,
         ///When it was submitted.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The appeal's ID.
         pub id: i64,
@@ -6161,7 +6210,7 @@ more reasons may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub state: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl VerificationAppeal {
@@ -6394,7 +6443,7 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct VerificationEvidence {
         ///When it was submitted.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The user's explanation (e.g. what the proxies are used for).
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -6405,7 +6454,7 @@ more reasons may come.
         ///The evidence's ID.
         pub id: i64,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl VerificationEvidence {
@@ -6418,7 +6467,7 @@ more reasons may come.
     #[cfg_attr(feature = "json-schema", derive(::schemars::JsonSchema))]
     pub struct VerificationFile {
         ///When it was uploaded.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Where the file is stored, as the API names it (e.g. `verificationevidence/file1`).
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -6451,7 +6500,7 @@ more reasons may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub needs_evidence: ::std::option::Option<bool>,
         ///When the verification started. (The page's field table calls it `created_at`; its examples and Webshare's SDK say `started_at`.)
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /**`inflow` (open), `successful_verification` or `failed_verification`. Kept a string: more states
 may come.
@@ -6468,7 +6517,7 @@ string: more types may come.
         )]
         pub type_: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl VerificationFlow {
@@ -6643,7 +6692,7 @@ not working). Kept a string: more states may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub answer: ::std::option::Option<VerificationAnswer>,
         ///When it was asked.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The ID of the verification it is about.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
@@ -6654,7 +6703,7 @@ not working). Kept a string: more states may come.
         #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
         pub question: ::std::option::Option<::std::string::String>,
         ///When it last changed.
-        #[serde(default, deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(default, deserialize_with = "crate::open::option_date_time")]
         pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     impl VerificationQuestion {

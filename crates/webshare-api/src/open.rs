@@ -25,6 +25,43 @@ where
     deserializer.deserialize_str(Visitor(std::marker::PhantomData))
 }
 
+/// Decodes a date-time: strict RFC 3339 first (chrono's dedicated parser), else chrono's relaxed reading,
+/// which is what `DateTime<Utc>`'s own `Deserialize` accepts; so nothing read before is refused, and the
+/// API's usual form skips the relaxed parser's general format machinery.
+#[doc(hidden)]
+pub fn date_time<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<chrono::DateTime<chrono::Utc>, D::Error> {
+    struct Visitor;
+    impl de::Visitor<'_> for Visitor {
+        type Value = chrono::DateTime<chrono::Utc>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an RFC 3339 date-time")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            match chrono::DateTime::parse_from_rfc3339(value) {
+                Ok(at) => Ok(at.with_timezone(&chrono::Utc)),
+                Err(_) => value.parse().map_err(E::custom),
+            }
+        }
+    }
+    deserializer.deserialize_str(Visitor)
+}
+
+/// [`date_time`] for a field that may be null.
+#[doc(hidden)]
+pub fn option_date_time<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, D::Error> {
+    struct Read(chrono::DateTime<chrono::Utc>);
+    impl<'de> Deserialize<'de> for Read {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            date_time(deserializer).map(Read)
+        }
+    }
+    Ok(Option::<Read>::deserialize(deserializer)?.map(|read| read.0))
+}
+
 /// A `type`-tagged object, read whole so that its tag can choose the member that decodes it.
 #[doc(hidden)]
 pub struct TaggedObject {
@@ -112,4 +149,54 @@ fn described(kind: schemars::schema::InstanceType, description: &str) -> schemar
         ..Default::default()
     }
     .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path reads every date-time as chrono's own `Deserialize` does: the same value where that
+    /// accepts one, an error where it refuses one.
+    #[test]
+    fn date_times_read_as_chronos_own_impl_reads_them() {
+        type At = chrono::DateTime<chrono::Utc>;
+        #[derive(Deserialize)]
+        struct Fast {
+            #[serde(deserialize_with = "date_time")]
+            at: At,
+            #[serde(default, deserialize_with = "option_date_time")]
+            maybe: Option<At>,
+        }
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Chrono {
+            at: At,
+            maybe: Option<At>,
+        }
+        for text in [
+            "2022-08-13T05:59:57.690853-07:00",
+            "2022-08-13T12:59:57Z",
+            "2022-08-13t12:59:57z",
+            "2022-08-13 12:59:57+00:00",
+            "2022-08-13T12:59:57.1+05:30",
+            "2022-08-13T12:59:57 +00:00",
+            "2022-02-30T12:59:57Z",
+            "13 Aug 2022",
+            "",
+        ] {
+            let json = format!(r#"{{"at": {text:?}, "maybe": {text:?}}}"#);
+            let fast = serde_json::from_str::<Fast>(&json).map(|f| (f.at, f.maybe));
+            let own = serde_json::from_str::<Chrono>(&json).map(|c| (c.at, c.maybe));
+            match (fast, own) {
+                (Ok(fast), Ok(own)) => assert_eq!(fast, own, "{text}"),
+                (Err(_), Err(_)) => {}
+                (fast, own) => panic!("{text}: fast {fast:?}, chrono {own:?}"),
+            }
+        }
+        let absent: Fast = serde_json::from_str(r#"{"at": "2022-08-13T12:59:57Z"}"#).unwrap();
+        assert_eq!(absent.maybe, None);
+        let null: Fast =
+            serde_json::from_str(r#"{"at": "2022-08-13T12:59:57Z", "maybe": null}"#).unwrap();
+        assert_eq!(null.maybe, None);
+        assert!(serde_json::from_str::<Fast>(r#"{"at": 5}"#).is_err());
+    }
 }
