@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 
-use super::health::{Outcome, Verdict};
+use super::health::Outcome;
+use super::send::read_prefix;
 use super::state::Slot;
 use super::{Pool, PoolError, PoolProxy};
 
@@ -192,29 +193,21 @@ impl Pool {
         let started = self.inner.clock.now();
         let answer = async {
             let mut response = client.get(url).timeout(options.timeout).send().await?;
-            let mut prefix = bytes::BytesMut::new();
-            while prefix.len() < options.body_prefix {
-                match response.chunk().await? {
-                    Some(chunk) => prefix.extend_from_slice(&chunk),
-                    None => break,
-                }
-            }
+            let prefix = read_prefix(&mut response, options.body_prefix).await?;
             Ok::<_, reqwest::Error>((response.status(), response.headers().clone(), prefix))
         }
         .await;
         let latency = self.inner.clock.now().saturating_duration_since(started);
         let (outcome, status) = match answer {
             Ok((status, headers, prefix)) => {
-                let code = status.as_u16();
-                let outcome = match self.inner.classifier.classify(status, &headers, &prefix) {
-                    Verdict::Success => Outcome::Success { latency },
-                    Verdict::Failure => Outcome::Status { status: code },
-                    Verdict::Blocked => Outcome::Blocked { status: code },
-                };
-                (outcome, Some(code))
+                let outcome = self
+                    .inner
+                    .classifier
+                    .classify(status, &headers, &prefix)
+                    .outcome(status, latency);
+                (outcome, Some(status.as_u16()))
             }
-            Err(e) if e.is_timeout() => (Outcome::Timeout, None),
-            Err(_) => (Outcome::ConnectError, None),
+            Err(e) => (Outcome::of_error(&e), None),
         };
         let now = self.inner.clock.now();
         self.inner.lock().report(slot, &outcome, now);

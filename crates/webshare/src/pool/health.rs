@@ -37,6 +37,30 @@ impl Outcome {
     pub fn is_success(&self) -> bool {
         matches!(self, Self::Success { .. })
     }
+
+    /// A request that got no answer through the proxy: a timeout, else a connection error.
+    pub(crate) fn of_error(e: &reqwest::Error) -> Self {
+        if e.is_timeout() {
+            Self::Timeout
+        } else {
+            Self::ConnectError
+        }
+    }
+}
+
+impl Verdict {
+    /// The outcome of an answer judged this way, with its status and latency.
+    pub(crate) fn outcome(self, status: StatusCode, latency: Duration) -> Outcome {
+        match self {
+            Self::Success => Outcome::Success { latency },
+            Self::Failure => Outcome::Status {
+                status: status.as_u16(),
+            },
+            Self::Blocked => Outcome::Blocked {
+                status: status.as_u16(),
+            },
+        }
+    }
 }
 
 /// A classifier's judgement of a response; [`Pool::send`](super::Pool::send) turns it into an [`Outcome`].

@@ -7,7 +7,7 @@ use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use super::health::{Outcome, Verdict};
+use super::health::Outcome;
 use super::{Lease, Pool, PoolError, PoolProxy, SendError};
 
 /// How [`Pool::send`] sends: `SendOptions { max_attempts: 3, ..SendOptions::default() }` (always with
@@ -105,7 +105,7 @@ impl PoolResponse {
 }
 
 /// Reads until `limit` bytes (or the end) are in.
-async fn read_prefix(
+pub(super) async fn read_prefix(
     response: &mut reqwest::Response,
     limit: usize,
 ) -> Result<Bytes, reqwest::Error> {
@@ -117,14 +117,6 @@ async fn read_prefix(
         }
     }
     Ok(prefix.freeze())
-}
-
-fn failed(e: &reqwest::Error) -> Outcome {
-    if e.is_timeout() {
-        Outcome::Timeout
-    } else {
-        Outcome::ConnectError
-    }
 }
 
 impl Pool {
@@ -164,7 +156,7 @@ impl Pool {
             let mut response = match request.send().await {
                 Ok(response) => response,
                 Err(e) => {
-                    let outcome = failed(&e);
+                    let outcome = Outcome::of_error(&e);
                     lease.report(outcome);
                     last = Some((outcome, Some(e.without_url())));
                     continue;
@@ -173,7 +165,7 @@ impl Pool {
             let prefix = match read_prefix(&mut response, options.body_prefix).await {
                 Ok(prefix) => prefix,
                 Err(e) => {
-                    let outcome = failed(&e);
+                    let outcome = Outcome::of_error(&e);
                     lease.report(outcome);
                     last = Some((outcome, Some(e.without_url())));
                     continue;
@@ -182,15 +174,11 @@ impl Pool {
             let latency = self.inner.clock.now().saturating_duration_since(started);
             let status = response.status();
             let headers = response.headers().clone();
-            let outcome = match self.inner.classifier.classify(status, &headers, &prefix) {
-                Verdict::Success => Outcome::Success { latency },
-                Verdict::Failure => Outcome::Status {
-                    status: status.as_u16(),
-                },
-                Verdict::Blocked => Outcome::Blocked {
-                    status: status.as_u16(),
-                },
-            };
+            let outcome = self
+                .inner
+                .classifier
+                .classify(status, &headers, &prefix)
+                .outcome(status, latency);
             lease.report(outcome);
             if outcome.is_success() {
                 return Ok(PoolResponse {
