@@ -110,13 +110,15 @@ pub fn rust(root: &Path) -> Result<()> {
     )?;
 
     step("cargo test (the workspace, feature-gated test binaries with their features)");
-    run_in(root, &mut crate::gated_tests::test_command(root)?)?;
+    let gated = crate::gated_tests::find(root)?;
+    crate::gated_tests::announce(&gated);
+    run_in(root, &mut crate::gated_tests::test_command(&gated))?;
 
     step(&format!(
         "the response decoders under the fuzzer: {} inputs, the test build (cargo xtask fuzz runs a million in release)",
         fuzz::CI_INPUTS
     ));
-    fuzz::run_ci(root)?;
+    fuzz::run_ci(root, &gated)?;
     Ok(())
 }
 

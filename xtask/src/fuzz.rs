@@ -16,8 +16,8 @@ pub const CI_INPUTS: u64 = 20_000;
 
 /// The bounded run of `cargo xtask test`: the lib test `fuzz_decoders` of the test step's own build (the
 /// same `cargo test --workspace` command line, so nothing is compiled again), with [`CI_INPUTS`] inputs.
-pub fn run_ci(root: &Path) -> Result<()> {
-    let mut command = crate::gated_tests::test_command(root)?;
+pub fn run_ci(root: &Path, gated: &[crate::gated_tests::Gated]) -> Result<()> {
+    let mut command = crate::gated_tests::test_command(gated);
     command
         .args(["--lib", "fuzz_decoders", "--", "--ignored", "--nocapture"])
         .env("WEBSHARE_FUZZ_INPUTS", CI_INPUTS.to_string());

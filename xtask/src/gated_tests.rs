@@ -89,10 +89,9 @@ pub fn features_arg(gated: &[Gated]) -> String {
     all.join(",")
 }
 
-/// `cargo test --workspace` with every gated test's features named, after saying which they are.
-pub fn test_command(root: &Path) -> Result<Command> {
-    let gated = find(root)?;
-    for g in &gated {
+/// Says which test binaries are gated, and by what.
+pub fn announce(gated: &[Gated]) {
+    for g in gated {
         println!(
             "feature-gated test binary `{}` of {}: run with --features {}",
             g.test,
@@ -100,13 +99,18 @@ pub fn test_command(root: &Path) -> Result<Command> {
             g.features.join(",")
         );
     }
+}
+
+/// `cargo test --workspace` with every gated test's features named: the command line of the test step,
+/// which the fuzz step repeats so that it reuses the same build.
+pub fn test_command(gated: &[Gated]) -> Command {
     let mut command = crate::process::cargo();
     command.args(["test", "--workspace"]);
-    let features = features_arg(&gated);
+    let features = features_arg(gated);
     if !features.is_empty() {
         command.args(["--features", &features]);
     }
-    Ok(command)
+    command
 }
 
 #[cfg(test)]
