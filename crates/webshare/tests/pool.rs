@@ -671,3 +671,108 @@ async fn over_the_mocks_real_proxies_round_robin_spreads_and_a_blocked_proxy_res
     // Its success on probation made it healthy again.
     assert_eq!(state(&pool, blocked).status, Status::Healthy);
 }
+
+/// Over the mock server's real proxies: sends with a sticky key keep one proxy (another key gets its
+/// own), and when the mock blocks that proxy, the send's retry moves the key to the proxy that answered,
+/// where it stays, even after the blocked proxy is back.
+#[tokio::test]
+async fn a_sticky_send_keeps_its_proxy_until_it_is_blocked_then_moves_and_stays() {
+    let (server, client) =
+        signed_in(Config::default().real_proxies(true).proxies_per_plan(4)).await;
+    let target = fake_proxy(200, "text/plain", "hello").await;
+    let url = format!("http://127.0.0.1:{}/page", target.port);
+    let proxies = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    let ports: Vec<u16> = proxies.iter().map(PoolProxy::port).collect();
+    assert_eq!(ports.len(), 4);
+    let clock = Arc::new(ManualClock::new());
+    let backoff = Duration::from_secs(30);
+    let pool = Pool::builder()
+        .strategy(Pick::RoundRobin)
+        .clock(Arc::clone(&clock))
+        .health(HealthConfig {
+            failure_threshold: 1,
+            backoff_base: backoff,
+            ..HealthConfig::default()
+        })
+        .build(proxies)
+        .unwrap();
+    let count = |port: u16| server.proxy_requests(port).unwrap();
+    // Each send with `key`, through the proxy it answers from.
+    let send = |key: &'static str| {
+        let (pool, url) = (&pool, url.clone());
+        async move {
+            let response = pool
+                .send(
+                    |http| http.get(url.as_str()),
+                    SendOptions::attempts(2).sticky(key),
+                )
+                .await
+                .unwrap();
+            let port = response.proxy().port();
+            assert_eq!(&response.bytes().await.unwrap()[..], b"hello");
+            port
+        }
+    };
+
+    let first = send("session-a").await;
+    let other = send("session-b").await;
+    assert_ne!(
+        first, other,
+        "round robin gives the second key the next proxy"
+    );
+    for _ in 0..5 {
+        assert_eq!(send("session-a").await, first);
+        assert_eq!(send("session-b").await, other);
+    }
+    assert_eq!(count(first), 6, "every send of the key went to its proxy");
+    assert_eq!(count(other), 6);
+    let untouched: Vec<u16> = ports
+        .iter()
+        .copied()
+        .filter(|p| ![first, other].contains(p))
+        .collect();
+    assert!(untouched.iter().all(|&p| count(p) == 0));
+    // Unsticky sends between them move round robin along, not the keys.
+    pool.send(|http| http.get(url.as_str()), SendOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(send("session-a").await, first);
+
+    server
+        .block_proxy(first, webshare_mock_server::BlockPage::Forbidden)
+        .unwrap();
+    // Its 403 quarantines it; the retry answers through another proxy, which the key moves to.
+    let moved = send("session-a").await;
+    assert_ne!(moved, first);
+    assert!(matches!(
+        state(&pool, first).status,
+        Status::Quarantined { .. }
+    ));
+    let blocked_count = count(first);
+    let moved_count = count(moved);
+    for _ in 0..5 {
+        assert_eq!(
+            send("session-a").await,
+            moved,
+            "the key stays where it moved"
+        );
+    }
+    assert_eq!(count(moved), moved_count + 5);
+    assert_eq!(
+        count(first),
+        blocked_count,
+        "the blocked proxy is left alone"
+    );
+    assert_eq!(send("session-b").await, other, "the other key never moved");
+
+    server.recover_proxy(first).unwrap();
+    clock.advance(backoff);
+    assert_eq!(
+        send("session-a").await,
+        moved,
+        "the key does not go back once its old proxy is out of quarantine"
+    );
+    assert_eq!(count(first), blocked_count);
+}

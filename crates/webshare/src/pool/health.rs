@@ -110,8 +110,12 @@ impl Classifier for DefaultClassifier {
 fn is_html(headers: &HeaderMap) -> bool {
     headers
         .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().contains("html"))
+        // Compared in place: lowering a copy would allocate on every response.
+        .is_some_and(|v| {
+            v.as_bytes()
+                .windows(4)
+                .any(|w| w.eq_ignore_ascii_case(b"html"))
+        })
 }
 
 fn mentions_captcha(body: &[u8]) -> bool {

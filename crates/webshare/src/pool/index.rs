@@ -62,6 +62,12 @@ impl Index {
         }
     }
 
+    /// Whether a slot's place depends on its [`Load`] (least in flight): then a change to the load takes
+    /// it out of the index and back in; the other strategies keep it where it is.
+    pub(crate) fn orders_by_load(&self) -> bool {
+        matches!(self, Self::LeastInFlight { .. })
+    }
+
     pub(crate) fn len(&self) -> usize {
         match self {
             Self::RoundRobin { set, .. } => set.len(),

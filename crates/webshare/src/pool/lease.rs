@@ -4,6 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use tokio::time::Instant;
+
 use super::Inner;
 use super::health::Outcome;
 use super::proxy::PoolProxy;
@@ -36,10 +38,15 @@ impl Lease {
 
     /// Records how the request went; only the first report of a lease counts.
     pub fn report(&mut self, outcome: Outcome) {
+        let now = self.inner.clock.now();
+        self.report_at(outcome, now);
+    }
+
+    /// [`Lease::report`] with the time already read from the pool's clock.
+    pub(super) fn report_at(&mut self, outcome: Outcome, now: Instant) {
         if std::mem::replace(&mut self.reported, true) {
             return;
         }
-        let now = self.inner.clock.now();
         self.inner.lock().report(self.slot, &outcome, now);
     }
 

@@ -11,8 +11,8 @@ use super::health::Outcome;
 use super::{Lease, Pool, PoolError, PoolProxy, SendError};
 
 /// How [`Pool::send`] sends: `SendOptions { max_attempts: 3, ..SendOptions::default() }` (always with
-/// `..SendOptions::default()`: fields may be added).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `..SendOptions::default()`: fields may be added), or `SendOptions::attempts(3).sticky("user-42")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendOptions {
     /// Attempts at most, each through a proxy not tried yet while there are others (1 by default: no
     /// retry; 0 counts as 1).
@@ -22,6 +22,13 @@ pub struct SendOptions {
     pub body_prefix: usize,
     /// A time limit per attempt (the client's own by default).
     pub timeout: Option<Duration>,
+    /// A sticky key (a session, a user; none by default): the first attempt goes through the key's proxy,
+    /// as [`Pool::pick_for`] picks it, so sends with the same key keep one proxy until it is quarantined
+    /// or leaves the pool, and then move to another, remembered. A retry goes through another proxy as
+    /// without a key; when it succeeds and the key's proxy was quarantined meanwhile, the key moves to
+    /// the proxy that answered. The key's proxy at its concurrency limit or interval is
+    /// [`PoolError::Busy`], not another proxy.
+    pub sticky: Option<String>,
 }
 
 impl Default for SendOptions {
@@ -30,6 +37,7 @@ impl Default for SendOptions {
             max_attempts: 1,
             body_prefix: 2048,
             timeout: None,
+            sticky: None,
         }
     }
 }
@@ -42,15 +50,22 @@ impl SendOptions {
             ..Self::default()
         }
     }
+
+    /// These options with the sticky key `key` ([`SendOptions::sticky`]).
+    #[must_use]
+    pub fn sticky(mut self, key: impl Into<String>) -> Self {
+        self.sticky = Some(key.into());
+        self
+    }
 }
 
 /// A response the classifier accepted. It holds its lease, so the proxy counts the request in flight
 /// until the response is dropped or read to the end.
 pub struct PoolResponse {
-    status: StatusCode,
-    headers: HeaderMap,
+    /// The classified prefix of the body, until [`PoolResponse::chunk`] hands it out.
     prefix: Option<Bytes>,
-    rest: reqwest::Response,
+    /// The response, its body past the prefix.
+    response: reqwest::Response,
     lease: Lease,
     attempts: u32,
 }
@@ -58,7 +73,7 @@ pub struct PoolResponse {
 impl fmt::Debug for PoolResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PoolResponse")
-            .field("status", &self.status)
+            .field("status", &self.response.status())
             .field("proxy", self.lease.proxy())
             .field("attempts", &self.attempts)
             .finish_non_exhaustive()
@@ -68,12 +83,12 @@ impl fmt::Debug for PoolResponse {
 impl PoolResponse {
     /// The status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.response.status()
     }
 
     /// The headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        self.response.headers()
     }
 
     /// The proxy it came through.
@@ -91,12 +106,21 @@ impl PoolResponse {
         if let Some(prefix) = self.prefix.take().filter(|p| !p.is_empty()) {
             return Ok(Some(prefix));
         }
-        self.rest.chunk().await.map_err(reqwest::Error::without_url)
+        self.response
+            .chunk()
+            .await
+            .map_err(reqwest::Error::without_url)
     }
 
-    /// The whole body.
+    /// The whole body. A body the prefix holds entirely is returned as it is, not copied.
     pub async fn bytes(mut self) -> Result<Bytes, reqwest::Error> {
-        let mut body = BytesMut::new();
+        let prefix = self.prefix.take().unwrap_or_default();
+        let Some(next) = self.chunk().await? else {
+            return Ok(prefix);
+        };
+        let mut body = BytesMut::with_capacity(prefix.len() + next.len());
+        body.extend_from_slice(&prefix);
+        body.extend_from_slice(&next);
         while let Some(chunk) = self.chunk().await? {
             body.extend_from_slice(&chunk);
         }
@@ -104,35 +128,54 @@ impl PoolResponse {
     }
 }
 
-/// Reads until `limit` bytes (or the end) are in.
+/// Reads until `limit` bytes (or the end) are in. A prefix that came in one piece is that piece, not a
+/// copy.
 pub(super) async fn read_prefix(
     response: &mut reqwest::Response,
     limit: usize,
 ) -> Result<Bytes, reqwest::Error> {
-    let mut prefix = BytesMut::new();
-    while prefix.len() < limit {
-        match response.chunk().await? {
-            Some(chunk) => prefix.extend_from_slice(&chunk),
-            None => break,
+    let mut first = Bytes::new();
+    let mut joined: Option<BytesMut> = None;
+    let mut read = 0;
+    while read < limit {
+        let Some(chunk) = response.chunk().await? else {
+            break;
+        };
+        read += chunk.len();
+        match &mut joined {
+            Some(joined) => joined.extend_from_slice(&chunk),
+            None if first.is_empty() => first = chunk,
+            None => {
+                let mut both = BytesMut::with_capacity(first.len() + chunk.len());
+                both.extend_from_slice(&first);
+                both.extend_from_slice(&chunk);
+                joined = Some(both);
+            }
         }
     }
-    Ok(prefix.freeze())
+    Ok(joined.map_or(first, BytesMut::freeze))
 }
 
 impl Pool {
-    /// Picks a proxy, sends the request `build` makes with its client ([`Pool::client_for`]), classifies
-    /// the answer (status, headers, the body's first [`SendOptions::body_prefix`] bytes), reports the
-    /// outcome, and on a failure or a block tries again through another proxy, up to
-    /// [`SendOptions::max_attempts`]. `build` is called once per attempt.
+    /// Picks a proxy (the sticky key's, with [`SendOptions::sticky`]), sends the request `build` makes
+    /// with its client ([`Pool::client_for`]), classifies the answer (status, headers, the body's first
+    /// [`SendOptions::body_prefix`] bytes), reports the outcome, and on a failure or a block tries again
+    /// through another proxy, up to [`SendOptions::max_attempts`]. `build` is called once per attempt.
     pub async fn send<F>(&self, build: F, options: SendOptions) -> Result<PoolResponse, SendError>
     where
         F: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     {
         let attempts = options.max_attempts.max(1);
+        let sticky = options.sticky.as_deref();
+        // Filled only when there is a further attempt to steer (no allocation without a retry).
         let mut tried = Vec::new();
         let mut last: Option<(Outcome, Option<reqwest::Error>)> = None;
         for attempt in 1..=attempts {
-            let mut lease = match self.pick_skipping(&tried) {
+            let picked = match sticky {
+                Some(key) if attempt == 1 => self.pick_for(key),
+                _ => self.pick_skipping(&tried),
+            };
+            let mut lease = match picked {
                 Ok(lease) => lease,
                 Err(e) => match last {
                     // A retry with nothing left to try: the failure so far is the answer.
@@ -146,7 +189,9 @@ impl Pool {
                     None => return Err(e.into()),
                 },
             };
-            tried.push(lease.slot.index);
+            if attempt < attempts {
+                tried.push(lease.slot.index);
+            }
             let client = self.client_for(&lease)?;
             let mut request = build(&client);
             if let Some(timeout) = options.timeout {
@@ -171,21 +216,24 @@ impl Pool {
                     continue;
                 }
             };
-            let latency = self.inner.clock.now().saturating_duration_since(started);
+            let now = self.inner.clock.now();
+            let latency = now.saturating_duration_since(started);
             let status = response.status();
-            let headers = response.headers().clone();
             let outcome = self
                 .inner
                 .classifier
-                .classify(status, &headers, &prefix)
+                .classify(status, response.headers(), &prefix)
                 .outcome(status, latency);
-            lease.report(outcome);
+            lease.report_at(outcome, now);
             if outcome.is_success() {
+                if attempt > 1
+                    && let Some(key) = sticky
+                {
+                    self.inner.lock().move_sticky_if_unusable(key, lease.slot);
+                }
                 return Ok(PoolResponse {
-                    status,
-                    headers,
                     prefix: Some(prefix),
-                    rest: response,
+                    response,
                     lease,
                     attempts: attempt,
                 });

@@ -138,6 +138,15 @@ impl State {
         }
     }
 
+    /// Takes the slot out of the index before a change to its load, where the strategy orders by load
+    /// (round robin and random do not: the slot stays, and [`State::reindex`] takes it out if it can
+    /// no longer take a request).
+    fn unindex_for_load(&mut self, index: u32) {
+        if self.index.orders_by_load() {
+            self.unindex(index);
+        }
+    }
+
     /// Takes the slot out of the index before a change to what orders it.
     fn unindex(&mut self, index: u32) {
         if let Some(e) = self.slots.get_mut(index as usize).and_then(Option::as_mut)
@@ -224,13 +233,27 @@ impl State {
         Ok(picked)
     }
 
+    /// Points a sticky key at `slot` if its proxy can no longer serve it (quarantined, or gone): a retry
+    /// through `slot` succeeded where the key's proxy failed.
+    pub(crate) fn move_sticky_if_unusable(&mut self, key: &str, slot: Slot) {
+        let Some(&current) = self.sticky.get(key) else {
+            return;
+        };
+        let usable = self
+            .entry(current)
+            .is_some_and(|e| e.health.quarantined_until.is_none());
+        if !usable && self.entry(slot).is_some() {
+            self.sticky.insert(key.to_owned(), slot);
+        }
+    }
+
     /// Forgets a sticky key.
     pub(crate) fn forget(&mut self, key: &str) {
         self.sticky.remove(key);
     }
 
     fn acquire(&mut self, index: u32, now: Moment) -> Picked {
-        self.unindex(index);
+        self.unindex_for_load(index);
         self.picks = self.picks.wrapping_add(1);
         let (picks, interval) = (self.picks, self.limits.min_interval);
         let e = self.slots[index as usize]
@@ -264,7 +287,7 @@ impl State {
         if self.entry(slot).is_none() {
             return;
         }
-        self.unindex(slot.index);
+        self.unindex_for_load(slot.index);
         if let Some(e) = self.entry_mut(slot) {
             e.in_flight = e.in_flight.saturating_sub(1);
         }
@@ -279,11 +302,11 @@ impl State {
             return;
         };
         let change = e.health.record(outcome, now, &config);
-        let proxy = e.proxy.display_address();
         match change {
             Change::None => return,
             Change::Quarantined { until, backoff } => {
                 let failures = e.health.consecutive_failures;
+                let proxy = e.proxy.display_address();
                 self.timers.insert((until, slot.index, slot.generation));
                 tracing::warn!(
                     target: "webshare::pool",
@@ -294,6 +317,7 @@ impl State {
                 );
             }
             Change::Recovered => {
+                let proxy = e.proxy.display_address();
                 tracing::info!(target: "webshare::pool", proxy = %proxy, "proxy recovered");
             }
         }
