@@ -1,5 +1,6 @@
 //! Project automation for the webshare-rs workspace, as a library so that tests can call the generator.
 
+mod callgrind;
 pub mod checks;
 pub mod ci;
 pub mod cli_facts;
@@ -15,6 +16,7 @@ pub mod gated_tests;
 pub mod literals;
 mod mock_process;
 pub mod peer;
+pub mod pool_bench;
 mod process;
 pub mod publish;
 pub mod semver;

@@ -28,6 +28,8 @@ commands:
   bench-peer [op..]   instructions per call (callgrind) of the client, a hand-written reqwest call
                       and openapi-generator's Rust client (generated into target/peer/; needs
                       java, pip, valgrind) for login, get_activation, list_proxies (or those named)
+  bench-pool          instructions per request (callgrind) of webshare::pool's Pool::send and a
+                      hand-written reqwest call through the same mock proxy (needs valgrind)
   test                the Rust-only checks, nothing else needed: codegen --check, compat,
                       cargo fmt --check, cargo clippy -D warnings, cargo test, the fuzzer's
                       bounded run
@@ -74,6 +76,9 @@ fn main() -> ExitCode {
             .map(|()| true),
         ["bench-peer", operations @ ..] => codegen::workspace_root()
             .and_then(|root| xtask::peer::run(&root, operations))
+            .map(|()| true),
+        ["bench-pool"] => codegen::workspace_root()
+            .and_then(|root| xtask::pool_bench::run(&root))
             .map(|()| true),
         ["test"] => codegen::workspace_root()
             .and_then(|root| xtask::ci::rust(&root))

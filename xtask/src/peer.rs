@@ -18,6 +18,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+use crate::callgrind::{self, require, thousands};
 use crate::process::{cargo, run_in, target_dir};
 
 /// The openapi-generator release the peer comes from (`openapi-generator-cli` on PyPI).
@@ -28,9 +29,6 @@ pub const OPERATIONS: [&str; 3] = ["login", "get_activation", "list_proxies"];
 
 /// The variants, as the bench names them.
 const VARIANTS: [&str; 3] = ["hand", "crate", "peer"];
-
-/// Calls in the long and the short run: their difference, divided, is free of start-up costs.
-const CALLS: (u64, u64) = (3000, 1000);
 
 /// The jar inside the wheel.
 const JAR_IN_WHEEL: &str = "openapi_generator_cli/openapi-generator.jar";
@@ -82,9 +80,12 @@ pub fn run(root: &Path, operations: &[&str]) -> Result<()> {
     for operation in &operations {
         let mut row = [0u64; 3];
         for (i, variant) in VARIANTS.iter().enumerate() {
-            let long = instructions(&binary, &results, variant, operation, CALLS.0)?;
-            let short = instructions(&binary, &results, variant, operation, CALLS.1)?;
-            row[i] = per_call(long, short)?;
+            row[i] = callgrind::per_call(
+                &binary,
+                &results,
+                &format!("{variant}:{operation}"),
+                &format!("{variant}.{operation}"),
+            )?;
             eprintln!("{operation} {variant}: {} instructions per call", row[i]);
         }
         rows.push((*operation, row));
@@ -95,19 +96,6 @@ pub fn run(root: &Path, operations: &[&str]) -> Result<()> {
         results.display()
     );
     Ok(())
-}
-
-/// Fails, saying what `program` is for, unless it runs.
-fn require(program: &str, version_flag: &str, why: &str) -> Result<()> {
-    let ran = Command::new(program)
-        .arg(version_flag)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status();
-    match ran {
-        Ok(status) if status.success() => Ok(()),
-        _ => bail!("`{program}` is not on PATH (or does not run): {why}"),
-    }
 }
 
 /// The generator's jar, extracted from its wheel, which pip fetches the first time.
@@ -282,50 +270,6 @@ fn write_if_changed(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Instructions of `calls` calls of one variant (the whole program), from callgrind.
-fn instructions(
-    binary: &Path,
-    results: &Path,
-    variant: &str,
-    operation: &str,
-    calls: u64,
-) -> Result<u64> {
-    let out = results.join(format!("{variant}.{operation}.{calls}"));
-    let status = Command::new("valgrind")
-        .args(["--quiet", "--tool=callgrind"])
-        .arg(format!("--callgrind-out-file={}", out.display()))
-        .arg(binary)
-        .env("WEBSHARE_BENCH_PROFILE", format!("{variant}:{operation}"))
-        .env("WEBSHARE_BENCH_CALLS", calls.to_string())
-        .status()
-        .context("cannot start valgrind")?;
-    if !status.success() {
-        bail!("{variant}:{operation} with {calls} calls failed under callgrind ({status})");
-    }
-    let text = std::fs::read_to_string(&out)?;
-    totals(&text).with_context(|| format!("{} has no totals line", out.display()))
-}
-
-/// The instruction total of a callgrind output file (`summary:`, or `totals:` in older versions).
-fn totals(callgrind: &str) -> Option<u64> {
-    callgrind.lines().find_map(|line| {
-        line.strip_prefix("summary:")
-            .or_else(|| line.strip_prefix("totals:"))?
-            .split_whitespace()
-            .next()?
-            .parse()
-            .ok()
-    })
-}
-
-/// Instructions per call from the long and the short run.
-fn per_call(long: u64, short: u64) -> Result<u64> {
-    let extra = long
-        .checked_sub(short)
-        .context("the long run executed fewer instructions than the short one")?;
-    Ok(extra / (CALLS.0 - CALLS.1))
-}
-
 /// The Markdown table of `rows` (hand, crate, peer per operation) with the ratios.
 fn table(rows: &[(&str, [u64; 3])]) -> String {
     let mut text = String::from(
@@ -346,37 +290,9 @@ fn table(rows: &[(&str, [u64; 3])]) -> String {
     text
 }
 
-/// `123456` as `123,456`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_callgrind_totals() {
-        let file = "version: 1\ncmd: x\nevents: Ir\nfn=main\n3 7\nsummary: 123456789\ntotals: 1\n";
-        assert_eq!(totals(file), Some(123_456_789));
-        assert_eq!(totals("events: Ir\ntotals: 42\n"), Some(42));
-        assert_eq!(totals("events: Ir\n"), None);
-        assert_eq!(totals("summary: many\n"), None);
-    }
-
-    #[test]
-    fn instructions_per_call_are_the_difference_over_the_extra_calls() {
-        assert_eq!(per_call(300_000_000, 100_000_000).unwrap(), 100_000);
-        assert!(per_call(1, 2).is_err());
-    }
 
     #[test]
     fn the_table_has_the_ratios() {
