@@ -55,6 +55,9 @@ pub(crate) struct Shared {
     /// The base URL's host, for the spans' `server.address`.
     pub server_address: String,
     pub timeout: Duration,
+    /// The time limit the crate's own client puts on every exchange (`timeout`), so a call with that
+    /// limit need not set one of its own; `None` for a caller's client.
+    pub own_timeout: Option<Duration>,
     /// The longest a streamed body may go without a chunk.
     pub idle_timeout: Duration,
     pub retry: RetryPolicy,
@@ -453,6 +456,7 @@ impl ClientBuilder {
                 message: refusal.clone(),
             });
         }
+        let own_timeout = self.http.is_none().then_some(self.timeout);
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -462,7 +466,10 @@ impl ClientBuilder {
                 let mut builder = tls_backend(reqwest::Client::builder())?
                     .redirect(reqwest::redirect::Policy::none())
                     .user_agent(&self.user_agent)
-                    .connect_timeout(self.connect_timeout);
+                    .connect_timeout(self.connect_timeout)
+                    // Set once here rather than on each request (which costs a map per request);
+                    // a streamed answer lifts it (see `request.rs`).
+                    .timeout(self.timeout);
                 if auth::is_loopback(&url) {
                     builder = builder.no_proxy();
                 }
@@ -496,6 +503,7 @@ impl ClientBuilder {
                     .and_then(|url| url.host_str().map(str::to_owned))
                     .unwrap_or_default(),
                 timeout: self.timeout,
+                own_timeout,
                 idle_timeout: self.idle_timeout,
                 retry: self.retry,
                 limits: Limiters::new(&rate_limits),

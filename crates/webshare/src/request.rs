@@ -7,6 +7,9 @@
 
 use std::time::Instant;
 
+use futures_util::FutureExt;
+use futures_util::future::Either;
+
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 use serde::de::DeserializeOwned;
@@ -27,14 +30,38 @@ struct Prepared {
     subuser: Option<HeaderValue>,
     /// This call's time limit per attempt.
     timeout: std::time::Duration,
-    /// This call's retry policy, when not the client's.
-    retry: Option<crate::RetryPolicy>,
-    /// Extra headers of this call (none by default: an empty map does not allocate).
-    headers: reqwest::header::HeaderMap,
     /// The key comes from the client's credentials provider, asked before each attempt.
     asks_provider: bool,
+    /// What few calls have (boxed: inline, it would widen every call's future).
+    extras: Option<Box<Extras>>,
+}
+
+/// The parts of a [`Prepared`] request that most calls do not have.
+#[derive(Default)]
+struct Extras {
+    /// This call's retry policy, when not the client's.
+    retry: Option<crate::RetryPolicy>,
+    /// Extra headers of this call.
+    headers: reqwest::header::HeaderMap,
     /// A multipart form, built again (files reopened) for each attempt.
     form: Option<crate::upload::Upload>,
+}
+
+impl Prepared {
+    fn retry(&self) -> Option<&crate::RetryPolicy> {
+        self.extras.as_ref()?.retry.as_ref()
+    }
+
+    fn headers(&self) -> Option<&reqwest::header::HeaderMap> {
+        self.extras
+            .as_ref()
+            .map(|e| &e.headers)
+            .filter(|h| !h.is_empty())
+    }
+
+    fn form(&self) -> Option<&crate::upload::Upload> {
+        self.extras.as_ref()?.form.as_ref()
+    }
 }
 
 impl Client {
@@ -149,17 +176,18 @@ impl Client {
         upload: &crate::upload::Upload,
     ) -> Result<E::Response, Error> {
         let mut prepared = self.prepare(params, None, &CallOptions::default())?;
-        prepared.form = Some(upload.clone());
+        prepared.extras.get_or_insert_default().form = Some(upload.clone());
         self.run_decoded(&prepared).await
     }
 
     /// Sends `prepared` as the retry policy allows and decodes the JSON answer (or nothing, for a 204).
     async fn run_decoded<T: DeserializeOwned>(&self, prepared: &Prepared) -> Result<T, Error> {
         let operation = prepared.operation;
-        self.run(prepared, |response| async move {
+        // A combinator, not an `async` block: a block awaiting the read would keep it twice in its state.
+        self.run(prepared, |response| {
             let status = response.status();
-            let bytes = self.read_capped(response).await?;
-            decode(operation, status, &bytes)
+            self.read_capped(response)
+                .map(move |body| body.and_then(|bytes| decode(operation, status, &bytes)))
         })
         .await
     }
@@ -295,10 +323,14 @@ impl Client {
             authorization,
             subuser,
             timeout: options.timeout.unwrap_or(self.shared.timeout),
-            retry: options.retry.clone(),
-            headers: options.headers.clone(),
             asks_provider,
-            form: None,
+            extras: (options.retry.is_some() || !options.headers.is_empty()).then(|| {
+                Box::new(Extras {
+                    retry: options.retry.clone(),
+                    headers: options.headers.clone(),
+                    form: None,
+                })
+            }),
         })
     }
 
@@ -318,102 +350,103 @@ impl Client {
             if !self.shared.limits.is_empty() {
                 self.shared.limits.wait(operation.rate_limit).await;
             }
-            let provided = match (&self.credentials, prepared.asks_provider) {
-                (Some(provider), true) => {
-                    let key = match refused.take() {
-                        Some(old) => provider.refresh(&old).await?,
-                        None => provider.key().await?,
-                    };
-                    Some((crate::auth::authorization_header(&key)?, key))
+            // One block up to the wait: the answer, the error and the span end before it, so the call's
+            // future does not keep them across the wait.
+            let delay = {
+                let provided = match (&self.credentials, prepared.asks_provider) {
+                    (Some(provider), true) => {
+                        let key = match refused.take() {
+                            Some(old) => provider.refresh(&old).await?,
+                            None => provider.key().await?,
+                        };
+                        Some((crate::auth::authorization_header(&key)?, key))
+                    }
+                    _ => None,
+                };
+                // Named as OpenTelemetry's HTTP client spans are (semantic conventions), so collectors read
+                // them as they are; no body, header value or secret is ever recorded.
+                let span = tracing::info_span!(
+                    "webshare.request",
+                    "webshare.operation" = operation.name,
+                    "http.request.method" = operation.method.as_str(),
+                    "url.template" = operation.path,
+                    "server.address" = self.shared.server_address.as_str(),
+                    "http.request.resend_count" = tracing::field::Empty,
+                    "http.response.status_code" = tracing::field::Empty,
+                    "error.type" = tracing::field::Empty,
+                    "webshare.request_id" = tracing::field::Empty,
+                    duration_ms = tracing::field::Empty,
+                );
+                // Without a subscriber that wants the span (or hooks), its fields are not worked out: each
+                // `record` looks its field up by name, and the clock is read twice, for nothing.
+                let traced = !span.is_disabled();
+                if traced && attempt > 1 {
+                    span.record("http.request.resend_count", attempt - 1);
                 }
-                _ => None,
-            };
-            // Named as OpenTelemetry's HTTP client spans are (semantic conventions), so collectors read
-            // them as they are; no body, header value or secret is ever recorded.
-            let span = tracing::info_span!(
-                "webshare.request",
-                "webshare.operation" = operation.name,
-                "http.request.method" = operation.method.as_str(),
-                "url.template" = operation.path,
-                "server.address" = self.shared.server_address.as_str(),
-                "http.request.resend_count" = tracing::field::Empty,
-                "http.response.status_code" = tracing::field::Empty,
-                "error.type" = tracing::field::Empty,
-                "webshare.request_id" = tracing::field::Empty,
-                duration_ms = tracing::field::Empty,
-            );
-            // Without a subscriber that wants the span (or hooks), its fields are not worked out: each
-            // `record` looks its field up by name, and the clock is read twice, for nothing.
-            let traced = !span.is_disabled();
-            if traced && attempt > 1 {
-                span.record("http.request.resend_count", attempt - 1);
-            }
-            let started = (traced || self.shared.hooks.is_some()).then(Instant::now);
-            let authorization = provided
-                .as_ref()
-                .map(|(header, _)| header)
-                .or(prepared.authorization.as_ref());
-            let result = self
-                .attempt(prepared, authorization, &read, &span)
-                .instrument(span.clone())
-                .await;
-            if traced {
-                if let Some(status) = result
+                let started = (traced || self.shared.hooks.is_some()).then(Instant::now);
+                let authorization = provided
                     .as_ref()
-                    .map_or_else(Error::status, |(status, _)| Some(status.as_u16()))
-                {
-                    span.record("http.response.status_code", status);
-                }
-                if let Err(error) = &result {
-                    span.record("error.type", error.kind());
-                }
-            }
-            if let Some(started) = started {
-                let elapsed = started.elapsed();
+                    .map(|(header, _)| header)
+                    .or(prepared.authorization.as_ref());
+                let result = self
+                    .attempt(prepared, authorization, &read, &span)
+                    .instrument(span.clone())
+                    .await;
                 if traced {
-                    span.record("duration_ms", elapsed.as_secs_f64() * 1000.0);
-                }
-                if let Some(hooks) = &self.shared.hooks {
-                    let outcome = result.as_ref().map(|(status, _)| status.as_u16());
-                    hooks.after_attempt(operation, outcome, elapsed);
-                }
-            }
-            match result {
-                Ok((_, value)) => {
-                    tracing::debug!(parent: &span, "succeeded");
-                    return Ok(value);
-                }
-                Err(Error::Unauthorized { .. }) if !refreshed && provided.is_some() => {
-                    // The provider's key was refused: ask it once for a fresh one, and send again.
-                    tracing::debug!(parent: &span, "key refused; asking the credentials provider again");
-                    refreshed = true;
-                    refused = provided.map(|(_, key)| key);
-                    attempt += 1;
-                }
-                Err(error) => {
-                    // A checkout is sent once, whatever the policy: a second one could charge twice.
-                    let delay = if operation.charges {
-                        None
-                    } else {
-                        prepared
-                            .retry
-                            .as_ref()
-                            .unwrap_or(&self.shared.retry)
-                            .delay_after(attempt, operation.retry_safe, &error)
-                    };
-                    match delay {
-                        Some(delay) => {
-                            tracing::warn!(parent: &span, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
-                            tokio::time::sleep(delay).await;
-                            attempt += 1;
-                        }
-                        None => {
-                            tracing::debug!(parent: &span, error = %error, "failed");
-                            return Err(error);
-                        }
+                    if let Some(status) = result
+                        .as_ref()
+                        .map_or_else(Error::status, |(status, _)| Some(status.as_u16()))
+                    {
+                        span.record("http.response.status_code", status);
+                    }
+                    if let Err(error) = &result {
+                        span.record("error.type", error.kind());
                     }
                 }
-            }
+                if let Some(started) = started {
+                    let elapsed = started.elapsed();
+                    if traced {
+                        span.record("duration_ms", elapsed.as_secs_f64() * 1000.0);
+                    }
+                    if let Some(hooks) = &self.shared.hooks {
+                        let outcome = result.as_ref().map(|(status, _)| status.as_u16());
+                        hooks.after_attempt(operation, outcome, elapsed);
+                    }
+                }
+                let error = match result {
+                    Ok((_, value)) => {
+                        tracing::debug!(parent: &span, "succeeded");
+                        return Ok(value);
+                    }
+                    Err(Error::Unauthorized { .. }) if !refreshed && provided.is_some() => {
+                        // The provider's key was refused: ask it once for a fresh one, and send again.
+                        tracing::debug!(parent: &span, "key refused; asking the credentials provider again");
+                        refreshed = true;
+                        refused = provided.map(|(_, key)| key);
+                        attempt += 1;
+                        continue;
+                    }
+                    Err(error) => error,
+                };
+                // A checkout is sent once, whatever the policy: a second one could charge twice.
+                let delay = if operation.charges {
+                    None
+                } else {
+                    prepared.retry().unwrap_or(&self.shared.retry).delay_after(
+                        attempt,
+                        operation.retry_safe,
+                        &error,
+                    )
+                };
+                let Some(delay) = delay else {
+                    tracing::debug!(parent: &span, error = %error, "failed");
+                    return Err(error);
+                };
+                tracing::warn!(parent: &span, error = %error, delay_ms = delay.as_millis() as u64, "retrying");
+                delay
+            };
+            tokio::time::sleep(delay).await;
+            attempt += 1;
         }
     }
 
@@ -446,9 +479,17 @@ impl Client {
                 .http
                 .request(prepared.operation.method.clone(), &prepared.url)
                 .header(ACCEPT, accept);
-            if !streamed {
-                // reqwest's timer, whoever built the client: the whole exchange, body included.
-                request = request.timeout(timeout);
+            // reqwest's timer, whoever built the client: the whole exchange, body included. The crate's
+            // own client has it already, unless this call asks for another; a stream lifts it (its body
+            // is bounded between chunks instead), and on a caller's client leaves the caller's own.
+            let limit = match (streamed, self.shared.own_timeout) {
+                (true, Some(_)) => Some(UNBOUNDED),
+                (true, None) => None,
+                (false, own) if own == Some(timeout) => None,
+                (false, _) => Some(timeout),
+            };
+            if let Some(limit) = limit {
+                request = request.timeout(limit);
             }
             if let Some(authorization) = authorization {
                 request = request.header(AUTHORIZATION, authorization.clone());
@@ -456,13 +497,13 @@ impl Client {
             if let Some(subuser) = &prepared.subuser {
                 request = request.header(subuser_header(), subuser.clone());
             }
-            if !prepared.headers.is_empty() {
-                request = request.headers(prepared.headers.clone());
+            if let Some(headers) = prepared.headers() {
+                request = request.headers(headers.clone());
             }
             if let Some(body) = &prepared.body {
                 request = request.header(CONTENT_TYPE, JSON).body(body.clone());
             }
-            if let Some(form) = &prepared.form {
+            if let Some(form) = prepared.form() {
                 // Boxed: a form is rare, and its future would otherwise widen every call's.
                 request = request.multipart(Box::pin(form.to_form()).await?);
             }
@@ -475,47 +516,97 @@ impl Client {
                 }
             }
             .map_err(|e| from_reqwest(e, timeout))?;
-            let status = response.status();
-            if let Some(redirect) = redirected(&prepared.url, &response) {
-                return Err(redirect);
-            }
-            // A success only records the request id, in a span someone listens to; an error keeps it.
-            let traced = !span.is_disabled();
-            let request_id = if traced || !status.is_success() {
-                request_id(response.headers())
-            } else {
-                None
+            // Judged by a plain function, and the read awaited after the `match`: a response borrowed
+            // here, or a read awaited inside the `match`, would be kept in this future's state.
+            let reading = match screen(&prepared.url, response, span) {
+                Screened::Success(status, response) => {
+                    Either::Left(read(response).map(move |read| read.map(|value| (status, value))))
+                }
+                Screened::Refused(refused) => Either::Right(self.refused(refused).map(Err)),
+                Screened::Redirect(redirect) => return Err(redirect),
             };
-            if traced && let Some(id) = request_id {
-                span.record("webshare.request_id", id);
-            }
-            if !status.is_success() {
-                let request_id = request_id.map(str::to_owned);
-                let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
-                let bytes = self.read_capped(response).await?;
-                let body = serde_json::from_slice::<types::Error>(&bytes).ok();
-                return Err(from_status(
-                    status,
-                    body,
-                    retry_after,
-                    Some(String::from_utf8_lossy(&bytes).into_owned()),
-                    request_id,
-                ));
-            }
-            read(response).await.map(|value| (status, value))
+            reading.await
         };
         if !streamed {
             return exchange.await;
         }
         // A streamed answer: the timer ends at the status and headers; the body is bounded between chunks
-        // instead ([`idle_bounded`]), so a large download on a slow link is never cut off.
-        tokio::time::timeout(timeout, exchange)
+        // instead ([`idle_bounded`]), so a large download on a slow link is never cut off. Boxed: a
+        // stream is rare, and its timer would otherwise widen every call's future.
+        Box::pin(tokio::time::timeout(timeout, exchange))
             .await
             .unwrap_or(Err(Error::Timeout {
                 after: timeout,
                 source: None,
             }))
     }
+
+    /// The error of a refused request, its body read (bounded) for the API's message.
+    fn refused(&self, refused: Refused) -> impl std::future::Future<Output = Error> + Send + '_ {
+        let Refused {
+            status,
+            response,
+            request_id,
+            retry_after,
+        } = refused;
+        self.read_capped(response).map(move |read| match read {
+            Ok(bytes) => {
+                let body = serde_json::from_slice::<types::Error>(&bytes).ok();
+                from_status(
+                    status,
+                    body,
+                    retry_after,
+                    Some(String::from_utf8_lossy(&bytes).into_owned()),
+                    request_id,
+                )
+            }
+            Err(error) => error,
+        })
+    }
+}
+
+/// A response as its status and headers judge it, before its body is read.
+enum Screened {
+    Success(StatusCode, reqwest::Response),
+    Refused(Refused),
+    Redirect(Error),
+}
+
+/// A response whose status is not a success, with what its error keeps.
+struct Refused {
+    status: StatusCode,
+    response: reqwest::Response,
+    request_id: Option<String>,
+    retry_after: Option<std::time::Duration>,
+}
+
+/// Judges `response` to the request for `url`, recording its request id in `span` when someone listens.
+fn screen(url: &str, response: reqwest::Response, span: &tracing::Span) -> Screened {
+    let status = response.status();
+    if let Some(redirect) = redirected(url, &response) {
+        return Screened::Redirect(redirect);
+    }
+    // A success only records the request id, in a span someone listens to; an error keeps it.
+    let traced = !span.is_disabled();
+    let request_id = if traced || !status.is_success() {
+        request_id(response.headers())
+    } else {
+        None
+    };
+    if traced && let Some(id) = request_id {
+        span.record("webshare.request_id", id);
+    }
+    if status.is_success() {
+        return Screened::Success(status, response);
+    }
+    let request_id = request_id.map(str::to_owned);
+    let retry_after = parse_retry_after(response.headers().get(RETRY_AFTER));
+    Screened::Refused(Refused {
+        status,
+        response,
+        request_id,
+        retry_after,
+    })
 }
 
 impl Client {
@@ -644,6 +735,9 @@ fn redirected(asked: &str, response: &reqwest::Response) -> Option<Error> {
         location: answered.host_str().map(str::to_owned),
     })
 }
+
+/// A time limit that never ends (a century), lifting the crate's own client's limit for a stream.
+const UNBOUNDED: std::time::Duration = std::time::Duration::from_secs(100 * 365 * 24 * 60 * 60);
 
 // Header values checked at compile time (`from_static` in a `const`), not on every request.
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
