@@ -55,9 +55,9 @@ pub(crate) struct Shared {
     /// The base URL's host, for the spans' `server.address`.
     pub server_address: String,
     pub timeout: Duration,
-    /// The time limit the crate's own client puts on every exchange (`timeout`), so a call with that
-    /// limit need not set one of its own; `None` for a caller's client.
-    pub own_timeout: Option<Duration>,
+    /// The client is the crate's own: it puts `timeout` on every exchange and asks for JSON
+    /// (`Accept`) by default, so a call that wants those need not set them itself.
+    pub own_client: bool,
     /// The longest a streamed body may go without a chunk.
     pub idle_timeout: Duration,
     pub retry: RetryPolicy,
@@ -456,7 +456,7 @@ impl ClientBuilder {
                 message: refusal.clone(),
             });
         }
-        let own_timeout = self.http.is_none().then_some(self.timeout);
+        let own_client = self.http.is_none();
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -467,9 +467,14 @@ impl ClientBuilder {
                     .redirect(reqwest::redirect::Policy::none())
                     .user_agent(&self.user_agent)
                     .connect_timeout(self.connect_timeout)
-                    // Set once here rather than on each request (which costs a map per request);
-                    // a streamed answer lifts it (see `request.rs`).
-                    .timeout(self.timeout);
+                    // Set once here rather than on each request (a timer set per request costs a map,
+                    // a header a conversion); a streamed answer lifts the limit and asks for its own
+                    // type (see `request.rs`).
+                    .timeout(self.timeout)
+                    .default_headers(reqwest::header::HeaderMap::from_iter([(
+                        reqwest::header::ACCEPT,
+                        reqwest::header::HeaderValue::from_static("application/json"),
+                    )]));
                 if auth::is_loopback(&url) {
                     builder = builder.no_proxy();
                 }
@@ -503,7 +508,7 @@ impl ClientBuilder {
                     .and_then(|url| url.host_str().map(str::to_owned))
                     .unwrap_or_default(),
                 timeout: self.timeout,
-                own_timeout,
+                own_client,
                 idle_timeout: self.idle_timeout,
                 retry: self.retry,
                 limits: Limiters::new(&rate_limits),

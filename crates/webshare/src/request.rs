@@ -473,19 +473,23 @@ impl Client {
             ResponseKind::Csv => CSV,
             ResponseKind::Binary => ANY,
         };
+        let own = self.shared.own_client;
         let exchange = async {
             let mut request = self
                 .shared
                 .http
-                .request(prepared.operation.method.clone(), &prepared.url)
-                .header(ACCEPT, accept);
+                .request(prepared.operation.method.clone(), &prepared.url);
+            // The crate's own client asks for JSON already.
+            if !(own && accept == JSON) {
+                request = request.header(ACCEPT, accept);
+            }
             // reqwest's timer, whoever built the client: the whole exchange, body included. The crate's
             // own client has it already, unless this call asks for another; a stream lifts it (its body
             // is bounded between chunks instead), and on a caller's client leaves the caller's own.
-            let limit = match (streamed, self.shared.own_timeout) {
-                (true, Some(_)) => Some(UNBOUNDED),
-                (true, None) => None,
-                (false, own) if own == Some(timeout) => None,
+            let limit = match (streamed, own) {
+                (true, true) => Some(UNBOUNDED),
+                (true, false) => None,
+                (false, true) if timeout == self.shared.timeout => None,
                 (false, _) => Some(timeout),
             };
             if let Some(limit) = limit {
@@ -736,6 +740,9 @@ fn redirected(asked: &str, response: &reqwest::Response) -> Option<Error> {
     })
 }
 
+/// The body length from which JSON is checked as UTF-8 as a whole before it is read ([`decode`]).
+const CHECKED_WHOLE: usize = 1024;
+
 /// A time limit that never ends (a century), lifting the crate's own client's limit for a stream.
 const UNBOUNDED: std::time::Duration = std::time::Duration::from_secs(100 * 365 * 24 * 60 * 60);
 
@@ -765,12 +772,16 @@ pub(crate) fn decode<T: DeserializeOwned>(
     } else {
         bytes
     };
-    // Checked as UTF-8 once, then read as text: reading bytes checks every string again, which costs
-    // more than the whole check. Bytes that are not UTF-8 are read as bytes, as before (an unknown
-    // field's string is skipped unchecked there).
-    let decoded = match std::str::from_utf8(json) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(json),
+    // A large body is checked as UTF-8 once, then read as text: reading bytes checks every string
+    // again, which costs more than the whole check. A small one (a token, a status) is read as bytes:
+    // there the whole check costs more than its few strings'. Either way the value is the same (bytes
+    // that are not UTF-8 are read as bytes, where an unknown field's string is skipped unchecked).
+    let text = (json.len() >= CHECKED_WHOLE)
+        .then(|| std::str::from_utf8(json).ok())
+        .flatten();
+    let decoded = match text {
+        Some(text) => serde_json::from_str(text),
+        None => serde_json::from_slice(json),
     };
     decoded.map_err(|_| {
         // Decoded again, tracking the path, only now that it failed.
