@@ -559,17 +559,18 @@ impl ProxyScope {
         })
     }
 
-    /// What a replacement `request` numbered `serial` makes of this list: the proxies it removes (as
-    /// [`replacement::select`] picks them) and what replaces them, taken from the sources in order, each up
-    /// to its `count` (the rest when it has none); fails when the sources cannot give as many as are
-    /// removed.
+    /// What a replacement `request` numbered `serial` makes of this list: the proxies `to_replace` (the
+    /// request's selector, as this list knows its proxies) removes, as [`replacement::select`] picks them,
+    /// and what replaces them, taken from the sources in order, each up to its `count` (the rest when it
+    /// has none); fails when the sources cannot give as many as are removed.
     pub fn replacement_outcome(
         &self,
         request: &types::ProxyReplacementCreateRequest,
+        to_replace: &types::ProxySelector,
         serial: i64,
         now: DateTime<Utc>,
     ) -> Result<Vec<(String, MockProxy)>, Failure> {
-        let removed = replacement::select(&self.proxies, &request.to_replace);
+        let removed = replacement::select(&self.proxies, to_replace);
         if removed.is_empty() {
             return Err(Failure::NothingToReplace);
         }

@@ -223,9 +223,23 @@ async fn plain_http_goes_through_with_the_lists_credentials() {
     let target = target().await;
     let proxies = list(&server, &token).await;
     assert_eq!(proxies.len(), 3);
-    for proxy in &proxies {
-        assert_eq!(proxy.address, "127.0.0.1");
+    // Each on a loopback address of its own (`127.0.0.2`, …), so an address selects one proxy.
+    let mut addresses: Vec<&str> = proxies.iter().map(|p| p.address.as_str()).collect();
+    addresses.sort_unstable();
+    addresses.dedup();
+    assert_eq!(addresses.len(), 3);
+    for address in &addresses {
+        let ip: std::net::Ipv4Addr = address.parse().unwrap();
+        assert!(
+            ip.is_loopback() && ip != std::net::Ipv4Addr::LOCALHOST,
+            "{ip}"
+        );
     }
+    // The list's address filter knows the address it showed.
+    let path = format!("/v2/proxy/list/?mode=direct&proxy_address={}", addresses[1]);
+    let filtered = api(&server, &token, "GET", &path, None).await;
+    assert_eq!(filtered["count"], 1);
+    assert_eq!(filtered["results"][0]["proxy_address"], addresses[1]);
     let mut ports: Vec<u16> = proxies.iter().map(|p| p.port).collect();
     ports.sort_unstable();
     assert_eq!(server.real_proxy_ports(), ports);
@@ -246,7 +260,9 @@ async fn connect_opens_a_tunnel() {
     let (server, token) = server(Config::default(), 1).await;
     let target = target().await;
     let proxy = &list(&server, &token).await[0];
-    let mut stream = TcpStream::connect(("127.0.0.1", proxy.port)).await.unwrap();
+    let mut stream = TcpStream::connect((proxy.address.as_str(), proxy.port))
+        .await
+        .unwrap();
     let connect = format!(
         "CONNECT 127.0.0.1:{0} HTTP/1.1\r\nhost: 127.0.0.1:{0}\r\nproxy-authorization: {1}\r\n\r\n",
         target.port,
@@ -348,7 +364,9 @@ async fn targets_beyond_loopback_are_refused() {
     ] {
         assert_eq!(get(&client, url).await.unwrap().0, 403, "{url}");
     }
-    let mut stream = TcpStream::connect(("127.0.0.1", proxy.port)).await.unwrap();
+    let mut stream = TcpStream::connect((proxy.address.as_str(), proxy.port))
+        .await
+        .unwrap();
     let connect = format!(
         "CONNECT example.com:443 HTTP/1.1\r\nproxy-authorization: {}\r\n\r\n",
         basic(&proxy)
@@ -373,7 +391,7 @@ async fn refuse_block_captcha_and_recover() {
     let hello = format!("http://127.0.0.1:{}/hello", target.port);
 
     server.refuse_proxy(proxy.port).await.unwrap();
-    let refused = TcpStream::connect(("127.0.0.1", proxy.port)).await;
+    let refused = TcpStream::connect((proxy.address.as_str(), proxy.port)).await;
     assert_eq!(
         refused.unwrap_err().kind(),
         std::io::ErrorKind::ConnectionRefused
@@ -490,8 +508,8 @@ async fn the_download_serves_the_same_real_proxies() {
         assert_eq!(
             *line,
             format!(
-                "127.0.0.1:{}:{}:{}",
-                proxy.port, proxy.username, proxy.password
+                "{}:{}:{}:{}",
+                proxy.address, proxy.port, proxy.username, proxy.password
             )
         );
     }
@@ -574,7 +592,9 @@ async fn hostile_input_gets_an_error_never_a_crash() {
     ];
     let mut statuses = Vec::new();
     for bytes in answers {
-        let mut stream = TcpStream::connect(("127.0.0.1", proxy.port)).await.unwrap();
+        let mut stream = TcpStream::connect((proxy.address.as_str(), proxy.port))
+            .await
+            .unwrap();
         let _ = stream.write_all(&bytes).await;
         let answer = read_until(&mut stream, "\r\n\r\n").await;
         statuses.push(answer.get(9..12).unwrap_or("closed").to_owned());
@@ -587,7 +607,9 @@ async fn hostile_input_gets_an_error_never_a_crash() {
         &[5, 1, 2, 9, 1, b'u', 1, b'p'], // RFC 1929 with version 9
         &[5, 1, 2, 1, 0, 0],             // empty credentials: wrong ones
     ] {
-        let mut stream = TcpStream::connect(("127.0.0.1", proxy.port)).await.unwrap();
+        let mut stream = TcpStream::connect((proxy.address.as_str(), proxy.port))
+            .await
+            .unwrap();
         stream.write_all(bytes).await.unwrap();
         stream.shutdown().await.unwrap();
         let mut rest = Vec::new();
@@ -604,7 +626,9 @@ async fn hostile_input_gets_an_error_never_a_crash() {
         &[4u8, 1, 0, 1, 127, 0, 0, 1, 0, 80][..],
         &[5, 1, 0, 9, 0, 0],
     ] {
-        let mut stream = TcpStream::connect(("127.0.0.1", proxy.port)).await.unwrap();
+        let mut stream = TcpStream::connect((proxy.address.as_str(), proxy.port))
+            .await
+            .unwrap();
         let mut hello = vec![5, 1, 2, 1, proxy.username.len() as u8];
         hello.extend_from_slice(proxy.username.as_bytes());
         hello.push(proxy.password.len() as u8);
@@ -633,7 +657,9 @@ async fn connections_are_capped_and_a_silent_tunnel_is_closed() {
     let target = target().await;
     let proxy = list(&server, &token).await.remove(0);
     // An open tunnel holds the only connection slot.
-    let mut tunnel = TcpStream::connect(("127.0.0.1", proxy.port)).await.unwrap();
+    let mut tunnel = TcpStream::connect((proxy.address.as_str(), proxy.port))
+        .await
+        .unwrap();
     let connect = format!(
         "CONNECT 127.0.0.1:{} HTTP/1.1\r\nproxy-authorization: {}\r\n\r\n",
         target.port,
@@ -646,7 +672,9 @@ async fn connections_are_capped_and_a_silent_tunnel_is_closed() {
             .starts_with("HTTP/1.1 200")
     );
     // So another connection is closed unanswered.
-    let mut other = TcpStream::connect(("127.0.0.1", proxy.port)).await.unwrap();
+    let mut other = TcpStream::connect((proxy.address.as_str(), proxy.port))
+        .await
+        .unwrap();
     let _ = other
         .write_all(b"GET http://127.0.0.1/ HTTP/1.1\r\n\r\n")
         .await;

@@ -19,7 +19,7 @@ use webshare::Secret;
 use webshare::operations::{ListProxies, ListProxyReplacements};
 use webshare::pool::{
     self, CheckOptions, Group, HealPolicy, HealReason, Healer, HealthConfig, ManualClock, Outcome,
-    Pool, PoolError, PoolProxy, SkipReason, Status, Strategy as Pick,
+    Pool, PoolError, PoolProxy, SendOptions, SkipReason, Status, Strategy as Pick,
 };
 use webshare::types::{
     ProxyMode, ProxyReplacementCreateRequest, ProxyReplacementState as ReplacementState,
@@ -492,4 +492,116 @@ async fn an_exhausted_plan_replaces_nothing_and_says_why() {
         SkipReason::PlanReplacements { available: 0 }
     );
     assert_eq!(replacements_seen(&client).await.len(), seen);
+}
+
+/// The whole loop over the mock's real proxies, as a service runs it: requests sent through the pool,
+/// one proxy blocked by the mock (a 403), quarantined, replaced through the API by the address the list
+/// showed (each real proxy has a loopback address of its own), and the new proxy, a real one too,
+/// carrying requests; the replaced one stops listening. Nothing is lost on the way.
+#[tokio::test]
+async fn over_real_proxies_a_blocked_proxy_is_replaced_and_the_new_one_carries_requests() {
+    let config = Config::default()
+        .real_proxies(true)
+        .manual_clock(true)
+        .replacement_step(Duration::ZERO)
+        .proxies_per_plan(4);
+    let (server, client) = signed_in(config).await;
+    let target = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}/page",
+        target.local_addr().unwrap().port()
+    );
+    tokio::spawn(answer_ok(target));
+    let list = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    let mut listed: Vec<String> = list.iter().map(|p| p.address().to_owned()).collect();
+    listed.sort_unstable();
+    listed.dedup();
+    assert_eq!(listed.len(), list.len(), "one loopback address per proxy");
+    assert!(listed.iter().all(|a| a.starts_with("127.")), "{listed:?}");
+    let blocked = list[1].clone();
+    let pool = Pool::builder()
+        .strategy(Pick::RoundRobin)
+        .clock(Arc::new(ManualClock::new()))
+        .health(HealthConfig {
+            failure_threshold: 1,
+            ..HealthConfig::default()
+        })
+        .build(list)
+        .unwrap();
+    let send = |n: usize| {
+        let (pool, url) = (&pool, url.clone());
+        async move {
+            for _ in 0..n {
+                let response = pool
+                    .send(|http| http.get(url.as_str()), SendOptions::attempts(2))
+                    .await
+                    .unwrap();
+                assert_eq!(&response.bytes().await.unwrap()[..], b"ok");
+            }
+        }
+    };
+
+    server
+        .block_proxy(blocked.port(), webshare_mock_server::BlockPage::Forbidden)
+        .unwrap();
+    send(4).await;
+    assert!(pool.snapshot().proxies.iter().any(
+        |s| s.proxy.port() == blocked.port() && matches!(s.status, Status::Quarantined { .. })
+    ));
+
+    let report = Healer::new(policy(1)).heal(&pool, &client).await.unwrap();
+    assert_eq!(report.replaced.len(), 1);
+    assert_eq!(report.replaced[0].address(), blocked.address());
+    assert_eq!(
+        report.replacement.as_ref().unwrap().proxies_removed,
+        Some(1),
+        "the listed address selected exactly its proxy"
+    );
+    let now: Vec<PoolProxy> = pool
+        .snapshot()
+        .proxies
+        .into_iter()
+        .map(|s| s.proxy)
+        .collect();
+    assert_eq!(now.len(), 4);
+    assert!(now.iter().all(|p| p.address() != blocked.address()));
+    let new = now
+        .iter()
+        .find(|p| !listed.iter().any(|a| a == p.address()))
+        .expect("a new proxy");
+    assert_eq!(server.proxy_requests(new.port()), Some(0));
+    // The replaced proxy's listener is gone with it.
+    assert_eq!(server.proxy_requests(blocked.port()), None);
+
+    send(8).await;
+    assert_eq!(
+        server.proxy_requests(new.port()),
+        Some(2),
+        "round robin gives the new proxy its turns"
+    );
+}
+
+/// Answers every request on `listener` with a 200 `ok`, keeping connections open.
+async fn answer_ok(listener: TcpListener) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(async move {
+            let (read, mut write) = stream.into_split();
+            let mut lines = BufReader::new(read).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.is_empty()
+                    && write
+                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+                        .await
+                        .is_err()
+                {
+                    return;
+                }
+            }
+        });
+    }
 }

@@ -90,7 +90,7 @@ impl MockServer {
         let proxy = self.real_proxy(port)?;
         let mut behaviour = lock_unpoisoned(&proxy.behaviour);
         if behaviour.refused {
-            let listener = bind(port).map_err(|e| ProxyControlError::Rebind(port, e))?;
+            let listener = bind(proxy.ip, port).map_err(|e| ProxyControlError::Rebind(port, e))?;
             listen(std::sync::Arc::downgrade(&self.app), &proxy, listener)
                 .map_err(|e| ProxyControlError::Rebind(port, e))?;
         }

@@ -2,8 +2,11 @@
 //! loopback, HTTP (CONNECT and absolute-form) and SOCKS5 on one port, as Webshare's proxies are.
 //!
 //! One listener per proxy: the list gives every proxy of a scope the same credentials and tells them
-//! apart by address and port only, and the address must be loopback, so the port is what a client's
-//! connection says about the proxy it wants. A listener costs one socket and one parked task (no
+//! apart by address and port only, and the address must be loopback. Each proxy gets a loopback address
+//! of its own (`127.0.0.2`, `127.0.0.3`, …; Linux answers on all of `127.0.0.0/8`) and a port no other
+//! real proxy has, so a replacement that selects proxies by the address the list showed picks exactly
+//! that one ([`Registry::internal_selector`]). Where only `127.0.0.1` answers, every proxy listens there
+//! (told apart by port alone, and an address selector then picks them all). A listener costs one socket and one parked task (no
 //! thread, no buffer until a connection arrives): 1,000 proxies measured 1,000 descriptors and about
 //! 1.7 MiB resident (`cargo bench -p webshare-mock-server --bench real_proxies_cost`). Listeners are
 //! bound lazily, when the list or the download first serves the proxy.
@@ -75,6 +78,8 @@ pub(crate) struct RealProxy {
     pub owner: Owner,
     /// The id of the list's proxy it is.
     pub id: String,
+    /// The loopback address it listens on (and the list shows).
+    pub ip: Ipv4Addr,
     pub port: u16,
     pub behaviour: Mutex<Behaviour>,
     /// Requests received (see [`crate::MockServer::proxy_requests`]), watched by the tests that wait for them.
@@ -102,6 +107,63 @@ impl RealProxy {
 struct Inner {
     by_port: HashMap<u16, Arc<RealProxy>>,
     by_id: HashMap<(Owner, String), u16>,
+    /// The loopback addresses in use.
+    hosts: std::collections::HashSet<Ipv4Addr>,
+    /// Where the search for a free loopback address starts (an offset into `127.0.0.2..`).
+    next_host: u32,
+    /// Only `127.0.0.1` can be bound here: every proxy shares it.
+    shared_host: bool,
+}
+
+/// Loopback addresses a proxy may get: `127.0.0.2` to `127.255.255.254`.
+const HOSTS: u32 = (1 << 24) - 3;
+
+impl Inner {
+    /// A loopback address no real proxy has (`127.0.0.1` once only that one can be bound).
+    fn free_host(&mut self) -> Ipv4Addr {
+        if self.shared_host {
+            return Ipv4Addr::LOCALHOST;
+        }
+        // At most `max_proxies` are in use, far fewer than `HOSTS`: the search ends.
+        loop {
+            let offset = self.next_host % HOSTS;
+            self.next_host = (offset + 1) % HOSTS;
+            let host = Ipv4Addr::from(u32::from(Ipv4Addr::new(127, 0, 0, 2)) + offset);
+            if !self.hosts.contains(&host) {
+                return host;
+            }
+        }
+    }
+
+    /// A listener on a free loopback address and a port no other real proxy has.
+    fn bind_free(&mut self) -> std::io::Result<(tokio::net::TcpListener, SocketAddr)> {
+        // Ports are unique per address only; one taken by another proxy's address is held (so the
+        // next bind gets another) and let go once a free one is found.
+        let mut held = Vec::new();
+        for _ in 0..16 {
+            let host = self.free_host();
+            let listener = match bind(host, 0) {
+                Err(e)
+                    if host != Ipv4Addr::LOCALHOST
+                        && e.kind() == std::io::ErrorKind::AddrNotAvailable =>
+                {
+                    self.shared_host = true;
+                    bind(Ipv4Addr::LOCALHOST, 0)?
+                }
+                bound => bound?,
+            };
+            let addr = listener.local_addr()?;
+            if self.by_port.contains_key(&addr.port()) {
+                held.push(listener);
+                continue;
+            }
+            return Ok((listener, addr));
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::AddrInUse,
+            "no port free on every loopback address",
+        ))
+    }
 }
 
 /// The real proxies of one server.
@@ -147,40 +209,95 @@ impl Registry {
         self.enabled
     }
 
-    /// The port of the real proxy for `owner`'s proxy `id`, listening from now on if it was not; `None`
-    /// when real proxies are off. A 503 `mock_capacity` when [`crate::Config::max_real_proxies`] listen
-    /// already, or no port can be bound.
-    pub fn port(
+    /// The address and port of the real proxy for `owner`'s proxy `id`, listening from now on if it was
+    /// not; `None` when real proxies are off. A 503 `mock_capacity` when
+    /// [`crate::Config::max_real_proxies`] listen already, or no port can be bound.
+    pub fn endpoint(
         &self,
         app: &Arc<AppState>,
         owner: Owner,
         id: &str,
-    ) -> Result<Option<u16>, crate::error::ApiError> {
+    ) -> Result<Option<SocketAddr>, crate::error::ApiError> {
         if !self.enabled {
             return Ok(None);
         }
         let mut inner = lock_unpoisoned(&self.inner);
-        if let Some(port) = inner.by_id.get(&(owner, id.to_owned())) {
-            return Ok(Some(*port));
+        if let Some(addr) = inner.listed(owner, id) {
+            return Ok(Some(addr));
         }
         let full = || crate::error::ApiError::capacity("real proxies", "max_real_proxies");
         if inner.by_port.len() >= self.limits.max_proxies {
             return Err(full());
         }
-        let listener = bind(0).map_err(|_| full())?;
-        let port = listener.local_addr().map_err(|_| full())?.port();
+        let (listener, addr) = inner.bind_free().map_err(|_| full())?;
+        let SocketAddr::V4(v4) = addr else {
+            return Err(full());
+        };
         let proxy = Arc::new(RealProxy {
             owner,
             id: id.to_owned(),
-            port,
+            ip: *v4.ip(),
+            port: addr.port(),
             behaviour: Mutex::default(),
             requests: watch::Sender::new(0),
             accept: Mutex::new(None),
         });
         listen(Arc::downgrade(app), &proxy, listener).map_err(|_| full())?;
-        inner.by_port.insert(port, proxy);
-        inner.by_id.insert((owner, id.to_owned()), port);
-        Ok(Some(port))
+        inner.by_port.insert(addr.port(), proxy);
+        inner.by_id.insert((owner, id.to_owned()), addr.port());
+        inner.hosts.insert(*v4.ip());
+        Ok(Some(addr))
+    }
+
+    /// The address the list shows for `owner`'s proxy `id`, when its real proxy listens already.
+    pub fn listed(&self, owner: Owner, id: &str) -> Option<SocketAddr> {
+        if !self.enabled {
+            return None;
+        }
+        lock_unpoisoned(&self.inner).listed(owner, id)
+    }
+
+    /// `selector` as the mock's list knows its proxies: with real proxies on, an address selector's
+    /// loopback addresses (as the list showed them) become the addresses of the proxies behind them, so a
+    /// caller replaces the proxy it saw. Other selectors, and addresses of no real proxy, stay as they are.
+    pub fn internal_selector<'a>(
+        &self,
+        owner: Owner,
+        proxies: &[crate::mock_proxy::MockProxy],
+        selector: &'a webshare_api::types::ProxySelector,
+    ) -> std::borrow::Cow<'a, webshare_api::types::ProxySelector> {
+        use std::borrow::Cow;
+        use webshare_api::types::ProxySelector;
+        let ProxySelector::IpAddressSelector(by_address) = selector else {
+            return Cow::Borrowed(selector);
+        };
+        if !self.enabled {
+            return Cow::Borrowed(selector);
+        }
+        let inner = lock_unpoisoned(&self.inner);
+        let mut addresses = Vec::with_capacity(by_address.ip_addresses.len());
+        for address in &by_address.ip_addresses {
+            let ip = address.trim().parse::<Ipv4Addr>().ok();
+            let behind: Vec<&str> = proxies
+                .iter()
+                .filter(|p| {
+                    ip.is_some_and(|ip| {
+                        inner
+                            .listed(owner, &p.id)
+                            .is_some_and(|listed| listed.ip() == IpAddr::V4(ip))
+                    })
+                })
+                .map(|p| p.address.as_str())
+                .collect();
+            if behind.is_empty() {
+                addresses.push(address.clone());
+            } else {
+                addresses.extend(behind.into_iter().map(str::to_owned));
+            }
+        }
+        let mut internal = by_address.clone();
+        internal.ip_addresses = addresses;
+        Cow::Owned(ProxySelector::IpAddressSelector(internal))
     }
 
     /// Closes the real proxies of `owner` that are no longer on its list :
@@ -224,13 +341,20 @@ impl Inner {
         if let Some(proxy) = self.by_port.remove(&port) {
             proxy.close();
             self.by_id.remove(&(proxy.owner, proxy.id.clone()));
+            self.hosts.remove(&proxy.ip);
         }
+    }
+
+    fn listed(&self, owner: Owner, id: &str) -> Option<SocketAddr> {
+        let port = self.by_id.get(&(owner, id.to_owned()))?;
+        let proxy = self.by_port.get(port)?;
+        Some(SocketAddr::from((proxy.ip, proxy.port)))
     }
 }
 
-/// A listener on `127.0.0.1:port` (0: any free port).
-fn bind(port: u16) -> std::io::Result<tokio::net::TcpListener> {
-    let listener = std::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
+/// A listener on `ip:port` (port 0: any free port).
+fn bind(ip: Ipv4Addr, port: u16) -> std::io::Result<tokio::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(SocketAddr::from((ip, port)))?;
     listener.set_nonblocking(true)?;
     tokio::net::TcpListener::from_std(listener)
 }

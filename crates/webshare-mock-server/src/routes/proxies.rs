@@ -267,11 +267,21 @@ pub(super) async fn list_proxies(
         &q.country_code_in,
         q.search.as_deref().filter(|_| direct),
     );
+    let owner = Owner::of(user, q.subuser);
     if direct {
+        // With real proxies on, a proxy's address is the one the list shows (its real proxy's), as well
+        // as the mock's own.
+        let shown = |p: &MockProxy| {
+            app.real_proxies
+                .listed(owner, &p.id)
+                .map(|addr| addr.ip().to_string())
+        };
+        let is =
+            |p: &MockProxy, a: &str| p.address == a || shown(p).is_some_and(|shown| shown == a);
         proxies.retain(|p| {
             q.valid.is_none_or(|v| p.valid == v)
-                && q.proxy_address.as_deref().is_none_or(|a| p.address == a)
-                && (q.proxy_address_in.is_empty() || q.proxy_address_in.contains(&p.address))
+                && q.proxy_address.as_deref().is_none_or(|a| is(p, a))
+                && (q.proxy_address_in.is_empty() || q.proxy_address_in.iter().any(|a| is(p, a)))
                 && q.asn_number
                     .as_deref()
                     .is_none_or(|n| p.asn_number.to_string() == n.trim())
@@ -286,15 +296,14 @@ pub(super) async fn list_proxies(
     }
     let count = proxies.len();
     let window = PageWindow::of(count, q.page, q.page_size, &headers, &uri)?;
-    let owner = Owner::of(user, q.subuser);
     app.real_proxies.retire_unlisted(owner, &scope.proxies);
     let results = proxies[window.range.clone()]
         .iter()
         .map(|p| {
             let mut proxy = scope.to_type(p);
-            if let Some(port) = app.real_proxies.port(&app, owner, &p.id)? {
-                proxy.port = Some(port.into());
-                proxy.proxy_address = Some(REAL_PROXY_HOST.into());
+            if let Some(real) = app.real_proxies.endpoint(&app, owner, &p.id)? {
+                proxy.port = Some(real.port().into());
+                proxy.proxy_address = Some(real.ip().to_string());
             }
             if !direct {
                 proxy.proxy_address = None;
@@ -341,9 +350,6 @@ pub(super) fn download_owner<'a>(
     Ok(owner)
 }
 
-/// The address of every real proxy ([`crate::Config::real_proxies`]).
-const REAL_PROXY_HOST: &str = "127.0.0.1";
-
 /// With real proxies on, the owner of the download's list, its unlisted real proxies retired and the
 /// ones the download selects listening (so that running out of them is a 503 before the body starts).
 fn real_owner(
@@ -373,7 +379,7 @@ fn real_owner(
     let search = q.search.as_deref().map(str::to_lowercase);
     for proxy in &scope.proxies {
         if matches(proxy, &q.country_codes, search.as_deref()) {
-            app.real_proxies.port(app, owner, &proxy.id)?;
+            app.real_proxies.endpoint(app, owner, &proxy.id)?;
         }
     }
     Ok(Some(owner))
@@ -412,17 +418,17 @@ pub(super) async fn download_proxy_list(
                 q.plan_id,
             )
             .ok()?;
-            let port = |p: &MockProxy| match owner {
-                None => Some(p.port),
+            let endpoint = |p: &MockProxy| match owner {
+                None => Some(Endpoint::Listed),
                 // Only a proxy added mid-download can fail here (the rest listen already): left out.
                 Some(owner) => app
                     .real_proxies
-                    .port(&app, owner, &p.id)
+                    .endpoint(&app, owner, &p.id)
                     .ok()
                     .flatten()
-                    .map(i64::from),
+                    .map(Endpoint::Real),
             };
-            let (text, next) = download_chunk(scope, &q, start?, port);
+            let (text, next) = download_chunk(scope, &q, start?, endpoint);
             drop(data);
             (!text.is_empty() || next.is_some())
                 .then_some((Ok::<_, std::convert::Infallible>(text), next))
@@ -435,13 +441,21 @@ pub(super) async fn download_proxy_list(
         .into_response())
 }
 
+/// Where a download line sends a client to a proxy.
+enum Endpoint {
+    /// The list's own address and port.
+    Listed,
+    /// Its real proxy ([`crate::Config::real_proxies`]).
+    Real(std::net::SocketAddr),
+}
+
 /// The lines of up to [`DOWNLOAD_CHUNK_LINES`] selected proxies from index `start` of the list, and where
-/// the next chunk starts (`None` at the end).
+/// the next chunk starts (`None` at the end); a proxy without an `endpoint` is left out.
 fn download_chunk(
     scope: &ProxyScope,
     q: &DownloadProxyList,
     start: usize,
-    port: impl Fn(&MockProxy) -> Option<i64>,
+    endpoint: impl Fn(&MockProxy) -> Option<Endpoint>,
 ) -> (String, Option<usize>) {
     use std::fmt::Write as _;
     let search = q.search.as_deref().map(str::to_lowercase);
@@ -454,14 +468,21 @@ fn download_chunk(
         if !matches(proxy, &q.country_codes, search.as_deref()) {
             continue;
         }
-        let Some(proxy_port) = port(proxy) else {
+        let Some(endpoint) = endpoint(proxy) else {
             continue;
         };
         lines += 1;
-        let address = match q.endpoint_mode {
-            ProxyMode::Backbone => "p.webshare.io",
-            ProxyMode::Direct if proxy_port != proxy.port => REAL_PROXY_HOST,
-            ProxyMode::Direct => proxy.address.as_str(),
+        let real_host;
+        let (address, proxy_port) = match (&q.endpoint_mode, endpoint) {
+            (ProxyMode::Backbone, Endpoint::Real(real)) => {
+                ("p.webshare.io", i64::from(real.port()))
+            }
+            (ProxyMode::Backbone, Endpoint::Listed) => ("p.webshare.io", proxy.port),
+            (ProxyMode::Direct, Endpoint::Real(real)) => {
+                real_host = real.ip().to_string();
+                (real_host.as_str(), i64::from(real.port()))
+            }
+            (ProxyMode::Direct, Endpoint::Listed) => (proxy.address.as_str(), proxy.port),
         };
         let _ = match q.authentication_method {
             ProxyAuthenticationMethod::Username => write!(

@@ -140,7 +140,13 @@ pub(super) async fn create(
             "active_replacement",
         );
     }
-    let outcome = scope.replacement_outcome(&request, id, now);
+    // A real proxy's address (as the list showed it) selects the proxy behind it.
+    let to_replace = app.real_proxies.internal_selector(
+        crate::real_proxy::Owner::Account(user),
+        &scope.proxies,
+        &request.to_replace,
+    );
+    let outcome = scope.replacement_outcome(&request, &to_replace, id, now);
     if let Ok(pairs) = &outcome
         && !dry_run
     {
