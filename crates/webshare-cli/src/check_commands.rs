@@ -176,10 +176,8 @@ fn print_heal(report: &HealReport, json: bool) {
         outln!("Not replaced: {} ({})", address(proxy), skip_text(reason));
     }
     if let Some(done) = &report.replacement {
-        outln!(
-            "Replacement {}: {} proxies replaced.",
-            done.id,
-            report.replaced.len()
-        );
+        let n = report.replaced.len();
+        let noun = if n == 1 { "proxy" } else { "proxies" };
+        outln!("Replacement {}: {n} {noun} replaced.", done.id);
     }
 }

@@ -700,7 +700,10 @@ fn proxies_check_probes_every_proxy_and_groups_the_failures() {
         out.stdout
     );
     for line in &lines[..3] {
-        let blocked = line["proxy"] == format!("127.0.0.1:{}", ports[1]);
+        let blocked = line["proxy"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!(":{}", ports[1]));
         assert_eq!(line["ok"], !blocked, "{line}");
         if blocked {
             assert_eq!(line["outcome"], "blocked 403");
@@ -729,14 +732,36 @@ fn proxies_check_probes_every_proxy_and_groups_the_failures() {
     );
     assert!(out.stdout.contains("blocked 403"), "{}", out.stdout);
 
+    // Each real proxy has an address of its own, so the replacement selects the blocked one alone.
     let mut dry = check.to_vec();
     dry.extend(["--replace-failing", "--dry-run"]);
-    let out = server.run_with_key(&token, &dry, None, 1);
+    let out = server.run_with_key(&token, &dry, None, 0);
     assert!(
-        out.stderr.contains("(no_proxies_to_be_replaced)"),
+        out.stdout.contains("proxies would be removed"),
         "{}",
+        out.stdout
+    );
+    let mut real = check.to_vec();
+    real.extend(["--replace-failing", "--yes"]);
+    let out = server.run_with_key(&token, &real, None, 0);
+    assert!(
+        out.stdout.contains(": 1 proxy replaced."),
+        "{}{}",
+        out.stdout,
         out.stderr
     );
+    let after = server.run_with_key(&token, &["proxies", "list", "--json"], None, 0);
+    let now: Vec<u16> = after
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            u16::try_from(v["port"].as_u64().unwrap()).unwrap()
+        })
+        .collect();
+    assert_eq!(now.len(), 3, "{}", after.stdout);
+    assert!(!now.contains(&ports[1]), "the blocked proxy left: {now:?}");
+    assert!(now.contains(&ports[0]) && now.contains(&ports[2]), "{now:?}");
 }
 
 /// `proxies check --replace-failing` over the mock's listed proxies (`10.x.y.z`, which a loopback test
