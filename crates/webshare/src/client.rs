@@ -561,17 +561,26 @@ pub(crate) fn tls_backend(
     Ok(builder.tls_backend_native())
 }
 
-/// rustls with the `ring` provider and the platform's certificate verifier, for this client only (no
-/// process-wide default is installed, so a service's own choice of provider is left alone). `ring` rather
-/// than reqwest's default aws-lc: the same TLS, without aws-lc's C build (35 s of a 59 s clean build).
+/// rustls with the `ring` provider and the platform's certificate verifier, for the crate's clients only
+/// (no process-wide default is installed, so a service's own choice of provider is left alone). `ring`
+/// rather than reqwest's default aws-lc: the same TLS, without aws-lc's C build (35 s of a 59 s clean
+/// build). Set up once per process and cloned (its parts are shared): setting it up reads the platform's
+/// root certificates, which costs far more than a request, and a pool builds a client per proxy.
 #[cfg(feature = "rustls")]
 fn tls_config() -> Result<rustls::ClientConfig, Error> {
     use rustls_platform_verifier::BuilderVerifierExt;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .and_then(|builder| builder.with_platform_verifier())
-        .map(|builder| builder.with_no_client_auth())
+    static CONFIG: std::sync::OnceLock<Result<rustls::ClientConfig, String>> =
+        std::sync::OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .and_then(|builder| builder.with_platform_verifier())
+                .map(|builder| builder.with_no_client_auth())
+                .map_err(|e| e.to_string())
+        })
+        .clone()
         .map_err(|e| Error::Config {
             message: format!("cannot set up TLS: {e}"),
         })
