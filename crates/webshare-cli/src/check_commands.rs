@@ -55,19 +55,27 @@ pub async fn check(client: &Client, args: &CheckArgs, json: bool) -> Result<(), 
         timeout: Duration::from_secs(args.timeout),
         ..CheckOptions::default()
     };
-    // A counter line, redrawn in place, when a person watches stderr (indicatif is not a dependency).
-    let terminal = std::io::stderr().is_terminal();
+    // A progress bar on stderr when a person watches it; nothing otherwise (a pipe, a log, a test).
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(0)
+            .with_style(progress_style())
+            .with_message("0 failed")
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut failed = 0usize;
     let report = pool
-        .check_with_progress(&args.url, options, |_, done, total| {
-            if terminal {
-                eprint!("\r\x1b[2Kchecked {done}/{total}");
+        .check_with_progress(&args.url, options, |probe, done, total| {
+            if !probe.outcome.is_success() {
+                failed += 1;
+                bar.set_message(format!("{failed} failed"));
             }
+            bar.set_length(u64::try_from(total).unwrap_or(u64::MAX));
+            bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
         })
         .await
         .map_err(pool_failure)?;
-    if terminal {
-        eprintln!();
-    }
+    bar.finish_and_clear();
     print_check(&report, json);
     if !args.replace_failing || report.failures().next().is_none() {
         return Ok(());
@@ -86,6 +94,15 @@ pub async fn check(client: &Client, args: &CheckArgs, json: bool) -> Result<(), 
     print_heal(&healed, json);
     Ok(())
 }
+
+/// The check's bar: `[#####>----] 420/1000 checked, 3 failed (00:02, 00:03 left)`.
+fn progress_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template(PROGRESS_TEMPLATE)
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("#>-")
+}
+
+const PROGRESS_TEMPLATE: &str = "[{bar:30}] {pos}/{len} checked, {msg} ({elapsed}, {eta} left)";
 
 fn outcome_text(outcome: &Outcome) -> String {
     match outcome {
@@ -179,5 +196,14 @@ fn print_heal(report: &HealReport, json: bool) {
         let n = report.replaced.len();
         let noun = if n == 1 { "proxy" } else { "proxies" };
         outln!("Replacement {}: {n} {noun} replaced.", done.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The bar's template is one indicatif reads (else the plain default bar would be drawn).
+    #[test]
+    fn the_progress_template_parses() {
+        assert!(indicatif::ProgressStyle::with_template(super::PROGRESS_TEMPLATE).is_ok());
     }
 }
