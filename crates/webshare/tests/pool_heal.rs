@@ -1,6 +1,7 @@
 #![cfg(feature = "pool")]
 //! `webshare::pool`'s pre-flight check (`Pool::check`, through in-process fake proxies that count the
-//! probes they hold at once) and self-healing (`Healer`, over the mock server and its manual clock).
+//! probes they hold at once), self-healing (`Healer`, over the mock server and its manual clock) and list
+//! refreshes (on demand and timed).
 
 mod support;
 
@@ -604,4 +605,92 @@ async fn answer_ok(listener: TcpListener) {
             }
         });
     }
+}
+
+/// Replaces the proxy at `address` through the API, outside the pool (as another service or the
+/// dashboard would), and waits until the mock has done it.
+async fn replace_elsewhere(client: &webshare::Client, address: &str) {
+    let request = ProxyReplacementCreateRequest {
+        dry_run: Some(false),
+        replace_with: vec![ReplacementSource::any(1)],
+        to_replace: ProxySelector::ip_addresses(vec![address.to_owned()]),
+    };
+    let done = client
+        .replacements()
+        .create_and_wait(
+            &request,
+            Polling::default().first_interval(Duration::from_millis(1)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.state, Some(ReplacementState::Completed));
+}
+
+/// A timed refresh follows the account's list: a proxy replaced elsewhere leaves the pool at the next
+/// tick (one interval after the start, on Tokio's paused clock), a lease in flight survives it, and once
+/// the refresher is dropped the pool no longer follows. An on-demand refresh does the same at once.
+#[tokio::test(start_paused = true)]
+async fn a_timed_refresh_follows_the_accounts_list_until_dropped() {
+    let (_server, client, pool, _clock) = mock_pool(4).await;
+    let old = addresses(&pool);
+    let started = tokio::time::Instant::now();
+    let source = {
+        let client = client.clone();
+        move || {
+            let client = client.clone();
+            async move { pool::from_api(&client, ListProxies::new(ProxyMode::Direct)).await }
+        }
+    };
+    let mut refresher = pool
+        .refresh_every(Duration::from_secs(300), source)
+        .unwrap();
+    let in_flight = pool.pick().unwrap();
+    let kept = in_flight.proxy().address().to_owned();
+    let gone = old.iter().find(|a| **a != kept).unwrap().clone();
+    replace_elsewhere(&client, &gone).await;
+
+    // Bounded on the paused clock: a refresher that never refreshes fails here rather than hanging.
+    let count = tokio::time::timeout(Duration::from_secs(600), refresher.wait_for(1))
+        .await
+        .expect("a refresh within two intervals");
+    assert_eq!((count.succeeded, count.failed), (1, 0));
+    assert!(started.elapsed() >= Duration::from_secs(300));
+    let now = addresses(&pool);
+    assert_eq!(now.len(), 4);
+    assert!(!now.contains(&gone), "{now:?}");
+    assert!(now.contains(&kept));
+    let in_flight_now: u32 = pool.snapshot().proxies.iter().map(|s| s.in_flight).sum();
+    assert_eq!(in_flight_now, 1, "the lease in flight is still counted");
+    drop(in_flight);
+
+    // Dropped: another replacement elsewhere is not followed, however long.
+    drop(refresher);
+    replace_elsewhere(&client, &now[0]).await;
+    tokio::time::sleep(Duration::from_secs(3_600)).await;
+    assert_eq!(addresses(&pool), now);
+
+    // On demand.
+    let report = pool
+        .refresh_from_api(&client, ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    assert_eq!((report.kept, report.added, report.removed), (3, 1, 1));
+    assert!(!addresses(&pool).contains(&now[0]));
+}
+
+/// A zero interval, or a timed refresh asked for outside a Tokio runtime, is a typed error.
+#[test]
+fn a_timed_refresh_needs_an_interval_and_a_runtime() {
+    let pool = Pool::builder().build(vec![user(1, 0)]).unwrap();
+    let source = || async { Ok(Vec::new()) };
+    let outside = pool.refresh_every(Duration::from_secs(60), source);
+    assert!(matches!(outside, Err(PoolError::InvalidConfig { .. })));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let zero = pool.refresh_every(Duration::ZERO, source);
+        assert!(matches!(zero, Err(PoolError::InvalidConfig { .. })));
+    });
 }
