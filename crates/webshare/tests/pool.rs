@@ -776,3 +776,133 @@ async fn a_sticky_send_keeps_its_proxy_until_it_is_blocked_then_moves_and_stays(
     );
     assert_eq!(count(first), blocked_count);
 }
+
+/// A loopback target that counts each path it is asked for and holds every answer until `gate` has a
+/// permit for it; `arrived` counts the requests received.
+struct GatedTarget {
+    port: u16,
+    seen: Arc<Mutex<std::collections::HashMap<String, u32>>>,
+    gate: Arc<tokio::sync::Semaphore>,
+    arrived: tokio::sync::watch::Receiver<usize>,
+}
+
+async fn gated_target() -> GatedTarget {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(std::collections::HashMap::new()));
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let (arrivals, arrived) = tokio::sync::watch::channel(0usize);
+    let arrivals = Arc::new(arrivals);
+    let (seen2, gate2) = (seen.clone(), gate.clone());
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (seen, gate, arrivals) = (seen2.clone(), gate2.clone(), arrivals.clone());
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let mut path = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if path.is_none() {
+                        path = line.split(' ').nth(1).map(str::to_owned);
+                        continue;
+                    }
+                    if !line.is_empty() {
+                        continue;
+                    }
+                    let Some(p) = path.take() else { return };
+                    *seen.lock().unwrap().entry(p).or_default() += 1;
+                    arrivals.send_modify(|n| *n += 1);
+                    gate.acquire().await.unwrap().forget();
+                    let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+                    if write.write_all(answer).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    GatedTarget {
+        port,
+        seen,
+        gate,
+        arrived,
+    }
+}
+
+/// Over the mock's real proxies: requests in flight while the list is refreshed (one proxy replaced
+/// through the API meanwhile) all get their answer, each reaches the target exactly once, and the
+/// requests after the refresh go through the new list only.
+#[tokio::test]
+async fn no_request_is_lost_or_sent_twice_during_a_list_refresh() {
+    let config = Config::default()
+        .real_proxies(true)
+        .manual_clock(true)
+        .replacement_step(Duration::ZERO)
+        .proxies_per_plan(4);
+    let (server, client) = signed_in(config).await;
+    let mut target = gated_target().await;
+    let proxies = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    let pool = Pool::builder().build(proxies).unwrap();
+    let send_all = |round: &'static str, n: usize| {
+        let (pool, port) = (pool.clone(), target.port);
+        tokio::spawn(async move {
+            let sends = (0..n).map(|i| {
+                let url = format!("http://127.0.0.1:{port}/{round}/{i}");
+                let pool = pool.clone();
+                async move {
+                    let response = pool
+                        .send(|http| http.get(url.as_str()), SendOptions::default())
+                        .await
+                        .unwrap();
+                    response.proxy().port()
+                }
+            });
+            futures_util::future::join_all(sends).await
+        })
+    };
+
+    // Twelve requests held at the target, three through each proxy.
+    let first = send_all("before", 12);
+    target.arrived.wait_for(|n| *n == 12).await.unwrap();
+    let replaced = pool.snapshot().proxies[0].proxy.clone();
+    client
+        .replacements()
+        .create_and_wait(
+            &webshare::types::ProxyReplacementCreateRequest {
+                dry_run: Some(false),
+                replace_with: vec![webshare::types::ReplacementSource::any(1)],
+                to_replace: webshare::types::ProxySelector::ip_addresses(vec![
+                    replaced.address().to_owned(),
+                ]),
+            },
+            webshare::Polling::default().first_interval(Duration::from_millis(1)),
+        )
+        .await
+        .unwrap();
+    let report = pool
+        .refresh_from_api(&client, ListProxies::new(ProxyMode::Direct))
+        .await
+        .unwrap();
+    assert_eq!((report.kept, report.added, report.removed), (3, 1, 1));
+    target.gate.add_permits(12);
+    let ports = first.await.unwrap();
+    assert_eq!(ports.len(), 12, "every request in flight answered");
+    assert_eq!(
+        ports.iter().filter(|p| **p == replaced.port()).count(),
+        3,
+        "the replaced proxy's requests in flight were answered through it"
+    );
+
+    let second = send_all("after", 12);
+    target.arrived.wait_for(|n| *n == 24).await.unwrap();
+    target.gate.add_permits(12);
+    let ports = second.await.unwrap();
+    assert!(!ports.contains(&replaced.port()), "{ports:?}");
+
+    let seen = target.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 24);
+    assert!(seen.values().all(|n| *n == 1), "each request reached the target once: {seen:?}");
+    assert_eq!(server.proxy_requests(replaced.port()), None, "it stopped listening");
+}
