@@ -109,9 +109,10 @@ impl Pool {
                 message: "the refresh interval must be longer than zero",
             });
         }
-        let runtime = tokio::runtime::Handle::try_current().map_err(|_| PoolError::InvalidConfig {
-            message: "a timed refresh runs on a Tokio runtime: call it inside one",
-        })?;
+        let runtime =
+            tokio::runtime::Handle::try_current().map_err(|_| PoolError::InvalidConfig {
+                message: "a timed refresh runs on a Tokio runtime: call it inside one",
+            })?;
         let (sender, count) = watch::channel(RefreshCount::default());
         let pool = self.clone();
         let task = runtime.spawn(async move {
