@@ -761,7 +761,10 @@ fn proxies_check_probes_every_proxy_and_groups_the_failures() {
         .collect();
     assert_eq!(now.len(), 3, "{}", after.stdout);
     assert!(!now.contains(&ports[1]), "the blocked proxy left: {now:?}");
-    assert!(now.contains(&ports[0]) && now.contains(&ports[2]), "{now:?}");
+    assert!(
+        now.contains(&ports[0]) && now.contains(&ports[2]),
+        "{now:?}"
+    );
 }
 
 /// `proxies check --replace-failing` over the mock's listed proxies (`10.x.y.z`, which a loopback test

@@ -903,6 +903,13 @@ async fn no_request_is_lost_or_sent_twice_during_a_list_refresh() {
 
     let seen = target.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 24);
-    assert!(seen.values().all(|n| *n == 1), "each request reached the target once: {seen:?}");
-    assert_eq!(server.proxy_requests(replaced.port()), None, "it stopped listening");
+    assert!(
+        seen.values().all(|n| *n == 1),
+        "each request reached the target once: {seen:?}"
+    );
+    assert_eq!(
+        server.proxy_requests(replaced.port()),
+        None,
+        "it stopped listening"
+    );
 }
