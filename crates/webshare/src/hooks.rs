@@ -47,7 +47,10 @@ use crate::Error;
 /// ```
 pub trait Hooks: Send + Sync + 'static {
     /// Before an attempt is sent: add or change its headers (the request already carries the client's
-    /// `Authorization`, which is marked sensitive; a hook that logs headers must not print it).
+    /// `Authorization`, which is marked sensitive; a hook that logs headers must not print it). The
+    /// `reqwest::Client`'s default headers (with the crate's own client: `User-Agent`, and
+    /// `Accept: application/json` for a call that does not ask for another type) are added after this,
+    /// where the request does not set them.
     fn before_send(&self, operation: &Operation, request: &mut reqwest::Request) {
         let _ = (operation, request);
     }
