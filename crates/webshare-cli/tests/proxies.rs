@@ -660,16 +660,8 @@ fn proxies_check_probes_every_proxy_and_groups_the_failures() {
             .replacement_step(std::time::Duration::ZERO),
     );
     let token = server.register();
-    let listed = server.run_with_key(&token, &["proxies", "list", "--json"], None, 0);
-    let ports: Vec<u16> = listed
-        .stdout
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            u16::try_from(v["port"].as_u64().unwrap()).unwrap()
-        })
-        .collect();
-    assert_eq!(ports.len(), 3, "{}", listed.stdout);
+    let ports = listed_ports(&server, &token);
+    assert_eq!(ports.len(), 3, "{ports:?}");
     server
         .server
         .block_proxy(ports[1], webshare_mock_server::BlockPage::Forbidden)
@@ -750,21 +742,26 @@ fn proxies_check_probes_every_proxy_and_groups_the_failures() {
         out.stdout,
         out.stderr
     );
-    let after = server.run_with_key(&token, &["proxies", "list", "--json"], None, 0);
-    let now: Vec<u16> = after
+    let now = listed_ports(&server, &token);
+    assert_eq!(now.len(), 3, "{now:?}");
+    assert!(!now.contains(&ports[1]), "the blocked proxy left: {now:?}");
+    assert!(
+        now.contains(&ports[0]) && now.contains(&ports[2]),
+        "{now:?}"
+    );
+}
+
+/// The ports of `proxies list --json`, in its order.
+fn listed_ports(server: &Server, token: &str) -> Vec<u16> {
+    let listed = server.run_with_key(token, &["proxies", "list", "--json"], None, 0);
+    listed
         .stdout
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             u16::try_from(v["port"].as_u64().unwrap()).unwrap()
         })
-        .collect();
-    assert_eq!(now.len(), 3, "{}", after.stdout);
-    assert!(!now.contains(&ports[1]), "the blocked proxy left: {now:?}");
-    assert!(
-        now.contains(&ports[0]) && now.contains(&ports[2]),
-        "{now:?}"
-    );
+        .collect()
 }
 
 /// `proxies check --replace-failing` over the mock's listed proxies (`10.x.y.z`, which a loopback test

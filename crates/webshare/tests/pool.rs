@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use proptest::prelude::*;
-use support::{EMAIL, signed_in};
+use support::{EMAIL, real_proxies_replaced_at_once, send_through, signed_in};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use webshare::Secret;
@@ -597,14 +597,24 @@ proptest! {
     }
 }
 
-/// Over the mock server's real proxies (`Config::real_proxies`), counted by the proxies themselves:
-/// round robin gives each proxy its turn, and a proxy the mock blocks is quarantined and left alone
-/// while it is, then used again once its quarantine is over.
-#[tokio::test]
-async fn over_the_mocks_real_proxies_round_robin_spreads_and_a_blocked_proxy_rests() {
+/// A round-robin pool of the mock's four real proxies on a manual clock (one failure quarantines, for
+/// [`BACKOFF`]), and a loopback target behind them answering `hello` (the real proxies forward to
+/// loopback only).
+struct RealPool {
+    server: webshare_mock_server::MockServer,
+    pool: Pool,
+    ports: Vec<u16>,
+    clock: Arc<ManualClock>,
+    url: String,
+    _target: FakeProxy,
+}
+
+/// The quarantine of [`real_round_robin_pool`]'s proxies.
+const BACKOFF: Duration = Duration::from_secs(30);
+
+async fn real_round_robin_pool() -> RealPool {
     let (server, client) =
         signed_in(Config::default().real_proxies(true).proxies_per_plan(4)).await;
-    // Any loopback HTTP server will do as the target: the real proxies forward to loopback only.
     let target = fake_proxy(200, "text/plain", "hello").await;
     let url = format!("http://127.0.0.1:{}/page", target.port);
     let proxies = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
@@ -613,35 +623,46 @@ async fn over_the_mocks_real_proxies_round_robin_spreads_and_a_blocked_proxy_res
     let ports: Vec<u16> = proxies.iter().map(PoolProxy::port).collect();
     assert_eq!(ports.len(), 4);
     let clock = Arc::new(ManualClock::new());
-    let backoff = Duration::from_secs(30);
     let pool = Pool::builder()
         .strategy(Pick::RoundRobin)
         .clock(Arc::clone(&clock))
         .health(HealthConfig {
             failure_threshold: 1,
-            backoff_base: backoff,
+            backoff_base: BACKOFF,
             ..HealthConfig::default()
         })
         .build(proxies)
         .unwrap();
+    RealPool {
+        server,
+        pool,
+        ports,
+        clock,
+        url,
+        _target: target,
+    }
+}
+
+/// Over the mock server's real proxies (`Config::real_proxies`), counted by the proxies themselves:
+/// round robin gives each proxy its turn, and a proxy the mock blocks is quarantined and left alone
+/// while it is, then used again once its quarantine is over.
+#[tokio::test]
+async fn over_the_mocks_real_proxies_round_robin_spreads_and_a_blocked_proxy_rests() {
+    let RealPool {
+        server,
+        pool,
+        ports,
+        clock,
+        url,
+        _target,
+    } = real_round_robin_pool().await;
     let counts = || -> Vec<u64> {
         ports
             .iter()
             .map(|port| server.proxy_requests(*port).unwrap())
             .collect()
     };
-    let send = |n: usize| {
-        let (pool, url) = (&pool, url.clone());
-        async move {
-            for _ in 0..n {
-                let response = pool
-                    .send(|http| http.get(url.as_str()), SendOptions::attempts(2))
-                    .await
-                    .unwrap();
-                assert_eq!(&response.bytes().await.unwrap()[..], b"hello");
-            }
-        }
-    };
+    let send = |n: usize| send_through(&pool, &url, n, b"hello");
 
     send(12).await;
     assert_eq!(counts(), [3, 3, 3, 3]);
@@ -665,7 +686,7 @@ async fn over_the_mocks_real_proxies_round_robin_spreads_and_a_blocked_proxy_res
     assert_eq!(spread, [3, 0, 3, 3]);
 
     server.recover_proxy(blocked).unwrap();
-    clock.advance(backoff);
+    clock.advance(BACKOFF);
     send(4).await;
     assert_eq!(counts()[1], 5, "back in turn once its quarantine is over");
     // Its success on probation made it healthy again.
@@ -677,27 +698,14 @@ async fn over_the_mocks_real_proxies_round_robin_spreads_and_a_blocked_proxy_res
 /// where it stays, even after the blocked proxy is back.
 #[tokio::test]
 async fn a_sticky_send_keeps_its_proxy_until_it_is_blocked_then_moves_and_stays() {
-    let (server, client) =
-        signed_in(Config::default().real_proxies(true).proxies_per_plan(4)).await;
-    let target = fake_proxy(200, "text/plain", "hello").await;
-    let url = format!("http://127.0.0.1:{}/page", target.port);
-    let proxies = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
-        .await
-        .unwrap();
-    let ports: Vec<u16> = proxies.iter().map(PoolProxy::port).collect();
-    assert_eq!(ports.len(), 4);
-    let clock = Arc::new(ManualClock::new());
-    let backoff = Duration::from_secs(30);
-    let pool = Pool::builder()
-        .strategy(Pick::RoundRobin)
-        .clock(Arc::clone(&clock))
-        .health(HealthConfig {
-            failure_threshold: 1,
-            backoff_base: backoff,
-            ..HealthConfig::default()
-        })
-        .build(proxies)
-        .unwrap();
+    let RealPool {
+        server,
+        pool,
+        ports,
+        clock,
+        url,
+        _target,
+    } = real_round_robin_pool().await;
     let count = |port: u16| server.proxy_requests(port).unwrap();
     // Each send with `key`, through the proxy it answers from.
     let send = |key: &'static str| {
@@ -768,7 +776,7 @@ async fn a_sticky_send_keeps_its_proxy_until_it_is_blocked_then_moves_and_stays(
     assert_eq!(send("session-b").await, other, "the other key never moved");
 
     server.recover_proxy(first).unwrap();
-    clock.advance(backoff);
+    clock.advance(BACKOFF);
     assert_eq!(
         send("session-a").await,
         moved,
@@ -834,12 +842,7 @@ async fn gated_target() -> GatedTarget {
 /// requests after the refresh go through the new list only.
 #[tokio::test]
 async fn no_request_is_lost_or_sent_twice_during_a_list_refresh() {
-    let config = Config::default()
-        .real_proxies(true)
-        .manual_clock(true)
-        .replacement_step(Duration::ZERO)
-        .proxies_per_plan(4);
-    let (server, client) = signed_in(config).await;
+    let (server, client) = signed_in(real_proxies_replaced_at_once()).await;
     let mut target = gated_target().await;
     let proxies = pool::from_api(&client, ListProxies::new(ProxyMode::Direct))
         .await

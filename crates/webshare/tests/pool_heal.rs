@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use support::{Captured, signed_in};
+use support::{Captured, real_proxies_replaced_at_once, send_through, signed_in};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -20,7 +20,7 @@ use webshare::Secret;
 use webshare::operations::{ListProxies, ListProxyReplacements};
 use webshare::pool::{
     self, CheckOptions, Group, HealPolicy, HealReason, Healer, HealthConfig, ManualClock, Outcome,
-    Pool, PoolError, PoolProxy, SendOptions, SkipReason, Status, Strategy as Pick,
+    Pool, PoolError, PoolProxy, SkipReason, Status, Strategy as Pick,
 };
 use webshare::types::{
     ProxyMode, ProxyReplacementCreateRequest, ProxyReplacementState as ReplacementState,
@@ -501,12 +501,7 @@ async fn an_exhausted_plan_replaces_nothing_and_says_why() {
 /// carrying requests; the replaced one stops listening. Nothing is lost on the way.
 #[tokio::test]
 async fn over_real_proxies_a_blocked_proxy_is_replaced_and_the_new_one_carries_requests() {
-    let config = Config::default()
-        .real_proxies(true)
-        .manual_clock(true)
-        .replacement_step(Duration::ZERO)
-        .proxies_per_plan(4);
-    let (server, client) = signed_in(config).await;
+    let (server, client) = signed_in(real_proxies_replaced_at_once()).await;
     let target = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!(
         "http://127.0.0.1:{}/page",
@@ -531,18 +526,7 @@ async fn over_real_proxies_a_blocked_proxy_is_replaced_and_the_new_one_carries_r
         })
         .build(list)
         .unwrap();
-    let send = |n: usize| {
-        let (pool, url) = (&pool, url.clone());
-        async move {
-            for _ in 0..n {
-                let response = pool
-                    .send(|http| http.get(url.as_str()), SendOptions::attempts(2))
-                    .await
-                    .unwrap();
-                assert_eq!(&response.bytes().await.unwrap()[..], b"ok");
-            }
-        }
-    };
+    let send = |n: usize| send_through(&pool, &url, n, b"ok");
 
     server
         .block_proxy(blocked.port(), webshare_mock_server::BlockPage::Forbidden)

@@ -265,3 +265,29 @@ pub async fn seeded() -> (webshare_mock_server::MockServer, String) {
         .token;
     (server, token)
 }
+
+/// A mock server whose four proxies are real ([`webshare_mock_server::Config::real_proxies`]), on its
+/// manual clock, whose replacements are done at their first read (so no test waits).
+pub fn real_proxies_replaced_at_once() -> webshare_mock_server::Config {
+    webshare_mock_server::Config::default()
+        .real_proxies(true)
+        .manual_clock(true)
+        .replacement_step(Duration::ZERO)
+        .proxies_per_plan(4)
+}
+
+/// Sends `n` GETs of `url` through `pool`, one after another, each with a second attempt through
+/// another proxy; every one must succeed with `body`.
+#[cfg(feature = "pool")]
+pub async fn send_through(pool: &webshare::pool::Pool, url: &str, n: usize, body: &[u8]) {
+    for _ in 0..n {
+        let response = pool
+            .send(
+                |http| http.get(url),
+                webshare::pool::SendOptions::attempts(2),
+            )
+            .await
+            .unwrap();
+        assert_eq!(&response.bytes().await.unwrap()[..], body);
+    }
+}
