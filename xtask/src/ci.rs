@@ -68,6 +68,7 @@ pub fn run(root: &Path) -> Result<()> {
     step("API reference: Redoc page (cargo xtask docs), rendered in headless Chromium");
     let page = checks::build_docs(root)?;
     checks::check_rendered_docs(root, &page)?;
+    step("done");
     Ok(())
 }
 
@@ -145,6 +146,24 @@ pub fn publishing(root: &Path) -> Result<()> {
     publish::install(root)
 }
 
+/// Starts a step, saying how long the one before took and how long the command has run: where a run's
+/// time goes, read from its log.
 fn step(name: &str) {
+    use std::sync::Mutex;
+    use std::time::Instant;
+    static STARTED: Mutex<Option<(Instant, Instant)>> = Mutex::new(None);
+    let now = Instant::now();
+    let mut started = STARTED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((first, previous)) = *started {
+        println!(
+            "(that step: {:.0} s; {:.0} s in all)",
+            now.duration_since(previous).as_secs_f64(),
+            now.duration_since(first).as_secs_f64()
+        );
+    }
+    let first = started.map_or(now, |(first, _)| first);
+    *started = Some((first, now));
     println!("\n==> {name}");
 }
