@@ -141,7 +141,7 @@ pub(super) async fn read_prefix(
         let Some(chunk) = response.chunk().await? else {
             break;
         };
-        read += chunk.len();
+        read = read.saturating_add(chunk.len());
         match &mut joined {
             Some(joined) => joined.extend_from_slice(&chunk),
             None if first.is_empty() => first = chunk,
