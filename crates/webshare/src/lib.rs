@@ -104,6 +104,7 @@ mod email;
 mod error;
 #[cfg(test)]
 mod fuzz;
+mod gathered;
 mod hooks;
 mod id_verification;
 mod ip_authorizations;

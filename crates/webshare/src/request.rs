@@ -630,34 +630,18 @@ impl Client {
             if response.content_length().is_some_and(|n| n > limit as u64) {
                 return Err(too_large());
             }
-            // The first chunk is kept as it came (most answers are one): copied only when a second follows.
-            let mut first: Option<bytes::Bytes> = None;
-            let mut joined: Option<bytes::BytesMut> = None;
-            let mut read = 0usize;
+            let mut body = crate::gathered::Gathered::default();
             while let Some(chunk) = response
                 .chunk()
                 .await
                 .map_err(|e| from_reqwest(e, self.shared.timeout))?
             {
-                read = match read.checked_add(chunk.len()) {
-                    Some(n) if n <= limit => n,
+                match body.len().checked_add(chunk.len()) {
+                    Some(n) if n <= limit => body.push(chunk),
                     _ => return Err(too_large()),
-                };
-                match (&first, &mut joined) {
-                    (None, _) => first = Some(chunk),
-                    (Some(_), Some(joined)) => joined.extend_from_slice(&chunk),
-                    (Some(first), None) => {
-                        let mut body = bytes::BytesMut::with_capacity(read);
-                        body.extend_from_slice(first);
-                        body.extend_from_slice(&chunk);
-                        joined = Some(body);
-                    }
                 }
             }
-            Ok(match joined {
-                Some(joined) => joined.freeze(),
-                None => first.unwrap_or_default(),
-            })
+            Ok(body.finish())
         }
     }
 
@@ -668,7 +652,7 @@ impl Client {
         mut response: reqwest::Response,
         limit: usize,
     ) -> Result<bytes::Bytes, Error> {
-        let mut body = bytes::BytesMut::new();
+        let mut body = crate::gathered::Gathered::default();
         let idle = self.shared.idle_timeout;
         while body.len() < limit
             && let Some(chunk) = tokio::time::timeout(idle, response.chunk())
@@ -680,9 +664,9 @@ impl Client {
                 .map_err(|e| from_reqwest(e, idle))?
         {
             let room = limit - body.len();
-            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            body.push(chunk.slice(..chunk.len().min(room)));
         }
-        Ok(body.freeze())
+        Ok(body.finish())
     }
 }
 

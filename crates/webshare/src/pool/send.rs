@@ -3,12 +3,13 @@
 use std::fmt;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use super::health::Outcome;
 use super::{Lease, Pool, PoolError, PoolProxy, SendError};
+use crate::gathered::Gathered;
 
 /// How [`Pool::send`] sends: `SendOptions { max_attempts: 3, ..SendOptions::default() }` (always with
 /// `..SendOptions::default()`: fields may be added), or `SendOptions::attempts(3).sticky("user-42")`.
@@ -114,17 +115,11 @@ impl PoolResponse {
 
     /// The whole body. A body the prefix holds entirely is returned as it is, not copied.
     pub async fn bytes(mut self) -> Result<Bytes, reqwest::Error> {
-        let prefix = self.prefix.take().unwrap_or_default();
-        let Some(next) = self.chunk().await? else {
-            return Ok(prefix);
-        };
-        let mut body = BytesMut::with_capacity(prefix.len() + next.len());
-        body.extend_from_slice(&prefix);
-        body.extend_from_slice(&next);
+        let mut body = Gathered::default();
         while let Some(chunk) = self.chunk().await? {
-            body.extend_from_slice(&chunk);
+            body.push(chunk);
         }
-        Ok(body.freeze())
+        Ok(body.finish())
     }
 }
 
@@ -134,26 +129,14 @@ pub(super) async fn read_prefix(
     response: &mut reqwest::Response,
     limit: usize,
 ) -> Result<Bytes, reqwest::Error> {
-    let mut first = Bytes::new();
-    let mut joined: Option<BytesMut> = None;
-    let mut read = 0;
-    while read < limit {
+    let mut prefix = Gathered::default();
+    while prefix.len() < limit {
         let Some(chunk) = response.chunk().await? else {
             break;
         };
-        read = read.saturating_add(chunk.len());
-        match &mut joined {
-            Some(joined) => joined.extend_from_slice(&chunk),
-            None if first.is_empty() => first = chunk,
-            None => {
-                let mut both = BytesMut::with_capacity(first.len() + chunk.len());
-                both.extend_from_slice(&first);
-                both.extend_from_slice(&chunk);
-                joined = Some(both);
-            }
-        }
+        prefix.push(chunk);
     }
-    Ok(joined.map_or(first, BytesMut::freeze))
+    Ok(prefix.finish())
 }
 
 impl Pool {
